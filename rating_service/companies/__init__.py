@@ -1,0 +1,1 @@
+"""Companies, communities and management contracts."""

@@ -1,0 +1,156 @@
+"""User-facing messages, Chinese by default with English available."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # generic
+    "import_rejected": {
+        "zh": "文件未通过校验，共 {count} 处错误，未写入任何数据。",
+        "en": "The file failed validation with {count} error(s); nothing was written.",
+    },
+    "not_found": {"zh": "未找到：{what}", "en": "Not found: {what}"},
+    "internal_error": {"zh": "服务器内部错误，请联系管理员。", "en": "Internal server error; please contact the administrator."},
+    "payload_invalid": {"zh": "请求格式不正确。", "en": "The request is malformed."},
+    # file level
+    "file_missing": {"zh": "文件不存在：{path}", "en": "File not found: {path}"},
+    "file_empty": {"zh": "文件为空。", "en": "The file is empty."},
+    "file_no_rows": {"zh": "文件只有表头，没有数据行。", "en": "The file has a header but no data rows."},
+    "file_type_unsupported": {
+        "zh": "不支持的文件类型（{detail}），请上传 CSV 或 XLSX 文件。",
+        "en": "Unsupported file type ({detail}); upload a CSV or XLSX file.",
+    },
+    "file_xls_legacy": {
+        "zh": "不支持旧版 Excel（.xls）文件，请另存为 .xlsx 后重新导入。",
+        "en": "Legacy Excel (.xls) files are not supported; save the workbook as .xlsx and import again.",
+    },
+    "file_encoding_unknown": {
+        "zh": "无法识别文件编码，请使用 UTF-8、GBK 或 GB18030 编码保存。",
+        "en": "Cannot detect the file encoding; save it as UTF-8, GBK or GB18030.",
+    },
+    "file_unreadable": {"zh": "文件无法读取：{detail}", "en": "The file cannot be read: {detail}"},
+    "file_too_large": {"zh": "文件超过大小上限（{limit}）。", "en": "The file exceeds the size limit ({limit})."},
+    "kind_unknown": {
+        "zh": "未知的数据类型“{kind}”，可选：{choices}",
+        "en": "Unknown record kind '{kind}'; choose one of: {choices}",
+    },
+    "header_missing_column": {"zh": "缺少必需的列“{column}”。", "en": "Required column '{column}' is missing."},
+    "header_duplicate_column": {"zh": "列“{column}”重复出现。", "en": "Column '{column}' appears more than once."},
+    "row_column_count": {
+        "zh": "该行有 {found} 列，表头有 {expected} 列。",
+        "en": "The row has {found} fields but the header has {expected}.",
+    },
+    # cell level
+    "required": {"zh": "必填项为空。", "en": "A required value is blank."},
+    "duplicate_in_file": {
+        "zh": "编号在本文件中重复（另见第 {other} 行）。",
+        "en": "The id is repeated in this file (see also row {other}).",
+    },
+    "duplicate_across_files": {
+        "zh": "编号与另一个文件（{other}）重复。",
+        "en": "The id is repeated in another file ({other}).",
+    },
+    "date_invalid": {
+        "zh": "日期格式无法识别（可用 2025-03-05、2025/3/5、2025年3月5日）。",
+        "en": "Unrecognised date (use 2025-03-05, 2025/3/5 or 2025年3月5日).",
+    },
+    "date_impossible": {"zh": "日期不存在。", "en": "This date does not exist."},
+    "date_out_of_range": {"zh": "日期超出合理范围（{low} 至 {high}）。", "en": "Date outside {low} .. {high}."},
+    "date_in_future": {"zh": "日期晚于今天（{today}）。", "en": "The date is later than today ({today})."},
+    "date_before": {"zh": "不能早于“{other}”（{other_value}）。", "en": "Cannot be earlier than '{other}' ({other_value})."},
+    "bool_invalid": {
+        "zh": "应填 是/否（也可用 Y/N、yes/no、true/false、1/0）。",
+        "en": "Expected yes/no (是/否, Y/N, true/false, 1/0).",
+    },
+    "int_invalid": {"zh": "应为整数。", "en": "Expected a whole number."},
+    "number_invalid": {"zh": "应为数字。", "en": "Expected a number."},
+    "must_be_positive": {"zh": "必须大于 0。", "en": "Must be greater than 0."},
+    "must_not_be_negative": {"zh": "不能为负数。", "en": "Must not be negative."},
+    "number_too_large": {"zh": "数值过大（上限 {limit}）。", "en": "Value too large (limit {limit})."},
+    "text_too_long": {"zh": "内容过长（上限 {limit} 字）。", "en": "Text too long (limit {limit} characters)."},
+    "enum_invalid": {"zh": "无效取值，可选：{choices}", "en": "Invalid value; choose one of: {choices}"},
+    "credit_code_length": {
+        "zh": "统一社会信用代码应为 18 位。",
+        "en": "A unified social credit code has 18 characters.",
+    },
+    "credit_code_charset": {
+        "zh": "统一社会信用代码含有非法字符（不得使用 I、O、S、V、Z 及小写字母）。",
+        "en": "The credit code contains invalid characters (I, O, S, V, Z and lower case are not used).",
+    },
+    "credit_code_check_digit": {
+        "zh": "统一社会信用代码校验位错误（GB 32100-2015）。",
+        "en": "Wrong check character in the credit code (GB 32100-2015).",
+    },
+    "company_unknown": {
+        "zh": "企业不存在，请先导入企业名录。",
+        "en": "Unknown company; import it in the companies file first.",
+    },
+    "community_unknown": {
+        "zh": "小区不存在，请先导入小区名录。",
+        "en": "Unknown community; import it in the communities file first.",
+    },
+    "contract_overlap": {
+        "zh": "与该小区的另一份合同（{other}）时间重叠，同一小区的合同不得重叠。",
+        "en": "Overlaps another contract of this community ({other}); contracts of one community must not overlap.",
+    },
+    "contract_key_duplicate": {
+        "zh": "同一小区、同一企业、同一开始日期的合同重复（另见第 {other} 行）。",
+        "en": "Same community, company and start date as row {other}.",
+    },
+    # summaries
+    "summary_title": {"zh": "导入结果", "en": "Import summary"},
+    "validating": {"zh": "校验", "en": "Validating"},
+    "writing": {"zh": "写入", "en": "Writing"},
+    "reading": {"zh": "读取", "en": "Reading"},
+    "errors_more": {"zh": "……另有 {count} 处错误未显示（用 --errors-csv 导出全部）。",
+                    "en": "... and {count} more errors (use --errors-csv to export them all)."},
+    "errors_written": {"zh": "全部错误已写入 {path}", "en": "All errors written to {path}"},
+    # audit
+    "audit_ok": {
+        "zh": "审计日志完整：共 {count} 条，哈希链校验通过。",
+        "en": "Audit log intact: {count} entries, hash chain verified.",
+    },
+    "audit_altered": {
+        "zh": "审计日志第 {seq} 条已被篡改（哈希不符）。",
+        "en": "Audit entry {seq} has been altered (hash mismatch).",
+    },
+    "audit_missing": {
+        "zh": "审计日志缺失第 {seq} 条（序号不连续）。",
+        "en": "Audit entry {seq} is missing (gap in the sequence).",
+    },
+    "audit_broken_link": {
+        "zh": "审计日志第 {seq} 条与前一条的哈希链接断开。",
+        "en": "Audit entry {seq} does not link to the hash of the entry before it.",
+    },
+    "audit_head_mismatch": {
+        "zh": "审计日志末尾缺失：应有 {expected} 条，实有 {found} 条。",
+        "en": "Audit entries missing at the end: {expected} expected, {found} found.",
+    },
+}
+
+
+def translate(key: str, lang: Lang = "zh", /, **params: Any) -> str:
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["zh"]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
+def negotiate_lang(accept_language: str | None, explicit: str | None = None, default: Lang = "zh") -> Lang:
+    """Pick zh or en from an explicit choice or an Accept-Language header."""
+    for candidate in (explicit, accept_language):
+        if not candidate:
+            continue
+        first = candidate.split(",")[0].strip().lower()
+        if first.startswith("en"):
+            return "en"
+        if first.startswith("zh"):
+            return "zh"
+    return default

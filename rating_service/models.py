@@ -1,0 +1,28 @@
+"""Imports every model module so that Base.metadata is complete (Alembic and tests use this)."""
+
+from rating_service.audit.models import AuditEntry, AuditHead
+from rating_service.companies.models import Community, Company, Contract
+from rating_service.db import Base
+from rating_service.records.models import (
+    Commendation,
+    Complaint,
+    FeeViolation,
+    ImportBatch,
+    Inspection,
+    MajorEvent,
+)
+
+__all__ = [
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Commendation",
+    "Community",
+    "Company",
+    "Complaint",
+    "Contract",
+    "FeeViolation",
+    "ImportBatch",
+    "Inspection",
+    "MajorEvent",
+]

@@ -1,0 +1,1 @@
+"""Event records (inspections, complaints, fee violations, commendations, major events) and imports."""

@@ -1,0 +1,124 @@
+"""Every query the import service needs: reference look-ups, existing rows, bulk writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Table, bindparam, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from rating_service.companies.models import Community, Company, Contract
+from rating_service.db import Base
+
+CHUNK = 5000
+
+
+def table_for(kind_table: str) -> Table:
+    return Base.metadata.tables[kind_table]
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class DatabaseLookup:
+    """ReferenceLookup backed by the database, seen from inside the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def known_companies(self, codes: Iterable[str]) -> set[str]:
+        return self._known(Company.credit_code, sorted(set(codes)))
+
+    def known_communities(self, community_ids: Iterable[str]) -> set[str]:
+        return self._known(Community.community_id, sorted(set(community_ids)))
+
+    def _known(self, column: Any, values: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(values):
+            found.update(self.session.scalars(select(column).where(column.in_(chunk))))
+        return found
+
+    def contracts_of(self, community_ids: Iterable[str]) -> pd.DataFrame:
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(sorted(set(community_ids))):
+            rows.extend(self.session.execute(
+                select(Contract.community_id, Contract.credit_code, Contract.start_date, Contract.end_date)
+                .where(Contract.community_id.in_(chunk))
+            ).tuples())
+        frame = pd.DataFrame(rows, columns=["community_id", "credit_code", "start_date", "end_date"])
+        for col in ("start_date", "end_date"):
+            frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
+        return frame
+
+
+def table_is_empty(session: Session, table: Table) -> bool:
+    return session.execute(select(func.count()).select_from(select(table).limit(1).subquery())).scalar_one() == 0
+
+
+def fetch_existing(session: Session, table: Table, key: tuple[str, ...], content: list[str],
+                   keys: pd.DataFrame) -> pd.DataFrame:
+    """Existing rows (key + content columns) whose key is among ``keys``."""
+    columns = [table.c[name] for name in (*key, *content)]
+    names = [c.name for c in columns]
+    rows: list[tuple[Any, ...]] = []
+    if len(key) == 1:
+        values = keys[key[0]].dropna().unique().tolist()
+        for chunk in _chunks(values):
+            rows.extend(session.execute(select(*columns).where(table.c[key[0]].in_(chunk))).tuples())
+    else:
+        records = [tuple(_to_python(v) for v in r) for r in keys[list(key)].itertuples(index=False, name=None)]
+        for chunk in _chunks(records, 500):
+            rows.extend(session.execute(
+                select(*columns).where(tuple_(*[table.c[k] for k in key]).in_(chunk))
+            ).tuples())
+    return pd.DataFrame(rows, columns=names)
+
+
+def _to_python(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    return value
+
+
+def insert_rows(session: Session, table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Bulk insert already-converted rows: executemany on SQLite, COPY on PostgreSQL."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def update_rows(session: Session, table: Table, key: tuple[str, ...], columns: list[str],
+                rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = table.update()
+    for name in key:
+        stmt = stmt.where(table.c[name] == bindparam(f"k_{name}"))
+    stmt = stmt.values({name: bindparam(f"v_{name}") for name in columns})
+    session.connection().execute(stmt, rows)
+
+
+def count_rows(session: Session, table: Table) -> int:
+    return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,336 @@
+"""Import record files: validate whole files first, then insert, update or leave rows unchanged.
+
+The CLI (`rating import`) and the HTTP upload route both call ``import_files``; the caller owns
+the transaction, so a rejected file leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from rating_service.audit import service as audit
+from rating_service.errors import ImportRejected, RatingServiceError, RowError
+from rating_service.records import repository
+from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
+from rating_service.records.models import ImportBatch
+from rating_service.records.reader import FileProblem, read_table
+from rating_service.records.validate import ParsedFile, check_references, parse_table
+
+Progress = Callable[[str, int, int], None]
+WRITE_SLICE = 50_000
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    filename: str
+    data: bytes
+
+    @classmethod
+    def from_path(cls, path: Path) -> UploadedFile:
+        if not path.is_file():
+            raise RatingServiceError("file_missing", path=str(path))
+        return cls(path.name, path.read_bytes())
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    filename: str
+    file_format: str
+    encoding: str | None
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dropped_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def kind_or_raise(name: str) -> RecordKind:
+    kind = resolve_kind(name)
+    if kind is None:
+        raise RatingServiceError("kind_unknown", kind=name, choices=", ".join(KIND_ORDER))
+    return kind
+
+
+def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.date,
+                progress: Progress = _no_progress) -> tuple[list[ParsedFile], list[RowError]]:
+    """Read and check files on their own (no database); returns parsed files and every error."""
+    parsed: list[ParsedFile] = []
+    errors: list[RowError] = []
+    for i, upload in enumerate(files):
+        progress("reading", i, len(files))
+        try:
+            raw = read_table(upload.filename, upload.data)
+        except FileProblem as problem:
+            row = problem.params.pop("row", None) if problem.key == "row_column_count" else None
+            errors.append(RowError(upload.filename, row if isinstance(row, int) else None, None, None,
+                                   problem.key, dict(problem.params)))
+            continue
+        result = parse_table(raw, kind, today=today)
+        parsed.append(result)
+        errors.extend(result.errors)
+    _check_keys_across_files(kind, parsed, errors)
+    progress("reading", len(files), len(files))
+    return parsed, errors
+
+
+def _check_keys_across_files(kind: RecordKind, parsed: list[ParsedFile], errors: list[RowError]) -> None:
+    if len(parsed) < 2:
+        return
+    seen: dict[tuple[Any, ...], str] = {}
+    key = list(kind.key)
+    for file in parsed:
+        if file.frame.empty or any(k not in file.frame for k in key):
+            continue
+        keys = list(file.frame[key].astype(str).itertuples(index=False, name=None))
+        for row, k in zip(file.row_numbers, keys, strict=True):
+            if k in seen and seen[k] != file.filename:
+                errors.append(RowError(file.filename, int(row), key[0], str(k[0]), "duplicate_across_files",
+                                       {"other": seen[k]}))
+            else:
+                seen.setdefault(k, file.filename)
+
+
+def labels_for(kind: RecordKind, parsed: Sequence[ParsedFile]) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, column) -> header labels to show in errors: the file's own header, or zh/en names."""
+    labels: dict[tuple[str, str], dict[str, str]] = {}
+    for file in parsed:
+        for col in kind.columns:
+            labels[(file.filename, col.name)] = {"zh": col.zh, "en": col.name}
+    return labels
+
+
+def import_files(session: Session, *, kind: RecordKind, files: Sequence[UploadedFile], actor: str,
+                 today: dt.date | None = None, progress: Progress = _no_progress) -> list[ImportSummary]:
+    """Validate every file whole, then write them all; raises ImportRejected with every bad row."""
+    today = today or repository.today()
+    parsed, errors = parse_files(kind, files, today=today, progress=progress)
+    if not errors:
+        progress("validating", 0, len(parsed))
+        lookup = repository.DatabaseLookup(session)
+        for file in parsed:
+            check_references(file, lookup)
+            errors.extend(file.errors)
+        progress("validating", len(parsed), len(parsed))
+    if errors:
+        raise ImportRejected(errors, labels=labels_for(kind, parsed))
+    summaries = []
+    for upload, file in zip(files, parsed, strict=True):
+        summaries.append(_write_file(session, file, upload, actor=actor, progress=progress))
+    return summaries
+
+
+def import_folder(session: Session, *, folder: Path, actor: str, today: dt.date | None = None,
+                  progress: Progress = _no_progress) -> list[ImportSummary]:
+    """Import every known file of a folder (companies.csv, communities.xlsx, …) in reference order."""
+    summaries: list[ImportSummary] = []
+    for name in KIND_ORDER:
+        paths = sorted(p for p in folder.glob(f"{name}.*") if p.suffix.lower() in {".csv", ".xlsx"})
+        if not paths:
+            continue
+        files = [UploadedFile.from_path(p) for p in paths]
+        summaries.extend(import_files(session, kind=KINDS[name], files=files, actor=actor, today=today,
+                                      progress=progress))
+        session.flush()
+    return summaries
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def _content_columns(kind: RecordKind) -> list[str]:
+    return [c for c in kind.column_names if c not in kind.key]
+
+
+def _canonical_strings(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A string form of each value that is equal exactly when the stored values are equal."""
+    out = {}
+    for name in columns:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            values = np.datetime_as_string(series.to_numpy(dtype="datetime64[D]"), unit="D")
+            out[name] = np.where(series.isna().to_numpy(), "", values)
+        elif pd.api.types.is_float_dtype(series):
+            out[name] = [("" if pd.isna(v) else f"{float(v):.2f}") for v in series.to_numpy()]
+        else:
+            out[name] = [_canonical_scalar(v) for v in series.to_numpy(dtype=object)]
+    return pd.DataFrame(out, index=frame.index, dtype=object)
+
+
+def _canonical_scalar(value: Any) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        return "" if np.isnan(value) else f"{value:.2f}"
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return f"{float(value):.2f}"
+    return str(value)
+
+
+def _existing_as_frame(kind: RecordKind, existing: pd.DataFrame) -> pd.DataFrame:
+    """Give rows read from the database the dtypes of a parsed file."""
+    for col in kind.columns:
+        if col.name not in existing:
+            continue
+        if col.type == "date":
+            existing[col.name] = pd.to_datetime(existing[col.name]).astype("datetime64[s]")
+        elif col.type == "decimal":
+            existing[col.name] = pd.to_numeric(existing[col.name].astype(object), errors="coerce").astype(float)
+    return existing
+
+
+def _db_columns(kind: RecordKind, frame: pd.DataFrame, batch_id: int) -> tuple[list[str], list[list[Any]]]:
+    """Column-wise Python values ready for executemany / COPY (dates as ISO text)."""
+    names = kind.column_names
+    columns: list[list[Any]] = []
+    for name in names:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            text = np.datetime_as_string(series.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
+            text[series.isna().to_numpy()] = None
+            columns.append(text.tolist())
+        elif isinstance(series.dtype, pd.Int64Dtype):
+            columns.append([None if v is pd.NA else int(v) for v in series.to_numpy(dtype=object)])
+        elif pd.api.types.is_float_dtype(series):
+            columns.append([None if np.isnan(v) else round(float(v), 2) for v in series.to_numpy()])
+        else:
+            columns.append([None if v is None or v is pd.NA else v for v in series.to_numpy(dtype=object)])
+    columns.append([batch_id] * len(frame))
+    return [*names, "batch_id"], columns
+
+
+def _python_row(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for col in kind.columns:
+        value = row[col.name]
+        if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            out[col.name] = None
+        elif col.type == "date":
+            out[col.name] = pd.Timestamp(value).date()
+        elif col.type == "int":
+            out[col.name] = int(value)
+        elif col.type == "decimal":
+            out[col.name] = round(float(value), 2)
+        elif col.type == "bool":
+            out[col.name] = bool(value)
+        else:
+            out[col.name] = value
+    return out
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
+
+
+def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, actor: str,
+                progress: Progress) -> ImportSummary:
+    kind = file.kind
+    table = repository.table_for(kind.table)
+    frame = file.frame
+    summary = ImportSummary(kind.name, file.filename, file.file_format, file.encoding, file.rows,
+                            dropped_columns=list(file.dropped_columns),
+                            ignored_columns=list(file.ignored_columns))
+    batch = ImportBatch(
+        kind=kind.name, filename=file.filename, file_sha256=hashlib.sha256(upload.data).hexdigest(),
+        file_format=file.file_format, encoding=file.encoding, imported_at=dt.datetime.now(dt.UTC),
+        imported_by=actor, rows=file.rows, inserted=0, updated=0, unchanged=0,
+        dropped_columns=json.dumps(file.dropped_columns, ensure_ascii=False),
+        ignored_columns=json.dumps(file.ignored_columns, ensure_ascii=False),
+    )
+    session.add(batch)
+    session.flush()
+    summary.batch_id = batch.id
+
+    content = _content_columns(kind)
+    key = list(kind.key)
+    is_new = np.ones(len(frame), dtype=bool)
+    changed_positions: np.ndarray = np.array([], dtype=int)
+    existing = pd.DataFrame()
+    if not repository.table_is_empty(session, table):
+        existing = repository.fetch_existing(session, table, kind.key, content, frame[key])
+    if not existing.empty:
+        existing = _existing_as_frame(kind, existing)
+        incoming_keys = _canonical_strings(frame, key).agg("\x1f".join, axis=1)
+        existing_keys = _canonical_strings(existing, key).agg("\x1f".join, axis=1)
+        position_of = pd.Series(np.arange(len(existing)), index=existing_keys.to_numpy())
+        matched = incoming_keys.map(position_of)
+        is_new = matched.isna().to_numpy()
+        old_pos = matched[~is_new].astype(int).to_numpy()
+        new_pos = np.flatnonzero(~is_new)
+        if content:
+            incoming_content = _canonical_strings(frame.iloc[new_pos], content).to_numpy()
+            stored_content = _canonical_strings(existing.iloc[old_pos], content).to_numpy()
+            differs = (incoming_content != stored_content).any(axis=1)
+        else:
+            differs = np.zeros(len(new_pos), dtype=bool)
+        changed_positions = new_pos[differs]
+        if changed_positions.size:
+            _update_changed(session, kind, table, frame, existing, changed_positions, old_pos[differs],
+                            batch_id=batch.id, actor=actor)
+        summary.unchanged = int((~differs).sum())
+        summary.updated = int(changed_positions.size)
+
+    new_rows = frame[is_new]
+    total = len(new_rows)
+    for start in range(0, max(total, 1), WRITE_SLICE):
+        part = new_rows.iloc[start:start + WRITE_SLICE]
+        if part.empty:
+            break
+        names, columns = _db_columns(kind, part, batch.id)
+        repository.insert_rows(session, table, names, list(zip(*columns, strict=True)))
+        progress("writing", min(start + WRITE_SLICE, total), total)
+    summary.inserted = total
+
+    batch.inserted, batch.updated, batch.unchanged = summary.inserted, summary.updated, summary.unchanged
+    audit.record(session, "import", actor=actor, entity_kind="import_batch", entity_id=str(batch.id),
+                 payload={**summary.as_dict(), "file_sha256": batch.file_sha256})
+    session.flush()
+    return summary
+
+
+def _update_changed(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, existing: pd.DataFrame,
+                    new_positions: np.ndarray, old_positions: np.ndarray, *, batch_id: int, actor: str) -> None:
+    content = _content_columns(kind)
+    key = list(kind.key)
+    after_rows = [_python_row(kind, r) for r in frame.iloc[new_positions].to_dict("records")]
+    before_rows = [_python_row(kind, r) for r in existing.iloc[old_positions].to_dict("records")]
+    params = []
+    drafts = []
+    for before, after in zip(before_rows, after_rows, strict=True):
+        param = {f"k_{k}": after[k] for k in key}
+        param.update({f"v_{c}": after[c] for c in content})
+        param["v_batch_id"] = batch_id
+        params.append(param)
+        changed = sorted(c for c in content if before[c] != after[c])
+        drafts.append(audit.AuditDraft(
+            action="record.update", actor=actor, entity_kind=kind.name,
+            entity_id="/".join(str(_jsonable({k: after[k]})[k]) for k in key),
+            payload={"batch_id": batch_id, "changed": changed, "before": _jsonable(before),
+                     "after": _jsonable(after)},
+        ))
+    repository.update_rows(session, table, kind.key, [*content, "batch_id"], params)
+    audit.append(session, drafts)

@@ -1,0 +1,366 @@
+"""Parse and check an import file column by column (vectorised), collecting every bad cell.
+
+Nothing here touches the database: references to companies and communities, and contract
+overlaps, are checked against a ``ReferenceLookup`` that the caller supplies (the database for
+imports, the folder's own files for `rating score --data`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from rating_service.companies.credit_code import credit_code_problem
+from rating_service.errors import RowError
+from rating_service.records.formats import (
+    Column,
+    RecordKind,
+    header_index,
+    is_personal_data_header,
+    normalise_header,
+)
+from rating_service.records.reader import RawTable
+
+BOOL_SPELLINGS = {
+    "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
+    "true": True, "false": False, "1": True, "0": False, "t": True, "f": False,
+}
+DATE_PATTERN = (
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?$"
+)
+EARLIEST = pd.Timestamp("1990-01-01")
+LATEST = pd.Timestamp("2100-12-31")
+MAX_AMOUNT = 1e12
+
+
+class ReferenceLookup(Protocol):
+    def known_companies(self, codes: Iterable[str]) -> set[str]: ...
+    def known_communities(self, community_ids: Iterable[str]) -> set[str]: ...
+    def contracts_of(self, community_ids: Iterable[str]) -> pd.DataFrame:
+        """Existing contracts (community_id, credit_code, start_date, end_date as datetime64)."""
+        ...
+
+
+@dataclass
+class ParsedFile:
+    kind: RecordKind
+    filename: str
+    file_format: str
+    encoding: str | None
+    frame: pd.DataFrame  # canonical columns only
+    row_numbers: np.ndarray
+    headers: dict[str, str]  # canonical column -> header as found in the file
+    dropped_columns: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date) -> ParsedFile:
+    """Map headers, drop personal-data columns and parse every cell; errors are collected, not raised."""
+    index = header_index(kind)
+    mapping: dict[int, str] = {}
+    headers: dict[str, str] = {}
+    dropped: list[str] = []
+    ignored: list[str] = []
+    errors: list[RowError] = []
+    for position, header in enumerate(raw.headers):
+        canonical = index.get(normalise_header(header))
+        if canonical is None:
+            (dropped if is_personal_data_header(header) else ignored).append(header)
+            continue
+        if canonical in headers:
+            errors.append(RowError(raw.filename, 1, canonical, header, "header_duplicate_column",
+                                   {"column": header}))
+            continue
+        mapping[position] = canonical
+        headers[canonical] = header
+    for col in kind.columns:
+        if col.required and col.name not in headers:
+            errors.append(RowError(raw.filename, 1, col.name, None, "header_missing_column",
+                                   {"column": f"{col.zh}（{col.name}）"}))
+    rows = raw.frame.shape[0]
+    parsed = ParsedFile(kind, raw.filename, raw.file_format, raw.encoding, pd.DataFrame(index=range(rows)),
+                        raw.row_numbers.to_numpy(), headers, dropped, ignored, errors)
+    if errors:
+        return parsed
+    if rows == 0:
+        errors.append(RowError(raw.filename, None, None, None, "file_no_rows"))
+        return parsed
+
+    checker = _Checker(parsed)
+    columns: dict[str, object] = {}
+    for col in kind.columns:
+        position = next((p for p, name in mapping.items() if name == col.name), None)
+        if position is None:
+            values = np.full(rows, None, dtype=object)
+        else:
+            values = raw.frame[position].to_numpy(dtype=object)
+        columns[col.name] = checker.parse_column(col, values, today=today)
+    parsed.frame = pd.DataFrame(
+        {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v) for name, v in columns.items()}
+    )
+    checker.check_order(kind)
+    if kind.event_date:
+        checker.check_not_future(kind.column(kind.event_date), today)
+    checker.check_duplicate_keys(kind)
+    _apply_defaults(parsed)
+    order = {name: i for i, name in enumerate(kind.column_names)}
+    errors.sort(key=lambda e: (e.row or 0, order.get(e.column or "", -1)))
+    return parsed
+
+
+def _apply_defaults(parsed: ParsedFile) -> None:
+    frame = parsed.frame
+    if parsed.kind.name == "fee_violations":
+        frame["amount_yuan"] = frame["amount_yuan"].fillna(0.0)
+        frame["refunded"] = frame["refunded"].where(frame["refunded"].notna(), False).astype(bool)
+
+
+class _Checker:
+    def __init__(self, parsed: ParsedFile) -> None:
+        self.parsed = parsed
+
+    # -- error helpers -------------------------------------------------------------------------
+    def flag(self, mask: np.ndarray, column: str, values: np.ndarray, key: str, **params: object) -> None:
+        positions = np.flatnonzero(mask)
+        if positions.size == 0:
+            return
+        rows = self.parsed.row_numbers
+        filename = self.parsed.filename
+        self.parsed.errors.extend(
+            RowError(filename, int(rows[i]), column, None if values[i] is None else str(values[i]), key,
+                     dict(params))
+            for i in positions
+        )
+
+    # -- columns -------------------------------------------------------------------------------
+    def parse_column(self, col: Column, values: np.ndarray, *, today: dt.date) -> object:
+        present = np.array([v is not None for v in values], dtype=bool)
+        if col.required:
+            self.flag(~present, col.name, values, "required")
+        parser = getattr(self, f"_parse_{col.type}")
+        return parser(col, values, present)
+
+    def _parse_text(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        lengths = np.array([len(v) if v is not None else 0 for v in values])
+        self.flag(lengths > col.max_len, col.name, values, "text_too_long", limit=col.max_len)
+        return values
+
+    def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        upper = np.array([v.upper().replace(" ", "") if v is not None else None for v in values], dtype=object)
+        problems = {code: credit_code_problem(code) for code in set(upper[present].tolist())}
+        for key in ("credit_code_length", "credit_code_charset", "credit_code_check_digit"):
+            bad = {code for code, problem in problems.items() if problem == key}
+            if bad:
+                mask = np.array([v in bad for v in upper], dtype=bool)
+                self.flag(mask, col.name, values, key)
+        return upper
+
+    def _parse_date(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
+        series = pd.Series(values, dtype=object)
+        # Fast path: ISO dates parse in C; the rest go through the regex below.
+        parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+        pending = present & parsed.isna().to_numpy()
+        if pending.any():
+            sub = series[pending].astype(str)
+            parts = sub.str.extract(DATE_PATTERN)
+            matched = parts[0].notna().to_numpy()
+            self.flag(_scatter(pending, ~matched), col.name, values, "date_invalid")
+            if matched.any():
+                comps = parts[matched].astype("int64")
+                built = pd.to_datetime(
+                    pd.DataFrame({"year": comps[0], "month": comps[1], "day": comps[2]}), errors="coerce"
+                )
+                impossible = built.isna().to_numpy()
+                self.flag(_scatter(_scatter(pending, matched), impossible), col.name, values, "date_impossible")
+                parsed.loc[built.index[~impossible]] = built[~impossible]
+        parsed = parsed.astype("datetime64[s]")
+        out_of_range = (parsed.notna() & ((parsed < EARLIEST) | (parsed > LATEST))).to_numpy()
+        self.flag(out_of_range, col.name, values, "date_out_of_range", low="1990-01-01", high="2100-12-31")
+        return parsed.where(~out_of_range)
+
+    def _parse_bool(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
+        mapped = [BOOL_SPELLINGS.get(v.casefold()) if v is not None else None for v in values]
+        bad = np.array([m is None for m in mapped], dtype=bool) & present
+        self.flag(bad, col.name, values, "bool_invalid")
+        return pd.Series(mapped, dtype=object)
+
+    def _parse_enum(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        mapped = np.array([col.choices.get(v.casefold()) if v is not None else None for v in values],
+                          dtype=object)
+        bad = np.array([m is None for m in mapped], dtype=bool) & present
+        self.flag(bad, col.name, values, "enum_invalid", choices=col.choices_label)
+        return mapped
+
+    def _numbers(self, values: np.ndarray) -> pd.Series:
+        cleaned = pd.Series(
+            [v.replace(",", "").replace("，", "").rstrip("元户㎡").replace("¥", "") if v is not None else None
+             for v in values],
+            dtype=object,
+        )
+        return pd.to_numeric(cleaned, errors="coerce")
+
+    def _parse_int(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
+        numbers = self._numbers(values)
+        not_number = present & numbers.isna().to_numpy()
+        not_whole = present & ~not_number & (numbers % 1 != 0).to_numpy()
+        self.flag(not_number | not_whole, col.name, values, "int_invalid")
+        ok = present & ~not_number & ~not_whole
+        if col.positive:
+            self.flag(ok & (numbers <= 0).to_numpy(), col.name, values, "must_be_positive")
+        self.flag(ok & (numbers.abs() > 2_000_000_000).to_numpy(), col.name, values, "number_too_large",
+                  limit=2_000_000_000)
+        return numbers.where(pd.Series(ok)).astype("Int64")
+
+    def _parse_decimal(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
+        numbers = self._numbers(values)
+        not_number = present & numbers.isna().to_numpy()
+        self.flag(not_number, col.name, values, "number_invalid")
+        ok = present & ~not_number
+        self.flag(ok & (numbers < 0).to_numpy(), col.name, values, "must_not_be_negative")
+        self.flag(ok & (numbers > MAX_AMOUNT).to_numpy(), col.name, values, "number_too_large", limit="1e12")
+        return numbers.where(pd.Series(ok)).round(2).astype("float64")
+
+    # -- rows ----------------------------------------------------------------------------------
+    def check_order(self, kind: RecordKind) -> None:
+        frame = self.parsed.frame
+        for later, earlier in kind.not_before:
+            a, b = frame[later], frame[earlier]
+            mask = (a.notna() & b.notna() & (a < b)).to_numpy()
+            if mask.any():
+                col = kind.column(earlier)
+                shown = frame[later].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+                for i in np.flatnonzero(mask):
+                    self.parsed.errors.append(RowError(
+                        self.parsed.filename, int(self.parsed.row_numbers[i]), later, shown[i], "date_before",
+                        {"other": col.zh, "other_value": b.iloc[i].strftime("%Y-%m-%d")},
+                    ))
+
+    def check_not_future(self, col: Column, today: dt.date) -> None:
+        dates = self.parsed.frame[col.name]
+        mask = (dates.notna() & (dates > pd.Timestamp(today))).to_numpy()
+        shown = dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+        self.flag(mask, col.name, shown, "date_in_future", today=today.isoformat())
+
+    def check_duplicate_keys(self, kind: RecordKind) -> None:
+        frame = self.parsed.frame
+        key = list(kind.key)
+        if frame[key].isna().any(axis=None):
+            keyed = frame[key].notna().all(axis=1).to_numpy()
+        else:
+            keyed = np.ones(len(frame), dtype=bool)
+        dup = frame.duplicated(key, keep=False).to_numpy() & keyed
+        if not dup.any():
+            return
+        rows = self.parsed.row_numbers[dup]
+        keys = frame.loc[dup, key].astype(str).agg("\x1f".join, axis=1).to_numpy()
+        groups: dict[str, list[int]] = {}
+        for k, row in zip(keys, rows, strict=True):
+            groups.setdefault(k, []).append(int(row))
+        message = "duplicate_in_file" if len(key) == 1 else "contract_key_duplicate"
+        shown_col = key[0] if len(key) == 1 else "start_date"
+        values = frame.loc[dup, shown_col].to_numpy(dtype=object)
+        for k, row, value in zip(keys, rows, values, strict=True):
+            members = groups[k]
+            other = members[0] if members[0] != row else members[1]
+            shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
+            self.parsed.errors.append(RowError(self.parsed.filename, int(row), shown_col, shown, message,
+                                               {"other": other}))
+
+
+def _scatter(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Mask over all rows from a mask over the rows where ``outer`` is True."""
+    result = np.zeros(outer.shape, dtype=bool)
+    result[np.flatnonzero(outer)[inner]] = True
+    return result
+
+
+# -- references (need a lookup) ----------------------------------------------------------------
+
+def check_references(parsed: ParsedFile, lookup: ReferenceLookup, *, extra_companies: set[str] | None = None,
+                     extra_communities: set[str] | None = None) -> None:
+    """Unknown companies and communities; for contracts, overlaps within the file and with the database."""
+    frame = parsed.frame
+    if frame.empty:
+        return
+    for col in parsed.kind.columns:
+        if col.references is None or col.name not in frame:
+            continue
+        values = frame[col.name].to_numpy(dtype=object)
+        wanted = {v for v in values if v is not None}
+        if not wanted:
+            continue
+        if col.references == "company":
+            known = lookup.known_companies(wanted) | (extra_companies or set())
+            key = "company_unknown"
+        else:
+            known = lookup.known_communities(wanted) | (extra_communities or set())
+            key = "community_unknown"
+        missing = wanted - known
+        if missing:
+            mask = np.array([v in missing for v in values], dtype=bool)
+            _Checker(parsed).flag(mask, col.name, values, key)
+    if parsed.kind.name == "contracts":
+        check_contract_overlaps(parsed, lookup.contracts_of(set(frame["community_id"].dropna())))
+
+
+def check_contract_overlaps(parsed: ParsedFile, existing: pd.DataFrame) -> None:
+    frame = parsed.frame
+    incoming = frame[["community_id", "credit_code", "start_date", "end_date"]].copy()
+    incoming["_row"] = parsed.row_numbers
+    incoming = incoming.dropna(subset=["community_id", "credit_code", "start_date"])
+    if incoming.empty:
+        return
+    key = ["community_id", "credit_code", "start_date"]
+    if not existing.empty:
+        existing = existing[["community_id", "credit_code", "start_date", "end_date"]].copy()
+        existing["start_date"] = existing["start_date"].astype("datetime64[s]")
+        existing["end_date"] = existing["end_date"].astype("datetime64[s]")
+        # An incoming row with an existing key replaces that contract (an update).
+        merged = existing.merge(incoming[key], on=key, how="left", indicator=True)
+        existing = existing[(merged["_merge"] == "left_only").to_numpy()]
+        existing["_row"] = -1
+        combined = pd.concat([incoming, existing], ignore_index=True)
+    else:
+        combined = incoming.reset_index(drop=True)
+    combined = combined.sort_values(["community_id", "start_date", "_row"], kind="stable").reset_index(drop=True)
+    far_future = pd.Timestamp("2262-01-01").as_unit("s")
+    end = combined["end_date"].fillna(far_future)
+    same = combined["community_id"].eq(combined["community_id"].shift())
+    # Running maximum of earlier ends in the community: a start on or before it overlaps.
+    prev_end = end.groupby(combined["community_id"]).cummax().groupby(combined["community_id"]).shift()
+    overlap = (same & (combined["start_date"] <= prev_end)).to_numpy()
+    if not overlap.any():
+        return
+    for i in np.flatnonzero(overlap):
+        row = combined.iloc[i]
+        # The contract it overlaps: the latest-ending earlier one of the community.
+        earlier = combined.iloc[:i]
+        earlier = earlier[earlier["community_id"] == row["community_id"]]
+        other = earlier.loc[end.iloc[:i][earlier.index].idxmax()]
+        other_desc = _describe_contract(other)
+        if row["_row"] >= 0:
+            target_row, target = int(row["_row"]), row
+        else:  # an existing contract overlaps an incoming one that starts before it
+            target_row, target = int(other["_row"]), other
+            other_desc = _describe_contract(row)
+        parsed.errors.append(RowError(
+            parsed.filename, target_row, "start_date", target["start_date"].strftime("%Y-%m-%d"),
+            "contract_overlap", {"other": other_desc},
+        ))
+
+
+def _describe_contract(row: pd.Series) -> str:
+    end = "" if pd.isna(row["end_date"]) else row["end_date"].strftime("%Y-%m-%d")
+    where = f"第 {int(row['_row'])} 行 / row {int(row['_row'])}, " if row["_row"] >= 0 else ""
+    return f"{where}{row['credit_code']} {row['start_date'].strftime('%Y-%m-%d')}~{end}"

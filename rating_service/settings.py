@@ -1,0 +1,45 @@
+"""The one place that reads the environment: service settings (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-only-change-me"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RATING_", env_file=".env", extra="ignore")
+
+    # DATABASE_URL is the conventional unprefixed name; RATING_DATABASE_URL works as well.
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'rating.db'}",
+        validation_alias=AliasChoices("DATABASE_URL", "RATING_DATABASE_URL", "database_url"),
+    )
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = DEFAULT_SECRET
+    default_lang: Literal["zh", "en"] = "zh"
+    sqlite_busy_timeout_ms: int = 30_000
+    # Import batches are written in slices of this many rows (memory bound for huge files).
+    import_chunk_rows: int = 50_000
+    max_upload_bytes: int = 512 * 1024 * 1024
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_development(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("RATING_SECRET_KEY must be set in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
