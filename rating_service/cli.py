@@ -21,7 +21,8 @@ from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
 from rating_service.settings import PROJECT_ROOT
 
-app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True)
+app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="数据库迁移 / database schema", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -147,6 +148,7 @@ def import_command(
     errors_csv: Annotated[Path | None, typer.Option(help="把全部错误写入此 CSV")] = None,
 ) -> None:
     """导入数据文件（整文件校验，有错误则不写入）/ import record files (all or nothing)."""
+    from rating_service import migrate
     from rating_service.records import service
 
     language = _lang(lang)
@@ -154,6 +156,7 @@ def import_command(
         record_kind = service.kind_or_raise(kind)
         uploads = [service.UploadedFile.from_path(p) for p in files]
         database = get_database()
+        migrate.ensure_current(database)
         try:
             with _progress_bar(language) as update, database.write_session() as session:
                 summaries = service.import_files(session, kind=record_kind, files=uploads, actor=actor,
@@ -185,8 +188,13 @@ def audit_verify(lang: LangOption = "zh") -> None:
     """校验审计日志哈希链 / verify the audit hash chain; exit 1 at the first bad entry."""
     from rating_service.audit import service as audit
 
+    from rating_service import migrate
+
     language = _lang(lang)
-    with get_database().read_session() as session:
+    database = get_database()
+    with _user_errors(language):
+        migrate.ensure_current(database)
+    with database.read_session() as session:
         result = audit.verify(session)
     if result.ok:
         console.print(f"[green]{translate('audit_ok', language, count=result.count)}[/green]")

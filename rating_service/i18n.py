@@ -15,6 +15,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_found": {"zh": "未找到：{what}", "en": "Not found: {what}"},
     "internal_error": {"zh": "服务器内部错误，请联系管理员。", "en": "Internal server error; please contact the administrator."},
     "payload_invalid": {"zh": "请求格式不正确。", "en": "The request is malformed."},
+    "db_not_migrated": {
+        "zh": "数据库结构未初始化或不是最新版本（当前 {revision}），请先运行：rating db upgrade",
+        "en": "The database schema is missing or out of date (at {revision}); run: rating db upgrade",
+    },
     # file level
     "file_missing": {"zh": "文件不存在：{path}", "en": "File not found: {path}"},
     "file_empty": {"zh": "文件为空。", "en": "The file is empty."},

@@ -45,3 +45,12 @@ def current(database: Database) -> str | None:
 
     with database.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def ensure_current(database: Database) -> None:
+    """Refuse to work on a database whose schema is missing or behind the code."""
+    from rating_service.errors import RatingServiceError
+
+    revision = current(database)
+    if revision not in heads():
+        raise RatingServiceError("db_not_migrated", revision=revision or "-")

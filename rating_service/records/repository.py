@@ -49,7 +49,7 @@ class DatabaseLookup:
             rows.extend(self.session.execute(
                 select(Contract.community_id, Contract.credit_code, Contract.start_date, Contract.end_date)
                 .where(Contract.community_id.in_(chunk))
-            ).tuples())
+            ))
         frame = pd.DataFrame(rows, columns=["community_id", "credit_code", "start_date", "end_date"])
         for col in ("start_date", "end_date"):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[s]")
@@ -69,13 +69,13 @@ def fetch_existing(session: Session, table: Table, key: tuple[str, ...], content
     if len(key) == 1:
         values = keys[key[0]].dropna().unique().tolist()
         for chunk in _chunks(values):
-            rows.extend(session.execute(select(*columns).where(table.c[key[0]].in_(chunk))).tuples())
+            rows.extend(session.execute(select(*columns).where(table.c[key[0]].in_(chunk))))
     else:
         records = [tuple(_to_python(v) for v in r) for r in keys[list(key)].itertuples(index=False, name=None)]
         for chunk in _chunks(records, 500):
             rows.extend(session.execute(
                 select(*columns).where(tuple_(*[table.c[k] for k in key]).in_(chunk))
-            ).tuples())
+            ))
     return pd.DataFrame(rows, columns=names)
 
 

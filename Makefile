@@ -1,0 +1,47 @@
+# The two commands: `make run` (install, migrate, load the demo, serve) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench install system-deps demo clean
+
+run: install
+	$(BIN)/rating db upgrade
+	$(BIN)/rating demo
+	@echo ""
+	@echo "  枞阳县物业服务企业信用评价系统 / Property-company credit rating"
+	@echo "  网址 / URL:  http://$(HOST):$(PORT)"
+	@echo "  演示账号 / demo logins: 尚未启用（账户与角色在后续版本提供）/ accounts arrive with the cycle workflow"
+	@echo ""
+	$(BIN)/rating serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
+
+install: system-deps $(STAMP)
+
+system-deps:
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,81 @@
+"""Shared fixtures: a migrated database on SQLite always, and on PostgreSQL when DATABASE_URL names one.
+
+`.ci/run` sets DATABASE_URL to the PostgreSQL server, so every database test runs on both engines
+there; on a developer machine without it the PostgreSQL variants skip with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+
+from rating_service import migrate
+from rating_service.db import Base, Database, set_database
+from rating_service.settings import Settings
+
+# Tests may read the environment to decide which engines exist; the service itself never does.
+_ENV_URL = os.environ.get("DATABASE_URL", "")
+PG_URL = _ENV_URL if _ENV_URL.startswith("postgresql") else ""
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TODAY = dt.date(2026, 11, 28)
+
+
+def _reset(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with database.engine.begin() as conn:
+        if database.is_sqlite:
+            for name in tables:
+                conn.exec_driver_sql(f"DELETE FROM {name}")
+        else:
+            conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("db") / "rating.db"
+    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_database() -> Iterator[Database]:
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI must run the suite on PostgreSQL: DATABASE_URL is not a postgresql URL")
+        pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql+psycopg://… (set by .ci/run)")
+    database = Database(Settings(database_url=PG_URL, environment="test"))
+    try:
+        with database.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        if IN_CI:
+            raise
+        pytest.skip(f"PostgreSQL at {PG_URL} is not reachable: {exc}")
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A migrated, empty database; also installed as the process-wide one for CLI and web tests."""
+    db: Database = request.getfixturevalue(f"{request.param}_database")
+    _reset(db)
+    set_database(db)
+    yield db
+    set_database(None)
+
+
+@pytest.fixture
+def sqlite_only(sqlite_database: Database) -> Iterator[Database]:
+    _reset(sqlite_database)
+    set_database(sqlite_database)
+    yield sqlite_database
+    set_database(None)

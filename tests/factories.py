@@ -1,0 +1,110 @@
+"""Build import files (CSV in any encoding, or XLSX) and valid reference data for tests."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+
+from rating_service.companies.credit_code import make_credit_code
+from rating_service.records.formats import KINDS
+from rating_service.records.service import UploadedFile
+
+CODE_A = make_credit_code(region="340722", serial=1)  # 皖江物业
+CODE_B = make_credit_code(region="340722", serial=2)  # 江南物业
+CODE_C = make_credit_code(region="340722", serial=3)  # not imported unless asked
+
+
+def headers(kind: str, lang: str = "zh") -> list[str]:
+    return [c.zh if lang == "zh" else c.name for c in KINDS[kind].columns]
+
+
+def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]], encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(kind: str, rows: Sequence[Sequence[Any]], *, lang: str = "zh", fmt: str = "csv",
+           encoding: str = "utf-8", header: Sequence[str] | None = None, name: str | None = None) -> UploadedFile:
+    head = list(header) if header is not None else headers(kind, lang)
+    data = xlsx_bytes(head, rows) if fmt == "xlsx" else csv_bytes(head, rows, encoding)
+    return UploadedFile(name or f"{kind}.{fmt}", data)
+
+
+COMPANIES = [
+    [CODE_A, "安徽皖江物业服务有限公司", "张三", "枞阳县枞阳镇湖滨路1号", "0556-3210001"],
+    [CODE_B, "枞阳县江南物业管理有限公司", "李四", "枞阳县枞阳镇长江路8号", "0556-3210002"],
+]
+COMMUNITIES = [
+    ["ZY-C001", "山水兰亭", "城关社区", 800, 88000],
+    ["ZY-C002", "尚泽江南府", "城关社区", 400, 46000.5],
+    ["ZY-C003", "金山花园", "金山社区", 300, None],
+]
+CONTRACTS = [
+    ["ZY-C001", CODE_A, "2020-01-01", None],
+    ["ZY-C002", CODE_B, "2019-05-01", "2025-06-30"],
+    ["ZY-C002", CODE_A, "2025-07-01", None],
+    ["ZY-C003", CODE_B, "2021-01-01", None],
+]
+INSPECTIONS = [
+    ["XC-0001", "2025-03-05", "ZY-C001", None, "城管", "乱堆乱放", "一般", "2025-03-12", "2025-03-15", "楼道堆物"],
+    ["XC-0002", "2025/4/8", "ZY-C002", CODE_B, "消防", "消防通道", "严重", "2025/4/15", None, None],
+    ["XC-0003", "2025年5月9日", "ZY-C003", None, "住建", "设施维护", "合格", None, None, None],
+]
+COMPLAINTS = [
+    ["GD-000001", "2025-03-05", "12345", "ZY-C001", None, "环境卫生", "是", "2025-03-12", "2025-03-10", "满意"],
+    ["GD-000002", "2025-03-06 14:30", "微信公众号", "ZY-C002", None, "噪音扰民", "否", None, None, None],
+    ["GD-000003", "2025/8/1", "来电", "ZY-C002", CODE_A, "停车管理", "Y", "2025/8/8", "2025/8/20", "不满意"],
+]
+FEE_VIOLATIONS = [
+    ["SF-001", "2025-06-01", CODE_A, "ZY-C001", "超标准收费", "23000", "是", "枞住建罚〔2025〕1号"],
+    ["SF-002", "2025-09-01", CODE_B, None, "未按规定公示收费", None, None, None],
+]
+COMMENDATIONS = [["BZ-001", "2025-12-01", CODE_A, "县级", "2025年度枞阳县物业服务示范项目"]]
+MAJOR_EVENTS = [["ZD-001", "2025-07-15", CODE_B, "合同终止后拒不退出", "枞住建〔2025〕9号", "拒不移交"]]
+
+ROWS = {
+    "companies": COMPANIES,
+    "communities": COMMUNITIES,
+    "contracts": CONTRACTS,
+    "inspections": INSPECTIONS,
+    "complaints": COMPLAINTS,
+    "fee_violations": FEE_VIOLATIONS,
+    "commendations": COMMENDATIONS,
+    "major_events": MAJOR_EVENTS,
+}
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def load(database: Any, *kinds: str, lang: str = "zh") -> None:
+    """Import the standard rows of ``kinds`` (in the order given) into ``database``."""
+    from rating_service.records.service import import_files
+
+    for kind in kinds:
+        with database.write_session() as session:
+            import_files(session, kind=KINDS[kind], files=[upload(kind, ROWS[kind], lang=lang)], actor="test",
+                         today=TODAY)
+
+
+REFERENCE = ("companies", "communities", "contracts")
