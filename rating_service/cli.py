@@ -12,7 +12,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from rating_service.db import get_database
 from rating_service.errors import ImportRejected, RatingServiceError
@@ -57,11 +56,8 @@ def _print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = 
     details = exc.details(lang)
     err_console.print(f"[red]{exc.message(lang)}[/red]")
     heads = ("文件", "行", "列", "值", "原因") if lang == "zh" else ("File", "Row", "Column", "Value", "Reason")
-    table = Table(*heads, show_lines=False)
     for item in details[:PRINTED_ERRORS]:
-        table.add_row(item["file"], "" if item["row"] is None else str(item["row"]), item["column"] or "",
-                      item["value"] or "", item["reason"])
-    err_console.print(table)
+        err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
     if len(details) > PRINTED_ERRORS:
         more = len(details) - PRINTED_ERRORS
         err_console.print(translate("errors_more", lang, count=more))
@@ -72,6 +68,18 @@ def _print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = 
             for item in details:
                 writer.writerow([item["file"], item["row"], item["column"], item["value"], item["reason"]])
         err_console.print(translate("errors_written", lang, path=str(errors_csv)))
+
+
+def _error_line(item: dict[str, object], lang: Lang) -> str:
+    parts = [f"  {item['file']}"]
+    if item["row"] is not None:
+        parts.append(f"第 {item['row']} 行" if lang == "zh" else f"row {item['row']}")
+    if item["column"]:
+        parts.append(f"[{item['column']}]")
+    if item["value"] is not None:
+        parts.append(f"“{item['value']}”" if lang == "zh" else f'"{item["value"]}"')
+    sep = "：" if lang == "zh" else ": "
+    return " ".join(parts) + sep + str(item["reason"])
 
 
 @contextmanager

@@ -60,17 +60,19 @@ def request_lang(request: Request, lang: str | None = None) -> Lang:
     return negotiate_lang(request.headers.get("accept-language"), explicit)
 
 
+def get_session(request: Request) -> Iterator[Session]:
+    db: Database = request.app.state.database or get_database()
+    with db.read_session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
 def create_app(database: Database | None = None) -> FastAPI:
     app = FastAPI(title="Property-company credit rating / 物业服务企业信用评价", version=__version__)
     app.state.database = database
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    def get_session(request: Request) -> Iterator[Session]:
-        db: Database = request.app.state.database or get_database()
-        with db.read_session() as session:
-            yield session
-
-    SessionDep = Annotated[Session, Depends(get_session)]
 
     @app.exception_handler(RatingServiceError)
     def _service_error(request: Request, exc: RatingServiceError) -> JSONResponse:
