@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from rating_service.db import get_database
 from rating_service.errors import ImportRejected, RatingServiceError
@@ -88,7 +88,7 @@ def _progress_bar(lang: Lang) -> Iterator[object]:
               "writing": translate("writing", lang)}
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -194,9 +194,8 @@ def demo(lang: LangOption = "zh") -> None:
 @audit_app.command("verify")
 def audit_verify(lang: LangOption = "zh") -> None:
     """校验审计日志哈希链 / verify the audit hash chain; exit 1 at the first bad entry."""
-    from rating_service.audit import service as audit
-
     from rating_service import migrate
+    from rating_service.audit import service as audit
 
     language = _lang(lang)
     database = get_database()

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rating_service.audit.models import AuditEntry, AuditHead
@@ -69,7 +69,7 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
     at = at or dt.datetime.now(dt.UTC)
     head = _lock_head(session)
     seq, prev = head.seq, head.hash
-    rows = []
+    rows: list[dict[str, Any]] = []
     for draft in drafts:
         seq += 1
         payload = canonical_json(draft.payload or {})
@@ -83,10 +83,10 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
         })
         prev = digest
     for start in range(0, len(rows), 5000):
-        session.execute(AuditEntry.__table__.insert(), rows[start:start + 5000])
+        session.execute(insert(AuditEntry), rows[start:start + 5000])
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
     session.expire(head)
-    return [r["seq"] for r in rows]
+    return [int(r["seq"]) for r in rows]
 
 
 def record(session: Session, action: str, **kwargs: Any) -> int:

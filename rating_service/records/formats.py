@@ -75,7 +75,9 @@ VIOLATION = _enum(
         ("挪用住宅专项维修资金", "maintenance_fund"),
     ]
 )
-LEVEL = _enum([("国家级", "national"), ("省级", "provincial"), ("市级", "city"), ("县级", "county"), ("镇级", "township")])
+LEVEL = _enum(
+    [("国家级", "national"), ("省级", "provincial"), ("市级", "city"), ("县级", "county"), ("镇级", "township")]
+)
 EVENT_KIND = _enum(
     [
         ("合同终止后拒不退出", "refuse_to_exit"),
@@ -86,8 +88,12 @@ EVENT_KIND = _enum(
 
 # Extra spellings seen in real exports.
 SEVERITY[0].update({"无问题": "none", "无": "none", "轻微": "minor"})
-LEVEL[0].update({"国家": "national", "省": "provincial", "市": "city", "县": "county", "镇": "township", "乡镇级": "township"})
-EVENT_KIND[0].update({"拒不退出": "refuse_to_exit", "重大安全事故": "major_safety_accident", "虚假材料": "false_material"})
+LEVEL[0].update(
+    {"国家": "national", "省": "provincial", "市": "city", "县": "county", "镇": "township", "乡镇级": "township"}
+)
+EVENT_KIND[0].update(
+    {"拒不退出": "refuse_to_exit", "重大安全事故": "major_safety_accident", "虚假材料": "false_material"}
+)
 
 
 def _col(name: str, zh: str, type_: ColumnType = "text", **kw: object) -> Column:
@@ -187,7 +193,8 @@ KINDS: dict[str, RecordKind] = {
                 COMMUNITY_OPTIONAL,
                 _col("violation_type", "违规类型", "enum", required=True, choices=VIOLATION[0],
                      choices_label=VIOLATION[1]),
-                _col("amount_yuan", "涉及金额", "decimal", aliases=("金额", "涉及金额（元）", "涉及金额(元)", "amount")),
+                _col("amount_yuan", "涉及金额", "decimal",
+                     aliases=("金额", "涉及金额（元）", "涉及金额(元)", "amount")),
                 _col("refunded", "是否退还", "bool", aliases=("已退还", "是否已退还")),
                 _col("document_no", "决定书文号", max_len=100, aliases=("文号",)),
             ),

@@ -162,7 +162,7 @@ def _content_columns(kind: RecordKind) -> list[str]:
 
 def _canonical_strings(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """A string form of each value that is equal exactly when the stored values are equal."""
-    out = {}
+    out: dict[str, Any] = {}
     for name in columns:
         series = frame[name]
         if pd.api.types.is_datetime64_any_dtype(series):
@@ -224,7 +224,7 @@ def _db_columns(kind: RecordKind, frame: pd.DataFrame, batch_id: int) -> tuple[l
 
 
 def _python_row(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for col in kind.columns:
         value = row[col.name]
         if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and np.isnan(value)):

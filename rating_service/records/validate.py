@@ -100,11 +100,11 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date) -> ParsedFil
     checker = _Checker(parsed)
     columns: dict[str, object] = {}
     for col in kind.columns:
-        position = next((p for p, name in mapping.items() if name == col.name), None)
-        if position is None:
+        found = [p for p, name in mapping.items() if name == col.name]
+        if not found:
             values = np.full(rows, None, dtype=object)
         else:
-            values = raw.frame[position].to_numpy(dtype=object)
+            values = raw.frame[found[0]].to_numpy(dtype=object)
         columns[col.name] = checker.parse_column(col, values, today=today)
     parsed.frame = pd.DataFrame(
         {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v) for name, v in columns.items()}

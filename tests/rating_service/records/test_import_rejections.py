@@ -121,7 +121,8 @@ def test_rectified_before_inspection_is_rejected(reference):
 @pytest.mark.parametrize("households,code", [("-5", "must_be_positive"), ("0", "must_be_positive"),
                                              ("八百", "int_invalid"), ("12.5", "int_invalid"), (None, "required")])
 def test_bad_household_counts_are_rejected(database, households, code):
-    err = _only(_rejected(database, "communities", f.upload("communities", [["ZY-C9", "新小区", None, households, None]])))
+    upload = f.upload("communities", [["ZY-C9", "新小区", None, households, None]])
+    err = _only(_rejected(database, "communities", upload))
     assert (err["row"], err["column"], err["code"]) == (2, "户数", code)
 
 
