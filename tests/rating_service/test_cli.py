@@ -82,3 +82,28 @@ def test_db_heads_prints_the_single_head():
     result = runner.invoke(app, ["db", "heads"])
     assert result.exit_code == 0
     assert result.output.strip() == "0001"
+
+
+def _counts(database) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from rating_service.companies.repository import record_counts
+
+    with database.read_session() as session:
+        return record_counts(session)
+
+
+def test_demo_loads_the_zongyang_data_and_is_idempotent(database):
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    counts = _counts(database)
+    assert counts["communities"] == 56 and 15 <= counts["companies"] <= 25
+    assert 700 <= counts["inspections"] <= 900 and 1100 <= counts["complaints"] <= 1300
+    assert counts["major_events"] == 1
+    assert "已删除的个人信息列（未保存）：投诉人、联系电话" in first.output
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0, second.output
+    assert _counts(database) == counts
+    assert "新增 0，更新 0" in second.output and "新增 1" not in second.output
+    from rating_service.audit import service as audit
+
+    with database.read_session() as session:
+        assert audit.verify(session).ok
