@@ -36,6 +36,7 @@ class Column:
 class RecordKind:
     name: str
     zh: str
+    en: str
     table: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
@@ -118,7 +119,7 @@ KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
         RecordKind(
-            "companies", "企业", "companies", ("credit_code",),
+            "companies", "企业", "Companies", "companies", ("credit_code",),
             (
                 replace(CREDIT_REQUIRED, references=None),
                 _col("name", "企业名称", required=True, aliases=("公司名称", "物业企业", "物业服务企业")),
@@ -128,7 +129,7 @@ KINDS: dict[str, RecordKind] = {
             ),
         ),
         RecordKind(
-            "communities", "小区", "communities", ("community_id",),
+            "communities", "小区", "Communities", "communities", ("community_id",),
             (
                 replace(COMMUNITY_REQUIRED, references=None),
                 _col("name", "小区名称", required=True, aliases=("项目名称",)),
@@ -139,7 +140,8 @@ KINDS: dict[str, RecordKind] = {
             ),
         ),
         RecordKind(
-            "contracts", "物业服务合同", "contracts", ("community_id", "credit_code", "start_date"),
+            "contracts", "物业服务合同", "Management contracts", "contracts",
+            ("community_id", "credit_code", "start_date"),
             (
                 COMMUNITY_REQUIRED,
                 CREDIT_REQUIRED,
@@ -149,7 +151,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("end_date", "start_date"),),
         ),
         RecordKind(
-            "inspections", "巡查检查", "inspections", ("record_id",),
+            "inspections", "巡查检查", "Inspections", "inspections", ("record_id",),
             (
                 _record_id("记录编号", "检查编号"),
                 _col("inspected_on", "检查日期", "date", required=True, aliases=("巡查日期",)),
@@ -167,7 +169,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("rectify_by", "inspected_on"), ("rectified_on", "inspected_on")),
         ),
         RecordKind(
-            "complaints", "投诉工单", "complaints", ("record_id",),
+            "complaints", "投诉工单", "Complaints", "complaints", ("record_id",),
             (
                 _record_id("工单编号", "工单号"),
                 _col("received_on", "受理时间", "date", required=True, aliases=("受理日期", "来电时间")),
@@ -185,7 +187,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("due_on", "received_on"), ("resolved_on", "received_on")),
         ),
         RecordKind(
-            "fee_violations", "收费违规", "fee_violations", ("record_id",),
+            "fee_violations", "收费违规", "Fee violations", "fee_violations", ("record_id",),
             (
                 _record_id("案件编号", "案号"),
                 _col("decided_on", "认定日期", "date", required=True, aliases=("决定日期", "处罚日期")),
@@ -201,7 +203,7 @@ KINDS: dict[str, RecordKind] = {
             event_date="decided_on",
         ),
         RecordKind(
-            "commendations", "表彰", "commendations", ("record_id",),
+            "commendations", "表彰", "Commendations", "commendations", ("record_id",),
             (
                 _record_id("记录编号"),
                 _col("awarded_on", "表彰日期", "date", required=True, aliases=("授予日期",)),
@@ -213,7 +215,7 @@ KINDS: dict[str, RecordKind] = {
             event_date="awarded_on",
         ),
         RecordKind(
-            "major_events", "重大事项", "major_events", ("record_id",),
+            "major_events", "重大事项", "Major events", "major_events", ("record_id",),
             (
                 _record_id("记录编号"),
                 _col("occurred_on", "发生日期", "date", required=True),

@@ -42,7 +42,7 @@ UI = {
     "manager": {"zh": "物业服务企业（今日）", "en": "Managed by (today)"},
     "none": {"zh": "无在管企业", "en": "no manager"},
     "records": {"zh": "记录数", "en": "Records"},
-    "last_import": {"zh": "最近导入", "en": "Last import"},
+    "last_import": {"zh": "最近导入：", "en": "Last import: "},
     "empty": {
         "zh": "尚无数据。请运行 rating demo 载入演示数据，或用 rating import 导入文件。",
         "en": "No data yet. Run `rating demo` to load the demo data or `rating import` to import files.",
@@ -55,9 +55,11 @@ UI = {
 }
 
 
-def request_lang(request: Request, lang: str | None = None) -> Lang:
+def request_lang(request: Request, lang: str | None = None, *, page: bool = False) -> Lang:
+    """zh or en. Pages follow ?lang= and the switch's cookie and are Chinese otherwise (a browser's
+    English Accept-Language does not flip a bureau's site); API answers also honour Accept-Language."""
     explicit = lang or request.query_params.get("lang") or request.cookies.get("lang")
-    return negotiate_lang(request.headers.get("accept-language"), explicit)
+    return negotiate_lang(None if page else request.headers.get("accept-language"), explicit)
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -98,13 +100,13 @@ def create_app(database: Database | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def overview(request: Request, session: SessionDep,
                  lang: Annotated[str | None, Query(pattern="^(zh|en)$")] = None) -> HTMLResponse:
-        language = request_lang(request, lang)
+        language = request_lang(request, lang, page=True)
         today = dt.date.today()
         counts = companies_repo.record_counts(session)
         context: dict[str, Any] = {
             "lang": language,
             "t": {k: v[language] for k, v in UI.items()},
-            "kind_labels": {k: (v.zh if language == "zh" else v.name.replace("_", " ")) for k, v in KINDS.items()},
+            "kind_labels": {k: (v.zh if language == "zh" else v.en) for k, v in KINDS.items()},
             "counts": counts,
             "companies": companies_repo.list_companies(session, on=today),
             "communities": companies_repo.list_communities(session, on=today),

@@ -30,16 +30,24 @@ def test_overview_lists_companies_communities_and_counts(database):
     assert '<span class="n">3</span><span class="k">投诉工单</span>' in text
 
 
-def test_english_by_query_or_accept_language(database):
+def test_pages_are_chinese_by_default_and_english_by_switch(database):
     f.load(database, "companies")
     client = TestClient(create_app(database))
     by_query = client.get("/?lang=en")
     assert "Property companies" in by_query.text and 'lang="en"' in by_query.text
     assert by_query.cookies.get("lang") == "en"
-    by_header = TestClient(create_app(database)).get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
-    assert "Property companies" in by_header.text
-    chinese = TestClient(create_app(database)).get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
-    assert "物业服务企业" in chinese.text
+    # The switch sticks through its cookie.
+    assert "Property companies" in client.get("/").text
+    # A browser's English Accept-Language alone does not turn the bureau's pages to English.
+    fresh = TestClient(create_app(database))
+    assert "物业服务企业" in fresh.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+
+
+def test_api_errors_follow_accept_language(database):
+    client = TestClient(create_app(database))
+    english = client.get("/?lang=fr", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert english.status_code == 422
+    assert english.json()["message"] == "The request is malformed."
 
 
 def test_bad_language_parameter_is_a_clear_422_not_a_500(database):
