@@ -113,6 +113,7 @@ def _read_csv(filename: str, text: str, encoding: str) -> RawTable:
     try:
         frame = pd.read_csv(
             io.StringIO(text),
+            sep=_delimiter(text),
             header=None,
             dtype=object,
             keep_default_na=False,
@@ -129,6 +130,14 @@ def _read_csv(filename: str, text: str, encoding: str) -> RawTable:
     except pd.errors.EmptyDataError as exc:
         raise FileProblem("file_empty") from exc
     return _finish(filename, "csv", encoding, frame)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, unless the header line is clearly tab- or semicolon-separated (Excel's "Unicode text")."""
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", "\t", ";")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > counts[","] else ","
 
 
 def _read_xlsx(filename: str, data: bytes) -> RawTable:

@@ -110,3 +110,10 @@ def test_date_spellings(database, spelling):
     _import(database, "complaints", f.upload("complaints", [row]))
     with database.read_session() as session:
         assert session.get(Complaint, "GD-9").received_on == dt.date(2025, 3, 5)
+
+
+def test_excel_unicode_text_export_utf16_tab_separated_is_read(database):
+    text = "\t".join(f.headers("companies")) + "\r\n" + "\r\n".join(
+        "\t".join("" if v is None else str(v) for v in row) for row in f.COMPANIES) + "\r\n"
+    (summary,) = _import(database, "companies", f.UploadedFile("companies.txt", text.encode("utf-16")))
+    assert (summary.inserted, summary.encoding) == (2, "utf-16")

@@ -230,3 +230,24 @@ def test_reasons_are_in_english_on_request(reference):
     assert err["reason"].startswith("Invalid value")
     assert info.value.message("en").startswith("The file failed validation")
     assert info.value.message("zh").startswith("文件未通过校验")
+
+
+def test_earlier_ongoing_contract_overlapping_a_stored_later_one_is_rejected(database):
+    f.load(database, "companies", "communities")
+    with database.write_session() as session:
+        import_files(session, kind=KINDS["contracts"], actor="test", today=f.TODAY,
+                     files=[f.upload("contracts", [["ZY-C001", f.CODE_B, "2025-07-01", None]])])
+    err = _only(_rejected(database, "contracts", f.upload("contracts", [["ZY-C001", f.CODE_A, "2020-01-01", None]])))
+    assert (err["row"], err["code"]) == (2, "contract_overlap")
+    assert f.CODE_B in err["reason"] and "2025-07-01" in err["reason"]
+
+
+def test_takeover_closing_the_stored_contract_in_the_same_file_is_accepted(database):
+    f.load(database, "companies", "communities")
+    with database.write_session() as session:
+        import_files(session, kind=KINDS["contracts"], actor="test", today=f.TODAY,
+                     files=[f.upload("contracts", [["ZY-C001", f.CODE_B, "2019-01-01", None]])])
+        takeover = [["ZY-C001", f.CODE_B, "2019-01-01", "2025-06-30"], ["ZY-C001", f.CODE_A, "2025-07-01", None]]
+        (summary,) = import_files(session, kind=KINDS["contracts"], actor="test", today=f.TODAY,
+                                  files=[f.upload("contracts", takeover)])
+    assert (summary.inserted, summary.updated) == (1, 1)
