@@ -76,8 +76,10 @@ def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.da
     """Read and check files on their own (no database); returns parsed files and every error."""
     parsed: list[ParsedFile] = []
     errors: list[RowError] = []
-    for i, upload in enumerate(files):
-        progress("reading", i, len(files))
+    for upload in files:
+        # Lines are a cheap estimate of rows for the progress bar (XLSX: unknown until read).
+        estimate = upload.data.count(b"\n") if not upload.data.startswith(b"PK") else 0
+        progress("reading", 0, estimate)
         try:
             raw = read_table(upload.filename, upload.data)
         except FileProblem as problem:
@@ -85,11 +87,14 @@ def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.da
             errors.append(RowError(upload.filename, row if isinstance(row, int) else None, None, None,
                                    problem.key, dict(problem.params)))
             continue
-        result = parse_table(raw, kind, today=today)
+
+        def on_rows(row: int, total: int = estimate) -> None:
+            progress("reading", row, max(total, row))
+
+        result = parse_table(raw, kind, today=today, on_rows=on_rows)
         parsed.append(result)
         errors.extend(result.errors)
     _check_keys_across_files(kind, parsed, errors)
-    progress("reading", len(files), len(files))
     return parsed, errors
 
 

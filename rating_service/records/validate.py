@@ -8,7 +8,7 @@ imports, the folder's own files for `rating score --data`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,7 +24,7 @@ from rating_service.records.formats import (
     is_personal_data_header,
     normalise_header,
 )
-from rating_service.records.reader import RawTable
+from rating_service.records.reader import FileProblem, RawTable
 
 BOOL_SPELLINGS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
@@ -65,7 +65,8 @@ class ParsedFile:
         return len(self.frame)
 
 
-def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date) -> ParsedFile:
+def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
+                on_rows: Callable[[int], None] | None = None) -> ParsedFile:
     """Map headers, drop personal-data columns and parse every cell; errors are collected, not raised."""
     index = header_index(kind)
     mapping: dict[int, str] = {}
@@ -88,31 +89,47 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date) -> ParsedFil
         if col.required and col.name not in headers:
             errors.append(RowError(raw.filename, 1, col.name, None, "header_missing_column",
                                    {"column": f"{col.zh}（{col.name}）"}))
-    rows = raw.frame.shape[0]
-    parsed = ParsedFile(kind, raw.filename, raw.file_format, raw.encoding, pd.DataFrame(index=range(rows)),
-                        raw.row_numbers.to_numpy(), headers, dropped, ignored, errors)
+    parsed = ParsedFile(kind, raw.filename, raw.file_format, raw.encoding, pd.DataFrame(),
+                        np.array([], dtype="int64"), headers, dropped, ignored, errors)
     if errors:
         return parsed
-    if rows == 0:
+
+    positions = {name: position for position, name in mapping.items()}
+    frames: list[pd.DataFrame] = []
+    numbers: list[np.ndarray] = []
+    try:
+        for chunk in raw.chunks:
+            rows = chunk.frame.shape[0]
+            checker = _Checker(raw.filename, chunk.row_numbers, errors)
+            columns: dict[str, object] = {}
+            for col in kind.columns:
+                if col.name in positions:
+                    values = chunk.frame[positions[col.name]].to_numpy(dtype=object)
+                else:
+                    values = np.full(rows, None, dtype=object)
+                columns[col.name] = checker.parse_column(col, values, today=today)
+            frame = pd.DataFrame(
+                {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
+                 for name, v in columns.items()}
+            )
+            checker.check_order(kind, frame)
+            if kind.event_date:
+                checker.check_not_future(frame, kind.column(kind.event_date), today)
+            frames.append(frame)
+            numbers.append(chunk.row_numbers)
+            if on_rows is not None:
+                on_rows(int(chunk.row_numbers[-1]))
+    except FileProblem as problem:
+        row = problem.params.pop("row", None)
+        errors.append(RowError(raw.filename, row if isinstance(row, int) else None, None, None, problem.key,
+                               dict(problem.params)))
+        return parsed
+    if not frames:
         errors.append(RowError(raw.filename, None, None, None, "file_no_rows"))
         return parsed
-
-    checker = _Checker(parsed)
-    columns: dict[str, object] = {}
-    for col in kind.columns:
-        found = [p for p, name in mapping.items() if name == col.name]
-        if not found:
-            values = np.full(rows, None, dtype=object)
-        else:
-            values = raw.frame[found[0]].to_numpy(dtype=object)
-        columns[col.name] = checker.parse_column(col, values, today=today)
-    parsed.frame = pd.DataFrame(
-        {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v) for name, v in columns.items()}
-    )
-    checker.check_order(kind)
-    if kind.event_date:
-        checker.check_not_future(kind.column(kind.event_date), today)
-    checker.check_duplicate_keys(kind)
+    parsed.frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    parsed.row_numbers = np.concatenate(numbers)
+    _Checker(raw.filename, parsed.row_numbers, errors).check_duplicate_keys(kind, parsed.frame)
     _apply_defaults(parsed)
     order = {name: i for i, name in enumerate(kind.column_names)}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.column or "", -1)))
@@ -127,17 +144,21 @@ def _apply_defaults(parsed: ParsedFile) -> None:
 
 
 class _Checker:
-    def __init__(self, parsed: ParsedFile) -> None:
-        self.parsed = parsed
+    """Parses columns and records problems, for one slice of rows with its spreadsheet row numbers."""
+
+    def __init__(self, filename: str, row_numbers: np.ndarray, errors: list[RowError]) -> None:
+        self.filename = filename
+        self.row_numbers = row_numbers
+        self.errors = errors
 
     # -- error helpers -------------------------------------------------------------------------
     def flag(self, mask: np.ndarray, column: str, values: np.ndarray, key: str, **params: object) -> None:
         positions = np.flatnonzero(mask)
         if positions.size == 0:
             return
-        rows = self.parsed.row_numbers
-        filename = self.parsed.filename
-        self.parsed.errors.extend(
+        rows = self.row_numbers
+        filename = self.filename
+        self.errors.extend(
             RowError(filename, int(rows[i]), column, None if values[i] is None else str(values[i]), key,
                      dict(params))
             for i in positions
@@ -232,8 +253,7 @@ class _Checker:
         return numbers.where(pd.Series(ok)).round(2).astype("float64")
 
     # -- rows ----------------------------------------------------------------------------------
-    def check_order(self, kind: RecordKind) -> None:
-        frame = self.parsed.frame
+    def check_order(self, kind: RecordKind, frame: pd.DataFrame) -> None:
         for later, earlier in kind.not_before:
             a, b = frame[later], frame[earlier]
             mask = (a.notna() & b.notna() & (a < b)).to_numpy()
@@ -241,19 +261,18 @@ class _Checker:
                 col = kind.column(earlier)
                 shown = frame[later].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
                 for i in np.flatnonzero(mask):
-                    self.parsed.errors.append(RowError(
-                        self.parsed.filename, int(self.parsed.row_numbers[i]), later, shown[i], "date_before",
+                    self.errors.append(RowError(
+                        self.filename, int(self.row_numbers[i]), later, shown[i], "date_before",
                         {"other": col.zh, "other_value": b.iloc[i].strftime("%Y-%m-%d")},
                     ))
 
-    def check_not_future(self, col: Column, today: dt.date) -> None:
-        dates = self.parsed.frame[col.name]
+    def check_not_future(self, frame: pd.DataFrame, col: Column, today: dt.date) -> None:
+        dates = frame[col.name]
         mask = (dates.notna() & (dates > pd.Timestamp(today))).to_numpy()
         shown = dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
         self.flag(mask, col.name, shown, "date_in_future", today=today.isoformat())
 
-    def check_duplicate_keys(self, kind: RecordKind) -> None:
-        frame = self.parsed.frame
+    def check_duplicate_keys(self, kind: RecordKind, frame: pd.DataFrame) -> None:
         key = list(kind.key)
         if frame[key].isna().any(axis=None):
             keyed = frame[key].notna().all(axis=1).to_numpy()
@@ -262,7 +281,7 @@ class _Checker:
         dup = frame.duplicated(key, keep=False).to_numpy() & keyed
         if not dup.any():
             return
-        rows = self.parsed.row_numbers[dup]
+        rows = self.row_numbers[dup]
         keys = frame.loc[dup, key].astype(str).agg("\x1f".join, axis=1).to_numpy()
         groups: dict[str, list[int]] = {}
         for k, row in zip(keys, rows, strict=True):
@@ -274,7 +293,7 @@ class _Checker:
             members = groups[k]
             other = members[0] if members[0] != row else members[1]
             shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
-            self.parsed.errors.append(RowError(self.parsed.filename, int(row), shown_col, shown, message,
+            self.errors.append(RowError(self.filename, int(row), shown_col, shown, message,
                                                {"other": other}))
 
 
@@ -309,7 +328,7 @@ def check_references(parsed: ParsedFile, lookup: ReferenceLookup, *, extra_compa
         missing = wanted - known
         if missing:
             mask = np.array([v in missing for v in values], dtype=bool)
-            _Checker(parsed).flag(mask, col.name, values, key)
+            _Checker(parsed.filename, parsed.row_numbers, parsed.errors).flag(mask, col.name, values, key)
     if parsed.kind.name == "contracts":
         check_contract_overlaps(parsed, lookup.contracts_of(set(frame["community_id"].dropna())))
 
