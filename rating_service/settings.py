@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     secret_key: str = DEFAULT_SECRET
     default_lang: Literal["zh", "en"] = "zh"
     sqlite_busy_timeout_ms: int = 30_000
+    sqlite_cache_kib: int = 65_536
     # Import batches are written in slices of this many rows (memory bound for huge files).
     import_chunk_rows: int = 50_000
     max_upload_bytes: int = 512 * 1024 * 1024

@@ -38,6 +38,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_only):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -65_536
 
 
 def test_sqlite_write_sessions_take_the_write_lock_at_begin(sqlite_only):
