@@ -37,6 +37,7 @@ DATE_PATTERN = (
 EARLIEST = pd.Timestamp("1990-01-01")
 LATEST = pd.Timestamp("2100-12-31")
 MAX_AMOUNT = 1e12
+DEDUPE_LIMIT = 50_000
 
 
 class ReferenceLookup(Protocol):
@@ -97,10 +98,11 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     positions = {name: position for position, name in mapping.items()}
     frames: list[pd.DataFrame] = []
     numbers: list[np.ndarray] = []
+    caches: dict[str, dict[str, str] | None] = {}
     try:
         for chunk in raw.chunks:
             rows = chunk.frame.shape[0]
-            checker = _Checker(raw.filename, chunk.row_numbers, errors)
+            checker = _Checker(raw.filename, chunk.row_numbers, errors, caches)
             columns: dict[str, object] = {}
             for col in kind.columns:
                 if col.name in positions:
@@ -146,10 +148,23 @@ def _apply_defaults(parsed: ParsedFile) -> None:
 class _Checker:
     """Parses columns and records problems, for one slice of rows with its spreadsheet row numbers."""
 
-    def __init__(self, filename: str, row_numbers: np.ndarray, errors: list[RowError]) -> None:
+    def __init__(self, filename: str, row_numbers: np.ndarray, errors: list[RowError],
+                 caches: dict[str, dict[str, str] | None] | None = None) -> None:
         self.filename = filename
         self.row_numbers = row_numbers
         self.errors = errors
+        # Per text column, across chunks: repeated values share one string object (memory), until
+        # a column shows too many distinct values to be worth it (record ids).
+        self.caches = caches if caches is not None else {}
+
+    def _shared(self, name: str, values: list[str | None]) -> list[str | None]:
+        cache = self.caches.setdefault(name, {})
+        if cache is None:
+            return values
+        shared = [cache.setdefault(v, v) if v is not None else None for v in values]
+        if len(cache) > DEDUPE_LIMIT:
+            self.caches[name] = None
+        return shared
 
     # -- error helpers -------------------------------------------------------------------------
     def flag(self, mask: np.ndarray, column: str, values: np.ndarray, key: str, **params: object) -> None:
@@ -166,19 +181,21 @@ class _Checker:
 
     # -- columns -------------------------------------------------------------------------------
     def parse_column(self, col: Column, values: np.ndarray, *, today: dt.date) -> object:
-        present = np.array([v is not None for v in values], dtype=bool)
+        present: np.ndarray = values != None  # noqa: E711  (elementwise, 2x faster than pd.isna here)
         if col.required:
             self.flag(~present, col.name, values, "required")
         parser = getattr(self, f"_parse_{col.type}")
         return parser(col, values, present)
 
     def _parse_text(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        lengths = np.array([len(v) if v is not None else 0 for v in values])
+        listed = values.tolist()
+        lengths = np.array([len(v) if v is not None else 0 for v in listed])
         self.flag(lengths > col.max_len, col.name, values, "text_too_long", limit=col.max_len)
-        return values
+        return np.array(self._shared(col.name, listed), dtype=object)
 
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        upper = np.array([v.upper().replace(" ", "") if v is not None else None for v in values], dtype=object)
+        upper = np.array(self._shared(col.name, [v.upper().replace(" ", "") if v is not None else None
+                                                 for v in values.tolist()]), dtype=object)
         problems = {code: credit_code_problem(code) for code in set(upper[present].tolist())}
         for key in ("credit_code_length", "credit_code_charset", "credit_code_check_digit"):
             bad = {code for code, problem in problems.items() if problem == key}

@@ -117,3 +117,25 @@ def test_excel_unicode_text_export_utf16_tab_separated_is_read(database):
         "\t".join("" if v is None else str(v) for v in row) for row in f.COMPANIES) + "\r\n"
     (summary,) = _import(database, "companies", f.UploadedFile("companies.txt", text.encode("utf-16")))
     assert (summary.inserted, summary.encoding) == (2, "utf-16")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_padded_cells_are_stripped_and_blank_cells_are_missing(database, encoding):
+    f.load(database, *f.REFERENCE)
+    text = ("工单编号,受理时间,渠道,小区编号,统一社会信用代码,诉求类别,是否查实,办理时限,办结时间,回访满意度\n"
+            " GD-1 ,2025-03-05 ,\u300012345\u3000,ZY-C001, , 环境卫生,是 ,  ,2025-03-10, \n")
+    (summary,) = _import(database, "complaints", f.UploadedFile("c.csv", text.encode(encoding)))
+    assert summary.inserted == 1
+    with database.read_session() as session:
+        row = session.get(Complaint, "GD-1")
+        assert (row.channel, row.category, row.credit_code, row.due_on, row.satisfaction) == (
+            "12345", "环境卫生", None, None, None)
+
+
+def test_unpadded_file_keeps_values_exactly(database):
+    f.load(database, *f.REFERENCE)
+    (summary,) = _import(database, "complaints", f.upload("complaints", f.COMPLAINTS))
+    assert summary.inserted == 3
+    with database.read_session() as session:
+        assert session.get(Complaint, "GD-000002").channel == "微信公众号"
+        assert session.get(Complaint, "GD-000002").satisfaction is None
