@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     secret_key: str = DEFAULT_SECRET
     default_lang: Literal["zh", "en"] = "zh"
+    # Times are stored in UTC and shown in the bureau's time zone.
+    timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout_ms: int = 30_000
     sqlite_cache_kib: int = 65_536
     # Import batches are written in slices of this many rows (memory bound for huge files).

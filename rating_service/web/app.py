@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,9 +22,22 @@ from rating_service.db import Database, get_database
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Lang, negotiate_lang, translate
 from rating_service.records.formats import KINDS
+from rating_service.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=HERE / "templates")
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time (SQLite hands it back naive) in the bureau's time zone."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime(fmt)
+
+
+templates.env.filters["local_time"] = local_time
 log = logging.getLogger(__name__)
 
 UI = {

@@ -59,3 +59,13 @@ def test_bad_language_parameter_is_a_clear_422_not_a_500(database):
 
 def test_health_endpoint(database):
     assert TestClient(create_app(database)).get("/healthz").json()["status"] == "ok"
+
+
+def test_times_are_shown_in_beijing_time():
+    import datetime as dt
+
+    from rating_service.web.app import local_time
+
+    assert local_time(dt.datetime(2025, 3, 5, 23, 30)) == "2025-03-06 07:30"
+    assert local_time(dt.datetime(2025, 3, 5, 23, 30, tzinfo=dt.UTC)) == "2025-03-06 07:30"
+    assert local_time(None) == ""
