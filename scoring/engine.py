@@ -1,0 +1,560 @@
+"""The rating engine: plain frames and a methodology in, scores, reasons and evidence out.
+
+Pure and vectorised (numpy/pandas, no per-row Python): the service, the auditors' CLI and a
+researcher's notebook all call ``rate_companies``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.methodology import REASON_CODES, Methodology
+from scoring.piecewise import pl, pl_inverse, round_half_up
+
+NO_DAY = np.iinfo(np.int64).min
+RECORD_KINDS = ("inspections", "complaints", "fee_violations", "commendations", "major_events")
+EVENT_DATE = {
+    "inspections": "inspected_on",
+    "complaints": "received_on",
+    "fee_violations": "decided_on",
+    "commendations": "awarded_on",
+    "major_events": "occurred_on",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("period end is before its start / 评价期间结束日期早于开始日期")
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.end
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """``2025-01-01:2025-12-31``."""
+        try:
+            start, end = (dt.date.fromisoformat(part.strip()) for part in text.split(":"))
+        except ValueError as exc:
+            raise ValueError(f"period must look like 2025-01-01:2025-12-31, not {text!r}") from exc
+        return cls(start, end)
+
+
+@dataclass
+class RatingInputs:
+    """Plain frames, one per file kind; columns as in the import formats (extra columns are ignored).
+
+    Dates may be datetime64 or date objects; ids may be strings or categoricals.
+    """
+
+    companies: pd.DataFrame
+    communities: pd.DataFrame
+    contracts: pd.DataFrame
+    inspections: pd.DataFrame | None = None
+    complaints: pd.DataFrame | None = None
+    fee_violations: pd.DataFrame | None = None
+    commendations: pd.DataFrame | None = None
+    major_events: pd.DataFrame | None = None
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        value = getattr(self, kind)
+        return value if value is not None else pd.DataFrame(columns=_EMPTY_COLUMNS[kind])
+
+
+_EMPTY_COLUMNS = {
+    "inspections": ["record_id", "inspected_on", "community_id", "credit_code", "severity", "rectify_by",
+                    "rectified_on"],
+    "complaints": ["record_id", "received_on", "community_id", "credit_code", "substantiated", "due_on",
+                   "resolved_on"],
+    "fee_violations": ["record_id", "decided_on", "credit_code", "community_id", "violation_type", "amount_yuan",
+                       "refunded"],
+    "commendations": ["record_id", "awarded_on", "credit_code", "level"],
+    "major_events": ["record_id", "occurred_on", "credit_code", "kind"],
+}
+
+
+@dataclass(frozen=True)
+class Constants:
+    """Numbers frozen when a cycle is first computed; appeals re-score with them."""
+
+    r0: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"R0": self.r0}
+
+
+@dataclass
+class RatingResult:
+    period: Period
+    methodology_id: str
+    constants: Constants
+    companies: pd.DataFrame  # one row per rated company
+    reasons: pd.DataFrame  # credit_code, rank, reason, points_lost (VETO first, then at most N codes)
+    evidence: pd.DataFrame  # credit_code, reason, rank, kind, record_id, event_date, points, detail
+    records: pd.DataFrame  # kind, record_id, credit_code, attribution, counted, points
+    paths: pd.DataFrame  # credit_code, next_grade, gap, component, max_gain, reachable, target_*
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def unattributed(self) -> pd.DataFrame:
+        records = self.records
+        return records[(records["attribution"] == "unattributed") & records["counted"]]
+
+
+# -- small vectorised helpers ------------------------------------------------------------------------
+
+def _days(values: Any) -> np.ndarray:
+    """Day numbers (days since 1970-01-01) as int64; NO_DAY where missing."""
+    series = pd.Series(values)
+    if len(series) == 0:
+        return np.array([], dtype=np.int64)
+    converted = pd.to_datetime(series, errors="coerce")
+    out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    out[converted.isna().to_numpy()] = NO_DAY
+    return out
+
+
+def _day(value: dt.date) -> int:
+    return int(np.datetime64(value, "D").astype(np.int64))
+
+
+def _codes(values: Any, index: pd.Index) -> np.ndarray:
+    """Positions of ``values`` in ``index`` (-1 where absent or missing); categoricals stay cheap."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        category_codes = index.get_indexer(series.cat.categories)
+        raw = series.cat.codes.to_numpy()
+        out = np.where(raw >= 0, category_codes[np.clip(raw, 0, None)] if len(category_codes) else -1, -1)
+        return out.astype(np.int64)
+    return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int64)
+
+
+def _bool(values: Any) -> np.ndarray:
+    series = pd.Series(values)
+    if series.dtype == bool:
+        return series.to_numpy()
+    return series.astype(object).where(series.notna(), False).astype(bool).to_numpy()
+
+
+def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
+    keep = codes >= 0
+    if weights is None:
+        return np.bincount(codes[keep], minlength=size).astype(float)
+    return np.bincount(codes[keep], weights=weights[keep], minlength=size)
+
+
+# -- attribution ---------------------------------------------------------------------------------------
+
+@dataclass
+class _Contracts:
+    community: np.ndarray  # community position
+    company: np.ndarray  # company position
+    start: np.ndarray  # day
+    end: np.ndarray  # day; NO_DAY = ongoing
+    key: np.ndarray  # sorted search key
+
+
+_SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
+
+
+def _prepare_contracts(contracts: pd.DataFrame, communities: pd.Index, companies: pd.Index) -> _Contracts:
+    community = _codes(contracts["community_id"], communities)
+    company = _codes(contracts["credit_code"], companies)
+    start = _days(contracts["start_date"])
+    end = _days(contracts["end_date"])
+    ok = (community >= 0) & (company >= 0) & (start != NO_DAY)
+    community, company, start, end = community[ok], company[ok], start[ok], end[ok]
+    key = community * _SHIFT + start
+    order = np.argsort(key, kind="stable")
+    return _Contracts(community[order], company[order], start[order], end[order], key[order])
+
+
+def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts) -> tuple[
+        np.ndarray, np.ndarray]:
+    """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed."""
+    company = named.copy()
+    how = np.where(named >= 0, 0, 2).astype(np.int8)
+    pending = (named < 0) & (community >= 0) & (day != NO_DAY)
+    if pending.any() and contracts.key.size:
+        key = community[pending] * _SHIFT + day[pending]
+        idx = np.searchsorted(contracts.key, key, side="right") - 1
+        valid = idx >= 0
+        idx_safe = np.clip(idx, 0, None)
+        valid &= contracts.community[idx_safe] == community[pending]
+        end = contracts.end[idx_safe]
+        valid &= (end == NO_DAY) | (end >= day[pending])
+        positions = np.flatnonzero(pending)
+        company[positions[valid]] = contracts.company[idx_safe[valid]]
+        how[positions[valid]] = 1
+    return company, how
+
+
+# -- the engine ------------------------------------------------------------------------------------------
+
+def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodology,
+                   constants: Constants | None = None, with_evidence: bool = True) -> RatingResult:
+    m = methodology
+    start, end = _day(period.start), _day(period.end)
+    as_of = end
+
+    # Company universe: contracts overlapping P, and counted records naming a company.
+    communities = inputs.communities
+    community_index = pd.Index(communities["community_id"].astype(object).to_numpy())
+    households = pd.to_numeric(communities["households"], errors="coerce").fillna(0).to_numpy(dtype=float)
+
+    contract_start = _days(inputs.contracts["start_date"])
+    contract_end = _days(inputs.contracts["end_date"])
+    overlaps = (contract_start <= end) & ((contract_end == NO_DAY) | (contract_end >= start))
+    codes: set[str] = set(inputs.contracts["credit_code"][overlaps].dropna().astype(str))
+    frames = {kind: inputs.frame(kind) for kind in RECORD_KINDS}
+    event_days = {kind: _days(frames[kind][EVENT_DATE[kind]]) for kind in RECORD_KINDS}
+    counted = {kind: (event_days[kind] >= start) & (event_days[kind] <= end) for kind in RECORD_KINDS}
+    for kind in RECORD_KINDS:
+        named = frames[kind]["credit_code"][counted[kind]]
+        codes.update(named.dropna().astype(str).unique().tolist())
+    company_index = pd.Index(sorted(codes), dtype=object)
+    n = len(company_index)
+    contracts = _prepare_contracts(inputs.contracts, community_index, company_index)
+
+    # Exposure E_c: household-years of contracts within P.
+    ov_start = np.maximum(contracts.start, start)
+    ov_end = np.where(contracts.end == NO_DAY, end, np.minimum(contracts.end, end))
+    overlap_days = np.clip(ov_end - ov_start + 1, 0, None).astype(float)
+    exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days / m.days_per_year, n)
+
+    # Attribution of every record of every kind.
+    attributed: dict[str, np.ndarray] = {}
+    how: dict[str, np.ndarray] = {}
+    for kind in RECORD_KINDS:
+        frame = frames[kind]
+        named = _codes(frame["credit_code"], company_index)
+        community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
+            np.full(len(frame), -1, dtype=np.int64)
+        company, kind_how = _attribute(named, community, event_days[kind], contracts)
+        attributed[kind] = np.where(counted[kind], company, -1)
+        how[kind] = kind_how
+
+    # INSP.
+    insp = frames["inspections"]
+    insp_company = attributed["inspections"]
+    severity_points = insp["severity"].map(m.inspections.severity_points).fillna(0).to_numpy(dtype=float)
+    rectify_by = _days(insp["rectify_by"])
+    rectified_on = _days(insp["rectified_on"])
+    has_deadline = rectify_by != NO_DAY
+    late = has_deadline & (rectified_on != NO_DAY) & (rectified_on > rectify_by)
+    missed = has_deadline & (rectified_on == NO_DAY) & (rectify_by < as_of)
+    overdue = (late | missed) & (severity_points > 0)
+    insp_points = severity_points * np.where(overdue, m.inspections.overdue_multiplier, 1.0)
+    insp_community = _codes(insp["community_id"], community_index)
+    in_insp = insp_company >= 0
+    visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
+        * _SHIFT + (event_days["inspections"][in_insp] - start)
+    unique_visits = pd.unique(visit_key)
+    visits = np.bincount(unique_visits // _SHIFT // np.int64(len(community_index) + 1), minlength=n).astype(float) \
+        if unique_visits.size else np.zeros(n)
+    defect_points = _sum_by(insp_company, insp_points, n)
+    insp_assessed = visits > 0
+    defect_rate = np.divide(defect_points, visits, out=np.zeros(n), where=insp_assessed)
+    insp_score = round_half_up(pl(defect_rate, m.inspections.breakpoints), m.rounding.indicator_decimals)
+
+    # COMPL.
+    comp = frames["complaints"]
+    comp_company = attributed["complaints"]
+    substantiated = _bool(comp["substantiated"])
+    subst_count = _sum_by(np.where(substantiated, comp_company, -1), None, n)
+    with_exposure = exposure > 0
+    if constants is None:
+        total_exposure = exposure[with_exposure].sum()
+        r0 = float(subst_count[with_exposure].sum() / total_exposure) if total_exposure > 0 else 0.0
+        constants = Constants(r0=r0)
+    k = m.complaints.credibility_households
+    rate = m.complaints.rate_per_households * (subst_count + k * constants.r0) / (exposure + k) \
+        if k > 0 else np.divide(m.complaints.rate_per_households * subst_count, exposure, out=np.zeros(n),
+                                where=with_exposure)
+    rate_score = pl(rate, m.complaints.rate_breakpoints)
+    received = event_days["complaints"]
+    due = _days(comp["due_on"])
+    due = np.where(due == NO_DAY, received + m.complaints.default_due_days, due)
+    resolved = _days(comp["resolved_on"])
+    is_due = (comp_company >= 0) & (due <= as_of)
+    on_time = is_due & (resolved != NO_DAY) & (resolved <= due)
+    due_count = _sum_by(np.where(is_due, comp_company, -1), None, n)
+    on_time_count = _sum_by(np.where(on_time, comp_company, -1), None, n)
+    timeliness = np.divide(on_time_count, due_count, out=np.ones(n), where=due_count > 0)
+    timeliness_score = 100.0 * timeliness
+    compl_assessed = with_exposure
+    compl_score = round_half_up(m.complaints.rate_weight * rate_score + m.complaints.timeliness_weight
+                                * timeliness_score, m.rounding.indicator_decimals)
+
+    # FEE.
+    fee = frames["fee_violations"]
+    fee_company = attributed["fee_violations"]
+    type_points = fee["violation_type"].map(m.fees.type_points).fillna(0).to_numpy(dtype=float)
+    amount = pd.to_numeric(fee["amount_yuan"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    amount_points = np.minimum(m.fees.amount_points_cap, np.floor(amount / m.fees.amount_step_yuan + 1e-9))
+    refunded = _bool(fee["refunded"])
+    fee_points_each = (type_points + amount_points) * np.where(refunded, m.fees.refund_factor, 1.0)
+    fee_points = _sum_by(fee_company, fee_points_each, n)
+    fee_score = round_half_up(pl(fee_points, m.fees.breakpoints), m.rounding.indicator_decimals)
+
+    # Weights re-normalised over the assessed indicators (FEE is always assessed).
+    w = m.weights
+    raw_w = np.vstack([w["INSP"] * insp_assessed, w["COMPL"] * compl_assessed, np.full(n, w["FEE"])])
+    total_w = raw_w.sum(axis=0)
+    w_insp, w_compl, w_fee = raw_w / np.where(total_w > 0, total_w, 1.0)
+
+    # Bonus.
+    comm = frames["commendations"]
+    level_points = comm["level"].map(m.bonus.level_points).fillna(0).to_numpy(dtype=float)
+    bonus = np.minimum(m.bonus.cap, _sum_by(attributed["commendations"], level_points, n))
+
+    composite = w_insp * insp_score + w_compl * compl_score + w_fee * fee_score + bonus
+    raw_score = np.clip(composite, 0.0, 100.0)
+    score = round_half_up(raw_score, m.rounding.score_decimals)
+
+    # Grades, veto, floor, provisional, lists.
+    mins = np.array([b.min for b in m.bands])
+    grades = np.array(m.grades, dtype=object)
+    band_index = np.argmax(score[:, None] >= mins[None, :] - 1e-9, axis=1)
+    fee_veto = fee["violation_type"].isin(list(m.veto.fee_types)).to_numpy()
+    event_veto = frames["major_events"]["kind"].isin(list(m.veto.major_event_kinds)).to_numpy()
+    veto = (_sum_by(np.where(fee_veto, fee_company, -1), None, n)
+            + _sum_by(np.where(event_veto, attributed["major_events"], -1), None, n)) > 0
+    grade_index = band_index.copy()
+    veto_index = m.grades.index(m.veto.grade)
+    grade_index[veto] = veto_index
+    no_adverse = (defect_points == 0) & (subst_count == 0) & (fee_points == 0) & ~veto
+    floor_index = m.grades.index(m.floor.grade)
+    floor_applied = no_adverse & (grade_index > floor_index)
+    grade_index[floor_applied] = floor_index
+    grade = grades[grade_index]
+    provisional = (exposure < m.provisional.exposure_below) & (visits < m.provisional.visits_below)
+    red = np.isin(grade, list(m.lists.red.grades))
+    if m.lists.red.exclude_provisional:
+        red &= ~provisional
+    black = np.isin(grade, list(m.lists.black.grades))
+    if m.lists.black.exclude_provisional:
+        black &= ~provisional
+
+    # Points lost per reason code (composite points).
+    lost = {
+        "INSP": w_insp * (100.0 - insp_score),
+        "COMPL_RATE": w_compl * m.complaints.rate_weight * (100.0 - rate_score),
+        "COMPL_TIMELY": w_compl * m.complaints.timeliness_weight * (100.0 - timeliness_score),
+        "FEE": w_fee * (100.0 - fee_score),
+    }
+
+    names = inputs.companies.drop_duplicates("credit_code").set_index("credit_code")["name"]
+    companies = pd.DataFrame({
+        "credit_code": company_index.to_numpy(),
+        "name": names.reindex(company_index).to_numpy(dtype=object),
+        "exposure": exposure,
+        "visits": visits.astype(np.int64),
+        "insp_points": defect_points,
+        "insp_measure": np.where(insp_assessed, defect_rate, np.nan),
+        "insp_score": np.where(insp_assessed, insp_score, np.nan),
+        "insp_assessed": insp_assessed,
+        "compl_substantiated": subst_count.astype(np.int64),
+        "compl_rate": np.where(compl_assessed, rate, np.nan),
+        "compl_rate_score": np.where(compl_assessed, rate_score, np.nan),
+        "compl_due": due_count.astype(np.int64),
+        "compl_on_time": on_time_count.astype(np.int64),
+        "compl_timeliness": np.where(compl_assessed, timeliness, np.nan),
+        "compl_timeliness_score": np.where(compl_assessed, timeliness_score, np.nan),
+        "compl_score": np.where(compl_assessed, compl_score, np.nan),
+        "compl_assessed": compl_assessed,
+        "fee_points": fee_points,
+        "fee_score": fee_score,
+        "fee_assessed": np.ones(n, dtype=bool),
+        "w_insp": w_insp,
+        "w_compl": w_compl,
+        "w_fee": w_fee,
+        "bonus": bonus,
+        "raw_score": raw_score,
+        "score": score,
+        "band_grade": grades[band_index],
+        "grade": grade,
+        "veto": veto,
+        "floor_applied": floor_applied,
+        "provisional": provisional,
+        "red_list": red,
+        "black_list": black,
+        **{f"lost_{code}": lost[code] for code in REASON_CODES},
+    })
+    companies["band_grade"] = companies["band_grade"].astype(object)
+    companies["grade"] = companies["grade"].astype(object)
+
+    reasons = _reasons(companies, m)
+    records = _records_frame(frames, attributed, how, counted, company_index,
+                             {"inspections": insp_points, "fee_violations": fee_points_each,
+                              "complaints": substantiated.astype(float), "commendations": level_points,
+                              "major_events": event_veto.astype(float)})
+    evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
+                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto) \
+        if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
+                                                    "event_date", "points", "detail"])
+    paths = _paths(companies, m)
+    return RatingResult(period, m.id, constants, companies, reasons, evidence, records, paths)
+
+
+def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
+    order = {code: i for i, code in enumerate(m.explanation.tie_order)}
+    long = companies.melt(id_vars=["credit_code"], value_vars=[f"lost_{c}" for c in REASON_CODES],
+                          var_name="reason", value_name="points_lost")
+    long["reason"] = long["reason"].str.removeprefix("lost_").astype(object)
+    # Ties are judged on the value shown (to 1e-9), so float noise cannot reorder equal losses.
+    long["_key"] = np.round(long["points_lost"].to_numpy(dtype=float), 9)
+    long = long[long["_key"] > 0]
+    long["_tie"] = long["reason"].map(order)
+    long = long.sort_values(["credit_code", "_key", "_tie"], ascending=[True, False, True], kind="stable")
+    long = long.groupby("credit_code", sort=False).head(m.explanation.max_reasons)
+    vetoed = companies.loc[companies["veto"], ["credit_code"]].assign(reason="VETO", points_lost=np.nan)
+    out = pd.concat([vetoed, long[["credit_code", "reason", "points_lost"]]], ignore_index=True)
+    out["_first"] = (out["reason"] != "VETO").astype(int)
+    out = out.sort_values(["credit_code", "_first"], kind="stable").drop(columns="_first")
+    out["rank"] = out.groupby("credit_code", sort=False).cumcount() + 1
+    return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)
+
+
+def _records_frame(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], how: dict[str, np.ndarray],
+                   counted: dict[str, np.ndarray], company_index: pd.Index,
+                   points: dict[str, np.ndarray]) -> pd.DataFrame:
+    labels = np.array(["named", "contract", "unattributed"], dtype=object)
+    codes = company_index.to_numpy(dtype=object)
+    parts = []
+    for kind in RECORD_KINDS:
+        frame = frames[kind]
+        company = attributed[kind]
+        # Attribution regardless of the period, so the data-quality report can explain every row.
+        parts.append(pd.DataFrame({
+            "kind": kind,
+            "record_id": frame["record_id"].to_numpy(dtype=object),
+            "credit_code": np.where(company >= 0, codes[np.clip(company, 0, None)] if len(codes) else None, None),
+            "attribution": labels[how[kind]],
+            "counted": counted[kind],
+            "points": points[kind],
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    out["kind"] = pd.Categorical(out["kind"], categories=list(RECORD_KINDS))
+    return out
+
+
+def _top(frame: pd.DataFrame, by: list[str], ascending: list[bool], limit: int) -> pd.DataFrame:
+    frame = frame.sort_values(["credit_code", *by], ascending=[True, *ascending], kind="stable")
+    frame = frame.groupby("credit_code", sort=False).head(limit)
+    frame = frame.assign(rank=frame.groupby("credit_code", sort=False).cumcount() + 1)
+    return frame
+
+
+def _iso(days: np.ndarray) -> np.ndarray:
+    text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
+    text[days == NO_DAY] = None
+    return text
+
+
+def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], company_index: pd.Index,
+              m: Methodology, reasons: pd.DataFrame, insp_points: np.ndarray, fee_points: np.ndarray,
+              substantiated: np.ndarray, is_due: np.ndarray, on_time: np.ndarray, due: np.ndarray,
+              resolved: np.ndarray, as_of: int, fee_veto: np.ndarray, event_veto: np.ndarray) -> pd.DataFrame:
+    codes = company_index.to_numpy(dtype=object)
+    limit = m.explanation.max_evidence
+    parts = []
+
+    def candidates(kind: str, mask: np.ndarray, reason: str, points: np.ndarray, detail: np.ndarray) -> pd.DataFrame:
+        company = attributed[kind]
+        keep = mask & (company >= 0)
+        frame = frames[kind]
+        day = _days(frame[EVENT_DATE[kind]])
+        return pd.DataFrame({
+            "credit_code": codes[company[keep]],
+            "reason": reason,
+            "kind": kind,
+            "record_id": frame["record_id"].to_numpy(dtype=object)[keep],
+            "_day": day[keep],
+            "event_date": _iso(day[keep]),
+            "points": points[keep],
+            "detail": detail[keep],
+        })
+
+    insp = candidates("inspections", insp_points > 0, "INSP", insp_points, np.full(len(insp_points), np.nan))
+    parts.append(_top(insp, ["points", "_day", "record_id"], [False, False, True], limit))
+    fee = candidates("fee_violations", fee_points > 0, "FEE", fee_points, np.full(len(fee_points), np.nan))
+    parts.append(_top(fee, ["points", "_day", "record_id"], [False, False, True], limit))
+    ones = np.ones(len(substantiated))
+    rate = candidates("complaints", substantiated, "COMPL_RATE", ones, np.full(len(ones), np.nan))
+    parts.append(_top(rate, ["_day", "record_id"], [False, True], limit))
+    overdue_days = (np.where(resolved == NO_DAY, as_of, resolved) - due).astype(float)
+    timely = candidates("complaints", is_due & ~on_time, "COMPL_TIMELY", ones, overdue_days)
+    parts.append(_top(timely, ["detail", "record_id"], [False, True], limit))
+    fee_v = candidates("fee_violations", fee_veto, "VETO", fee_points, np.full(len(fee_points), np.nan))
+    events = frames["major_events"]
+    ev = candidates("major_events", event_veto, "VETO", np.zeros(len(events)), np.full(len(events), np.nan))
+    parts.append(_top(pd.concat([fee_v, ev], ignore_index=True), ["_day", "record_id"], [False, True], limit))
+    out = pd.concat(parts, ignore_index=True)
+    # Evidence is kept only for the reasons that are shown.
+    shown = reasons[["credit_code", "reason"]]
+    out = out.merge(shown, on=["credit_code", "reason"], how="inner")
+    return out[["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]] \
+        .sort_values(["credit_code", "reason", "rank"], kind="stable").reset_index(drop=True)
+
+
+COMPONENT_OF = {"INSP": ("w_insp", 1.0), "COMPL_RATE": ("w_compl", None), "COMPL_TIMELY": ("w_compl", None),
+                "FEE": ("w_fee", 1.0)}
+
+
+def _paths(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
+    """§6 path to the next grade, per company and component (not for the top grade or a veto)."""
+    grade_pos = {g: i for i, g in enumerate(m.grades)}
+    mins = {b.grade: b.min for b in m.bands}
+    position = companies["grade"].map(grade_pos).to_numpy()
+    eligible = (position > 0) & ~companies["veto"].to_numpy()
+    base = companies[eligible]
+    if base.empty:
+        return pd.DataFrame(columns=["credit_code", "next_grade", "gap", "component", "max_gain", "reachable",
+                                     "target_subscore", "target_measure"])
+    next_grade = np.array(m.grades, dtype=object)[position[eligible] - 1]
+    gap = round_half_up(np.array([mins[g] for g in next_grade]) - base["score"].to_numpy(), m.rounding.score_decimals)
+    rw, tw = m.complaints.rate_weight, m.complaints.timeliness_weight
+    specs = {
+        # component: (weight share, current sub-score, assessed, inverse of sub-score -> measure)
+        "INSP": (base["w_insp"].to_numpy(), base["insp_score"].to_numpy(), base["insp_assessed"].to_numpy(),
+                 lambda s: pl_inverse(s, m.inspections.breakpoints)),
+        "COMPL_RATE": (base["w_compl"].to_numpy() * rw, base["compl_rate_score"].to_numpy(),
+                       base["compl_assessed"].to_numpy(), lambda s: pl_inverse(s, m.complaints.rate_breakpoints)),
+        "COMPL_TIMELY": (base["w_compl"].to_numpy() * tw, base["compl_timeliness_score"].to_numpy(),
+                         base["compl_assessed"].to_numpy(), lambda s: s / 100.0),
+        "FEE": (base["w_fee"].to_numpy(), base["fee_score"].to_numpy(), base["fee_assessed"].to_numpy(),
+                lambda s: pl_inverse(s, m.fees.breakpoints)),
+    }
+    parts = []
+    for component, (weight, current, assessed, inverse) in specs.items():
+        max_gain = weight * (100.0 - np.nan_to_num(current, nan=100.0))
+        reachable = assessed & (max_gain + 1e-9 >= gap) & (weight > 0)
+        target = np.where(reachable, np.nan_to_num(current) + gap / np.where(weight > 0, weight, 1.0), np.nan)
+        measure = np.where(reachable, inverse(np.where(reachable, target, 0.0)), np.nan)
+        parts.append(pd.DataFrame({
+            "credit_code": base["credit_code"].to_numpy(),
+            "next_grade": next_grade,
+            "gap": gap,
+            "component": component,
+            "max_gain": max_gain,
+            "reachable": reachable,
+            "assessed": assessed,
+            "target_subscore": target,
+            "target_measure": measure,
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["assessed"]].drop(columns="assessed")
+    order = {c: i for i, c in enumerate(REASON_CODES)}
+    out["_c"] = out["component"].map(order)
+    return out.sort_values(["credit_code", "_c"], kind="stable").drop(columns="_c").reset_index(drop=True)

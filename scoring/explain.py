@@ -1,0 +1,149 @@
+"""One company's explanation as plain data: points table, reasons with evidence, path to the next grade."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from scoring.engine import RatingResult
+from scoring.methodology import Methodology
+from scoring.piecewise import round_half_up
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    code: str  # INSP, COMPL, FEE
+    measure: float | None  # d, r (per 1,000 household-years), F
+    sub_score: float | None  # None when not assessed
+    weight: float  # re-normalised weight w'
+    points_earned: float
+    points_lost: float
+    assessed: bool
+    parts: dict[str, float | None] = field(default_factory=dict)  # COMPL: u, t, v
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str
+    record_id: str
+    event_date: str | None
+    points: float | None
+    detail: float | None  # COMPL_TIMELY: days overdue
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    points_lost: float | None
+    evidence: list[Evidence]
+
+
+@dataclass(frozen=True)
+class PathStep:
+    component: str
+    max_gain: float
+    reachable: bool
+    target_subscore: float | None
+    target_measure: float | None  # d, r, t or F that closes the gap (d, r, F: at most; t: at least)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    credit_code: str
+    name: str | None
+    methodology_id: str
+    period: tuple[str, str]
+    score: float
+    grade: str
+    band_grade: str
+    bonus: float
+    veto: bool
+    floor_applied: bool
+    provisional: bool
+    red_list: bool
+    black_list: bool
+    exposure: float
+    visits: int
+    indicators: list[IndicatorLine]
+    reasons: list[Reason]
+    next_grade: str | None
+    gap: float | None
+    path: list[PathStep]
+    constants: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return _clean(asdict(self))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def explain(result: RatingResult, credit_code: str, methodology: Methodology) -> Explanation:
+    rows = result.companies[result.companies["credit_code"] == credit_code]
+    if rows.empty:
+        raise KeyError(credit_code)
+    row = rows.iloc[0]
+    rw, tw = methodology.complaints.rate_weight, methodology.complaints.timeliness_weight
+    lines = []
+    for code, measure, score, weight, assessed, lost, parts in (
+        ("INSP", row["insp_measure"], row["insp_score"], row["w_insp"], row["insp_assessed"], row["lost_INSP"], {}),
+        ("COMPL", row["compl_rate"], row["compl_score"], row["w_compl"], row["compl_assessed"],
+         row["lost_COMPL_RATE"] + row["lost_COMPL_TIMELY"],
+         {"u": _num(row["compl_rate_score"]), "t": _num(row["compl_timeliness"]),
+          "v": _num(row["compl_timeliness_score"]), "rate_weight": rw, "timeliness_weight": tw}),
+        ("FEE", row["fee_points"], row["fee_score"], row["w_fee"], row["fee_assessed"], row["lost_FEE"], {}),
+    ):
+        sub = _num(score)
+        earned = float(weight) * sub if sub is not None else 0.0
+        lines.append(IndicatorLine(code, _num(measure), sub, float(weight), earned, float(lost), bool(assessed),
+                                   parts))
+    evidence = result.evidence[result.evidence["credit_code"] == credit_code]
+    reasons = []
+    for _, reason in result.reasons[result.reasons["credit_code"] == credit_code].iterrows():
+        items = evidence[evidence["reason"] == reason["reason"]]
+        reasons.append(Reason(reason["reason"], _num(reason["points_lost"]), [
+            Evidence(e["kind"], str(e["record_id"]), e["event_date"], _num(e["points"]), _num(e["detail"]))
+            for _, e in items.iterrows()
+        ]))
+    path = result.paths[result.paths["credit_code"] == credit_code]
+    steps = [PathStep(p["component"], float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
+                      _num(p["target_measure"])) for _, p in path.iterrows()]
+    return Explanation(
+        credit_code=credit_code, name=row["name"] if isinstance(row["name"], str) else None,
+        methodology_id=result.methodology_id,
+        period=(result.period.start.isoformat(), result.period.end.isoformat()),
+        score=float(row["score"]), grade=str(row["grade"]), band_grade=str(row["band_grade"]),
+        bonus=float(row["bonus"]), veto=bool(row["veto"]), floor_applied=bool(row["floor_applied"]),
+        provisional=bool(row["provisional"]), red_list=bool(row["red_list"]), black_list=bool(row["black_list"]),
+        exposure=float(row["exposure"]), visits=int(row["visits"]), indicators=lines, reasons=reasons,
+        next_grade=str(path["next_grade"].iloc[0]) if not path.empty else None,
+        gap=float(path["gap"].iloc[0]) if not path.empty else None,
+        path=steps, constants=result.constants.as_dict(),
+    )
+
+
+def shown(value: float | None, decimals: int = 2, *, at_most: bool | None = None) -> float | None:
+    """A figure for display: thresholds a company must stay under round down, those to reach round up."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return value
+    factor = 10 ** decimals
+    if at_most is True:
+        return math.floor(value * factor + 1e-9) / factor
+    if at_most is False:
+        return math.ceil(value * factor - 1e-9) / factor
+    return float(round_half_up(value, decimals))

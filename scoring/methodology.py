@@ -1,0 +1,303 @@
+"""Methodologies as data: load a YAML file, validate every number, find the one in force on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodologies"
+INDICATORS = ("INSP", "COMPL", "FEE")
+SEVERITIES = ("none", "minor", "moderate", "serious")
+FEE_TYPES = ("undisclosed", "overcharge", "unauthorized_item", "public_income", "maintenance_fund")
+LEVELS = ("national", "provincial", "city", "county", "township")
+EVENT_KINDS = ("refuse_to_exit", "major_safety_accident", "false_material")
+REASON_CODES = ("INSP", "COMPL_RATE", "COMPL_TIMELY", "FEE")
+
+
+class MethodologyError(ValueError):
+    """A methodology file that cannot be used; ``field`` names the offending key path."""
+
+    def __init__(self, source: str, field: str, zh: str, en: str) -> None:
+        super().__init__(f"{source}: {field}: {zh} / {en}")
+        self.source, self.field, self.zh, self.en = source, field, zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return f"{self.source}：{self.field}：{self.zh}" if lang == "zh" else f"{self.source}: {self.field}: {self.en}"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Breakpoints = tuple[tuple[float, float], ...]
+
+
+def _check_breakpoints(points: Breakpoints) -> Breakpoints:
+    if len(points) < 2:
+        raise ValueError("need at least two breakpoints / 至少需要两个折点")
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        raise ValueError(f"x must increase strictly / 折点横坐标必须严格递增: {xs}")
+    if any(b > a for a, b in zip(ys, ys[1:], strict=False)):
+        raise ValueError(f"y must not increase / 折点纵坐标不得递增: {ys}")
+    if xs[0] != 0:
+        raise ValueError("the first breakpoint must be at x = 0 / 第一个折点横坐标应为 0")
+    return points
+
+
+class Reference(_Strict):
+    title: str
+    section: str | None = None
+    text: str | None = None
+
+
+class InspectionRules(_Strict):
+    severity_points: dict[str, float]
+    overdue_multiplier: float = Field(ge=1)
+    breakpoints: Breakpoints
+
+    _bp = field_validator("breakpoints")(classmethod(lambda cls, v: _check_breakpoints(v)))
+
+    @field_validator("severity_points")
+    @classmethod
+    def _all_severities(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != set(SEVERITIES):
+            raise ValueError(f"keys must be exactly {list(SEVERITIES)} / 严重程度分值应覆盖 {list(SEVERITIES)}")
+        if any(v < 0 for v in value.values()):
+            raise ValueError("points must not be negative / 分值不得为负")
+        return value
+
+
+class ComplaintRules(_Strict):
+    credibility_households: float = Field(ge=0)
+    rate_per_households: float = Field(gt=0)
+    rate_weight: float = Field(ge=0, le=1)
+    timeliness_weight: float = Field(ge=0, le=1)
+    default_due_days: int = Field(ge=0)
+    rate_breakpoints: Breakpoints
+
+    _bp = field_validator("rate_breakpoints")(classmethod(lambda cls, v: _check_breakpoints(v)))
+
+    @model_validator(mode="after")
+    def _parts_sum_to_one(self) -> ComplaintRules:
+        if abs(self.rate_weight + self.timeliness_weight - 1) > 1e-9:
+            raise ValueError("rate_weight + timeliness_weight must be 1 / 两部分权重之和应为 1")
+        return self
+
+
+class FeeRules(_Strict):
+    type_points: dict[str, float]
+    amount_step_yuan: float = Field(gt=0)
+    amount_points_cap: float = Field(ge=0)
+    refund_factor: float = Field(ge=0, le=1)
+    breakpoints: Breakpoints
+
+    _bp = field_validator("breakpoints")(classmethod(lambda cls, v: _check_breakpoints(v)))
+
+    @field_validator("type_points")
+    @classmethod
+    def _all_types(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != set(FEE_TYPES):
+            raise ValueError(f"keys must be exactly {list(FEE_TYPES)} / 违规类型应覆盖 {list(FEE_TYPES)}")
+        return value
+
+
+class BonusRules(_Strict):
+    level_points: dict[str, float]
+    cap: float = Field(ge=0)
+
+    @field_validator("level_points")
+    @classmethod
+    def _all_levels(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != set(LEVELS):
+            raise ValueError(f"keys must be exactly {list(LEVELS)} / 表彰级别应覆盖 {list(LEVELS)}")
+        return value
+
+
+class Rounding(_Strict):
+    indicator_decimals: int = Field(ge=0, le=6)
+    score_decimals: int = Field(ge=0, le=6)
+
+
+class Band(_Strict):
+    grade: str
+    min: float
+
+
+class VetoRules(_Strict):
+    grade: str
+    fee_types: tuple[str, ...] = ()
+    major_event_kinds: tuple[str, ...] = ()
+
+
+class FloorRules(_Strict):
+    grade: str
+
+
+class ProvisionalRules(_Strict):
+    exposure_below: float
+    visits_below: float
+
+
+class ListRule(_Strict):
+    grades: tuple[str, ...]
+    exclude_provisional: bool = False
+
+
+class Lists(_Strict):
+    red: ListRule
+    black: ListRule
+
+
+class ExplanationRules(_Strict):
+    max_reasons: int = Field(ge=1)
+    max_evidence: int = Field(ge=1)
+    tie_order: tuple[str, ...]
+
+    @field_validator("tie_order")
+    @classmethod
+    def _all_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if sorted(value) != sorted(REASON_CODES):
+            raise ValueError(f"must list each of {list(REASON_CODES)} once / 应列出 {list(REASON_CODES)} 各一次")
+        return value
+
+
+class Methodology(_Strict):
+    id: str
+    title: str
+    title_en: str | None = None
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    references: tuple[Reference, ...] = Field(min_length=1)
+    days_per_year: float = Field(gt=0)
+    weights: dict[str, float]
+    inspections: InspectionRules
+    complaints: ComplaintRules
+    fees: FeeRules
+    bonus: BonusRules
+    rounding: Rounding
+    bands: tuple[Band, ...]
+    veto: VetoRules
+    floor: FloorRules
+    provisional: ProvisionalRules
+    lists: Lists
+    explanation: ExplanationRules
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        if set(value) != set(INDICATORS):
+            raise ValueError(f"keys must be exactly {list(INDICATORS)} / 指标应为 {list(INDICATORS)}")
+        if any(w < 0 for w in value.values()):
+            raise ValueError("weights must not be negative / 权重不得为负")
+        total = sum(value.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"weights must sum to 1, got {total:g} / 权重之和应为 1，实际为 {total:g}")
+        return value
+
+    @field_validator("bands")
+    @classmethod
+    def _bands(cls, value: tuple[Band, ...]) -> tuple[Band, ...]:
+        if not value:
+            raise ValueError("at least one band / 至少需要一个等级")
+        mins = [b.min for b in value]
+        if any(b >= a for a, b in zip(mins, mins[1:], strict=False)):
+            raise ValueError(f"bands overlap or are out of order (min must decrease): {mins} / 等级区间重叠或顺序错误")
+        if mins[-1] != 0:
+            raise ValueError(f"bands leave a gap: the lowest band must start at 0, not {mins[-1]:g} / 等级区间有空缺")
+        if len({b.grade for b in value}) != len(value):
+            raise ValueError("grades must be distinct / 等级名称重复")
+        return value
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Methodology:
+        grades = {b.grade for b in self.bands}
+        for name, grade in (("veto.grade", self.veto.grade), ("floor.grade", self.floor.grade)):
+            if grade not in grades:
+                raise ValueError(f"{name}: unknown grade {grade!r} / 未知等级")
+        for grade in (*self.lists.red.grades, *self.lists.black.grades):
+            if grade not in grades:
+                raise ValueError(f"lists: unknown grade {grade!r} / 未知等级")
+        if unknown := set(self.veto.fee_types) - set(FEE_TYPES):
+            raise ValueError(f"veto.fee_types: unknown {sorted(unknown)} / 未知违规类型")
+        if unknown := set(self.veto.major_event_kinds) - set(EVENT_KINDS):
+            raise ValueError(f"veto.major_event_kinds: unknown {sorted(unknown)} / 未知重大事项类型")
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("effective_to is before effective_from / 失效日期早于生效日期")
+        return self
+
+    # -- derived ---------------------------------------------------------------------------------
+    @property
+    def grades(self) -> list[str]:
+        return [b.grade for b in self.bands]
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+def _field_of(error: Any) -> str:
+    loc = [str(p) for p in error.get("loc", ())]
+    message = str(error.get("msg", ""))
+    # Cross-field checks name their own field at the start of the message.
+    if not loc and ":" in message:
+        return message.split(":", 1)[0].removeprefix("Value error, ")
+    return ".".join(loc) or "(file)"
+
+
+def parse_methodology(data: Any, *, source: str = "<methodology>") -> Methodology:
+    if not isinstance(data, dict):
+        raise MethodologyError(source, "(file)", "文件内容应为键值映射", "the file must hold a mapping")
+    try:
+        return Methodology.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = _field_of(first)
+        message = str(first.get("msg", "")).removeprefix("Value error, ")
+        if first.get("type") == "extra_forbidden":
+            return_msg = ("未知的键（拼写错误？）", "unknown key (a typo?)")
+        elif first.get("type") == "missing":
+            return_msg = ("缺少必需的键", "required key is missing")
+        else:
+            return_msg = (message, message)
+        raise MethodologyError(source, field, *return_msg) from None
+
+
+def load_methodology(path: str | Path) -> Methodology:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MethodologyError(str(path), "(file)", f"无法读取：{exc.strerror}",
+                               f"cannot read: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise MethodologyError(str(path), where, "YAML 格式错误", "malformed YAML") from None
+    return parse_methodology(data, source=path.name)
+
+
+def available_methodologies(directory: Path = METHODOLOGY_DIR) -> list[Methodology]:
+    return sorted((load_methodology(p) for p in directory.glob("*.yaml")), key=lambda m: m.effective_from)
+
+
+def methodology_by_id(identifier: str, directory: Path = METHODOLOGY_DIR) -> Methodology:
+    for methodology in available_methodologies(directory):
+        if methodology.id == identifier:
+            return methodology
+    raise MethodologyError(identifier, "id", "未找到该评价细则", "no such methodology")
+
+
+def methodology_in_force(day: dt.date, directory: Path = METHODOLOGY_DIR) -> Methodology:
+    """The methodology in force on ``day`` (the latest-starting one, if several overlap)."""
+    candidates = [m for m in available_methodologies(directory) if m.in_force_on(day)]
+    if not candidates:
+        raise MethodologyError(day.isoformat(), "effective_from", "该日期没有生效的评价细则",
+                               "no methodology is in force on this date")
+    return candidates[-1]
