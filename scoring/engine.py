@@ -233,7 +233,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days / m.days_per_year, n)
 
     # Attribution of every record of every kind.
-    attributed: dict[str, np.ndarray] = {}
+    attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
+    responsible: dict[str, np.ndarray] = {}  # company position regardless of P
     how: dict[str, np.ndarray] = {}
     for kind in RECORD_KINDS:
         frame = frames[kind]
@@ -242,6 +243,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
             np.full(len(frame), -1, dtype=np.int64)
         company, kind_how = _attribute(named, community, event_days[kind], contracts)
         attributed[kind] = np.where(counted[kind], company, -1)
+        responsible[kind] = company
         how[kind] = kind_how
 
     # INSP.
@@ -395,12 +397,12 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     companies["grade"] = companies["grade"].astype(object)
 
     reasons = _reasons(companies, m)
-    records = _records_frame(frames, attributed, how, counted, company_index,
+    records = _records_frame(frames, responsible, how, counted, company_index,
                              {"inspections": insp_points, "fee_violations": fee_points_each,
                               "complaints": substantiated.astype(float), "commendations": level_points,
                               "major_events": event_veto.astype(float)})
     evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
-                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto) \
+                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
         if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
                                                     "event_date", "points", "detail"])
     paths = _paths(companies, m)
@@ -426,34 +428,63 @@ def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)
 
 
-def _records_frame(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], how: dict[str, np.ndarray],
-                   counted: dict[str, np.ndarray], company_index: pd.Index,
+def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.ndarray],
+                   how: dict[str, np.ndarray], counted: dict[str, np.ndarray], company_index: pd.Index,
                    points: dict[str, np.ndarray]) -> pd.DataFrame:
-    labels = np.array(["named", "contract", "unattributed"], dtype=object)
-    codes = company_index.to_numpy(dtype=object)
-    parts = []
-    for kind in RECORD_KINDS:
-        frame = frames[kind]
-        company = attributed[kind]
-        # Attribution regardless of the period, so the data-quality report can explain every row.
-        parts.append(pd.DataFrame({
-            "kind": kind,
-            "record_id": frame["record_id"].to_numpy(dtype=object),
-            "credit_code": np.where(company >= 0, codes[np.clip(company, 0, None)] if len(codes) else None, None),
-            "attribution": labels[how[kind]],
-            "counted": counted[kind],
-            "points": points[kind],
-        }))
-    out = pd.concat(parts, ignore_index=True)
-    out["kind"] = pd.Categorical(out["kind"], categories=list(RECORD_KINDS))
-    return out
+    """Every input record with the company responsible for it, how it was attributed, and its points.
+
+    Categoricals keep this frame small at tens of millions of rows.
+    """
+    sizes = [len(frames[kind]) for kind in RECORD_KINDS]
+    return pd.DataFrame({
+        "kind": pd.Categorical.from_codes(np.repeat(np.arange(len(RECORD_KINDS)), sizes), categories=RECORD_KINDS),
+        "record_id": np.concatenate([frames[k]["record_id"].to_numpy(dtype=object) for k in RECORD_KINDS]),
+        "credit_code": pd.Categorical.from_codes(np.concatenate([responsible[k] for k in RECORD_KINDS]),
+                                                 categories=company_index),
+        "attribution": pd.Categorical.from_codes(np.concatenate([how[k] for k in RECORD_KINDS]),
+                                                 categories=["named", "contract", "unattributed"]),
+        "counted": np.concatenate([counted[k] for k in RECORD_KINDS]),
+        "points": np.concatenate([np.asarray(points[k], dtype=float) for k in RECORD_KINDS]),
+    })
 
 
-def _top(frame: pd.DataFrame, by: list[str], ascending: list[bool], limit: int) -> pd.DataFrame:
-    frame = frame.sort_values(["credit_code", *by], ascending=[True, *ascending], kind="stable")
-    frame = frame.groupby("credit_code", sort=False).head(limit)
-    frame = frame.assign(rank=frame.groupby("credit_code", sort=False).cumcount() + 1)
-    return frame
+def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense ranks with the largest value first (0), and how many distinct values there are."""
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
+
+
+def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarray, limit: int) -> np.ndarray:
+    """Row indices of up to ``limit`` rows per company, largest keys first, ties by record id.
+
+    The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
+    the work; record ids (strings) are compared only among the rows that tie at a company's cut-off.
+    """
+    if company.size == 0:
+        return np.array([], dtype=np.int64)
+    packed = company.astype(np.int64)
+    span = int(company.max()) + 1
+    for key in keys_desc:
+        ranks, size = _dense_desc(key)
+        span *= size
+        if span >= 2 ** 62:  # pragma: no cover - only with absurd numbers of distinct keys
+            raise OverflowError("evidence sort keys too wide")
+        packed = packed * size + ranks
+    order = np.argsort(packed, kind="stable")
+    p = packed[order]
+    c = company[order]
+    new_group = np.r_[True, c[1:] != c[:-1]]
+    new_run = np.r_[True, p[1:] != p[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(c.size), 0))
+    rank = np.arange(c.size) - group_start
+    run_id = np.cumsum(new_run)
+    keep = np.isin(run_id, run_id[rank < limit])
+    chosen = order[keep]
+    small = pd.DataFrame({"company": company[chosen], "packed": packed[chosen],
+                          "record_id": record_ids[chosen].astype(str), "row": chosen})
+    small = small.sort_values(["packed", "record_id"], kind="stable")
+    small = small.groupby("company", sort=False).head(limit)
+    return small["row"].to_numpy()
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
@@ -465,47 +496,53 @@ def _iso(days: np.ndarray) -> np.ndarray:
 def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], company_index: pd.Index,
               m: Methodology, reasons: pd.DataFrame, insp_points: np.ndarray, fee_points: np.ndarray,
               substantiated: np.ndarray, is_due: np.ndarray, on_time: np.ndarray, due: np.ndarray,
-              resolved: np.ndarray, as_of: int, fee_veto: np.ndarray, event_veto: np.ndarray) -> pd.DataFrame:
+              resolved: np.ndarray, as_of: int, fee_veto: np.ndarray, event_veto: np.ndarray,
+              event_days: dict[str, np.ndarray]) -> pd.DataFrame:
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
     parts = []
 
-    def candidates(kind: str, mask: np.ndarray, reason: str, points: np.ndarray, detail: np.ndarray) -> pd.DataFrame:
-        company = attributed[kind]
-        keep = mask & (company >= 0)
-        frame = frames[kind]
-        day = _days(frame[EVENT_DATE[kind]])
-        return pd.DataFrame({
-            "credit_code": codes[company[keep]],
-            "reason": reason,
-            "kind": kind,
-            "record_id": frame["record_id"].to_numpy(dtype=object)[keep],
-            "_day": day[keep],
-            "event_date": _iso(day[keep]),
-            "points": points[keep],
-            "detail": detail[keep],
-        })
+    def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
+             sort_by: list[str]) -> None:
+        """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending)."""
+        rows = []
+        for kind, mask, points, detail in kinds:
+            keep = np.flatnonzero(mask & (attributed[kind] >= 0))
+            rows.append(pd.DataFrame({
+                "company": attributed[kind][keep], "kind": kind,
+                "record_id": frames[kind]["record_id"].to_numpy(dtype=object)[keep],
+                "day": event_days[kind][keep], "points": points[keep], "detail": detail[keep],
+            }))
+        cand = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+        if cand.empty:
+            return
+        chosen = _top(cand["company"].to_numpy(), [cand[k].to_numpy(dtype=float) for k in sort_by],
+                      cand["record_id"].to_numpy(), limit)
+        top = cand.iloc[chosen]
+        parts.append(top.assign(reason=reason,
+                                rank=top.groupby("company", sort=False).cumcount().to_numpy() + 1))
 
-    insp = candidates("inspections", insp_points > 0, "INSP", insp_points, np.full(len(insp_points), np.nan))
-    parts.append(_top(insp, ["points", "_day", "record_id"], [False, False, True], limit))
-    fee = candidates("fee_violations", fee_points > 0, "FEE", fee_points, np.full(len(fee_points), np.nan))
-    parts.append(_top(fee, ["points", "_day", "record_id"], [False, False, True], limit))
+    nan_insp = np.full(len(insp_points), np.nan)
+    nan_fee = np.full(len(fee_points), np.nan)
     ones = np.ones(len(substantiated))
-    rate = candidates("complaints", substantiated, "COMPL_RATE", ones, np.full(len(ones), np.nan))
-    parts.append(_top(rate, ["_day", "record_id"], [False, True], limit))
+    nan_comp = np.full(len(substantiated), np.nan)
+    pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"])
+    pick([("fee_violations", fee_points > 0, fee_points, nan_fee)], "FEE", ["points", "day"])
+    pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"])
     overdue_days = (np.where(resolved == NO_DAY, as_of, resolved) - due).astype(float)
-    timely = candidates("complaints", is_due & ~on_time, "COMPL_TIMELY", ones, overdue_days)
-    parts.append(_top(timely, ["detail", "record_id"], [False, True], limit))
-    fee_v = candidates("fee_violations", fee_veto, "VETO", fee_points, np.full(len(fee_points), np.nan))
-    events = frames["major_events"]
-    ev = candidates("major_events", event_veto, "VETO", np.zeros(len(events)), np.full(len(events), np.nan))
-    parts.append(_top(pd.concat([fee_v, ev], ignore_index=True), ["_day", "record_id"], [False, True], limit))
+    pick([("complaints", is_due & ~on_time, ones, overdue_days)], "COMPL_TIMELY", ["detail"])
+    n_events = len(frames["major_events"])
+    pick([("fee_violations", fee_veto, fee_points, nan_fee),
+          ("major_events", event_veto, np.zeros(n_events), np.full(n_events, np.nan))], "VETO", ["day"])
+    columns = ["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
+    out["credit_code"] = codes[out["company"].to_numpy()]
+    out["event_date"] = _iso(out["day"].to_numpy())
     # Evidence is kept only for the reasons that are shown.
-    shown = reasons[["credit_code", "reason"]]
-    out = out.merge(shown, on=["credit_code", "reason"], how="inner")
-    return out[["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]] \
-        .sort_values(["credit_code", "reason", "rank"], kind="stable").reset_index(drop=True)
+    out = out.merge(reasons[["credit_code", "reason"]], on=["credit_code", "reason"], how="inner")
+    return out[columns].sort_values(["credit_code", "reason", "rank"], kind="stable").reset_index(drop=True)
 
 
 COMPONENT_OF = {"INSP": ("w_insp", 1.0), "COMPL_RATE": ("w_compl", None), "COMPL_TIMELY": ("w_compl", None),
