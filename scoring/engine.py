@@ -179,23 +179,36 @@ def _prepare_contracts(contracts: pd.DataFrame, communities: pd.Index, companies
     return _Contracts(community[order], company[order], start[order], end[order], key[order])
 
 
-def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts) -> tuple[
-        np.ndarray, np.ndarray]:
-    """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed."""
+def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts,
+               n_communities: int) -> tuple[np.ndarray, np.ndarray]:
+    """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed.
+
+    Most communities have a single contract: their records are looked up directly; only
+    communities with several contracts (takeovers) need a binary search on (community, date).
+    """
     company = named.copy()
     how = np.where(named >= 0, 0, 2).astype(np.int8)
     pending = (named < 0) & (community >= 0) & (day != NO_DAY)
-    if pending.any() and contracts.key.size:
-        key = community[pending] * _SHIFT + day[pending]
-        idx = np.searchsorted(contracts.key, key, side="right") - 1
-        valid = idx >= 0
-        idx_safe = np.clip(idx, 0, None)
-        valid &= contracts.community[idx_safe] == community[pending]
-        end = contracts.end[idx_safe]
-        valid &= (end == NO_DAY) | (end >= day[pending])
-        positions = np.flatnonzero(pending)
-        company[positions[valid]] = contracts.company[idx_safe[valid]]
-        how[positions[valid]] = 1
+    if not pending.any() or not contracts.key.size:
+        return company, how
+    per_community = np.bincount(contracts.community, minlength=n_communities)
+    first = np.searchsorted(contracts.community, np.arange(n_communities))  # contracts are sorted by community
+    rows = np.flatnonzero(pending)
+    comm = community[rows]
+    rec_day = day[rows]
+    single = per_community[comm] == 1
+    idx = np.where(single, first[comm], 0)
+    many = np.flatnonzero(per_community[comm] > 1)
+    if many.size:
+        key = comm[many] * _SHIFT + rec_day[many]
+        idx[many] = np.searchsorted(contracts.key, key, side="right") - 1
+    has = per_community[comm] > 0
+    idx_safe = np.clip(idx, 0, None)
+    valid = has & (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day)
+    end = contracts.end[idx_safe]
+    valid &= (end == NO_DAY) | (end >= rec_day)
+    company[rows[valid]] = contracts.company[idx_safe[valid]]
+    how[rows[valid]] = 1
     return company, how
 
 
@@ -241,7 +254,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named = _codes(frame["credit_code"], company_index)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int64)
-        company, kind_how = _attribute(named, community, event_days[kind], contracts)
+        company, kind_how = _attribute(named, community, event_days[kind], contracts, len(community_index))
         attributed[kind] = np.where(counted[kind], company, -1)
         responsible[kind] = company
         how[kind] = kind_how
@@ -449,12 +462,43 @@ def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.nd
 
 
 def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense ranks with the largest value first (0), and how many distinct values there are."""
+    """Dense ranks with the largest value first (0), and how many distinct values there are.
+
+    Points (multiples of 0.5) and day numbers are integral after doubling, so a lookup table over
+    their range replaces a sort; anything else falls back to np.unique.
+    """
+    if values.size == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    doubled = values * 2.0
+    if np.all(np.isfinite(doubled)) and np.all(doubled == np.round(doubled)):
+        ints = doubled.astype(np.int64)
+        low, high = int(ints.min()), int(ints.max())
+        if high - low < 50_000_000:
+            present = np.bincount(ints - low, minlength=high - low + 1) > 0
+            ascending_rank = np.cumsum(present) - 1
+            distinct = int(present.sum())
+            return (distinct - 1 - ascending_rank[ints - low]).astype(np.int64), distinct
     uniques, inverse = np.unique(values, return_inverse=True)
     return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
 
 
-def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarray, limit: int) -> np.ndarray:
+def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
+    """Rows that can still be among a company's top ``limit`` judged by the primary key alone.
+
+    Ranks are grouped into at most 64 buckets; per company, rows beyond the first bucket at which
+    ``limit`` rows are reached cannot make the cut. This shrinks the set that must be sorted.
+    """
+    buckets = 64
+    bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
+    n = int(company.max()) + 1
+    counts = np.bincount(company * buckets + bucket, minlength=n * buckets).reshape(n, buckets)
+    reached = np.cumsum(counts, axis=1) >= limit
+    threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
+    return bucket <= threshold[company]
+
+
+def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarray, limit: int, *,
+         prefilter: bool = True) -> np.ndarray:
     """Row indices of up to ``limit`` rows per company, largest keys first, ties by record id.
 
     The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
@@ -462,10 +506,16 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarra
     """
     if company.size == 0:
         return np.array([], dtype=np.int64)
+    first_rank, first_size = _dense_desc(keys_desc[0])
+    if prefilter and company.size > 50 * limit:
+        survivors = np.flatnonzero(_prefilter(company, first_rank, first_size, limit))
+        picked = _top(company[survivors], [k[survivors] for k in keys_desc], record_ids[survivors], limit,
+                      prefilter=False)
+        return survivors[picked]
     packed = company.astype(np.int64)
     span = int(company.max()) + 1
-    for key in keys_desc:
-        ranks, size = _dense_desc(key)
+    for i, key in enumerate(keys_desc):
+        ranks, size = (first_rank, first_size) if i == 0 else _dense_desc(key)
         span *= size
         if span >= 2 ** 62:  # pragma: no cover - only with absurd numbers of distinct keys
             raise OverflowError("evidence sort keys too wide")
