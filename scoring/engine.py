@@ -146,6 +146,22 @@ def _bool(values: Any) -> np.ndarray:
     return series.astype(object).where(series.notna(), False).astype(bool).to_numpy()
 
 
+def _distinct(values: pd.Series, mask: np.ndarray) -> list[str]:
+    """Distinct non-missing values where ``mask`` holds; categoricals via their codes (no per-row strings)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        used = np.unique(values.cat.codes.to_numpy()[mask])
+        return [str(v) for v in values.cat.categories[used[used >= 0]]]
+    return [str(v) for v in pd.unique(values[mask].dropna())]
+
+
+def _lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
+    """Per-row numbers from a code -> number table (0 for unknown or missing codes)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = np.array([table.get(str(c), 0.0) for c in values.cat.categories] + [0.0], dtype=float)
+        return per_category[values.cat.codes.to_numpy()]  # code -1 (missing) takes the trailing 0
+    return values.map(table).astype(float).fillna(0.0).to_numpy(dtype=float)
+
+
 def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
     keep = codes >= 0
     if weights is None:
@@ -186,9 +202,10 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contra
     Most communities have a single contract: their records are looked up directly; only
     communities with several contracts (takeovers) need a binary search on (community, date).
     """
-    company = named.copy()
-    how = np.where(named >= 0, 0, 2).astype(np.int8)
-    pending = (named < 0) & (community >= 0) & (day != NO_DAY)
+    # named: company position, -1 when the record names no company, -2 when it names one outside the set.
+    company = np.where(named >= 0, named, -1)
+    how = np.where(named != -1, 0, 2).astype(np.int8)
+    pending = (named == -1) & (community >= 0) & (day != NO_DAY)
     if not pending.any() or not contracts.key.size:
         return company, how
     per_community = np.bincount(contracts.community, minlength=n_communities)
@@ -233,8 +250,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     event_days = {kind: _days(frames[kind][EVENT_DATE[kind]]) for kind in RECORD_KINDS}
     counted = {kind: (event_days[kind] >= start) & (event_days[kind] <= end) for kind in RECORD_KINDS}
     for kind in RECORD_KINDS:
-        named = frames[kind]["credit_code"][counted[kind]]
-        codes.update(named.dropna().astype(str).unique().tolist())
+        codes.update(_distinct(frames[kind]["credit_code"], counted[kind]))
     company_index = pd.Index(sorted(codes), dtype=object)
     n = len(company_index)
     contracts = _prepare_contracts(inputs.contracts, community_index, company_index)
@@ -251,7 +267,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     how: dict[str, np.ndarray] = {}
     for kind in RECORD_KINDS:
         frame = frames[kind]
+        # A record naming a company outside the rated set (e.g. outside P) stays with that company.
         named = _codes(frame["credit_code"], company_index)
+        named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int64)
         company, kind_how = _attribute(named, community, event_days[kind], contracts, len(community_index))
@@ -262,7 +280,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     # INSP.
     insp = frames["inspections"]
     insp_company = attributed["inspections"]
-    severity_points = insp["severity"].map(m.inspections.severity_points).fillna(0).to_numpy(dtype=float)
+    severity_points = _lookup(insp["severity"], m.inspections.severity_points)
     rectify_by = _days(insp["rectify_by"])
     rectified_on = _days(insp["rectified_on"])
     has_deadline = rectify_by != NO_DAY
@@ -314,7 +332,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     # FEE.
     fee = frames["fee_violations"]
     fee_company = attributed["fee_violations"]
-    type_points = fee["violation_type"].map(m.fees.type_points).fillna(0).to_numpy(dtype=float)
+    type_points = _lookup(fee["violation_type"], m.fees.type_points)
     amount = pd.to_numeric(fee["amount_yuan"], errors="coerce").fillna(0).to_numpy(dtype=float)
     amount_points = np.minimum(m.fees.amount_points_cap, np.floor(amount / m.fees.amount_step_yuan + 1e-9))
     refunded = _bool(fee["refunded"])
@@ -330,7 +348,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
     # Bonus.
     comm = frames["commendations"]
-    level_points = comm["level"].map(m.bonus.level_points).fillna(0).to_numpy(dtype=float)
+    level_points = _lookup(comm["level"], m.bonus.level_points)
     bonus = np.minimum(m.bonus.cap, _sum_by(attributed["commendations"], level_points, n))
 
     composite = w_insp * insp_score + w_compl * compl_score + w_fee * fee_score + bonus
