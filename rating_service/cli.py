@@ -18,6 +18,7 @@ from rating_service.errors import ImportRejected, RatingServiceError
 from rating_service.i18n import Lang, translate
 from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
+from rating_service.scoring.command import score_command
 from rating_service.settings import PROJECT_ROOT
 
 app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True,
@@ -187,6 +188,11 @@ def demo(lang: LangOption = "zh") -> None:
     with _user_errors(language), _progress_bar(language) as update, database.write_session() as session:
         summaries = service.import_folder(session, folder=DEMO_DIR, actor="demo", progress=update)  # type: ignore[arg-type]
     _print_summaries(summaries, language)
+
+
+# -- scoring -------------------------------------------------------------------------------------
+
+app.command("score")(score_command)
 
 
 # -- audit ---------------------------------------------------------------------------------------

@@ -133,6 +133,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计日志末尾缺失：应有 {expected} 条，实有 {found} 条。",
         "en": "Audit entries missing at the end: {expected} expected, {found} found.",
     },
+    # rating score --data
+    "score_rejected": {
+        "zh": "数据文件夹未通过校验，共 {count} 处错误，未进行评价。",
+        "en": "The data folder failed validation with {count} error(s); nothing was rated.",
+    },
+    "score_folder_missing": {"zh": "数据文件夹不存在：{path}", "en": "Data folder not found: {path}"},
+    "score_file_missing": {
+        "zh": "数据文件夹 {folder} 中缺少{zh}文件（应为 {kind}.csv 或 {kind}.xlsx）。",
+        "en": "The data folder {folder} has no {kind} file ({kind}.csv or {kind}.xlsx).",
+    },
+    "score_period_invalid": {
+        "zh": "评价期间“{text}”无效，应写作 2025-01-01:2025-12-31（开始日期:结束日期）。",
+        "en": "Invalid period '{text}'; write it as 2025-01-01:2025-12-31 (start:end).",
+    },
+    "score_period_reversed": {
+        "zh": "评价期间“{text}”的结束日期早于开始日期。",
+        "en": "The period '{text}' ends before it starts.",
+    },
+    "score_format_invalid": {
+        "zh": "未知的输出格式“{value}”，可选：table、csv、json",
+        "en": "Unknown output format '{value}'; choose one of: table, csv, json",
+    },
+    "score_company_unknown": {
+        "zh": "企业 {code} 不在本期评价结果中（数据文件夹中没有该企业）。",
+        "en": "Company {code} is not among the ratings (it is not in the data folder).",
+    },
+    "score_company_not_rated": {
+        "zh": "企业 {code} 在评价期间内没有物业服务合同，也没有计入的记录，未参加本期评价。",
+        "en": "Company {code} has no contract in the period and no counted record, so it is not rated.",
+    },
+    "score_output_unwritable": {"zh": "无法写入 {path}：{detail}", "en": "Cannot write {path}: {detail}"},
+    "score_written": {"zh": "评价结果已写入 {path}", "en": "Ratings written to {path}"},
 }
 
 

@@ -436,7 +436,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
                          substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
         if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
                                                     "event_date", "points", "detail"])
-    paths = _paths(companies, m)
+    paths = _paths(companies, m, constants)
     return RatingResult(period, m.id, constants, companies, reasons, evidence, records, paths)
 
 
@@ -617,8 +617,14 @@ COMPONENT_OF = {"INSP": ("w_insp", 1.0), "COMPL_RATE": ("w_compl", None), "COMPL
                 "FEE": ("w_fee", 1.0)}
 
 
-def _paths(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
-    """§6 path to the next grade, per company and component (not for the top grade or a veto)."""
+def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.DataFrame:
+    """§6 path to the next grade, per company and component (not for the top grade or a veto).
+
+    "A perfect component" is the best the company can reach: for COMPL_RATE that is no substantiated
+    complaint at all, whose rate is still k·R0/(E+k) per 1,000 household-years (the county prior), so
+    its best sub-score can be below 100. For COMPL_RATE the path also gives the most substantiated
+    complaints the company may have.
+    """
     grade_pos = {g: i for i, g in enumerate(m.grades)}
     mins = {b.grade: b.min for b in m.bands}
     position = companies["grade"].map(grade_pos).to_numpy()
@@ -626,27 +632,39 @@ def _paths(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     base = companies[eligible]
     if base.empty:
         return pd.DataFrame(columns=["credit_code", "next_grade", "gap", "component", "max_gain", "reachable",
-                                     "target_subscore", "target_measure"])
+                                     "target_subscore", "target_measure", "target_count"])
     next_grade = np.array(m.grades, dtype=object)[position[eligible] - 1]
     gap = round_half_up(np.array([mins[g] for g in next_grade]) - base["score"].to_numpy(), m.rounding.score_decimals)
     rw, tw = m.complaints.rate_weight, m.complaints.timeliness_weight
+    k, per = m.complaints.credibility_households, m.complaints.rate_per_households
+    exposure = base["exposure"].to_numpy()
+    best_rate = per * k * constants.r0 / (exposure + k) if k > 0 else np.zeros(len(base))
+    hundred = np.full(len(base), 100.0)
     specs = {
-        # component: (weight share, current sub-score, assessed, inverse of sub-score -> measure)
-        "INSP": (base["w_insp"].to_numpy(), base["insp_score"].to_numpy(), base["insp_assessed"].to_numpy(),
-                 lambda s: pl_inverse(s, m.inspections.breakpoints)),
+        # component: (weight share, current sub-score, best reachable sub-score, assessed, sub-score -> measure)
+        "INSP": (base["w_insp"].to_numpy(), base["insp_score"].to_numpy(), hundred,
+                 base["insp_assessed"].to_numpy(), lambda s: pl_inverse(s, m.inspections.breakpoints)),
         "COMPL_RATE": (base["w_compl"].to_numpy() * rw, base["compl_rate_score"].to_numpy(),
-                       base["compl_assessed"].to_numpy(), lambda s: pl_inverse(s, m.complaints.rate_breakpoints)),
-        "COMPL_TIMELY": (base["w_compl"].to_numpy() * tw, base["compl_timeliness_score"].to_numpy(),
+                       pl(best_rate, m.complaints.rate_breakpoints), base["compl_assessed"].to_numpy(),
+                       lambda s: pl_inverse(s, m.complaints.rate_breakpoints)),
+        "COMPL_TIMELY": (base["w_compl"].to_numpy() * tw, base["compl_timeliness_score"].to_numpy(), hundred,
                          base["compl_assessed"].to_numpy(), lambda s: s / 100.0),
-        "FEE": (base["w_fee"].to_numpy(), base["fee_score"].to_numpy(), base["fee_assessed"].to_numpy(),
-                lambda s: pl_inverse(s, m.fees.breakpoints)),
+        "FEE": (base["w_fee"].to_numpy(), base["fee_score"].to_numpy(), hundred,
+                base["fee_assessed"].to_numpy(), lambda s: pl_inverse(s, m.fees.breakpoints)),
     }
     parts = []
-    for component, (weight, current, assessed, inverse) in specs.items():
-        max_gain = weight * (100.0 - np.nan_to_num(current, nan=100.0))
+    for component, (weight, current, best, assessed, inverse) in specs.items():
+        now = np.nan_to_num(current, nan=100.0)
+        max_gain = weight * np.maximum(best - now, 0.0)
         reachable = assessed & (max_gain + 1e-9 >= gap) & (weight > 0)
-        target = np.where(reachable, np.nan_to_num(current) + gap / np.where(weight > 0, weight, 1.0), np.nan)
+        target = np.where(reachable, now + gap / np.where(weight > 0, weight, 1.0), np.nan)
         measure = np.where(reachable, inverse(np.where(reachable, target, 0.0)), np.nan)
+        if component == "COMPL_RATE":
+            # r = per·(C + k·R0)/(E + k)  =>  C = r·(E + k)/per − k·R0, whole complaints only.
+            count = np.floor(measure * (exposure + k) / per - k * constants.r0 + 1e-9)
+            target_count = np.where(reachable, np.maximum(count, 0.0), np.nan)
+        else:
+            target_count = np.full(len(base), np.nan)
         parts.append(pd.DataFrame({
             "credit_code": base["credit_code"].to_numpy(),
             "next_grade": next_grade,
@@ -657,6 +675,7 @@ def _paths(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
             "assessed": assessed,
             "target_subscore": target,
             "target_measure": measure,
+            "target_count": target_count,
         }))
     out = pd.concat(parts, ignore_index=True)
     out = out[out["assessed"]].drop(columns="assessed")

@@ -46,6 +46,7 @@ class PathStep:
     reachable: bool
     target_subscore: float | None
     target_measure: float | None  # d, r, t or F that closes the gap (d, r, F: at most; t: at least)
+    target_count: float | None = None  # COMPL_RATE: the most substantiated complaints that still close it
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
         ]))
     path = result.paths[result.paths["credit_code"] == credit_code]
     steps = [PathStep(p["component"], float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
-                      _num(p["target_measure"])) for _, p in path.iterrows()]
+                      _num(p["target_measure"]), _num(p["target_count"])) for _, p in path.iterrows()]
     return Explanation(
         credit_code=credit_code, name=row["name"] if isinstance(row["name"], str) else None,
         methodology_id=result.methodology_id,

@@ -6,12 +6,13 @@ import datetime as dt
 
 import pytest
 
+from rating_service.companies.credit_code import make_credit_code
 from scoring.engine import Constants, Period, rate_companies
 from scoring.methodology import load_methodology, methodology_in_force
 from tests.scoring.builders import inputs
 
-A = "913407220000000195"  # 皖江物业
-B = "913407220000000280"  # the previous manager of 尚泽江南府
+A = make_credit_code(region="340722", serial=1)  # 皖江物业
+B = make_credit_code(region="340722", serial=2)  # the previous manager of 尚泽江南府
 P = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
@@ -112,6 +113,11 @@ def test_path_to_the_next_grade(result):
     assert round(rise, 2) == 31.07
     assert round(path.loc["COMPL_RATE", "target_subscore"], 2) == 91.89
     assert round(path.loc["COMPL_RATE", "target_measure"], 2) == 1.62
+    # r <= 1.622 with E = 1001.64, k = 300, R0 = 0.004: C <= 1.622 * 1301.64 / 1000 - 1.2 = 0.91 -> none at all.
+    assert path.loc["COMPL_RATE", "target_count"] == 0
+    # Even with no substantiated complaint r stays at the prior's 1000 * 1.2 / 1301.64 = 0.922 (u = 95.39),
+    # so the most COMPL_RATE can gain is 0.35 * 0.8 * (95.39 - 60.82) = 9.68, enough for 8.7.
+    assert round(path.loc["COMPL_RATE", "max_gain"], 2) == 9.68
 
 
 def test_takeover_attributes_by_contract_and_predecessor_is_not_charged(result):

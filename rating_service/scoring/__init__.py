@@ -1,0 +1,1 @@
+"""`rating score`: rate companies straight from a folder of record files, no database."""

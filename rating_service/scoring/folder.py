@@ -1,0 +1,141 @@
+"""Read a folder of record files (companies.csv, communities.xlsx, …) into the engine's RatingInputs.
+
+Every file goes through the import pipeline (same formats, spellings and checks as `rating import`);
+references are checked against the folder's own companies, communities and contracts. Every error
+of every file is collected before anything is rated: one ``ImportRejected`` lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from rating_service.errors import ImportRejected, RatingServiceError, RowError
+from rating_service.records.formats import KIND_ORDER, KINDS
+from rating_service.records.service import UploadedFile, labels_for, parse_files
+from rating_service.records.validate import ParsedFile, check_references
+from scoring.engine import RatingInputs
+
+REQUIRED_KINDS = ("companies", "communities", "contracts")
+SUFFIXES = (".csv", ".xlsx")
+CONTRACT_COLUMNS = ["community_id", "credit_code", "start_date", "end_date"]
+
+
+def folder_files(folder: Path, kind: str) -> list[Path]:
+    """``<kind>.csv`` / ``<kind>.xlsx`` files of the folder (the names `rating demo` imports)."""
+    return sorted(p for p in folder.glob(f"{kind}.*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+class FolderLookup:
+    """ReferenceLookup over the folder's own files.
+
+    ``None`` for companies or communities means the folder's file of that kind could not be read at
+    all (its own errors are reported), so references to it are not flagged a second time.
+    """
+
+    def __init__(self, companies: set[str] | None, communities: set[str] | None,
+                 contracts: pd.DataFrame | None = None) -> None:
+        self.companies = companies
+        self.communities = communities
+        self.contracts = contracts
+
+    def known_companies(self, codes: Iterable[str]) -> set[str]:
+        wanted = set(codes)
+        return wanted if self.companies is None else wanted & self.companies
+
+    def known_communities(self, community_ids: Iterable[str]) -> set[str]:
+        wanted = set(community_ids)
+        return wanted if self.communities is None else wanted & self.communities
+
+    def contracts_of(self, community_ids: Iterable[str]) -> pd.DataFrame:
+        """Contracts other than the ones being checked: none, except earlier contracts files of the folder."""
+        if self.contracts is None or self.contracts.empty:
+            return empty_contracts()
+        wanted = set(community_ids)
+        return self.contracts[self.contracts["community_id"].isin(wanted)].reset_index(drop=True)
+
+
+def empty_contracts() -> pd.DataFrame:
+    frame = pd.DataFrame({name: pd.Series(dtype=object) for name in CONTRACT_COLUMNS})
+    for name in ("start_date", "end_date"):
+        frame[name] = frame[name].astype("datetime64[s]")
+    return frame
+
+
+def _values(parsed: list[ParsedFile], column: str) -> set[str] | None:
+    """Every value of ``column`` in the files of one kind; None when no file of the kind could be read."""
+    frames = [p.frame for p in parsed if column in p.frame]
+    if not frames:
+        return None
+    return {v for frame in frames for v in frame[column].dropna().astype(str)}
+
+
+def _combined(parsed: list[ParsedFile]) -> pd.DataFrame:
+    frames = [p.frame for p in parsed]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _read(path: Path) -> UploadedFile:
+    try:
+        return UploadedFile.from_path(path)
+    except OSError as exc:
+        raise RatingServiceError("file_unreadable", detail=f"{path}: {exc.strerror or exc}") from None
+
+
+def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
+    """RatingInputs from the folder's files; raises ImportRejected with every bad row of every file."""
+    if not folder.is_dir():
+        raise RatingServiceError("score_folder_missing", path=str(folder))
+    paths = {kind: folder_files(folder, kind) for kind in KIND_ORDER}
+    for kind in REQUIRED_KINDS:
+        if not paths[kind]:
+            raise RatingServiceError("score_file_missing", folder=str(folder), kind=kind, zh=KINDS[kind].zh)
+
+    parsed: dict[str, list[ParsedFile]] = {}
+    errors: list[RowError] = []
+    labels: dict[tuple[str, str], dict[str, str]] = {}
+    for kind in KIND_ORDER:
+        if not paths[kind]:
+            continue
+        files, kind_errors = parse_files(KINDS[kind], [_read(p) for p in paths[kind]], today=today)
+        parsed[kind] = files
+        errors.extend(kind_errors)
+        labels.update(labels_for(KINDS[kind], files))
+
+    companies = _values(parsed["companies"], "credit_code")
+    communities = _values(parsed["communities"], "community_id")
+    # A cell that already failed to parse is not reported again as an unknown reference.
+    flagged = {(e.file, e.row, e.column) for e in errors}
+    earlier_contracts: list[pd.DataFrame] = []
+    for kind, files in parsed.items():
+        for file in files:
+            if file.frame.empty:
+                continue
+            existing = pd.concat(earlier_contracts, ignore_index=True) if earlier_contracts else None
+            before = len(file.errors)
+            check_references(file, FolderLookup(companies, communities, existing))
+            errors.extend(e for e in file.errors[before:] if (e.file, e.row, e.column) not in flagged)
+            if kind == "contracts":
+                earlier_contracts.append(file.frame[CONTRACT_COLUMNS])
+    if errors:
+        order = {kind: i for i, kind in enumerate(KIND_ORDER)}
+        kind_of = {path.name: order[kind] for kind, found in paths.items() for path in found}
+        errors.sort(key=lambda e: (kind_of.get(e.file, len(order)), e.file, e.row or 0))
+        rejected = ImportRejected(errors, labels=labels)
+        rejected.key = "score_rejected"  # same rows and rendering; the headline says nothing was rated
+        raise rejected
+
+    frames = {kind: _combined(files) for kind, files in parsed.items()}
+    return RatingInputs(
+        companies=frames["companies"],
+        communities=frames["communities"],
+        contracts=frames["contracts"],
+        inspections=frames.get("inspections"),
+        complaints=frames.get("complaints"),
+        fee_violations=frames.get("fee_violations"),
+        commendations=frames.get("commendations"),
+        major_events=frames.get("major_events"),
+    )
