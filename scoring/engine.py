@@ -166,7 +166,7 @@ def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndar
     keep = codes >= 0
     if weights is None:
         return np.bincount(codes[keep], minlength=size).astype(float)
-    return np.bincount(codes[keep], weights=weights[keep], minlength=size)
+    return np.bincount(codes[keep], weights=weights[keep], minlength=size).astype(float)
 
 
 # -- attribution ---------------------------------------------------------------------------------------
@@ -259,7 +259,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     ov_start = np.maximum(contracts.start, start)
     ov_end = np.where(contracts.end == NO_DAY, end, np.minimum(contracts.end, end))
     overlap_days = np.clip(ov_end - ov_start + 1, 0, None).astype(float)
-    exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days / m.days_per_year, n)
+    # Whole household-days summed exactly, divided once: E must not depend on the order of the rows
+    # (E = 100 is the provisional threshold).
+    exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days, n) / m.days_per_year
 
     # Attribution of every record of every kind.
     attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1

@@ -228,7 +228,7 @@ class Methodology(_Strict):
         if unknown := set(self.veto.major_event_kinds) - set(EVENT_KINDS):
             raise ValueError(f"veto.major_event_kinds: unknown {sorted(unknown)} / 未知重大事项类型")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("effective_to is before effective_from / 失效日期早于生效日期")
+            raise ValueError("effective_to: effective_to is before effective_from / 失效日期早于生效日期")
         return self
 
     # -- derived ---------------------------------------------------------------------------------
