@@ -7,6 +7,7 @@ researcher's notebook all call ``rate_companies``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,8 +150,10 @@ def _bool(values: Any) -> np.ndarray:
 def _distinct(values: pd.Series, mask: np.ndarray) -> list[str]:
     """Distinct non-missing values where ``mask`` holds; categoricals via their codes (no per-row strings)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        used = np.unique(values.cat.codes.to_numpy()[mask])
-        return [str(v) for v in values.cat.categories[used[used >= 0]]]
+        codes = values.cat.codes.to_numpy()
+        codes = codes[mask & (codes >= 0)]
+        used = np.flatnonzero(np.bincount(codes, minlength=len(values.cat.categories)))
+        return [str(v) for v in values.cat.categories[used]]
     return [str(v) for v in pd.unique(values[mask].dropna())]
 
 
@@ -213,15 +216,16 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contra
     rows = np.flatnonzero(pending)
     comm = community[rows]
     rec_day = day[rows]
-    single = per_community[comm] == 1
-    idx = np.where(single, first[comm], 0)
-    many = np.flatnonzero(per_community[comm] > 1)
+    count = per_community[comm]
+    idx = first[comm]  # right for single-contract communities (the usual case) and a start for the rest
+    many = np.flatnonzero(count > 1)
     if many.size:
         key = comm[many] * _SHIFT + rec_day[many]
         idx[many] = np.searchsorted(contracts.key, key, side="right") - 1
-    has = per_community[comm] > 0
-    idx_safe = np.clip(idx, 0, None)
-    valid = has & (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day)
+    idx_safe = np.clip(idx, 0, contracts.key.size - 1)
+    valid = (count > 0) & (idx >= 0) & (contracts.start[idx_safe] <= rec_day)
+    if many.size:
+        valid[many] &= contracts.community[idx_safe[many]] == comm[many]
     end = contracts.end[idx_safe]
     valid &= (end == NO_DAY) | (end >= rec_day)
     company[rows[valid]] = contracts.company[idx_safe[valid]]
@@ -470,12 +474,13 @@ def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.nd
     """
     sizes = [len(frames[kind]) for kind in RECORD_KINDS]
     return pd.DataFrame({
-        "kind": pd.Categorical.from_codes(np.repeat(np.arange(len(RECORD_KINDS)), sizes), categories=RECORD_KINDS),
-        "record_id": np.concatenate([frames[k]["record_id"].to_numpy(dtype=object) for k in RECORD_KINDS]),
+        "kind": pd.Categorical.from_codes(np.repeat(np.arange(len(RECORD_KINDS), dtype=np.int8), sizes),
+                                          categories=RECORD_KINDS, validate=False),
+        "record_id": pd.concat([frames[k]["record_id"] for k in RECORD_KINDS], ignore_index=True),
         "credit_code": pd.Categorical.from_codes(np.concatenate([responsible[k] for k in RECORD_KINDS]),
-                                                 categories=company_index),
+                                                 categories=company_index, validate=False),
         "attribution": pd.Categorical.from_codes(np.concatenate([how[k] for k in RECORD_KINDS]),
-                                                 categories=["named", "contract", "unattributed"]),
+                                                 categories=["named", "contract", "unattributed"], validate=False),
         "counted": np.concatenate([counted[k] for k in RECORD_KINDS]),
         "points": np.concatenate([np.asarray(points[k], dtype=float) for k in RECORD_KINDS]),
     })
@@ -517,8 +522,8 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     return bucket <= threshold[company]
 
 
-def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarray, limit: int, *,
-         prefilter: bool = True) -> np.ndarray:
+def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[[np.ndarray], np.ndarray],
+         limit: int, *, prefilter: bool = True) -> np.ndarray:
     """Row indices of up to ``limit`` rows per company, largest keys first, ties by record id.
 
     The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
@@ -529,8 +534,8 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarra
     first_rank, first_size = _dense_desc(keys_desc[0])
     if prefilter and company.size > 50 * limit:
         survivors = np.flatnonzero(_prefilter(company, first_rank, first_size, limit))
-        picked = _top(company[survivors], [k[survivors] for k in keys_desc], record_ids[survivors], limit,
-                      prefilter=False)
+        picked = _top(company[survivors], [k[survivors] for k in keys_desc],
+                      lambda rows: record_ids(survivors[rows]), limit, prefilter=False)
         return survivors[picked]
     packed = company.astype(np.int64)
     span = int(company.max()) + 1
@@ -540,7 +545,7 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarra
         if span >= 2 ** 62:  # pragma: no cover - only with absurd numbers of distinct keys
             raise OverflowError("evidence sort keys too wide")
         packed = packed * size + ranks
-    order = np.argsort(packed, kind="stable")
+    order = np.argsort(packed)  # ties are ordered by record id below, so stability is not needed
     p = packed[order]
     c = company[order]
     new_group = np.r_[True, c[1:] != c[:-1]]
@@ -550,11 +555,18 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: np.ndarra
     run_id = np.cumsum(new_run)
     keep = np.isin(run_id, run_id[rank < limit])
     chosen = order[keep]
-    small = pd.DataFrame({"company": company[chosen], "packed": packed[chosen],
-                          "record_id": record_ids[chosen].astype(str), "row": chosen})
-    small = small.sort_values(["packed", "record_id"], kind="stable")
-    small = small.groupby("company", sort=False).head(limit)
-    return small["row"].to_numpy()
+    runs = run_id[keep]
+    # Only rows that tie on every key need their record ids compared; the rest keep the packed order.
+    run_sizes = np.bincount(runs)
+    tied = np.flatnonzero(run_sizes[runs] > 1)
+    if tied.size:
+        ties = pd.DataFrame({"run": runs[tied], "record_id": record_ids(chosen[tied]).astype(str), "at": tied})
+        ties = ties.sort_values(["run", "record_id"], kind="stable")
+        chosen[np.sort(tied)] = chosen[ties["at"].to_numpy()]
+    c = company[chosen]
+    new_group = np.r_[True, c[1:] != c[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(c.size), 0))
+    return chosen[(np.arange(c.size) - group_start) < limit]
 
 
 def _iso(days: np.ndarray) -> np.ndarray:
@@ -574,23 +586,48 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
 
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
              sort_by: list[str]) -> None:
-        """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending)."""
-        rows = []
+        """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending).
+
+        Works on index arrays; record ids (strings) are fetched only for tie-breaks and the chosen rows.
+        """
+        sources = []
         for kind, mask, points, detail in kinds:
-            keep = np.flatnonzero(mask & (attributed[kind] >= 0))
-            rows.append(pd.DataFrame({
-                "company": attributed[kind][keep], "kind": kind,
-                "record_id": frames[kind]["record_id"].to_numpy(dtype=object)[keep],
-                "day": event_days[kind][keep], "points": points[keep], "detail": detail[keep],
-            }))
-        cand = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
-        if cand.empty:
+            rows = np.flatnonzero(mask & (attributed[kind] >= 0))
+            sources.append((kind, rows, points, detail))
+        sizes = [rows.size for _, rows, _, _ in sources]
+        total = sum(sizes)
+        if total == 0:
             return
-        chosen = _top(cand["company"].to_numpy(), [cand[k].to_numpy(dtype=float) for k in sort_by],
-                      cand["record_id"].to_numpy(), limit)
-        top = cand.iloc[chosen]
-        parts.append(top.assign(reason=reason,
-                                rank=top.groupby("company", sort=False).cumcount().to_numpy() + 1))
+        source = np.repeat(np.arange(len(sources)), sizes)
+        row = np.concatenate([rows for _, rows, _, _ in sources])
+        columns = {
+            "company": np.concatenate([attributed[k][rows] for k, rows, _, _ in sources]),
+            "day": np.concatenate([event_days[k][rows] for k, rows, _, _ in sources]),
+            "points": np.concatenate([np.asarray(p, dtype=float)[rows] for _, rows, p, _ in sources]),
+            "detail": np.concatenate([np.asarray(d, dtype=float)[rows] for _, rows, _, d in sources]),
+        }
+        ids = [frames[k]["record_id"] for k, _, _, _ in sources]
+
+        def record_ids(positions: np.ndarray) -> np.ndarray:
+            out = np.empty(positions.size, dtype=object)
+            for i, series in enumerate(ids):
+                mine = source[positions] == i
+                if mine.any():
+                    out[mine] = series.take(row[positions[mine]]).to_numpy(dtype=object)
+            return out
+
+        chosen = _top(columns["company"], [columns[k].astype(float) for k in sort_by], record_ids, limit)
+        company = columns["company"][chosen]
+        parts.append(pd.DataFrame({
+            "company": company,
+            "reason": reason,
+            "rank": pd.Series(company).groupby(company, sort=False).cumcount().to_numpy() + 1,
+            "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
+            "record_id": record_ids(chosen),
+            "day": columns["day"][chosen],
+            "points": columns["points"][chosen],
+            "detail": columns["detail"][chosen],
+        }))
 
     nan_insp = np.full(len(insp_points), np.nan)
     nan_fee = np.full(len(fee_points), np.nan)
@@ -608,11 +645,20 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
+    # Evidence is kept only for the reasons that are shown; matched on integer keys, not strings.
+    reason_code = {name: i for i, name in enumerate(("VETO", *REASON_CODES))}
+    company_of = pd.Series(np.arange(len(codes)), index=codes)
+    shown = company_of.reindex(reasons["credit_code"].to_numpy()).to_numpy() * 8 \
+        + reasons["reason"].map(reason_code).to_numpy()
+    mine = out["company"].to_numpy() * 8 + out["reason"].map(reason_code).to_numpy()
+    out = out[np.isin(mine, shown)]
+    # company positions follow credit-code order, so this is the (credit_code, reason, rank) order
+    order = np.lexsort((out["rank"].to_numpy(), out["reason"].to_numpy().astype(str), out["company"].to_numpy()))
+    out = out.iloc[order].reset_index(drop=True)
     out["credit_code"] = codes[out["company"].to_numpy()]
-    out["event_date"] = _iso(out["day"].to_numpy())
-    # Evidence is kept only for the reasons that are shown.
-    out = out.merge(reasons[["credit_code", "reason"]], on=["credit_code", "reason"], how="inner")
-    return out[columns].sort_values(["credit_code", "reason", "rank"], kind="stable").reset_index(drop=True)
+    days = out["day"].to_numpy()
+    out["event_date"] = np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]"))
+    return out[columns]
 
 
 COMPONENT_OF = {"INSP": ("w_insp", 1.0), "COMPL_RATE": ("w_compl", None), "COMPL_TIMELY": ("w_compl", None),

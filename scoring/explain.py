@@ -6,6 +6,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from scoring.engine import RatingResult
 from scoring.methodology import Methodology
 from scoring.piecewise import round_half_up
@@ -87,6 +90,10 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _date_text(value: Any) -> str | None:
+    return None if value is None or pd.isna(value) else str(np.datetime64(value, "D"))
+
+
 def _num(value: Any) -> float | None:
     if value is None:
         return None
@@ -118,7 +125,8 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
     for _, reason in result.reasons[result.reasons["credit_code"] == credit_code].iterrows():
         items = evidence[evidence["reason"] == reason["reason"]]
         reasons.append(Reason(reason["reason"], _num(reason["points_lost"]), [
-            Evidence(e["kind"], str(e["record_id"]), e["event_date"], _num(e["points"]), _num(e["detail"]))
+            Evidence(e["kind"], str(e["record_id"]), _date_text(e["event_date"]), _num(e["points"]),
+                     _num(e["detail"]))
             for _, e in items.iterrows()
         ]))
     path = result.paths[result.paths["credit_code"] == credit_code]
