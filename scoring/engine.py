@@ -153,7 +153,7 @@ def _distinct(values: pd.Series, mask: np.ndarray) -> list[str]:
         codes = values.cat.codes.to_numpy()
         codes = codes[mask & (codes >= 0)]
         used = np.flatnonzero(np.bincount(codes, minlength=len(values.cat.categories)))
-        return [str(v) for v in values.cat.categories[used]]
+        return values.cat.categories[used].astype(str).tolist()
     return [str(v) for v in pd.unique(values[mask].dropna())]
 
 
@@ -249,7 +249,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     contract_start = _days(inputs.contracts["start_date"])
     contract_end = _days(inputs.contracts["end_date"])
     overlaps = (contract_start <= end) & ((contract_end == NO_DAY) | (contract_end >= start))
-    codes: set[str] = set(inputs.contracts["credit_code"][overlaps].dropna().astype(str))
+    codes: set[str] = set(_distinct(inputs.contracts["credit_code"], overlaps))
     frames = {kind: inputs.frame(kind) for kind in RECORD_KINDS}
     event_days = {kind: _days(frames[kind][EVENT_DATE[kind]]) for kind in RECORD_KINDS}
     counted = {kind: (event_days[kind] >= start) & (event_days[kind] <= end) for kind in RECORD_KINDS}
