@@ -40,6 +40,8 @@ REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchlib import command_line, write_section  # noqa: E402  (bench/ is the script's own folder)
+
 WORK_DIR = BENCH_DIR / "out"  # git-ignored: generated data, the SQLite file, profiles
 GENERATOR = REPO_ROOT / "fixtures" / "generate.py"
 REFERENCE_KINDS = ("companies", "communities", "contracts")
@@ -554,29 +556,13 @@ def _stage_names(results: dict[str, dict[str, list[dict[str, Any]]]]) -> list[st
 
 
 def write_results(path: Path, section: str) -> None:
-    if path.exists():
-        text = path.read_text()
-        if MARK_START in text and MARK_END in text:
-            before, rest = text.split(MARK_START, 1)
-            after = rest.split(MARK_END, 1)[1].lstrip("\n")
-            text = before + section + ("\n" + after if after else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = "# Benchmark results\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    write_section(path, section, start=MARK_START, end=MARK_END)
 
 
 # -- main -----------------------------------------------------------------------------------------
 
 def _command_line(argv: Sequence[str]) -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(REPO_ROOT)) if python.is_absolute() else str(python)
-    except ValueError:
-        shown = "python"
-    return shlex.join([shown, "bench/import_bench.py", *argv])
+    return command_line("bench/import_bench.py", argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

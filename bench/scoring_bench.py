@@ -44,6 +44,8 @@ REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from benchlib import command_line, write_section  # noqa: E402  (bench/ is the script's own folder)
+
 WORK_DIR = BENCH_DIR / "out" / "scoring"  # git-ignored: generated CSVs, the column cache
 PROFILE_PATH = BENCH_DIR / "out" / "profile-scoring.txt"
 LINES_PATH = BENCH_DIR / "out" / "profile-scoring-lines.txt"
@@ -621,27 +623,11 @@ def _line_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def write_results(path: Path, section: str) -> None:
-    if path.exists():
-        text = path.read_text()
-        if MARK_START in text and MARK_END in text:
-            before, rest = text.split(MARK_START, 1)
-            after = rest.split(MARK_END, 1)[1].lstrip("\n")
-            text = before + section + ("\n" + after if after else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = "# Benchmark results\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    write_section(path, section, start=MARK_START, end=MARK_END)
 
 
 def _command_line(argv: Sequence[str]) -> str:
-    python = Path(sys.executable)
-    try:
-        shown = str(python.relative_to(REPO_ROOT)) if python.is_absolute() else str(python)
-    except ValueError:
-        shown = "python"
-    return shlex.join([shown, "bench/scoring_bench.py", *argv])
+    return command_line("bench/scoring_bench.py", argv)
 
 
 def _progress(result: dict[str, Any], label: str) -> None:

@@ -6,20 +6,14 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.engine import _EMPTY_COLUMNS as RECORD_COLUMNS
 from scoring.engine import RatingInputs
 
 COLUMNS = {
     "companies": ["credit_code", "name"],
     "communities": ["community_id", "name", "households"],
     "contracts": ["community_id", "credit_code", "start_date", "end_date"],
-    "inspections": ["record_id", "inspected_on", "community_id", "credit_code", "severity", "rectify_by",
-                    "rectified_on"],
-    "complaints": ["record_id", "received_on", "community_id", "credit_code", "substantiated", "due_on",
-                   "resolved_on"],
-    "fee_violations": ["record_id", "decided_on", "credit_code", "community_id", "violation_type", "amount_yuan",
-                       "refunded"],
-    "commendations": ["record_id", "awarded_on", "credit_code", "level"],
-    "major_events": ["record_id", "occurred_on", "credit_code", "kind"],
+    **RECORD_COLUMNS,  # the engine's own list of the record kinds' columns
 }
 DATES = {"start_date", "end_date", "inspected_on", "rectify_by", "rectified_on", "received_on", "due_on",
          "resolved_on", "decided_on", "awarded_on", "occurred_on"}
