@@ -8,10 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from rating_service.audit.models import AuditEntry, AuditHead
+from rating_service.audit import repository
 
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "system"
@@ -53,21 +52,12 @@ def entry_hash(*, seq: int, at: dt.datetime, actor: str, action: str, entity_kin
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _lock_head(session: Session) -> AuditHead:
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
-
-
 def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None = None) -> list[int]:
     """Append entries in order, chained to the current head; returns their sequence numbers."""
     if not drafts:
         return []
     at = at or dt.datetime.now(dt.UTC)
-    head = _lock_head(session)
+    head = repository.lock_head(session, genesis=GENESIS)
     seq, prev = head.seq, head.hash
     rows: list[dict[str, Any]] = []
     for draft in drafts:
@@ -82,9 +72,8 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
             "payload": payload, "prev_hash": prev, "hash": digest,
         })
         prev = digest
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(AuditEntry), rows[start:start + 5000])
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    repository.insert_entries(session, rows)
+    repository.move_head(session, seq=seq, digest=prev)
     session.expire(head)
     return [int(r["seq"]) for r in rows]
 
@@ -96,8 +85,7 @@ def record(session: Session, action: str, **kwargs: Any) -> int:
 def verify(session: Session) -> VerifyResult:
     """Walk the chain from the start; report the first altered, missing or unlinked entry."""
     expected_seq, prev, count = 1, GENESIS, 0
-    stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)
-    for entry in session.scalars(stmt):
+    for entry in repository.entries_in_order(session):
         if entry.seq != expected_seq:
             return VerifyResult(False, count, "audit_missing", expected_seq, {"seq": expected_seq})
         if entry.prev_hash != prev:
@@ -108,7 +96,7 @@ def verify(session: Session) -> VerifyResult:
         if digest != entry.hash:
             return VerifyResult(False, count, "audit_altered", entry.seq, {"seq": entry.seq})
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    head = session.get(AuditHead, 1)
+    head = repository.head(session)
     if head is not None and (head.seq != count or head.hash != prev):
         return VerifyResult(False, count, "audit_head_mismatch", count + 1,
                             {"expected": head.seq, "found": count, "seq": count + 1})
