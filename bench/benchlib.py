@@ -34,3 +34,59 @@ def command_line(script: str, argv: Sequence[str]) -> str:
     except ValueError:
         shown = "python"
     return shlex.join([shown, script, *argv])
+
+
+def source_digest(folder: str) -> str:
+    """A hash of a source folder (e.g. "scoring"), to notice code that changed while a benchmark ran."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = REPO_ROOT / folder
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _git(*args: str) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def code_version(folder: str) -> str:
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--", folder)
+    return f"commit {commit}" + (f" + uncommitted changes in {folder}/" if dirty else "")
+
+
+def machine_info() -> dict[str, str]:
+    """CPU, cores, memory, OS and the numeric stack's versions."""
+    import os
+    import platform
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    def read(path: str) -> str:
+        try:
+            return Path(path).read_text()
+        except OSError:
+            return ""
+
+    cpu = re.search(r"^model name\s*:\s*(.+)$", read("/proc/cpuinfo"), re.MULTILINE)
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", read("/proc/meminfo"), re.MULTILINE)
+    return {
+        "CPU": cpu.group(1).strip() if cpu else platform.processor() or "unknown",
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "memory": f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB" if mem else "unknown",
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+    }

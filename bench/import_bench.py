@@ -21,8 +21,6 @@ import datetime as dt
 import importlib.util
 import json
 import os
-import platform
-import re
 import resource
 import shlex
 import shutil
@@ -40,7 +38,9 @@ REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchlib import command_line, write_section  # noqa: E402  (bench/ is the script's own folder)
+from benchlib import code_version as _code_version  # noqa: E402  (bench/ is the script's own folder)
+from benchlib import command_line, source_digest, write_section  # noqa: E402
+from benchlib import machine_info as common_machine_info  # noqa: E402
 
 WORK_DIR = BENCH_DIR / "out"  # git-ignored: generated data, the SQLite file, profiles
 GENERATOR = REPO_ROOT / "fixtures" / "generate.py"
@@ -407,52 +407,15 @@ def run_child(mode: str, engine: str, csv_path: Path, batch_id: int,
 # -- report ---------------------------------------------------------------------------------------
 
 def package_digest() -> str:
-    """A hash of the service's sources, to notice code that changed while the benchmark ran."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted((REPO_ROOT / "rating_service").rglob("*.py")):
-        digest.update(str(path.relative_to(REPO_ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def code_version() -> str:
-    def git(*args: str) -> str:
-        try:
-            done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.SubprocessError):
-            return ""
-        return done.stdout.strip() if done.returncode == 0 else ""
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "rating_service")
-    return f"commit {commit}" + (" + uncommitted changes in rating_service/" if dirty else "")
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text()
-    except OSError:
-        return ""
+    return source_digest("rating_service")
 
 
 def machine_info(engines: Sequence[str]) -> dict[str, str]:
-    import pandas as pd
     import sqlalchemy
 
-    cpu = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.MULTILINE)
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", _read("/proc/meminfo"), re.MULTILINE)
-    info = {
-        "CPU": cpu.group(1).strip() if cpu else platform.processor() or "unknown",
-        "nproc": str(len(os.sched_getaffinity(0))),
-        "memory": f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB" if mem else "unknown",
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "pandas": pd.__version__,
-        "SQLAlchemy": sqlalchemy.__version__,
-        "SQLite": sqlite3.sqlite_version,
-    }
+    info = common_machine_info()
+    info["SQLAlchemy"] = sqlalchemy.__version__
+    info["SQLite"] = sqlite3.sqlite_version
     if "postgresql" in engines:
         import psycopg
 
@@ -602,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--rows and --repeat must be at least 1")
     companies = args.companies or max(50, args.rows // 50)
     started = dt.datetime.now(dt.UTC)
-    code, digest = code_version(), package_digest()
+    code, digest = _code_version("rating_service"), package_digest()
     data, rows = prepare_data(args.rows, companies, args.seed)
     csv_path = data / "complaints.csv"
     size = csv_path.stat().st_size / 2**20

@@ -23,8 +23,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import os
-import platform
 import re
 import resource
 import shlex
@@ -44,7 +42,8 @@ REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchlib import command_line, write_section  # noqa: E402  (bench/ is the script's own folder)
+from benchlib import code_version as _code_version  # noqa: E402  (bench/ is the script's own folder)
+from benchlib import command_line, machine_info, source_digest, write_section  # noqa: E402
 
 WORK_DIR = BENCH_DIR / "out" / "scoring"  # git-ignored: generated CSVs, the column cache
 PROFILE_PATH = BENCH_DIR / "out" / "profile-scoring.txt"
@@ -471,49 +470,8 @@ def run_child(folder: Path, evidence: bool, profile: str | None = None) -> dict[
 
 # -- report ---------------------------------------------------------------------------------------
 
-def _git(*args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def scoring_digest() -> str:
-    """A hash of scoring/ (engine and methodology), to notice code that changed while the benchmark ran."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in (REPO_ROOT / "scoring").rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(REPO_ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def code_version() -> str:
-    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
-    dirty = _git("status", "--porcelain", "--", "scoring")
-    return f"commit {commit}" + (" + uncommitted changes in scoring/" if dirty else "")
-
-
-def machine_info() -> dict[str, str]:
-    import pandas as pd
-
-    def read(path: str) -> str:
-        try:
-            return Path(path).read_text()
-        except OSError:
-            return ""
-
-    cpu = re.search(r"^model name\s*:\s*(.+)$", read("/proc/cpuinfo"), re.MULTILINE)
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", read("/proc/meminfo"), re.MULTILINE)
-    return {
-        "CPU": cpu.group(1).strip() if cpu else platform.processor() or "unknown",
-        "nproc": str(len(os.sched_getaffinity(0))),
-        "memory": f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB" if mem else "unknown",
-        "OS": platform.platform(),
-        "Python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-    }
+    return source_digest("scoring")
 
 
 def _spread(values: list[float], fmt: str) -> tuple[str, str]:
@@ -664,7 +622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--companies, --records and --repeat must be at least 1")
     modes = [True, False] if args.evidence is None else [args.evidence]
     started = dt.datetime.now(dt.UTC)
-    code, digest = code_version(), scoring_digest()
+    code, digest = _code_version("scoring"), scoring_digest()
     folder, meta = prepare_data(args.companies, args.records, args.seed, args.keep_csv)
     print(f"data: {folder} ({', '.join(f'{k} {v:,}' for k, v in meta['rows'].items())})", flush=True)
 

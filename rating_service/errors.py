@@ -72,8 +72,9 @@ class ImportRejected(RatingServiceError):
     status_code = 422
     code = "import_rejected"
 
-    def __init__(self, errors: list[RowError], *, labels: dict[tuple[str, str], dict[str, str]] | None = None):
-        super().__init__("import_rejected", count=len(errors))
+    def __init__(self, errors: list[RowError], *, labels: dict[tuple[str, str], dict[str, str]] | None = None,
+                 key: str = "import_rejected"):
+        super().__init__(key, count=len(errors))
         self.errors = errors
         # (file, column) -> {"zh": ..., "en": ...} header labels for display
         self.labels = labels or {}

@@ -28,9 +28,6 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout_ms: int = 30_000
     sqlite_cache_kib: int = 65_536
-    # Import batches are written in slices of this many rows (memory bound for huge files).
-    import_chunk_rows: int = 50_000
-    max_upload_bytes: int = 512 * 1024 * 1024
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

@@ -186,11 +186,11 @@ class _Contracts:
 _SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
 
 
-def _prepare_contracts(contracts: pd.DataFrame, communities: pd.Index, companies: pd.Index) -> _Contracts:
+def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarray, communities: pd.Index,
+                       companies: pd.Index) -> _Contracts:
+    """Contracts sorted for attribution; ``start``/``end`` are the rows' day numbers (computed once)."""
     community = _codes(contracts["community_id"], communities)
     company = _codes(contracts["credit_code"], companies)
-    start = _days(contracts["start_date"])
-    end = _days(contracts["end_date"])
     ok = (community >= 0) & (company >= 0) & (start != NO_DAY)
     community, company, start, end = community[ok], company[ok], start[ok], end[ok]
     key = community * _SHIFT + start
@@ -257,7 +257,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         codes.update(_distinct(frames[kind]["credit_code"], counted[kind]))
     company_index = pd.Index(sorted(codes), dtype=object)
     n = len(company_index)
-    contracts = _prepare_contracts(inputs.contracts, community_index, company_index)
+    contracts = _prepare_contracts(inputs.contracts, contract_start, contract_end, community_index, company_index)
 
     # Exposure E_c: household-years of contracts within P.
     ov_start = np.maximum(contracts.start, start)
@@ -271,6 +271,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
     responsible: dict[str, np.ndarray] = {}  # company position regardless of P
     how: dict[str, np.ndarray] = {}
+    record_community: dict[str, np.ndarray] = {}
     for kind in RECORD_KINDS:
         frame = frames[kind]
         # A record naming a company outside the rated set (e.g. outside P) stays with that company.
@@ -278,6 +279,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int64)
+        record_community[kind] = community
         company, kind_how = _attribute(named, community, event_days[kind], contracts, len(community_index))
         attributed[kind] = np.where(counted[kind], company, -1)
         responsible[kind] = company
@@ -294,7 +296,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     missed = has_deadline & (rectified_on == NO_DAY) & (rectify_by < as_of)
     overdue = (late | missed) & (severity_points > 0)
     insp_points = severity_points * np.where(overdue, m.inspections.overdue_multiplier, 1.0)
-    insp_community = _codes(insp["community_id"], community_index)
+    insp_community = record_community["inspections"]
     in_insp = insp_company >= 0
     visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
         * _SHIFT + (event_days["inspections"][in_insp] - start)
@@ -569,12 +571,6 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[
     return chosen[(np.arange(c.size) - group_start) < limit]
 
 
-def _iso(days: np.ndarray) -> np.ndarray:
-    text = np.datetime_as_string(days.astype("datetime64[D]"), unit="D").astype(object)
-    text[days == NO_DAY] = None
-    return text
-
-
 def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], company_index: pd.Index,
               m: Methodology, reasons: pd.DataFrame, insp_points: np.ndarray, fee_points: np.ndarray,
               substantiated: np.ndarray, is_due: np.ndarray, on_time: np.ndarray, due: np.ndarray,
@@ -659,10 +655,6 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     days = out["day"].to_numpy()
     out["event_date"] = np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]"))
     return out[columns]
-
-
-COMPONENT_OF = {"INSP": ("w_insp", 1.0), "COMPL_RATE": ("w_compl", None), "COMPL_TIMELY": ("w_compl", None),
-                "FEE": ("w_fee", 1.0)}
 
 
 def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.DataFrame:

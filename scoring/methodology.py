@@ -50,6 +50,16 @@ def _check_breakpoints(points: Breakpoints) -> Breakpoints:
     return points
 
 
+def _exact_keys(value: dict[str, float], expected: tuple[str, ...], zh: str, *,
+                non_negative: bool = False) -> dict[str, float]:
+    """A table keyed by codes must name every code once (and, where asked, hold no negative number)."""
+    if set(value) != set(expected):
+        raise ValueError(f"keys must be exactly {list(expected)} / {zh}应覆盖 {list(expected)}")
+    if non_negative and any(v < 0 for v in value.values()):
+        raise ValueError(f"values must not be negative / {zh}不得为负")
+    return value
+
+
 class Reference(_Strict):
     title: str
     section: str | None = None
@@ -66,11 +76,7 @@ class InspectionRules(_Strict):
     @field_validator("severity_points")
     @classmethod
     def _all_severities(cls, value: dict[str, float]) -> dict[str, float]:
-        if set(value) != set(SEVERITIES):
-            raise ValueError(f"keys must be exactly {list(SEVERITIES)} / 严重程度分值应覆盖 {list(SEVERITIES)}")
-        if any(v < 0 for v in value.values()):
-            raise ValueError("points must not be negative / 分值不得为负")
-        return value
+        return _exact_keys(value, SEVERITIES, "严重程度分值", non_negative=True)
 
 
 class ComplaintRules(_Strict):
@@ -102,9 +108,7 @@ class FeeRules(_Strict):
     @field_validator("type_points")
     @classmethod
     def _all_types(cls, value: dict[str, float]) -> dict[str, float]:
-        if set(value) != set(FEE_TYPES):
-            raise ValueError(f"keys must be exactly {list(FEE_TYPES)} / 违规类型应覆盖 {list(FEE_TYPES)}")
-        return value
+        return _exact_keys(value, FEE_TYPES, "违规类型分值")
 
 
 class BonusRules(_Strict):
@@ -114,9 +118,7 @@ class BonusRules(_Strict):
     @field_validator("level_points")
     @classmethod
     def _all_levels(cls, value: dict[str, float]) -> dict[str, float]:
-        if set(value) != set(LEVELS):
-            raise ValueError(f"keys must be exactly {list(LEVELS)} / 表彰级别应覆盖 {list(LEVELS)}")
-        return value
+        return _exact_keys(value, LEVELS, "表彰级别分值")
 
 
 class Rounding(_Strict):
@@ -191,10 +193,7 @@ class Methodology(_Strict):
     @field_validator("weights")
     @classmethod
     def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        if set(value) != set(INDICATORS):
-            raise ValueError(f"keys must be exactly {list(INDICATORS)} / 指标应为 {list(INDICATORS)}")
-        if any(w < 0 for w in value.values()):
-            raise ValueError("weights must not be negative / 权重不得为负")
+        _exact_keys(value, INDICATORS, "指标权重", non_negative=True)
         total = sum(value.values())
         if abs(total - 1) > 1e-9:
             raise ValueError(f"weights must sum to 1, got {total:g} / 权重之和应为 1，实际为 {total:g}")

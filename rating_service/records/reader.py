@@ -67,7 +67,10 @@ class FileProblem(Exception):
         self.params = params
 
     def as_row_error(self, filename: str) -> RowError:
-        return RowError(filename, None, None, None, self.key, dict(self.params))
+        """The problem as an error line; a malformed line deep in the file names its row."""
+        params = dict(self.params)
+        row = params.pop("row", None)
+        return RowError(filename, row if isinstance(row, int) else None, None, None, self.key, params)
 
 
 def _decodes(data: bytes, encoding: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -118,7 +117,3 @@ def update_rows(session: Session, table: Table, key: tuple[str, ...], columns: l
 
 def count_rows(session: Session, table: Table) -> int:
     return session.execute(select(func.count()).select_from(table)).scalar_one()
-
-
-def today() -> dt.date:
-    return dt.date.today()

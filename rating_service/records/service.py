@@ -39,7 +39,15 @@ class UploadedFile:
     def from_path(cls, path: Path) -> UploadedFile:
         if not path.is_file():
             raise RatingServiceError("file_missing", path=str(path))
-        return cls(path.name, path.read_bytes())
+        try:
+            return cls(path.name, path.read_bytes())
+        except OSError as exc:
+            raise RatingServiceError("file_unreadable", detail=f"{path}: {exc.strerror or exc}") from None
+
+
+def folder_files(folder: Path, kind: str) -> list[Path]:
+    """``<kind>.csv`` / ``<kind>.xlsx`` files of a folder, the names a folder import looks for."""
+    return sorted(p for p in folder.glob(f"{kind}.*") if p.is_file() and p.suffix.lower() in {".csv", ".xlsx"})
 
 
 @dataclass
@@ -83,9 +91,7 @@ def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.da
         try:
             raw = read_table(upload.filename, upload.data)
         except FileProblem as problem:
-            row = problem.params.pop("row", None) if problem.key == "row_column_count" else None
-            errors.append(RowError(upload.filename, row if isinstance(row, int) else None, None, None,
-                                   problem.key, dict(problem.params)))
+            errors.append(problem.as_row_error(upload.filename))
             continue
 
         def on_rows(row: int, total: int = estimate) -> None:
@@ -127,7 +133,7 @@ def labels_for(kind: RecordKind, parsed: Sequence[ParsedFile]) -> dict[tuple[str
 def import_files(session: Session, *, kind: RecordKind, files: Sequence[UploadedFile], actor: str,
                  today: dt.date | None = None, progress: Progress = _no_progress) -> list[ImportSummary]:
     """Validate every file whole, then write them all; raises ImportRejected with every bad row."""
-    today = today or repository.today()
+    today = today or dt.date.today()
     parsed, errors = parse_files(kind, files, today=today, progress=progress)
     if not errors:
         progress("validating", 0, len(parsed))
@@ -149,7 +155,7 @@ def import_folder(session: Session, *, folder: Path, actor: str, today: dt.date 
     """Import every known file of a folder (companies.csv, communities.xlsx, …) in reference order."""
     summaries: list[ImportSummary] = []
     for name in KIND_ORDER:
-        paths = sorted(p for p in folder.glob(f"{name}.*") if p.suffix.lower() in {".csv", ".xlsx"})
+        paths = folder_files(folder, name)
         if not paths:
             continue
         files = [UploadedFile.from_path(p) for p in paths]

@@ -122,9 +122,7 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
     except FileProblem as problem:
-        row = problem.params.pop("row", None)
-        errors.append(RowError(raw.filename, row if isinstance(row, int) else None, None, None, problem.key,
-                               dict(problem.params)))
+        errors.append(problem.as_row_error(raw.filename))
         return parsed
     if not frames:
         errors.append(RowError(raw.filename, None, None, None, "file_no_rows"))
@@ -323,8 +321,7 @@ def _scatter(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
 
 # -- references (need a lookup) ----------------------------------------------------------------
 
-def check_references(parsed: ParsedFile, lookup: ReferenceLookup, *, extra_companies: set[str] | None = None,
-                     extra_communities: set[str] | None = None) -> None:
+def check_references(parsed: ParsedFile, lookup: ReferenceLookup) -> None:
     """Unknown companies and communities; for contracts, overlaps within the file and with the database."""
     frame = parsed.frame
     if frame.empty:
@@ -337,10 +334,10 @@ def check_references(parsed: ParsedFile, lookup: ReferenceLookup, *, extra_compa
         if not wanted:
             continue
         if col.references == "company":
-            known = lookup.known_companies(wanted) | (extra_companies or set())
+            known = lookup.known_companies(wanted)
             key = "company_unknown"
         else:
-            known = lookup.known_communities(wanted) | (extra_communities or set())
+            known = lookup.known_communities(wanted)
             key = "community_unknown"
         missing = wanted - known
         if missing:

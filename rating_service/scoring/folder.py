@@ -15,18 +15,12 @@ import pandas as pd
 
 from rating_service.errors import ImportRejected, RatingServiceError, RowError
 from rating_service.records.formats import KIND_ORDER, KINDS
-from rating_service.records.service import UploadedFile, labels_for, parse_files
+from rating_service.records.service import UploadedFile, folder_files, labels_for, parse_files
 from rating_service.records.validate import ParsedFile, check_references
 from scoring.engine import RatingInputs
 
 REQUIRED_KINDS = ("companies", "communities", "contracts")
-SUFFIXES = (".csv", ".xlsx")
 CONTRACT_COLUMNS = ["community_id", "credit_code", "start_date", "end_date"]
-
-
-def folder_files(folder: Path, kind: str) -> list[Path]:
-    """``<kind>.csv`` / ``<kind>.xlsx`` files of the folder (the names `rating demo` imports)."""
-    return sorted(p for p in folder.glob(f"{kind}.*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
 class FolderLookup:
@@ -78,13 +72,6 @@ def _combined(parsed: list[ParsedFile]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _read(path: Path) -> UploadedFile:
-    try:
-        return UploadedFile.from_path(path)
-    except OSError as exc:
-        raise RatingServiceError("file_unreadable", detail=f"{path}: {exc.strerror or exc}") from None
-
-
 def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
     """RatingInputs from the folder's files; raises ImportRejected with every bad row of every file."""
     if not folder.is_dir():
@@ -100,7 +87,7 @@ def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
     for kind in KIND_ORDER:
         if not paths[kind]:
             continue
-        files, kind_errors = parse_files(KINDS[kind], [_read(p) for p in paths[kind]], today=today)
+        files, kind_errors = parse_files(KINDS[kind], [UploadedFile.from_path(p) for p in paths[kind]], today=today)
         parsed[kind] = files
         errors.extend(kind_errors)
         labels.update(labels_for(KINDS[kind], files))
@@ -124,9 +111,8 @@ def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
         order = {kind: i for i, kind in enumerate(KIND_ORDER)}
         kind_of = {path.name: order[kind] for kind, found in paths.items() for path in found}
         errors.sort(key=lambda e: (kind_of.get(e.file, len(order)), e.file, e.row or 0))
-        rejected = ImportRejected(errors, labels=labels)
-        rejected.key = "score_rejected"  # same rows and rendering; the headline says nothing was rated
-        raise rejected
+        # Same rows and rendering as an import; the headline says nothing was rated.
+        raise ImportRejected(errors, labels=labels, key="score_rejected")
 
     frames = {kind: _combined(files) for kind, files in parsed.items()}
     return RatingInputs(
