@@ -20,6 +20,7 @@ run: install
 	$(BIN)/rating serve --host $(HOST) --port $(PORT)
 
 test: install
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -12,10 +12,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from rating_service.db import get_database
 from rating_service.errors import ImportRejected, RatingServiceError
-from rating_service.i18n import Lang, translate
+from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, translate
 from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
 from rating_service.scoring.command import score_command
@@ -25,8 +26,12 @@ app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property
                   pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="数据库迁移 / database schema", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+users_app = typer.Typer(help="账户管理 / user accounts", no_args_is_help=True)
+cycle_app = typer.Typer(help="评价周期 / rating cycles", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
+app.add_typer(cycle_app, name="cycle")
 
 console = Console()
 err_console = Console(stderr=True)
@@ -176,18 +181,99 @@ def import_command(
     _print_summaries(summaries, language)
 
 
+DEMO_CYCLE = ("2025年度", "2025-01-01", "2025-12-31")
+DEMO_PASSWORDS = {"admin": "admin-demo-2025", "officer": "officer-demo-2025"}
+# The managers of the 2025 pilot communities get the two demo company accounts.
+DEMO_COMPANY_COMMUNITIES = (("company1", "山水兰亭"), ("company2", "尚泽江南府"))
+DEMO_COMPANY_PASSWORD = "company-demo-2025"
+
+
 @app.command("demo")
-def demo(lang: LangOption = "zh") -> None:
-    """载入枞阳县演示数据（可重复执行）/ load the Zongyang demo data (idempotent)."""
+def demo(lang: LangOption = "zh",
+         cycle: Annotated[bool, typer.Option(help="运行 2025 年度评价周期 / run the 2025 cycle")] = True,
+         accounts: Annotated[bool, typer.Option(help="创建演示账户 / create the demo accounts")] = True) -> None:
+    """载入枞阳县演示数据、计算 2025 年度评价、创建演示账户（可重复执行）/ load the Zongyang demo (idempotent)."""
     from rating_service import migrate
     from rating_service.records import service
+    from rating_service.settings import get_settings
 
     language = _lang(lang)
+    if get_settings().environment == "production":
+        err_console.print("[red]" + translate("demo_refused_production", language) + "[/red]")
+        raise typer.Exit(2)
     database = get_database()
     migrate.upgrade(database)
     with _user_errors(language), _progress_bar(language) as update, database.write_session() as session:
         summaries = service.import_folder(session, folder=DEMO_DIR, actor="demo", progress=update)  # type: ignore[arg-type]
     _print_summaries(summaries, language)
+    with _user_errors(language):
+        if cycle:
+            _demo_cycle(language)
+        if accounts:
+            _print_logins(_demo_accounts(), language)
+
+
+def _demo_cycle(lang: Lang) -> None:
+    import datetime as dt
+
+    from rating_service.cycles import repository as cycles_repo
+    from rating_service.cycles import service as cycles
+
+    database = get_database()
+    name, start, end = DEMO_CYCLE
+    with database.write_session() as session:
+        existing = cycles_repo.cycle_by_name(session, name)
+        if existing is None:
+            existing = cycles.create_cycle(session=session, actor="demo", draft=cycles.CycleDraft(
+                name, dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
+        cycle_id, status = existing.id, existing.status
+    if status in ("draft", "computed"):
+        with _progress_bar(lang) as update:
+            done = cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="demo",
+                                        progress=update)  # type: ignore[arg-type]
+        _print_cycle(done, lang)
+    else:
+        console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+
+
+def _demo_accounts() -> list[tuple[str, str, str, str | None]]:
+    from rating_service.accounts import repository as accounts_repo
+    from rating_service.accounts import service as accounts
+    from rating_service.companies import repository as companies_repo
+
+    logins: list[tuple[str, str, str, str | None]] = []
+    import datetime as dt
+
+    with get_database().write_session() as session:
+        managers = {c.name: (c.manager_code, c.manager_name)
+                    for c in companies_repo.list_communities(session, on=dt.date(2025, 12, 31))}
+        wanted: list[tuple[str, str, str, str | None, str | None]] = [
+            ("admin", DEMO_PASSWORDS["admin"], "admin", None, "系统管理员"),
+            ("officer", DEMO_PASSWORDS["officer"], "officer", None, "住建局业务科"),
+        ]
+        taken: set[str] = set()
+        for username, community in DEMO_COMPANY_COMMUNITIES:
+            code, company_name = managers.get(community, (None, None))
+            if code in taken:
+                # Both pilots may share a manager: the second account goes to another managing company.
+                code, company_name = next(((c, n) for c, n in sorted(managers.values(), key=lambda m: m[0] or "")
+                                           if c and c not in taken), (None, None))
+            if code:
+                taken.add(code)
+                wanted.append((username, DEMO_COMPANY_PASSWORD, "company", code, company_name))
+        for username, password, role, code, display in wanted:
+            if accounts_repo.user_by_username(session, username) is None:
+                accounts.create_user(session, username=username, password=password, role=role, actor="demo",
+                                     display_name=display, credit_code=code)
+            logins.append((username, password, role, display))
+    return logins
+
+
+def _print_logins(logins: list[tuple[str, str, str, str | None]], lang: Lang) -> None:
+    console.print(translate("demo_logins", lang))
+    for username, password, role, display in logins:
+        console.print(f"  {username:<10} {password:<20} {ROLE_LABELS[role].render(lang)}"
+                      + (f"（{display}）" if display and role == "company" else ""))
 
 
 # -- scoring -------------------------------------------------------------------------------------
@@ -214,6 +300,187 @@ def audit_verify(lang: LangOption = "zh") -> None:
         return
     err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]")
     raise typer.Exit(1)
+
+
+# -- users -------------------------------------------------------------------------------------
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin | officer | company")],
+    password: Annotated[str | None, typer.Option(help="省略则提示输入 / prompted when omitted")] = None,
+    credit_code: Annotated[str | None, typer.Option(help="企业账户绑定的统一社会信用代码")] = None,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    actor: Annotated[str, typer.Option(help="操作人 / who creates it")] = "cli",
+    lang: LangOption = "zh",
+) -> None:
+    """新建账户 / create an account."""
+    from rating_service import migrate
+    from rating_service.accounts import service as accounts
+
+    language = _lang(lang)
+    if password is None:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with _user_errors(language):
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.write_session() as session:
+            user = accounts.create_user(session, username=username, password=password, role=role, actor=actor,
+                                        display_name=display_name, credit_code=credit_code)
+            console.print(translate("user_created", language, username=user.username,
+                                    role=ROLE_LABELS[user.role]))
+
+
+@users_app.command("list")
+def users_list(lang: LangOption = "zh") -> None:
+    """列出账户 / list accounts."""
+    from rating_service import migrate
+    from rating_service.accounts import service as accounts
+
+    language = _lang(lang)
+    with _user_errors(language):
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.read_session() as session:
+            users = accounts.list_users(session)
+    table = Table("username", "role", "credit_code", "display_name", "active")
+    for u in users:
+        table.add_row(u.username, ROLE_LABELS[u.role].render(language), u.credit_code or "", u.display_name,
+                      "yes" if u.active else "no")
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(username: str, reason: Annotated[str | None, typer.Option()] = None,
+                  actor: Annotated[str, typer.Option()] = "cli", lang: LangOption = "zh") -> None:
+    """停用账户（立即注销其会话）/ disable an account and end its sessions."""
+    from rating_service import migrate
+    from rating_service.accounts import service as accounts
+
+    language = _lang(lang)
+    with _user_errors(language):
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.write_session() as session:
+            accounts.set_active(session, username=username, active=False, actor=actor, reason=reason)
+    console.print(translate("user_disabled", language, username=username))
+
+
+# -- cycles ------------------------------------------------------------------------------------
+
+def _print_cycle(cycle: object, lang: Lang) -> None:
+    import json
+
+    from rating_service.cycles import service as cycles
+    from rating_service.cycles.models import Cycle
+
+    assert isinstance(cycle, Cycle)
+    console.print(translate("cycle_line", lang, id=cycle.id, name=cycle.name, status=STATE_LABELS[cycle.status],
+                            start=cycle.period_start.isoformat(), end=cycle.period_end.isoformat(),
+                            methodology=cycle.methodology_id))
+    if cycle.snapshot_hash:
+        constants = json.loads(cycle.constants or "{}")
+        console.print(translate("cycle_snapshot_line", lang, batch=cycle.snapshot_batch,
+                                digest=cycle.snapshot_hash[:16], rated=cycle.rated,
+                                r0=f"{constants.get('R0', 0) * 1000:.2f}"))
+        with get_database().read_session() as session:
+            grades = cycles.grade_distribution(session=session, cycle=cycle)
+        console.print("  " + "  ".join(f"{g}: {n}" for g, n in grades))
+        quality = json.loads(cycle.quality or "{}")
+        console.print(translate("cycle_quality_line", lang, unattributed=quality.get("unattributed_total", 0),
+                                no_exposure=quality.get("no_exposure", 0),
+                                provisional=quality.get("provisional", 0)))
+
+
+@cycle_app.command("create")
+def cycle_create(
+    name: str,
+    period: Annotated[str, typer.Option(help="评价期间，如 2025-01-01:2025-12-31")],
+    methodology: Annotated[str | None, typer.Option(help="评价细则编号（默认：期末生效的细则）")] = None,
+    actor: Annotated[str, typer.Option()] = "cli",
+    lang: LangOption = "zh",
+) -> None:
+    """新建评价周期（草稿）/ create a draft cycle."""
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+    from scoring.engine import Period
+
+    language = _lang(lang)
+    with _user_errors(language):
+        try:
+            parsed = Period.parse(period)
+        except ValueError:
+            raise RatingServiceError("score_period_invalid", text=period) from None
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.write_session() as session:
+            cycle = cycles.create_cycle(session=session, actor=actor, draft=cycles.CycleDraft(
+                name, parsed.start, parsed.end, methodology))
+        _print_cycle(cycle, language)
+
+
+def _cycle_action(action: str, cycle_id: int, actor: str, reason: str | None, lang: Lang) -> None:
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+
+    with _user_errors(lang):
+        database = get_database()
+        migrate.ensure_current(database)
+        if action == "compute":
+            with _progress_bar(lang) as update:
+                cycle = cycles.compute_cycle(database=database, cycle_id=cycle_id, actor=actor, reason=reason,
+                                             progress=update)  # type: ignore[arg-type]
+        else:
+            move = cycles.publicize_cycle if action == "publicize" else cycles.finalize_cycle
+            with database.write_session() as session:
+                cycle = move(session=session, cycle_id=cycle_id, actor=actor, reason=reason)
+        _print_cycle(cycle, lang)
+
+
+CycleId = Annotated[int, typer.Argument(help="评价周期编号 / cycle id")]
+ReasonOption = Annotated[str | None, typer.Option(help="原因（记入审计日志）/ reason, kept in the audit log")]
+ActorOption = Annotated[str, typer.Option(help="操作人 / who acts")]
+
+
+@cycle_app.command("compute")
+def cycle_compute(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
+                  lang: LangOption = "zh") -> None:
+    """冻结数据快照并计算评价结果 / freeze the snapshot and rate."""
+    _cycle_action("compute", cycle_id, actor, reason, _lang(lang))
+
+
+@cycle_app.command("publicize")
+def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
+                    lang: LangOption = "zh") -> None:
+    """公示初评结果 / publicize the preliminary ratings."""
+    _cycle_action("publicize", cycle_id, actor, reason, _lang(lang))
+
+
+@cycle_app.command("finalize")
+def cycle_finalize(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
+                   lang: LangOption = "zh") -> None:
+    """定稿 / finalize the ratings."""
+    _cycle_action("finalize", cycle_id, actor, reason, _lang(lang))
+
+
+@cycle_app.command("show")
+def cycle_show(cycle_id: Annotated[int | None, typer.Argument(help="省略则列出全部 / omit to list all")] = None,
+               lang: LangOption = "zh") -> None:
+    """查看评价周期 / show a cycle (or list them all)."""
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+
+    language = _lang(lang)
+    with _user_errors(language):
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.read_session() as session:
+            found = [cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)] if cycle_id is not None \
+                else cycles.list_cycles(session=session)
+        if not found:
+            console.print(translate("cycle_none", language))
+        for cycle in found:
+            _print_cycle(cycle, language)
 
 
 # -- web -----------------------------------------------------------------------------------------

@@ -39,6 +39,21 @@ class Forbidden(RatingServiceError):
     code = "forbidden"
 
 
+class Unauthorized(RatingServiceError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class TooManyAttempts(RatingServiceError):
+    status_code = 429
+    code = "too_many_attempts"
+
+
+class Conflict(RatingServiceError):
+    status_code = 409
+    code = "conflict"
+
+
 class InvalidTransition(RatingServiceError):
     status_code = 409
     code = "invalid_transition"

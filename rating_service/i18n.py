@@ -165,6 +165,120 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "score_output_unwritable": {"zh": "无法写入 {path}：{detail}", "en": "Cannot write {path}: {detail}"},
     "score_written": {"zh": "评价结果已写入 {path}", "en": "Ratings written to {path}"},
+    # records
+    "delete_kind_refused": {
+        "zh": "只能删除事件记录（巡查、投诉、收费违规、表彰、重大事项），不能删除“{kind}”。",
+        "en": "Only event records (inspections, complaints, fee violations, commendations, major events) can be "
+              "deleted, not '{kind}'.",
+    },
+    "reason_required": {"zh": "请填写原因。", "en": "A reason is required."},
+    "record_not_found": {"zh": "未找到{kind}记录：{record_id}", "en": "No {kind} record {record_id}."},
+    # accounts
+    "user_name_invalid": {
+        "zh": "用户名“{username}”无效：3–64 个字符，仅限字母、数字和 _ . @ -。",
+        "en": "Invalid username '{username}': 3–64 letters, digits or _ . @ -.",
+    },
+    "user_role_invalid": {"zh": "未知角色“{role}”，可选：{choices}", "en": "Unknown role '{role}'; choose one of: {choices}"},
+    "user_password_short": {"zh": "密码至少 {minimum} 个字符。", "en": "The password needs at least {minimum} characters."},
+    "user_company_code_required": {
+        "zh": "企业账户必须绑定统一社会信用代码。", "en": "A company account must be bound to a credit code.",
+    },
+    "user_code_only_for_company": {
+        "zh": "只有企业账户可以绑定统一社会信用代码。", "en": "Only company accounts are bound to a credit code.",
+    },
+    "company_not_found": {"zh": "未找到企业：{code}", "en": "No company with credit code {code}."},
+    "user_exists": {"zh": "用户名“{username}”已存在。", "en": "The username '{username}' is taken."},
+    "user_not_found": {"zh": "未找到用户：{username}", "en": "No user '{username}'."},
+    "user_disable_self": {"zh": "不能停用自己的账户。", "en": "You cannot disable your own account."},
+    "login_failed": {"zh": "用户名或密码错误。", "en": "Wrong username or password."},
+    "login_locked": {
+        "zh": "登录失败次数过多，请 {seconds} 秒后再试。",
+        "en": "Too many failed logins; try again in {seconds} seconds.",
+    },
+    "auth_required": {"zh": "请先登录。", "en": "Please log in."},
+    "forbidden": {"zh": "当前账户无权进行此操作。", "en": "Your account may not do this."},
+    "csrf_failed": {
+        "zh": "表单已过期或来源无效，请刷新页面后重试。",
+        "en": "The form has expired or did not come from this site; reload the page and try again.",
+    },
+    # cycles
+    "cycle_not_found": {"zh": "未找到评价周期 {cycle_id}。", "en": "No rating cycle {cycle_id}."},
+    "cycle_name_required": {"zh": "请填写评价周期名称。", "en": "The cycle needs a name."},
+    "cycle_period_reversed": {
+        "zh": "评价期间结束日期（{end}）早于开始日期（{start}）。",
+        "en": "The period ends ({end}) before it starts ({start}).",
+    },
+    "cycle_methodology_unknown": {
+        "zh": "找不到评价细则“{methodology}”（或 {day} 没有生效的评价细则）。",
+        "en": "No methodology '{methodology}' (or none in force on {day}).",
+    },
+    "cycle_name_taken": {"zh": "已有名为“{name}”的评价周期。", "en": "A cycle named '{name}' already exists."},
+    "cycle_transition_refused": {
+        "zh": "评价周期 {cycle_id} 当前状态为“{status}”，不能{action}（只能在“{allowed}”状态下{action}）。",
+        "en": "Cycle {cycle_id} is {status}; it cannot {action} (only from: {allowed}).",
+    },
+    "cycle_not_computed": {
+        "zh": "评价周期 {cycle_id} 尚未计算（当前状态：{status}）。",
+        "en": "Cycle {cycle_id} has not been computed yet (status: {status}).",
+    },
+    "cycle_job_running": {
+        "zh": "评价周期 {cycle_id} 正在计算中，请稍候。", "en": "Cycle {cycle_id} is being computed; please wait.",
+    },
+    "rating_not_found": {
+        "zh": "评价周期 {cycle_id} 中没有企业 {code} 的评价结果。",
+        "en": "Cycle {cycle_id} has no rating for company {code}.",
+    },
+    "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
+    # CLI
+    "demo_refused_production": {
+        "zh": "生产环境不能载入演示数据和演示账户。", "en": "The demo data and accounts are refused in production.",
+    },
+    "demo_cycle_kept": {
+        "zh": "评价周期“{name}”已是“{status}”状态，保持不变。", "en": "Cycle '{name}' is already {status}; left as is.",
+    },
+    "demo_logins": {"zh": "演示账户（用户名 / 密码 / 角色）：", "en": "Demo logins (username / password / role):"},
+    "user_created": {"zh": "已创建账户 {username}（{role}）。", "en": "Account {username} ({role}) created."},
+    "user_disabled": {"zh": "已停用账户 {username}。", "en": "Account {username} disabled."},
+    "cycle_line": {
+        "zh": "评价周期 {id}「{name}」：{status}；期间 {start} 至 {end}；评价细则 {methodology}",
+        "en": "Cycle {id} '{name}': {status}; period {start} to {end}; methodology {methodology}",
+    },
+    "cycle_snapshot_line": {
+        "zh": "  数据快照：截至批次 {batch}，哈希 {digest}…；参评企业 {rated} 家；R0 = {r0} 件/千户年",
+        "en": "  Snapshot: up to batch {batch}, hash {digest}…; {rated} companies rated; R0 = {r0} per 1,000 "
+              "household-years",
+    },
+    "cycle_quality_line": {
+        "zh": "  数据质量：未归属记录 {unattributed} 条，无服务规模企业 {no_exposure} 家，暂定评价 {provisional} 家",
+        "en": "  Data quality: {unattributed} unattributed records, {no_exposure} companies with no exposure, "
+              "{provisional} provisional ratings",
+    },
+    "cycle_none": {"zh": "尚无评价周期。", "en": "No rating cycles yet."},
+}
+
+
+class Localized(dict[str, str]):
+    """A message parameter that has its own zh/en spellings (a state name, an action)."""
+
+    def render(self, lang: Lang) -> str:
+        return self.get(lang) or self.get("zh") or ""
+
+
+STATE_LABELS = {
+    "draft": Localized(zh="草稿", en="draft"),
+    "computed": Localized(zh="已计算", en="computed"),
+    "publicized": Localized(zh="公示中", en="publicized"),
+    "finalized": Localized(zh="已定稿", en="finalized"),
+}
+ACTION_LABELS = {
+    "compute": Localized(zh="计算", en="compute"),
+    "publicize": Localized(zh="公示", en="publicize"),
+    "finalize": Localized(zh="定稿", en="finalize"),
+}
+ROLE_LABELS = {
+    "admin": Localized(zh="管理员", en="administrator"),
+    "officer": Localized(zh="业务人员", en="officer"),
+    "company": Localized(zh="物业服务企业", en="property company"),
 }
 
 
@@ -173,6 +287,7 @@ def translate(key: str, lang: Lang = "zh", /, **params: Any) -> str:
     if entry is None:
         return key
     text = entry.get(lang) or entry["zh"]
+    params = {k: v.render(lang) if isinstance(v, Localized) else v for k, v in params.items()}
     try:
         return text.format(**params)
     except (KeyError, IndexError):

@@ -1,9 +1,12 @@
 """Imports every model module so that Base.metadata is complete (Alembic and tests use this)."""
 
+from rating_service.accounts.models import AuthToken, User
 from rating_service.audit.models import AuditEntry, AuditHead
 from rating_service.companies.models import Community, Company, Contract
+from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
 from rating_service.db import Base
 from rating_service.records.models import (
+    HISTORY,
     Commendation,
     Complaint,
     FeeViolation,
@@ -13,6 +16,13 @@ from rating_service.records.models import (
 )
 
 __all__ = [
+    "HISTORY",
+    "AuthToken",
+    "Cycle",
+    "Job",
+    "Rating",
+    "UnattributedRecord",
+    "User",
     "AuditEntry",
     "AuditHead",
     "Base",

@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout_ms: int = 30_000
     sqlite_cache_kib: int = 65_536
+    # Accounts: cookie sessions and API tokens expire; repeated failed logins lock the account a while.
+    session_hours: int = 12
+    api_token_days: int = 30
+    login_free_failures: int = 5
+    login_lock_seconds: int = 30  # doubles with every further failure
+    login_lock_max_seconds: int = 900
+    # Cookies carry the Secure flag in production (served over HTTPS there).
+    secure_cookies: bool = False
+    upload_limit_mb: int = 200
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

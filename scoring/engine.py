@@ -69,10 +69,10 @@ class RatingInputs:
 
     def frame(self, kind: str) -> pd.DataFrame:
         value = getattr(self, kind)
-        return value if value is not None else pd.DataFrame(columns=_EMPTY_COLUMNS[kind])
+        return value if value is not None else pd.DataFrame(columns=RECORD_COLUMNS[kind])
 
 
-_EMPTY_COLUMNS = {
+RECORD_COLUMNS = {
     "inspections": ["record_id", "inspected_on", "community_id", "credit_code", "severity", "rectify_by",
                     "rectified_on"],
     "complaints": ["record_id", "received_on", "community_id", "credit_code", "substantiated", "due_on",

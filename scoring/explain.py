@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -105,7 +106,33 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
     rows = result.companies[result.companies["credit_code"] == credit_code]
     if rows.empty:
         raise KeyError(credit_code)
-    row = rows.iloc[0]
+    reasons = result.reasons[result.reasons["credit_code"] == credit_code].to_dict("records")
+    evidence = result.evidence[result.evidence["credit_code"] == credit_code].to_dict("records")
+    path = result.paths[result.paths["credit_code"] == credit_code].to_dict("records")
+    return _explanation(rows.iloc[0].to_dict(), reasons, evidence, path, result, methodology)
+
+
+def explain_all(result: RatingResult, methodology: Methodology) -> Iterator[Explanation]:
+    """Every rated company's explanation, in the order of ``result.companies`` (one pass per frame)."""
+    reasons = _grouped(result.reasons)
+    evidence = _grouped(result.evidence)
+    paths = _grouped(result.paths)
+    for row in result.companies.to_dict("records"):
+        code = row["credit_code"]
+        yield _explanation(row, reasons.get(code, []), evidence.get(code, []), paths.get(code, []), result,
+                           methodology)
+
+
+def _grouped(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for row in frame.to_dict("records"):
+        out.setdefault(str(row["credit_code"]), []).append(row)
+    return out
+
+
+def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: list[dict[str, Any]],
+                 path: list[dict[str, Any]], result: RatingResult, methodology: Methodology) -> Explanation:
+    credit_code = str(row["credit_code"])
     rw, tw = methodology.complaints.rate_weight, methodology.complaints.timeliness_weight
     lines = []
     for code, measure, score, weight, assessed, lost, parts in (
@@ -120,18 +147,14 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
         earned = float(weight) * sub if sub is not None else 0.0
         lines.append(IndicatorLine(code, _num(measure), sub, float(weight), earned, float(lost), bool(assessed),
                                    parts))
-    evidence = result.evidence[result.evidence["credit_code"] == credit_code]
-    reasons = []
-    for _, reason in result.reasons[result.reasons["credit_code"] == credit_code].iterrows():
-        items = evidence[evidence["reason"] == reason["reason"]]
-        reasons.append(Reason(reason["reason"], _num(reason["points_lost"]), [
-            Evidence(e["kind"], str(e["record_id"]), _date_text(e["event_date"]), _num(e["points"]),
-                     _num(e["detail"]))
-            for _, e in items.iterrows()
-        ]))
-    path = result.paths[result.paths["credit_code"] == credit_code]
-    steps = [PathStep(p["component"], float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
-                      _num(p["target_measure"]), _num(p["target_count"])) for _, p in path.iterrows()]
+    by_reason: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        by_reason.setdefault(e["reason"], []).append(
+            Evidence(str(e["kind"]), str(e["record_id"]), _date_text(e["event_date"]), _num(e["points"]),
+                     _num(e["detail"])))
+    reason_list = [Reason(r["reason"], _num(r["points_lost"]), by_reason.get(r["reason"], [])) for r in reasons]
+    steps = [PathStep(str(p["component"]), float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
+                      _num(p["target_measure"]), _num(p["target_count"])) for p in path]
     return Explanation(
         credit_code=credit_code, name=row["name"] if isinstance(row["name"], str) else None,
         methodology_id=result.methodology_id,
@@ -139,9 +162,9 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
         score=float(row["score"]), grade=str(row["grade"]), band_grade=str(row["band_grade"]),
         bonus=float(row["bonus"]), veto=bool(row["veto"]), floor_applied=bool(row["floor_applied"]),
         provisional=bool(row["provisional"]), red_list=bool(row["red_list"]), black_list=bool(row["black_list"]),
-        exposure=float(row["exposure"]), visits=int(row["visits"]), indicators=lines, reasons=reasons,
-        next_grade=str(path["next_grade"].iloc[0]) if not path.empty else None,
-        gap=float(path["gap"].iloc[0]) if not path.empty else None,
+        exposure=float(row["exposure"]), visits=int(row["visits"]), indicators=lines, reasons=reason_list,
+        next_grade=str(path[0]["next_grade"]) if path else None,
+        gap=float(path[0]["gap"]) if path else None,
         path=steps, constants=result.constants.as_dict(),
     )
 

@@ -3,7 +3,8 @@
 # missing and apt-get is usable; otherwise prints the one command to run and stops.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils)
+# Extra packages come as arguments (`make test` adds chromium and chromium-driver for browser tests).
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils "$@")
 # A Python without ensurepip (Debian's split python3-venv) cannot create the virtual environment.
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c "import ensurepip, venv" >/dev/null 2>&1; then

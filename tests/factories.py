@@ -108,3 +108,51 @@ def load(database: Any, *kinds: str, lang: str = "zh") -> None:
 
 
 REFERENCE = ("companies", "communities", "contracts")
+
+
+# -- accounts and clients --------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-9"
+
+
+def make_user(database: Any, username: str, role: str, *, credit_code: str | None = None,
+              password: str = PASSWORD) -> None:
+    from rating_service.accounts import service as accounts
+
+    with database.write_session() as session:
+        accounts.create_user(session, username=username, password=password, role=role, actor="test",
+                             credit_code=credit_code)
+
+
+def page_client(database: Any, username: str | None = None, password: str = PASSWORD) -> Any:
+    """A browser-like client (cookie session); logged in when a username is given."""
+    from fastapi.testclient import TestClient
+
+    from rating_service.web.app import create_app
+
+    client = TestClient(create_app(database), follow_redirects=False)
+    if username is not None:
+        response = client.post("/login", data={"username": username, "password": password, "next": "/"})
+        assert response.status_code == 303, response.text
+    return client
+
+
+def csrf_of(client: Any) -> str:
+    """The CSRF token a logged-in page client's forms carry."""
+    from rating_service.accounts.service import csrf_token_for
+
+    return csrf_token_for(client.cookies.get("session"))
+
+
+def api_client(database: Any, username: str | None = None, password: str = PASSWORD) -> Any:
+    """An API client holding a bearer token (anonymous when no username is given)."""
+    from fastapi.testclient import TestClient
+
+    from rating_service.web.app import create_app
+
+    client = TestClient(create_app(database), follow_redirects=False)
+    if username is not None:
+        response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 200, response.text
+        client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+    return client

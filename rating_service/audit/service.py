@@ -78,6 +78,17 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
     return [int(r["seq"]) for r in rows]
 
 
+def lock_changes(session: Session) -> None:
+    """Serialise change-sets and snapshot reads on the audit head (imports, deletions, cycle snapshots)."""
+    repository.lock_head(session, genesis=GENESIS)
+
+
+def search(session: Session, *, filters: repository.AuditFilter, limit: int = 50,
+           offset: int = 0) -> tuple[list[Any], int]:
+    """Entries matching the filters, newest first, and how many match in all."""
+    return repository.search(session, filters=filters, limit=limit, offset=offset)
+
+
 def record(session: Session, action: str, **kwargs: Any) -> int:
     return append(session, [AuditDraft(action=action, **kwargs)])[0]
 

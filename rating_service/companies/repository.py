@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from rating_service.records.models import (
     Inspection,
     MajorEvent,
 )
+from scoring.engine import EVENT_DATE
 
 RECORD_MODELS = {
     "inspections": Inspection,
@@ -50,7 +52,8 @@ def _current(on: dt.date):  # type: ignore[no-untyped-def]
     return and_(Contract.start_date <= on, or_(Contract.end_date.is_(None), Contract.end_date >= on))
 
 
-def list_companies(session: Session, *, on: dt.date) -> list[CompanyRow]:
+def list_companies(session: Session, *, on: dt.date, codes: list[str] | None = None, q: str | None = None,
+                   limit: int | None = None, offset: int = 0) -> list[CompanyRow]:
     managed = (
         select(Contract.credit_code, func.count(Community.community_id).label("n"),
                func.coalesce(func.sum(Community.households), 0).label("hh"))
@@ -64,11 +67,30 @@ def list_companies(session: Session, *, on: dt.date) -> list[CompanyRow]:
                func.coalesce(managed.c.n, 0), func.coalesce(managed.c.hh, 0))
         .outerjoin(managed, managed.c.credit_code == Company.credit_code)
         .order_by(Company.name, Company.credit_code)
+        .offset(offset)
     )
+    stmt = _company_filter(stmt, codes=codes, q=q)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [CompanyRow(*row) for row in session.execute(stmt)]
 
 
-def list_communities(session: Session, *, on: dt.date) -> list[CommunityRow]:
+def count_companies(session: Session, *, codes: list[str] | None = None, q: str | None = None) -> int:
+    stmt = _company_filter(select(func.count()).select_from(Company), codes=codes, q=q)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _company_filter(stmt: Any, *, codes: list[str] | None, q: str | None) -> Any:
+    if codes is not None:
+        stmt = stmt.where(Company.credit_code.in_(codes))
+    if q:
+        stmt = stmt.where(or_(Company.name.contains(q, autoescape=True),
+                              Company.credit_code.startswith(q, autoescape=True)))
+    return stmt
+
+
+def list_communities(session: Session, *, on: dt.date, q: str | None = None, limit: int | None = None,
+                     offset: int = 0) -> list[CommunityRow]:
     current = select(Contract.community_id, Contract.credit_code).where(_current(on)).subquery()
     stmt = (
         select(Community.community_id, Community.name, Community.neighborhood, Community.households,
@@ -76,8 +98,20 @@ def list_communities(session: Session, *, on: dt.date) -> list[CommunityRow]:
         .outerjoin(current, current.c.community_id == Community.community_id)
         .outerjoin(Company, Company.credit_code == current.c.credit_code)
         .order_by(Community.community_id)
+        .offset(offset)
     )
+    if q:
+        stmt = stmt.where(or_(Community.name.contains(q, autoescape=True), Community.community_id == q))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [CommunityRow(*row) for row in session.execute(stmt)]
+
+
+def count_communities(session: Session, *, q: str | None = None) -> int:
+    stmt = select(func.count()).select_from(Community)
+    if q:
+        stmt = stmt.where(or_(Community.name.contains(q, autoescape=True), Community.community_id == q))
+    return int(session.execute(stmt).scalar_one())
 
 
 def record_counts(session: Session) -> dict[str, int]:
@@ -93,3 +127,64 @@ def record_counts(session: Session) -> dict[str, int]:
 
 def last_import(session: Session) -> ImportBatch | None:
     return session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(1)).first()
+
+
+def company_exists(session: Session, credit_code: str) -> bool:
+    return session.get(Company, credit_code) is not None
+
+
+def company_names(session: Session, codes: list[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    return dict(session.execute(select(Company.credit_code, Company.name).where(Company.credit_code.in_(codes))).all())
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    kind: str
+    credit_code: str | None = None
+    community_id: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    # A company caller: only records naming it, or naming no company in a community it managed that day.
+    visible_to: str | None = None
+
+
+def _records_query(f: RecordFilter, columns: list[Any]) -> Any:
+    model: Any = RECORD_MODELS[f.kind]
+    date = getattr(model, EVENT_DATE[f.kind])
+    stmt = select(*columns)
+    if f.credit_code:
+        stmt = stmt.where(model.credit_code == f.credit_code)
+    if f.community_id and hasattr(model, "community_id"):
+        stmt = stmt.where(model.community_id == f.community_id)
+    if f.date_from:
+        stmt = stmt.where(date >= f.date_from)
+    if f.date_to:
+        stmt = stmt.where(date <= f.date_to)
+    if f.visible_to:
+        conditions = [model.credit_code == f.visible_to]
+        if hasattr(model, "community_id"):
+            covered = select(Contract.id).where(
+                Contract.community_id == model.community_id, Contract.credit_code == f.visible_to,
+                Contract.start_date <= date, or_(Contract.end_date.is_(None), Contract.end_date >= date),
+            ).exists()
+            conditions.append(and_(model.credit_code.is_(None), covered))
+        stmt = stmt.where(or_(*conditions))
+    return stmt
+
+
+def list_records(session: Session, *, filters: RecordFilter, limit: int,
+                 offset: int) -> tuple[list[dict[str, Any]], int]:
+    model: Any = RECORD_MODELS[filters.kind]
+    table = model.__table__
+    columns = [c for c in table.columns if c.name != "batch_id"]
+    total = session.execute(_records_query(filters, [func.count()]).select_from(table)).scalar_one()
+    date = getattr(model, EVENT_DATE[filters.kind])
+    rows = session.execute(_records_query(filters, columns).order_by(date.desc(), model.record_id)
+                           .limit(limit).offset(offset)).mappings().all()
+    return [dict(r) for r in rows], int(total)
+
+
+def list_batches(session: Session, *, limit: int = 50, offset: int = 0) -> list[ImportBatch]:
+    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit).offset(offset)))

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -146,3 +148,32 @@ class MajorEvent(Base):
     document_no: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+# -- history: superseded versions, so that a rating cycle's snapshot can be read again ---------------------
+#
+# A row in a main table carries the import batch that last wrote it. When a later batch updates or deletes
+# it, the old version moves to ``<table>_history`` with ``superseded_by`` = that batch. The state of the
+# data "as of batch W" is then: main rows with batch_id <= W, plus history rows with
+# batch_id <= W < superseded_by. A cycle freezes W when it is computed; nothing is copied.
+
+HISTORY_TABLES = ("companies", "communities", "contracts", "inspections", "complaints", "fee_violations",
+                  "commendations", "major_events")
+
+
+def _history_table(name: str) -> Table:
+    main = Base.metadata.tables[name]
+    return Table(
+        f"{name}_history", Base.metadata,
+        Column("history_id", Integer, primary_key=True, autoincrement=True),
+        *[Column(column.name, column.type, nullable=True) for column in main.columns],
+        Column("superseded_by", Integer, nullable=False),
+        Column("deleted", Boolean, nullable=False, default=False),
+        Index(f"ix_{name}_history_superseded_by", "superseded_by"),
+    )
+
+
+# The main tables of companies, communities and contracts must be in the metadata first.
+import rating_service.companies.models  # noqa: E402, F401, I001
+
+HISTORY: dict[str, Table] = {name: _history_table(name) for name in HISTORY_TABLES}

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, bindparam, func, select, tuple_
+from sqlalchemy import Table, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from rating_service.companies.models import Community, Company, Contract
@@ -117,3 +117,34 @@ def update_rows(session: Session, table: Table, key: tuple[str, ...], columns: l
 
 def count_rows(session: Session, table: Table) -> int:
     return session.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def archive_rows(session: Session, table: Table, key: tuple[str, ...], keys: list[tuple[Any, ...]], *,
+                 superseded_by: int, deleted: bool = False) -> None:
+    """Copy the current versions of the keyed rows into the table's history before they change."""
+    from rating_service.records.models import HISTORY
+
+    if not keys:
+        return
+    history = HISTORY[table.name]
+    names = [c.name for c in table.columns]
+    key_columns = [table.c[k] for k in key]
+    for chunk in _chunks(keys, 500):
+        condition = key_columns[0].in_([k[0] for k in chunk]) if len(key) == 1 else tuple_(*key_columns).in_(chunk)
+        source = select(*[table.c[n] for n in names], literal(superseded_by), literal(deleted)).where(condition)
+        session.execute(history.insert().from_select([*names, "superseded_by", "deleted"], source))
+
+
+def delete_rows(session: Session, table: Table, key_column: str, values: list[str]) -> int:
+    deleted = 0
+    for chunk in _chunks(values):
+        result: Any = session.execute(table.delete().where(table.c[key_column].in_(chunk)))
+        deleted += result.rowcount or 0
+    return deleted
+
+
+def current_batch(session: Session) -> int:
+    """The newest import batch (a change-set number: deletions make batches too); 0 when none."""
+    from rating_service.records.models import ImportBatch
+
+    return int(session.execute(select(func.coalesce(func.max(ImportBatch.id), 0))).scalar_one())

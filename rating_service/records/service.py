@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from rating_service.audit import service as audit
-from rating_service.errors import ImportRejected, RatingServiceError, RowError
+from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError
 from rating_service.records import repository
 from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
 from rating_service.records.models import ImportBatch
@@ -28,6 +28,7 @@ from rating_service.records.validate import ParsedFile, check_references, parse_
 
 Progress = Callable[[str, int, int], None]
 WRITE_SLICE = 50_000
+RECORD_KIND_NAMES = ("inspections", "complaints", "fee_violations", "commendations", "major_events")
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,8 @@ def import_files(session: Session, *, kind: RecordKind, files: Sequence[Uploaded
         progress("validating", len(parsed), len(parsed))
     if errors:
         raise ImportRejected(errors, labels=labels_for(kind, parsed))
+    # Change-sets (batches) are numbered in commit order: a cycle's snapshot is "every batch up to W".
+    audit.lock_changes(session)
     summaries = []
     for upload, file in zip(files, parsed, strict=True):
         summaries.append(_write_file(session, file, upload, actor=actor, progress=progress))
@@ -163,6 +166,35 @@ def import_folder(session: Session, *, folder: Path, actor: str, today: dt.date 
                                       progress=progress))
         session.flush()
     return summaries
+
+
+def delete_records(session: Session, *, kind: RecordKind, record_ids: Sequence[str], actor: str,
+                   reason: str) -> int:
+    """Delete event records (a change-set of its own); cycles computed earlier still see them."""
+    if kind.name not in RECORD_KIND_NAMES:
+        raise RatingServiceError("delete_kind_refused", kind=kind.name)
+    if not reason.strip():
+        raise RatingServiceError("reason_required")
+    wanted = sorted(set(record_ids))
+    table = repository.table_for(kind.table)
+    audit.lock_changes(session)
+    found = repository.fetch_existing(session, table, kind.key, [], pd.DataFrame({"record_id": wanted}))
+    missing = sorted(set(wanted) - set(found["record_id"].astype(str)))
+    if missing:
+        raise NotFound("record_not_found", kind=kind.name, record_id=", ".join(missing[:10]))
+    batch = ImportBatch(
+        kind=kind.name, filename="-", file_sha256=hashlib.sha256("\n".join(wanted).encode()).hexdigest(),
+        file_format="delete", encoding=None, imported_at=dt.datetime.now(dt.UTC), imported_by=actor,
+        rows=len(wanted), inserted=0, updated=0, unchanged=0, dropped_columns="[]", ignored_columns="[]",
+    )
+    session.add(batch)
+    session.flush()
+    repository.archive_rows(session, table, kind.key, [(r,) for r in wanted], superseded_by=batch.id, deleted=True)
+    count = repository.delete_rows(session, table, "record_id", wanted)
+    audit.append(session, [audit.AuditDraft(action="record.delete", actor=actor, entity_kind=kind.name,
+                                            entity_id=record_id, reason=reason, payload={"batch_id": batch.id})
+                           for record_id in wanted])
+    return count
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -343,5 +375,8 @@ def _update_changed(session: Session, kind: RecordKind, table: Any, frame: pd.Da
             payload={"batch_id": batch_id, "changed": changed, "before": _jsonable(before),
                      "after": _jsonable(after)},
         ))
+    # The version being replaced stays readable for cycles computed before this batch.
+    old_keys = [tuple(after[k] for k in key) for after in after_rows]
+    repository.archive_rows(session, table, kind.key, old_keys, superseded_by=batch_id)
     repository.update_rows(session, table, kind.key, [*content, "batch_id"], params)
     audit.append(session, drafts)

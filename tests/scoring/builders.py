@@ -6,8 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from scoring.engine import _EMPTY_COLUMNS as RECORD_COLUMNS
-from scoring.engine import RatingInputs
+from scoring.engine import RECORD_COLUMNS, RatingInputs
 
 COLUMNS = {
     "companies": ["credit_code", "name"],

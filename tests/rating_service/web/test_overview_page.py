@@ -1,4 +1,4 @@
-"""The overview page lists companies, communities and record counts, in Chinese or English."""
+"""The officers' dashboard lists companies, communities and record counts, in Chinese or English."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ from rating_service.web.app import create_app
 from tests import factories as f
 
 
+def _officer(database):
+    f.make_user(database, "officer", "officer")
+    return f.page_client(database, "officer")
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(database):
+    response = f.page_client(database).get("/")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
 def test_empty_database_shows_how_to_load_data(database):
-    client = TestClient(create_app(database))
+    client = _officer(database)
     page = client.get("/")
     assert page.status_code == 200
     assert "尚无数据" in page.text and "rating demo" in page.text
@@ -17,7 +27,7 @@ def test_empty_database_shows_how_to_load_data(database):
 
 def test_overview_lists_companies_communities_and_counts(database):
     f.load(database, *f.REFERENCE, "inspections", "complaints")
-    page = TestClient(create_app(database)).get("/")
+    page = _officer(database).get("/")
     assert page.status_code == 200
     text = page.text
     assert "枞阳县物业服务企业信用评价系统" in text
@@ -32,26 +42,26 @@ def test_overview_lists_companies_communities_and_counts(database):
 
 def test_pages_are_chinese_by_default_and_english_by_switch(database):
     f.load(database, "companies")
-    client = TestClient(create_app(database))
+    client = _officer(database)
     by_query = client.get("/?lang=en")
     assert "Property companies" in by_query.text and 'lang="en"' in by_query.text
     assert by_query.cookies.get("lang") == "en"
     # The switch sticks through its cookie.
     assert "Property companies" in client.get("/").text
     # A browser's English Accept-Language alone does not turn the bureau's pages to English.
-    fresh = TestClient(create_app(database))
+    fresh = f.page_client(database, "officer")
     assert "物业服务企业" in fresh.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
 
 
 def test_api_errors_follow_accept_language(database):
     client = TestClient(create_app(database))
-    english = client.get("/?lang=fr", headers={"Accept-Language": "en-US,en;q=0.9"})
+    english = client.post("/api/v1/auth/token", json={"username": "x"}, headers={"Accept-Language": "en-US,en;q=0.9"})
     assert english.status_code == 422
     assert english.json()["message"] == "The request is malformed."
 
 
-def test_bad_language_parameter_is_a_clear_422_not_a_500(database):
-    response = TestClient(create_app(database)).get("/?lang=fr")
+def test_malformed_api_parameter_is_a_clear_422_not_a_500(database):
+    response = TestClient(create_app(database)).post("/api/v1/auth/token", json={"password": "x"})
     assert response.status_code == 422
     assert response.json()["code"] == "payload_invalid"
     assert response.json()["message"] == "请求格式不正确。"

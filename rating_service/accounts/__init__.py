@@ -1,0 +1,1 @@
+"""Accounts, roles, password hashing, sessions and API tokens."""

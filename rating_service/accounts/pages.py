@@ -1,0 +1,102 @@
+"""Login and logout pages, and the admins' account page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from rating_service.accounts import service as accounts
+from rating_service.errors import RatingServiceError
+from rating_service.settings import get_settings
+from rating_service.web.deps import SESSION_COOKIE, AdminUser, MaybePrincipal, SessionDep, WriteSessionDep
+from rating_service.web.ui import redirect, render, request_lang
+
+router = APIRouter(include_in_schema=False)
+
+TEXT = {
+    "users_title": {"zh": "账户管理", "en": "Accounts"},
+    "display_name": {"zh": "显示名称", "en": "Display name"},
+    "role": {"zh": "角色", "en": "Role"},
+    "status": {"zh": "状态", "en": "Status"},
+    "active": {"zh": "启用", "en": "active"},
+    "inactive": {"zh": "已停用", "en": "disabled"},
+    "last_login": {"zh": "最近登录", "en": "Last login"},
+    "create_user": {"zh": "新建账户", "en": "New account"},
+    "create": {"zh": "创建", "en": "Create"},
+    "disable": {"zh": "停用", "en": "Disable"},
+    "enable": {"zh": "启用", "en": "Enable"},
+    "confirm_disable": {
+        "zh": "确定停用该账户？其登录会话将立即失效。", "en": "Disable this account? Its sessions end at once.",
+    },
+    "company_code_hint": {"zh": "企业账户必填", "en": "company accounts only"},
+    "created": {"zh": "账户已创建：", "en": "Account created: "},
+}
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: an open redirect would let a phishing link bounce through the login.
+    return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, principal: MaybePrincipal, next: str | None = None) -> Response:
+    if principal is not None:
+        return redirect(_safe_next(next))
+    return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(request: Request, session: WriteSessionDep, username: Annotated[str, Form(max_length=64)],
+                 password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/") -> Response:
+    lang = request_lang(request, page=True)
+    try:
+        _principal, raw = accounts.login(session, username=username, password=password, kind="session",
+                                         client=request.client.host if request.client else None)
+    except RatingServiceError as exc:
+        if exc.status_code not in (401, 429):
+            raise
+        # The failure counter must be stored even though the login is refused.
+        session.commit()
+        return render(request, "login.html", {"next": _safe_next(next), "error": exc.message(lang),
+                                              "username": username}, status_code=exc.status_code)
+    response = redirect(_safe_next(next))
+    settings = get_settings()
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.secure_cookies,
+                        max_age=settings.session_hours * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: MaybePrincipal, session: WriteSessionDep) -> Response:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if raw:
+        accounts.logout(session, raw=raw)
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, principal: AdminUser, session: SessionDep, created: str | None = None) -> Response:
+    return render(request, "users.html", {"users": accounts.list_users(session), "created": created},
+                  catalogue=TEXT)
+
+
+@router.post("/admin/users")
+def create_user(principal: AdminUser, session: WriteSessionDep, username: Annotated[str, Form(max_length=64)],
+                password: Annotated[str, Form(max_length=200)], role: Annotated[str, Form(max_length=16)],
+                display_name: Annotated[str, Form(max_length=100)] = "",
+                credit_code: Annotated[str, Form(max_length=18)] = "") -> Response:
+    accounts.create_user(session, username=username.strip(), password=password, role=role, actor=principal.username,
+                         display_name=display_name.strip() or None, credit_code=credit_code.strip() or None)
+    return redirect(f"/admin/users?created={username.strip()}")
+
+
+@router.post("/admin/users/{username}/active")
+def set_active(username: str, principal: AdminUser, session: WriteSessionDep,
+               active: Annotated[bool, Form()], reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    accounts.set_active(session, username=username, active=active, actor=principal.username,
+                        reason=reason.strip() or None)
+    return redirect("/admin/users")

@@ -1,0 +1,98 @@
+"""/api/v1/auth and /api/v1/users: tokens for API callers; account management for admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from rating_service.accounts import service as accounts
+from rating_service.accounts.models import User
+from rating_service.web.deps import AdminUser, CurrentUser, SessionDep, WriteSessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["accounts / 账户"])
+
+
+class TokenRequest(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+    label: str | None = Field(default=None, max_length=100)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    role: str
+    credit_code: str | None
+
+
+class UserIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+    role: str
+    display_name: str | None = Field(default=None, max_length=100)
+    credit_code: str | None = Field(default=None, max_length=18)
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    role: str
+    credit_code: str | None
+    active: bool
+
+
+class ReasonIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+def user_out(user: User) -> UserOut:
+    return UserOut(username=user.username, display_name=user.display_name, role=user.role,
+                   credit_code=user.credit_code, active=user.active)
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token / 获取访问令牌")
+def issue_token(body: TokenRequest, request: Request, session: WriteSessionDep) -> TokenOut:
+    principal, raw = accounts.login(session, username=body.username, password=body.password, kind="api",
+                                    client=request.client.host if request.client else None, label=body.label)
+    return TokenOut(access_token=raw, role=principal.role, credit_code=principal.credit_code)
+
+
+@router.delete("/auth/token", status_code=204, summary="Revoke the token of this call / 注销令牌")
+def revoke_token(request: Request, principal: CurrentUser, session: WriteSessionDep) -> None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        accounts.logout(session, raw=header[7:].strip())
+
+
+@router.get("/me", summary="Who am I / 当前账户")
+def me(principal: CurrentUser) -> dict[str, Any]:
+    return {"username": principal.username, "display_name": principal.display_name, "role": principal.role,
+            "credit_code": principal.credit_code}
+
+
+@router.get("/users", response_model=list[UserOut], summary="List accounts (admin) / 账户列表")
+def list_users(principal: AdminUser, session: SessionDep) -> list[UserOut]:
+    return [user_out(u) for u in accounts.list_users(session)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201, summary="Create an account (admin) / 新建账户")
+def create_user(body: UserIn, principal: AdminUser, session: WriteSessionDep) -> UserOut:
+    user = accounts.create_user(session, username=body.username, password=body.password, role=body.role,
+                                actor=principal.username, display_name=body.display_name,
+                                credit_code=body.credit_code)
+    return user_out(user)
+
+
+@router.post("/users/{username}/disable", response_model=UserOut, summary="Disable an account (admin) / 停用账户")
+def disable_user(username: str, body: ReasonIn, principal: AdminUser, session: WriteSessionDep) -> UserOut:
+    return user_out(accounts.set_active(session, username=username, active=False, actor=principal.username,
+                                        reason=body.reason))
+
+
+@router.post("/users/{username}/enable", response_model=UserOut, summary="Enable an account (admin) / 启用账户")
+def enable_user(username: str, body: ReasonIn, principal: AdminUser, session: WriteSessionDep) -> UserOut:
+    return user_out(accounts.set_active(session, username=username, active=True, actor=principal.username,
+                                        reason=body.reason))
+

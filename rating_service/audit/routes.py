@@ -1,0 +1,41 @@
+"""/api/v1/audit: the audit log, filtered (admins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from rating_service.audit import service
+from rating_service.audit.repository import AuditFilter
+from rating_service.web.deps import AdminUser, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"])
+
+
+def audit_filter(actor: str | None, action: str | None, entity_kind: str | None, entity_id: str | None,
+                 since: dt.date | None, until: dt.date | None) -> AuditFilter:
+    def start_of(day: dt.date | None) -> dt.datetime | None:
+        return None if day is None else dt.datetime.combine(day, dt.time(), dt.UTC)
+
+    return AuditFilter(actor=actor or None, action=action or None, entity_kind=entity_kind or None,
+                       entity_id=entity_id or None, since=start_of(since),
+                       until=start_of(until + dt.timedelta(days=1)) if until else None)
+
+
+@router.get("/audit", summary="Audit log entries, newest first (admins) / 审计日志")
+def list_audit(principal: AdminUser, session: SessionDep,
+               actor: Annotated[str | None, Query(max_length=100)] = None,
+               action: Annotated[str | None, Query(max_length=64)] = None,
+               entity_kind: Annotated[str | None, Query(max_length=64)] = None,
+               entity_id: Annotated[str | None, Query(max_length=200)] = None,
+               since: dt.date | None = None, until: dt.date | None = None,
+               limit: Annotated[int, Query(ge=1, le=500)] = 50,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    entries, total = service.search(session, filters=audit_filter(actor, action, entity_kind, entity_id, since, until),
+                                    limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "items": [
+        {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "entity_kind": e.entity_kind,
+         "entity_id": e.entity_id, "reason": e.reason, "payload": json.loads(e.payload)} for e in entries]}

@@ -1,0 +1,1 @@
+"""Rating cycles: draft → computed → publicized → finalized, frozen snapshots and stored ratings."""

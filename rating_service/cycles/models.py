@@ -1,0 +1,117 @@
+"""Rating cycles, their stored ratings, data-quality lists and background jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rating_service.db import Base
+
+CYCLE_STATES = ("draft", "computed", "publicized", "finalized")
+JOB_STATES = ("running", "done", "failed")
+
+
+class Cycle(Base):
+    __tablename__ = "cycles"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'computed', 'publicized', 'finalized')", name="status_known"),
+        CheckConstraint("period_end >= period_start", name="period_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    methodology_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    computed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    computed_by: Mapped[str | None] = mapped_column(String(100))
+    compute_count: Mapped[int] = mapped_column(Integer, default=0)
+    publicized_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    publicized_by: Mapped[str | None] = mapped_column(String(100))
+    notice_date: Mapped[dt.date | None] = mapped_column(Date)
+    finalized_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finalized_by: Mapped[str | None] = mapped_column(String(100))
+    # The frozen snapshot: every change-set (import batch) up to snapshot_batch, and its content hash.
+    snapshot_batch: Mapped[int | None] = mapped_column(Integer)
+    snapshot_hash: Mapped[str | None] = mapped_column(String(64))
+    constants: Mapped[str | None] = mapped_column(Text)  # JSON, e.g. {"R0": 0.0041}
+    quality: Mapped[str | None] = mapped_column(Text)  # JSON summary of the data-quality report
+    rated: Mapped[int | None] = mapped_column(Integer)
+
+
+class Rating(Base):
+    """One company's rating in one cycle, with its full explanation as JSON."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "credit_code", name="uq_ratings_cycle_company"),
+        Index("ix_ratings_cycle_grade", "cycle_id", "grade"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"))
+    credit_code: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[float] = mapped_column(Float)
+    grade: Mapped[str] = mapped_column(String(8))
+    band_grade: Mapped[str] = mapped_column(String(8))
+    bonus: Mapped[float] = mapped_column(Float)
+    veto: Mapped[bool] = mapped_column(Boolean)
+    provisional: Mapped[bool] = mapped_column(Boolean)
+    red_list: Mapped[bool] = mapped_column(Boolean)
+    black_list: Mapped[bool] = mapped_column(Boolean)
+    exposure: Mapped[float] = mapped_column(Float)
+    visits: Mapped[int] = mapped_column(Integer)
+    methodology_id: Mapped[str] = mapped_column(String(64))
+    snapshot_hash: Mapped[str] = mapped_column(String(64))
+    explanation: Mapped[str] = mapped_column(Text)  # JSON of scoring.explain.Explanation
+
+
+class UnattributedRecord(Base):
+    """A counted record that no contract covers: not scored, listed in the data-quality report."""
+
+    __tablename__ = "cycle_unattributed"
+    __table_args__ = (Index("ix_cycle_unattributed_cycle", "cycle_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(64))
+    community_id: Mapped[str | None] = mapped_column(String(64))
+    event_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Job(Base):
+    """A long action run in the background (a cycle computation), polled by the pages for progress."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    cycle_id: Mapped[int | None] = mapped_column(ForeignKey("cycles.id"))
+    actor: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)  # JSON {code, key, params}

@@ -1,0 +1,175 @@
+"""/api/v1/cycles: create, compute, publicize, finalize, show; ratings with explanations; data quality; jobs.
+
+Officers see every cycle. A company sees only publicized and finalized cycles, and in them only its own
+rating; anything else answers 404, so that a company cannot even learn what exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from rating_service.accounts.service import Principal
+from rating_service.cycles import service
+from rating_service.cycles.models import Cycle, Job, Rating
+from rating_service.errors import NotFound
+from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"])
+VISIBLE_TO_COMPANIES = ("publicized", "finalized")
+
+
+class CycleIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100, examples=["2025年度"])
+    period_start: dt.date
+    period_end: dt.date
+    methodology_id: str | None = Field(default=None, max_length=64, examples=["ZY-2025"])
+
+
+class ActionIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=1000)
+    notice_date: dt.date | None = None
+
+
+def cycle_out(cycle: Cycle, grades: list[tuple[str, int]] | None = None) -> dict[str, Any]:
+    out = {
+        "id": cycle.id, "name": cycle.name, "status": cycle.status,
+        "period": {"start": cycle.period_start.isoformat(), "end": cycle.period_end.isoformat()},
+        "methodology_id": cycle.methodology_id, "created_at": cycle.created_at, "created_by": cycle.created_by,
+        "computed_at": cycle.computed_at, "computed_by": cycle.computed_by, "compute_count": cycle.compute_count,
+        "publicized_at": cycle.publicized_at, "notice_date": cycle.notice_date, "finalized_at": cycle.finalized_at,
+        "snapshot": {"batch": cycle.snapshot_batch, "hash": cycle.snapshot_hash},
+        "constants": json.loads(cycle.constants) if cycle.constants else None,
+        "rated": cycle.rated,
+    }
+    if grades is not None:
+        out["grades"] = dict(grades)
+    return out
+
+
+def rating_out(rating: Rating, *, with_explanation: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "credit_code": rating.credit_code, "name": rating.name, "score": rating.score, "grade": rating.grade,
+        "band_grade": rating.band_grade, "bonus": rating.bonus, "veto": rating.veto,
+        "provisional": rating.provisional, "red_list": rating.red_list, "black_list": rating.black_list,
+        "exposure": rating.exposure, "visits": rating.visits, "methodology_id": rating.methodology_id,
+        "snapshot_hash": rating.snapshot_hash,
+    }
+    if with_explanation:
+        out["explanation"] = json.loads(rating.explanation)
+    return out
+
+
+def job_out(job: Job) -> dict[str, Any]:
+    return {"id": job.id, "kind": job.kind, "cycle_id": job.cycle_id, "status": job.status, "stage": job.stage,
+            "done": job.done, "total": job.total, "started_at": job.started_at, "finished_at": job.finished_at,
+            "error": json.loads(job.error) if job.error else None}
+
+
+def visible_cycle(session: Any, principal: Principal, cycle_id: int) -> Cycle:
+    cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
+    return cycle
+
+
+@router.get("/cycles", summary="Rating cycles / 评价周期列表")
+def list_cycles(principal: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
+    statuses = None if principal.is_officer else VISIBLE_TO_COMPANIES
+    return [cycle_out(c) for c in service.list_cycles(session=session, statuses=statuses)]
+
+
+@router.post("/cycles", status_code=201, summary="Create a draft cycle (officers) / 新建评价周期")
+def create_cycle(body: CycleIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+    cycle = service.create_cycle(session=session, actor=principal.username,
+                                 draft=service.CycleDraft(body.name, body.period_start, body.period_end,
+                                                          body.methodology_id))
+    return cycle_out(cycle)
+
+
+@router.get("/cycles/{cycle_id}", summary="One cycle with its grade distribution / 评价周期详情")
+def show_cycle(cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    grades = service.grade_distribution(session=session, cycle=cycle) if principal.is_officer else None
+    return cycle_out(cycle, grades)
+
+
+@router.post("/cycles/{cycle_id}/compute", summary="Freeze the snapshot and rate (officers) / 计算")
+def compute_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, database: DatabaseDep) -> dict[str, Any]:
+    cycle = service.compute_cycle(database=database, cycle_id=cycle_id, actor=principal.username,
+                                  reason=body.reason)
+    return cycle_out(cycle)
+
+
+@router.post("/cycles/{cycle_id}/compute-jobs", status_code=202,
+             summary="Compute in the background; poll the job (officers) / 后台计算")
+def start_compute_job(cycle_id: int, principal: OfficerUser, database: DatabaseDep) -> dict[str, Any]:
+    return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username))
+
+
+def start_background_compute(*, database: Any, cycle_id: int, actor: str) -> Job:
+    import threading
+
+    with database.write_session() as session:
+        job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
+    threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
+                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor}).start()
+    return job
+
+
+@router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")
+def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+    from rating_service.cycles import repository
+
+    job = repository.job(session, job_id)
+    if job is None:
+        raise NotFound("job_not_found", job_id=job_id)
+    return job_out(job)
+
+
+@router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
+def publicize_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+    return cycle_out(service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
+                                             notice_date=body.notice_date, reason=body.reason))
+
+
+@router.post("/cycles/{cycle_id}/finalize", summary="Finalize the ratings (officers) / 定稿")
+def finalize_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+    return cycle_out(service.finalize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
+                                            reason=body.reason))
+
+
+@router.get("/cycles/{cycle_id}/ratings", summary="Ratings of a cycle, sorted and paginated / 评价结果")
+def list_ratings(cycle_id: int, principal: CurrentUser, session: SessionDep,
+                 grade: Annotated[str | None, Query(max_length=8)] = None,
+                 sort: Annotated[str, Query(pattern="^-?(score|grade|credit_code|name|exposure)$")] = "-score",
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    from rating_service.cycles import repository
+
+    own = None if principal.is_officer else principal.credit_code or ""
+    rows, total = repository.list_ratings(session, cycle_id=cycle.id, credit_code=own, grade=grade, sort=sort,
+                                          limit=limit, offset=offset)
+    return {"cycle_id": cycle.id, "total": total, "limit": limit, "offset": offset,
+            "items": [rating_out(r) for r in rows]}
+
+
+@router.get("/cycles/{cycle_id}/ratings/{credit_code}",
+            summary="One company's rating with its explanation / 企业评价说明")
+def show_rating(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    rating = service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+    return rating_out(rating, with_explanation=True)
+
+
+@router.get("/cycles/{cycle_id}/quality", summary="Data-quality report (officers) / 数据质量报告")
+def quality_report(cycle_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+    cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    return {"cycle_id": cycle.id, **service.quality_report(session=session, cycle=cycle)}

@@ -1,0 +1,395 @@
+"""The cycle workflow: create, compute (snapshot → score → store), publicize, finalize.
+
+Computing runs in three steps so that a nation-sized cycle never blocks imports for minutes:
+1. a short write transaction fixes the snapshot watermark (the newest change-set, taken under the
+   change lock so that no earlier-numbered import is still in flight);
+2. a read transaction selects the period's records as of that watermark (a consistent view) and the
+   engine rates them in memory;
+3. a write transaction checks the cycle is still computable and replaces its stored results.
+Because the watermark keeps superseded versions readable, later imports, edits and deletions never
+change what a computed cycle is based on, and the cycle can be re-read and verified at any time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from rating_service.audit import service as audit
+from rating_service.cycles import repository
+from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
+from rating_service.db import Database
+from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
+from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.records import repository as records_repo
+from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
+from scoring.explain import explain_all
+from scoring.methodology import Methodology, MethodologyError, methodology_by_id, methodology_in_force
+
+Progress = Callable[[str, int, int], None]
+COMPUTE_STAGES = ("snapshot", "selecting", "scoring", "explaining", "storing")
+# Which states each action may start from.
+ALLOWED_FROM = {"compute": ("draft", "computed"), "publicize": ("computed",), "finalize": ("publicized",)}
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class CycleDraft:
+    name: str
+    period_start: dt.date
+    period_end: dt.date
+    methodology_id: str | None = None
+
+
+def get_cycle_or_raise(*, session: Session, cycle_id: int, for_update: bool = False) -> Cycle:
+    cycle = repository.cycle(session, cycle_id, for_update=for_update)
+    if cycle is None:
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
+    return cycle
+
+
+def list_cycles(*, session: Session, statuses: tuple[str, ...] | None = None) -> list[Cycle]:
+    return repository.list_cycles(session, statuses=statuses)
+
+
+def methodology_of(cycle: Cycle) -> Methodology:
+    return methodology_by_id(cycle.methodology_id)
+
+
+def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
+    name = draft.name.strip()
+    if not name:
+        raise RatingServiceError("cycle_name_required")
+    if draft.period_end < draft.period_start:
+        raise RatingServiceError("cycle_period_reversed", start=draft.period_start.isoformat(),
+                                 end=draft.period_end.isoformat())
+    try:
+        methodology = methodology_by_id(draft.methodology_id) if draft.methodology_id else \
+            methodology_in_force(draft.period_end)
+    except (MethodologyError, KeyError, LookupError, ValueError) as exc:
+        raise RatingServiceError("cycle_methodology_unknown", methodology=draft.methodology_id or "",
+                                 day=draft.period_end.isoformat()) from exc
+    if repository.cycle_by_name(session, name) is not None:
+        raise Conflict("cycle_name_taken", name=name)
+    cycle = Cycle(name=name, period_start=draft.period_start, period_end=draft.period_end,
+                  methodology_id=methodology.id, status="draft", created_at=_now(), created_by=actor,
+                  compute_count=0)
+    session.add(cycle)
+    session.flush()
+    audit.record(session, "cycle.create", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
+                 payload={"name": name, "period": [draft.period_start.isoformat(), draft.period_end.isoformat()],
+                          "methodology": methodology.id})
+    return cycle
+
+
+def _require(cycle: Cycle, action: str) -> None:
+    allowed = ALLOWED_FROM[action]
+    if cycle.status not in allowed:
+        raise InvalidTransition("cycle_transition_refused", action=ACTION_LABELS[action],
+                                status=STATE_LABELS[cycle.status], cycle_id=cycle.id,
+                                allowed=Localized(zh="、".join(STATE_LABELS[s]["zh"] for s in allowed),
+                                                  en=", ".join(allowed)))
+
+
+# -- compute ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Snapshot:
+    watermark: int
+    inputs: RatingInputs
+    digest: str
+    counts: dict[str, int]
+
+
+def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
+    """SHA-256 over the snapshot's content, independent of row order and of the database engine."""
+    digest = hashlib.sha256()
+    for kind in sorted(frames):
+        frame = frames[kind]
+        digest.update(f"{kind}:{len(frame)}:{','.join(frame.columns)};".encode())
+        if frame.empty:
+            continue
+        canonical = pd.DataFrame({c: _canonical(frame[c]) for c in frame.columns})
+        rows = np.sort(pd.util.hash_pandas_object(canonical, index=False).to_numpy(dtype=np.uint64))
+        digest.update(rows.tobytes())
+    return digest.hexdigest()
+
+
+def _canonical(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # Hash the values, not the codes: category order depends on the read.
+        return values.astype(object).where(values.notna(), "")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        # Day numbers; NaT becomes the smallest int64 either way.
+        return pd.Series(values.to_numpy(dtype="datetime64[D]").astype(np.int64), index=values.index)
+    if values.dtype == bool:
+        return values
+    if pd.api.types.is_float_dtype(values):
+        return values.round(6).fillna(-1e300)
+    return values.astype(object).where(values.notna(), "")
+
+
+def read_snapshot(*, session: Session, watermark: int, period: Period) -> Snapshot:
+    frames = repository.read_snapshot(session, watermark=watermark, period_start=period.start,
+                                      period_end=period.end)
+    digest = snapshot_digest(frames)
+    inputs = RatingInputs(**frames)
+    return Snapshot(watermark, inputs, digest, {kind: len(frame) for kind, frame in frames.items()})
+
+
+def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Progress = _no_progress,
+                  reason: str | None = None) -> Cycle:
+    """Freeze the snapshot, rate every company and store the ratings; allowed from draft or computed.
+
+    Owns its transactions (see the module docstring); returns the updated cycle.
+    """
+    progress("snapshot", 0, 1)
+    with database.write_session() as session:
+        cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
+        _require(cycle, "compute")
+        audit.lock_changes(session)
+        watermark = records_repo.current_batch(session)
+        period = Period(cycle.period_start, cycle.period_end)
+        methodology = methodology_of(cycle)
+    progress("snapshot", 1, 1)
+
+    progress("selecting", 0, 1)
+    with database.read_session() as session:
+        snapshot = read_snapshot(session=session, watermark=watermark, period=period)
+    progress("selecting", 1, 1)
+
+    progress("scoring", 0, 1)
+    result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)
+    progress("scoring", 1, 1)
+    rows = _rating_rows(result, methodology, snapshot.digest, progress)
+    unattributed = _unattributed_rows(result, snapshot.inputs)
+    quality = _quality(result, snapshot, unattributed)
+
+    progress("storing", 0, len(rows))
+    with database.write_session() as session:
+        cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
+        _require(cycle, "compute")
+        repository.clear_results(session, cycle.id)
+        repository.store_rows(session, "ratings", ["cycle_id", *RATING_COLUMNS],
+                              [(cycle.id, *row) for row in rows])
+        repository.store_rows(session, "cycle_unattributed",
+                              ["cycle_id", "kind", "record_id", "community_id", "event_date"],
+                              [(cycle.id, *row) for row in unattributed])
+        previous = cycle.status
+        cycle.status = "computed"
+        cycle.computed_at = _now()
+        cycle.computed_by = actor
+        cycle.compute_count = (cycle.compute_count or 0) + 1
+        cycle.snapshot_batch = snapshot.watermark
+        cycle.snapshot_hash = snapshot.digest
+        cycle.constants = json.dumps(result.constants.as_dict())
+        cycle.quality = json.dumps(quality, ensure_ascii=False)
+        cycle.rated = len(rows)
+        session.flush()
+        audit.record(session, "cycle.compute", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
+                     reason=reason,
+                     payload={"from": previous, "to": "computed", "snapshot_batch": snapshot.watermark,
+                              "snapshot_hash": snapshot.digest, "constants": result.constants.as_dict(),
+                              "rated": len(rows), "compute_count": cycle.compute_count})
+    progress("storing", len(rows), len(rows))
+    return cycle
+
+
+RATING_COLUMNS = ["credit_code", "name", "score", "grade", "band_grade", "bonus", "veto", "provisional", "red_list",
+                  "black_list", "exposure", "visits", "methodology_id", "snapshot_hash", "explanation"]
+
+
+def _rating_rows(result: RatingResult, methodology: Methodology, digest: str,
+                 progress: Progress) -> list[tuple[Any, ...]]:
+    total = len(result.companies)
+    rows = []
+    progress("explaining", 0, total)
+    for i, exp in enumerate(explain_all(result, methodology), start=1):
+        rows.append((exp.credit_code, exp.name, exp.score, exp.grade, exp.band_grade, exp.bonus, exp.veto,
+                     exp.provisional, exp.red_list, exp.black_list, exp.exposure, exp.visits, methodology.id,
+                     digest, json.dumps(exp.as_dict(), ensure_ascii=False, separators=(",", ":"))))
+        if i % 20_000 == 0:
+            progress("explaining", i, total)
+    progress("explaining", total, total)
+    return rows
+
+
+def _unattributed_rows(result: RatingResult, inputs: RatingInputs) -> list[tuple[Any, ...]]:
+    found = result.unattributed
+    rows: list[tuple[Any, ...]] = []
+    for kind in RECORD_KINDS:
+        ids = found.loc[found["kind"] == kind, "record_id"].astype(str)
+        if ids.empty:
+            continue
+        frame = inputs.frame(kind)
+        picked = frame[frame["record_id"].astype(str).isin(set(ids))]
+        communities = picked["community_id"] if "community_id" in picked else pd.Series([None] * len(picked))
+        dates = picked[EVENT_DATE[kind]]
+        for record_id, community, day in zip(picked["record_id"], communities, dates, strict=True):
+            rows.append((kind, str(record_id), None if pd.isna(community) else str(community),
+                         None if pd.isna(day) else pd.Timestamp(day).date()))
+    return rows
+
+
+def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[Any, ...]]) -> dict[str, Any]:
+    companies = result.companies
+    by_kind: dict[str, int] = {}
+    for row in unattributed:
+        by_kind[row[0]] = by_kind.get(row[0], 0) + 1
+    return {
+        "records": {kind: snapshot.counts.get(kind, 0) for kind in RECORD_KINDS},
+        "companies_in_snapshot": snapshot.counts.get("companies", 0),
+        "rated": len(companies),
+        "unattributed": by_kind,
+        "unattributed_total": len(unattributed),
+        "no_exposure": int((companies["exposure"] <= 0).sum()),
+        "provisional": int(companies["provisional"].sum()),
+        "veto": int(companies["veto"].sum()),
+    }
+
+
+# -- other transitions ---------------------------------------------------------------------------------------
+
+def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date: dt.date | None = None,
+                    reason: str | None = None) -> Cycle:
+    """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
+    cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
+    _require(cycle, "publicize")
+    if repository.running_job(session, cycle_id=cycle.id) is not None:
+        raise Conflict("cycle_job_running", cycle_id=cycle.id)
+    return _move(session, cycle, "publicized", actor=actor, reason=reason,
+                 extra={"notice_date": (notice_date or dt.date.today()).isoformat()},
+                 apply=lambda c: _stamp_publicized(c, actor, notice_date))
+
+
+def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date | None) -> None:
+    cycle.publicized_at = _now()
+    cycle.publicized_by = actor
+    cycle.notice_date = notice_date or dt.date.today()
+
+
+def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str | None = None) -> Cycle:
+    """publicized → finalized: the ratings become final and the cycle immutable."""
+    cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
+    _require(cycle, "finalize")
+
+    def stamp(c: Cycle) -> None:
+        c.finalized_at = _now()
+        c.finalized_by = actor
+
+    return _move(session, cycle, "finalized", actor=actor, reason=reason, extra={}, apply=stamp)
+
+
+def _move(session: Session, cycle: Cycle, to: str, *, actor: str, reason: str | None, extra: dict[str, Any],
+          apply: Callable[[Cycle], None]) -> Cycle:
+    assert to in CYCLE_STATES
+    previous = cycle.status
+    cycle.status = to
+    apply(cycle)
+    session.flush()
+    action = {"publicized": "cycle.publicize", "finalized": "cycle.finalize"}[to]
+    audit.record(session, action, actor=actor, entity_kind="cycle", entity_id=str(cycle.id), reason=reason,
+                 payload={"from": previous, "to": to, **extra})
+    return cycle
+
+
+# -- reading results -----------------------------------------------------------------------------------------
+
+def grade_distribution(*, session: Session, cycle: Cycle) -> list[tuple[str, int]]:
+    """Every grade of the methodology in order (empty grades included) with its count."""
+    counts = repository.grade_counts(session, cycle_id=cycle.id)
+    grades = [band.grade for band in methodology_of(cycle).bands]
+    return [(grade, counts.get(grade, 0)) for grade in grades]
+
+
+def get_rating_or_raise(*, session: Session, cycle: Cycle, credit_code: str) -> Rating:
+    found = repository.rating(session, cycle_id=cycle.id, credit_code=credit_code)
+    if found is None:
+        raise NotFound("rating_not_found", cycle_id=cycle.id, code=credit_code)
+    return found
+
+
+def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:
+    if cycle.quality is None:
+        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
+    lists = repository.quality_companies(session, cycle_id=cycle.id)
+    return {
+        "summary": json.loads(cycle.quality),
+        "unattributed": [{"kind": r.kind, "record_id": r.record_id, "community_id": r.community_id,
+                          "event_date": r.event_date.isoformat() if r.event_date else None}
+                         for r in repository.unattributed(session, cycle_id=cycle.id)],
+        "no_exposure": [{"credit_code": r.credit_code, "name": r.name} for r in lists["no_exposure"]],
+        "provisional": [{"credit_code": r.credit_code, "name": r.name, "exposure": r.exposure}
+                        for r in lists["provisional"]],
+    }
+
+
+# -- background jobs (pages poll their progress) -------------------------------------------------------------
+
+def start_job(*, session: Session, kind: str, cycle_id: int, actor: str) -> Job:
+    cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
+    _require(cycle, "compute")
+    if repository.running_job(session, cycle_id=cycle_id) is not None:
+        raise Conflict("cycle_job_running", cycle_id=cycle_id)
+    job = Job(kind=kind, cycle_id=cycle_id, actor=actor, status="running", stage="queued", done=0, total=0,
+              started_at=_now())
+    session.add(job)
+    session.flush()
+    return job
+
+
+def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: str) -> None:
+    """Run a compute started by ``start_job``; progress and the outcome are written to the job row."""
+    last = {"stage": ""}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # One short write per stage change or per reported step; never inside the compute's own writes.
+        if stage == last["stage"] and done not in (0, total) and total > 0 and done % 20_000:
+            return
+        last["stage"] = stage
+        with database.write_session() as session:
+            job = repository.job(session, job_id)
+            if job is not None:
+                job.stage, job.done, job.total = stage, done, total
+
+    try:
+        compute_cycle(database=database, cycle_id=cycle_id, actor=actor, progress=progress)
+    except RatingServiceError as exc:
+        _finish_job(database, job_id, "failed", {"code": exc.code, "key": exc.key, "params": _plain(exc.params)})
+    except Exception as exc:  # noqa: BLE001  (the job row must say it failed; the log has the trace)
+        import logging
+
+        logging.getLogger(__name__).exception("compute job %s failed", job_id)
+        _finish_job(database, job_id, "failed", {"code": "error", "key": "internal_error", "params": {},
+                                                 "detail": type(exc).__name__})
+    else:
+        _finish_job(database, job_id, "done", None)
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: dict(v) if isinstance(v, Localized) else v if isinstance(v, int | float | str | bool) or v is None
+            else str(v) for k, v in params.items()}
+
+
+def _finish_job(database: Database, job_id: int, status: str, error: dict[str, Any] | None) -> None:
+    with database.write_session() as session:
+        job = repository.job(session, job_id)
+        if job is not None:
+            job.status = status
+            job.finished_at = _now()
+            job.error = json.dumps(error, ensure_ascii=False) if error else None

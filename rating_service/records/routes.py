@@ -1,0 +1,79 @@
+"""/api/v1/imports and /api/v1/records: upload files (same checks as the CLI), browse and delete records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile
+
+from rating_service.companies import repository as companies_repo
+from rating_service.errors import NotFound, RatingServiceError
+from rating_service.records import service
+from rating_service.records.formats import KINDS
+from rating_service.records.service import RECORD_KIND_NAMES, UploadedFile
+from rating_service.settings import get_settings
+from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["records / 记录"])
+
+
+def read_uploads(files: list[UploadFile]) -> list[UploadedFile]:
+    """The uploaded files' bytes, refusing any over the size limit before parsing."""
+    limit = get_settings().upload_limit_mb * 1024 * 1024
+    uploads = []
+    for file in files:
+        data = file.file.read(limit + 1)
+        if len(data) > limit:
+            raise RatingServiceError("file_too_large", limit=f"{get_settings().upload_limit_mb} MB")
+        uploads.append(UploadedFile(filename=file.filename or "upload", data=data))
+    return uploads
+
+
+@router.post("/imports/{kind}", summary="Import files of one kind (officers) / 导入数据文件")
+def import_files(kind: str, principal: OfficerUser, session: WriteSessionDep,
+                 files: Annotated[list[UploadFile], File(description="CSV or XLSX files")]) -> dict[str, Any]:
+    record_kind = service.kind_or_raise(kind)
+    summaries = service.import_files(session, kind=record_kind, files=read_uploads(files),
+                                     actor=principal.username)
+    return {"kind": record_kind.name, "files": [s.as_dict() for s in summaries]}
+
+
+@router.get("/imports", summary="Import batches, newest first (officers) / 导入记录")
+def list_imports(principal: OfficerUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+    return [{"id": b.id, "kind": b.kind, "filename": b.filename, "format": b.file_format,
+             "imported_at": b.imported_at, "imported_by": b.imported_by, "rows": b.rows, "inserted": b.inserted,
+             "updated": b.updated, "unchanged": b.unchanged}
+            for b in companies_repo.list_batches(session, limit=limit, offset=offset)]
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
+
+
+@router.get("/records/{kind}", summary="Records of one kind, filtered and paginated / 记录查询")
+def list_records(kind: str, principal: CurrentUser, session: SessionDep,
+                 company: Annotated[str | None, Query(max_length=18)] = None,
+                 community: Annotated[str | None, Query(max_length=64)] = None,
+                 date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+                 date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    name = service.kind_or_raise(kind).name
+    if name not in RECORD_KIND_NAMES:
+        raise NotFound("not_found", what=kind)
+    filters = companies_repo.RecordFilter(kind=name, credit_code=company, community_id=community,
+                                          date_from=date_from, date_to=date_to,
+                                          visible_to=None if principal.is_officer else principal.credit_code)
+    rows, total = companies_repo.list_records(session, filters=filters, limit=limit, offset=offset)
+    return {"kind": name, "total": total, "limit": limit, "offset": offset, "items": [_jsonable(r) for r in rows]}
+
+
+@router.delete("/records/{kind}/{record_id}", summary="Delete a record with a reason (officers) / 删除记录")
+def delete_record(kind: str, record_id: str, reason: Annotated[str, Query(min_length=1, max_length=1000)],
+                  principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+    deleted = service.delete_records(session, kind=KINDS[service.kind_or_raise(kind).name], record_ids=[record_id],
+                                     actor=principal.username, reason=reason)
+    return {"deleted": deleted}
