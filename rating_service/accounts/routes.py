@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from rating_service.accounts import service as accounts
 from rating_service.accounts.models import User
+from rating_service.errors import TooManyAttempts, Unauthorized
 from rating_service.web.deps import AdminUser, CurrentUser, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["accounts / 账户"])
@@ -54,8 +55,13 @@ def user_out(user: User) -> UserOut:
 
 @router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token / 获取访问令牌")
 def issue_token(body: TokenRequest, request: Request, session: WriteSessionDep) -> TokenOut:
-    principal, raw = accounts.login(session, username=body.username, password=body.password, kind="api",
-                                    client=request.client.host if request.client else None, label=body.label)
+    try:
+        principal, raw = accounts.login(session, username=body.username, password=body.password, kind="api",
+                                        client=request.client.host if request.client else None, label=body.label)
+    except (Unauthorized, TooManyAttempts):
+        # The failure counter and lock must be stored even though the login is refused.
+        session.commit()
+        raise
     return TokenOut(access_token=raw, role=principal.role, credit_code=principal.credit_code)
 
 

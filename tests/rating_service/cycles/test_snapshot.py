@@ -132,4 +132,4 @@ def test_stored_ratings_equal_rating_score_on_the_same_data(database):
         assert rating.exposure == pytest.approx(want["exposure"], abs=1e-4)
         assert [r["code"] for r in explanation["reasons"]] == want["reasons"]
         assert {line["code"]: line["sub_score"] for line in explanation["indicators"]} == \
-            pytest.approx({k: v for k, v in want["indicators"].items()}, abs=0.005)
+            pytest.approx(dict(want["indicators"]), abs=0.005)
