@@ -84,7 +84,7 @@ class RowError:
 class ImportRejected(RatingServiceError):
     """A file (or a set of files) failed validation; nothing was written."""
 
-    status_code = 422
+    status_code = 400  # the request is well formed; its file content is not (422 is for malformed payloads)
     code = "import_rejected"
 
     def __init__(self, errors: list[RowError], *, labels: dict[tuple[str, str], dict[str, str]] | None = None,

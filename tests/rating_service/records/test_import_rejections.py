@@ -25,7 +25,7 @@ def _rejected(database, kind: str, *uploads: UploadedFile) -> list[dict]:  # typ
     with pytest.raises(ImportRejected) as info, database.write_session() as session:
         import_files(session, kind=KINDS[kind], files=list(uploads), actor="test", today=f.TODAY)
     assert _snapshot(database) == before, "a rejected import must not write anything"
-    assert info.value.status_code == 422
+    assert info.value.status_code == 400
     return info.value.details("zh")
 
 

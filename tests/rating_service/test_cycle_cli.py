@@ -1,0 +1,59 @@
+"""`rating cycle create|compute|publicize|finalize|show` and `rating demo` as an officer runs them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from rating_service.accounts.models import User
+from rating_service.cli import app
+from rating_service.cycles.models import Cycle
+from tests import factories as f
+
+runner = CliRunner()
+
+
+def test_cycle_commands_walk_a_cycle_through_its_states(database):
+    f.load(database, *f.REFERENCE, "complaints", "major_events")
+    created = runner.invoke(app, ["cycle", "create", "2025年度", "--period", "2025-01-01:2025-12-31"])
+    assert created.exit_code == 0, created.output
+    assert "评价周期 1「2025年度」：草稿" in created.output
+    refused = runner.invoke(app, ["cycle", "finalize", "1"])
+    assert refused.exit_code == 2 and "不能定稿" in refused.output
+    computed = runner.invoke(app, ["cycle", "compute", "1", "--actor", "wang", "--reason", "年度评价"])
+    assert computed.exit_code == 0, computed.output
+    assert "已计算" in computed.output and "参评企业 2 家" in computed.output and "C: 1" in computed.output
+    assert runner.invoke(app, ["cycle", "publicize", "1"]).exit_code == 0
+    final = runner.invoke(app, ["cycle", "finalize", "1", "--lang", "en"])
+    assert final.exit_code == 0 and "finalized" in final.output
+    shown = runner.invoke(app, ["cycle", "show"])
+    assert "已定稿" in shown.output
+    with database.read_session() as session:
+        assert session.scalars(select(Cycle.computed_by)).one() == "wang"
+
+
+def test_cycle_create_rejects_a_bad_period_with_a_message(database):
+    result = runner.invoke(app, ["cycle", "create", "x", "--period", "2025-13-01:2025-12-31"])
+    assert result.exit_code == 2 and "评价期间" in result.output
+    missing = runner.invoke(app, ["cycle", "compute", "42"])
+    assert missing.exit_code == 2 and "未找到评价周期 42" in missing.output
+
+
+def test_demo_loads_data_computes_the_2025_cycle_and_creates_logins(database):
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "2025年度" in first.output and "已计算" in first.output and "参评企业 18 家" in first.output
+    for login in ("admin", "admin-demo-2025", "officer", "officer-demo-2025", "company1", "company2",
+                  "company-demo-2025"):
+        assert login in first.output
+    with database.read_session() as session:
+        users = {u.username: u for u in session.scalars(select(User))}
+    assert users["company1"].credit_code != users["company2"].credit_code
+    assert {users["company1"].role, users["company2"].role} == {"company"}
+    # Running it again changes nothing but recomputing the same snapshot content.
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0 and "新增 0" in second.output
+    with database.read_session() as session:
+        cycles = session.scalars(select(Cycle)).all()
+    assert len(cycles) == 1 and cycles[0].compute_count == 2
+    assert f.api_client(database, "company1", "company-demo-2025").get("/api/v1/me").json()["role"] == "company"
