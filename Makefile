@@ -15,7 +15,7 @@ run: install
 	@echo ""
 	@echo "  枞阳县物业服务企业信用评价系统 / Property-company credit rating"
 	@echo "  网址 / URL:  http://$(HOST):$(PORT)"
-	@echo "  演示账号 / demo logins: 尚未启用（账户与角色在后续版本提供）/ accounts arrive with the cycle workflow"
+	@echo "  演示账户 / demo logins: admin / admin-demo-2025 · officer / officer-demo-2025 · company1, company2 / company-demo-2025"
 	@echo ""
 	$(BIN)/rating serve --host $(HOST) --port $(PORT)
 
