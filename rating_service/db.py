@@ -75,6 +75,11 @@ class Database:
         self.engine = make_engine(self.settings)
         self._write = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._read = sessionmaker(bind=self.engine.execution_options(readonly=True), expire_on_commit=False)
+        # SQLite read transactions already see one snapshot from their first read (WAL); PostgreSQL's
+        # default READ COMMITTED gives each statement its own, so snapshot reads ask for REPEATABLE READ.
+        self._snapshot = self._read if self.is_sqlite else sessionmaker(
+            bind=self.engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True),
+            expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -89,6 +94,12 @@ class Database:
     @contextmanager
     def read_session(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def snapshot_session(self) -> Iterator[Session]:
+        """A read-only session whose statements all see the same committed state."""
+        with self._snapshot() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -169,7 +169,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
     progress("snapshot", 1, 1)
 
     progress("selecting", 0, 1)
-    with database.read_session() as session:
+    with database.snapshot_session() as session:
         snapshot = read_snapshot(session=session, watermark=watermark, period=period)
     progress("selecting", 1, 1)
 
