@@ -14,14 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from rating_service import __version__
 from rating_service.accounts import pages as account_pages
 from rating_service.accounts import routes as account_routes
+from rating_service.audit import pages as audit_pages
 from rating_service.audit import routes as audit_routes
 from rating_service.companies import repository as companies_repo
 from rating_service.companies import routes as company_routes
+from rating_service.cycles import pages as cycle_pages
 from rating_service.cycles import routes as cycle_routes
 from rating_service.cycles import service as cycles
 from rating_service.db import Database
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import translate
+from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import MaybePrincipal, SessionDep
@@ -89,8 +92,9 @@ def create_app(database: Database | None = None) -> FastAPI:
             "cycles": cycles.list_cycles(session=session)[:10],
             "today": today,
         }
-        return render(request, "overview.html", context)
+        return render(request, "overview.html", context, catalogue=cycle_pages.DASHBOARD_TEXT)
 
-    for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages):
+    for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
+                   cycle_pages, record_pages, audit_pages):
         app.include_router(module.router)
     return app

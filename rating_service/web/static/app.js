@@ -10,3 +10,76 @@ document.addEventListener("submit", function (event) {
     setTimeout(function () { b.disabled = true; }, 0);
   });
 });
+
+// A submit button may name the text it shows while a slow request (an upload) runs.
+document.addEventListener("submit", function (event) {
+  if (event.defaultPrevented) { return; }
+  event.target.querySelectorAll("button[data-busy]").forEach(function (b) {
+    b.textContent = b.getAttribute("data-busy");
+  });
+});
+
+// Sortable tables: click a heading to sort by that column (again to reverse). Cells may carry a
+// data-key (e.g. a grade's position in the methodology) that sorts instead of their text.
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  var heads = table.querySelectorAll("thead th");
+  heads.forEach(function (th, column) {
+    th.classList.add("sort");
+    th.setAttribute("tabindex", "0");
+    th.setAttribute("role", "button");
+    function sort() {
+      var numeric = th.getAttribute("data-sort") === "num";
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      function key(row) {
+        var cell = row.cells[column];
+        var value = cell.hasAttribute("data-key") ? cell.getAttribute("data-key") : cell.textContent.trim();
+        return numeric ? parseFloat(value) : value;
+      }
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b), order;
+        if (numeric) { order = (isNaN(x) ? Infinity : x) - (isNaN(y) ? Infinity : y); }
+        else { order = String(x).localeCompare(String(y), "zh-CN"); }
+        return ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+  });
+});
+
+// Background job progress: poll the job every second; reload when it ends, so the page shows the new
+// results or (translated on the server) the reason it failed.
+(function () {
+  var box = document.getElementById("job-progress");
+  if (!box) { return; }
+  var url = box.getAttribute("data-job-url");
+  var pairs = JSON.parse(box.getAttribute("data-stages") || "[]");
+  var order = pairs.map(function (p) { return p[0]; });
+  var stages = {};
+  pairs.forEach(function (p) { stages[p[0]] = p[1]; });
+  var bar = box.querySelector("progress");
+  var stageText = box.querySelector(".stage");
+  var countText = box.querySelector(".count");
+  function show(job) {
+    var index = Math.max(0, order.indexOf(job.stage));
+    var part = job.total > 0 ? Math.min(1, job.done / job.total) : 0;
+    bar.value = Math.round(100 * (index + part) / order.length);
+    stageText.textContent = stages[job.stage] || job.stage || "";
+    countText.textContent = job.total > 1 ? job.done + " / " + job.total : "";
+  }
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (job) {
+        if (job.status === "running") { show(job); setTimeout(poll, 1000); return; }
+        window.location.reload();
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  poll();
+})();

@@ -1,0 +1,387 @@
+"""Officers' cycle pages (list, create, compute with progress, publicize, finalize) and the company drill-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from rating_service.cycles import repository, service
+from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
+from rating_service.cycles.routes import start_background_compute, visible_cycle
+from rating_service.errors import NotFound
+from rating_service.i18n import Lang, Localized, translate
+from rating_service.records.formats import KINDS
+from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
+from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.ui import redirect, render, request_lang
+from scoring.explain import shown
+from scoring.methodology import MethodologyError, available_methodologies
+
+router = APIRouter(include_in_schema=False)
+
+# A page lists this many ratings (best first); the API pages through the rest.
+RATINGS_SHOWN = 500
+COMPUTE_STAGES = ("queued", *service.COMPUTE_STAGES)
+
+TEXT = {
+    "cycles_title": {"zh": "评价周期", "en": "Rating cycles"},
+    "cycle_name": {"zh": "名称", "en": "Name"},
+    "period": {"zh": "评价期间", "en": "Period"},
+    "period_start": {"zh": "期间开始", "en": "Period start"},
+    "period_end": {"zh": "期间结束", "en": "Period end"},
+    "methodology": {"zh": "评价细则", "en": "Methodology"},
+    "methodology_default": {"zh": "默认：期末生效的细则", "en": "default: the one in force at the period's end"},
+    "status": {"zh": "状态", "en": "Status"},
+    "rated": {"zh": "参评企业", "en": "Rated"},
+    "computed_at": {"zh": "计算时间", "en": "Computed"},
+    "no_cycles": {"zh": "尚无评价周期，请在下方新建。", "en": "No rating cycles yet; create one below."},
+    "new_cycle": {"zh": "新建评价周期", "en": "New rating cycle"},
+    "name_placeholder": {"zh": "如 2025年度", "en": "e.g. 2025年度"},
+    "create": {"zh": "创建", "en": "Create"},
+    "back_to_cycles": {"zh": "返回评价周期列表", "en": "Back to the cycles"},
+    # one cycle
+    "actions": {"zh": "操作", "en": "Actions"},
+    "compute": {"zh": "计算", "en": "Compute"},
+    "recompute": {"zh": "重新计算", "en": "Recompute"},
+    "publicize": {"zh": "公示", "en": "Publicize"},
+    "finalize": {"zh": "定稿", "en": "Finalize"},
+    "reason": {"zh": "事由（可选）", "en": "Reason (optional)"},
+    "notice_date": {"zh": "告知日期（默认今天）", "en": "Notice date (default today)"},
+    "confirm_compute": {
+        "zh": "确定按当前数据计算该评价周期？将冻结数据快照并替换已有的计算结果。",
+        "en": "Compute this cycle from the current data? The snapshot is frozen and earlier results are replaced.",
+    },
+    "confirm_publicize": {
+        "zh": "确定公示初评结果？公示后企业可查看本企业评价并提出异议，不能再重新计算。",
+        "en": "Publicize the preliminary ratings? Companies will see their own and may appeal; no more recomputing.",
+    },
+    "confirm_finalize": {
+        "zh": "确定定稿？定稿后评价结果不可更改。",
+        "en": "Finalize? The ratings become final and the cycle can no longer change.",
+    },
+    "no_actions": {"zh": "该评价周期已定稿，不可再更改。", "en": "This cycle is final and can no longer change."},
+    "actions_wait": {"zh": "计算进行中，完成后页面将自动刷新。", "en": "Computing; the page reloads when it is done."},
+    "progress_title": {"zh": "正在计算", "en": "Computing"},
+    "job_done": {"zh": "计算完成。", "en": "Computation finished."},
+    "job_failed": {"zh": "计算失败：", "en": "Computation failed: "},
+    "stage_queued": {"zh": "排队中", "en": "queued"},
+    "stage_snapshot": {"zh": "冻结数据快照", "en": "freezing the snapshot"},
+    "stage_selecting": {"zh": "读取期间记录", "en": "reading the period's records"},
+    "stage_scoring": {"zh": "评分", "en": "scoring"},
+    "stage_explaining": {"zh": "生成评价说明", "en": "writing explanations"},
+    "stage_storing": {"zh": "保存结果", "en": "storing the results"},
+    "snapshot": {"zh": "数据快照", "en": "Snapshot"},
+    "snapshot_batch": {"zh": "截至导入批次", "en": "Up to import batch"},
+    "snapshot_hash": {"zh": "快照哈希", "en": "Snapshot hash"},
+    "r0_label": {"zh": "县域先验 R0", "en": "County prior R0"},
+    "r0_unit": {"zh": "件/千户年", "en": "per 1,000 household-years"},
+    "compute_count": {"zh": "计算次数", "en": "Times computed"},
+    "computed_by": {"zh": "计算人", "en": "Computed by"},
+    "publicized_at": {"zh": "公示时间", "en": "Publicized"},
+    "finalized_at": {"zh": "定稿时间", "en": "Finalized"},
+    "not_computed": {"zh": "尚未计算。点击“计算”按当前数据生成评价结果。",
+                     "en": "Not computed yet. Use Compute to rate from the current data."},
+    "distribution": {"zh": "等级分布", "en": "Grade distribution"},
+    "companies_unit": {"zh": "家", "en": "companies"},
+    "quality": {"zh": "数据质量报告", "en": "Data-quality report"},
+    "records_in_snapshot": {"zh": "快照中的记录", "en": "Records in the snapshot"},
+    "companies_in_snapshot": {"zh": "快照中的企业", "en": "Companies in the snapshot"},
+    "unattributed": {"zh": "未归属记录", "en": "Unattributed records"},
+    "unattributed_hint": {"zh": "以下记录发生时没有物业服务合同覆盖该小区，未计入任何企业。",
+                          "en": "No contract covered these records' communities on their dates; no company was "
+                                "charged with them."},
+    "no_exposure": {"zh": "无服务规模企业", "en": "Companies with no exposure"},
+    "provisional_list": {"zh": "暂定评价", "en": "Provisional ratings"},
+    "veto_count": {"zh": "一票否决", "en": "Vetoed"},
+    "none_found": {"zh": "无。", "en": "None."},
+    "kind": {"zh": "类型", "en": "Kind"},
+    "record_id": {"zh": "记录编号", "en": "Record"},
+    "community_id": {"zh": "小区编号", "en": "Community"},
+    "event_date": {"zh": "日期", "en": "Date"},
+    "exposure_hy": {"zh": "服务规模（户年）", "en": "Exposure (household-years)"},
+    "list_capped": {"zh": "仅显示前 {shown} 条，共 {total} 条。", "en": "Showing the first {shown} of {total}."},
+    "ratings": {"zh": "评价结果", "en": "Ratings"},
+    "ratings_capped": {"zh": "按得分显示前 {shown} 家，共 {total} 家；完整结果请用 API 或命令行导出。",
+                       "en": "The best {shown} of {total} by score; use the API or the CLI for all of them."},
+    "sort_hint": {"zh": "点击表头可排序。", "en": "Click a column heading to sort."},
+    # drill-down
+    "drill_title": {"zh": "信用评价说明", "en": "Credit rating explanation"},
+    "score_label": {"zh": "综合得分", "en": "Score"},
+    "grade_label": {"zh": "等级", "en": "Grade"},
+    "band_note": {"zh": "按得分为 {band}", "en": "by score: {band}"},
+    "flags_label": {"zh": "标识", "en": "Flags"},
+    "exposure_label": {"zh": "服务规模", "en": "Exposure"},
+    "hy": {"zh": "户年", "en": "household-years"},
+    "visits_label": {"zh": "巡查次数", "en": "Inspection visits"},
+    "bonus_row": {"zh": "良好行为加分 B", "en": "Bonus B"},
+    "total_row": {"zh": "综合得分 S", "en": "Score S"},
+    "evidence_kind": {"zh": "记录类型", "en": "Kind"},
+    "evidence_points": {"zh": "扣分", "en": "Points"},
+    "evidence_overdue": {"zh": "逾期天数", "en": "Days overdue"},
+    "insp_measure": {"zh": "d = {d}（{points} 分 / {visits} 次）", "en": "d = {d} ({points} pts / {visits} visits)"},
+    "compl_measure": {"zh": "r = {r}/千户年；按时办结 t = {t}%", "en": "r = {r} per 1,000 hh-years; on time t = {t}%"},
+    "basis": {"zh": "计算依据", "en": "Basis"},
+    "methodology_id": {"zh": "评价细则", "en": "Methodology"},
+    "status_publicized_note": {"zh": "本结果为初评结果，公示期内可提出异议。",
+                               "en": "Preliminary rating, open to appeal during the publicity period."},
+    "back_to_cycle": {"zh": "返回评价周期", "en": "Back to the cycle"},
+    "back_home": {"zh": "返回", "en": "Back"},
+}
+
+# The officers' dashboard (rendered by ``home`` in web/app.py) shows the cycles with these words.
+DASHBOARD_TEXT = {
+    **{key: TEXT[key] for key in ("cycles_title", "cycle_name", "period", "methodology", "status", "rated",
+                                  "computed_at")},
+    "dashboard_no_cycles": {"zh": "尚无评价周期。", "en": "No rating cycles yet."},
+    "quick_links": {"zh": "常用操作", "en": "Quick links"},
+    "go_import": {"zh": "导入数据", "en": "Import records"},
+    "go_new_cycle": {"zh": "新建评价周期", "en": "New rating cycle"},
+    "all_cycles": {"zh": "全部评价周期", "en": "All cycles"},
+}
+
+
+def _fixed(value: Any, decimals: int) -> str:
+    if value is None:
+        return "-"
+    number = float(value)
+    return "-" if math.isnan(number) else f"{number:.{decimals}f}"
+
+
+def _num(value: Any) -> str:
+    """Points and counts without trailing zeros (3.0 -> 3), as the CLI writes them."""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
+
+
+def _lookup_methodologies() -> list[Any]:
+    try:
+        return available_methodologies()
+    except MethodologyError:
+        # A broken methodology file must not take the cycle list down; creating a cycle reports it.
+        return []
+
+
+# -- list and create ---------------------------------------------------------------------------------------
+
+@router.get("/cycles", response_class=HTMLResponse)
+def cycles_page(request: Request, principal: OfficerUser, session: SessionDep) -> Response:
+    last_year = dt.date.today().year - 1
+    return render(request, "cycles.html", {
+        "cycles": service.list_cycles(session=session),
+        "methodologies": _lookup_methodologies(),
+        "default_start": dt.date(last_year, 1, 1).isoformat(),
+        "default_end": dt.date(last_year, 12, 31).isoformat(),
+    }, catalogue=TEXT)
+
+
+@router.post("/cycles")
+def create_cycle(principal: OfficerUser, session: WriteSessionDep, name: Annotated[str, Form(max_length=100)],
+                 period_start: Annotated[dt.date, Form()], period_end: Annotated[dt.date, Form()],
+                 methodology_id: Annotated[str, Form(max_length=64)] = "") -> Response:
+    draft = service.CycleDraft(name, period_start, period_end, methodology_id.strip() or None)
+    cycle = service.create_cycle(session=session, draft=draft, actor=principal.username)
+    return redirect(f"/cycles/{cycle.id}")
+
+
+# -- one cycle ---------------------------------------------------------------------------------------------
+
+def _job_of_page(session: Session, cycle: Cycle, job_id: int | None) -> Job | None:
+    """The job named in the URL (just started here), else any compute still running for this cycle."""
+    if job_id is not None:
+        job = repository.job(session, job_id)
+        if job is not None and job.cycle_id == cycle.id:
+            return job
+    return repository.running_job(session, cycle_id=cycle.id)
+
+
+def _job_error(job: Job, lang: Lang) -> str:
+    stored = json.loads(job.error) if job.error else {}
+    params = {k: Localized(**v) if isinstance(v, dict) else v for k, v in (stored.get("params") or {}).items()}
+    return translate(stored.get("key") or "internal_error", lang, **params)
+
+
+def _ranked(ratings: list[Rating]) -> list[tuple[int, Rating]]:
+    """Competition ranks (1, 2, 2, 4) over ratings sorted best first."""
+    out = []
+    rank = 0
+    previous: float | None = None
+    for position, rating in enumerate(ratings, start=1):
+        if rating.score != previous:
+            rank, previous = position, rating.score
+        out.append((rank, rating))
+    return out
+
+
+def _bars(grades: list[tuple[str, int]]) -> dict[str, Any]:
+    """Geometry of the grade chart (horizontal bars in a 640-wide viewBox), computed here to keep SVG simple."""
+    row, label_w, bar_max = 34, 56, 440
+    top = max((count for _, count in grades), default=0) or 1
+    bars = [{"grade": grade, "count": count, "y": i * row + 6, "width": round(bar_max * count / top, 1),
+             "x": label_w} for i, (grade, count) in enumerate(grades)]
+    return {"bars": bars, "height": len(grades) * row + 8, "bar_h": row - 12, "label_w": label_w}
+
+
+@router.get("/cycles/{cycle_id}", response_class=HTMLResponse)
+def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session: SessionDep,
+               job: int | None = None) -> Response:
+    lang = request_lang(request, page=True)
+    cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    current = _job_of_page(session, cycle, job)
+    computed = cycle.quality is not None
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "steps": CYCLE_STATES,
+        "step_index": CYCLE_STATES.index(cycle.status),
+        "allowed": {action: cycle.status in states for action, states in service.ALLOWED_FROM.items()},
+        "job": current,
+        "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
+        # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).
+        "stages": [[stage, TEXT[f"stage_{stage}"][lang]] for stage in COMPUTE_STAGES],
+        "constants": json.loads(cycle.constants) if cycle.constants else {},
+        "computed": computed,
+        "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
+        "flag_text": EXPLAIN_TEXT[lang],
+    }
+    if computed:
+        grades = service.grade_distribution(session=session, cycle=cycle)
+        ratings, total = repository.list_ratings(session, cycle_id=cycle.id, sort="-score", limit=RATINGS_SHOWN)
+        context |= {
+            "chart": _bars(grades),
+            # Sorting the table by grade follows the methodology's order, not the alphabet (AAA > AA > A > B).
+            "grade_order": {grade: i for i, (grade, _count) in enumerate(grades)},
+            "quality": service.quality_report(session=session, cycle=cycle),
+            "ratings": _ranked(ratings),
+            "ratings_total": total,
+        }
+    return render(request, "cycle.html", context, catalogue=TEXT)
+
+
+@router.post("/cycles/{cycle_id}/compute")
+def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep) -> Response:
+    # In the background: a large county takes longer than a browser is willing to wait for a response.
+    job = start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username)
+    return redirect(f"/cycles/{cycle_id}?job={job.id}")
+
+
+@router.post("/cycles/{cycle_id}/publicize")
+def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+                    reason: Annotated[str, Form(max_length=1000)] = "",
+                    notice_date: Annotated[dt.date | None, Form()] = None) -> Response:
+    service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username, notice_date=notice_date,
+                            reason=reason.strip() or None)
+    return redirect(f"/cycles/{cycle_id}")
+
+
+@router.post("/cycles/{cycle_id}/finalize")
+def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+                   reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
+    service.finalize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
+                           reason=reason.strip() or None)
+    return redirect(f"/cycles/{cycle_id}")
+
+
+# -- one company's explanation -------------------------------------------------------------------------------
+
+def _indicator_rows(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
+    words = EXPLAIN_TEXT[lang]
+    rows = []
+    for line in exp["indicators"]:
+        code = line["code"]
+        parts = line.get("parts") or {}
+        measure = line.get("measure")
+        if code == "INSP":
+            text = TEXT["insp_measure"][lang].format(d=_fixed(measure, 2), points=_num((measure or 0) * exp["visits"]),
+                                                     visits=exp["visits"])
+        elif code == "COMPL":
+            t = parts.get("t")
+            text = TEXT["compl_measure"][lang].format(r=_fixed(measure, 2), t=_fixed(None if t is None else t * 100, 1))
+        else:
+            text = words["fee_measure"].format(f=_num(measure or 0))
+        note = None
+        if code == "COMPL" and line["assessed"]:
+            note = words["compl_parts"].format(rw=_num(parts.get("rate_weight", 0)), u=_fixed(parts.get("u"), 2),
+                                               tw=_num(parts.get("timeliness_weight", 0)), v=_fixed(parts.get("v"), 2))
+        rows.append({"code": code, "label": words[code], "assessed": line["assessed"], "measure": text,
+                     "note": note, "sub_score": _fixed(line.get("sub_score"), 2), "weight": _fixed(line["weight"], 4),
+                     "earned": _fixed(line["points_earned"], 2), "lost": _fixed(line["points_lost"], 2)})
+    return rows
+
+
+def _reasons(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
+    words = EXPLAIN_TEXT[lang]
+    out = []
+    for reason in exp["reasons"]:
+        evidence = []
+        for item in reason["evidence"]:
+            kind = KINDS.get(item["kind"])
+            points = item.get("points")
+            detail = item.get("detail")
+            evidence.append({
+                "kind": (kind.zh if lang == "zh" else kind.en) if kind else item["kind"],
+                "record_id": item["record_id"], "event_date": item.get("event_date") or "",
+                # As in the CLI: points only where records carry defect points, days only for late complaints.
+                "points": _num(points) if points is not None and item["kind"] in ("inspections", "fee_violations")
+                else "",
+                "overdue": _num(detail) if detail is not None and reason["code"] == "COMPL_TIMELY" else "",
+            })
+        lost = reason.get("points_lost")
+        out.append({"code": reason["code"], "label": words.get(reason["code"], reason["code"]),
+                    "lost": None if lost is None else _fixed(lost, 2), "evidence": evidence,
+                    "with_points": any(e["points"] for e in evidence),
+                    "with_overdue": any(e["overdue"] for e in evidence)})
+    return out
+
+
+def _step_text(step: dict[str, Any], words: dict[str, str]) -> str:
+    """One component's target, worded and rounded as `rating score --explain` does."""
+    measure = step.get("target_measure")
+    if not step.get("reachable") or measure is None:
+        return words["path_unreachable"].format(gain=_fixed(step.get("max_gain"), 2))
+    measure = float(measure)
+    if math.isinf(measure):
+        return words["path_any"]
+    if step["component"] == "COMPL_TIMELY":
+        return words["path_timely"].format(value=_fixed(shown(measure * 100, 1, at_most=False), 1))
+    key = {"INSP": "path_insp", "COMPL_RATE": "path_rate", "FEE": "path_fee"}[step["component"]]
+    count = "" if step.get("target_count") is None else str(int(step["target_count"]))
+    return words[key].format(value=_fixed(shown(measure, 2, at_most=True), 2), count=count)
+
+
+def _path(exp: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    words = EXPLAIN_TEXT[lang]
+    if exp["veto"]:
+        return {"headline": words["path_veto"], "steps": []}
+    if exp.get("next_grade") is None:
+        return {"headline": words["path_top"], "steps": []}
+    steps = [{"component": s["component"], "label": words.get(s["component"], s["component"]),
+              "text": _step_text(s, words), "reachable": bool(s.get("reachable"))} for s in exp.get("path") or []]
+    return {"headline": words["path_gap"].format(grade=exp["next_grade"], gap=_fixed(exp.get("gap"), 1)).rstrip("："),
+            "steps": steps}
+
+
+@router.get("/cycles/{cycle_id}/companies/{credit_code}", response_class=HTMLResponse)
+def company_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
+                 session: SessionDep) -> Response:
+    lang = request_lang(request, page=True)
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        # 404, not 403: a company must not learn which other companies were rated.
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    rating = service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+    exp = json.loads(rating.explanation)
+    words = EXPLAIN_TEXT[lang]
+    flags = [words[name] for name, key in (("provisional", "provisional"), ("veto", "veto"), ("red", "red_list"),
+                                           ("black", "black_list"), ("floor", "floor_applied")) if exp.get(key)]
+    r0 = (exp.get("constants") or {}).get("R0")
+    return render(request, "company_rating.html", {
+        "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
+        "score": _fixed(exp["score"], 1), "exposure": _fixed(exp["exposure"], 2), "bonus": _num(exp["bonus"]),
+        "indicators": _indicator_rows(exp, lang), "reasons": _reasons(exp, lang), "upgrade": _path(exp, lang),
+        "r0_line": None if r0 is None else words["r0"].format(r0=f"{r0:.6f}", r0_k=f"{r0 * 1000:.2f}"),
+        "words": words,
+    }, catalogue=TEXT)

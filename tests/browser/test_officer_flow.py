@@ -1,0 +1,182 @@
+"""An officer's day in a real browser: log in, import a file with a bad row, compute a cycle, open a company.
+
+Drives the system Chromium (/usr/bin/chromium) through Playwright against the real app served by uvicorn.
+Screenshots of every step land in tests/artifacts/browser/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rating_service import migrate
+from rating_service.cycles import service as cycles
+from rating_service.db import Database
+from rating_service.records.service import import_folder
+from rating_service.settings import PROJECT_ROOT, Settings
+from tests import factories as f
+
+# One run, not one per database engine: the flow does not use the `database` fixture (it serves its own
+# SQLite file, as a county office would run it).
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts" / "browser"
+IN_CI = os.environ.get("CI") == "true"
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if IN_CI:
+        pytest.fail(f"CI must run the browser test: {CHROMIUM} is missing (apt-get install chromium)")
+    pytest.skip(f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium); skipped on this machine")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """The real app on a free port, over a fresh SQLite file with the Zongyang data, an officer and a draft cycle."""
+    import uvicorn
+
+    from rating_service.web.app import create_app
+
+    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
+    migrate.upgrade(database)
+    with database.write_session() as session:
+        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    f.make_user(database, "officer", "officer")
+    with database.write_session() as session:
+        cycles.create_cycle(session=session, actor="test",
+                            draft=cycles.CycleDraft("2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        database.dispose()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    _require_chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            raise
+        pytest.skip("the playwright package is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        errors: list[str] = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        # Every consequential button asks first; the officer says yes.
+        tab.on("dialog", lambda dialog: dialog.accept())
+        yield tab
+        context.close()
+        browser.close()
+        assert errors == [], f"JavaScript errors on the pages: {errors}"
+
+
+def _shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _complaints_with_a_bad_date(tmp_path: Path) -> Path:
+    rows = [
+        ["GD-T0001", "2025-03-05", "12345", "ZY-C001", "", "环境卫生", "是", "2025-03-12", "2025-03-10", "满意"],
+        ["GD-T0002", "2025-02-30", "来电", "ZY-C002", "", "噪音扰民", "否", "", "", ""],  # spreadsheet row 3
+        ["GD-T0003", "2025-03-07", "来电", "ZY-C003", "", "停车管理", "否", "", "", ""],
+    ]
+    path = tmp_path / "投诉工单.csv"
+    path.write_bytes(f.csv_bytes(f.headers("complaints"), rows))
+    return path
+
+
+def test_officer_imports_computes_and_reads_an_explanation(served: str, page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{served}/")
+    expect(page).to_have_url(f"{served}/login")
+    page.fill("input[name=username]", "officer")
+    page.fill("input[name=password]", f.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{served}/")
+    expect(page.locator("#dashboard-cycles")).to_contain_text("2025年度")
+    _shot(page, "01-dashboard")
+
+    page.get_by_role("link", name="数据导入").first.click()
+    page.wait_for_url(f"{served}/imports")
+    page.select_option("select[name=kind]", "complaints")
+    page.set_input_files("input[name=files]", str(_complaints_with_a_bad_date(tmp_path)))
+    page.get_by_role("button", name="导入").click()
+    errors = page.locator("#import-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("文件未通过校验，共 1 处错误，未写入任何数据。")
+    bad_row = errors.locator("tbody tr").first
+    expect(bad_row.locator("td").nth(1)).to_have_text("3")
+    expect(bad_row).to_contain_text("2025-02-30")
+    expect(bad_row).to_contain_text("日期不存在。")
+    _shot(page, "02-import-rejected")
+
+    page.locator("nav").get_by_role("link", name="评价周期").click()
+    page.wait_for_url(f"{served}/cycles")
+    _shot(page, "03-cycles")
+    page.get_by_role("link", name="2025年度").click()
+    expect(page.locator("ol.steps li.current")).to_contain_text("草稿")
+    page.get_by_role("button", name="计算", exact=True).click()
+    # The page polls the job and reloads itself when the computation is done.
+    page.wait_for_url("**/cycles/*?job=*")
+    ratings = page.locator("#ratings")
+    expect(ratings).to_be_visible(timeout=60_000)
+    expect(page.locator(".flash.ok")).to_contain_text("计算完成")
+    expect(page.locator("ol.steps li.current")).to_contain_text("已计算")
+    expect(page.locator("svg.chart")).to_contain_text("AAA")
+    assert ratings.locator("tbody tr").count() == 18
+    _shot(page, "04-cycle-computed")
+
+    # Sorting by a heading happens in the page: by score ascending puts the lowest first.
+    page.locator("#ratings th", has_text="得分").click()
+    first_score = float(ratings.locator("tbody tr").first.locator("td").nth(3).inner_text())
+    last_score = float(ratings.locator("tbody tr").last.locator("td").nth(3).inner_text())
+    assert first_score <= last_score
+
+    top = page.locator("#ratings tbody tr").last.locator("td").nth(1).get_by_role("link")
+    name = top.inner_text()
+    top.click()
+    page.wait_for_url("**/cycles/*/companies/*")
+    expect(page.locator("h2").first).to_contain_text(name)
+    points = page.locator("table.points")
+    expect(points).to_be_visible()
+    expect(points).to_contain_text("INSP 巡查检查")
+    expect(points).to_contain_text("综合得分 S")
+    expect(page.get_by_text("二、扣分原因")).to_be_visible()
+    _shot(page, "05-company-explanation")
