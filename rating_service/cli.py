@@ -490,6 +490,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
     """启动网站 / serve the web app."""
     import uvicorn
 
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+
+    database = get_database()
+    with _user_errors("zh"):
+        migrate.ensure_current(database)
+    with database.write_session() as session:
+        cycles.fail_interrupted_jobs(session=session)
     uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port)
 
 

@@ -229,6 +229,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cycle {cycle_id} has no rating for company {code}.",
     },
     "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
+    "job_interrupted": {
+        "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
+    },
     # CLI
     "demo_refused_production": {
         "zh": "生产环境不能载入演示数据和演示账户。", "en": "The demo data and accounts are refused in production.",

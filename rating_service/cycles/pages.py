@@ -262,9 +262,11 @@ def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session:
 
 
 @router.post("/cycles/{cycle_id}/compute")
-def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep) -> Response:
+def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+                  reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
     # In the background: a large county takes longer than a browser is willing to wait for a response.
-    job = start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username)
+    job = start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
+                                   reason=reason.strip() or None)
     return redirect(f"/cycles/{cycle_id}?job={job.id}")
 
 

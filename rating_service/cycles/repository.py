@@ -226,6 +226,10 @@ def running_job(session: Session, *, cycle_id: int) -> Job | None:
                            .order_by(Job.id.desc()).limit(1)).one_or_none()
 
 
+def running_jobs(session: Session) -> list[Job]:
+    return list(session.scalars(select(Job).where(Job.status == "running")))
+
+
 def latest_job(session: Session, *, cycle_id: int) -> Job | None:
     return session.scalars(select(Job).where(Job.cycle_id == cycle_id).order_by(Job.id.desc()).limit(1)
                            ).one_or_none()

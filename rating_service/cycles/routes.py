@@ -99,7 +99,9 @@ def show_cycle(cycle_id: int, principal: CurrentUser, session: SessionDep) -> di
 
 
 @router.post("/cycles/{cycle_id}/compute", summary="Freeze the snapshot and rate (officers) / 计算")
-def compute_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, database: DatabaseDep) -> dict[str, Any]:
+def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+                  body: ActionIn | None = None) -> dict[str, Any]:
+    body = body or ActionIn()
     cycle = service.compute_cycle(database=database, cycle_id=cycle_id, actor=principal.username,
                                   reason=body.reason)
     return cycle_out(cycle)
@@ -107,17 +109,21 @@ def compute_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, databas
 
 @router.post("/cycles/{cycle_id}/compute-jobs", status_code=202,
              summary="Compute in the background; poll the job (officers) / 后台计算")
-def start_compute_job(cycle_id: int, principal: OfficerUser, database: DatabaseDep) -> dict[str, Any]:
-    return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username))
+def start_compute_job(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+                      body: ActionIn | None = None) -> dict[str, Any]:
+    body = body or ActionIn()
+    return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
+                                            reason=body.reason))
 
 
-def start_background_compute(*, database: Any, cycle_id: int, actor: str) -> Job:
+def start_background_compute(*, database: Any, cycle_id: int, actor: str, reason: str | None = None) -> Job:
     import threading
 
     with database.write_session() as session:
         job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
     threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
-                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor}).start()
+                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor,
+                             "reason": reason}).start()
     return job
 
 
@@ -132,13 +138,17 @@ def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[s
 
 
 @router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
-def publicize_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+                    body: ActionIn | None = None) -> dict[str, Any]:
+    body = body or ActionIn()
     return cycle_out(service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
                                              notice_date=body.notice_date, reason=body.reason))
 
 
 @router.post("/cycles/{cycle_id}/finalize", summary="Finalize the ratings (officers) / 定稿")
-def finalize_cycle(cycle_id: int, body: ActionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+                   body: ActionIn | None = None) -> dict[str, Any]:
+    body = body or ActionIn()
     return cycle_out(service.finalize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
                                             reason=body.reason))
 

@@ -353,7 +353,7 @@ def start_job(*, session: Session, kind: str, cycle_id: int, actor: str) -> Job:
     return job
 
 
-def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: str) -> None:
+def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: str, reason: str | None = None) -> None:
     """Run a compute started by ``start_job``; progress and the outcome are written to the job row."""
     last = {"stage": ""}
 
@@ -368,7 +368,7 @@ def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: st
                 job.stage, job.done, job.total = stage, done, total
 
     try:
-        compute_cycle(database=database, cycle_id=cycle_id, actor=actor, progress=progress)
+        compute_cycle(database=database, cycle_id=cycle_id, actor=actor, progress=progress, reason=reason)
     except RatingServiceError as exc:
         _finish_job(database, job_id, "failed", {"code": exc.code, "key": exc.key, "params": _plain(exc.params)})
     except Exception as exc:  # noqa: BLE001  (the job row must say it failed; the log has the trace)
@@ -379,6 +379,16 @@ def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: st
                                                  "detail": type(exc).__name__})
     else:
         _finish_job(database, job_id, "done", None)
+
+
+def fail_interrupted_jobs(*, session: Session) -> int:
+    """Jobs run in the serving process: when it starts, any job still "running" died with the last one."""
+    jobs = repository.running_jobs(session)
+    for job in jobs:
+        job.status = "failed"
+        job.finished_at = _now()
+        job.error = json.dumps({"code": "error", "key": "job_interrupted", "params": {}})
+    return len(jobs)
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -107,6 +107,8 @@ def render(request: Request, template: str, context: dict[str, Any], *,
         "state_labels": {k: v.render(lang) for k, v in STATE_LABELS.items()},
         "role_labels": {k: v.render(lang) for k, v in ROLE_LABELS.items()},
         "path": request.url.path,
+        # The switch keeps the page's other parameters (filters, the running job).
+        "lang_switch_url": "?" + urlencode({**dict(request.query_params), "lang": "en" if lang == "zh" else "zh"}),
     }
     response = templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
     if request.query_params.get("lang") in ("zh", "en"):

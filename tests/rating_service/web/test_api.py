@@ -138,3 +138,33 @@ def test_openapi_documents_the_api(database):
                  "/api/v1/companies", "/api/v1/communities", "/api/v1/auth/token"):
         assert path in paths
     assert not any(p.startswith("/cycles") or p == "/login" for p in paths)  # pages stay out of the API docs
+
+
+def test_jobs_left_running_by_a_dead_server_are_failed_when_it_starts(database):
+    from rating_service.cycles import service as cycles
+
+    f.load(database, *f.REFERENCE)
+    api = _officer(database)
+    cycle_id = api.post("/api/v1/cycles", json={"name": "x", "period_start": "2025-01-01",
+                                                "period_end": "2025-12-31"}).json()["id"]
+    with database.write_session() as session:
+        job_id = cycles.start_job(session=session, kind="compute", cycle_id=cycle_id, actor="officer").id
+    with database.write_session() as session:
+        assert cycles.fail_interrupted_jobs(session=session) == 1
+    job = api.get(f"/api/v1/jobs/{job_id}").json()
+    assert job["status"] == "failed" and job["error"]["key"] == "job_interrupted"
+    # The cycle can be computed again at once.
+    assert api.post(f"/api/v1/cycles/{cycle_id}/compute-jobs", json={"reason": "重启后重算"}).status_code == 202
+    for _ in range(300):
+        if api.get(f"/api/v1/cycles/{cycle_id}").json()["status"] == "computed":
+            break
+        time.sleep(0.1)
+    f.make_user(database, "admin", "admin")
+    entries = f.api_client(database, "admin").get("/api/v1/audit?action=cycle.compute").json()["items"]
+    assert [(e["actor"], e["reason"]) for e in entries] == [("officer", "重启后重算")]
+
+
+def test_the_language_switch_keeps_the_pages_other_parameters(database):
+    f.make_user(database, "admin", "admin")
+    page = f.page_client(database, "admin").get("/admin/audit?actor=officer&action=cycle.")
+    assert 'href="?actor=officer&amp;action=cycle.&amp;lang=en"' in page.text
