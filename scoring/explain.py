@@ -136,11 +136,14 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
     rw, tw = methodology.complaints.rate_weight, methodology.complaints.timeliness_weight
     lines = []
     for code, measure, score, weight, assessed, lost, parts in (
-        ("INSP", row["insp_measure"], row["insp_score"], row["w_insp"], row["insp_assessed"], row["lost_INSP"], {}),
+        ("INSP", row["insp_measure"], row["insp_score"], row["w_insp"], row["insp_assessed"], row["lost_INSP"],
+         {"points": _num(row["insp_points"]), "visits": int(row["visits"])}),
         ("COMPL", row["compl_rate"], row["compl_score"], row["w_compl"], row["compl_assessed"],
          row["lost_COMPL_RATE"] + row["lost_COMPL_TIMELY"],
          {"u": _num(row["compl_rate_score"]), "t": _num(row["compl_timeliness"]),
-          "v": _num(row["compl_timeliness_score"]), "rate_weight": rw, "timeliness_weight": tw}),
+          "v": _num(row["compl_timeliness_score"]), "rate_weight": rw, "timeliness_weight": tw,
+          "substantiated": int(row["compl_substantiated"]), "on_time": int(row["compl_on_time"]),
+          "due": int(row["compl_due"])}),
         ("FEE", row["fee_points"], row["fee_score"], row["w_fee"], row["fee_assessed"], row["lost_FEE"], {}),
     ):
         sub = _num(score)

@@ -124,8 +124,6 @@ TEXT = {
     "evidence_kind": {"zh": "记录类型", "en": "Kind"},
     "evidence_points": {"zh": "扣分", "en": "Points"},
     "evidence_overdue": {"zh": "逾期天数", "en": "Days overdue"},
-    "insp_measure": {"zh": "d = {d}（{points} 分 / {visits} 次）", "en": "d = {d} ({points} pts / {visits} visits)"},
-    "compl_measure": {"zh": "r = {r}/千户年；按时办结 t = {t}%", "en": "r = {r} per 1,000 hh-years; on time t = {t}%"},
     "basis": {"zh": "计算依据", "en": "Basis"},
     "methodology_id": {"zh": "评价细则", "en": "Methodology"},
     "status_publicized_note": {"zh": "本结果为初评结果，公示期内可提出异议。",
@@ -297,11 +295,12 @@ def _indicator_rows(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
         parts = line.get("parts") or {}
         measure = line.get("measure")
         if code == "INSP":
-            text = TEXT["insp_measure"][lang].format(d=_fixed(measure, 2), points=_num((measure or 0) * exp["visits"]),
-                                                     visits=exp["visits"])
+            text = words["insp_measure"].format(d=_fixed(measure, 2), points=_num(parts.get("points") or 0),
+                                                visits=exp["visits"])
         elif code == "COMPL":
             t = parts.get("t")
-            text = TEXT["compl_measure"][lang].format(r=_fixed(measure, 2), t=_fixed(None if t is None else t * 100, 1))
+            text = words["compl_measure"].format(r=_fixed(measure, 2), t=_fixed(None if t is None else t * 100, 1),
+                                                 on_time=parts.get("on_time", 0), due=parts.get("due", 0))
         else:
             text = words["fee_measure"].format(f=_num(measure or 0))
         note = None

@@ -137,6 +137,15 @@ def test_stored_rating_carries_its_explanation_methodology_and_snapshot_hash(dat
     assert explanation["reasons"][0]["evidence"][0]["record_id"] == "ZD-001"
     assert {line["code"] for line in explanation["indicators"]} == {"INSP", "COMPL", "FEE"}
     assert explanation["constants"]["R0"] == json.loads(computed.constants)["R0"]
+    # The counts behind the measures are kept too: 皖江 had two substantiated complaints with a due date,
+    # GD-000001 settled on time and GD-000003 late.
+    with database.read_session() as session:
+        own = json.loads(cycles.get_rating_or_raise(session=session, cycle=cycle, credit_code=f.CODE_A).explanation)
+    compl = next(line for line in own["indicators"] if line["code"] == "COMPL")
+    assert (compl["parts"]["substantiated"], compl["parts"]["due"], compl["parts"]["on_time"]) == (2, 2, 1)
+    insp = next(line for line in own["indicators"] if line["code"] == "INSP")
+    assert insp["parts"]["visits"] == own["visits"] and insp["parts"]["points"] == pytest.approx(
+        insp["measure"] * own["visits"])
 
 
 def _import(database, kind, rows):  # type: ignore[no-untyped-def]
