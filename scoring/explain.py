@@ -115,23 +115,64 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
 def explain_all(result: RatingResult, methodology: Methodology) -> Iterator[Explanation]:
     """Every rated company's explanation, in the order of ``result.companies`` (one pass per frame)."""
     reasons = _grouped(result.reasons)
-    evidence = _grouped(result.evidence)
+    evidence = _grouped_evidence(result.evidence)
     paths = _grouped(result.paths)
-    for row in result.companies.to_dict("records"):
+    for row in _records(result.companies):
         code = row["credit_code"]
-        yield _explanation(row, reasons.get(code, []), evidence.get(code, []), paths.get(code, []), result,
-                           methodology)
+        yield _explanation(row, reasons.get(code, []), [], paths.get(code, []), result, methodology,
+                           by_reason=evidence.get(code, {}))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` column by column: the same Python values (``tolist`` unboxes numpy
+    scalars; datetimes become Timestamps), without pandas' per-row work."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values, strict=True))
+            for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 
 
 def _grouped(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
-    for row in frame.to_dict("records"):
+    for row in _records(frame):
         out.setdefault(str(row["credit_code"]), []).append(row)
     return out
 
 
+def _grouped_evidence(frame: pd.DataFrame) -> dict[str, dict[str, list[Evidence]]]:
+    """Evidence per company and reason, built column-wise with the conversions ``_explanation`` applies
+    to one evidence row (``str``, ``_date_text``, ``_num``), in frame order."""
+    if frame.empty:
+        return {}
+    dates, texts = pd.factorize(frame["event_date"])  # few distinct days: format each once
+    date_text = [*(_date_text(day) for day in texts), None]  # code -1 (missing) picks the final None
+    items = zip(
+        (str(v) for v in frame["kind"].tolist()),
+        (str(v) for v in frame["record_id"].tolist()),
+        (date_text[code] for code in dates.tolist()),
+        _numbers(frame["points"]),
+        _numbers(frame["detail"]),
+        strict=True,
+    )
+    out: dict[str, dict[str, list[Evidence]]] = {}
+    for code, reason, item in zip(frame["credit_code"].tolist(), frame["reason"].tolist(), items, strict=True):
+        out.setdefault(str(code), {}).setdefault(reason, []).append(Evidence(*item))
+    return out
+
+
+def _numbers(values: pd.Series) -> list[float | None]:
+    """``_num`` of every value."""
+    if values.dtype == np.float64:
+        plain = values.to_numpy().astype(object)  # Python floats
+        plain[values.isna().to_numpy()] = None
+        return plain.tolist()  # type: ignore[no-any-return]
+    return [_num(v) for v in values.tolist()]
+
+
 def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: list[dict[str, Any]],
-                 path: list[dict[str, Any]], result: RatingResult, methodology: Methodology) -> Explanation:
+                 path: list[dict[str, Any]], result: RatingResult, methodology: Methodology, *,
+                 by_reason: dict[str, list[Evidence]] | None = None) -> Explanation:
+    """One explanation from a company row and its reason, evidence and path rows; ``by_reason`` is the
+    evidence already converted and grouped by reason code (``explain_all``), else built from ``evidence``."""
     credit_code = str(row["credit_code"])
     rw, tw = methodology.complaints.rate_weight, methodology.complaints.timeliness_weight
     lines = []
@@ -150,11 +191,12 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
         earned = float(weight) * sub if sub is not None else 0.0
         lines.append(IndicatorLine(code, _num(measure), sub, float(weight), earned, float(lost), bool(assessed),
                                    parts))
-    by_reason: dict[str, list[Evidence]] = {}
-    for e in evidence:
-        by_reason.setdefault(e["reason"], []).append(
-            Evidence(str(e["kind"]), str(e["record_id"]), _date_text(e["event_date"]), _num(e["points"]),
-                     _num(e["detail"])))
+    if by_reason is None:
+        by_reason = {}
+        for e in evidence:
+            by_reason.setdefault(e["reason"], []).append(
+                Evidence(str(e["kind"]), str(e["record_id"]), _date_text(e["event_date"]), _num(e["points"]),
+                         _num(e["detail"])))
     reason_list = [Reason(r["reason"], _num(r["points_lost"]), by_reason.get(r["reason"], [])) for r in reasons]
     steps = [PathStep(str(p["component"]), float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
                       _num(p["target_measure"]), _num(p["target_count"])) for p in path]

@@ -12,9 +12,12 @@ change what a computed cycle is based on, and the cycle can be re-read and verif
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -117,31 +120,61 @@ class Snapshot:
 
 
 def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
-    """SHA-256 over the snapshot's content, independent of row order and of the database engine."""
+    """SHA-256 over the snapshot's content, independent of row order and of the database engine.
+
+    Per kind: the sorted 64-bit row hashes of ``pd.util.hash_pandas_object(canonical, index=False)``,
+    where ``canonical`` holds each column as ``_canonical`` describes. The row hashes are computed column
+    by column (categoricals hash each category once), with the same values as that call.
+    """
     digest = hashlib.sha256()
     for kind in sorted(frames):
         frame = frames[kind]
         digest.update(f"{kind}:{len(frame)}:{','.join(frame.columns)};".encode())
         if frame.empty:
             continue
-        canonical = pd.DataFrame({c: _canonical(frame[c]) for c in frame.columns})
-        rows = np.sort(pd.util.hash_pandas_object(canonical, index=False).to_numpy(dtype=np.uint64))
+        rows = _combine_hashes([_canonical(frame[c]) for c in frame.columns])
+        rows.sort()
         digest.update(rows.tobytes())
     return digest.hexdigest()
 
 
-def _canonical(values: pd.Series) -> pd.Series:
+_EMPTY_TEXT = np.array([""], dtype=object)
+
+
+def _canonical(values: pd.Series) -> np.ndarray:
+    """A column's 64-bit hash per row (``pd.util.hash_array``) of its canonical form: categorical and text
+    values as text ("" when missing), dates as day numbers (NaT: the smallest int64), booleans as they are,
+    floats rounded to 6 places (-1e300 when missing)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        # Hash the values, not the codes: category order depends on the read.
-        return values.astype(object).where(values.notna(), "")
+        # Hash the values, not the codes (category order depends on the read): each category once.
+        categories = np.asarray(values.cat.categories, dtype=object)
+        hashed = np.append(pd.util.hash_array(categories, categorize=False),
+                           pd.util.hash_array(_EMPTY_TEXT, categorize=False))
+        return hashed[values.cat.codes.to_numpy()]  # code -1 (missing) picks the appended hash of ""
     if pd.api.types.is_datetime64_any_dtype(values):
-        # Day numbers; NaT becomes the smallest int64 either way.
-        return pd.Series(values.to_numpy(dtype="datetime64[D]").astype(np.int64), index=values.index)
+        return pd.util.hash_array(values.to_numpy(dtype="datetime64[D]").astype(np.int64))
     if values.dtype == bool:
-        return values
+        return pd.util.hash_array(values.to_numpy())
     if pd.api.types.is_float_dtype(values):
-        return values.round(6).fillna(-1e300)
-    return values.astype(object).where(values.notna(), "")
+        return pd.util.hash_array(values.round(6).fillna(-1e300).to_numpy())
+    if isinstance(values.dtype, pd.StringDtype):
+        text = values.to_numpy(dtype=object, na_value="")
+    else:
+        text = values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+    return pd.util.hash_array(text, categorize=False)
+
+
+def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """Row hashes from column hashes, as ``hash_pandas_object`` combines them (CPython's tuple hash)."""
+    mult = np.uint64(1000003)
+    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
+    for i, hashed in enumerate(columns):
+        inverse_i = len(columns) - i
+        out ^= hashed
+        out *= mult
+        mult += np.uint64(82520 + inverse_i + inverse_i)
+    out += np.uint64(97531)
+    return out
 
 
 def read_snapshot(*, session: Session, watermark: int, period: Period) -> Snapshot:
@@ -219,14 +252,57 @@ def _rating_rows(result: RatingResult, methodology: Methodology, digest: str,
     total = len(result.companies)
     rows = []
     progress("explaining", 0, total)
-    for i, exp in enumerate(explain_all(result, methodology), start=1):
-        rows.append((exp.credit_code, exp.name, exp.score, exp.grade, exp.band_grade, exp.bonus, exp.veto,
-                     exp.provisional, exp.red_list, exp.black_list, exp.exposure, exp.visits, methodology.id,
-                     digest, json.dumps(exp.as_dict(), ensure_ascii=False, separators=(",", ":"))))
-        if i % 20_000 == 0:
-            progress("explaining", i, total)
+    # A nation's explanations are millions of small objects that all stay alive until stored; the cyclic
+    # collector would walk them again and again as they accumulate (about half of this stage's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for i, exp in enumerate(explain_all(result, methodology), start=1):
+            rows.append((exp.credit_code, exp.name, exp.score, exp.grade, exp.band_grade, exp.bonus, exp.veto,
+                         exp.provisional, exp.red_list, exp.black_list, exp.exposure, exp.visits, methodology.id,
+                         digest, _EXPLANATION_JSON.encode(_explanation_dict(exp))))
+            if i % 20_000 == 0:
+                progress("explaining", i, total)
+    finally:
+        if collecting:
+            gc.enable()
     progress("explaining", total, total)
     return rows
+
+
+# json.dumps(..., ensure_ascii=False, separators=(",", ":")) without a new encoder per company.
+_EXPLANATION_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _explanation_dict(value: Any) -> Any:
+    """``Explanation.as_dict()`` (``_clean(dataclasses.asdict(...))``: dataclasses to dicts, tuples to lists,
+    NaN to None) without ``asdict``'s deep copies, which cost more than the rest of a nation's compute."""
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is bool:
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {}
+        for name in names:  # most fields are plain values: no call for them
+            field = getattr(value, name)
+            field_type = type(field)
+            if field_type is str or field is None or field_type is int or field_type is bool:
+                out[name] = field
+            elif field_type is float:
+                out[name] = None if math.isnan(field) else field
+            else:
+                out[name] = _explanation_dict(field)
+        return out
+    if isinstance(value, list | tuple):
+        return [_explanation_dict(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _explanation_dict(v) for k, v in value.items()}
+    return value
 
 
 def _unattributed_rows(result: RatingResult, inputs: RatingInputs) -> list[tuple[Any, ...]]:
