@@ -16,7 +16,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 def alembic_config(database: Database) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database.engine.url.render_as_string(hide_password=False))
+    # Alembic's config interpolates "%": an encoded password or "?options=-c%20…" must be escaped.
+    url = database.engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 

@@ -81,3 +81,14 @@ def test_unmigrated_database_is_refused_with_a_clear_message(tmp_path):
     migrate.ensure_current(fresh)
     migrate.downgrade(fresh)
     assert migrate.current(fresh) is None
+
+
+def test_migration_config_keeps_a_database_url_with_percent_escapes():
+    from rating_service import migrate
+    from rating_service.db import Database
+    from rating_service.settings import Settings
+
+    url = "postgresql+psycopg://rater:p%40ss%25word@127.0.0.1:5432/test"  # no connection is made
+    database = Database(Settings(database_url=url, environment="test"))
+    assert migrate.alembic_config(database).get_main_option("sqlalchemy.url") == url
+    database.dispose()
