@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import resource
 import shlex
 import sys
 from collections.abc import Sequence
@@ -90,3 +92,32 @@ def machine_info() -> dict[str, str]:
         "numpy": np.__version__,
         "pandas": pd.__version__,
     }
+
+
+# -- process memory (Linux /proc; ru_maxrss elsewhere) ---------------------------------------------
+
+def status_kib(field: str) -> int:
+    try:
+        with open("/proc/self/status") as handle:
+            found = re.search(rf"^{field}:\s*(\d+) kB", handle.read(), re.MULTILINE)
+        return int(found.group(1)) if found else 0
+    except OSError:
+        return 0
+
+
+def peak_mib() -> float:
+    return (status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+
+
+def rss_mib() -> float:
+    return status_kib("VmRSS") / 1024
+
+
+def reset_peak() -> bool:
+    """Reset the high-water mark (Linux >= 4.0: ``echo 5 > /proc/self/clear_refs``)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False

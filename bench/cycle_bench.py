@@ -30,8 +30,6 @@ import hashlib
 import io
 import json
 import os
-import re
-import resource
 import shlex
 import shutil
 import sqlite3
@@ -48,7 +46,16 @@ REPO_ROOT = BENCH_DIR.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from benchlib import code_version, command_line, machine_info, source_digest, write_section  # noqa: E402
+from benchlib import (  # noqa: E402
+    code_version,
+    command_line,
+    machine_info,
+    peak_mib,
+    reset_peak,
+    rss_mib,
+    source_digest,
+    write_section,
+)
 
 WORK_DIR = BENCH_DIR / "out" / "cycle"  # git-ignored: generated CSVs, SQLite files, profiles
 GENERATOR = REPO_ROOT / "fixtures" / "generate.py"
@@ -373,33 +380,6 @@ def load_postgresql(database: Any, csv_dir: Path, companies: int, records: int, 
 
 # -- one measured compute per subprocess -----------------------------------------------------------
 
-def _status_kib(field: str) -> int:
-    try:
-        with open("/proc/self/status") as handle:
-            found = re.search(rf"^{field}:\s*(\d+) kB", handle.read(), re.MULTILINE)
-        return int(found.group(1)) if found else 0
-    except OSError:
-        return 0
-
-
-def _peak_mib() -> float:
-    return (_status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-
-
-def _rss_mib() -> float:
-    return _status_kib("VmRSS") / 1024
-
-
-def _reset_peak() -> bool:
-    """Reset the high-water mark (Linux >= 4.0: ``echo 5 > /proc/self/clear_refs``)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def _cpu_seconds() -> float:
     """CPU seconds of this process (all its threads): far below the wall time means it waited (for the
     database server, or for a CPU the machine's other work held)."""
@@ -454,12 +434,12 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     database = open_database(spec["target"])
     with database.read_session() as session:  # connect before the timer
         session.execute(text("SELECT 1"))
-    rss_start = _rss_mib()
-    reset = _reset_peak()
+    rss_start = rss_mib()
+    reset = reset_peak()
     marks: list[tuple[str, int, int, float, float]] = []
 
     def progress(stage: str, done: int, total: int) -> None:
-        marks.append((stage, done, total, time.perf_counter(), _peak_mib()))
+        marks.append((stage, done, total, time.perf_counter(), peak_mib()))
 
     profiler = None
     if spec.get("profile"):
@@ -476,7 +456,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         profiler.disable()
     end = time.perf_counter()
     cpu = _cpu_seconds() - cpu_start
-    peak = _peak_mib()
+    peak = peak_mib()
     peak_by_stage: dict[str, float] = {}
     for stage, _done, _total, _at, stage_peak in marks:
         peak_by_stage[stage] = stage_peak

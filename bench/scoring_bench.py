@@ -24,7 +24,6 @@ import gc
 import hashlib
 import json
 import re
-import resource
 import shlex
 import shutil
 import statistics
@@ -43,7 +42,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from benchlib import code_version as _code_version  # noqa: E402  (bench/ is the script's own folder)
-from benchlib import command_line, machine_info, source_digest, write_section  # noqa: E402
+from benchlib import command_line, machine_info, peak_mib, reset_peak, rss_mib, source_digest, write_section  # noqa: E402
 
 WORK_DIR = BENCH_DIR / "out" / "scoring"  # git-ignored: generated CSVs, the column cache
 PROFILE_PATH = BENCH_DIR / "out" / "profile-scoring.txt"
@@ -269,33 +268,6 @@ def load_inputs(folder: Path) -> Any:
 
 # -- one measured run per subprocess ------------------------------------------------------------------
 
-def _status_kib(field: str) -> int:
-    try:
-        with open("/proc/self/status") as handle:
-            found = re.search(rf"^{field}:\s*(\d+) kB", handle.read(), re.MULTILINE)
-        return int(found.group(1)) if found else 0
-    except OSError:
-        return 0
-
-
-def _peak_mib() -> float:
-    return (_status_kib("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-
-
-def _rss_mib() -> float:
-    return _status_kib("VmRSS") / 1024
-
-
-def _reset_peak() -> bool:
-    """Reset the high-water mark (Linux >= 4.0: ``echo 5 > /proc/self/clear_refs``)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-        return True
-    except OSError:
-        return False
-
-
 def floor_ids(inputs: Any) -> tuple[np.ndarray, int]:
     """Company position of every record (named company, else its community's latest contract holder;
     ``n`` where neither), as one intp array over all kinds: the input of the floor's single bincount."""
@@ -377,8 +349,8 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     n_records = sum(len(getattr(inputs, kind)) for kind in RECORD_KINDS)
     ids, bins = floor_ids(inputs)
     gc.collect()
-    load_peak, rss_after_load = _peak_mib(), _rss_mib()
-    reset = _reset_peak()
+    load_peak, rss_after_load = peak_mib(), rss_mib()
+    reset = reset_peak()
 
     floor_s = []
     for _ in range(FLOOR_REPEAT):
@@ -406,7 +378,7 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
         profiler.disable()
     if lines is not None:
         lines.__exit__()
-    peak = _peak_mib()
+    peak = peak_mib()
 
     out: dict[str, Any] = {
         "evidence": evidence, "scoring_digest": code_digest, "records": n_records, "load_s": load_s,

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from rating_service.accounts.service import Principal
-from rating_service.cycles import service
+from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
+from rating_service.db import Database
 from rating_service.errors import NotFound
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 
@@ -116,9 +118,7 @@ def start_compute_job(cycle_id: int, principal: OfficerUser, database: DatabaseD
                                             reason=body.reason))
 
 
-def start_background_compute(*, database: Any, cycle_id: int, actor: str, reason: str | None = None) -> Job:
-    import threading
-
+def start_background_compute(*, database: Database, cycle_id: int, actor: str, reason: str | None = None) -> Job:
     with database.write_session() as session:
         job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
     threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
@@ -129,8 +129,6 @@ def start_background_compute(*, database: Any, cycle_id: int, actor: str, reason
 
 @router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")
 def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
-    from rating_service.cycles import repository
-
     job = repository.job(session, job_id)
     if job is None:
         raise NotFound("job_not_found", job_id=job_id)
@@ -160,8 +158,6 @@ def list_ratings(cycle_id: int, principal: CurrentUser, session: SessionDep,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                  offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
-    from rating_service.cycles import repository
-
     own = None if principal.is_officer else principal.credit_code or ""
     rows, total = repository.list_ratings(session, cycle_id=cycle.id, credit_code=own, grade=grade, sort=sort,
                                           limit=limit, offset=offset)

@@ -12,12 +12,10 @@ change what a computed cycle is based on, and the cycle can be re-read and verif
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -260,7 +258,7 @@ def _rating_rows(result: RatingResult, methodology: Methodology, digest: str,
         for i, exp in enumerate(explain_all(result, methodology), start=1):
             rows.append((exp.credit_code, exp.name, exp.score, exp.grade, exp.band_grade, exp.bonus, exp.veto,
                          exp.provisional, exp.red_list, exp.black_list, exp.exposure, exp.visits, methodology.id,
-                         digest, _EXPLANATION_JSON.encode(_explanation_dict(exp))))
+                         digest, _EXPLANATION_JSON.encode(exp.as_dict())))
             if i % 20_000 == 0:
                 progress("explaining", i, total)
     finally:
@@ -272,39 +270,6 @@ def _rating_rows(result: RatingResult, methodology: Methodology, digest: str,
 
 # json.dumps(..., ensure_ascii=False, separators=(",", ":")) without a new encoder per company.
 _EXPLANATION_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _explanation_dict(value: Any) -> Any:
-    """``Explanation.as_dict()`` (``_clean(dataclasses.asdict(...))``: dataclasses to dicts, tuples to lists,
-    NaN to None) without ``asdict``'s deep copies, which cost more than the rest of a nation's compute."""
-    kind = type(value)
-    if value is None or kind is str or kind is int or kind is bool:
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    names = _FIELD_NAMES.get(kind)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        out = {}
-        for name in names:  # most fields are plain values: no call for them
-            field = getattr(value, name)
-            field_type = type(field)
-            if field_type is str or field is None or field_type is int or field_type is bool:
-                out[name] = field
-            elif field_type is float:
-                out[name] = None if math.isnan(field) else field
-            else:
-                out[name] = _explanation_dict(field)
-        return out
-    if isinstance(value, list | tuple):
-        return [_explanation_dict(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _explanation_dict(v) for k, v in value.items()}
-    return value
-
-
 def _unattributed_rows(result: RatingResult, inputs: RatingInputs) -> list[tuple[Any, ...]]:
     found = result.unattributed
     rows: list[tuple[Any, ...]] = []
