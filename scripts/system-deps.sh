@@ -4,7 +4,8 @@
 set -euo pipefail
 
 # Extra packages come as arguments (`make test` adds chromium and chromium-driver for browser tests).
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils "$@")
+# fonts-noto-cjk and fonts-hanazono are the notices' fallbacks for characters the shipped fonts lack.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono poppler-utils "$@")
 # A Python without ensurepip (Debian's split python3-venv) cannot create the virtual environment.
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c "import ensurepip, venv" >/dev/null 2>&1; then

@@ -1,0 +1,104 @@
+"""What a report shows, as plain data: the service words a stored rating into these, `reports` lays them out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True)
+class Issuer:
+    name: str  # 枞阳县住房和城乡建设局
+    short_name: str  # used in the document number prefix, e.g. 枞住建信评
+    base_url: str  # public address of the service; verification URLs start here
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    label: str
+    measure: str  # worded measure, e.g. "巡查扣分密度 0.85（扣分 12，巡查 14 次）"
+    sub_score: str
+    weight: str
+    earned: str
+    lost: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    label: str
+    lost: str | None
+    record_ids: list[str]  # the evidence record numbers, most significant first
+    record_count: int  # all evidence records (the list may be shortened)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A revised notice replaces an earlier one after an appeal decision changed the rating."""
+
+    replaces_doc_number: str
+    decision_doc_number: str | None
+    previous_score: str
+    previous_grade: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """信用评价结果告知书: one company's rating in one cycle."""
+
+    issuer: Issuer
+    doc_number: str  # 枞住建信评〔2025〕12号
+    issue_date: dt.date
+    company_name: str
+    credit_code: str
+    cycle_name: str
+    period_start: dt.date
+    period_end: dt.date
+    score: str  # already rounded for display, e.g. "86.4"
+    grade: str
+    provisional: bool
+    flags: list[str]  # worded flags: 红榜, 黑榜, 一票否决, …
+    indicators: list[IndicatorRow]
+    reasons: list[ReasonRow]
+    path_headline: str
+    path_steps: list[str]
+    appeal_deadline: dt.date
+    appeal_days: int
+    methodology_id: str
+    verification_code: str
+    revision: Revision | None = None
+    lang: Lang = "zh"
+
+    @property
+    def verification_url(self) -> str:
+        return f"{self.issuer.base_url.rstrip('/')}/verify/{self.verification_code}"
+
+
+@dataclass(frozen=True)
+class BulletinRow:
+    company_name: str
+    credit_code: str
+    score: str
+    grade: str
+    provisional: bool
+    lists: str  # 红榜 / 黑榜 / ""
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """信用评价结果公示名单: every company's grade, for posting in communities."""
+
+    issuer: Issuer
+    doc_number: str
+    issue_date: dt.date
+    cycle_name: str
+    period_start: dt.date
+    period_end: dt.date
+    publicity_end: dt.date  # the appeal deadline
+    methodology_id: str
+    rows: list[BulletinRow]
+    grade_counts: list[tuple[str, int]] = field(default_factory=list)
+    lang: Lang = "zh"

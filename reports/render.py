@@ -1,0 +1,188 @@
+"""Notices and bulletins to PDF/A-3b bytes: Jinja2 templates and one WeasyPrint font configuration per process.
+
+Rendering is deterministic: the same notice gives the same bytes. The PDF's dates are the issue date (not the
+time of rendering) and its file identifier is derived from the document number, so a stored hash can be checked
+by rendering again.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from reports import fonts
+from reports.model import Bulletin, Lang, Notice
+from reports.texts import TEXT
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PDF_VARIANT = "pdf/a-3b"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+Document = Notice | Bulletin
+
+
+def format_date(value: dt.date, lang: Lang = "zh") -> str:
+    """Arabic numerals, no leading zeros in Chinese: 2025年7月8日."""
+    return TEXT[lang]["date"].format(y=value.year, m=value.month, d=value.day)
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code (error correction M) as an SVG data URI, drawn as vectors in the PDF."""
+    import segno
+
+    svg = segno.make(text, error="m", micro=False).svg_inline(scale=4, border=2, dark="#000", light="#fff")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _drawable(value: Any) -> Any:
+    """The same data with every string made drawable (see `fonts.drawable`)."""
+    if isinstance(value, str):
+        return fonts.drawable(value)
+    if isinstance(value, list):
+        return [_drawable(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_drawable(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _drawable(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
+
+
+class Renderer:
+    """Holds what is expensive to make: the font configuration, the compiled stylesheet, the templates.
+
+    One per process (WeasyPrint's FontConfiguration is not shared between processes or threads); use
+    `renderer()` to get this process's.
+    """
+
+    def __init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.font_config = FontConfiguration()
+        style = (TEMPLATES / "style.css").read_text(encoding="utf-8")
+        style = fonts.font_face_css() + style.replace("var(--family)", fonts.family_list())
+        self.stylesheet = CSS(string=style, font_config=self.font_config)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.lock = threading.Lock()
+
+    def html(self, document: Document) -> str:
+        """The HTML a document is rendered from (useful to look at, and for tests of wording)."""
+        document = _drawable(document)
+        lang = document.lang
+        t = TEXT[lang]
+        common = {"t": t, "html_lang": HTML_LANG[lang], "date": lambda d: format_date(d, lang),
+                  "timestamp": f"{document.issue_date.isoformat()}T00:00:00+08:00"}
+        if isinstance(document, Notice):
+            title = t["revised_title"] if document.revision else t["notice_title"]
+            subject = t["subject_notice"].format(company=document.company_name, cycle=document.cycle_name)
+            return self.env.get_template("notice.html").render(
+                n=document, title=title, subject=subject, qr=qr_data_uri(document.verification_url), **common)
+        counts = [t["grade_count"].format(grade=g, count=c) for g, c in document.grade_counts]
+        subject = t["subject_bulletin"].format(cycle=document.cycle_name)
+        return self.env.get_template("bulletin.html").render(
+            b=document, title=t["bulletin_title"], subject=subject, counts=counts, **common)
+
+    def pdf(self, document: Document) -> bytes:
+        from weasyprint import HTML
+
+        source = self.html(document)
+        identifier = hashlib.md5(f"{document.doc_number}|{document.issue_date}".encode(),
+                                 usedforsecurity=False).hexdigest().encode()
+        with self.lock:
+            return HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
+                stylesheets=[self.stylesheet], font_config=self.font_config, pdf_variant=PDF_VARIANT,
+                pdf_identifier=identifier, uncompressed_pdf=False)
+
+
+_renderers: dict[int, Renderer] = {}
+
+
+def renderer() -> Renderer:
+    """This process's renderer (made on first use; a forked child makes its own)."""
+    pid = os.getpid()
+    if pid not in _renderers:
+        _renderers.clear()
+        _renderers[pid] = Renderer()
+    return _renderers[pid]
+
+
+def render_notice(notice: Notice) -> bytes:
+    return renderer().pdf(notice)
+
+
+def render_bulletin(bulletin: Bulletin) -> bytes:
+    return renderer().pdf(bulletin)
+
+
+def render(document: Document) -> bytes:
+    return renderer().pdf(document)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    index: int
+    pdf: bytes
+    sha256: str
+
+
+def _render_one(item: tuple[int, Document]) -> Rendered:
+    index, document = item
+    data = render(document)
+    return Rendered(index=index, pdf=data, sha256=sha256(data))
+
+
+def _warm() -> None:
+    renderer()
+
+
+@lru_cache(maxsize=1)
+def _context() -> multiprocessing.context.BaseContext:
+    # fork is cheapest, but not safe from a threaded process (the web server): there, a fork server that has
+    # imported this module hands out fresh children.
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["reports.render"])
+    return context
+
+
+def render_many(documents: Sequence[Document], *, processes: int | None = None,
+                progress: Callable[[int], None] | None = None, chunksize: int = 4) -> Iterator[Rendered]:
+    """Render documents in parallel worker processes, one font configuration each; yields in completion order.
+
+    `processes` defaults to the CPU count; with one process (or a handful of documents) it renders here.
+    `progress(n)` is called after each finished document with the number finished so far.
+    """
+    processes = processes or os.cpu_count() or 1
+    items: Iterable[tuple[int, Document]] = list(enumerate(documents))
+    done = 0
+    if processes <= 1 or len(documents) <= 2:
+        for item in items:
+            result = _render_one(item)
+            done += 1
+            if progress:
+                progress(done)
+            yield result
+        return
+    with _context().Pool(processes=min(processes, len(documents)), initializer=_warm) as pool:
+        for result in pool.imap_unordered(_render_one, items, chunksize=chunksize):
+            done += 1
+            if progress:
+                progress(done)
+            yield result
