@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -419,7 +420,8 @@ def cycle_create(
         _print_cycle(cycle, language)
 
 
-def _cycle_action(action: str, cycle_id: int, actor: str, reason: str | None, lang: Lang) -> None:
+def _cycle_action(action: str, cycle_id: int, actor: str, reason: str | None, lang: Lang,
+                  notice_date: dt.date | None = None, processes: int | None = None) -> None:
     from rating_service import migrate
     from rating_service.cycles import service as cycles
 
@@ -430,10 +432,21 @@ def _cycle_action(action: str, cycle_id: int, actor: str, reason: str | None, la
             with _progress_bar(lang) as update:
                 cycle = cycles.compute_cycle(database=database, cycle_id=cycle_id, actor=actor, reason=reason,
                                              progress=update)  # type: ignore[arg-type]
-        else:
-            move = cycles.publicize_cycle if action == "publicize" else cycles.finalize_cycle
+        elif action == "publicize":
+            from rating_service.notices import service as notices
+
             with database.write_session() as session:
-                cycle = move(session=session, cycle_id=cycle_id, actor=actor, reason=reason)
+                cycle = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor=actor, reason=reason,
+                                               notice_date=notice_date)
+            with _progress_bar(lang) as update:
+                rendered = notices.render_documents(
+                    database=database, cycle_id=cycle_id, processes=processes,
+                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+            console.print(translate("documents_rendered", lang, count=rendered,
+                                    deadline=cycle.appeal_deadline.isoformat() if cycle.appeal_deadline else "-"))
+        else:
+            with database.write_session() as session:
+                cycle = cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor=actor, reason=reason)
         _print_cycle(cycle, lang)
 
 
@@ -451,9 +464,46 @@ def cycle_compute(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonO
 
 @cycle_app.command("publicize")
 def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
+                    notice_date: Annotated[str | None, typer.Option(
+                        help="告知日期 YYYY-MM-DD，默认今天 / notice date, default today")] = None,
+                    processes: Annotated[int | None, typer.Option(
+                        help="生成 PDF 的进程数，默认每核一个 / rendering processes (default: one per CPU)")] = None,
                     lang: LangOption = "zh") -> None:
-    """公示初评结果 / publicize the preliminary ratings."""
-    _cycle_action("publicize", cycle_id, actor, reason, _lang(lang))
+    """公示初评结果：编号并生成全部告知书和公示名单 / publicize: number and render every notice and the bulletin."""
+    language = _lang(lang)
+    with _user_errors(language):
+        try:
+            day = dt.date.fromisoformat(notice_date) if notice_date else None
+        except ValueError:
+            raise RatingServiceError("notice_date_invalid", text=notice_date) from None
+    _cycle_action("publicize", cycle_id, actor, reason, language, notice_date=day, processes=processes)
+
+
+@cycle_app.command("documents")
+def cycle_documents(cycle_id: CycleId,
+                    out: Annotated[Path | None, typer.Option(
+                        help="把全部 PDF 写入此文件夹 / write every PDF into this folder")] = None,
+                    lang: LangOption = "zh") -> None:
+    """列出（或导出）周期的文书 / list (or export) a cycle's issued documents."""
+    from rating_service import migrate
+    from rating_service.notices import repository as documents_repo
+    from rating_service.notices import service as notices
+
+    language = _lang(lang)
+    with _user_errors(language):
+        database = get_database()
+        migrate.ensure_current(database)
+        with database.write_session() as session:
+            documents, _ = documents_repo.list_documents(session, cycle_id=cycle_id)
+            for document in documents:
+                line = (f"{document.doc_number}  {document.kind:<14} {document.credit_code or '-':<18} "
+                        f"{document.verification_code}  {(document.sha256 or '-')[:16]}")
+                if out is not None:
+                    out.mkdir(parents=True, exist_ok=True)
+                    target = out / notices.file_name(document)
+                    target.write_bytes(notices.download(session=session, document=document, actor="cli"))
+                    line += f"  → {target}"
+                console.print(line, highlight=False)
 
 
 @cycle_app.command("finalize")

@@ -109,6 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validating": {"zh": "校验", "en": "Validating"},
     "writing": {"zh": "写入", "en": "Writing"},
     "reading": {"zh": "读取", "en": "Reading"},
+    "rendering": {"zh": "生成 PDF", "en": "Rendering PDFs"},
     "errors_more": {"zh": "……另有 {count} 处错误未显示（用 --errors-csv 导出全部）。",
                     "en": "... and {count} more errors (use --errors-csv to export them all)."},
     "errors_written": {"zh": "全部错误已写入 {path}", "en": "All errors written to {path}"},
@@ -229,6 +230,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cycle {cycle_id} has no rating for company {code}.",
     },
     "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
+    # calendar and documents
+    "calendar_year_unknown": {
+        "zh": "工作日历中没有 {year} 年的节假日安排（{day}），无法计算期限；请管理员先补充该年的安排。",
+        "en": "The working-day calendar has no holiday schedule for {year} ({day}); an administrator must add it "
+              "before this deadline can be computed.",
+    },
+    "notice_date_invalid": {"zh": "告知日期“{text}”无效，应为 YYYY-MM-DD。", "en": "Notice date '{text}' is not YYYY-MM-DD."},
+    "documents_rendered": {
+        "zh": "已生成 {count} 份文书（告知书和公示名单）；异议截止日期：{deadline}。",
+        "en": "{count} documents rendered (notices and the bulletin); appeals close on {deadline}.",
+    },
+    "document_not_found": {"zh": "未找到文书 {document_id}。", "en": "No document {document_id}."},
+    "verification_code_unknown": {
+        "zh": "核验码“{code}”不存在，请核对后重新输入。", "en": "No document has the verification code '{code}'.",
+    },
+    "document_hash_mismatch": {
+        "zh": "文书 {number} 重新生成后与存档的校验值不一致，已记录，请联系系统管理员。",
+        "en": "Document {number} no longer renders to its recorded hash; this was logged, contact the administrator.",
+    },
     "job_interrupted": {
         "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
     },

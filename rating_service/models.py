@@ -5,6 +5,7 @@ from rating_service.audit.models import AuditEntry, AuditHead
 from rating_service.companies.models import Community, Company, Contract
 from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
 from rating_service.db import Base
+from rating_service.notices.models import Document, DocumentCounter
 from rating_service.records.models import (
     HISTORY,
     Commendation,
@@ -19,6 +20,8 @@ __all__ = [
     "HISTORY",
     "AuthToken",
     "Cycle",
+    "Document",
+    "DocumentCounter",
     "Job",
     "Rating",
     "UnattributedRecord",

@@ -37,6 +37,17 @@ class Settings(BaseSettings):
     # Cookies carry the Secure flag in production (served over HTTPS there).
     secure_cookies: bool = False
     upload_limit_mb: int = 200
+    # Issued documents: the issuing body, the document number prefix (枞住建信评〔2025〕12号), the public address
+    # printed in verification QR codes, where PDFs are kept, and how many processes render them (0: one per CPU).
+    issuer_name: str = "枞阳县住房和城乡建设局"
+    document_prefix: str = "枞住建信评"
+    public_base_url: str = "http://127.0.0.1:8000"
+    documents_dir: Path = PROJECT_ROOT / "var" / "documents"
+    render_processes: int = 0
+    # Render every notice in the background right after publicize (tests turn it off and render on demand).
+    render_on_publicize: bool = True
+    # Appeal window after the notice date, in PRC working days (a cycle keeps the value it was created with).
+    appeal_window_days: int = 5
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

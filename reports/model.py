@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Lang = Literal["zh", "en"]
 
@@ -102,3 +103,38 @@ class Bulletin:
     rows: list[BulletinRow]
     grade_counts: list[tuple[str, int]] = field(default_factory=list)
     lang: Lang = "zh"
+
+
+def as_payload(document: Notice | Bulletin) -> dict[str, Any]:
+    """Plain JSON-able data (dates as ISO strings) from which `from_payload` rebuilds the same document."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    data = plain(dataclasses.asdict(document))
+    data["type"] = type(document).__name__
+    return data
+
+
+def from_payload(data: dict[str, Any]) -> Notice | Bulletin:
+    data = dict(data)
+    kind = data.pop("type")
+    issuer = Issuer(**data.pop("issuer"))
+    dates = {k: dt.date.fromisoformat(v) for k, v in data.items()
+             if k in ("issue_date", "period_start", "period_end", "appeal_deadline", "publicity_end")}
+    data.update(dates)
+    if kind == "Notice":
+        revision = data.pop("revision")
+        return Notice(issuer=issuer, **{**data, "indicators": [IndicatorRow(**r) for r in data["indicators"]],
+                                        "reasons": [ReasonRow(**r) for r in data["reasons"]],
+                                        "revision": Revision(**revision) if revision else None})
+    if kind == "Bulletin":
+        return Bulletin(issuer=issuer, **{**data, "rows": [BulletinRow(**r) for r in data["rows"]],
+                                          "grade_counts": [(g, int(c)) for g, c in data["grade_counts"]]})
+    raise ValueError(f"unknown document type {kind!r}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,10 @@ _ENV_URL = os.environ.get("DATABASE_URL", "")
 PG_URL = _ENV_URL if _ENV_URL.startswith("postgresql") else ""
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TODAY = dt.date(2026, 11, 28)
+# Issued PDFs go to a scratch folder, never into the checkout's var/.
+os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-")
+# Publicizing does not render every PDF in the background here; downloads render on demand.
+os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
 
 
 def _reset(database: Database) -> None:

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from rating_service.cycles import repository, service
+from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.routes import start_background_compute, visible_cycle
+from rating_service.cycles.wording import fixed, num
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang, Localized, translate
+from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
-from scoring.explain import shown
 from scoring.methodology import MethodologyError, available_methodologies
 
 router = APIRouter(include_in_schema=False)
@@ -144,18 +144,6 @@ DASHBOARD_TEXT = {
 }
 
 
-def _fixed(value: Any, decimals: int) -> str:
-    if value is None:
-        return "-"
-    number = float(value)
-    return "-" if math.isnan(number) else f"{number:.{decimals}f}"
-
-
-def _num(value: Any) -> str:
-    """Points and counts without trailing zeros (3.0 -> 3), as the CLI writes them."""
-    return f"{float(value):.2f}".rstrip("0").rstrip(".")
-
-
 def _lookup_methodologies() -> list[Any]:
     try:
         return available_methodologies()
@@ -269,11 +257,12 @@ def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
 
 
 @router.post("/cycles/{cycle_id}/publicize")
-def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
-                    reason: Annotated[str, Form(max_length=1000)] = "",
+def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
+                    background: BackgroundTasks, reason: Annotated[str, Form(max_length=1000)] = "",
                     notice_date: Annotated[dt.date | None, Form()] = None) -> Response:
     service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username, notice_date=notice_date,
                             reason=reason.strip() or None)
+    background.add_task(notices.render_in_background, database=database, cycle_id=cycle_id)
     return redirect(f"/cycles/{cycle_id}")
 
 
@@ -287,84 +276,6 @@ def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionD
 
 # -- one company's explanation -------------------------------------------------------------------------------
 
-def _indicator_rows(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
-    words = EXPLAIN_TEXT[lang]
-    rows = []
-    for line in exp["indicators"]:
-        code = line["code"]
-        parts = line.get("parts") or {}
-        measure = line.get("measure")
-        if code == "INSP":
-            text = words["insp_measure"].format(d=_fixed(measure, 2), points=_num(parts.get("points") or 0),
-                                                visits=exp["visits"])
-        elif code == "COMPL":
-            t = parts.get("t")
-            text = words["compl_measure"].format(r=_fixed(measure, 2), t=_fixed(None if t is None else t * 100, 1),
-                                                 on_time=parts.get("on_time", 0), due=parts.get("due", 0))
-        else:
-            text = words["fee_measure"].format(f=_num(measure or 0))
-        note = None
-        if code == "COMPL" and line["assessed"]:
-            note = words["compl_parts"].format(rw=_num(parts.get("rate_weight", 0)), u=_fixed(parts.get("u"), 2),
-                                               tw=_num(parts.get("timeliness_weight", 0)), v=_fixed(parts.get("v"), 2))
-        rows.append({"code": code, "label": words[code], "assessed": line["assessed"], "measure": text,
-                     "note": note, "sub_score": _fixed(line.get("sub_score"), 2), "weight": _fixed(line["weight"], 4),
-                     "earned": _fixed(line["points_earned"], 2), "lost": _fixed(line["points_lost"], 2)})
-    return rows
-
-
-def _reasons(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
-    words = EXPLAIN_TEXT[lang]
-    out = []
-    for reason in exp["reasons"]:
-        evidence = []
-        for item in reason["evidence"]:
-            kind = KINDS.get(item["kind"])
-            points = item.get("points")
-            detail = item.get("detail")
-            evidence.append({
-                "kind": (kind.zh if lang == "zh" else kind.en) if kind else item["kind"],
-                "record_id": item["record_id"], "event_date": item.get("event_date") or "",
-                # As in the CLI: points only where records carry defect points, days only for late complaints.
-                "points": _num(points) if points is not None and item["kind"] in ("inspections", "fee_violations")
-                else "",
-                "overdue": _num(detail) if detail is not None and reason["code"] == "COMPL_TIMELY" else "",
-            })
-        lost = reason.get("points_lost")
-        out.append({"code": reason["code"], "label": words.get(reason["code"], reason["code"]),
-                    "lost": None if lost is None else _fixed(lost, 2), "evidence": evidence,
-                    "with_points": any(e["points"] for e in evidence),
-                    "with_overdue": any(e["overdue"] for e in evidence)})
-    return out
-
-
-def _step_text(step: dict[str, Any], words: dict[str, str]) -> str:
-    """One component's target, worded and rounded as `rating score --explain` does."""
-    measure = step.get("target_measure")
-    if not step.get("reachable") or measure is None:
-        return words["path_unreachable"].format(gain=_fixed(step.get("max_gain"), 2))
-    measure = float(measure)
-    if math.isinf(measure):
-        return words["path_any"]
-    if step["component"] == "COMPL_TIMELY":
-        return words["path_timely"].format(value=_fixed(shown(measure * 100, 1, at_most=False), 1))
-    key = {"INSP": "path_insp", "COMPL_RATE": "path_rate", "FEE": "path_fee"}[step["component"]]
-    count = "" if step.get("target_count") is None else str(int(step["target_count"]))
-    return words[key].format(value=_fixed(shown(measure, 2, at_most=True), 2), count=count)
-
-
-def _path(exp: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    words = EXPLAIN_TEXT[lang]
-    if exp["veto"]:
-        return {"headline": words["path_veto"], "steps": []}
-    if exp.get("next_grade") is None:
-        return {"headline": words["path_top"], "steps": []}
-    steps = [{"component": s["component"], "label": words.get(s["component"], s["component"]),
-              "text": _step_text(s, words), "reachable": bool(s.get("reachable"))} for s in exp.get("path") or []]
-    return {"headline": words["path_gap"].format(grade=exp["next_grade"], gap=_fixed(exp.get("gap"), 1)).rstrip("："),
-            "steps": steps}
-
-
 @router.get("/cycles/{cycle_id}/companies/{credit_code}", response_class=HTMLResponse)
 def company_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
                  session: SessionDep) -> Response:
@@ -376,13 +287,13 @@ def company_page(request: Request, cycle_id: int, credit_code: str, principal: C
     rating = service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
     exp = json.loads(rating.explanation)
     words = EXPLAIN_TEXT[lang]
-    flags = [words[name] for name, key in (("provisional", "provisional"), ("veto", "veto"), ("red", "red_list"),
-                                           ("black", "black_list"), ("floor", "floor_applied")) if exp.get(key)]
+    flags = wording.flags(exp, lang)
     r0 = (exp.get("constants") or {}).get("R0")
     return render(request, "company_rating.html", {
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
-        "score": _fixed(exp["score"], 1), "exposure": _fixed(exp["exposure"], 2), "bonus": _num(exp["bonus"]),
-        "indicators": _indicator_rows(exp, lang), "reasons": _reasons(exp, lang), "upgrade": _path(exp, lang),
+        "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
+        "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),
+        "upgrade": wording.path(exp, lang),
         "r0_line": None if r0 is None else words["r0"].format(r0=f"{r0:.6f}", r0_k=f"{r0 * 1000:.2f}"),
         "words": words,
     }, catalogue=TEXT)

@@ -11,7 +11,7 @@ import json
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, BackgroundTasks, Query
 from pydantic import BaseModel, Field
 
 from rating_service.accounts.service import Principal
@@ -19,6 +19,7 @@ from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
 from rating_service.db import Database
 from rating_service.errors import NotFound
+from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"])
@@ -136,11 +137,14 @@ def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[s
 
 
 @router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
-def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
-                    body: ActionIn | None = None) -> dict[str, Any]:
+def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
+                    background: BackgroundTasks, body: ActionIn | None = None) -> dict[str, Any]:
+    """Numbers every notice and the bulletin; the PDFs are rendered in the background after the response."""
     body = body or ActionIn()
-    return cycle_out(service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
-                                             notice_date=body.notice_date, reason=body.reason))
+    cycle = service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
+                                    notice_date=body.notice_date, reason=body.reason)
+    background.add_task(notices.render_in_background, database=database, cycle_id=cycle.id)
+    return cycle_out(cycle)
 
 
 @router.post("/cycles/{cycle_id}/finalize", summary="Finalize the ratings (officers) / 定稿")

@@ -30,7 +30,9 @@ from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.db import Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
 from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
+from rating_service.settings import get_settings
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain_all
 from scoring.methodology import Methodology, MethodologyError, methodology_by_id, methodology_in_force
@@ -55,6 +57,7 @@ class CycleDraft:
     period_start: dt.date
     period_end: dt.date
     methodology_id: str | None = None
+    appeal_window_days: int | None = None  # default: the setting
 
 
 def get_cycle_or_raise(*, session: Session, cycle_id: int, for_update: bool = False) -> Cycle:
@@ -89,7 +92,7 @@ def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
         raise Conflict("cycle_name_taken", name=name)
     cycle = Cycle(name=name, period_start=draft.period_start, period_end=draft.period_end,
                   methodology_id=methodology.id, status="draft", created_at=_now(), created_by=actor,
-                  compute_count=0)
+                  compute_count=0, appeal_window_days=draft.appeal_window_days or get_settings().appeal_window_days)
     session.add(cycle)
     session.flush()
     audit.record(session, "cycle.create", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
@@ -313,9 +316,12 @@ def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date:
     _require(cycle, "publicize")
     if repository.running_job(session, cycle_id=cycle.id) is not None:
         raise Conflict("cycle_job_running", cycle_id=cycle.id)
-    return _move(session, cycle, "publicized", actor=actor, reason=reason,
-                 extra={"notice_date": (notice_date or dt.date.today()).isoformat()},
-                 apply=lambda c: _stamp_publicized(c, actor, notice_date))
+    cycle = _move(session, cycle, "publicized", actor=actor, reason=reason,
+                  extra={"notice_date": (notice_date or dt.date.today()).isoformat()},
+                  apply=lambda c: _stamp_publicized(c, actor, notice_date))
+    # Numbers and verification codes in the same transaction; the PDFs are rendered after commit.
+    notices.issue_cycle_documents(session=session, cycle=cycle, actor=actor)
+    return cycle
 
 
 def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date | None) -> None:

@@ -24,6 +24,7 @@ from rating_service.cycles import service as cycles
 from rating_service.db import Database
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import translate
+from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
@@ -95,6 +96,6 @@ def create_app(database: Database | None = None) -> FastAPI:
         return render(request, "overview.html", context, catalogue=cycle_pages.DASHBOARD_TEXT)
 
     for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
-                   cycle_pages, record_pages, audit_pages):
+                   cycle_pages, record_pages, audit_pages, notice_routes):
         app.include_router(module.router)
     return app

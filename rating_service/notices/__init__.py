@@ -1,0 +1,1 @@
+"""Issued documents: rating notices, revised notices and cycle bulletins; numbering, storage, verification."""

@@ -1,0 +1,153 @@
+"""Issued documents over HTTP: lists, PDF downloads (one, or a cycle's zip), and public verification.
+
+Officers get every document. A company gets its own notices and the cycle bulletin of cycles it can see;
+anything else answers 404. Verification is public: it shows what a code stands for, nothing more.
+Downloads of non-public documents are audited.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+
+from rating_service.accounts.service import Principal
+from rating_service.cycles.routes import visible_cycle
+from rating_service.errors import NotFound
+from rating_service.i18n import Lang
+from rating_service.notices import repository, service
+from rating_service.notices.models import Document
+from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.ui import render, request_lang
+
+router = APIRouter(tags=["documents"])
+
+KIND_LABELS = {
+    "notice": {"zh": "信用评价结果告知书", "en": "Rating notice"},
+    "revised_notice": {"zh": "信用评价结果告知书（更正）", "en": "Revised rating notice"},
+    "bulletin": {"zh": "信用评价结果公示名单", "en": "Public list of ratings"},
+    "appeal_record": {"zh": "异议处理决定书", "en": "Appeal decision"},
+}
+
+TEXT = {
+    "verify_title": {"zh": "告知书真伪核验", "en": "Verify a notice"},
+    "verify_intro": {"zh": "输入告知书上的核验码，或扫描告知书上的二维码。",
+                     "en": "Enter the verification code printed on the notice, or scan its QR code."},
+    "verify_code": {"zh": "核验码", "en": "Verification code"},
+    "verify_submit": {"zh": "核验", "en": "Verify"},
+    "verify_valid": {"zh": "该核验码对应以下文书，内容以此为准。", "en": "This code stands for the document below."},
+    "verify_revised": {"zh": "该文书已被更正，请以更正后的文书 {number} 为准。",
+                       "en": "This document has been revised; the revision {number} is in force."},
+    "doc_kind": {"zh": "文书", "en": "Document"},
+    "doc_number": {"zh": "文号", "en": "Number"},
+    "issue_date": {"zh": "发文日期", "en": "Issued"},
+    "company": {"zh": "企业", "en": "Company"},
+    "credit_code": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "cycle": {"zh": "评价周期", "en": "Cycle"},
+    "score": {"zh": "信用得分", "en": "Score"},
+    "grade": {"zh": "信用等级", "en": "Grade"},
+    "provisional": {"zh": "（暂定）", "en": " (provisional)"},
+    "cycle_status": {"zh": "周期状态", "en": "Cycle status"},
+    "status_publicized": {"zh": "公示中", "en": "In publicity"},
+    "status_finalized": {"zh": "已定稿", "en": "Final"},
+}
+
+
+def document_out(document: Document, lang: Lang = "zh") -> dict[str, Any]:
+    return {
+        "id": document.id, "kind": document.kind, "kind_label": KIND_LABELS[document.kind][lang],
+        "cycle_id": document.cycle_id, "credit_code": document.credit_code, "doc_number": document.doc_number,
+        "issue_date": document.issue_date, "verification_code": document.verification_code,
+        "sha256": document.sha256, "size": document.size, "revised_by_id": document.revised_by_id,
+        "download_url": f"/api/v1/documents/{document.id}/pdf",
+    }
+
+
+def visible_document(session: Session, principal: Principal, document_id: int) -> Document:
+    """The document if this user may have it; 404 otherwise (a company must not learn what exists)."""
+    document = service.get_document_or_raise(session=session, document_id=document_id)
+    if principal.is_officer:
+        return document
+    try:
+        visible_cycle(session, principal, document.cycle_id)
+    except NotFound:
+        raise NotFound("document_not_found", document_id=document_id) from None
+    if document.credit_code is not None and document.credit_code != principal.credit_code:
+        raise NotFound("document_not_found", document_id=document_id)
+    return document
+
+
+def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(content=data, media_type="application/pdf", headers={
+        "Content-Disposition": f"{disposition}; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+# -- API ----------------------------------------------------------------------------------------------------------
+
+@router.get("/api/v1/cycles/{cycle_id}/documents", summary="A cycle's issued documents / 周期文书列表")
+def list_documents(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    own = None if principal.is_officer else principal.credit_code or ""
+    documents, total = repository.list_documents(session, cycle_id=cycle.id, credit_code=own, with_bulletins=True)
+    lang = request_lang(request)
+    return {"cycle_id": cycle.id, "appeal_deadline": cycle.appeal_deadline, "total": total,
+            "counts": repository.document_counts(session, cycle_id=cycle.id) if principal.is_officer else None,
+            "items": [document_out(d, lang) for d in documents]}
+
+
+@router.get("/api/v1/documents/{document_id}/pdf", summary="One document as PDF / 下载文书 PDF",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+@router.get("/documents/{document_id}.pdf", include_in_schema=False)
+def download_document(document_id: Annotated[int, Path(ge=1)], principal: CurrentUser,
+                      session: WriteSessionDep) -> Response:
+    document = visible_document(session, principal, document_id)
+    data = service.download(session=session, document=document, actor=principal.username)
+    return pdf_response(data, service.file_name(document))
+
+
+@router.get("/api/v1/cycles/{cycle_id}/documents.zip", summary="All documents of a cycle as zip (officers) / 打包下载",
+            response_class=Response, responses={200: {"content": {"application/zip": {}}}})
+@router.get("/cycles/{cycle_id}/documents.zip", include_in_schema=False)
+def download_zip(cycle_id: int, principal: OfficerUser, session: WriteSessionDep) -> Response:
+    cycle = visible_cycle(session, principal, cycle_id)
+    data = service.notices_zip(session=session, cycle=cycle, actor=principal.username)
+    name = f"cycle-{cycle.id}-documents.zip"
+    return Response(content=data, media_type="application/zip",
+                    headers={"Content-Disposition": f"attachment; filename=\"{name}\"",
+                             "Cache-Control": "private, no-store"})
+
+
+@router.get("/api/v1/verify/{code}", summary="What a verification code stands for (public) / 文书核验")
+def verify_api(code: Annotated[str, Path(max_length=40)], session: SessionDep) -> dict[str, Any]:
+    return service.verify(session=session, code=code).as_dict()
+
+
+# -- pages --------------------------------------------------------------------------------------------------------
+
+@router.get("/verify", response_class=HTMLResponse, include_in_schema=False)
+def verify_form(request: Request, session: SessionDep, q: str | None = None) -> Response:
+    return _verify_page(request, session, q.strip()[:40] if q else None)
+
+
+@router.get("/verify/{code}", response_class=HTMLResponse, include_in_schema=False)
+def verify_page(request: Request, session: SessionDep, code: Annotated[str, Path(max_length=40)]) -> Response:
+    return _verify_page(request, session, code)
+
+
+def _verify_page(request: Request, session: Session, code: str | None) -> Response:
+    lang = request_lang(request, page=True)
+    result, error = None, None
+    if code:
+        try:
+            result = service.verify(session=session, code=code)
+        except NotFound as exc:
+            error = exc.message(lang)
+    return render(request, "verify.html", {
+        "code": code or "", "result": result, "error": error,
+        "kind_label": KIND_LABELS[result.kind][lang] if result else "",
+    }, catalogue=TEXT, status_code=404 if error else 200)

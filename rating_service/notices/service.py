@@ -1,0 +1,325 @@
+"""Issuing documents: numbers and verification codes at publicize, parallel rendering, stored hashes, downloads.
+
+A cycle moving to `publicized` gets, in the same transaction, a bulletin and one notice per rated company,
+each with the next document number of the year (枞住建信评〔2025〕N号, never reused) and a verification code.
+What each document says is frozen then as its payload; rendering (in parallel worker processes) stores the
+PDF and its SHA-256. A file that goes missing is rendered again from the payload and must hash the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import secrets
+import threading
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rating_service import calendar
+from rating_service.audit import service as audit
+from rating_service.cycles.models import Cycle, Rating
+from rating_service.cycles.wording import fixed, flags, indicator_rows, path, reasons
+from rating_service.db import Database
+from rating_service.errors import NotFound, RatingServiceError
+from rating_service.notices import repository
+from rating_service.notices.models import Document
+from rating_service.settings import get_settings
+from reports.model import (
+    Bulletin,
+    BulletinRow,
+    IndicatorRow,
+    Issuer,
+    Notice,
+    ReasonRow,
+    as_payload,
+    from_payload,
+)
+from scoring.methodology import methodology_by_id
+
+log = logging.getLogger(__name__)
+
+# A notice names at most this many evidence records per reason ("… 等，共 N 条"): it must stay 1–2 pages;
+# the company portal lists them all.
+EVIDENCE_SHOWN = 6
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+RENDER_BATCH = 50
+
+Progress = Callable[[int, int], None]
+
+
+class DocumentIntegrityError(RatingServiceError):
+    status_code = 500
+    code = "document_integrity"
+
+
+def issuer() -> Issuer:
+    settings = get_settings()
+    return Issuer(name=settings.issuer_name, short_name=settings.document_prefix, base_url=settings.public_base_url)
+
+
+def doc_number(prefix: str, year: int, seq: int) -> str:
+    """枞住建信评〔2025〕12号: six-corner brackets, no leading zeros."""
+    return f"{prefix}〔{year}〕{seq}号"
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def normalise_code(code: str) -> str:
+    raw = "".join(c for c in code.upper() if c.isalnum())
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+# -- wording a stored rating into a notice ---------------------------------------------------------------------
+
+def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_date: dt.date,
+               deadline: dt.date, lang: str = "zh") -> Notice:
+    exp = json.loads(rating.explanation)
+    language: Any = lang
+    upgrade = path(exp, language)
+    return Notice(
+        issuer=issuer(), doc_number=number, issue_date=issue_date,
+        company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
+        cycle_name=cycle.name, period_start=cycle.period_start, period_end=cycle.period_end,
+        score=fixed(rating.score, 1), grade=rating.grade, provisional=bool(rating.provisional),
+        flags=flags(exp, language, with_provisional=False),
+        indicators=[IndicatorRow(label=r["label"], measure=r["measure"],
+                                 sub_score="" if r["sub_score"] == "-" else r["sub_score"], weight=r["weight"],
+                                 earned=r["earned"], lost=r["lost"], note=r["note"])
+                    for r in indicator_rows(exp, language)],
+        reasons=[ReasonRow(label=r["label"], lost=r["lost"],
+                           record_ids=[e["record_id"] for e in r["evidence"][:EVIDENCE_SHOWN]],
+                           record_count=len(r["evidence"]))
+                 for r in reasons(exp, language)],
+        path_headline=upgrade["headline"], path_steps=[f"{s['label']}：{s['text']}" for s in upgrade["steps"]],
+        appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,
+        verification_code=code, lang=language,
+    )
+
+
+def bulletin_for(*, cycle: Cycle, ratings: list[Rating], number: str, issue_date: dt.date,
+                 deadline: dt.date, grade_order: list[str]) -> Bulletin:
+    rows, counts = [], {}
+    for rating in sorted(ratings, key=lambda r: (-r.score, r.credit_code)):
+        exp_lists = [w for w, on in (("红榜", rating.red_list), ("黑榜", rating.black_list)) if on]
+        rows.append(BulletinRow(company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
+                                score=fixed(rating.score, 1), grade=rating.grade,
+                                provisional=bool(rating.provisional), lists="、".join(exp_lists)))
+        counts[rating.grade] = counts.get(rating.grade, 0) + 1
+    return Bulletin(issuer=issuer(), doc_number=number, issue_date=issue_date, cycle_name=cycle.name,
+                    period_start=cycle.period_start, period_end=cycle.period_end, publicity_end=deadline,
+                    methodology_id=cycle.methodology_id, rows=rows,
+                    grade_counts=[(g, counts[g]) for g in grade_order if g in counts]
+                    + [(g, c) for g, c in sorted(counts.items()) if g not in grade_order])
+
+
+# -- issuing at publicize ---------------------------------------------------------------------------------------
+
+def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
+    """Number and freeze the bulletin and every company's notice of a cycle that is being publicized.
+
+    Runs inside the publicize transaction: either the cycle is publicized with all its documents numbered,
+    or nothing happens. A deadline in a year the calendar does not know refuses the whole step.
+    """
+    assert cycle.notice_date is not None
+    issue_date = cycle.notice_date
+    deadline = calendar.add_working_days(issue_date, cycle.appeal_window_days)
+    cycle.appeal_deadline = deadline
+    ratings = list(repository.iter_ratings(session, cycle_id=cycle.id))
+    year = issue_date.year
+    numbers = iter(repository.take_numbers(session, year=year, count=len(ratings) + 1))
+    prefix = get_settings().document_prefix
+    now = dt.datetime.now(dt.UTC)
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, credit_code: str | None, seq: int, code: str, document: Notice | Bulletin) -> None:
+        rows.append({"kind": kind, "cycle_id": cycle.id, "credit_code": credit_code, "doc_year": year,
+                     "doc_seq": seq, "doc_number": document.doc_number, "verification_code": code,
+                     "issue_date": issue_date, "payload": json.dumps(as_payload(document), ensure_ascii=False),
+                     "created_at": now, "created_by": actor})
+
+    seq = next(numbers)
+    add("bulletin", None, seq, new_verification_code(),
+        bulletin_for(cycle=cycle, ratings=ratings, number=doc_number(prefix, year, seq), issue_date=issue_date,
+                     deadline=deadline, grade_order=[b.grade for b in methodology_by_id(cycle.methodology_id).bands]))
+    for rating in ratings:
+        seq = next(numbers)
+        code = new_verification_code()
+        add("notice", rating.credit_code, seq, code,
+            notice_for(cycle=cycle, rating=rating, number=doc_number(prefix, year, seq), code=code,
+                       issue_date=issue_date, deadline=deadline))
+    repository.insert_documents(session, rows)
+    audit.record(session, "documents.issue", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
+                 payload={"notices": len(ratings), "bulletins": 1, "first": rows[0]["doc_number"],
+                          "last": rows[-1]["doc_number"], "appeal_deadline": deadline.isoformat()})
+    return len(rows)
+
+
+# -- rendering and storage --------------------------------------------------------------------------------------
+
+def storage_path(document_id: int, cycle_id: int) -> Path:
+    return Path(get_settings().documents_dir) / f"cycle-{cycle_id}" / f"{document_id}.pdf"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def render_documents(*, database: Database, cycle_id: int, progress: Progress | None = None,
+                     processes: int | None = None) -> int:
+    """Render every document of the cycle that has no stored hash yet; returns how many were rendered."""
+    from reports.render import render_many
+
+    with database.read_session() as session:
+        pending = repository.unrendered(session, cycle_id=cycle_id)
+    if not pending:
+        return 0
+    documents = [from_payload(json.loads(payload)) for _id, payload in pending]
+    processes = processes or get_settings().render_processes or None
+    done_rows: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        with database.write_session() as session:
+            repository.store_rendered(session, done_rows)
+        done_rows.clear()
+
+    total = len(pending)
+    for result in render_many(documents, processes=processes,
+                              progress=(lambda n: progress(n, total)) if progress else None):
+        document_id = pending[result.index][0]
+        _write_atomically(storage_path(document_id, cycle_id), result.pdf)
+        done_rows.append({"id": document_id, "sha256": result.sha256, "size": len(result.pdf),
+                          "rendered_at": dt.datetime.now(dt.UTC)})
+        if len(done_rows) >= RENDER_BATCH:
+            flush()
+    if done_rows:
+        flush()
+    return total
+
+
+def pdf_bytes(*, session: Session, document: Document) -> bytes:
+    """The document's PDF: the stored file when it hashes as recorded, else rendered again and checked."""
+    from reports.render import render, sha256
+
+    target = storage_path(document.id, document.cycle_id)
+    if document.sha256 and target.exists():
+        data = target.read_bytes()
+        if sha256(data) == document.sha256:
+            return data
+        log.warning("stored file of document %s does not match its hash; rendering it again", document.id)
+    data = render(from_payload(json.loads(document.payload)))
+    digest = sha256(data)
+    if document.sha256 is None:
+        document.sha256, document.size, document.rendered_at = digest, len(data), dt.datetime.now(dt.UTC)
+    elif digest != document.sha256:
+        log.error("document %s renders to %s, recorded %s", document.id, digest, document.sha256)
+        raise DocumentIntegrityError("document_hash_mismatch", number=document.doc_number)
+    _write_atomically(target, data)
+    return data
+
+
+def render_in_background(*, database: Database, cycle_id: int) -> threading.Thread | None:
+    """After publicize: render the cycle's documents in a background thread (worker processes do the work).
+
+    Off when `render_on_publicize` is false; a document not rendered yet is rendered when first downloaded.
+    """
+    if not get_settings().render_on_publicize:
+        return None
+
+    def work() -> None:
+        try:
+            render_documents(database=database, cycle_id=cycle_id)
+        except Exception:  # noqa: BLE001  (downloads render on demand; the log has the trace)
+            log.exception("rendering the documents of cycle %s failed", cycle_id)
+
+    thread = threading.Thread(target=work, name=f"render-{cycle_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+# -- access, downloads, verification ----------------------------------------------------------------------------
+
+def get_document_or_raise(*, session: Session, document_id: int) -> Document:
+    document = repository.document(session, document_id)
+    if document is None:
+        raise NotFound("document_not_found", document_id=document_id)
+    return document
+
+
+def file_name(document: Document) -> str:
+    """ASCII file name for downloads (the document number goes into the RFC 5987 name)."""
+    who = document.credit_code or "bulletin"
+    return f"{document.kind}-{document.doc_year}-{document.doc_seq}-{who}.pdf"
+
+
+def download(*, session: Session, document: Document, actor: str) -> bytes:
+    data = pdf_bytes(session=session, document=document)
+    audit.record(session, "document.download", actor=actor, entity_kind="document", entity_id=str(document.id),
+                 payload={"number": document.doc_number, "kind": document.kind, "credit_code": document.credit_code})
+    return data
+
+
+def notices_zip(*, session: Session, cycle: Cycle, actor: str) -> bytes:
+    """Every document of the cycle in one zip (bulletin first, then notices by number)."""
+    documents, _ = repository.list_documents(session, cycle_id=cycle.id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for document in documents:
+            info = zipfile.ZipInfo(file_name(document), date_time=(document.issue_date.year, document.issue_date.month,
+                                                                  document.issue_date.day, 0, 0, 0))
+            archive.writestr(info, pdf_bytes(session=session, document=document))
+    audit.record(session, "document.download_all", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
+                 payload={"documents": len(documents)})
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Verification:
+    code: str
+    kind: str
+    doc_number: str
+    issue_date: dt.date
+    cycle_name: str
+    cycle_status: str
+    company_name: str | None
+    credit_code: str | None
+    score: str | None
+    grade: str | None
+    provisional: bool | None
+    revised: bool
+    revised_by: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "issue_date": self.issue_date.isoformat()}
+
+
+def verify(*, session: Session, code: str) -> Verification:
+    """What a verification code stands for, as issued, and whether the document has since been revised."""
+    document = repository.by_verification_code(session, normalise_code(code))
+    if document is None:
+        raise NotFound("verification_code_unknown", code=code[:40])
+    issued = from_payload(json.loads(document.payload))
+    cycle = session.get(Cycle, document.cycle_id)
+    assert cycle is not None
+    revised_by = repository.document(session, document.revised_by_id) if document.revised_by_id else None
+    notice = issued if isinstance(issued, Notice) else None
+    return Verification(
+        code=document.verification_code, kind=document.kind, doc_number=document.doc_number,
+        issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,
+        company_name=notice.company_name if notice else None, credit_code=document.credit_code,
+        score=notice.score if notice else None, grade=notice.grade if notice else None,
+        provisional=notice.provisional if notice else None, revised=revised_by is not None,
+        revised_by=revised_by.doc_number if revised_by else None)
