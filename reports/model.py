@@ -71,6 +71,7 @@ class Notice:
     methodology_id: str
     verification_code: str
     revision: Revision | None = None
+    bonus: str = "0"  # good-conduct bonus points added to the weighted sum
     lang: Lang = "zh"
 
     @property

@@ -16,6 +16,7 @@ from rating_service.cycles.routes import start_background_compute, visible_cycle
 from rating_service.cycles.wording import fixed, num
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang, Localized, translate
+from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
@@ -30,6 +31,20 @@ RATINGS_SHOWN = 500
 COMPUTE_STAGES = ("queued", *service.COMPUTE_STAGES)
 
 TEXT = {
+    "documents": {"zh": "告知书与公示名单", "en": "Notices and public list"},
+    "appeal_deadline": {"zh": "异议截止日期", "en": "Appeals close"},
+    "issued_on": {"zh": "告知日期", "en": "Notice date"},
+    "working_days": {"zh": "告知后 {days} 个工作日", "en": "{days} working days after the notice"},
+    "notices_issued": {"zh": "已编号告知书", "en": "Notices numbered"},
+    "notices_rendered": {"zh": "已生成 PDF", "en": "PDFs rendered"},
+    "rendering_note": {"zh": "PDF 正在后台生成；尚未生成的文书在下载时即时生成。",
+                       "en": "PDFs are being rendered in the background; any not yet rendered is made on download."},
+    "bulletin_pdf": {"zh": "公示名单 PDF", "en": "Public list (PDF)"},
+    "documents_zip": {"zh": "打包下载全部文书（zip）", "en": "Download all documents (zip)"},
+    "notice": {"zh": "告知书", "en": "Notice"},
+    "notice_pdf": {"zh": "下载告知书 PDF", "en": "Download the notice (PDF)"},
+    "appeal_until": {"zh": "异议截止日期：{date}。", "en": "Appeals close on {date}."},
+    "verification_code": {"zh": "核验码", "en": "Verification code"},
     "cycles_title": {"zh": "评价周期", "en": "Rating cycles"},
     "cycle_name": {"zh": "名称", "en": "Name"},
     "period": {"zh": "评价期间", "en": "Period"},
@@ -244,6 +259,16 @@ def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session:
             "ratings": _ranked(ratings),
             "ratings_total": total,
         }
+    counts = documents_repo.document_counts(session, cycle_id=cycle.id)
+    if counts:
+        kinds = [k for k in counts if not k.endswith("_rendered")]
+        context |= {
+            "documents": {"notice": counts.get("notice", 0), "total": sum(counts[k] for k in kinds),
+                          "rendered": sum(counts.get(f"{k}_rendered", 0) for k in kinds)},
+            "bulletin": next(iter(documents_repo.list_documents(session, cycle_id=cycle.id, kinds=["bulletin"])[0]),
+                             None),
+            "notice_links": documents_repo.notice_numbers(session, cycle_id=cycle.id),
+        }
     return render(request, "cycle.html", context, catalogue=TEXT)
 
 
@@ -289,7 +314,9 @@ def company_page(request: Request, cycle_id: int, credit_code: str, principal: C
     words = EXPLAIN_TEXT[lang]
     flags = wording.flags(exp, lang)
     r0 = (exp.get("constants") or {}).get("R0")
+    notice = documents_repo.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
+        "notice": notice,
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
         "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from rating_service import calendar
 from rating_service.audit import service as audit
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.wording import fixed, flags, indicator_rows, path, reasons
+from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.notices import repository
@@ -103,7 +103,7 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
                  for r in reasons(exp, language)],
         path_headline=upgrade["headline"], path_steps=[f"{s['label']}：{s['text']}" for s in upgrade["steps"]],
         appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,
-        verification_code=code, lang=language,
+        verification_code=code, bonus=num(exp.get("bonus") or 0), lang=language,
     )
 
 
