@@ -109,7 +109,8 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
 
 def bulletin_for(*, cycle: Cycle, ratings: list[Rating], number: str, issue_date: dt.date,
                  deadline: dt.date, grade_order: list[str]) -> Bulletin:
-    rows, counts = [], {}
+    rows: list[BulletinRow] = []
+    counts: dict[str, int] = {}
     for rating in sorted(ratings, key=lambda r: (-r.score, r.credit_code)):
         exp_lists = [w for w, on in (("红榜", rating.red_list), ("黑榜", rating.black_list)) if on]
         rows.append(BulletinRow(company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
