@@ -151,14 +151,13 @@ def _warm() -> None:
     renderer()
 
 
-@lru_cache(maxsize=1)
 def _context() -> multiprocessing.context.BaseContext:
     # fork is cheapest, but not safe from a threaded process (the web server): there, a fork server that has
-    # imported this module hands out fresh children.
+    # imported this module hands out fresh children. Decided at every call: a process may start threads later.
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["reports.render"])
+    context.set_forkserver_preload(["reports.render", "weasyprint"])
     return context
 
 

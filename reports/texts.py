@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_line": "{label}：扣{lost}分。证据记录编号：{records}",
         "reason_line_nolost": "{label}。证据记录编号：{records}",
         "more_records": "等，共{count}条",
+        "lost_only": "：扣{lost}分。",
         "h_path": "四、提升路径",
         "h_appeal": "五、异议申诉",
         "appeal": "如对评价结果有异议，请于{deadline}（含当日，自告知之日起{days}个工作日内）登录枞阳县物业服务企业"
@@ -72,8 +73,8 @@ TEXT: dict[str, dict[str, str]] = {
         "revised_decision": "(by appeal decision {decision})",
         "h_result": "1. Result",
         "result": "Credit score {score}, grade {grade}.",
-        "provisional": "The grade is provisional: too few households or inspection visits in the period.",
-        "flags": "Also listed: {flags}.",
+        "provisional": " The grade is provisional: too few households or inspection visits in the period.",
+        "flags": " Also listed: {flags}.",
         "h_points": "2. Points by indicator",
         "col_indicator": "Indicator",
         "col_measure": "Measure",
@@ -89,6 +90,7 @@ TEXT: dict[str, dict[str, str]] = {
         "reason_line": "{label}: {lost} points lost. Evidence records: {records}",
         "reason_line_nolost": "{label}. Evidence records: {records}",
         "more_records": " and others, {count} in all",
+        "lost_only": ": {lost} points lost.",
         "h_path": "4. Path to the next grade",
         "h_appeal": "5. Appeals",
         "appeal": "If you disagree with the result, appeal by {deadline} (inclusive; {days} working days from this "

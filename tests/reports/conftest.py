@@ -26,12 +26,13 @@ def notice() -> Notice:
 
 @pytest.fixture(scope="session")
 def revised_notice() -> Notice:
-    """The same company's notice after an appeal decision struck two inspection records."""
+    """The same company's notice after an appeal decision struck two inspection records and granted a bonus."""
     return make_notice(
         doc_number="枞住建信评〔2026〕3号",
         issue_date=dt.date(2026, 2, 9),
         score="81.2",
         grade="A",
+        bonus="1.50",
         flags=[],
         reasons=[
             ReasonRow("日常巡查扣分", "9.50", INSPECTION_IDS[2:], 12),
