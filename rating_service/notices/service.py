@@ -8,6 +8,7 @@ PDF and its SHA-256. A file that goes missing is rendered again from the payload
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -39,6 +40,7 @@ from reports.model import (
     Issuer,
     Notice,
     ReasonRow,
+    Revision,
     as_payload,
     from_payload,
 )
@@ -164,6 +166,44 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
                  payload={"notices": len(ratings), "bulletins": 1, "first": rows[0]["doc_number"],
                           "last": rows[-1]["doc_number"], "appeal_deadline": deadline.isoformat()})
     return len(rows)
+
+
+def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, actor: str, issue_date: dt.date,
+                         previous_score: float, previous_grade: str,
+                         decision_doc_number: str | None = None) -> Document:
+    """A revised notice (更正) for a company whose stored rating an appeal decision changed.
+
+    It takes the next number of its year and a new verification code, names the notice it replaces, and marks
+    that one as revised, so that verifying the old code says which document is in force.
+    """
+    from rating_service.cycles import repository as cycles_repo
+
+    previous = repository.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
+    if previous is None:
+        raise NotFound("document_not_found", document_id=credit_code)
+    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=credit_code)
+    if rating is None:
+        raise NotFound("rating_not_found", cycle_id=cycle.id, code=credit_code)
+    (seq,) = repository.take_numbers(session, year=issue_date.year, count=1)
+    number = doc_number(get_settings().document_prefix, issue_date.year, seq)
+    code = new_verification_code()
+    notice = notice_for(cycle=cycle, rating=rating, number=number, code=code, issue_date=issue_date,
+                        deadline=cycle.appeal_deadline or issue_date)
+    notice = dataclasses.replace(notice, revision=Revision(
+        replaces_doc_number=previous.doc_number, decision_doc_number=decision_doc_number,
+        previous_score=fixed(previous_score, 1), previous_grade=previous_grade))
+    document = Document(kind="revised_notice", cycle_id=cycle.id, credit_code=credit_code, doc_year=issue_date.year,
+                        doc_seq=seq, doc_number=number, verification_code=code, issue_date=issue_date,
+                        payload=json.dumps(as_payload(notice), ensure_ascii=False), replaces_id=previous.id,
+                        created_at=dt.datetime.now(dt.UTC), created_by=actor)
+    session.add(document)
+    session.flush()
+    previous.revised_by_id = document.id
+    audit.record(session, "documents.revise", actor=actor, entity_kind="document", entity_id=str(document.id),
+                 payload={"number": number, "replaces": previous.doc_number, "credit_code": credit_code,
+                          "decision": decision_doc_number, "before": {"score": previous_score, "grade": previous_grade},
+                          "after": {"score": rating.score, "grade": rating.grade}})
+    return document
 
 
 # -- rendering and storage --------------------------------------------------------------------------------------
