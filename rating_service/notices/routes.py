@@ -7,12 +7,16 @@ Downloads of non-public documents are audited.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path as FsPath
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from rating_service.accounts.service import Principal
 from rating_service.cycles.routes import visible_cycle
@@ -90,12 +94,16 @@ def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> Response
 # -- API ----------------------------------------------------------------------------------------------------------
 
 @router.get("/api/v1/cycles/{cycle_id}/documents", summary="A cycle's issued documents / 周期文书列表")
-def list_documents(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def list_documents(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep,
+                   limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                   offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
-    documents, total = repository.list_documents(session, cycle_id=cycle.id, credit_code=own, with_bulletins=True)
+    documents, total = repository.list_documents(session, cycle_id=cycle.id, credit_code=own, with_bulletins=True,
+                                                 limit=limit, offset=offset)
     lang = request_lang(request)
-    return {"cycle_id": cycle.id, "appeal_deadline": cycle.appeal_deadline, "total": total,
+    return {"cycle_id": cycle.id, "appeal_deadline": cycle.appeal_deadline, "total": total, "limit": limit,
+            "offset": offset,
             "counts": repository.document_counts(session, cycle_id=cycle.id) if principal.is_officer else None,
             "items": [document_out(d, lang) for d in documents]}
 
@@ -115,11 +123,17 @@ def download_document(document_id: Annotated[int, Path(ge=1)], principal: Curren
 @router.get("/cycles/{cycle_id}/documents.zip", include_in_schema=False)
 def download_zip(cycle_id: int, principal: OfficerUser, session: WriteSessionDep) -> Response:
     cycle = visible_cycle(session, principal, cycle_id)
-    data = service.notices_zip(session=session, cycle=cycle, actor=principal.username)
-    name = f"cycle-{cycle.id}-documents.zip"
-    return Response(content=data, media_type="application/zip",
-                    headers={"Content-Disposition": f"attachment; filename=\"{name}\"",
-                             "Cache-Control": "private, no-store"})
+    handle, name = tempfile.mkstemp(prefix=f"cycle-{cycle.id}-", suffix=".zip")
+    os.close(handle)
+    target = FsPath(name)
+    try:
+        service.notices_zip(session=session, cycle=cycle, actor=principal.username, target=target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return FileResponse(target, media_type="application/zip", filename=f"cycle-{cycle.id}-documents.zip",
+                        headers={"Cache-Control": "private, no-store"},
+                        background=BackgroundTask(target.unlink, missing_ok=True))
 
 
 @router.get("/api/v1/verify/{code}", summary="What a verification code stands for (public) / 文书核验")

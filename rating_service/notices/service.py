@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import json
 import logging
 import os
@@ -313,18 +312,27 @@ def download(*, session: Session, document: Document, actor: str) -> bytes:
     return data
 
 
-def notices_zip(*, session: Session, cycle: Cycle, actor: str) -> bytes:
-    """Every document of the cycle in one zip (bulletin first, then notices by number)."""
-    documents, _ = repository.list_documents(session, cycle_id=cycle.id)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for document in documents:
-            info = zipfile.ZipInfo(file_name(document), date_time=(document.issue_date.year, document.issue_date.month,
-                                                                  document.issue_date.day, 0, 0, 0))
-            archive.writestr(info, pdf_bytes(session=session, document=document))
+def notices_zip(*, session: Session, cycle: Cycle, actor: str, target: Path) -> int:
+    """Write every document of the cycle (bulletin first, then notices by number) into a zip file at `target`.
+
+    Written to disk, not memory: a province's notices run to gigabytes. Returns the number of documents.
+    """
+    count = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
+        offset = 0
+        while True:
+            documents, _ = repository.list_documents(session, cycle_id=cycle.id, limit=500, offset=offset)
+            if not documents:
+                break
+            for document in documents:
+                day = document.issue_date
+                info = zipfile.ZipInfo(file_name(document), date_time=(day.year, day.month, day.day, 0, 0, 0))
+                archive.writestr(info, pdf_bytes(session=session, document=document))
+                count += 1
+            offset += len(documents)
     audit.record(session, "document.download_all", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
-                 payload={"documents": len(documents)})
-    return buffer.getvalue()
+                 payload={"documents": count})
+    return count
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,27 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   }
   poll();
 })();
+
+// Notices rendered in the background after publicize: poll the counts until every PDF is made.
+(function () {
+  var box = document.getElementById("render-progress");
+  if (!box) { return; }
+  var bar = box.querySelector("progress");
+  var shown = document.getElementById("documents-rendered");
+  function poll() {
+    fetch(box.getAttribute("data-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) {
+        if (!body || !body.counts) { return; }
+        var total = 0, done = 0;
+        Object.keys(body.counts).forEach(function (k) {
+          if (/_rendered$/.test(k)) { done += body.counts[k]; } else { total += body.counts[k]; }
+        });
+        bar.max = total; bar.value = done;
+        if (shown) { shown.textContent = done + " / " + total; }
+        if (done < total) { setTimeout(poll, 1000); } else { box.hidden = true; }
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 1000);
+})();
