@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from rating_service.cycles import service as cycles
+from rating_service.notices import repository as documents_repo
 from rating_service.web.app import create_app
 from tests import factories as f
 
@@ -34,6 +35,8 @@ class World:
     job_drafts: dict[str, int] = field(default_factory=dict)  # per actor, to compute in the background
     page_targets: dict[str, dict[str, int]] = field(default_factory=dict)  # the same for the page forms
     job: int = 0
+    documents: dict[str, int] = field(default_factory=dict)  # the published cycle's: bulletin, own, other
+    code: str = ""  # the verification code of the company's own notice
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,23 @@ CASES = [
          path=lambda w, r: f"/api/v1/cycles/{w.published}/ratings/{OTHER}"),
     Case("GET", "/api/v1/cycles/{cycle_id}/quality", (401, 403, 200, 200),
          path=lambda w, r: f"/api/v1/cycles/{w.published}/quality"),
+    # issued documents (the published cycle's bulletin and notices) and public verification
+    Case("GET", "/api/v1/cycles/{cycle_id}/documents", (401, 200, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/documents"),
+    Case("GET", "/api/v1/cycles/{cycle_id}/documents", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.draft}/documents"),
+    Case("GET", "/api/v1/documents/{document_id}/pdf", (401, 200, 200, 200),
+         path=lambda w, r: f"/api/v1/documents/{w.documents['own']}/pdf"),
+    Case("GET", "/api/v1/documents/{document_id}/pdf", (401, 200, 200, 200),
+         path=lambda w, r: f"/api/v1/documents/{w.documents['bulletin']}/pdf"),
+    Case("GET", "/api/v1/documents/{document_id}/pdf", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/documents/{w.documents['other']}/pdf"),
+    Case("GET", "/api/v1/documents/{document_id}/pdf", (401, 404, 404, 404),
+         path=lambda w, r: "/api/v1/documents/999999/pdf"),
+    Case("GET", "/api/v1/cycles/{cycle_id}/documents.zip", (401, 403, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/documents.zip"),
+    Case("GET", "/api/v1/verify/{code}", (200, 200, 200, 200), path=lambda w, r: f"/api/v1/verify/{w.code}"),
+    Case("GET", "/api/v1/verify/{code}", (404, 404, 404, 404), path=lambda w, r: "/api/v1/verify/ZZZZ-ZZZZ-ZZZZ"),
     # pages (303 = "log in first")
     Case("GET", "/", (303, 200, 200, 200), page=True),
     Case("GET", "/login", (200, 303, 303, 303), page=True),
@@ -139,6 +159,16 @@ CASES = [
     # A draft has no ratings yet: nobody finds one (and a company does not even find the cycle).
     Case("GET", "/cycles/{cycle_id}/companies/{credit_code}", (303, 404, 404, 404), page=True,
          path=lambda w, r: f"/cycles/{w.draft}/companies/{OWN}"),
+    Case("GET", "/documents/{document_id}.pdf", (303, 200, 200, 200), page=True,
+         path=lambda w, r: f"/documents/{w.documents['own']}.pdf"),
+    Case("GET", "/documents/{document_id}.pdf", (303, 404, 200, 200), page=True,
+         path=lambda w, r: f"/documents/{w.documents['other']}.pdf"),
+    Case("GET", "/cycles/{cycle_id}/documents.zip", (303, 403, 200, 200), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/documents.zip"),
+    # verification is public: the page and the form need no login
+    Case("GET", "/verify", (200, 200, 200, 200), page=True),
+    Case("GET", "/verify/{code}", (200, 200, 200, 200), page=True, path=lambda w, r: f"/verify/{w.code}"),
+    Case("GET", "/verify/{code}", (404, 404, 404, 404), page=True, path=lambda w, r: "/verify/ZZZZ-ZZZZ-ZZZZ"),
 ]
 # Routes whose answers depend on who logs in or out, covered by their own tests (tests/rating_service/accounts).
 COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("POST", "/login"),
@@ -178,6 +208,11 @@ def _world(database: Any) -> World:
         "publicize": {a: _new_cycle(database, f"page-pub-{a}", "computed") for a in ACTORS},
         "finalize": {a: _new_cycle(database, f"page-fin-{a}", "publicized") for a in ACTORS},
     }
+    with database.read_session() as session:
+        issued, _ = documents_repo.list_documents(session, cycle_id=world.published)
+    by_code = {d.credit_code: d for d in issued}
+    world.documents = {"bulletin": by_code[None].id, "own": by_code[OWN].id, "other": by_code[OTHER].id}
+    world.code = by_code[OWN].verification_code
     job_cycle = _new_cycle(database, "job-seen", "draft")
     with database.write_session() as session:
         world.job = cycles.start_job(session=session, kind="compute", cycle_id=job_cycle, actor="setup").id
