@@ -486,6 +486,7 @@ def cycle_documents(cycle_id: CycleId,
                     lang: LangOption = "zh") -> None:
     """列出（或导出）周期的文书 / list (or export) a cycle's issued documents."""
     from rating_service import migrate
+    from rating_service.cycles import service as cycles
     from rating_service.notices import repository as documents_repo
     from rating_service.notices import service as notices
 
@@ -493,7 +494,8 @@ def cycle_documents(cycle_id: CycleId,
     with _user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
-        with database.write_session() as session:
+        with database.read_session() as session:
+            cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
             documents, _ = documents_repo.list_documents(session, cycle_id=cycle_id)
             for document in documents:
                 line = (f"{document.doc_number}  {document.kind:<14} {document.credit_code or '-':<18} "
@@ -501,7 +503,7 @@ def cycle_documents(cycle_id: CycleId,
                 if out is not None:
                     out.mkdir(parents=True, exist_ok=True)
                     target = out / notices.file_name(document)
-                    target.write_bytes(notices.download(session=session, document=document, actor="cli"))
+                    target.write_bytes(notices.download(database=database, document=document, actor="cli"))
                     line += f"  → {target}"
                 console.print(line, highlight=False)
 

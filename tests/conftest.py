@@ -39,6 +39,15 @@ def _reset(database: Database) -> None:
             conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publicizing without a date uses "today": pinned, so that the appeal deadline is computed in a year the
+    working-day calendar knows whatever day the suite runs on."""
+    from rating_service.cycles import service
+
+    monkeypatch.setattr(service, "local_today", lambda: TODAY)
+
+
 @pytest.fixture(scope="session")
 def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("db") / "rating.db"

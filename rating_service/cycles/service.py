@@ -309,25 +309,33 @@ def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[
 
 # -- other transitions ---------------------------------------------------------------------------------------
 
+def local_today() -> dt.date:
+    """Today in the bureau's time zone (a notice dated in UTC would be a day early before 08:00 in Beijing)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
 def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date: dt.date | None = None,
                     reason: str | None = None) -> Cycle:
     """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "publicize")
+    notice_date = notice_date or local_today()
     if repository.running_job(session, cycle_id=cycle.id) is not None:
         raise Conflict("cycle_job_running", cycle_id=cycle.id)
     cycle = _move(session, cycle, "publicized", actor=actor, reason=reason,
-                  extra={"notice_date": (notice_date or dt.date.today()).isoformat()},
+                  extra={"notice_date": notice_date.isoformat()},
                   apply=lambda c: _stamp_publicized(c, actor, notice_date))
     # Numbers and verification codes in the same transaction; the PDFs are rendered after commit.
     notices.issue_cycle_documents(session=session, cycle=cycle, actor=actor)
     return cycle
 
 
-def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date | None) -> None:
+def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date) -> None:
     cycle.publicized_at = _now()
     cycle.publicized_by = actor
-    cycle.notice_date = notice_date or dt.date.today()
+    cycle.notice_date = notice_date
 
 
 def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str | None = None) -> Cycle:

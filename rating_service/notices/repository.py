@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rating_service.cycles.models import Rating
@@ -14,11 +15,13 @@ from rating_service.notices.models import Document, DocumentCounter
 
 def take_numbers(session: Session, *, year: int, count: int) -> range:
     """Reserve `count` consecutive document numbers of a year (locked until commit; never handed out twice)."""
-    counter = session.scalars(select(DocumentCounter).where(DocumentCounter.year == year).with_for_update()).first()
-    if counter is None:
-        counter = DocumentCounter(year=year, last_seq=0)
-        session.add(counter)
-        session.flush()
+    # The year's row may not exist yet: create it without failing when a concurrent transaction does the same,
+    # then lock it (PostgreSQL: row lock; SQLite: the write transaction already serialises writers).
+    dialect = session.get_bind().dialect.name
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert_fn(DocumentCounter).values(year=year, last_seq=0).on_conflict_do_nothing())
+    counter = session.scalars(select(DocumentCounter).where(DocumentCounter.year == year).with_for_update()
+                              .execution_options(populate_existing=True)).one()
     first = counter.last_seq + 1
     counter.last_seq += count
     session.flush()

@@ -24,7 +24,7 @@ from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.notices import repository, service
 from rating_service.notices.models import Document
-from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep
 from rating_service.web.ui import render, request_lang
 
 router = APIRouter(tags=["documents"])
@@ -111,23 +111,24 @@ def list_documents(request: Request, cycle_id: int, principal: CurrentUser, sess
 @router.get("/api/v1/documents/{document_id}/pdf", summary="One document as PDF / 下载文书 PDF",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
 @router.get("/documents/{document_id}.pdf", include_in_schema=False)
-def download_document(document_id: Annotated[int, Path(ge=1)], principal: CurrentUser,
-                      session: WriteSessionDep) -> Response:
+def download_document(document_id: Annotated[int, Path(ge=1)], principal: CurrentUser, session: SessionDep,
+                      database: DatabaseDep) -> Response:
     document = visible_document(session, principal, document_id)
-    data = service.download(session=session, document=document, actor=principal.username)
+    data = service.download(database=database, document=document, actor=principal.username)
     return pdf_response(data, service.file_name(document))
 
 
 @router.get("/api/v1/cycles/{cycle_id}/documents.zip", summary="All documents of a cycle as zip (officers) / 打包下载",
             response_class=Response, responses={200: {"content": {"application/zip": {}}}})
 @router.get("/cycles/{cycle_id}/documents.zip", include_in_schema=False)
-def download_zip(cycle_id: int, principal: OfficerUser, session: WriteSessionDep) -> Response:
+def download_zip(cycle_id: int, principal: OfficerUser, session: SessionDep, database: DatabaseDep) -> Response:
     cycle = visible_cycle(session, principal, cycle_id)
     handle, name = tempfile.mkstemp(prefix=f"cycle-{cycle.id}-", suffix=".zip")
     os.close(handle)
     target = FsPath(name)
     try:
-        service.notices_zip(session=session, cycle=cycle, actor=principal.username, target=target)
+        service.notices_zip(database=database, session=session, cycle=cycle, actor=principal.username,
+                            target=target)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

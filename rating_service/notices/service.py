@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import secrets
+import tempfile
 import threading
 import zipfile
 from collections.abc import Callable
@@ -212,10 +213,17 @@ def storage_path(document_id: int, cycle_id: int) -> Path:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file of its own in the same folder, then rename: readers never see half a file,
+    and two writers of the same document (a download during background rendering) never share a temp file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def render_documents(*, database: Database, cycle_id: int, progress: Progress | None = None,
@@ -250,25 +258,46 @@ def render_documents(*, database: Database, cycle_id: int, progress: Progress | 
     return total
 
 
-def pdf_bytes(*, session: Session, document: Document) -> bytes:
-    """The document's PDF: the stored file when it hashes as recorded, else rendered again and checked."""
+@dataclass(frozen=True)
+class PdfFile:
+    data: bytes
+    sha256: str
+    fresh: bool  # rendered for the first time: its hash is still to be recorded
+
+
+def pdf_file(*, document: Document) -> PdfFile:
+    """The document's PDF: the stored file when it hashes as recorded, else rendered again and checked.
+
+    Touches no database: callers record a first hash (and the audit entry) in a short write transaction,
+    so that rendering never holds SQLite's write lock.
+    """
     from reports.render import render, sha256
 
     target = storage_path(document.id, document.cycle_id)
     if document.sha256 and target.exists():
         data = target.read_bytes()
         if sha256(data) == document.sha256:
-            return data
+            return PdfFile(data=data, sha256=document.sha256, fresh=False)
         log.warning("stored file of document %s does not match its hash; rendering it again", document.id)
     data = render(from_payload(json.loads(document.payload)))
     digest = sha256(data)
-    if document.sha256 is None:
-        document.sha256, document.size, document.rendered_at = digest, len(data), dt.datetime.now(dt.UTC)
-    elif digest != document.sha256:
+    if document.sha256 is not None and digest != document.sha256:
         log.error("document %s renders to %s, recorded %s", document.id, digest, document.sha256)
         raise DocumentIntegrityError("document_hash_mismatch", number=document.doc_number)
     _write_atomically(target, data)
-    return data
+    return PdfFile(data=data, sha256=digest, fresh=document.sha256 is None)
+
+
+def pdf_bytes(*, document: Document, session: Session | None = None) -> bytes:
+    """The document's PDF bytes (see `pdf_file`); with a write session, a first hash is recorded in it."""
+    pdf = pdf_file(document=document)
+    if pdf.fresh and session is not None:
+        repository.store_rendered(session, [_rendered_row(document.id, pdf)])
+    return pdf.data
+
+
+def _rendered_row(document_id: int, pdf: PdfFile) -> dict[str, Any]:
+    return {"id": document_id, "sha256": pdf.sha256, "size": len(pdf.data), "rendered_at": dt.datetime.now(dt.UTC)}
 
 
 def render_in_background(*, database: Database, cycle_id: int) -> threading.Thread | None:
@@ -305,19 +334,26 @@ def file_name(document: Document) -> str:
     return f"{document.kind}-{document.doc_year}-{document.doc_seq}-{who}.pdf"
 
 
-def download(*, session: Session, document: Document, actor: str) -> bytes:
-    data = pdf_bytes(session=session, document=document)
-    audit.record(session, "document.download", actor=actor, entity_kind="document", entity_id=str(document.id),
-                 payload={"number": document.doc_number, "kind": document.kind, "credit_code": document.credit_code})
-    return data
+def download(*, database: Database, document: Document, actor: str) -> bytes:
+    """A document's PDF for a user: rendered outside any write transaction, then hash and audit recorded."""
+    pdf = pdf_file(document=document)
+    with database.write_session() as session:
+        if pdf.fresh:
+            repository.store_rendered(session, [_rendered_row(document.id, pdf)])
+        audit.record(session, "document.download", actor=actor, entity_kind="document", entity_id=str(document.id),
+                     payload={"number": document.doc_number, "kind": document.kind,
+                              "credit_code": document.credit_code})
+    return pdf.data
 
 
-def notices_zip(*, session: Session, cycle: Cycle, actor: str, target: Path) -> int:
+def notices_zip(*, database: Database, session: Session, cycle: Cycle, actor: str, target: Path) -> int:
     """Write every document of the cycle (bulletin first, then notices by number) into a zip file at `target`.
 
-    Written to disk, not memory: a province's notices run to gigabytes. Returns the number of documents.
+    Written to disk, not memory: a province's notices run to gigabytes. `session` reads; first hashes and
+    the audit entry go into one short write transaction at the end. Returns the number of documents.
     """
     count = 0
+    fresh: list[dict[str, Any]] = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         offset = 0
         while True:
@@ -327,11 +363,16 @@ def notices_zip(*, session: Session, cycle: Cycle, actor: str, target: Path) -> 
             for document in documents:
                 day = document.issue_date
                 info = zipfile.ZipInfo(file_name(document), date_time=(day.year, day.month, day.day, 0, 0, 0))
-                archive.writestr(info, pdf_bytes(session=session, document=document))
+                pdf = pdf_file(document=document)
+                archive.writestr(info, pdf.data)
+                if pdf.fresh:
+                    fresh.append(_rendered_row(document.id, pdf))
                 count += 1
             offset += len(documents)
-    audit.record(session, "document.download_all", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
-                 payload={"documents": count})
+    with database.write_session() as writer:
+        repository.store_rendered(writer, fresh)
+        audit.record(writer, "document.download_all", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
+                     payload={"documents": count})
     return count
 
 
