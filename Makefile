@@ -30,6 +30,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/cycle_bench.py $(CYCLE_BENCH_ARGS)
+	$(BIN)/python bench/notice_bench.py $(NOTICE_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 
