@@ -26,7 +26,7 @@ def test_notice_bench_writes_a_results_section(tmp_path):
                             text, re.MULTILINE))
     assert set(rates) == {"demo", "batch", "single process", "naive baseline"}
     assert all(float(rate) > 0 for rate in rates.values())
-    assert "18 notice" in text  # the Zongyang demo's notices
+    assert "18 `notice`" in text  # the Zongyang demo's notices
     assert "every PDF distinct: yes" in text
     assert "Notice-Serif" in text  # the shipped fonts drew the real path
     assert "Noto" in text  # and the system's Noto Serif CJK the naive one
