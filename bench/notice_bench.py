@@ -555,7 +555,8 @@ def render_report(results: dict[str, list[dict[str, Any]]], firsts: list[dict[st
         "its own document number, verification code (so its own QR code) and company name (`…枞阳第k分公司`).",
         "- Each run is a fresh subprocess, the scenarios interleaved. `reports` is imported and the notices unpickled "
         "before the timer; WeasyPrint is not (`render_many` imports it before forking the pool, and the workers "
-        "build their renderer in the pool initializer, inside the timed span). Pool runs: wall from the `render_many` call to the last PDF; "
+        "build their renderer in the pool initializer, inside the timed span). Pool runs: wall from the "
+        "`render_many` call to the last PDF; "
         "\"steady\" is the rate from the first tenth of the PDFs to the last one (batches of at least "
         f"{STEADY_MIN}); \"first PDFs after\": the workers hand PDFs back in chunks of 4 (`render_many`'s "
         "default), so the first ones arrive after the pool's start, a worker's set-up and 4 renders; CPU per "
