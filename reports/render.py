@@ -7,6 +7,7 @@ by rendering again.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import hashlib
 import multiprocessing
@@ -128,6 +129,9 @@ class Renderer:
 
 
 _renderers: dict[int, Renderer] = {}
+# Drop the renderer before the interpreter tears modules down: WeasyPrint's FontConfiguration.__del__ removes
+# its temporary folder and fails noisily ("Exception ignored …") once shutil has been unloaded.
+atexit.register(_renderers.clear)
 
 
 def renderer() -> Renderer:
