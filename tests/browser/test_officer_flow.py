@@ -180,3 +180,56 @@ def test_officer_imports_computes_and_reads_an_explanation(served: str, page: An
     expect(points).to_contain_text("综合得分 S")
     expect(page.get_by_text("二、扣分原因")).to_be_visible()
     _shot(page, "05-company-explanation")
+
+
+def test_officer_publicizes_and_the_notices_are_rendered_downloaded_and_verified(
+        served: str, page: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publicize in the page: the notices are numbered, rendered in the background (worker processes started
+    from the threaded server), downloadable, and the verification link on a drill-down opens the public page."""
+    from playwright.sync_api import expect
+
+    from rating_service.settings import get_settings
+
+    monkeypatch.setenv("RATING_RENDER_ON_PUBLICIZE", "true")
+    get_settings.cache_clear()
+    try:
+        page.goto(f"{served}/login")
+        page.fill("input[name=username]", "officer")
+        page.fill("input[name=password]", f.PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{served}/")
+        page.goto(f"{served}/cycles/1")
+        page.get_by_role("button", name="计算", exact=True).click()
+        expect(page.locator("#ratings")).to_be_visible(timeout=60_000)
+
+        page.fill("input[name=notice_date]", "2026-01-12")
+        page.get_by_role("button", name="公示", exact=True).click()
+        page.wait_for_url(f"{served}/cycles/1")
+        panel = page.locator("#documents")
+        expect(panel).to_contain_text("2026-01-19")  # five working days after the notice date
+        # The page polls until every PDF is rendered (the bulletin and 18 notices).
+        expect(page.locator("#documents-rendered")).to_have_text("19 / 19", timeout=90_000)
+        _shot(page, "06-cycle-publicized")
+
+        bulletin = panel.get_by_role("link", name="公示名单 PDF（枞住建信评〔2026〕1号）")
+        response = page.request.get(served + bulletin.get_attribute("href"))
+        assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+        assert response.body().startswith(b"%PDF-")
+
+        first = page.locator("#ratings tbody tr").first
+        notice_link = first.get_by_role("link", name="枞住建信评〔2026〕")
+        assert notice_link.count() == 1
+        notice = page.request.get(served + notice_link.get_attribute("href"))
+        assert notice.status == 200 and notice.body().startswith(b"%PDF-")
+
+        first.locator("td").nth(1).get_by_role("link").click()
+        page.wait_for_url("**/cycles/1/companies/*")
+        expect(page.locator("#notice-link")).to_contain_text("下载告知书 PDF（枞住建信评〔2026〕")
+        _shot(page, "07-drill-down-with-notice")
+        page.locator("a.code").click()
+        page.wait_for_url("**/verify/*")
+        expect(page.locator(".flash.ok")).to_contain_text("该核验码对应以下文书")
+        expect(page.locator("table.facts")).to_contain_text("信用评价结果告知书")
+        _shot(page, "08-verify")
+    finally:
+        get_settings.cache_clear()
