@@ -241,6 +241,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "已生成 {count} 份文书（告知书和公示名单）；异议截止日期：{deadline}。",
         "en": "{count} documents rendered (notices and the bulletin); appeals close on {deadline}.",
     },
+    "calendar_year_out_of_range": {"zh": "年份 {year} 超出范围（2000–2100）。", "en": "Year {year} is out of range (2000–2100)."},
+    "calendar_day_other_year": {
+        "zh": "{field} 第 {row} 项：日期 {day} 不在 {year} 年内。", "en": "{field} item {row}: {day} is not in {year}.",
+    },
+    "calendar_file_invalid": {
+        "zh": "日历文件 {path} 无法读取：{reason}", "en": "Calendar file {path} cannot be read: {reason}",
+    },
+    "calendar_day_twice": {
+        "zh": "{field} 第 {row} 项：日期 {day} 重复出现。", "en": "{field} item {row}: {day} appears twice.",
+    },
     "document_not_found": {"zh": "未找到文书 {document_id}。", "en": "No document {document_id}."},
     "verification_code_unknown": {
         "zh": "核验码“{code}”不存在，请核对后重新输入。", "en": "No document has the verification code '{code}'.",

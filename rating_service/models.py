@@ -15,10 +15,13 @@ from rating_service.records.models import (
     Inspection,
     MajorEvent,
 )
+from rating_service.workdays.models import CalendarDay, CalendarYear
 
 __all__ = [
     "HISTORY",
     "AuthToken",
+    "CalendarDay",
+    "CalendarYear",
     "Cycle",
     "Document",
     "DocumentCounter",

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     render_on_publicize: bool = True
     # Appeal window after the notice date, in PRC working days (a cycle keeps the value it was created with).
     appeal_window_days: int = 5
+    # An appeal must be decided within this many working days of filing (also copied into each cycle).
+    decision_days: int = 10
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

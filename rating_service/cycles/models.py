@@ -49,6 +49,8 @@ class Cycle(Base):
     # The appeal window: this many working days after the notice date, ending on appeal_deadline.
     appeal_window_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
     appeal_deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # An appeal must be decided within this many working days of its filing.
+    decision_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     finalized_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_by: Mapped[str | None] = mapped_column(String(100))
     # The frozen snapshot: every change-set (import batch) up to snapshot_batch, and its content hash.

@@ -58,6 +58,7 @@ class CycleDraft:
     period_end: dt.date
     methodology_id: str | None = None
     appeal_window_days: int | None = None  # default: the setting
+    decision_days: int | None = None  # default: the setting
 
 
 def get_cycle_or_raise(*, session: Session, cycle_id: int, for_update: bool = False) -> Cycle:
@@ -92,7 +93,8 @@ def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
         raise Conflict("cycle_name_taken", name=name)
     cycle = Cycle(name=name, period_start=draft.period_start, period_end=draft.period_end,
                   methodology_id=methodology.id, status="draft", created_at=_now(), created_by=actor,
-                  compute_count=0, appeal_window_days=draft.appeal_window_days or get_settings().appeal_window_days)
+                  compute_count=0, appeal_window_days=draft.appeal_window_days or get_settings().appeal_window_days,
+                  decision_days=draft.decision_days or get_settings().decision_days)
     session.add(cycle)
     session.flush()
     audit.record(session, "cycle.create", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),

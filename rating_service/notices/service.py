@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rating_service import calendar
 from rating_service.audit import service as audit
 from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
@@ -33,6 +32,7 @@ from rating_service.errors import NotFound, RatingServiceError
 from rating_service.notices import repository
 from rating_service.notices.models import Document
 from rating_service.settings import get_settings
+from rating_service.workdays import service as workdays
 from reports.model import (
     Bulletin,
     BulletinRow,
@@ -136,7 +136,7 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     """
     assert cycle.notice_date is not None
     issue_date = cycle.notice_date
-    deadline = calendar.add_working_days(issue_date, cycle.appeal_window_days)
+    deadline = workdays.add_working_days(session, issue_date, cycle.appeal_window_days)
     cycle.appeal_deadline = deadline
     ratings = list(repository.iter_ratings(session, cycle_id=cycle.id))
     year = issue_date.year

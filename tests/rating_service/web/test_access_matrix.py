@@ -77,6 +77,10 @@ CASES = [
     Case("POST", "/api/v1/users/{username}/enable", (401, 403, 403, 200),
          path=lambda w, r: "/api/v1/users/spare/enable", body=lambda w, r: {}),
     Case("GET", "/api/v1/audit", (401, 403, 403, 200)),
+    # the working-day calendar: everyone signed in reads it, administrators enter a year
+    Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
+    Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",
+         body=lambda w, r: {"source": "test", "holidays": [{"date": "2031-01-01", "name": "元旦"}]}),
     # companies, communities, imports, records
     Case("GET", "/api/v1/companies", (401, 200, 200, 200)),
     Case("GET", "/api/v1/companies/{credit_code}", (401, 200, 200, 200), path=lambda w, r: f"/api/v1/companies/{OWN}"),
