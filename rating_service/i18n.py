@@ -251,6 +251,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calendar_day_twice": {
         "zh": "{field} 第 {row} 项：日期 {day} 重复出现。", "en": "{field} item {row}: {day} appears twice.",
     },
+    # appeals
+    "appeal_company_only": {"zh": "只有物业服务企业可以提出异议申诉。", "en": "Only a property company can appeal."},
+    "appeal_window_closed": {
+        "zh": "异议申诉期已于 {deadline} 结束（今天是 {today}），不能再提出异议。",
+        "en": "The appeal window closed on {deadline} (today is {today}); no appeal can be filed.",
+    },
+    "appeal_pending_exists": {
+        "zh": "你单位已有一件待处理的异议（编号 {appeal_id}），请待其处理完毕后再提出。",
+        "en": "Your company already has a pending appeal ({appeal_id}); wait for its decision.",
+    },
+    "appeal_grounds_required": {"zh": "请填写异议理由。", "en": "State the grounds of the appeal."},
+    "appeal_grounds_too_long": {"zh": "异议理由不能超过 {limit} 字。", "en": "The grounds may not exceed {limit} characters."},
+    "appeal_scope_unknown": {"zh": "异议类型“{scope}”无效（应为记录或计算）。", "en": "Unknown appeal scope '{scope}'."},
+    "appeal_records_required": {
+        "zh": "请至少选择一条有异议的记录，或选择对计算方法提出异议。",
+        "en": "Name at least one contested record, or contest the calculation.",
+    },
+    "appeal_too_many_records": {"zh": "一次异议最多可选择 {limit} 条记录。", "en": "At most {limit} records per appeal."},
+    "appeal_record_not_counted": {
+        "zh": "第 {row} 条记录 {kind}:{record} 不是你单位本期评价中扣分的记录，不能对其提出异议。",
+        "en": "Record {row} ({kind}:{record}) is not one that counts against your company in this rating.",
+    },
+    "appeal_too_many_files": {"zh": "最多可上传 {limit} 个附件。", "en": "At most {limit} attachments."},
+    "appeal_file_too_large": {"zh": "附件“{name}”超过 {limit}。", "en": "Attachment '{name}' is larger than {limit}."},
+    "appeal_file_empty": {"zh": "附件“{name}”是空文件。", "en": "Attachment '{name}' is empty."},
+    "appeal_file_type": {
+        "zh": "附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，与扩展名无关）。",
+        "en": "Attachment '{name}' is not a PDF, JPG or PNG file (judged by its content, not its name).",
+    },
+    "appeal_not_found": {"zh": "未找到异议 {appeal_id}。", "en": "No appeal {appeal_id}."},
     "document_not_found": {"zh": "未找到文书 {document_id}。", "en": "No document {document_id}."},
     "verification_code_unknown": {
         "zh": "核验码“{code}”不存在，请核对后重新输入。", "en": "No document has the verification code '{code}'.",

@@ -1,6 +1,7 @@
 """Imports every model module so that Base.metadata is complete (Alembic and tests use this)."""
 
 from rating_service.accounts.models import AuthToken, User
+from rating_service.appeals.models import Appeal, AppealAttachment, AppealItem
 from rating_service.audit.models import AuditEntry, AuditHead
 from rating_service.companies.models import Community, Company, Contract
 from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
@@ -18,6 +19,9 @@ from rating_service.records.models import (
 from rating_service.workdays.models import CalendarDay, CalendarYear
 
 __all__ = [
+    "Appeal",
+    "AppealAttachment",
+    "AppealItem",
     "HISTORY",
     "AuthToken",
     "CalendarDay",

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     appeal_window_days: int = 5
     # An appeal must be decided within this many working days of filing (also copied into each cycle).
     decision_days: int = 10
+    # Appeal attachments: kept outside any served folder, under generated names; PDF, JPG or PNG by content.
+    attachments_dir: Path = PROJECT_ROOT / "var" / "attachments"
+    attachment_limit_mb: int = 10
+    attachments_per_appeal: int = 5
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

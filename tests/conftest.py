@@ -25,6 +25,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 TODAY = dt.date(2026, 11, 28)
 # Issued PDFs go to a scratch folder, never into the checkout's var/.
 os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-")
+os.environ["RATING_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-attachments-")
 # Publicizing does not render every PDF in the background here; downloads render on demand.
 os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
 

@@ -48,6 +48,7 @@ class Case:
     body: Callable[[World, str], dict[str, Any]] | None = None
     page: bool = False  # a browser form (cookie + CSRF) rather than a bearer-token API call
     files: bool = False
+    form: bool = False  # an API call with a multipart form body (not JSON)
 
     def url(self, world: World, role: str) -> str:
         return self.path(world, role) if self.path else self.route
@@ -77,6 +78,15 @@ CASES = [
     Case("POST", "/api/v1/users/{username}/enable", (401, 403, 403, 200),
          path=lambda w, r: "/api/v1/users/spare/enable", body=lambda w, r: {}),
     Case("GET", "/api/v1/audit", (401, 403, 403, 200)),
+    # appeals: a company files against its own publicized rating; officers and the filing company read them
+    Case("POST", "/api/v1/cycles/{cycle_id}/appeals", (401, 201, 403, 403), form=True,
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/appeals",
+         body=lambda w, r: {"scope": "calculation", "grounds": "计算有误"}),
+    Case("GET", "/api/v1/cycles/{cycle_id}/appeals", (401, 200, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/appeals"),
+    Case("GET", "/api/v1/appeals/{appeal_id}", (401, 404, 404, 404), path=lambda w, r: "/api/v1/appeals/999999"),
+    Case("GET", "/api/v1/appeals/{appeal_id}/attachments/{attachment_id}", (401, 404, 404, 404),
+         path=lambda w, r: "/api/v1/appeals/999999/attachments/1"),
     # the working-day calendar: everyone signed in reads it, administrators enter a year
     Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
     Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",
@@ -258,6 +268,8 @@ def test_each_role_gets_exactly_its_allowed_answer_on_every_route(database):
                 body = case.body(world, role) if case.body else None
                 if case.page and case.method == "POST":
                     kwargs["data"] = {**(body or {}), "csrf_token": f.csrf_of(page) if role != "anonymous" else ""}
+                elif body is not None and case.form:
+                    kwargs["data"] = body
                 elif body is not None:
                     kwargs["json"] = body
                 if case.files:

@@ -1,0 +1,64 @@
+"""/api/v1 appeals: a company files (multipart, with attachments); officers and the filing company read them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import Response
+
+from rating_service.appeals import repository, service
+from rating_service.cycles.routes import visible_cycle
+from rating_service.settings import get_settings
+from rating_service.web.deps import CurrentUser, SessionDep, WriteSessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
+
+
+def _uploads(files: list[UploadFile] | None) -> list[service.Upload]:
+    limit = get_settings().attachment_limit_mb * 1024 * 1024
+    out = []
+    for file in files or []:
+        data = file.file.read(limit + 1)  # one byte over the limit is enough to refuse it
+        out.append(service.Upload(filename=file.filename or "attachment", data=data))
+    return out
+
+
+@router.post("/cycles/{cycle_id}/appeals", status_code=201, summary="File an appeal (companies) / 提出异议申诉")
+def file_appeal(cycle_id: int, principal: CurrentUser, session: WriteSessionDep,
+                grounds: Annotated[str, Form(max_length=service.MAX_GROUNDS * 4)],
+                scope: Annotated[str, Form(max_length=20)] = "records",
+                records: Annotated[list[str] | None, Form(description="kind:record_id, e.g. complaints:GD2025-0981")]
+                = None,
+                files: Annotated[list[UploadFile] | None, File(description="PDF, JPG or PNG")] = None,
+                ) -> dict[str, Any]:
+    contested = [tuple(r.split(":", 1)) if ":" in r else ("", r) for r in records or []]
+    appeal = service.file_appeal(session=session, cycle_id=cycle_id, principal=principal, filing=service.Filing(
+        scope=scope, grounds=grounds, records=contested, attachments=_uploads(files)))  # type: ignore[arg-type]
+    return service.appeal_out(session, appeal)
+
+
+@router.get("/cycles/{cycle_id}/appeals", summary="Appeals of a cycle (officers: all; a company: its own) / 异议列表")
+def list_appeals(cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    own = None if principal.is_officer else principal.credit_code or ""
+    appeals = repository.list_appeals(session, cycle_id=cycle.id, credit_code=own)
+    return {"cycle_id": cycle.id, "items": [service.appeal_out(session, a) for a in appeals]}
+
+
+@router.get("/appeals/{appeal_id}", summary="One appeal / 异议详情")
+def show_appeal(appeal_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    return service.appeal_out(session, service.visible_appeal(session=session, principal=principal,
+                                                              appeal_id=appeal_id))
+
+
+@router.get("/appeals/{appeal_id}/attachments/{attachment_id}", summary="An appeal's attachment / 异议附件",
+            response_class=Response)
+def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+    item, data = service.attachment_bytes(session=session, principal=principal, appeal_id=appeal_id,
+                                          attachment_id=attachment_id)
+    disposition = f"attachment; filename=\"attachment-{item.id}\"; filename*=UTF-8''{quote(item.filename)}"
+    return Response(content=data, media_type=item.content_type, headers={
+        "Content-Disposition": disposition,
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})

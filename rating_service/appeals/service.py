@@ -1,0 +1,212 @@
+"""Filing an appeal: who may, until when, against what, with which evidence.
+
+A company appeals its own preliminary rating while the cycle is publicized and the window is open (until the
+end of the cycle's appeal deadline, in the bureau's time zone). It contests records that count against it (the
+evidence of its rating) or the calculation, gives grounds, and may attach PDF, JPG or PNG files: the type is
+read from the content, the size is limited, and files are stored outside any served folder under generated
+names. One appeal may be pending per company and cycle. The decision is due a number of working days after
+filing (the cycle's `decision_days`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rating_service.accounts.service import Principal
+from rating_service.appeals import repository
+from rating_service.appeals.models import Appeal, AppealAttachment, AppealItem
+from rating_service.audit import service as audit
+from rating_service.cycles import repository as cycles_repo
+from rating_service.cycles import service as cycles
+from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
+from rating_service.settings import get_settings
+from rating_service.workdays import service as workdays
+
+# Magic numbers of the accepted types: the name's extension decides nothing.
+SIGNATURES = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+              (b"\xff\xd8\xff", "image/jpeg", "jpg"))
+MAX_GROUNDS = 5000
+MAX_RECORDS = 200
+
+
+class AppealRefused(RatingServiceError):
+    status_code = 400
+    code = "appeal_refused"
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Filing:
+    scope: str  # "records" or "calculation"
+    grounds: str
+    records: Sequence[tuple[str, str]]  # (kind, record_id) contested
+    attachments: Sequence[Upload] = ()
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) from the first bytes, or None when it is none of PDF, PNG, JPEG."""
+    for magic, content_type, extension in SIGNATURES:
+        if data.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def display_name(filename: str) -> str:
+    """The original file name made harmless for display: no folders, no control characters, at most 100."""
+    name = re.split(r"[\\\\/]", filename or "")[-1]
+    name = "".join(c for c in unicodedata.normalize("NFC", name) if c.isprintable() and c not in '<>:"|?*')
+    name = name.strip(" .")
+    return (name or "attachment")[:100]
+
+
+def contestable_records(exp: dict[str, Any]) -> set[tuple[str, str]]:
+    """Records that count against the company in its rating: the evidence of its reasons."""
+    return {(e["kind"], e["record_id"]) for r in exp.get("reasons") or [] for e in r.get("evidence") or []}
+
+
+def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing: Filing) -> Appeal:
+    if principal.is_officer or not principal.credit_code:
+        raise Forbidden("appeal_company_only")
+    code = principal.credit_code
+    cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    if cycle.status not in ("publicized", "finalized"):
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
+    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=code)
+    if rating is None:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=code)
+    today = cycles.local_today()
+    if cycle.status == "finalized" or cycle.appeal_deadline is None or today > cycle.appeal_deadline:
+        raise Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
+                       if cycle.appeal_deadline else "-", today=today.isoformat())
+    pending = repository.pending_for(session, cycle_id=cycle.id, credit_code=code)
+    if pending is not None:
+        raise Conflict("appeal_pending_exists", appeal_id=pending.id)
+
+    grounds = filing.grounds.strip()
+    if not grounds:
+        raise AppealRefused("appeal_grounds_required")
+    if len(grounds) > MAX_GROUNDS:
+        raise AppealRefused("appeal_grounds_too_long", limit=MAX_GROUNDS)
+    if filing.scope not in ("records", "calculation"):
+        raise AppealRefused("appeal_scope_unknown", scope=filing.scope[:20])
+    records = list(dict.fromkeys((k.strip(), r.strip()) for k, r in filing.records))
+    if filing.scope == "records" and not records:
+        raise AppealRefused("appeal_records_required")
+    if len(records) > MAX_RECORDS:
+        raise AppealRefused("appeal_too_many_records", limit=MAX_RECORDS)
+    counted = contestable_records(json.loads(rating.explanation))
+    for number, (kind, record_id) in enumerate(records, start=1):
+        if (kind, record_id) not in counted:
+            raise AppealRefused("appeal_record_not_counted", row=number, record=record_id[:64], kind=kind[:32])
+    stored = _checked_attachments(filing.attachments)
+    due_on = workdays.add_working_days(session, today, cycle.decision_days)
+
+    appeal = Appeal(cycle_id=cycle.id, credit_code=code, status="pending", scope=filing.scope, grounds=grounds,
+                    filed_at=dt.datetime.now(dt.UTC), filed_by=principal.username, filed_on=today, due_on=due_on,
+                    score_before=rating.score, grade_before=rating.grade)
+    session.add(appeal)
+    session.flush()
+    session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r) for k, r in records])
+    written: list[Path] = []
+    try:
+        for upload, content_type, extension in stored:
+            key = f"{uuid.uuid4().hex}.{extension}"
+            path = attachment_path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as out:  # generated name: never an existing file
+                out.write(upload.data)
+            written.append(path)
+            session.add(AppealAttachment(appeal_id=appeal.id, filename=display_name(upload.filename),
+                                         content_type=content_type, size=len(upload.data),
+                                         sha256=hashlib.sha256(upload.data).hexdigest(), storage_key=key,
+                                         created_at=dt.datetime.now(dt.UTC)))
+        session.flush()
+        audit.record(session, "appeal.file", actor=principal.username, entity_kind="appeal", entity_id=str(appeal.id),
+                     payload={"cycle_id": cycle.id, "credit_code": code, "scope": filing.scope,
+                              "records": [f"{k}:{r}" for k, r in records], "attachments": len(stored),
+                              "due_on": due_on.isoformat()})
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return appeal
+
+
+def _checked_attachments(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
+    settings = get_settings()
+    if len(uploads) > settings.attachments_per_appeal:
+        raise AppealRefused("appeal_too_many_files", limit=settings.attachments_per_appeal)
+    limit = settings.attachment_limit_mb * 1024 * 1024
+    out = []
+    for upload in uploads:
+        name = display_name(upload.filename)
+        if len(upload.data) > limit:
+            raise AppealRefused("appeal_file_too_large", name=name, limit=f"{settings.attachment_limit_mb} MB")
+        if not upload.data:
+            raise AppealRefused("appeal_file_empty", name=name)
+        sniffed = sniff(upload.data)
+        if sniffed is None:
+            raise AppealRefused("appeal_file_type", name=name)
+        out.append((upload, *sniffed))
+    return out
+
+
+def attachment_path(storage_key: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{32}\.(pdf|png|jpg)", storage_key):
+        raise ValueError("not a generated attachment name")
+    return Path(get_settings().attachments_dir) / storage_key
+
+
+# -- reading ------------------------------------------------------------------------------------------------------
+
+def visible_appeal(*, session: Session, principal: Principal, appeal_id: int) -> Appeal:
+    """The appeal if this user may see it (officers; the company that filed it); 404 otherwise."""
+    appeal = repository.appeal(session, appeal_id)
+    if appeal is None or (not principal.is_officer and appeal.credit_code != principal.credit_code):
+        raise NotFound("appeal_not_found", appeal_id=appeal_id)
+    return appeal
+
+
+def attachment_bytes(*, session: Session, principal: Principal, appeal_id: int,
+                     attachment_id: int) -> tuple[AppealAttachment, bytes]:
+    appeal = visible_appeal(session=session, principal=principal, appeal_id=appeal_id)
+    item = repository.attachment(session, attachment_id)
+    if item is None or item.appeal_id != appeal.id:
+        raise NotFound("appeal_not_found", appeal_id=appeal_id)
+    return item, attachment_path(item.storage_key).read_bytes()
+
+
+def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
+    return {
+        "id": appeal.id, "cycle_id": appeal.cycle_id, "credit_code": appeal.credit_code, "status": appeal.status,
+        "scope": appeal.scope, "grounds": appeal.grounds, "filed_at": appeal.filed_at, "filed_by": appeal.filed_by,
+        "filed_on": appeal.filed_on, "due_on": appeal.due_on,
+        "overdue": appeal.status == "pending" and cycles.local_today() > appeal.due_on,
+        "before": {"score": appeal.score_before, "grade": appeal.grade_before},
+        "after": None if appeal.score_after is None else {"score": appeal.score_after, "grade": appeal.grade_after},
+        "outcome": appeal.outcome, "decision_reasons": appeal.decision_reasons, "decided_at": appeal.decided_at,
+        "items": [{"kind": i.kind, "record_id": i.record_id, "action": i.action,
+                   "amendment": json.loads(i.amendment) if i.amendment else None, "finding": i.finding}
+                  for i in repository.items(session, appeal.id)],
+        "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
+                         "sha256": a.sha256, "url": f"/api/v1/appeals/{appeal.id}/attachments/{a.id}"}
+                        for a in repository.attachments(session, appeal.id)],
+    }
+
+
