@@ -14,8 +14,23 @@ def pending_for(session: Session, *, cycle_id: int, credit_code: str) -> Appeal 
     return session.scalars(query).first()
 
 
-def appeal(session: Session, appeal_id: int) -> Appeal | None:
-    return session.get(Appeal, appeal_id)
+def appeal(session: Session, appeal_id: int, *, for_update: bool = False) -> Appeal | None:
+    query = select(Appeal).where(Appeal.id == appeal_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def decided_items(session: Session, *, cycle_id: int) -> list[AppealItem]:
+    """Record decisions of the cycle's decided appeals, oldest decision first."""
+    query = (select(AppealItem).join(Appeal, Appeal.id == AppealItem.appeal_id)
+             .where(Appeal.cycle_id == cycle_id, Appeal.status == "decided", AppealItem.action.is_not(None))
+             .order_by(Appeal.decided_at, AppealItem.id))
+    return list(session.scalars(query))
+
+
+def pending_count(session: Session, *, cycle_id: int) -> int:
+    return len(list_appeals(session, cycle_id=cycle_id, status="pending"))
 
 
 def list_appeals(session: Session, *, cycle_id: int, credit_code: str | None = None,

@@ -7,11 +7,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from rating_service.appeals import repository, service
+from rating_service.appeals import decisions, repository, service
 from rating_service.cycles.routes import visible_cycle
 from rating_service.settings import get_settings
-from rating_service.web.deps import CurrentUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
 
@@ -62,3 +63,33 @@ def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUs
     return Response(content=data, media_type=item.content_type, headers={
         "Content-Disposition": disposition,
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(max_length=32)
+    record_id: str = Field(max_length=64)
+    action: str = Field(max_length=8, description="void | amend | keep")
+    changes: dict[str, Any] = Field(default_factory=dict, description="amend: field -> new value")
+    finding: str = Field(default="", max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    outcome: str = Field(max_length=16, description="upheld | partly_upheld | rejected")
+    reasons: str = Field(max_length=5000)
+    items: list[ItemIn] = Field(default_factory=list, max_length=200)
+
+
+@router.post("/appeals/{appeal_id}/decision", summary="Decide an appeal and re-score (officers) / 作出异议处理决定")
+def decide(appeal_id: int, body: DecisionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+    appeal = decisions.decide_appeal(session=session, appeal_id=appeal_id, actor=principal.username,
+                                     decision=decisions.Decision(
+                                         outcome=body.outcome, reasons=body.reasons,
+                                         items=[decisions.ItemDecision(i.kind, i.record_id, i.action, i.changes,
+                                                                       i.finding) for i in body.items]))
+    return service.appeal_out(session, appeal)
+
+
+@router.get("/cycles/{cycle_id}/appeal-statistics", summary="Appeal statistics of a cycle (officers) / 异议统计")
+def appeal_statistics(cycle_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    return decisions.statistics(session=session, cycle_id=cycle.id)

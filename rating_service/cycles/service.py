@@ -318,6 +318,15 @@ def local_today() -> dt.date:
     return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
+def to_local_date(value: dt.datetime) -> dt.date:
+    """A stored UTC time's date in the bureau's time zone (SQLite hands times back naive: they are UTC)."""
+    from zoneinfo import ZoneInfo
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(ZoneInfo(get_settings().timezone)).date()
+
+
 def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date: dt.date | None = None,
                     reason: str | None = None) -> Cycle:
     """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
@@ -344,6 +353,11 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
     """publicized → finalized: the ratings become final and the cycle immutable."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "finalize")
+    from rating_service.appeals import repository as appeals_repo
+
+    pending = appeals_repo.pending_count(session, cycle_id=cycle.id)
+    if pending:
+        raise Conflict("cycle_appeals_pending", cycle_id=cycle.id, count=pending)
 
     def stamp(c: Cycle) -> None:
         c.finalized_at = _now()

@@ -87,6 +87,11 @@ CASES = [
     Case("GET", "/api/v1/appeals/{appeal_id}", (401, 404, 404, 404), path=lambda w, r: "/api/v1/appeals/999999"),
     Case("GET", "/api/v1/appeals/{appeal_id}/attachments/{attachment_id}", (401, 404, 404, 404),
          path=lambda w, r: "/api/v1/appeals/999999/attachments/1"),
+    Case("POST", "/api/v1/appeals/{appeal_id}/decision", (401, 403, 404, 404),
+         path=lambda w, r: "/api/v1/appeals/999999/decision",
+         body=lambda w, r: {"outcome": "rejected", "reasons": "x", "items": []}),
+    Case("GET", "/api/v1/cycles/{cycle_id}/appeal-statistics", (401, 403, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/appeal-statistics"),
     # the working-day calendar: everyone signed in reads it, administrators enter a year
     Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
     Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",

@@ -1,0 +1,226 @@
+"""Deciding an appeal: per contested record void / amend / keep, re-scoring with the cycle's frozen constants.
+
+The company is rated again on the cycle's frozen snapshot with every record decision of the cycle so far
+applied (voided rows removed, amended fields changed) and the constants (R0) frozen at compute, so that the
+new score is exactly what the engine gives on the amended data. The stored rating is replaced; the appeal keeps
+the score and grade before and after. The cycle cannot be finalised while an appeal is undecided.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from rating_service.appeals import repository
+from rating_service.appeals.models import OUTCOMES, Appeal
+from rating_service.audit import service as audit
+from rating_service.cycles import repository as cycles_repo
+from rating_service.cycles import service as cycles
+from rating_service.cycles.models import Cycle
+from rating_service.errors import Conflict, NotFound, RatingServiceError
+from scoring.engine import Constants, Period, RatingInputs, rate_companies
+from scoring.explain import explain
+
+# What a decision may change in a contested record (the rest is the inspector's or the hotline's record).
+AMENDABLE: dict[str, dict[str, str]] = {
+    "inspections": {"severity": "text", "rectified_on": "date"},
+    "complaints": {"substantiated": "bool", "resolved_on": "date"},
+    "fee_violations": {"violation_type": "text", "amount_yuan": "number", "refunded": "bool"},
+    "major_events": {"kind": "text"},
+}
+ACTIONS = ("void", "amend", "keep")
+
+
+class DecisionInvalid(RatingServiceError):
+    status_code = 400
+    code = "decision_invalid"
+
+
+@dataclass(frozen=True)
+class ItemDecision:
+    kind: str
+    record_id: str
+    action: str  # void | amend | keep
+    changes: dict[str, Any] = field(default_factory=dict)  # for amend: field -> new value
+    finding: str = ""
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # upheld | partly_upheld | rejected
+    reasons: str
+    items: Sequence[ItemDecision] = ()
+
+
+def _value(kind: str, name: str, raw: Any, row: int) -> Any:
+    """An amended value in the type its column has (None clears a date)."""
+    fields = AMENDABLE.get(kind, {})
+    if name not in fields:
+        raise DecisionInvalid("decision_field_not_amendable", row=row, field=name[:40], kind=kind)
+    kind_of = fields[name]
+    try:
+        if kind_of == "bool":
+            if isinstance(raw, bool):
+                return raw
+            text = str(raw).strip().lower()
+            if text in ("true", "1", "是", "yes"):
+                return True
+            if text in ("false", "0", "否", "no"):
+                return False
+            raise ValueError(raw)
+        if kind_of == "date":
+            return None if raw in (None, "") else dt.date.fromisoformat(str(raw))
+        if kind_of == "number":
+            return float(raw)
+        return str(raw).strip()[:64]
+    except (TypeError, ValueError):
+        raise DecisionInvalid("decision_value_invalid", row=row, field=name, value=str(raw)[:40]) from None
+
+
+def _checked(appeal: Appeal, decision: Decision, contested: list[tuple[str, str]]) -> list[ItemDecision]:
+    if decision.outcome not in OUTCOMES:
+        raise DecisionInvalid("decision_outcome_unknown", outcome=decision.outcome[:20])
+    if not decision.reasons.strip():
+        raise DecisionInvalid("decision_reasons_required")
+    by_record = {(i.kind, i.record_id): i for i in decision.items}
+    missing = [f"{k}:{r}" for k, r in contested if (k, r) not in by_record]
+    if missing:
+        raise DecisionInvalid("decision_items_missing", records="、".join(missing[:5]))
+    extra = [f"{k}:{r}" for k, r in by_record if (k, r) not in set(contested)]
+    if extra:
+        raise DecisionInvalid("decision_items_unknown", records="、".join(extra[:5]))
+    items = []
+    for row, (kind, record_id) in enumerate(contested, start=1):
+        item = by_record[(kind, record_id)]
+        if item.action not in ACTIONS:
+            raise DecisionInvalid("decision_action_unknown", row=row, action=item.action[:20])
+        changes = {name: _value(kind, name, value, row) for name, value in item.changes.items()} \
+            if item.action == "amend" else {}
+        if item.action == "amend" and not changes:
+            raise DecisionInvalid("decision_amend_empty", row=row)
+        items.append(ItemDecision(kind, record_id, item.action, changes, item.finding.strip()[:2000]))
+    changed = any(i.action != "keep" for i in items)
+    if decision.outcome == "rejected" and changed:
+        raise DecisionInvalid("decision_rejected_changes")
+    return items
+
+
+def amended_inputs(inputs: RatingInputs, decisions: Sequence[ItemDecision]) -> RatingInputs:
+    """The snapshot with record decisions applied: voided rows dropped, amended fields set."""
+    frames: dict[str, pd.DataFrame] = {}
+    for item in decisions:
+        if item.action == "keep":
+            continue
+        frame = frames.get(item.kind)
+        if frame is None:
+            frame = inputs.frame(item.kind).copy()
+        hit = frame["record_id"].astype(str) == item.record_id
+        if item.action == "void":
+            frame = frame[~hit]
+        else:
+            for name, value in item.changes.items():
+                column = frame[name]
+                if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
+                    frame[name] = column.astype(object)
+                    frame.loc[hit, name] = value
+                elif str(column.dtype).startswith("datetime64"):
+                    frame.loc[hit, name] = pd.NaT if value is None else pd.Timestamp(value)
+                else:
+                    frame.loc[hit, name] = value
+        frames[item.kind] = frame.reset_index(drop=True)
+    values = {name: frames.get(name, getattr(inputs, name)) for name in RatingInputs.__dataclass_fields__}
+    return RatingInputs(**values)
+
+
+def decided_items(session: Session, cycle_id: int) -> list[ItemDecision]:
+    """Every record decision already taken in the cycle (they stay applied when another appeal re-scores)."""
+    out = []
+    for item in repository.decided_items(session, cycle_id=cycle_id):
+        out.append(ItemDecision(item.kind, item.record_id, item.action or "keep",
+                                json.loads(item.amendment) if item.amendment else {}))
+    return out
+
+
+def rescore(*, session: Session, cycle: Cycle, credit_code: str,
+            decisions: Sequence[ItemDecision]) -> tuple[Any, dict[str, Any]]:
+    """The company's explanation on the frozen snapshot with the decisions applied, with the frozen constants."""
+    period = Period(cycle.period_start, cycle.period_end)
+    assert cycle.snapshot_batch is not None and cycle.constants
+    snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
+    constants = Constants(r0=float(json.loads(cycle.constants)["R0"]))
+    methodology = cycles.methodology_of(cycle)
+    result = rate_companies(inputs=amended_inputs(snapshot.inputs, decisions), period=period,
+                            methodology=methodology, constants=constants)
+    exp = explain(result, credit_code, methodology)
+    return exp, exp.as_dict()
+
+
+def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Decision) -> Appeal:
+    appeal = repository.appeal(session, appeal_id, for_update=True)
+    if appeal is None:
+        raise NotFound("appeal_not_found", appeal_id=appeal_id)
+    if appeal.status != "pending":
+        raise Conflict("appeal_already_decided", appeal_id=appeal_id)
+    cycle = cycles.get_cycle_or_raise(session=session, cycle_id=appeal.cycle_id, for_update=True)
+    if cycle.status != "publicized":
+        raise Conflict("appeal_cycle_not_publicized", cycle_id=cycle.id)
+    contested = [(i.kind, i.record_id) for i in repository.items(session, appeal.id)]
+    items = _checked(appeal, decision, contested)
+    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=appeal.credit_code)
+    if rating is None:
+        raise NotFound("rating_not_found", cycle_id=cycle.id, code=appeal.credit_code)
+
+    exp, data = rescore(session=session, cycle=cycle, credit_code=appeal.credit_code,
+                        decisions=[*decided_items(session, cycle.id), *items])
+    before = (rating.score, rating.grade)
+    rating.score, rating.grade, rating.band_grade, rating.bonus = exp.score, exp.grade, exp.band_grade, exp.bonus
+    rating.veto, rating.provisional, rating.red_list, rating.black_list = \
+        exp.veto, exp.provisional, exp.red_list, exp.black_list
+    rating.exposure, rating.visits = exp.exposure, exp.visits
+    rating.explanation = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    by_record = {(i.kind, i.record_id): i for i in items}
+    for row in repository.items(session, appeal.id):
+        item = by_record[(row.kind, row.record_id)]
+        row.action = item.action
+        row.amendment = json.dumps(_plain(item.changes), ensure_ascii=False) if item.changes else None
+        row.finding = item.finding or None
+    appeal.status = "decided"
+    appeal.outcome = decision.outcome
+    appeal.decision_reasons = decision.reasons.strip()[:5000]
+    appeal.decided_at = dt.datetime.now(dt.UTC)
+    appeal.decided_by = actor
+    appeal.score_after, appeal.grade_after = exp.score, exp.grade
+    session.flush()
+    audit.record(session, "appeal.decide", actor=actor, entity_kind="appeal", entity_id=str(appeal.id),
+                 reason=appeal.decision_reasons,
+                 payload={"cycle_id": cycle.id, "credit_code": appeal.credit_code, "outcome": decision.outcome,
+                          "items": [{"record": f"{i.kind}:{i.record_id}", "action": i.action,
+                                     "changes": _plain(i.changes)} for i in items],
+                          "before": {"score": before[0], "grade": before[1]},
+                          "after": {"score": exp.score, "grade": exp.grade}})
+    return appeal
+
+
+def _plain(changes: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()}
+
+
+def statistics(*, session: Session, cycle_id: int) -> dict[str, Any]:
+    """Filed, pending, upheld, partly upheld, rejected; median working-calendar days from filing to decision."""
+    appeals = repository.list_appeals(session, cycle_id=cycle_id)
+    decided = [a for a in appeals if a.status == "decided" and a.decided_at is not None]
+    days = sorted((cycles.to_local_date(a.decided_at) - a.filed_on).days for a in decided)  # type: ignore[arg-type]
+    median = None
+    if days:
+        middle = len(days) // 2
+        median = float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    counts = {outcome: sum(1 for a in decided if a.outcome == outcome) for outcome in OUTCOMES}
+    return {"cycle_id": cycle_id, "filed": len(appeals), "pending": len(appeals) - len(decided), **counts,
+            "median_days_to_decision": median}

@@ -1,0 +1,119 @@
+"""Deciding appeals: re-scoring with the frozen constants, finalisation waits for decisions, statistics."""
+
+from __future__ import annotations
+
+import json
+
+from rating_service.appeals import decisions
+from rating_service.cycles import repository as cycles_repo
+from rating_service.cycles import service as cycles
+from rating_service.cycles.models import Cycle
+from scoring.engine import Constants, Period, rate_companies
+from scoring.explain import explain
+from tests import factories as f
+
+
+def _file(client, cycle_id, records, scope="records"):  # type: ignore[no-untyped-def]
+    response = client.post(f"/api/v1/cycles/{cycle_id}/appeals",
+                           data={"grounds": "该投诉经核实不属实。", "scope": scope,
+                                 "records": [f"{k}:{r}" for k, r in records]})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _decide(client, appeal_id, outcome, items, reasons="经复核，异议成立。"):  # type: ignore[no-untyped-def]
+    return client.post(f"/api/v1/appeals/{appeal_id}/decision",
+                       json={"outcome": outcome, "reasons": reasons, "items": items})
+
+
+def _engine_on_amended_data(database, cycle_id, code, void):  # type: ignore[no-untyped-def]
+    """What the engine gives on the cycle's snapshot without the voided complaint, with the frozen R0."""
+    with database.read_session() as session:
+        cycle = session.get(Cycle, cycle_id)
+        period = Period(cycle.period_start, cycle.period_end)
+        snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
+        r0 = json.loads(cycle.constants)["R0"]
+        methodology = cycles.methodology_of(cycle)
+    complaints = snapshot.inputs.complaints
+    assert void in set(complaints["record_id"].astype(str))
+    amended = decisions.RatingInputs(**{**snapshot.inputs.__dict__,
+                                        "complaints": complaints[complaints["record_id"].astype(str) != void]})
+    result = rate_companies(inputs=amended, period=period, methodology=methodology, constants=Constants(r0=r0))
+    return explain(result, code, methodology)
+
+
+def test_voiding_a_substantiated_complaint_rescores_exactly_as_the_engine_with_frozen_r0(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    with database.read_session() as session:
+        before = cycles_repo.rating(session, cycle_id=published.cycle_id, credit_code=f.CODE_A)
+        before_score, before_grade = before.score, before.grade
+    appeal = _file(company, published.cycle_id, [("complaints", "GD-000003")])
+    response = _decide(officer, appeal["id"], "upheld",
+                       [{"kind": "complaints", "record_id": "GD-000003", "action": "void", "finding": "非本企业责任"}])
+    assert response.status_code == 200, response.text
+    decided = response.json()
+    expected = _engine_on_amended_data(database, published.cycle_id, f.CODE_A, "GD-000003")
+    assert expected.score != before_score  # the complaint counted
+    assert decided["before"] == {"score": before_score, "grade": before_grade}
+    assert decided["after"] == {"score": expected.score, "grade": expected.grade}
+    assert decided["status"] == "decided" and decided["items"][0]["action"] == "void"
+    with database.read_session() as session:
+        stored = cycles_repo.rating(session, cycle_id=published.cycle_id, credit_code=f.CODE_A)
+        assert (stored.score, stored.grade) == (expected.score, expected.grade)
+        assert json.loads(stored.explanation) == json.loads(json.dumps(expected.as_dict()))
+        # The other company's rating is untouched.
+        other = cycles_repo.rating(session, cycle_id=published.cycle_id, credit_code=f.CODE_B)
+    assert other is not None
+
+
+def test_amending_a_complaint_to_unsubstantiated_equals_voiding_it_for_the_rate(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    appeal = _file(company, published.cycle_id, [("complaints", "GD-000003")])
+    response = _decide(officer, appeal["id"], "partly_upheld", [
+        {"kind": "complaints", "record_id": "GD-000003", "action": "amend", "changes": {"substantiated": "否"}}])
+    assert response.status_code == 200, response.text
+    assert response.json()["items"][0]["amendment"] == {"substantiated": False}
+    assert response.json()["after"]["score"] != response.json()["before"]["score"]
+
+
+def test_a_rejected_appeal_keeps_the_score_and_cannot_change_records(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    appeal = _file(company, published.cycle_id, [("complaints", "GD-000003")])
+    wrong = _decide(officer, appeal["id"], "rejected",
+                    [{"kind": "complaints", "record_id": "GD-000003", "action": "void"}])
+    assert wrong.status_code == 400 and "驳回异议时不能撤销或更正记录" in wrong.json()["message"]
+    missing = _decide(officer, appeal["id"], "upheld", [])
+    assert missing.status_code == 400 and "complaints:GD-000003" in missing.json()["message"]
+    bad_field = _decide(officer, appeal["id"], "upheld", [
+        {"kind": "complaints", "record_id": "GD-000003", "action": "amend", "changes": {"received_on": "2025-01-01"}}])
+    assert bad_field.status_code == 400 and "不能更正" in bad_field.json()["message"]
+    ok = _decide(officer, appeal["id"], "rejected", [
+        {"kind": "complaints", "record_id": "GD-000003", "action": "keep"}], reasons="证据不足。")
+    assert ok.status_code == 200
+    assert ok.json()["before"] == ok.json()["after"]
+    assert _decide(officer, appeal["id"], "rejected", []).status_code == 409  # decided once
+
+
+def test_finalizing_waits_for_every_decision_and_statistics_count_outcomes(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    appeal = _file(company, published.cycle_id, [], scope="calculation")
+    refused = officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={})
+    assert refused.status_code == 409 and "1 件异议未处理" in refused.json()["message"]
+    stats = officer.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").json()
+    assert (stats["filed"], stats["pending"], stats["rejected"]) == (1, 1, 0)
+    assert _decide(officer, appeal["id"], "rejected", [], reasons="计算无误。").status_code == 200
+    stats = officer.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").json()
+    assert (stats["filed"], stats["pending"], stats["rejected"], stats["upheld"]) == (1, 0, 1, 0)
+    assert stats["median_days_to_decision"] is not None
+    assert officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={}).status_code == 200
+
+
+def test_only_officers_decide(database, published):
+    company = f.api_client(database, "company")
+    appeal = _file(company, published.cycle_id, [], scope="calculation")
+    assert _decide(company, appeal["id"], "upheld", []).status_code == 403
+    assert company.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").status_code == 403
