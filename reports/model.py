@@ -106,7 +106,44 @@ class Bulletin:
     lang: Lang = "zh"
 
 
-def as_payload(document: Notice | Bulletin) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ContestedItem:
+    record: str  # e.g. "投诉工单 GD2025-000981"
+    decision: str  # worded: 撤销 / 更正 / 维持
+    detail: str  # the amendment or the finding, worded
+
+
+@dataclass(frozen=True)
+class AppealRecord:
+    """异议处理决定书: one appeal's parties, contested items, findings, decision and before/after rating."""
+
+    issuer: Issuer
+    doc_number: str
+    issue_date: dt.date
+    company_name: str
+    credit_code: str
+    cycle_name: str
+    appeal_id: int
+    filed_on: dt.date
+    scope: str  # worded: 对记录的异议 / 对计算的异议
+    grounds: str
+    items: list[ContestedItem]
+    outcome: str  # worded: 异议成立 / 异议部分成立 / 驳回异议
+    reasons: str
+    score_before: str
+    grade_before: str
+    score_after: str
+    grade_after: str
+    revised_notice: str | None  # number of the revised notice issued with it, if the rating changed
+    verification_code: str
+    lang: Lang = "zh"
+
+    @property
+    def verification_url(self) -> str:
+        return f"{self.issuer.base_url.rstrip('/')}/verify/{self.verification_code}"
+
+
+def as_payload(document: Notice | Bulletin | AppealRecord) -> dict[str, Any]:
     """Plain JSON-able data (dates as ISO strings) from which `from_payload` rebuilds the same document."""
 
     def plain(value: Any) -> Any:
@@ -123,12 +160,12 @@ def as_payload(document: Notice | Bulletin) -> dict[str, Any]:
     return data
 
 
-def from_payload(data: dict[str, Any]) -> Notice | Bulletin:
+def from_payload(data: dict[str, Any]) -> Notice | Bulletin | AppealRecord:
     data = dict(data)
     kind = data.pop("type")
     issuer = Issuer(**data.pop("issuer"))
     dates = {k: dt.date.fromisoformat(v) for k, v in data.items()
-             if k in ("issue_date", "period_start", "period_end", "appeal_deadline", "publicity_end")}
+             if k in ("issue_date", "period_start", "period_end", "appeal_deadline", "publicity_end", "filed_on")}
     data.update(dates)
     if kind == "Notice":
         revision = data.pop("revision")
@@ -138,4 +175,6 @@ def from_payload(data: dict[str, Any]) -> Notice | Bulletin:
     if kind == "Bulletin":
         return Bulletin(issuer=issuer, **{**data, "rows": [BulletinRow(**r) for r in data["rows"]],
                                           "grade_counts": [(g, int(c)) for g, c in data["grade_counts"]]})
+    if kind == "AppealRecord":
+        return AppealRecord(issuer=issuer, **{**data, "items": [ContestedItem(**i) for i in data["items"]]})
     raise ValueError(f"unknown document type {kind!r}")

@@ -22,14 +22,14 @@ from typing import Any
 import jinja2
 
 from reports import fonts
-from reports.model import Bulletin, Lang, Notice
+from reports.model import AppealRecord, Bulletin, Lang, Notice
 from reports.texts import TEXT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PDF_VARIANT = "pdf/a-3b"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
-Document = Notice | Bulletin
+Document = Notice | Bulletin | AppealRecord
 
 
 def format_date(value: dt.date, lang: Lang = "zh") -> str:
@@ -111,6 +111,11 @@ class Renderer:
             subject = t["subject_notice"].format(company=document.company_name, cycle=document.cycle_name)
             return self.env.get_template("notice.html").render(
                 n=document, title=title, subject=subject, qr=qr_data_uri(document.verification_url), **common)
+        if isinstance(document, AppealRecord):
+            subject = t["subject_record"].format(company=document.company_name, cycle=document.cycle_name)
+            return self.env.get_template("appeal_record.html").render(
+                a=document, title=t["record_title"], subject=subject, qr=qr_data_uri(document.verification_url),
+                **common)
         counts = [t["grade_count"].format(grade=g, count=c) for g, c in document.grade_counts]
         subject = t["subject_bulletin"].format(cycle=document.cycle_name)
         return self.env.get_template("bulletin.html").render(

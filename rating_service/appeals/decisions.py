@@ -198,6 +198,8 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
     appeal.decided_by = actor
     appeal.score_after, appeal.grade_after = exp.score, exp.grade
     session.flush()
+    _issue_documents(session=session, cycle=cycle, appeal=appeal, rating_name=rating.name, items=items,
+                     actor=actor, before=before)
     audit.record(session, "appeal.decide", actor=actor, entity_kind="appeal", entity_id=str(appeal.id),
                  reason=appeal.decision_reasons,
                  payload={"cycle_id": cycle.id, "credit_code": appeal.credit_code, "outcome": decision.outcome,
@@ -206,6 +208,56 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
                           "before": {"score": before[0], "grade": before[1]},
                           "after": {"score": exp.score, "grade": exp.grade}})
     return appeal
+
+
+OUTCOME_WORDS = {"upheld": "异议成立", "partly_upheld": "异议部分成立", "rejected": "驳回异议"}
+ACTION_WORDS = {"void": "撤销", "amend": "更正", "keep": "维持"}
+SCOPE_WORDS = {"records": "对记录的异议", "calculation": "对计算的异议"}
+
+
+def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_name: str | None,
+                     items: Sequence[ItemDecision], actor: str, before: tuple[float, str]) -> None:
+    """The decision record, and a revised notice when the score or grade changed (both rendered on download)."""
+    from rating_service.notices import service as notices
+    from rating_service.records.formats import KINDS
+    from reports.model import AppealRecord, ContestedItem
+
+    today = cycles.local_today()
+    changed = (appeal.score_after, appeal.grade_after) != before
+    company = rating_name or appeal.credit_code
+    revised_number: dict[str, str | None] = {"number": None}
+
+    def detail(item: ItemDecision) -> str:
+        parts = [f"{name} → {value}" for name, value in _plain(item.changes).items()]
+        return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
+
+    def fill(number: str, code: str) -> AppealRecord:
+        return AppealRecord(
+            issuer=notices.issuer(), doc_number=number, issue_date=today, company_name=company,
+            credit_code=appeal.credit_code, cycle_name=cycle.name, appeal_id=appeal.id, filed_on=appeal.filed_on,
+            scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
+            items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
+                                 decision=ACTION_WORDS[i.action], detail=detail(i)) for i in items],
+            outcome=OUTCOME_WORDS[appeal.outcome or "rejected"], reasons=appeal.decision_reasons or "",
+            score_before=f"{before[0]:.1f}", grade_before=before[1],
+            score_after=f"{appeal.score_after:.1f}", grade_after=appeal.grade_after or "",
+            revised_notice=revised_number["number"], verification_code=code)
+
+    # The record is numbered first; the revised notice names it, and the record then names the revised notice.
+    record = notices.issue_appeal_record(session=session, cycle=cycle, credit_code=appeal.credit_code,
+                                         company_name=company, actor=actor, issue_date=today, fill=fill)
+    appeal.decision_document_id = record.id
+    if changed:
+        revised = notices.issue_revised_notice(session=session, cycle=cycle, credit_code=appeal.credit_code,
+                                               actor=actor, issue_date=today, previous_score=before[0],
+                                               previous_grade=before[1], decision_doc_number=record.doc_number)
+        appeal.revised_notice_id = revised.id
+        revised_number["number"] = revised.doc_number
+        # Re-word the record now that the revised notice's number is known (same number and code).
+        data = json.loads(record.payload)
+        data["revised_notice"] = revised.doc_number
+        record.payload = json.dumps(data, ensure_ascii=False)
+    session.flush()
 
 
 def _plain(changes: dict[str, Any]) -> dict[str, Any]:

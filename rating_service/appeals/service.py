@@ -201,6 +201,9 @@ def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
         "before": {"score": appeal.score_before, "grade": appeal.grade_before},
         "after": None if appeal.score_after is None else {"score": appeal.score_after, "grade": appeal.grade_after},
         "outcome": appeal.outcome, "decision_reasons": appeal.decision_reasons, "decided_at": appeal.decided_at,
+        "decision_document_url": f"/api/v1/documents/{appeal.decision_document_id}/pdf"
+        if appeal.decision_document_id else None,
+        "revised_notice_url": f"/api/v1/documents/{appeal.revised_notice_id}/pdf" if appeal.revised_notice_id else None,
         "items": [{"kind": i.kind, "record_id": i.record_id, "action": i.action,
                    "amendment": json.loads(i.amendment) if i.amendment else None, "finding": i.finding}
                   for i in repository.items(session, appeal.id)],

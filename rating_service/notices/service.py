@@ -34,6 +34,7 @@ from rating_service.notices.models import Document
 from rating_service.settings import get_settings
 from rating_service.workdays import service as workdays
 from reports.model import (
+    AppealRecord,
     Bulletin,
     BulletinRow,
     IndicatorRow,
@@ -203,6 +204,22 @@ def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, ac
                  payload={"number": number, "replaces": previous.doc_number, "credit_code": credit_code,
                           "decision": decision_doc_number, "before": {"score": previous_score, "grade": previous_grade},
                           "after": {"score": rating.score, "grade": rating.grade}})
+    return document
+
+
+def issue_appeal_record(*, session: Session, cycle: Cycle, credit_code: str, company_name: str, actor: str,
+                        issue_date: dt.date, fill: Callable[[str, str], AppealRecord]) -> Document:
+    """Number an appeal decision record (异议处理决定书); `fill(number, code)` words it."""
+    (seq,) = repository.take_numbers(session, year=issue_date.year, count=1)
+    number = doc_number(get_settings().document_prefix, issue_date.year, seq)
+    code = new_verification_code()
+    record = fill(number, code)
+    document = Document(kind="appeal_record", cycle_id=cycle.id, credit_code=credit_code, doc_year=issue_date.year,
+                        doc_seq=seq, doc_number=number, verification_code=code, issue_date=issue_date,
+                        payload=json.dumps(as_payload(record), ensure_ascii=False),
+                        created_at=dt.datetime.now(dt.UTC), created_by=actor)
+    session.add(document)
+    session.flush()
     return document
 
 
@@ -406,6 +423,12 @@ def verify(*, session: Session, code: str) -> Verification:
     assert cycle is not None
     revised_by = repository.document(session, document.revised_by_id) if document.revised_by_id else None
     notice = issued if isinstance(issued, Notice) else None
+    if isinstance(issued, AppealRecord):
+        return Verification(
+            code=document.verification_code, kind=document.kind, doc_number=document.doc_number,
+            issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,
+            company_name=issued.company_name, credit_code=document.credit_code, score=issued.score_after,
+            grade=issued.grade_after, provisional=None, revised=False, revised_by=None)
     return Verification(
         code=document.verification_code, kind=document.kind, doc_number=document.doc_number,
         issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,

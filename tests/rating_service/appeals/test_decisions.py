@@ -117,3 +117,50 @@ def test_only_officers_decide(database, published):
     appeal = _file(company, published.cycle_id, [], scope="calculation")
     assert _decide(company, appeal["id"], "upheld", []).status_code == 403
     assert company.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").status_code == 403
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    return re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_a_decision_leaves_a_record_pdf_and_a_revised_notice_when_the_rating_changed(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    appeal = _file(company, published.cycle_id, [("complaints", "GD-000003")])
+    decided = _decide(officer, appeal["id"], "upheld", [
+        {"kind": "complaints", "record_id": "GD-000003", "action": "void",
+         "finding": "工单所涉车位不属于本企业管理"}]).json()
+    record = company.get(decided["decision_document_url"])
+    assert record.status_code == 200 and record.headers["content-type"] == "application/pdf"
+    text = _pdf_text(record.content)
+    before, after = decided["before"], decided["after"]
+    for expected in ("物业服务企业信用评价异议处理决定书", "异议成立", "投诉工单GD-000003", "撤销",
+                     "工单所涉车位不属于本企业管理", f"复核前信用得分{before['score']:.1f}分",
+                     f"复核后信用得分{after['score']:.1f}分"):
+        assert expected in text, expected
+    revised = company.get(decided["revised_notice_url"])
+    assert revised.status_code == 200
+    revised_text = _pdf_text(revised.content)
+    assert "信用评价结果告知书（更正）" in revised_text and published.own.doc_number in revised_text
+    assert f"信用得分{after['score']:.1f}分" in revised_text
+    # The old notice's code now says it was revised; another company cannot fetch either document.
+    said = f.api_client(database).get(f"/api/v1/verify/{published.own.verification_code}").json()
+    assert said["revised"] is True
+    other = f.api_client(database, "company_b")
+    assert other.get(decided["decision_document_url"]).status_code == 404
+    assert other.get(decided["revised_notice_url"]).status_code == 404
+
+
+def test_a_rejected_appeal_leaves_a_record_but_no_revised_notice(database, published):
+    company = f.api_client(database, "company")
+    officer = f.api_client(database, "officer")
+    appeal = _file(company, published.cycle_id, [], scope="calculation")
+    decided = _decide(officer, appeal["id"], "rejected", [], reasons="计算无误。").json()
+    assert decided["revised_notice_url"] is None
+    text = _pdf_text(company.get(decided["decision_document_url"]).content)
+    assert "驳回异议" in text and "评价结果不变" in text and "对计算的异议" in text
