@@ -55,7 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "provisional_mark": "（暂定）",
         "bulletin_note": "注：标注“暂定”的等级因评价期内管理规模或巡查次数不足而暂定；“红榜”“黑榜”依评价方法确定。",
         "record_title": "物业服务企业信用评价异议处理决定书",
-        "record_intro": "{company}（统一社会信用代码：{credit_code}）于{filed}对{cycle}信用评价结果提出异议（异议编号 {appeal_id}，{scope}）。"
+        "record_intro": "{company}（统一社会信用代码：{credit_code}）于{filed}对{cycle}信用评价结果提出异议（异议编号{appeal_id}，{scope}）。"
                         "我局依据《枞阳县物业服务企业信用评价办法》进行了复核，现决定如下：",
         "h_grounds": "一、异议请求及理由",
         "h_items": "二、复核的记录及认定",

@@ -210,6 +210,17 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
     return appeal
 
 
+FIELD_WORDS = {"severity": "问题等级", "rectified_on": "整改完成日期", "substantiated": "是否属实",
+               "resolved_on": "办结日期", "violation_type": "违规类型", "amount_yuan": "金额（元）",
+               "refunded": "是否已退还", "kind": "事项类型"}
+
+
+def _worded(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "空" if value is None else str(value)
+
+
 OUTCOME_WORDS = {"upheld": "异议成立", "partly_upheld": "异议部分成立", "rejected": "驳回异议"}
 ACTION_WORDS = {"void": "撤销", "amend": "更正", "keep": "维持"}
 SCOPE_WORDS = {"records": "对记录的异议", "calculation": "对计算的异议"}
@@ -228,7 +239,7 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
     revised_number: dict[str, str | None] = {"number": None}
 
     def detail(item: ItemDecision) -> str:
-        parts = [f"{name} → {value}" for name, value in _plain(item.changes).items()]
+        parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value)}" for name, value in _plain(item.changes).items()]
         return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
 
     def fill(number: str, code: str) -> AppealRecord:
