@@ -44,6 +44,9 @@ TEXT = {
     "notice": {"zh": "告知书", "en": "Notice"},
     "notice_pdf": {"zh": "下载告知书 PDF", "en": "Download the notice (PDF)"},
     "appeal_until": {"zh": "异议截止日期：{date}。", "en": "Appeals close on {date}."},
+    "file_appeal": {"zh": "提出异议申诉", "en": "File an appeal"},
+    "my_appeals": {"zh": "我的异议", "en": "My appeals"},
+    "appeal_queue": {"zh": "异议处理", "en": "Appeals"},
     "verification_code": {"zh": "核验码", "en": "Verification code"},
     "cycles_title": {"zh": "评价周期", "en": "Rating cycles"},
     "cycle_name": {"zh": "名称", "en": "Name"},
@@ -317,6 +320,8 @@ def company_page(request: Request, cycle_id: int, credit_code: str, principal: C
     notice = documents_repo.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
+        "appeal_open": cycle.status == "publicized" and cycle.appeal_deadline is not None
+        and service.local_today() <= cycle.appeal_deadline,
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
         "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),

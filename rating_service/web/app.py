@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from rating_service import __version__
 from rating_service.accounts import pages as account_pages
 from rating_service.accounts import routes as account_routes
+from rating_service.appeals import pages as appeal_pages
 from rating_service.appeals import routes as appeal_routes
 from rating_service.audit import pages as audit_pages
 from rating_service.audit import routes as audit_routes
@@ -99,6 +100,6 @@ def create_app(database: Database | None = None) -> FastAPI:
 
     for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
                    cycle_pages, record_pages, audit_pages, notice_routes, calendar_routes,
-                   appeal_routes):
+                   appeal_routes, appeal_pages):
         app.include_router(module.router)
     return app

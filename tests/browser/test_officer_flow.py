@@ -33,6 +33,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync"]
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts" / "browser"
 IN_CI = os.environ.get("CI") == "true"
+SERVED: dict[str, Database] = {}  # the database behind each served URL, for steps a test does outside the pages
+
+
+def page_database(url: str) -> Database:
+    return SERVED[url]
 
 
 def _require_chromium() -> None:
@@ -73,9 +78,12 @@ def served(tmp_path: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the app did not start")
         time.sleep(0.05)
+    url = f"http://127.0.0.1:{port}"
+    SERVED[url] = database
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
+        SERVED.pop(url, None)
         server.should_exit = True
         thread.join(timeout=10)
         database.dispose()
@@ -233,3 +241,71 @@ def test_officer_publicizes_and_the_notices_are_rendered_downloaded_and_verified
         _shot(page, "08-verify")
     finally:
         get_settings.cache_clear()
+
+
+def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_the_documents(
+        served: str, page: Any, tmp_path: Path) -> None:
+    """The appeal flow end to end in the browser (issue 6): file with an attachment, decide, download."""
+    import urllib.parse
+
+    from playwright.sync_api import expect
+
+    def login(username: str, password: str) -> None:
+        page.context.clear_cookies()
+        page.goto(f"{served}/login")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{served}/")
+
+    # The officer computes and publicizes (today is pinned to 2026-11-28 in the tests: the window is open).
+    login("officer", f.PASSWORD)
+    page.goto(f"{served}/cycles/1")
+    page.get_by_role("button", name="计算", exact=True).click()
+    expect(page.locator("#ratings")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="公示", exact=True).click()
+    page.wait_for_url(f"{served}/cycles/1")
+    # The lowest-rated company has records that cost it points; make it a company user.
+    last = page.locator("#ratings tbody tr").last
+    code = last.locator("td").nth(2).inner_text().strip()
+    database = page_database(served)
+    f.make_user(database, "company", "company", credit_code=code)
+
+    login("company", f.PASSWORD)
+    page.goto(f"{served}/cycles/1/companies/{code}")
+    page.locator("#appeal-link").click()
+    page.wait_for_url("**/appeals/new")
+    page.locator("input[name=records]").first.check()
+    page.fill("textarea[name=grounds]", "该工单所涉区域不属于我公司管理范围，附物业服务合同。")
+    evidence = tmp_path / "物业服务合同.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    page.set_input_files("input[name=files]", str(evidence))
+    _shot(page, "09-company-files-appeal")
+    page.get_by_role("button", name="提交异议").click()
+    page.wait_for_url("**/appeals/*")
+    expect(page.locator("#appeal-status")).to_have_text("待处理")
+    expect(page.get_by_role("link", name="物业服务合同.pdf")).to_be_visible()
+    appeal_url = page.url
+    _shot(page, "10-appeal-pending")
+
+    login("officer", f.PASSWORD)
+    page.goto(f"{served}/cycles/1/appeals")
+    expect(page.locator("#appeal-queue tbody tr")).to_have_count(1)
+    _shot(page, "11-officer-queue")
+    page.goto(appeal_url)
+    page.locator("#decide select[name^='action:']").first.select_option("void")
+    page.select_option("select[name=outcome]", "upheld")
+    page.fill("textarea[name=reasons]", "经核实，异议成立。")
+    page.get_by_role("button", name="作出处理决定").click()
+    page.wait_for_url(appeal_url)
+    expect(page.locator("#appeal-status")).to_have_text("已处理")
+    _shot(page, "12-appeal-decided")
+
+    login("company", f.PASSWORD)
+    page.goto(appeal_url)
+    expect(page.locator("#decision")).to_contain_text("异议成立")
+    for link in ("#decision-pdf", "#revised-pdf"):
+        href = page.locator(link).get_attribute("href")
+        response = page.request.get(urllib.parse.urljoin(served, href))
+        assert response.status == 200 and response.body().startswith(b"%PDF-"), link
+    _shot(page, "13-company-documents")

@@ -92,6 +92,18 @@ CASES = [
          body=lambda w, r: {"outcome": "rejected", "reasons": "x", "items": []}),
     Case("GET", "/api/v1/cycles/{cycle_id}/appeal-statistics", (401, 403, 200, 200),
          path=lambda w, r: f"/api/v1/cycles/{w.published}/appeal-statistics"),
+    # appeal pages (roles run in order, each through every row: the company's API filing above is still pending
+    # when its page filing comes, so that one is refused as a second pending appeal)
+    Case("GET", "/cycles/{cycle_id}/appeals/new", (303, 200, 403, 403), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/appeals/new"),
+    Case("POST", "/cycles/{cycle_id}/appeals", (303, 409, 403, 403), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/appeals",
+         body=lambda w, r: {"scope": "calculation", "grounds": "计算有误"}),
+    Case("GET", "/cycles/{cycle_id}/appeals", (303, 200, 200, 200), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/appeals"),
+    Case("GET", "/appeals/{appeal_id}", (303, 404, 404, 404), page=True, path=lambda w, r: "/appeals/999999"),
+    Case("POST", "/appeals/{appeal_id}/decision", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/appeals/999999/decision", body=lambda w, r: {"outcome": "rejected", "reasons": "x"}),
     # the working-day calendar: everyone signed in reads it, administrators enter a year
     Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
     Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",
