@@ -21,6 +21,7 @@ from rating_service.audit import routes as audit_routes
 from rating_service.companies import repository as companies_repo
 from rating_service.companies import routes as company_routes
 from rating_service.cycles import pages as cycle_pages
+from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import routes as cycle_routes
 from rating_service.cycles import service as cycles
 from rating_service.db import Database
@@ -40,6 +41,21 @@ log = logging.getLogger(__name__)
 
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/docs", "/openapi", "/healthz"))
+
+
+def _history_chart(history: list[Any]) -> dict[str, Any]:
+    """Points of a score-by-cycle line chart (0–100 on a 600 × 200 canvas)."""
+    width, height, left, top = 600, 200, 40, 10
+    n = len(history)
+    points = []
+    for i, (cycle, rating) in enumerate(history):
+        x = left + (width - left - 20) * (i / (n - 1) if n > 1 else 0.5)
+        y = top + (height - top - 30) * (1 - max(0.0, min(100.0, rating.score)) / 100)
+        points.append({"x": round(x, 1), "y": round(y, 1), "score": rating.score, "grade": rating.grade,
+                       "cycle": cycle.name})
+    return {"width": width, "height": height, "points": points,
+            "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+            "grid": [{"value": v, "y": round(top + (height - top - 30) * (1 - v / 100), 1)} for v in (0, 50, 100)]}
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -85,7 +101,10 @@ def create_app(database: Database | None = None) -> FastAPI:
         lang = request_lang(request, page=True)
         if not principal.is_officer:
             visible = cycles.list_cycles(session=session, statuses=cycle_routes.VISIBLE_TO_COMPANIES)
-            return render(request, "company_home.html", {"cycles": visible})
+            history = cycles_repo.company_history(session, credit_code=principal.credit_code or "",
+                                                  statuses=cycle_routes.VISIBLE_TO_COMPANIES)
+            return render(request, "company_home.html", {"cycles": visible, "history": history,
+                                                         "chart": _history_chart(history)})
         today = dt.date.today()
         context: dict[str, Any] = {
             "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
