@@ -20,6 +20,7 @@ from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
+from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
 from scoring.methodology import MethodologyError, available_methodologies
@@ -32,6 +33,8 @@ COMPUTE_STAGES = ("queued", *service.COMPUTE_STAGES)
 
 TEXT = {
     "documents": {"zh": "告知书与公示名单", "en": "Notices and public list"},
+    "appeal_window_days": {"zh": "异议期（告知后工作日数）", "en": "Appeal window (working days after notice)"},
+    "decision_days": {"zh": "异议处理期限（工作日数）", "en": "Decision deadline (working days)"},
     "appeal_deadline": {"zh": "异议截止日期", "en": "Appeals close"},
     "issued_on": {"zh": "告知日期", "en": "Notice date"},
     "working_days": {"zh": "告知后 {days} 个工作日", "en": "{days} working days after the notice"},
@@ -180,14 +183,19 @@ def cycles_page(request: Request, principal: OfficerUser, session: SessionDep) -
         "methodologies": _lookup_methodologies(),
         "default_start": dt.date(last_year, 1, 1).isoformat(),
         "default_end": dt.date(last_year, 12, 31).isoformat(),
+        "default_window": get_settings().appeal_window_days,
+        "default_decision": get_settings().decision_days,
     }, catalogue=TEXT)
 
 
 @router.post("/cycles")
 def create_cycle(principal: OfficerUser, session: WriteSessionDep, name: Annotated[str, Form(max_length=100)],
                  period_start: Annotated[dt.date, Form()], period_end: Annotated[dt.date, Form()],
-                 methodology_id: Annotated[str, Form(max_length=64)] = "") -> Response:
-    draft = service.CycleDraft(name, period_start, period_end, methodology_id.strip() or None)
+                 methodology_id: Annotated[str, Form(max_length=64)] = "",
+                 appeal_window_days: Annotated[int | None, Form(ge=1, le=60)] = None,
+                 decision_days: Annotated[int | None, Form(ge=1, le=120)] = None) -> Response:
+    draft = service.CycleDraft(name, period_start, period_end, methodology_id.strip() or None, appeal_window_days,
+                               decision_days)
     cycle = service.create_cycle(session=session, draft=draft, actor=principal.username)
     return redirect(f"/cycles/{cycle.id}")
 

@@ -31,6 +31,10 @@ class CycleIn(BaseModel):
     period_start: dt.date
     period_end: dt.date
     methodology_id: str | None = Field(default=None, max_length=64, examples=["ZY-2025"])
+    appeal_window_days: int | None = Field(default=None, ge=1, le=60,
+                                           description="异议期：告知后工作日数（默认 5）/ appeal window, working days")
+    decision_days: int | None = Field(default=None, ge=1, le=120,
+                                      description="异议处理期限：工作日数（默认 10）/ decision deadline, working days")
 
 
 class ActionIn(BaseModel):
@@ -45,6 +49,8 @@ def cycle_out(cycle: Cycle, grades: list[tuple[str, int]] | None = None) -> dict
         "methodology_id": cycle.methodology_id, "created_at": cycle.created_at, "created_by": cycle.created_by,
         "computed_at": cycle.computed_at, "computed_by": cycle.computed_by, "compute_count": cycle.compute_count,
         "publicized_at": cycle.publicized_at, "notice_date": cycle.notice_date, "finalized_at": cycle.finalized_at,
+        "appeal_window_days": cycle.appeal_window_days, "appeal_deadline": cycle.appeal_deadline,
+        "decision_days": cycle.decision_days,
         "snapshot": {"batch": cycle.snapshot_batch, "hash": cycle.snapshot_hash},
         "constants": json.loads(cycle.constants) if cycle.constants else None,
         "rated": cycle.rated,
@@ -90,7 +96,8 @@ def list_cycles(principal: CurrentUser, session: SessionDep) -> list[dict[str, A
 def create_cycle(body: CycleIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
     cycle = service.create_cycle(session=session, actor=principal.username,
                                  draft=service.CycleDraft(body.name, body.period_start, body.period_end,
-                                                          body.methodology_id))
+                                                          body.methodology_id, body.appeal_window_days,
+                                                          body.decision_days))
     return cycle_out(cycle)
 
 

@@ -164,3 +164,28 @@ def test_a_rejected_appeal_leaves_a_record_but_no_revised_notice(database, publi
     assert decided["revised_notice_url"] is None
     text = _pdf_text(company.get(decided["decision_document_url"]).content)
     assert "驳回异议" in text and "评价结果不变" in text and "对计算的异议" in text
+
+
+def test_a_cycle_can_set_its_own_appeal_window_and_decision_deadline(database, published, today):
+    """A cycle created with 3 working days to appeal and 2 to decide counts its deadlines with them."""
+    import datetime as dt
+
+    from tests.rating_service.notices.helpers import publicize
+
+    officer = f.api_client(database, "officer")
+    created = officer.post("/api/v1/cycles", json={"name": "2025下半年", "period_start": "2025-07-01",
+                                                   "period_end": "2025-12-31", "appeal_window_days": 3,
+                                                   "decision_days": 2})
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert (body["appeal_window_days"], body["decision_days"]) == (3, 2)
+    assert officer.post(f"/api/v1/cycles/{body['id']}/compute", json={}).status_code == 200
+    publicize(database, body["id"], dt.date(2026, 1, 12))
+    shown = officer.get(f"/api/v1/cycles/{body['id']}").json()
+    assert shown["appeal_deadline"] == "2026-01-15"  # Monday + 3 working days
+    company = f.api_client(database, "company")
+    appeal = _file(company, body["id"], [], scope="calculation")
+    assert appeal["due_on"] == "2026-01-16"  # filed Wednesday 2026-01-14 + 2 working days
+    assert officer.post("/api/v1/cycles", json={"name": "x", "period_start": "2025-01-01",
+                                                "period_end": "2025-12-31", "appeal_window_days": 0}
+                        ).status_code == 422
