@@ -287,3 +287,48 @@ def statistics(*, session: Session, cycle_id: int) -> dict[str, Any]:
     counts = {outcome: sum(1 for a in decided if a.outcome == outcome) for outcome in OUTCOMES}
     return {"cycle_id": cycle_id, "filed": len(appeals), "pending": len(appeals) - len(decided), **counts,
             "median_days_to_decision": median}
+
+
+def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list[dict[str, Any]]:
+    """Every record that counts for the company in the cycle (after the cycle's appeal decisions), with its points
+    and how it was attributed: named in the record, or by the contract that covered its community that day.
+
+    Re-rates the frozen snapshot with the frozen constants (a county: a fraction of a second).
+    """
+    period = Period(cycle.period_start, cycle.period_end)
+    assert cycle.snapshot_batch is not None and cycle.constants
+    snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
+    inputs = amended_inputs(snapshot.inputs, decided_items(session, cycle.id))
+    result = rate_companies(inputs=inputs, period=period, methodology=cycles.methodology_of(cycle),
+                            constants=Constants(r0=float(json.loads(cycle.constants)["R0"])))
+    records = result.records
+    mine = records[(records["credit_code"].astype(object) == credit_code) & records["counted"]]
+    contracts = inputs.contracts
+    own_contracts = contracts[contracts["credit_code"].astype(object) == credit_code]
+    out = []
+    from scoring.engine import EVENT_DATE
+
+    details = {kind: inputs.frame(kind).assign(record_id=lambda f: f["record_id"].astype(str)).set_index("record_id")
+               for kind in set(mine["kind"].astype(str))}
+    for row in mine.itertuples(index=False):
+        kind = str(row.kind)
+        source = details[kind].loc[str(row.record_id)] if str(row.record_id) in details[kind].index else None
+        if isinstance(source, pd.DataFrame):
+            source = source.iloc[0]
+        day = None if source is None else source.get(EVENT_DATE[kind])
+        community = None if source is None else source.get("community_id")
+        contract = None
+        if str(row.attribution) == "contract" and community is not None and day is not None:
+            hit = own_contracts[(own_contracts["community_id"].astype(object) == community)
+                                & (pd.to_datetime(own_contracts["start_date"]) <= pd.Timestamp(day))]
+            if len(hit):
+                c = hit.sort_values("start_date").iloc[-1]
+                end = c.get("end_date")
+                contract = {"community_id": str(community), "start": str(pd.Timestamp(c["start_date"]).date()),
+                            "end": None if pd.isna(end) else str(pd.Timestamp(end).date())}
+        out.append({"kind": kind, "record_id": str(row.record_id),
+                    "date": None if day is None or pd.isna(day) else str(pd.Timestamp(day).date()),
+                    "community_id": None if community is None or pd.isna(community) else str(community),
+                    "points": float(row.points), "attribution": str(row.attribution), "contract": contract})
+    out.sort(key=lambda r: (r["kind"], r["date"] or "", r["record_id"]))
+    return out

@@ -50,6 +50,20 @@ TEXT = {
     "reasons": {"zh": "处理理由", "en": "Reasons"},
     "record": {"zh": "记录", "en": "Record"},
     "record_date": {"zh": "日期", "en": "Date"},
+    "counted_title": {"zh": "本期计分的全部记录", "en": "Every record counted in this cycle"},
+    "counted_intro": {"zh": "共 {n} 条。“归属”说明该记录为何计入本企业：记录中载明企业，"
+                            "或按当日有效的物业服务合同归属。",
+                      "en": "{n} records. Attribution says why a record counts for this company: it names the "
+                            "company, or the service contract in force for its community that day."},
+    "community": {"zh": "小区", "en": "Community"},
+    "points": {"zh": "扣分", "en": "Points"},
+    "attribution": {"zh": "归属", "en": "Attribution"},
+    "attr_named": {"zh": "记录中载明本企业", "en": "Names the company"},
+    "attr_contract": {"zh": "按物业服务合同（{community}，{start} 起{end}）",
+                      "en": "By service contract ({community}, from {start}{end})"},
+    "contract_open": {"zh": "", "en": ""},
+    "contract_to": {"zh": "至 {end}", "en": " to {end}"},
+    "all_records": {"zh": "查看全部计分记录", "en": "All counted records"},
     "action": {"zh": "处理", "en": "Action"},
     "action_keep": {"zh": "维持", "en": "Keep"},
     "action_void": {"zh": "撤销", "en": "Void"},
@@ -161,3 +175,20 @@ def appeals_page(request: Request, cycle_id: int, principal: CurrentUser, sessio
     lang = request_lang(request, page=True)
     return render(request, "appeals.html", {"cycle": cycle, "appeals": appeals, "names": names, "stats": stats,
                                             "lang_code": lang}, catalogue=TEXT)
+
+
+@router.get("/cycles/{cycle_id}/companies/{credit_code}/records", response_class=HTMLResponse)
+def records_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
+                 session: SessionDep) -> Response:
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=credit_code)
+    if rating is None:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    lang = request_lang(request, page=True)
+    rows = decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)
+    for row in rows:
+        kind = KINDS.get(row["kind"])
+        row["kind_label"] = (kind.zh if lang == "zh" else kind.en) if kind else row["kind"]
+    return render(request, "counted_records.html", {"cycle": cycle, "rating": rating, "rows": rows}, catalogue=TEXT)

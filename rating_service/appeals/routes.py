@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from rating_service.appeals import decisions, repository, service
 from rating_service.cycles.routes import visible_cycle
+from rating_service.errors import NotFound
 from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
 
@@ -93,3 +94,21 @@ def decide(appeal_id: int, body: DecisionIn, principal: OfficerUser, session: Wr
 def appeal_statistics(cycle_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     return decisions.statistics(session=session, cycle_id=cycle.id)
+
+
+@router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",
+            summary="Every record counted for a company, with points and attribution / 计分记录")
+def counted_records(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    if repository_rating(session, cycle.id, credit_code) is None:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    return {"cycle_id": cycle.id, "credit_code": credit_code,
+            "items": decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
+
+
+def repository_rating(session: Any, cycle_id: int, credit_code: str) -> Any:
+    from rating_service.cycles import repository as cycles_repo
+
+    return cycles_repo.rating(session, cycle_id=cycle_id, credit_code=credit_code)

@@ -49,6 +49,7 @@ TEXT = {
     "appeal_until": {"zh": "异议截止日期：{date}。", "en": "Appeals close on {date}."},
     "file_appeal": {"zh": "提出异议申诉", "en": "File an appeal"},
     "my_appeals": {"zh": "我的异议", "en": "My appeals"},
+    "all_records": {"zh": "查看本期计分的全部记录及其归属", "en": "Every counted record and its attribution"},
     "appeal_queue": {"zh": "异议处理", "en": "Appeals"},
     "verification_code": {"zh": "核验码", "en": "Verification code"},
     "cycles_title": {"zh": "评价周期", "en": "Rating cycles"},

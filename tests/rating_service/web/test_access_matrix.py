@@ -104,6 +104,15 @@ CASES = [
     Case("GET", "/appeals/{appeal_id}", (303, 404, 404, 404), page=True, path=lambda w, r: "/appeals/999999"),
     Case("POST", "/appeals/{appeal_id}/decision", (303, 403, 404, 404), page=True,
          path=lambda w, r: "/appeals/999999/decision", body=lambda w, r: {"outcome": "rejected", "reasons": "x"}),
+    # every counted record of a company: officers, and the company itself (another company's: 404)
+    Case("GET", "/api/v1/cycles/{cycle_id}/ratings/{credit_code}/records", (401, 200, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/ratings/{OWN}/records"),
+    Case("GET", "/api/v1/cycles/{cycle_id}/ratings/{credit_code}/records", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/cycles/{w.published}/ratings/{OTHER}/records"),
+    Case("GET", "/cycles/{cycle_id}/companies/{credit_code}/records", (303, 200, 200, 200), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/companies/{OWN}/records"),
+    Case("GET", "/cycles/{cycle_id}/companies/{credit_code}/records", (303, 404, 200, 200), page=True,
+         path=lambda w, r: f"/cycles/{w.published}/companies/{OTHER}/records"),
     # the working-day calendar: everyone signed in reads it, administrators enter a year
     Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
     Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",
