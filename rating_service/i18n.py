@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calendar_day_other_year": {
         "zh": "{field} 第 {row} 项：日期 {day} 不在 {year} 年内。", "en": "{field} item {row}: {day} is not in {year}.",
     },
+    "calendar_line_invalid": {
+        "zh": "{field}第 {row} 行“{text}”无法识别，应为“YYYY-MM-DD 名称”。",
+        "en": "{field} line {row} ('{text}') is not 'YYYY-MM-DD name'.",
+    },
     "calendar_file_invalid": {
         "zh": "日历文件 {path} 无法读取：{reason}", "en": "Calendar file {path} cannot be read: {reason}",
     },

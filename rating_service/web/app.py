@@ -33,6 +33,7 @@ from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import MaybePrincipal, SessionDep
 from rating_service.web.ui import HERE, error_page, local_time, redirect, render, request_lang
+from rating_service.workdays import pages as calendar_pages
 from rating_service.workdays import routes as calendar_routes
 
 __all__ = ["create_app", "local_time"]
@@ -119,6 +120,6 @@ def create_app(database: Database | None = None) -> FastAPI:
 
     for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
                    cycle_pages, record_pages, audit_pages, notice_routes, calendar_routes,
-                   appeal_routes, appeal_pages):
+                   appeal_routes, appeal_pages, calendar_pages):
         app.include_router(module.router)
     return app

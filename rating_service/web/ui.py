@@ -64,6 +64,7 @@ UI: dict[str, dict[str, str]] = {
     "nav_cycles": {"zh": "评价周期", "en": "Rating cycles"},
     "nav_users": {"zh": "账户管理", "en": "Accounts"},
     "nav_audit": {"zh": "审计日志", "en": "Audit log"},
+    "nav_calendar": {"zh": "工作日历", "en": "Calendar"},
     "nav_my_ratings": {"zh": "本企业评价", "en": "My ratings"},
     "login": {"zh": "登录", "en": "Log in"},
     "logout": {"zh": "退出", "en": "Log out"},

@@ -136,3 +136,23 @@ def test_cli_sets_and_shows_a_year(database, tmp_path):
     broken.write_text("holidays:\n  - {name: 元旦}\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["calendar", "set", str(UNKNOWN), str(broken)])
     assert result.exit_code == 2 and "无法读取" in result.output
+
+
+def test_admin_page_enters_a_year_and_names_a_bad_line(database):
+    f.make_user(database, "admin", "admin")
+    client = f.page_client(database, "admin")
+    page = client.get(f"/admin/calendar?year={UNKNOWN}")
+    assert page.status_code == 200 and "未知" in page.text
+    saved = client.post(f"/admin/calendar/{UNKNOWN}", data={
+        "csrf_token": f.csrf_of(client), "source": "国办发明电（测试）", "whole_year": "true",
+        "holidays": f"{UNKNOWN}-01-01 元旦\n\n{UNKNOWN}-02-08 春节", "workdays": f"{UNKNOWN}-02-06 春节调休上班"})
+    assert saved.status_code == 303
+    page = client.get(f"/admin/calendar?year={UNKNOWN}")
+    assert "已知" in page.text and "春节调休上班" in page.text and "管理员录入" in page.text
+    with database.read_session() as session:
+        assert not calendar.is_working_day(D(UNKNOWN, 2, 8), workdays.schedule(session))
+    bad = client.post(f"/admin/calendar/{UNKNOWN}", data={
+        "csrf_token": f.csrf_of(client), "source": "x", "whole_year": "true", "holidays": "2027/01/01 元旦"})
+    assert bad.status_code == 400 and "第 1 行" in bad.text
+    page = client.get(f"/admin/calendar?year={UNKNOWN}")
+    assert "春节调休上班" in page.text  # the bad save changed nothing

@@ -113,6 +113,9 @@ CASES = [
          path=lambda w, r: f"/cycles/{w.published}/companies/{OWN}/records"),
     Case("GET", "/cycles/{cycle_id}/companies/{credit_code}/records", (303, 404, 200, 200), page=True,
          path=lambda w, r: f"/cycles/{w.published}/companies/{OTHER}/records"),
+    Case("GET", "/admin/calendar", (303, 403, 403, 200), page=True),
+    Case("POST", "/admin/calendar/{year}", (303, 403, 403, 303), page=True, path=lambda w, r: "/admin/calendar/2032",
+         body=lambda w, r: {"source": "test", "holidays": "2032-01-01 元旦", "whole_year": "true"}),
     # the working-day calendar: everyone signed in reads it, administrators enter a year
     Case("GET", "/api/v1/calendar/{year}", (401, 200, 200, 200), path=lambda w, r: "/api/v1/calendar/2026"),
     Case("PUT", "/api/v1/calendar/{year}", (401, 403, 403, 200), path=lambda w, r: "/api/v1/calendar/2031",
