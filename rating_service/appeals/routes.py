@@ -13,7 +13,7 @@ from rating_service.appeals import decisions, repository, service
 from rating_service.cycles.routes import visible_cycle
 from rating_service.errors import NotFound
 from rating_service.settings import get_settings
-from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
 
@@ -57,9 +57,11 @@ def show_appeal(appeal_id: int, principal: CurrentUser, session: SessionDep) -> 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}", summary="An appeal's attachment / 异议附件",
             response_class=Response)
-def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUser, session: SessionDep,
+                        database: DatabaseDep) -> Response:
     item, data = service.attachment_bytes(session=session, principal=principal, appeal_id=appeal_id,
                                           attachment_id=attachment_id)
+    service.record_attachment_download(database=database, attachment=item, actor=principal.username)
     disposition = f"attachment; filename=\"attachment-{item.id}\"; filename*=UTF-8''{quote(item.filename)}"
     return Response(content=data, media_type=item.content_type, headers={
         "Content-Disposition": disposition,

@@ -192,6 +192,14 @@ def attachment_bytes(*, session: Session, principal: Principal, appeal_id: int,
     return item, attachment_path(item.storage_key).read_bytes()
 
 
+def record_attachment_download(*, database: Any, attachment: AppealAttachment, actor: str) -> None:
+    """Attachments are not public: every download is audited (in a short transaction of its own)."""
+    with database.write_session() as session:
+        audit.record(session, "appeal.attachment_download", actor=actor, entity_kind="appeal",
+                     entity_id=str(attachment.appeal_id),
+                     payload={"attachment_id": attachment.id, "sha256": attachment.sha256})
+
+
 def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
     return {
         "id": appeal.id, "cycle_id": appeal.cycle_id, "credit_code": appeal.credit_code, "status": appeal.status,

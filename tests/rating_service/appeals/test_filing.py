@@ -47,6 +47,11 @@ def test_a_company_files_against_its_own_records_with_attachments(database, publ
     officer = f.api_client(database, "officer")
     assert officer.get(url).content == PDF
     assert officer.get(f"/api/v1/cycles/{published.cycle_id}/appeals").json()["items"][0]["id"] == body["id"]
+    # Attachments are not public: both downloads are in the audit log, with who fetched them.
+    from tests.rating_service.notices.test_issuing import _audit
+
+    fetched = _audit(database, "appeal.attachment_download", str(body["id"]))
+    assert sorted(e.actor for e in fetched) == ["company", "officer"]
 
 
 def test_appeals_are_refused_after_the_window_closes_one_working_day_late(database, published, today):
