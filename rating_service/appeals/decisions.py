@@ -24,8 +24,12 @@ from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, NotFound, RatingServiceError
-from scoring.engine import Constants, Period, RatingInputs, rate_companies
+from rating_service.notices import service as notices
+from rating_service.records.formats import KINDS
+from reports.model import AppealRecord, ContestedItem
+from scoring.engine import EVENT_DATE, Constants, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain
+from scoring.methodology import Methodology
 
 # What a decision may change in a contested record (the rest is the inspector's or the hotline's record).
 AMENDABLE: dict[str, dict[str, str]] = {
@@ -83,7 +87,7 @@ def _value(kind: str, name: str, raw: Any, row: int) -> Any:
         raise DecisionInvalid("decision_value_invalid", row=row, field=name, value=str(raw)[:40]) from None
 
 
-def _checked(appeal: Appeal, decision: Decision, contested: list[tuple[str, str]]) -> list[ItemDecision]:
+def _checked(decision: Decision, contested: list[tuple[str, str]]) -> list[ItemDecision]:
     if decision.outcome not in OUTCOMES:
         raise DecisionInvalid("decision_outcome_unknown", outcome=decision.outcome[:20])
     if not decision.reasons.strip():
@@ -147,16 +151,23 @@ def decided_items(session: Session, cycle_id: int) -> list[ItemDecision]:
     return out
 
 
-def rescore(*, session: Session, cycle: Cycle, credit_code: str,
-            decisions: Sequence[ItemDecision]) -> tuple[Any, dict[str, Any]]:
-    """The company's explanation on the frozen snapshot with the decisions applied, with the frozen constants."""
+def _rate_amended(session: Session, cycle: Cycle,
+                  decisions: Sequence[ItemDecision]) -> tuple[RatingResult, RatingInputs, Methodology]:
+    """The cycle's frozen snapshot with the record decisions applied, rated with the frozen constants."""
     period = Period(cycle.period_start, cycle.period_end)
     assert cycle.snapshot_batch is not None and cycle.constants
     snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
-    constants = Constants(r0=float(json.loads(cycle.constants)["R0"]))
     methodology = cycles.methodology_of(cycle)
-    result = rate_companies(inputs=amended_inputs(snapshot.inputs, decisions), period=period,
-                            methodology=methodology, constants=constants)
+    inputs = amended_inputs(snapshot.inputs, decisions)
+    result = rate_companies(inputs=inputs, period=period, methodology=methodology,
+                            constants=Constants(r0=float(json.loads(cycle.constants)["R0"])))
+    return result, inputs, methodology
+
+
+def rescore(*, session: Session, cycle: Cycle, credit_code: str,
+            decisions: Sequence[ItemDecision]) -> tuple[Any, dict[str, Any]]:
+    """The company's explanation on the frozen snapshot with the decisions applied, with the frozen constants."""
+    result, _inputs, methodology = _rate_amended(session, cycle, decisions)
     exp = explain(result, credit_code, methodology)
     return exp, exp.as_dict()
 
@@ -171,7 +182,7 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
     if cycle.status != "publicized":
         raise Conflict("appeal_cycle_not_publicized", cycle_id=cycle.id)
     contested = [(i.kind, i.record_id) for i in repository.items(session, appeal.id)]
-    items = _checked(appeal, decision, contested)
+    items = _checked(decision, contested)
     rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=appeal.credit_code)
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=appeal.credit_code)
@@ -221,53 +232,47 @@ def _worded(value: Any) -> str:
     return "空" if value is None else str(value)
 
 
-OUTCOME_WORDS = {"upheld": "异议成立", "partly_upheld": "异议部分成立", "rejected": "驳回异议"}
-ACTION_WORDS = {"void": "撤销", "amend": "更正", "keep": "维持"}
+# One wording for the pages and the decision record (the record is Chinese: an official document).
+OUTCOME_WORDS = {"upheld": {"zh": "异议成立", "en": "Upheld"},
+                 "partly_upheld": {"zh": "异议部分成立", "en": "Partly upheld"},
+                 "rejected": {"zh": "驳回异议", "en": "Rejected"}}
+ACTION_WORDS = {"void": {"zh": "撤销", "en": "Void"}, "amend": {"zh": "更正", "en": "Amend"},
+                "keep": {"zh": "维持", "en": "Keep"}}
 SCOPE_WORDS = {"records": "对记录的异议", "calculation": "对计算的异议"}
 
 
 def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_name: str | None,
                      items: Sequence[ItemDecision], actor: str, before: tuple[float, str]) -> None:
-    """The decision record, and a revised notice when the score or grade changed (both rendered on download)."""
-    from rating_service.notices import service as notices
-    from rating_service.records.formats import KINDS
-    from reports.model import AppealRecord, ContestedItem
+    """The decision record, and a revised notice when the score or grade changed (both rendered on download).
 
+    The record is numbered first; the revised notice names it, and the record names the revised notice.
+    """
     today = cycles.local_today()
-    changed = (appeal.score_after, appeal.grade_after) != before
-    company = rating_name or appeal.credit_code
-    revised_number: dict[str, str | None] = {"number": None}
+    numbered = notices.take_number(session, today)
+    revised = None
+    if (appeal.score_after, appeal.grade_after) != before:
+        revised = notices.issue_revised_notice(session=session, cycle=cycle, credit_code=appeal.credit_code,
+                                               actor=actor, issue_date=today, previous_score=before[0],
+                                               previous_grade=before[1], decision_doc_number=numbered.number)
+        appeal.revised_notice_id = revised.id
 
     def detail(item: ItemDecision) -> str:
         parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value)}" for name, value in _plain(item.changes).items()]
         return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
 
-    def fill(number: str, code: str) -> AppealRecord:
-        return AppealRecord(
-            issuer=notices.issuer(), doc_number=number, issue_date=today, company_name=company,
-            credit_code=appeal.credit_code, cycle_name=cycle.name, appeal_id=appeal.id, filed_on=appeal.filed_on,
-            scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
-            items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
-                                 decision=ACTION_WORDS[i.action], detail=detail(i)) for i in items],
-            outcome=OUTCOME_WORDS[appeal.outcome or "rejected"], reasons=appeal.decision_reasons or "",
-            score_before=f"{before[0]:.1f}", grade_before=before[1],
-            score_after=f"{appeal.score_after:.1f}", grade_after=appeal.grade_after or "",
-            revised_notice=revised_number["number"], verification_code=code)
-
-    # The record is numbered first; the revised notice names it, and the record then names the revised notice.
-    record = notices.issue_appeal_record(session=session, cycle=cycle, credit_code=appeal.credit_code,
-                                         company_name=company, actor=actor, issue_date=today, fill=fill)
-    appeal.decision_document_id = record.id
-    if changed:
-        revised = notices.issue_revised_notice(session=session, cycle=cycle, credit_code=appeal.credit_code,
-                                               actor=actor, issue_date=today, previous_score=before[0],
-                                               previous_grade=before[1], decision_doc_number=record.doc_number)
-        appeal.revised_notice_id = revised.id
-        revised_number["number"] = revised.doc_number
-        # Re-word the record now that the revised notice's number is known (same number and code).
-        data = json.loads(record.payload)
-        data["revised_notice"] = revised.doc_number
-        record.payload = json.dumps(data, ensure_ascii=False)
+    record = AppealRecord(
+        issuer=notices.issuer(), doc_number=numbered.number, issue_date=today,
+        company_name=rating_name or appeal.credit_code, credit_code=appeal.credit_code, cycle_name=cycle.name,
+        appeal_id=appeal.id, filed_on=appeal.filed_on, scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
+        items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
+                             decision=ACTION_WORDS[i.action]["zh"], detail=detail(i)) for i in items],
+        outcome=OUTCOME_WORDS[appeal.outcome or "rejected"]["zh"], reasons=appeal.decision_reasons or "",
+        score_before=f"{before[0]:.1f}", grade_before=before[1],
+        score_after=f"{appeal.score_after:.1f}", grade_after=appeal.grade_after or "",
+        revised_notice=revised.doc_number if revised else None, verification_code=numbered.code)
+    document = notices.add_appeal_record(session=session, cycle=cycle, credit_code=appeal.credit_code,
+                                         numbered=numbered, record=record, actor=actor)
+    appeal.decision_document_id = document.id
     session.flush()
 
 
@@ -295,19 +300,12 @@ def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list
 
     Re-rates the frozen snapshot with the frozen constants (a county: a fraction of a second).
     """
-    period = Period(cycle.period_start, cycle.period_end)
-    assert cycle.snapshot_batch is not None and cycle.constants
-    snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
-    inputs = amended_inputs(snapshot.inputs, decided_items(session, cycle.id))
-    result = rate_companies(inputs=inputs, period=period, methodology=cycles.methodology_of(cycle),
-                            constants=Constants(r0=float(json.loads(cycle.constants)["R0"])))
+    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id))
     records = result.records
     mine = records[(records["credit_code"].astype(object) == credit_code) & records["counted"]]
     contracts = inputs.contracts
     own_contracts = contracts[contracts["credit_code"].astype(object) == credit_code]
     out = []
-    from scoring.engine import EVENT_DATE
-
     details = {kind: inputs.frame(kind).assign(record_id=lambda f: f["record_id"].astype(str)).set_index("record_id")
                for kind in set(mine["kind"].astype(str))}
     for row in mine.itertuples(index=False):

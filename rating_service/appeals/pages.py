@@ -9,10 +9,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from rating_service.appeals import decisions, repository, service
-from rating_service.appeals.routes import _uploads
+from rating_service.appeals.routes import read_attachments
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
-from rating_service.cycles.routes import visible_cycle
+from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.errors import Forbidden, NotFound
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
@@ -31,6 +31,7 @@ TEXT = {
     "grounds": {"zh": "异议理由", "en": "Grounds"},
     "attachments": {"zh": "证明材料（PDF、JPG、PNG，每个不超过 {mb} MB，最多 {n} 个）",
                     "en": "Evidence (PDF, JPG, PNG; up to {mb} MB each, at most {n})"},
+    "evidence": {"zh": "证明材料", "en": "Evidence"},
     "submit_appeal": {"zh": "提交异议", "en": "Submit the appeal"},
     "confirm_appeal": {"zh": "确认提交异议？提交后在处理完毕前不能再次提出。",
                        "en": "Submit the appeal? No other appeal can be filed until it is decided."},
@@ -44,9 +45,7 @@ TEXT = {
     "before": {"zh": "复核前", "en": "Before"},
     "after": {"zh": "复核后", "en": "After"},
     "outcome": {"zh": "处理结果", "en": "Outcome"},
-    "outcome_upheld": {"zh": "异议成立", "en": "Upheld"},
-    "outcome_partly_upheld": {"zh": "异议部分成立", "en": "Partly upheld"},
-    "outcome_rejected": {"zh": "驳回异议", "en": "Rejected"},
+    **{f"outcome_{key}": words for key, words in decisions.OUTCOME_WORDS.items()},
     "reasons": {"zh": "处理理由", "en": "Reasons"},
     "record": {"zh": "记录", "en": "Record"},
     "record_date": {"zh": "日期", "en": "Date"},
@@ -65,9 +64,7 @@ TEXT = {
     "contract_to": {"zh": "至 {end}", "en": " to {end}"},
     "all_records": {"zh": "查看全部计分记录", "en": "All counted records"},
     "action": {"zh": "处理", "en": "Action"},
-    "action_keep": {"zh": "维持", "en": "Keep"},
-    "action_void": {"zh": "撤销", "en": "Void"},
-    "action_amend": {"zh": "更正", "en": "Amend"},
+    **{f"action_{key}": words for key, words in decisions.ACTION_WORDS.items()},
     "amend_field": {"zh": "更正字段", "en": "Field"},
     "amend_value": {"zh": "更正为", "en": "New value"},
     "finding": {"zh": "认定", "en": "Finding"},
@@ -122,7 +119,7 @@ def file_appeal_page(cycle_id: int, principal: CurrentUser, session: WriteSessio
                      records: Annotated[list[str] | None, Form()] = None,
                      files: Annotated[list[UploadFile] | None, File()] = None) -> Response:
     contested = [tuple(r.split(":", 1)) for r in records or [] if ":" in r]
-    uploads = [u for u in _uploads(files) if u.data or u.filename not in ("", "attachment")]
+    uploads = [u for u in read_attachments(files) if u.data or u.filename not in ("", "attachment")]
     appeal = service.file_appeal(session=session, cycle_id=cycle_id, principal=principal, filing=service.Filing(
         scope=scope, grounds=grounds, records=contested, attachments=uploads))  # type: ignore[arg-type]
     return redirect(f"/appeals/{appeal.id}")
@@ -172,20 +169,14 @@ def appeals_page(request: Request, cycle_id: int, principal: CurrentUser, sessio
     names = {r.credit_code: r.name for r in cycles_repo.list_ratings(session, cycle_id=cycle.id)[0]} \
         if principal.is_officer else {}
     stats = decisions.statistics(session=session, cycle_id=cycle.id) if principal.is_officer else None
-    lang = request_lang(request, page=True)
-    return render(request, "appeals.html", {"cycle": cycle, "appeals": appeals, "names": names, "stats": stats,
-                                            "lang_code": lang}, catalogue=TEXT)
+    return render(request, "appeals.html", {"cycle": cycle, "appeals": appeals, "names": names, "stats": stats},
+                  catalogue=TEXT)
 
 
 @router.get("/cycles/{cycle_id}/companies/{credit_code}/records", response_class=HTMLResponse)
 def records_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
                  session: SessionDep) -> Response:
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=credit_code)
-    if rating is None:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     lang = request_lang(request, page=True)
     rows = decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)
     for row in rows:

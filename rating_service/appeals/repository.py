@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rating_service.appeals.models import Appeal, AppealAttachment, AppealItem
@@ -30,7 +30,8 @@ def decided_items(session: Session, *, cycle_id: int) -> list[AppealItem]:
 
 
 def pending_count(session: Session, *, cycle_id: int) -> int:
-    return len(list_appeals(session, cycle_id=cycle_id, status="pending"))
+    query = select(func.count()).select_from(Appeal).where(Appeal.cycle_id == cycle_id, Appeal.status == "pending")
+    return int(session.execute(query).scalar_one())
 
 
 def list_appeals(session: Session, *, cycle_id: int, credit_code: str | None = None,

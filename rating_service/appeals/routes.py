@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from rating_service.appeals import decisions, repository, service
-from rating_service.cycles.routes import visible_cycle
-from rating_service.errors import NotFound
+from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.ui import private_download
 
 router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
 
 
-def _uploads(files: list[UploadFile] | None) -> list[service.Upload]:
+def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
+    """The uploaded files' bytes, read one byte past the size limit (the service refuses, naming the file)."""
     limit = get_settings().attachment_limit_mb * 1024 * 1024
     out = []
     for file in files or []:
@@ -37,7 +37,7 @@ def file_appeal(cycle_id: int, principal: CurrentUser, session: WriteSessionDep,
                 ) -> dict[str, Any]:
     contested = [tuple(r.split(":", 1)) if ":" in r else ("", r) for r in records or []]
     appeal = service.file_appeal(session=session, cycle_id=cycle_id, principal=principal, filing=service.Filing(
-        scope=scope, grounds=grounds, records=contested, attachments=_uploads(files)))  # type: ignore[arg-type]
+        scope=scope, grounds=grounds, records=contested, attachments=read_attachments(files)))  # type: ignore[arg-type]
     return service.appeal_out(session, appeal)
 
 
@@ -62,10 +62,8 @@ def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUs
     item, data = service.attachment_bytes(session=session, principal=principal, appeal_id=appeal_id,
                                           attachment_id=attachment_id)
     service.record_attachment_download(database=database, attachment=item, actor=principal.username)
-    disposition = f"attachment; filename=\"attachment-{item.id}\"; filename*=UTF-8''{quote(item.filename)}"
-    return Response(content=data, media_type=item.content_type, headers={
-        "Content-Disposition": disposition,
-        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+    return private_download(data, media_type=item.content_type, filename=item.filename,
+                            ascii_name=f"attachment-{item.id}")
 
 
 class ItemIn(BaseModel):
@@ -101,16 +99,7 @@ def appeal_statistics(cycle_id: int, principal: OfficerUser, session: SessionDep
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",
             summary="Every record counted for a company, with points and attribution / 计分记录")
 def counted_records(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    if repository_rating(session, cycle.id, credit_code) is None:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    cycle, _rating = visible_rating(session, principal, cycle_id, credit_code)
     return {"cycle_id": cycle.id, "credit_code": credit_code,
             "items": decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
 
-
-def repository_rating(session: Any, cycle_id: int, credit_code: str) -> Any:
-    from rating_service.cycles import repository as cycles_repo
-
-    return cycles_repo.rating(session, cycle_id=cycle_id, credit_code=credit_code)

@@ -10,11 +10,11 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from rating_service.appeals import service as appeals
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
-from rating_service.cycles.routes import start_background_compute, visible_cycle
+from rating_service.cycles.routes import start_background_compute, visible_rating
 from rating_service.cycles.wording import fixed, num
-from rating_service.errors import NotFound
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
@@ -317,11 +317,7 @@ def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionD
 def company_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
                  session: SessionDep) -> Response:
     lang = request_lang(request, page=True)
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        # 404, not 403: a company must not learn which other companies were rated.
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    rating = service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+    cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     exp = json.loads(rating.explanation)
     words = EXPLAIN_TEXT[lang]
     flags = wording.flags(exp, lang)
@@ -329,8 +325,7 @@ def company_page(request: Request, cycle_id: int, credit_code: str, principal: C
     notice = documents_repo.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
-        "appeal_open": cycle.status == "publicized" and cycle.appeal_deadline is not None
-        and service.local_today() <= cycle.appeal_deadline,
+        "appeal_open": appeals.window_open(cycle, service.local_today()),
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
         "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),

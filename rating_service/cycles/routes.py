@@ -86,6 +86,17 @@ def visible_cycle(session: Any, principal: Principal, cycle_id: int) -> Cycle:
     return cycle
 
 
+def visible_rating(session: Any, principal: Principal, cycle_id: int, credit_code: str) -> tuple[Cycle, Rating]:
+    """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
+
+    404, not 403: a company must not learn which other companies were rated.
+    """
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    return cycle, service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+
+
 @router.get("/cycles", summary="Rating cycles / 评价周期列表")
 def list_cycles(principal: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     statuses = None if principal.is_officer else VISIBLE_TO_COMPANIES
@@ -179,10 +190,7 @@ def list_ratings(cycle_id: int, principal: CurrentUser, session: SessionDep,
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}",
             summary="One company's rating with its explanation / 企业评价说明")
 def show_rating(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    rating = service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+    _cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     return rating_out(rating, with_explanation=True)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
@@ -353,8 +354,6 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
     """publicized → finalized: the ratings become final and the cycle immutable."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "finalize")
-    from rating_service.appeals import repository as appeals_repo
-
     pending = appeals_repo.pending_count(session, cycle_id=cycle.id)
     if pending:
         raise Conflict("cycle_appeals_pending", cycle_id=cycle.id, count=pending)

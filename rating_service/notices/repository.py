@@ -34,6 +34,14 @@ def iter_ratings(session: Session, *, cycle_id: int, chunk: int = 2_000) -> Iter
     yield from session.scalars(query.execution_options(yield_per=chunk))
 
 
+def rating_summaries(session: Session, *, cycle_id: int) -> list[Any]:
+    """What a bulletin lists of each rating (no explanations), in credit-code order."""
+    query = (select(Rating.credit_code, Rating.name, Rating.score, Rating.grade, Rating.provisional,
+                    Rating.red_list, Rating.black_list)
+             .where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code))
+    return list(session.execute(query))
+
+
 def insert_documents(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(Document), list(rows))

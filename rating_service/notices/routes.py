@@ -11,7 +11,6 @@ import os
 import tempfile
 from pathlib import Path as FsPath
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -25,7 +24,7 @@ from rating_service.i18n import Lang
 from rating_service.notices import repository, service
 from rating_service.notices.models import Document
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep
-from rating_service.web.ui import render, request_lang
+from rating_service.web.ui import private_download, render, request_lang
 
 router = APIRouter(tags=["documents"])
 
@@ -54,9 +53,6 @@ TEXT = {
     "score": {"zh": "信用得分", "en": "Score"},
     "grade": {"zh": "信用等级", "en": "Grade"},
     "provisional": {"zh": "（暂定）", "en": " (provisional)"},
-    "cycle_status": {"zh": "周期状态", "en": "Cycle status"},
-    "status_publicized": {"zh": "公示中", "en": "In publicity"},
-    "status_finalized": {"zh": "已定稿", "en": "Final"},
 }
 
 
@@ -84,13 +80,6 @@ def visible_document(session: Session, principal: Principal, document_id: int) -
     return document
 
 
-def pdf_response(data: bytes, filename: str, *, inline: bool = True) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(content=data, media_type="application/pdf", headers={
-        "Content-Disposition": f"{disposition}; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
-        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
-
-
 # -- API ----------------------------------------------------------------------------------------------------------
 
 @router.get("/api/v1/cycles/{cycle_id}/documents", summary="A cycle's issued documents / 周期文书列表")
@@ -115,7 +104,7 @@ def download_document(document_id: Annotated[int, Path(ge=1)], principal: Curren
                       database: DatabaseDep) -> Response:
     document = visible_document(session, principal, document_id)
     data = service.download(database=database, document=document, actor=principal.username)
-    return pdf_response(data, service.file_name(document))
+    return private_download(data, media_type="application/pdf", filename=service.file_name(document), inline=True)
 
 
 @router.get("/api/v1/cycles/{cycle_id}/documents.zip", summary="All documents of a cycle as zip (officers) / 打包下载",

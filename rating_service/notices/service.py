@@ -17,7 +17,7 @@ import secrets
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rating_service.audit import service as audit
+from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
+from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.notices import repository
@@ -110,15 +111,16 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
     )
 
 
-def bulletin_for(*, cycle: Cycle, ratings: list[Rating], number: str, issue_date: dt.date,
+def bulletin_for(*, cycle: Cycle, ratings: Sequence[Any], number: str, issue_date: dt.date,
                  deadline: dt.date, grade_order: list[str]) -> Bulletin:
     rows: list[BulletinRow] = []
     counts: dict[str, int] = {}
+    words = EXPLAIN_TEXT["zh"]
     for rating in sorted(ratings, key=lambda r: (-r.score, r.credit_code)):
-        exp_lists = [w for w, on in (("红榜", rating.red_list), ("黑榜", rating.black_list)) if on]
+        lists = [words[w] for w, on in (("red", rating.red_list), ("black", rating.black_list)) if on]
         rows.append(BulletinRow(company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
                                 score=fixed(rating.score, 1), grade=rating.grade,
-                                provisional=bool(rating.provisional), lists="、".join(exp_lists)))
+                                provisional=bool(rating.provisional), lists=words["flag_sep"].join(lists)))
         counts[rating.grade] = counts.get(rating.grade, 0) + 1
     return Bulletin(issuer=issuer(), doc_number=number, issue_date=issue_date, cycle_name=cycle.name,
                     period_start=cycle.period_start, period_end=cycle.period_end, publicity_end=deadline,
@@ -128,6 +130,37 @@ def bulletin_for(*, cycle: Cycle, ratings: list[Rating], number: str, issue_date
 
 
 # -- issuing at publicize ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Numbered:
+    """A document number taken from its year's counter, and a fresh verification code."""
+
+    year: int
+    seq: int
+    number: str
+    code: str
+
+
+def take_number(session: Session, issue_date: dt.date) -> Numbered:
+    (seq,) = repository.take_numbers(session, year=issue_date.year, count=1)
+    return Numbered(issue_date.year, seq, doc_number(get_settings().document_prefix, issue_date.year, seq),
+                    new_verification_code())
+
+
+def _add_document(session: Session, *, kind: str, cycle_id: int, credit_code: str | None, numbered: Numbered,
+                  issue_date: dt.date, content: Notice | Bulletin | AppealRecord, actor: str,
+                  replaces_id: int | None = None) -> Document:
+    document = Document(kind=kind, cycle_id=cycle_id, credit_code=credit_code, doc_year=numbered.year,
+                        doc_seq=numbered.seq, doc_number=numbered.number, verification_code=numbered.code,
+                        issue_date=issue_date, payload=json.dumps(as_payload(content), ensure_ascii=False),
+                        replaces_id=replaces_id, created_at=dt.datetime.now(dt.UTC), created_by=actor)
+    session.add(document)
+    session.flush()
+    return document
+
+
+ISSUE_BATCH = 2_000  # notices built and inserted per batch: a province's explanations never all in memory
+
 
 def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     """Number and freeze the bulletin and every company's notice of a cycle that is being publicized.
@@ -139,9 +172,9 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     issue_date = cycle.notice_date
     deadline = workdays.add_working_days(session, issue_date, cycle.appeal_window_days)
     cycle.appeal_deadline = deadline
-    ratings = list(repository.iter_ratings(session, cycle_id=cycle.id))
+    summaries = repository.rating_summaries(session, cycle_id=cycle.id)
     year = issue_date.year
-    numbers = iter(repository.take_numbers(session, year=year, count=len(ratings) + 1))
+    numbers = iter(repository.take_numbers(session, year=year, count=len(summaries) + 1))
     prefix = get_settings().document_prefix
     now = dt.datetime.now(dt.UTC)
     rows: list[dict[str, Any]] = []
@@ -152,21 +185,24 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
                      "issue_date": issue_date, "payload": json.dumps(as_payload(document), ensure_ascii=False),
                      "created_at": now, "created_by": actor})
 
-    seq = next(numbers)
+    seq = first = next(numbers)
     add("bulletin", None, seq, new_verification_code(),
-        bulletin_for(cycle=cycle, ratings=ratings, number=doc_number(prefix, year, seq), issue_date=issue_date,
+        bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
                      deadline=deadline, grade_order=[b.grade for b in methodology_by_id(cycle.methodology_id).bands]))
-    for rating in ratings:
+    for rating in repository.iter_ratings(session, cycle_id=cycle.id, chunk=ISSUE_BATCH):
         seq = next(numbers)
         code = new_verification_code()
         add("notice", rating.credit_code, seq, code,
             notice_for(cycle=cycle, rating=rating, number=doc_number(prefix, year, seq), code=code,
                        issue_date=issue_date, deadline=deadline))
+        if len(rows) >= ISSUE_BATCH:
+            repository.insert_documents(session, rows)
+            rows.clear()
     repository.insert_documents(session, rows)
     audit.record(session, "documents.issue", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
-                 payload={"notices": len(ratings), "bulletins": 1, "first": rows[0]["doc_number"],
-                          "last": rows[-1]["doc_number"], "appeal_deadline": deadline.isoformat()})
-    return len(rows)
+                 payload={"notices": len(summaries), "bulletins": 1, "first": doc_number(prefix, year, first),
+                          "last": doc_number(prefix, year, seq), "appeal_deadline": deadline.isoformat()})
+    return len(summaries) + 1
 
 
 def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, actor: str, issue_date: dt.date,
@@ -177,50 +213,34 @@ def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, ac
     It takes the next number of its year and a new verification code, names the notice it replaces, and marks
     that one as revised, so that verifying the old code says which document is in force.
     """
-    from rating_service.cycles import repository as cycles_repo
-
     previous = repository.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
     if previous is None:
         raise NotFound("document_not_found", document_id=credit_code)
     rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=credit_code)
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=credit_code)
-    (seq,) = repository.take_numbers(session, year=issue_date.year, count=1)
-    number = doc_number(get_settings().document_prefix, issue_date.year, seq)
-    code = new_verification_code()
-    notice = notice_for(cycle=cycle, rating=rating, number=number, code=code, issue_date=issue_date,
-                        deadline=cycle.appeal_deadline or issue_date)
+    numbered = take_number(session, issue_date)
+    notice = notice_for(cycle=cycle, rating=rating, number=numbered.number, code=numbered.code,
+                        issue_date=issue_date, deadline=cycle.appeal_deadline or issue_date)
     notice = dataclasses.replace(notice, revision=Revision(
         replaces_doc_number=previous.doc_number, decision_doc_number=decision_doc_number,
         previous_score=fixed(previous_score, 1), previous_grade=previous_grade))
-    document = Document(kind="revised_notice", cycle_id=cycle.id, credit_code=credit_code, doc_year=issue_date.year,
-                        doc_seq=seq, doc_number=number, verification_code=code, issue_date=issue_date,
-                        payload=json.dumps(as_payload(notice), ensure_ascii=False), replaces_id=previous.id,
-                        created_at=dt.datetime.now(dt.UTC), created_by=actor)
-    session.add(document)
-    session.flush()
+    document = _add_document(session, kind="revised_notice", cycle_id=cycle.id, credit_code=credit_code,
+                             numbered=numbered, issue_date=issue_date, content=notice, actor=actor,
+                             replaces_id=previous.id)
     previous.revised_by_id = document.id
     audit.record(session, "documents.revise", actor=actor, entity_kind="document", entity_id=str(document.id),
-                 payload={"number": number, "replaces": previous.doc_number, "credit_code": credit_code,
+                 payload={"number": numbered.number, "replaces": previous.doc_number, "credit_code": credit_code,
                           "decision": decision_doc_number, "before": {"score": previous_score, "grade": previous_grade},
                           "after": {"score": rating.score, "grade": rating.grade}})
     return document
 
 
-def issue_appeal_record(*, session: Session, cycle: Cycle, credit_code: str, company_name: str, actor: str,
-                        issue_date: dt.date, fill: Callable[[str, str], AppealRecord]) -> Document:
-    """Number an appeal decision record (异议处理决定书); `fill(number, code)` words it."""
-    (seq,) = repository.take_numbers(session, year=issue_date.year, count=1)
-    number = doc_number(get_settings().document_prefix, issue_date.year, seq)
-    code = new_verification_code()
-    record = fill(number, code)
-    document = Document(kind="appeal_record", cycle_id=cycle.id, credit_code=credit_code, doc_year=issue_date.year,
-                        doc_seq=seq, doc_number=number, verification_code=code, issue_date=issue_date,
-                        payload=json.dumps(as_payload(record), ensure_ascii=False),
-                        created_at=dt.datetime.now(dt.UTC), created_by=actor)
-    session.add(document)
-    session.flush()
-    return document
+def add_appeal_record(*, session: Session, cycle: Cycle, credit_code: str, numbered: Numbered, record: AppealRecord,
+                      actor: str) -> Document:
+    """Store an appeal decision record (异议处理决定书) under a number taken with `take_number`."""
+    return _add_document(session, kind="appeal_record", cycle_id=cycle.id, credit_code=credit_code,
+                         numbered=numbered, issue_date=record.issue_date, content=record, actor=actor)
 
 
 # -- rendering and storage --------------------------------------------------------------------------------------

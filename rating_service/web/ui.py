@@ -127,5 +127,14 @@ def error_page(request: Request, exc: RatingServiceError) -> Response:
                                           "status": exc.status_code}, status_code=exc.status_code)
 
 
+def private_download(data: bytes, *, media_type: str, filename: str, ascii_name: str | None = None,
+                     inline: bool = False) -> Response:
+    """A non-public file: never cached, never sniffed; the name survives non-ASCII (RFC 5987)."""
+    disposition = f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name or filename}\"; " \
+                  f"filename*=UTF-8''{quote(filename)}"
+    return Response(content=data, media_type=media_type, headers={
+        "Content-Disposition": disposition, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
