@@ -230,6 +230,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cycle {cycle_id} has no rating for company {code}.",
     },
     "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
+    # public disclosure
+    "public_nothing_yet": {"zh": "尚无公示或发布的评价结果。", "en": "No ratings have been publicized yet."},
+    "public_company_not_found": {
+        "zh": "没有企业 {code} 的公开评价结果。", "en": "No public rating of company {code}.",
+    },
+    "methodology_not_found": {"zh": "未找到评价细则“{methodology}”。", "en": "No methodology '{methodology}'."},
     # calendar and documents
     "calendar_year_unknown": {
         "zh": "工作日历中没有 {year} 年的节假日安排（{day}），无法计算期限；请管理员先补充该年的安排。",

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     attachments_dir: Path = PROJECT_ROOT / "var" / "attachments"
     attachment_limit_mb: int = 10
     attachments_per_appeal: int = 5
+    # Public pages are served from a per-process cache; each process asks the database whether a public cycle
+    # changed at most this often (the process that made a change sees it at once).
+    disclosure_poll_seconds: float = 1.0
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:

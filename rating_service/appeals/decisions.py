@@ -164,6 +164,12 @@ def _rate_amended(session: Session, cycle: Cycle,
     return result, inputs, methodology
 
 
+def rate_amended_cycle(*, session: Session, cycle: Cycle) -> tuple[RatingResult, RatingInputs]:
+    """The whole cycle rated as it now stands: the frozen snapshot with every record decision taken so far."""
+    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id))
+    return result, inputs
+
+
 def rescore(*, session: Session, cycle: Cycle, credit_code: str,
             decisions: Sequence[ItemDecision]) -> tuple[Any, dict[str, Any]]:
     """The company's explanation on the frozen snapshot with the decisions applied, with the frozen constants."""
@@ -208,6 +214,7 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
     appeal.decided_at = dt.datetime.now(dt.UTC)
     appeal.decided_by = actor
     appeal.score_after, appeal.grade_after = exp.score, exp.grade
+    cycles.disclosure_changed(session=session, cycle=cycle)
     session.flush()
     _issue_documents(session=session, cycle=cycle, appeal=appeal, rating_name=rating.name, items=items,
                      actor=actor, before=before)

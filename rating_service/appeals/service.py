@@ -126,6 +126,7 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
                     filed_at=dt.datetime.now(dt.UTC), filed_by=principal.username, filed_on=today, due_on=due_on,
                     score_before=rating.score, grade_before=rating.grade)
     session.add(appeal)
+    cycles.disclosure_changed(session=session, cycle=cycle)  # the public appeal statistics count it
     session.flush()
     session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r) for k, r in records])
     written: list[Path] = []

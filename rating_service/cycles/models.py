@@ -51,6 +51,9 @@ class Cycle(Base):
     appeal_deadline: Mapped[dt.date | None] = mapped_column(Date)
     # An appeal must be decided within this many working days of its filing.
     decision_days: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
+    # Bumped on every change the public can see (state change, appeal filed or decided): the disclosure
+    # cache of every server process compares it to what it holds.
+    disclosure_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     finalized_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_by: Mapped[str | None] = mapped_column(String(100))
     # The frozen snapshot: every change-set (import batch) up to snapshot_batch, and its content hash.

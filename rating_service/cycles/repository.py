@@ -43,7 +43,7 @@ CHUNK_ROWS = 200_000
 COPY_CHUNK_BYTES = 48 * 1024 * 1024
 
 
-def _visible(table: Table, watermark: int) -> Any:
+def visible_as_of(table: Table, watermark: int) -> Any:
     return or_(table.c.batch_id.is_(None), table.c.batch_id <= watermark)
 
 
@@ -54,7 +54,7 @@ def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_e
     columns = SNAPSHOT_COLUMNS[kind]
     parts = []
     for table, extra in ((main, []), (history, [history.c.superseded_by > watermark])):
-        conditions = [_visible(table, watermark), *extra]
+        conditions = [visible_as_of(table, watermark), *extra]
         if kind == "contracts":
             conditions += [table.c.start_date <= period_end,
                            or_(table.c.end_date.is_(None), table.c.end_date >= period_start)]

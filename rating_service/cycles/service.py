@@ -365,12 +365,24 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
     return _move(session, cycle, "finalized", actor=actor, reason=reason, extra={}, apply=stamp)
 
 
+DISCLOSURE_CHANGED = "disclosure_changed"
+
+
+def disclosure_changed(*, session: Session, cycle: Cycle) -> None:
+    """Something the public sees of the cycle changes: its version moves on, and this process's disclosure
+    caches look again as soon as the transaction commits (other processes within their poll interval)."""
+    # Incremented in SQL: two appeals filed at once must both move it on.
+    cycle.disclosure_version = Cycle.disclosure_version + 1  # type: ignore[assignment]
+    session.info[DISCLOSURE_CHANGED] = True
+
+
 def _move(session: Session, cycle: Cycle, to: str, *, actor: str, reason: str | None, extra: dict[str, Any],
           apply: Callable[[Cycle], None]) -> Cycle:
     assert to in CYCLE_STATES
     previous = cycle.status
     cycle.status = to
     apply(cycle)
+    disclosure_changed(session=session, cycle=cycle)
     session.flush()
     action = {"publicized": "cycle.publicize", "finalized": "cycle.finalize"}[to]
     audit.record(session, action, actor=actor, entity_kind="cycle", entity_id=str(cycle.id), reason=reason,

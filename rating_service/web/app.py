@@ -25,6 +25,8 @@ from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import routes as cycle_routes
 from rating_service.cycles import service as cycles
 from rating_service.db import Database
+from rating_service.disclosure import pages as disclosure_pages
+from rating_service.disclosure import routes as disclosure_routes
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import translate
 from rating_service.notices import routes as notice_routes
@@ -32,7 +34,7 @@ from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import MaybePrincipal, SessionDep
-from rating_service.web.ui import HERE, error_page, local_time, redirect, render, request_lang
+from rating_service.web.ui import HERE, error_page, local_time, redirect, render, request_lang, score_chart
 from rating_service.workdays import pages as calendar_pages
 from rating_service.workdays import routes as calendar_routes
 
@@ -42,21 +44,6 @@ log = logging.getLogger(__name__)
 
 def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/docs", "/openapi", "/healthz"))
-
-
-def _history_chart(history: list[Any]) -> dict[str, Any]:
-    """Points of a score-by-cycle line chart (0–100 on a 600 × 200 canvas)."""
-    width, height, left, top = 600, 200, 40, 10
-    n = len(history)
-    points = []
-    for i, (cycle, rating) in enumerate(history):
-        x = left + (width - left - 20) * (i / (n - 1) if n > 1 else 0.5)
-        y = top + (height - top - 30) * (1 - max(0.0, min(100.0, rating.score)) / 100)
-        points.append({"x": round(x, 1), "y": round(y, 1), "score": rating.score, "grade": rating.grade,
-                       "cycle": cycle.name})
-    return {"width": width, "height": height, "points": points,
-            "line": " ".join(f"{p['x']},{p['y']}" for p in points),
-            "grid": [{"value": v, "y": round(top + (height - top - 30) * (1 - v / 100), 1)} for v in (0, 50, 100)]}
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -98,14 +85,14 @@ def create_app(database: Database | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, principal: MaybePrincipal, session: SessionDep) -> Response:
         if principal is None:
-            return redirect("/login")
+            return redirect("/public")
         lang = request_lang(request, page=True)
         if not principal.is_officer:
             visible = cycles.list_cycles(session=session, statuses=cycle_routes.VISIBLE_TO_COMPANIES)
             history = cycles_repo.company_history(session, credit_code=principal.credit_code or "",
                                                   statuses=cycle_routes.VISIBLE_TO_COMPANIES)
-            return render(request, "company_home.html", {"cycles": visible, "history": history,
-                                                         "chart": _history_chart(history)})
+            chart = score_chart([(c.name, r.score, r.grade) for c, r in history])
+            return render(request, "company_home.html", {"cycles": visible, "history": history, "chart": chart})
         today = dt.date.today()
         context: dict[str, Any] = {
             "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
@@ -120,6 +107,6 @@ def create_app(database: Database | None = None) -> FastAPI:
 
     for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
                    cycle_pages, record_pages, audit_pages, notice_routes, calendar_routes,
-                   appeal_routes, appeal_pages, calendar_pages):
+                   appeal_routes, appeal_pages, calendar_pages, disclosure_routes, disclosure_pages):
         app.include_router(module.router)
     return app

@@ -66,6 +66,14 @@ UI: dict[str, dict[str, str]] = {
     "nav_audit": {"zh": "审计日志", "en": "Audit log"},
     "nav_calendar": {"zh": "工作日历", "en": "Calendar"},
     "nav_my_ratings": {"zh": "本企业评价", "en": "My ratings"},
+    # the public site (shown to visitors who are not logged in)
+    "nav_public": {"zh": "评价结果", "en": "Ratings"},
+    "nav_lists": {"zh": "红黑榜", "en": "Red & black lists"},
+    "nav_methodology": {"zh": "评价细则", "en": "Methodology"},
+    "nav_appeals": {"zh": "异议统计", "en": "Appeals"},
+    "nav_open_data": {"zh": "开放数据", "en": "Open data"},
+    "nav_verify": {"zh": "文书核验", "en": "Verify a notice"},
+    "skip": {"zh": "跳到正文", "en": "Skip to content"},
     "login": {"zh": "登录", "en": "Log in"},
     "logout": {"zh": "退出", "en": "Log out"},
     "username": {"zh": "用户名", "en": "Username"},
@@ -95,26 +103,47 @@ def texts(lang: Lang, *catalogues: dict[str, dict[str, str]]) -> dict[str, str]:
     return out
 
 
-def render(request: Request, template: str, context: dict[str, Any], *,
-           catalogue: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
-    """A page with the shared context: language, texts, the signed-in user, the CSRF token."""
-    lang = request_lang(request, page=True)
-    base = {
+def base_context(request: Request, lang: Lang, *catalogues: dict[str, dict[str, str]], user: Any,
+                 csrf_token: str) -> dict[str, Any]:
+    """What every page's template gets: language, texts, the signed-in user (None on public pages)."""
+    return {
         "lang": lang,
-        "t": texts(lang, *([catalogue] if catalogue else [])),
+        "t": texts(lang, *catalogues),
         "other_lang": "en" if lang == "zh" else "zh",
-        "user": getattr(request.state, "principal", None),
-        "csrf_token": csrf_token(request),
+        "user": user,
+        "csrf_token": csrf_token,
         "state_labels": {k: v.render(lang) for k, v in STATE_LABELS.items()},
         "role_labels": {k: v.render(lang) for k, v in ROLE_LABELS.items()},
         "path": request.url.path,
         # The switch keeps the page's other parameters (filters, the running job).
         "lang_switch_url": "?" + urlencode({**dict(request.query_params), "lang": "en" if lang == "zh" else "zh"}),
     }
+
+
+def render(request: Request, template: str, context: dict[str, Any], *,
+           catalogue: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
+    """A page with the shared context: language, texts, the signed-in user, the CSRF token."""
+    lang = request_lang(request, page=True)
+    base = base_context(request, lang, *([catalogue] if catalogue else []),
+                        user=getattr(request.state, "principal", None), csrf_token=csrf_token(request))
     response = templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
     if request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie("lang", lang, samesite="lax")
     return response
+
+
+def score_chart(points: list[tuple[str, float, str]]) -> dict[str, Any]:
+    """A score-by-cycle line chart (0–100 on a 600 × 200 canvas) of (cycle name, score, grade) points."""
+    width, height, left, top = 600, 200, 40, 26
+    n = len(points)
+    out = []
+    for i, (cycle, score, grade) in enumerate(points):
+        x = left + (width - left - 20) * (i / (n - 1) if n > 1 else 0.5)
+        y = top + (height - top - 30) * (1 - max(0.0, min(100.0, score)) / 100)
+        out.append({"x": round(x, 1), "y": round(y, 1), "score": score, "grade": grade, "cycle": cycle})
+    return {"width": width, "height": height, "points": out,
+            "line": " ".join(f"{p['x']},{p['y']}" for p in out),
+            "grid": [{"value": v, "y": round(top + (height - top - 30) * (1 - v / 100), 1)} for v in (0, 50, 100)]}
 
 
 def error_page(request: Request, exc: RatingServiceError) -> Response:

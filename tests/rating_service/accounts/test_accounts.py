@@ -130,7 +130,7 @@ def test_login_page_sets_an_httponly_cookie_and_only_redirects_locally(database)
     assert bad.status_code == 401 and "用户名或密码错误" in bad.text
     logout = client.post("/logout", data={"csrf_token": f.csrf_of(client)})
     assert logout.status_code == 303
-    assert client.get("/").headers["location"] == "/login"
+    assert client.get("/").headers["location"] == "/public"
 
 
 def test_disabling_an_account_ends_its_sessions_and_tokens(database):

@@ -13,9 +13,9 @@ def _officer(database):
     return f.page_client(database, "officer")
 
 
-def test_anonymous_visitor_is_sent_to_the_login_page(database):
+def test_anonymous_visitor_is_sent_to_the_public_ratings(database):
     response = f.page_client(database).get("/")
-    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert response.status_code == 303 and response.headers["location"] == "/public"
 
 
 def test_empty_database_shows_how_to_load_data(database):

@@ -1,0 +1,53 @@
+"""Every query of the public disclosure: only publicized and finalized cycles, only public columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, select, union_all
+from sqlalchemy.orm import Session
+
+from rating_service.cycles.models import Cycle, Rating
+from rating_service.cycles.repository import visible_as_of
+from rating_service.db import Base
+from rating_service.records.models import HISTORY
+
+PUBLIC_STATES = ("publicized", "finalized")
+# The public columns of a rating; the explanation is read for the indicator sub-scores only.
+RATING_COLUMNS = (Rating.credit_code, Rating.name, Rating.score, Rating.grade, Rating.provisional, Rating.red_list,
+                  Rating.black_list, Rating.explanation)
+
+
+def public_versions(session: Session) -> dict[int, int]:
+    """Each public cycle's disclosure version: one small query, run by every server process at most once per
+    poll interval."""
+    rows = session.execute(select(Cycle.id, Cycle.disclosure_version).where(Cycle.status.in_(PUBLIC_STATES)))
+    return {int(cycle_id): int(version) for cycle_id, version in rows}
+
+
+def public_cycles(session: Session) -> list[Cycle]:
+    query = select(Cycle).where(Cycle.status.in_(PUBLIC_STATES)).order_by(Cycle.period_end.desc(), Cycle.id.desc())
+    return list(session.scalars(query))
+
+
+def public_cycle(session: Session, cycle_id: int) -> Cycle | None:
+    return session.scalars(select(Cycle).where(Cycle.id == cycle_id, Cycle.status.in_(PUBLIC_STATES))).first()
+
+
+def public_ratings(session: Session, *, cycle_id: int) -> list[Any]:
+    query = select(*RATING_COLUMNS).where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code)
+    return list(session.execute(query))
+
+
+def record_categories(session: Session, *, kind: str, watermark: int, period_start: dt.date,
+                      period_end: dt.date, date_column: str) -> dict[str, str]:
+    """``record_id → category`` of a cycle's frozen snapshot (the version as of change-set ``watermark``)."""
+    main = Base.metadata.tables[kind]
+    history = HISTORY[kind]
+    parts = []
+    for table, extra in ((main, []), (history, [history.c.superseded_by > watermark])):
+        date = table.c[date_column]
+        conditions = [visible_as_of(table, watermark), date >= period_start, date <= period_end, *extra]
+        parts.append(select(table.c.record_id, table.c.category).where(and_(*conditions)))
+    return {str(record_id): category or "" for record_id, category in session.execute(union_all(*parts))}

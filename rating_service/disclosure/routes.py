@@ -1,0 +1,167 @@
+"""Public JSON API and open data files (no login), served from the disclosure cache with ETags."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from rating_service.disclosure import service
+from rating_service.disclosure.service import Cached, DisclosureCache, Query
+from rating_service.errors import NotFound
+from rating_service.i18n import Lang
+from rating_service.settings import get_settings
+from rating_service.web.deps import database_of
+from scoring.methodology import MethodologyError, available_methodologies, methodology_by_id
+
+router = APIRouter(tags=["public / 公开信息"])
+
+# Pages and API answers may change with any decision: a browser revalidates every time (a 304 costs a few bytes).
+REVALIDATE = "public, no-cache"
+# Open data files: a minute of staleness is acceptable to a downloader, and spares the server a crowd.
+OPEN_DATA = "public, max-age=60"
+JSON_TYPE = "application/json"
+
+
+def disclosure_cache(request: Request) -> DisclosureCache:
+    state = request.app.state
+    cache = getattr(state, "disclosure", None)
+    if cache is None:
+        cache = state.disclosure = DisclosureCache(database_of(request),
+                                                   poll_seconds=get_settings().disclosure_poll_seconds)
+    return cache  # type: ignore[no-any-return]
+
+
+def _matches(request: Request, etag: str) -> bool:
+    sent = request.headers.get("if-none-match")
+    return sent is not None and (sent.strip() == "*" or etag in (tag.strip().removeprefix("W/")
+                                                                 for tag in sent.split(",")))
+
+
+def respond(request: Request, found: Cached, *, set_lang: Lang | None = None) -> Response:
+    headers = {"ETag": found.etag, "X-Content-Type-Options": "nosniff", **dict(found.headers)}
+    if _matches(request, found.etag):
+        response = Response(status_code=304, headers=headers)
+    else:
+        response = Response(content=found.body, media_type=found.media_type, headers=headers)
+    if set_lang is not None:
+        response.set_cookie("lang", set_lang, samesite="lax")
+    return response
+
+
+async def serve(request: Request, key: tuple[Any, ...], make: Callable[[DisclosureCache], Cached], *,
+                set_lang: Lang | None = None) -> Response:
+    """A cached answer, made (off the event loop) on a miss; the database is asked at most once per poll."""
+    cache = disclosure_cache(request)
+    if cache.due():
+        await run_in_threadpool(cache.refresh)
+    found = cache.answer(key)
+    if found is None:
+        found = await run_in_threadpool(cache.remember, key, lambda: make(cache))
+    return respond(request, found, set_lang=set_lang)
+
+
+def _json(data: Any, cache_control: str = REVALIDATE, **headers: str) -> Cached:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Cached.of(body, JSON_TYPE, {"Cache-Control": cache_control, **headers})
+
+
+def _cycle_ref(cache: DisclosureCache, cycle: str) -> service.CycleDisclosure:
+    return cache.chosen(None if cycle == "current" else cycle)
+
+
+def cycles_document(cache: DisclosureCache) -> list[dict[str, Any]]:
+    return [{**d.cycle.as_json(), "companies": len(d.ratings), "grades": dict(d.grades), "appeals": d.appeals,
+             "open_data": {"csv": f"/open-data/cycles/{d.cycle.id}/ratings.csv",
+                           "json": f"/open-data/cycles/{d.cycle.id}/ratings.json"}} for d in cache.cycles()]
+
+
+def company_history(cache: DisclosureCache, credit_code: str) -> list[tuple[service.CycleDisclosure,
+                                                                              service.PublicRating]]:
+    """The company's rating in every public cycle, oldest first; 404 when it has none."""
+    code = credit_code.strip().upper()
+    found = [(d, d.by_code[code]) for d in reversed(cache.cycles()) if code in d.by_code]
+    if not found:
+        raise NotFound("public_company_not_found", code=credit_code[:18])
+    return found
+
+
+@router.get("/api/v1/public/cycles", summary="Publicized and finalized cycles / 已公示、已发布的评价周期")
+async def public_cycles(request: Request) -> Response:
+    return await serve(request, ("api", "cycles"), lambda cache: _json(cycles_document(cache)))
+
+
+@router.get("/api/v1/public/cycles/{cycle}/ratings",
+            summary="A public cycle's ratings: search, filter, sort, page / 评价结果查询 (cycle: id or current)")
+async def public_ratings(request: Request, cycle: Annotated[str, Path(max_length=20)]) -> Response:
+    query = Query.of(request.query_params)
+
+    def make(cache: DisclosureCache) -> Cached:
+        disclosure = _cycle_ref(cache, cycle)
+        found = service.search(disclosure, query)
+        return _json({"cycle": disclosure.cycle.as_json(), "total": found.total, "page": found.page,
+                      "pages": found.pages, "per_page": found.per_page,
+                      "items": [r.as_json() for r in found.items]})
+
+    return await serve(request, ("api", "ratings", cycle, query.key()), make)
+
+
+@router.get("/api/v1/public/companies/{credit_code}",
+            summary="A company's public ratings in every public cycle / 企业公开评价结果")
+async def public_company(request: Request, credit_code: Annotated[str, Path(max_length=18)]) -> Response:
+    def make(cache: DisclosureCache) -> Cached:
+        history = company_history(cache, credit_code)
+        latest = history[-1][1]
+        return _json({"credit_code": latest.credit_code, "name": latest.name,
+                      "ratings": [{"cycle": d.cycle.as_json(), **r.as_json()} for d, r in history]})
+
+    return await serve(request, ("api", "company", credit_code.strip().upper()), make)
+
+
+@router.get("/api/v1/public/methodologies", summary="Methodology versions / 评价细则版本")
+async def public_methodologies(request: Request) -> Response:
+    return await serve(request, ("api", "methodologies"), lambda cache: _json(
+        [{"id": m.id, "title": m.title, "title_en": m.title_en, "effective_from": m.effective_from.isoformat(),
+          "effective_to": m.effective_to.isoformat() if m.effective_to else None}
+         for m in available_methodologies()]))
+
+
+def methodology_or_raise(identifier: str) -> Any:
+    try:
+        return methodology_by_id(identifier)
+    except MethodologyError:
+        raise NotFound("methodology_not_found", methodology=identifier[:64]) from None
+
+
+@router.get("/api/v1/public/methodologies/{identifier}", summary="Every number of a methodology / 评价细则全文数据")
+async def public_methodology(request: Request, identifier: Annotated[str, Path(max_length=64)]) -> Response:
+    return await serve(request, ("api", "methodology", identifier), lambda cache: _json(
+        methodology_or_raise(identifier).model_dump(mode="json")))
+
+
+@router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV")
+async def open_data_csv(request: Request, cycle_id: int) -> Response:
+    lang: Lang = "en" if request.query_params.get("lang") == "en" else "zh"
+
+    def make(cache: DisclosureCache) -> Cached:
+        disclosure = cache.cycle(cycle_id)
+        name = f"ratings-cycle-{cycle_id}{'-en' if lang == 'en' else ''}.csv"
+        return Cached.of(service.ratings_csv(disclosure, lang), "text/csv; charset=utf-8",
+                         {"Cache-Control": OPEN_DATA, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    return await serve(request, ("open-data", "csv", cycle_id, lang), make)
+
+
+@router.get("/open-data/cycles/{cycle_id}/ratings.json",
+            summary="Open data: a cycle's ratings as JSON / 开放数据 JSON")
+async def open_data_json(request: Request, cycle_id: int) -> Response:
+    def make(cache: DisclosureCache) -> Cached:
+        return Cached.of(service.ratings_json(cache.cycle(cycle_id)), JSON_TYPE,
+                         {"Cache-Control": OPEN_DATA,
+                          "Content-Disposition": f'inline; filename="ratings-cycle-{cycle_id}.json"'})
+
+    return await serve(request, ("open-data", "json", cycle_id), make)
