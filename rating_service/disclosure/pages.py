@@ -198,10 +198,6 @@ async def serve_page(request: Request, template: str, context: Any) -> Response:
                        set_lang=lang if explicit in ("zh", "en") else None)
 
 
-def _cycle_choices(cache: DisclosureCache) -> list[service.PublicCycle]:
-    return [d.cycle for d in cache.cycles()]
-
-
 @router.get("/public", response_class=HTMLResponse)
 async def ratings_page(request: Request) -> Response:
     query = Query.of(request.query_params)
@@ -218,7 +214,7 @@ async def ratings_page(request: Request) -> Response:
             return urlencode({**keep, **query.params(**changes)})
 
         return {"disclosure": disclosure, "found": found, "query": query, "keep": keep, "qs": qs,
-                "cycles": _cycle_choices(cache), "grades": [g for g, _n in disclosure.grades]}
+                "cycles": cache.public_cycles(), "grades": [g for g, _n in disclosure.grades]}
 
     return await serve_page(request, "public_ratings.html", context)
 
@@ -257,7 +253,7 @@ async def lists_page(request: Request) -> Response:
             return {"disclosure": None}
         disclosure = cache.chosen(chosen)
         rules = disclosure.methodology.lists
-        return {"disclosure": disclosure, "cycles": _cycle_choices(cache),
+        return {"disclosure": disclosure, "cycles": cache.public_cycles(),
                 "red": disclosure.red_list(), "black": disclosure.black_list(),
                 "red_grades": "、".join(rules.red.grades) if lang == "zh" else ", ".join(rules.red.grades),
                 "red_excludes_provisional": rules.red.exclude_provisional,
@@ -326,7 +322,7 @@ def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureC
         "veto_fees": [fee_words.get(k, {}).get(lang, k) for k in m.veto.fee_types],
         "veto_events": [event_words.get(k, {}).get(lang, k) for k in m.veto.major_event_kinds],
         "versions": available_methodologies(),
-        "used_by": [d.cycle for d in cache.cycles() if d.cycle.methodology_id == m.id],
+        "used_by": [c for c in cache.public_cycles() if c.methodology_id == m.id],
         "n": _n,
     }
 

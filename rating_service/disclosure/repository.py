@@ -19,14 +19,9 @@ RATING_COLUMNS = (Rating.credit_code, Rating.name, Rating.score, Rating.grade, R
                   Rating.black_list, Rating.explanation)
 
 
-def public_versions(session: Session) -> dict[int, int]:
-    """Each public cycle's disclosure version: one small query, run by every server process at most once per
-    poll interval."""
-    rows = session.execute(select(Cycle.id, Cycle.disclosure_version).where(Cycle.status.in_(PUBLIC_STATES)))
-    return {int(cycle_id): int(version) for cycle_id, version in rows}
-
-
 def public_cycles(session: Session) -> list[Cycle]:
+    """The public cycles, the latest period first: a small table, read by every server process at most once per
+    poll interval."""
     query = select(Cycle).where(Cycle.status.in_(PUBLIC_STATES)).order_by(Cycle.period_end.desc(), Cycle.id.desc())
     return list(session.scalars(query))
 

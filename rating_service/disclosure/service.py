@@ -419,6 +419,7 @@ class DisclosureCache:
         self.poll_seconds = poll_seconds
         self._lock = threading.RLock()
         self._versions: dict[int, int] | None = None
+        self._listed: list[PublicCycle] = []
         self._cycles: dict[int, CycleDisclosure] = {}
         self._answers: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
         self._next_poll = 0.0
@@ -432,12 +433,14 @@ class DisclosureCache:
         return time.monotonic() >= self._next_poll
 
     def refresh(self) -> None:
-        """Compare the public cycles' versions with what is held; drop what moved on."""
+        """Read the public cycles (a small table); drop what moved on since the last look."""
         with self.database.read_session() as session:
-            versions = repository.public_versions(session)
+            found = [public_cycle_of(c) for c in repository.public_cycles(session)]
+        versions = {c.id: c.version for c in found}
         with self._lock:
             if versions != self._versions:
                 self._versions = versions
+                self._listed = found
                 self._cycles = {i: d for i, d in self._cycles.items() if versions.get(i) == d.cycle.version}
                 self._answers.clear()
             self._next_poll = time.monotonic() + self.poll_seconds
@@ -447,6 +450,11 @@ class DisclosureCache:
             self.refresh()
         assert self._versions is not None
         return self._versions
+
+    def public_cycles(self) -> list[PublicCycle]:
+        """Every public cycle, the latest period first, without building any."""
+        self.versions()
+        return list(self._listed)
 
     def cycle(self, cycle_id: int) -> CycleDisclosure:
         versions = self.versions()
@@ -467,14 +475,13 @@ class DisclosureCache:
             return built
 
     def cycles(self) -> list[CycleDisclosure]:
-        """Every public cycle, the latest period first."""
-        found = [self.cycle(i) for i in self.versions()]
-        return sorted(found, key=lambda d: (d.cycle.period_end, d.cycle.id), reverse=True)
+        """Every public cycle's data, the latest period first."""
+        return [self.cycle(c.id) for c in self.public_cycles()]
 
     def current(self) -> CycleDisclosure | None:
         """The cycle the public site opens on: the latest rated period that is public."""
-        found = self.cycles()
-        return found[0] if found else None
+        listed = self.public_cycles()
+        return self.cycle(listed[0].id) if listed else None
 
     def chosen(self, cycle_id: Any) -> CycleDisclosure:
         """``?cycle=`` if given (a non-public or unknown id is 404), else the current cycle (404 when none)."""

@@ -133,6 +133,8 @@ def test_officer_imports_computes_and_reads_an_explanation(served: str, page: An
     from playwright.sync_api import expect
 
     page.goto(f"{served}/")
+    expect(page).to_have_url(f"{served}/public")  # a visitor lands on the public site, which links to the login
+    page.locator("nav").get_by_role("link", name="登录").click()
     expect(page).to_have_url(f"{served}/login")
     page.fill("input[name=username]", "officer")
     page.fill("input[name=password]", f.PASSWORD)
