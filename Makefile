@@ -14,7 +14,7 @@ run: install
 	$(BIN)/rating demo
 	@echo ""
 	@echo "  枞阳县物业服务企业信用评价系统 / Property-company credit rating"
-	@echo "  网址 / URL:  http://$(HOST):$(PORT)"
+	@echo "  网址 / URL:  http://$(HOST):$(PORT)   公开信息 / public site: http://$(HOST):$(PORT)/public"
 	@echo "  演示账户 / demo logins: admin / admin-demo-2025 · officer / officer-demo-2025 · company1, company2 / company-demo-2025"
 	@echo ""
 	$(BIN)/rating serve --host $(HOST) --port $(PORT)

@@ -106,6 +106,7 @@ TEXT = {
     "compute_count": {"zh": "计算次数", "en": "Times computed"},
     "computed_by": {"zh": "计算人", "en": "Computed by"},
     "publicized_at": {"zh": "公示时间", "en": "Publicized"},
+    "public_pages": {"zh": "公开页面", "en": "Public pages"},
     "finalized_at": {"zh": "定稿时间", "en": "Finalized"},
     "not_computed": {"zh": "尚未计算。点击“计算”按当前数据生成评价结果。",
                      "en": "Not computed yet. Use Compute to rate from the current data."},
