@@ -28,9 +28,11 @@ lint: install
 	$(BIN)/mypy
 
 bench: install
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh wrk
 	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 	$(BIN)/python bench/cycle_bench.py $(CYCLE_BENCH_ARGS)
 	$(BIN)/python bench/notice_bench.py $(NOTICE_BENCH_ARGS)
+	$(BIN)/python bench/public_bench.py $(PUBLIC_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 

@@ -49,6 +49,8 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "sort_name": {"zh": "企业名称", "en": "Name"},
     "sort_credit_code": {"zh": "信用代码", "en": "Credit code"},
     "sort_grade": {"zh": "信用等级", "en": "Grade"},
+    "order": {"zh": "顺序", "en": "Order"},
+    "order_default": {"zh": "默认", "en": "Default"},
     "order_desc": {"zh": "从高到低", "en": "High to low"},
     "order_asc": {"zh": "从低到高", "en": "Low to high"},
     "apply": {"zh": "查询", "en": "Search"},
@@ -151,7 +153,7 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "timeliness_weight": {"zh": "及时办结部分权重", "en": "Timeliness part weight"},
     "default_due": {"zh": "未填办理时限时的默认期限（日）", "en": "Default due days when blank"},
     "type_points": {"zh": "违规类型点数", "en": "Points by violation type"},
-    "amount_step": {"zh": "每涉及金额（元）加 1 点", "en": "One more point per (yuan)"},
+    "amount_step": {"zh": "每涉及金额（元）加 1 点", "en": "Amount (yuan) per extra point"},
     "amount_cap": {"zh": "金额加点上限", "en": "Amount points cap"},
     "refund_factor": {"zh": "全额退还后系数", "en": "Factor when fully refunded"},
     "level_points": {"zh": "表彰级别加分", "en": "Points by level"},
@@ -161,6 +163,12 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "floor_rule": {"zh": "无任何不良记录的企业至少评为 {grade} 级", "en": "No adverse record: at least {grade}"},
     "provisional_rule": {"zh": "在管户年少于 {exposure} 且检查少于 {visits} 次时评价为暂定",
                          "en": "Provisional when exposure < {exposure} household-years and visits < {visits}"},
+    "general_title": {"zh": "通用参数", "en": "General"},
+    "days_per_year": {"zh": "户年折算天数（在管户数 × 在管天数 ÷ 该数）", "en": "Days per year (household-years = "
+                      "households × days managed ÷ this)"},
+    "max_reasons": {"zh": "评价说明列出的扣分原因最多（条）", "en": "Reasons listed in an explanation, at most"},
+    "max_evidence": {"zh": "每条原因列出的证据记录最多（条）", "en": "Evidence records listed per reason, at most"},
+    "tie_order": {"zh": "扣分相同时原因的排列顺序", "en": "Order of reasons that lost the same points"},
     "rounding": {"zh": "指标得分保留 {i} 位小数，总分保留 {s} 位小数（四舍五入）",
                  "en": "Sub-scores rounded half-up to {i} decimals, the score to {s}"},
     "breakpoint_x": {"zh": "x", "en": "x"},
@@ -229,9 +237,9 @@ async def company_page(request: Request, credit_code: Annotated[str, Path(max_le
     def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
         history = company_history(cache, credit_code)
         disclosure, rating = history[-1]
-        for d, r in history:
-            if chosen and str(d.cycle.id) == chosen:
-                disclosure, rating = d, r
+        if chosen:  # a cycle that is not public, or does not rate the company, is 404 as everywhere else
+            disclosure = cache.chosen(chosen)
+            rating = disclosure.rating_or_raise(credit_code)
         words = EXPLAIN_TEXT[lang]
         indicators = [{"code": code, "label": words[code], "sub_score": rating.sub_scores.get(code),
                        "weight": rating.weights.get(code), "base_weight": disclosure.methodology.weights[code]}

@@ -57,7 +57,7 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[Disclosu
                 set_lang: Lang | None = None) -> Response:
     """A cached answer, made (off the event loop) on a miss; the database is asked at most once per poll."""
     cache = disclosure_cache(request)
-    if cache.due():
+    if cache.claim_poll():
         await run_in_threadpool(cache.refresh)
     found = cache.answer(key)
     if found is None:

@@ -432,6 +432,16 @@ class DisclosureCache:
     def due(self) -> bool:
         return time.monotonic() >= self._next_poll
 
+    def claim_poll(self) -> bool:
+        """True for the one caller that should look at the database now. Called on the event loop (no await in
+        between), so of fifty requests arriving when the poll is due one looks and the others go on serving what
+        is held for the few milliseconds the look takes."""
+        now = time.monotonic()
+        if now < self._next_poll:
+            return False
+        self._next_poll = now + self.poll_seconds
+        return True
+
     def refresh(self) -> None:
         """Read the public cycles (a small table); drop what moved on since the last look."""
         with self.database.read_session() as session:

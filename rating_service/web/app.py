@@ -105,8 +105,10 @@ def create_app(database: Database | None = None) -> FastAPI:
         }
         return render(request, "overview.html", context, catalogue=cycle_pages.DASHBOARD_TEXT)
 
-    for module in (account_routes, company_routes, record_routes, cycle_routes, audit_routes, account_pages,
-                   cycle_pages, record_pages, audit_pages, notice_routes, calendar_routes,
-                   appeal_routes, appeal_pages, calendar_pages, disclosure_routes, disclosure_pages):
+    # The public site first: routes are matched in order, and it takes most of the traffic (its paths overlap
+    # with no other room's).
+    for module in (disclosure_routes, disclosure_pages, account_routes, company_routes, record_routes,
+                   cycle_routes, audit_routes, account_pages, cycle_pages, record_pages, audit_pages, notice_routes,
+                   calendar_routes, appeal_routes, appeal_pages, calendar_pages):
         app.include_router(module.router)
     return app

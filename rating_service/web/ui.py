@@ -121,13 +121,14 @@ def base_context(request: Request, lang: Lang, *catalogues: dict[str, dict[str, 
 
 
 def render(request: Request, template: str, context: dict[str, Any], *,
-           catalogue: dict[str, dict[str, str]] | None = None, status_code: int = 200) -> HTMLResponse:
+           catalogue: dict[str, dict[str, str]] | None = None, status_code: int = 200,
+           remember_lang: bool = True) -> HTMLResponse:
     """A page with the shared context: language, texts, the signed-in user, the CSRF token."""
     lang = request_lang(request, page=True)
     base = base_context(request, lang, *([catalogue] if catalogue else []),
                         user=getattr(request.state, "principal", None), csrf_token=csrf_token(request))
     response = templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
-    if request.query_params.get("lang") in ("zh", "en"):
+    if remember_lang and request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie("lang", lang, samesite="lax")
     return response
 
@@ -152,8 +153,10 @@ def error_page(request: Request, exc: RatingServiceError) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     lang = request_lang(request, page=True)
+    # An error answer does not change the visitor's language (``?lang=en`` of a missing CSV is the file's).
     return render(request, "error.html", {"message": exc.message(lang), "details": exc.details(lang),
-                                          "status": exc.status_code}, status_code=exc.status_code)
+                                          "status": exc.status_code}, status_code=exc.status_code,
+                  remember_lang=False)
 
 
 def private_download(data: bytes, *, media_type: str, filename: str, ascii_name: str | None = None,
