@@ -6,6 +6,7 @@ Screenshots of every step land in tests/artifacts/browser/ for a human to look a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import socket
@@ -54,24 +55,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    """The real app on a free port, over a fresh SQLite file with the Zongyang data, an officer and a draft cycle."""
+@contextlib.contextmanager
+def serving(database: Any, name: str) -> Iterator[str]:
+    """The app on ``database`` in a server thread on a free port; its URL (registered in ``SERVED``)."""
     import uvicorn
 
     from rating_service.web.app import create_app
 
-    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
-    f.make_user(database, "officer", "officer")
-    with database.write_session() as session:
-        cycles.create_cycle(session=session, actor="test",
-                            draft=cycles.CycleDraft("2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-browser-test", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
@@ -87,6 +80,21 @@ def served(tmp_path: Path) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         database.dispose()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    """The real app on a free port, over a fresh SQLite file with the Zongyang data, an officer and a draft cycle."""
+    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
+    migrate.upgrade(database)
+    with database.write_session() as session:
+        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    f.make_user(database, "officer", "officer")
+    with database.write_session() as session:
+        cycles.create_cycle(session=session, actor="test",
+                            draft=cycles.CycleDraft("2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    with serving(database, "uvicorn-browser-test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ import csv
 import datetime as dt
 import io
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,9 +29,8 @@ from tests.browser.test_officer_flow import (
     CHROMIUM,
     CHROMIUM_ARGS,
     IN_CI,
-    SERVED,
-    _free_port,
     _require_chromium,
+    serving,
 )
 from tests.conftest import TODAY
 
@@ -57,9 +54,7 @@ FIRST_SHOT = 14
 def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app on a free port, over a fresh SQLite file with the Zongyang data and the 2025 cycle computed
     and publicized: what a visitor sees during the publicity period. Shared by both widths (read only)."""
-    import uvicorn
 
-    from rating_service.web.app import create_app
 
     path = tmp_path_factory.mktemp("public-site") / "rating.db"
     database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
@@ -72,24 +67,8 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
     with database.write_session() as session:
         cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(database), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn-public-site-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the app did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-    SERVED[url] = database
-    try:
+    with serving(database, "uvicorn-public-site-test") as url:
         yield url
-    finally:
-        SERVED.pop(url, None)
-        server.should_exit = True
-        thread.join(timeout=10)
-        database.dispose()
 
 
 @pytest.fixture(params=list(WIDTHS))
