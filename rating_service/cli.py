@@ -22,6 +22,7 @@ from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
 from rating_service.scoring.command import score_command
 from rating_service.settings import PROJECT_ROOT
+from rating_service.validation.command import methodology_app, validate_command  # noqa: E402
 
 app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True,
                   pretty_exceptions_show_locals=False)
@@ -35,6 +36,8 @@ app.add_typer(users_app, name="users")
 calendar_app = typer.Typer(help="工作日历 / working-day calendar", no_args_is_help=True)
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(methodology_app, name="methodology")
+app.command("validate")(validate_command)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -185,6 +188,10 @@ def import_command(
 
 
 DEMO_CYCLE = ("2025年度", "2025-01-01", "2025-12-31")
+# Earlier years of the demo: (record folder, cycle name, period start, end, notice date). The demo takes each such
+# cycle to final (publicized in January of the next year, then finalized), so that the public site and the company
+# history already show a final rating; their companies, communities and contracts are the 2025 files (DEMO_DIR).
+DEMO_PAST_CYCLES = ((DEMO_DIR / "2024", "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),)
 DEMO_PASSWORDS = {"admin": "admin-demo-2025", "officer": "officer-demo-2025"}
 # The managers of the 2025 pilot communities get the two demo company accounts.
 DEMO_COMPANY_COMMUNITIES = (("company1", "山水兰亭"), ("company2", "尚泽江南府"))
@@ -193,9 +200,11 @@ DEMO_COMPANY_PASSWORD = "company-demo-2025"
 
 @app.command("demo")
 def demo(lang: LangOption = "zh",
-         cycle: Annotated[bool, typer.Option(help="运行 2025 年度评价周期 / run the 2025 cycle")] = True,
+         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿）"
+                                                  " / compute 2025, take 2024 to final")] = True,
          accounts: Annotated[bool, typer.Option(help="创建演示账户 / create the demo accounts")] = True) -> None:
-    """载入枞阳县演示数据、计算 2025 年度评价、创建演示账户（可重复执行）/ load the Zongyang demo (idempotent)."""
+    """载入枞阳县演示数据（2024、2025 两年）、完成 2024 年度评价并计算 2025 年度评价、创建演示账户（可重复执行）
+    / load the Zongyang demo (two years), rate both, create the accounts (idempotent)."""
     from rating_service import migrate
     from rating_service.records import service
     from rating_service.settings import get_settings
@@ -206,9 +215,15 @@ def demo(lang: LangOption = "zh",
         raise typer.Exit(2)
     database = get_database()
     migrate.upgrade(database)
+    imported: list[tuple[Path, list[ImportSummary]]] = []
     with _user_errors(language), _progress_bar(language) as update, database.write_session() as session:
-        summaries = service.import_folder(session, folder=DEMO_DIR, actor="demo", progress=update)  # type: ignore[arg-type]
-    _print_summaries(summaries, language)
+        # 2025 (with the companies, communities and contracts) first, then the earlier years' records.
+        for folder in _demo_folders():
+            imported.append((folder, service.import_folder(session, folder=folder, actor="demo",
+                                                           progress=update)))  # type: ignore[arg-type]
+    for folder, summaries in imported:
+        console.print(f"[bold]{folder.relative_to(PROJECT_ROOT).as_posix()}/[/bold]", highlight=False)
+        _print_summaries(summaries, language)
     with _user_errors(language):
         if cycle:
             _demo_cycle(language)
@@ -216,27 +231,78 @@ def demo(lang: LangOption = "zh",
             _print_logins(_demo_accounts(), language)
 
 
-def _demo_cycle(lang: Lang) -> None:
-    import datetime as dt
+def _demo_folders() -> list[Path]:
+    return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir())]
 
+
+def _demo_cycle(lang: Lang) -> None:
+    """Create the cycles (2025 first, so that it is cycle 1), take the earlier years to final, compute 2025."""
+    from scoring.methodology import methodology_in_force
+
+    current = _demo_cycle_row(*DEMO_CYCLE)
+    # No rules were in force before 2025: earlier years are rated, in retrospect, by the county's first rules.
+    first_rules = methodology_in_force(dt.date.fromisoformat(DEMO_CYCLE[1])).id
+    past = [(_demo_cycle_row(name, start, end, first_rules), dt.date.fromisoformat(notice))
+            for folder, name, start, end, notice in DEMO_PAST_CYCLES if folder.is_dir()]
+    for (cycle_id, status, name), notice_date in past:
+        _demo_final_cycle(cycle_id, status, name, notice_date, lang)
+    cycle_id, status, name = current
+    if status in ("draft", "computed"):
+        _print_cycle(_demo_compute(cycle_id, lang), lang)
+    else:
+        console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+
+
+def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = None) -> tuple[int, str, str]:
+    """The demo cycle called ``name`` (created as a draft when missing): its id, status and name."""
     from rating_service.cycles import repository as cycles_repo
     from rating_service.cycles import service as cycles
 
-    database = get_database()
-    name, start, end = DEMO_CYCLE
-    with database.write_session() as session:
+    with get_database().write_session() as session:
         existing = cycles_repo.cycle_by_name(session, name)
         if existing is None:
             existing = cycles.create_cycle(session=session, actor="demo", draft=cycles.CycleDraft(
-                name, dt.date.fromisoformat(start), dt.date.fromisoformat(end)))
-        cycle_id, status = existing.id, existing.status
-    if status in ("draft", "computed"):
-        with _progress_bar(lang) as update:
-            done = cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="demo",
-                                        progress=update)  # type: ignore[arg-type]
-        _print_cycle(done, lang)
-    else:
+                name, dt.date.fromisoformat(start), dt.date.fromisoformat(end), methodology))
+        return existing.id, existing.status, name
+
+
+def _demo_compute(cycle_id: int, lang: Lang) -> object:
+    from rating_service.cycles import service as cycles
+
+    with _progress_bar(lang) as update:
+        return cycles.compute_cycle(database=get_database(), cycle_id=cycle_id, actor="demo",
+                                    progress=update)  # type: ignore[arg-type]
+
+
+def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.date, lang: Lang) -> None:
+    """An earlier year's cycle: computed, publicized on ``notice_date`` and finalized, from wherever it stands."""
+    from rating_service.cycles import service as cycles
+    from rating_service.notices import service as notices
+    from rating_service.settings import get_settings
+
+    if status == "finalized":
         console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+        return
+    database = get_database()
+    if status == "draft":
+        _demo_compute(cycle_id, lang)
+        status = "computed"
+    if status == "computed":
+        with database.write_session() as session:
+            publicized = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="demo",
+                                                notice_date=notice_date)
+            deadline = publicized.appeal_deadline
+        # As after a publicize on the web: PDFs now only when the setting asks for it (else on first download).
+        if get_settings().render_on_publicize:
+            with _progress_bar(lang) as update:
+                rendered = notices.render_documents(
+                    database=database, cycle_id=cycle_id,
+                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+            console.print(translate("documents_rendered", lang, count=rendered,
+                                    deadline=deadline.isoformat() if deadline else "-"))
+    with database.write_session() as session:
+        final = cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="demo")
+    _print_cycle(final, lang)
 
 
 def _demo_accounts() -> list[tuple[str, str, str, str | None]]:

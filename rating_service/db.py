@@ -12,6 +12,10 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from rating_service.settings import Settings, get_settings
 
+# A session that changed something the public sees sets this in ``session.info``; the disclosure caches of the
+# process look again after the commit.
+DISCLOSURE_CHANGED = "disclosure_changed"
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

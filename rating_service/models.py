@@ -6,6 +6,7 @@ from rating_service.audit.models import AuditEntry, AuditHead
 from rating_service.companies.models import Community, Company, Contract
 from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
 from rating_service.db import Base
+from rating_service.methodologies.models import MethodologyVersion
 from rating_service.notices.models import Document, DocumentCounter
 from rating_service.records.models import (
     HISTORY,
@@ -30,6 +31,7 @@ __all__ = [
     "Document",
     "DocumentCounter",
     "Job",
+    "MethodologyVersion",
     "Rating",
     "UnattributedRecord",
     "User",

@@ -97,6 +97,8 @@ class Renderer:
         self.stylesheet = CSS(string=style, font_config=self.font_config)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.report_stylesheet = CSS(string=fonts.font_face_css() + (TEMPLATES / "report.css").read_text(
+            encoding="utf-8").replace("var(--family)", fonts.family_list()), font_config=self.font_config)
         self.lock = threading.Lock()
 
     def html(self, document: Document) -> str:
@@ -133,6 +135,18 @@ class Renderer:
                 pdf_identifier=identifier, uncompressed_pdf=False)
 
 
+    def report_pdf(self, template: str, context: dict[str, Any], *, identifier: str) -> bytes:
+        """An analytic report (plain data in ``context``), rendered with the report style and the shipped fonts.
+        Not PDF/A: it is a working document, not an issued one; ``identifier`` fixes the PDF's /ID."""
+        from weasyprint import HTML
+
+        source = self.env.get_template(template).render(**context)
+        with self.lock:
+            return HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
+                stylesheets=[self.report_stylesheet], font_config=self.font_config,
+                pdf_identifier=hashlib.md5(identifier.encode(), usedforsecurity=False).hexdigest().encode())
+
+
 _renderers: dict[int, Renderer] = {}
 # Drop the renderer before the interpreter tears modules down: WeasyPrint's FontConfiguration.__del__ removes
 # its temporary folder and fails noisily ("Exception ignored …") once shutil has been unloaded.
@@ -158,6 +172,10 @@ def render_bulletin(bulletin: Bulletin) -> bytes:
 
 def render(document: Document) -> bytes:
     return renderer().pdf(document)
+
+
+def render_report(template: str, context: dict[str, Any], *, identifier: str) -> bytes:
+    return renderer().report_pdf(template, context, identifier=identifier)
 
 
 def sha256(data: bytes) -> str:

@@ -1,9 +1,10 @@
-"""Renders the README's pictures: a rating notice and the bulletin of the Zongyang demo cycle, as PNG pages.
+"""Renders the README's pictures: a rating notice and the bulletin of the Zongyang demo cycle, and the first page
+of the methodology validation report (2024年度 judged by 2025年度), as PNG pages.
 
 Runs the demo in a scratch database (nothing of the checkout's var/ is touched), publicizes cycle 1 with the
 notice date 2026-01-12, and turns the PDFs into PNGs with pdftoppm:
 
-    .venv/bin/python scripts/doc_images.py            # writes docs/images/notice-*.png and bulletin-*.png
+    .venv/bin/python scripts/doc_images.py   # writes docs/images/notice-*.png, bulletin-*.png, validation-report-1.png
 """
 
 from __future__ import annotations
@@ -44,9 +45,24 @@ def main() -> int:
                 old.unlink()
             pdf = service.storage_path(document.id, document.cycle_id)
             subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(OUT / stem)], check=True)
+        _validation_page(session)
     for png in sorted(OUT.glob("*.png")):
         print(png.relative_to(ROOT))
     return 0
+
+
+def _validation_page(session: object) -> None:
+    from rating_service.cycles import repository as cycles_repo
+    from rating_service.validation import report_pdf, service
+
+    first, then = cycles_repo.cycle_by_name(session, "2024年度"), cycles_repo.cycle_by_name(session, "2025年度")  # type: ignore[arg-type]
+    assert first is not None and then is not None, "the demo rates 2024 and 2025"
+    report = service.validate(session=session, cycle_id=first.id, next_id=then.id).as_dict()  # type: ignore[arg-type]
+    pdf = OUT / "validation-report.pdf"
+    pdf.write_bytes(report_pdf.render_report(report, lang="zh", issuer="枞阳县住房和城乡建设局"))
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(pdf), str(OUT / "validation-report")],
+                   check=True)
+    pdf.unlink()
 
 
 def _company1(session: object) -> str:

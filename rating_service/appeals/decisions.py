@@ -151,16 +151,22 @@ def decided_items(session: Session, cycle_id: int) -> list[ItemDecision]:
     return out
 
 
-def _rate_amended(session: Session, cycle: Cycle,
-                  decisions: Sequence[ItemDecision]) -> tuple[RatingResult, RatingInputs, Methodology]:
-    """The cycle's frozen snapshot with the record decisions applied, rated with the frozen constants."""
+def _amended(session: Session, cycle: Cycle,
+             decisions: Sequence[ItemDecision]) -> tuple[RatingInputs, Period, Constants]:
+    """The cycle's frozen snapshot with the record decisions applied, its period and its frozen constants."""
     period = Period(cycle.period_start, cycle.period_end)
     assert cycle.snapshot_batch is not None and cycle.constants
     snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
+    return (amended_inputs(snapshot.inputs, decisions), period,
+            Constants(r0=float(json.loads(cycle.constants)["R0"])))
+
+
+def _rate_amended(session: Session, cycle: Cycle,
+                  decisions: Sequence[ItemDecision]) -> tuple[RatingResult, RatingInputs, Methodology]:
+    """The cycle's frozen snapshot with the record decisions applied, rated with the frozen constants."""
+    inputs, period, constants = _amended(session, cycle, decisions)
     methodology = cycles.methodology_of(cycle)
-    inputs = amended_inputs(snapshot.inputs, decisions)
-    result = rate_companies(inputs=inputs, period=period, methodology=methodology,
-                            constants=Constants(r0=float(json.loads(cycle.constants)["R0"])))
+    result = rate_companies(inputs=inputs, period=period, methodology=methodology, constants=constants)
     return result, inputs, methodology
 
 
@@ -168,6 +174,11 @@ def rate_amended_cycle(*, session: Session, cycle: Cycle) -> tuple[RatingResult,
     """The whole cycle rated as it now stands: the frozen snapshot with every record decision taken so far."""
     result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id))
     return result, inputs
+
+
+def amended_cycle_inputs(*, session: Session, cycle: Cycle) -> tuple[RatingInputs, Period, Constants]:
+    """What ``rate_amended_cycle`` rates, for rating it with another methodology (a what-if)."""
+    return _amended(session, cycle, decided_items(session, cycle.id))
 
 
 def rescore(*, session: Session, cycle: Cycle, credit_code: str,

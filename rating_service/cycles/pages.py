@@ -16,6 +16,7 @@ from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.routes import start_background_compute, visible_rating
 from rating_service.cycles.wording import fixed, num
 from rating_service.i18n import Lang, Localized, translate
+from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
@@ -23,7 +24,7 @@ from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
 from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
-from scoring.methodology import MethodologyError, available_methodologies
+from scoring.methodology import MethodologyError
 
 router = APIRouter(include_in_schema=False)
 
@@ -167,9 +168,9 @@ DASHBOARD_TEXT = {
 }
 
 
-def _lookup_methodologies() -> list[Any]:
+def _lookup_methodologies(session: Session) -> list[Any]:
     try:
-        return available_methodologies()
+        return methodologies.all_versions(session)
     except MethodologyError:
         # A broken methodology file must not take the cycle list down; creating a cycle reports it.
         return []
@@ -182,7 +183,7 @@ def cycles_page(request: Request, principal: OfficerUser, session: SessionDep) -
     last_year = dt.date.today().year - 1
     return render(request, "cycles.html", {
         "cycles": service.list_cycles(session=session),
-        "methodologies": _lookup_methodologies(),
+        "methodologies": _lookup_methodologies(session),
         "default_start": dt.date(last_year, 1, 1).isoformat(),
         "default_end": dt.date(last_year, 12, 31).isoformat(),
         "default_window": get_settings().appeal_window_days,

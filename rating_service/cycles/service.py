@@ -22,21 +22,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
-from rating_service.db import Database
+from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
 from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
 from rating_service.settings import get_settings
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain_all
-from scoring.methodology import Methodology, MethodologyError, methodology_by_id, methodology_in_force
+from scoring.methodology import Methodology, MethodologyError
 
 Progress = Callable[[str, int, int], None]
 COMPUTE_STAGES = ("snapshot", "selecting", "scoring", "explaining", "storing")
@@ -74,7 +75,8 @@ def list_cycles(*, session: Session, statuses: tuple[str, ...] | None = None) ->
 
 
 def methodology_of(cycle: Cycle) -> Methodology:
-    return methodology_by_id(cycle.methodology_id)
+    """The version the cycle was created with (shipped, or adopted and stored)."""
+    return methodologies.find(object_session(cycle), cycle.methodology_id)
 
 
 def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
@@ -85,9 +87,9 @@ def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
         raise RatingServiceError("cycle_period_reversed", start=draft.period_start.isoformat(),
                                  end=draft.period_end.isoformat())
     try:
-        methodology = methodology_by_id(draft.methodology_id) if draft.methodology_id else \
-            methodology_in_force(draft.period_end)
-    except (MethodologyError, KeyError, LookupError, ValueError) as exc:
+        methodology = methodologies.find(session, draft.methodology_id) if draft.methodology_id else \
+            methodologies.in_force(session, draft.period_end)
+    except (MethodologyError, NotFound, KeyError, LookupError, ValueError) as exc:
         raise RatingServiceError("cycle_methodology_unknown", methodology=draft.methodology_id or "",
                                  day=draft.period_end.isoformat()) from exc
     if repository.cycle_by_name(session, name) is not None:
@@ -363,9 +365,6 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
         c.finalized_by = actor
 
     return _move(session, cycle, "finalized", actor=actor, reason=reason, extra={}, apply=stamp)
-
-
-DISCLOSURE_CHANGED = "disclosure_changed"
 
 
 def disclosure_changed(*, session: Session, cycle: Cycle) -> None:

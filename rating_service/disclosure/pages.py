@@ -14,11 +14,11 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.disclosure import service
-from rating_service.disclosure.routes import REVALIDATE, company_history, methodology_or_raise, serve
+from rating_service.disclosure.routes import REVALIDATE, company_history, serve
 from rating_service.disclosure.service import Cached, DisclosureCache, Query
 from rating_service.i18n import Lang
 from rating_service.web.ui import base_context, request_lang, score_chart, templates
-from scoring.methodology import Methodology, available_methodologies
+from scoring.methodology import Methodology
 
 router = APIRouter(include_in_schema=False)
 
@@ -332,7 +332,7 @@ def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureC
         "levels": [(level_words.get(k, {}).get(lang, k), k, v) for k, v in m.bonus.level_points.items()],
         "veto_fees": [fee_words.get(k, {}).get(lang, k) for k in m.veto.fee_types],
         "veto_events": [event_words.get(k, {}).get(lang, k) for k in m.veto.major_event_kinds],
-        "versions": available_methodologies(),
+        "versions": cache.methodologies(),
         "used_by": [c for c in cache.public_cycles() if c.methodology_id == m.id],
         "n": _n,
     }
@@ -342,8 +342,8 @@ def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureC
 async def methodology_current_page(request: Request) -> Response:
     def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
         current = cache.current()
-        chosen = (methodology_or_raise(current.cycle.methodology_id) if current is not None
-                  else available_methodologies()[-1])
+        chosen = (cache.methodology(current.cycle.methodology_id) if current is not None
+                  else cache.methodologies()[-1])
         return methodology_context(chosen, lang, cache)
 
     return await serve_page(request, "public_methodology.html", context)
@@ -352,4 +352,4 @@ async def methodology_current_page(request: Request) -> Response:
 @router.get("/public/methodology/{identifier}", response_class=HTMLResponse)
 async def methodology_page(request: Request, identifier: Annotated[str, Path(max_length=64)]) -> Response:
     return await serve_page(request, "public_methodology.html",
-                            lambda cache, lang: methodology_context(methodology_or_raise(identifier), lang, cache))
+                            lambda cache, lang: methodology_context(cache.methodology(identifier), lang, cache))

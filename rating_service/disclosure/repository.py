@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.repository import visible_as_of
 from rating_service.db import Base
+from rating_service.methodologies.models import MethodologyVersion
 from rating_service.records.models import HISTORY
 
 PUBLIC_STATES = ("publicized", "finalized")
@@ -24,6 +25,12 @@ def public_cycles(session: Session) -> list[Cycle]:
     poll interval."""
     query = select(Cycle).where(Cycle.status.in_(PUBLIC_STATES)).order_by(Cycle.period_end.desc(), Cycle.id.desc())
     return list(session.scalars(query))
+
+
+def methodology_versions(session: Session) -> list[tuple[str, str]]:
+    """The adopted methodology versions (id, content hash): a new one changes the methodology pages."""
+    rows = session.execute(select(MethodologyVersion.id, MethodologyVersion.sha256).order_by(MethodologyVersion.id))
+    return [(str(i), str(h)) for i, h in rows]
 
 
 def public_cycle(session: Session, cycle_id: int) -> Cycle | None:

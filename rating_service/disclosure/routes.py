@@ -16,7 +16,6 @@ from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.settings import get_settings
 from rating_service.web.deps import database_of
-from scoring.methodology import MethodologyError, available_methodologies, methodology_by_id
 
 router = APIRouter(tags=["public / 公开信息"])
 
@@ -127,20 +126,13 @@ async def public_methodologies(request: Request) -> Response:
     return await serve(request, ("api", "methodologies"), lambda cache: _json(
         [{"id": m.id, "title": m.title, "title_en": m.title_en, "effective_from": m.effective_from.isoformat(),
           "effective_to": m.effective_to.isoformat() if m.effective_to else None}
-         for m in available_methodologies()]))
-
-
-def methodology_or_raise(identifier: str) -> Any:
-    try:
-        return methodology_by_id(identifier)
-    except MethodologyError:
-        raise NotFound("methodology_not_found", methodology=identifier[:64]) from None
+         for m in cache.methodologies()]))
 
 
 @router.get("/api/v1/public/methodologies/{identifier}", summary="Every number of a methodology / 评价细则全文数据")
 async def public_methodology(request: Request, identifier: Annotated[str, Path(max_length=64)]) -> Response:
     return await serve(request, ("api", "methodology", identifier), lambda cache: _json(
-        methodology_or_raise(identifier).model_dump(mode="json")))
+        cache.methodology(identifier).model_dump(mode="json")))
 
 
 @router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV")

@@ -33,12 +33,13 @@ from sqlalchemy.orm import Session
 from rating_service.appeals import decisions
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
-from rating_service.db import Database
+from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
+from rating_service.methodologies import service as methodologies
 from scoring.engine import EVENT_DATE
-from scoring.methodology import Methodology, methodology_by_id
+from scoring.methodology import Methodology
 
 INDICATORS = ("INSP", "COMPL", "FEE")
 KINDS = ("inspections", "complaints", "fee_violations", "commendations", "major_events")
@@ -283,7 +284,7 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
     cycle = repository.public_cycle(session, cycle_id)
     if cycle is None:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
-    methodology = methodology_by_id(cycle.methodology_id)
+    methodology = methodologies.find(session, cycle.methodology_id)
     counts = counted_record_counts(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
@@ -420,6 +421,8 @@ class DisclosureCache:
         self._lock = threading.RLock()
         self._versions: dict[int, int] | None = None
         self._listed: list[PublicCycle] = []
+        self._adopted: list[tuple[str, str]] | None = None  # adopted methodology versions (id, hash)
+        self._methodologies: list[Methodology] | None = None
         self._cycles: dict[int, CycleDisclosure] = {}
         self._answers: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
         self._next_poll = 0.0
@@ -446,10 +449,14 @@ class DisclosureCache:
         """Read the public cycles (a small table); drop what moved on since the last look."""
         with self.database.read_session() as session:
             found = [public_cycle_of(c) for c in repository.public_cycles(session)]
-        versions = {c.id: c.version for c in found}
+            adopted = repository.methodology_versions(session)
+            versions = {c.id: c.version for c in found}
+            if adopted != self._adopted or self._methodologies is None:
+                self._methodologies = methodologies.all_versions(session)
         with self._lock:
-            if versions != self._versions:
+            if versions != self._versions or adopted != self._adopted:
                 self._versions = versions
+                self._adopted = adopted
                 self._listed = found
                 self._cycles = {i: d for i, d in self._cycles.items() if versions.get(i) == d.cycle.version}
                 self._answers.clear()
@@ -460,6 +467,18 @@ class DisclosureCache:
             self.refresh()
         assert self._versions is not None
         return self._versions
+
+    def methodologies(self) -> list[Methodology]:
+        """Every methodology version, shipped and adopted, by effective date."""
+        self.versions()
+        assert self._methodologies is not None
+        return list(self._methodologies)
+
+    def methodology(self, identifier: str) -> Methodology:
+        for methodology in self.methodologies():
+            if methodology.id == identifier:
+                return methodology
+        raise NotFound("methodology_not_found", methodology=identifier[:64])
 
     def public_cycles(self) -> list[PublicCycle]:
         """Every public cycle, the latest period first, without building any."""
@@ -527,11 +546,11 @@ class DisclosureCache:
 
 @event.listens_for(Session, "after_commit")
 def _expire_after_commit(session: Session) -> None:
-    if session.info.pop(cycles.DISCLOSURE_CHANGED, False):
+    if session.info.pop(DISCLOSURE_CHANGED, False):
         for cache in list(_caches):
             cache.expire()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
-    session.info.pop(cycles.DISCLOSURE_CHANGED, None)
+    session.info.pop(DISCLOSURE_CHANGED, None)

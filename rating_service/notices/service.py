@@ -30,6 +30,7 @@ from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
+from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository
 from rating_service.notices.models import Document
 from rating_service.settings import get_settings
@@ -46,7 +47,6 @@ from reports.model import (
     as_payload,
     from_payload,
 )
-from scoring.methodology import methodology_by_id
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,8 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     seq = first = next(numbers)
     add("bulletin", None, seq, new_verification_code(),
         bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
-                     deadline=deadline, grade_order=[b.grade for b in methodology_by_id(cycle.methodology_id).bands]))
+                     deadline=deadline,
+                     grade_order=[b.grade for b in methodologies.find(session, cycle.methodology_id).bands]))
     for rating in repository.iter_ratings(session, cycle_id=cycle.id, chunk=ISSUE_BATCH):
         seq = next(numbers)
         code = new_verification_code()

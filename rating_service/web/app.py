@@ -33,6 +33,8 @@ from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
+from rating_service.validation import pages as validation_pages
+from rating_service.validation import routes as validation_routes
 from rating_service.web.deps import MaybePrincipal, SessionDep
 from rating_service.web.ui import HERE, error_page, local_time, redirect, render, request_lang, score_chart
 from rating_service.workdays import pages as calendar_pages
@@ -109,6 +111,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     # with no other room's).
     for module in (disclosure_routes, disclosure_pages, account_routes, company_routes, record_routes,
                    cycle_routes, audit_routes, account_pages, cycle_pages, record_pages, audit_pages, notice_routes,
-                   calendar_routes, appeal_routes, appeal_pages, calendar_pages):
+                   calendar_routes, appeal_routes, appeal_pages, calendar_pages, validation_routes,
+                   validation_pages):
         app.include_router(module.router)
     return app

@@ -62,6 +62,7 @@ UI: dict[str, dict[str, str]] = {
     "nav_dashboard": {"zh": "工作台", "en": "Dashboard"},
     "nav_imports": {"zh": "数据导入", "en": "Imports"},
     "nav_cycles": {"zh": "评价周期", "en": "Rating cycles"},
+    "nav_methodologies": {"zh": "细则与验证", "en": "Methodology"},
     "nav_users": {"zh": "账户管理", "en": "Accounts"},
     "nav_audit": {"zh": "审计日志", "en": "Audit log"},
     "nav_calendar": {"zh": "工作日历", "en": "Calendar"},

@@ -54,6 +54,8 @@ def test_demo_loads_data_computes_the_2025_cycle_and_creates_logins(database):
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0 and "新增 0" in second.output
     with database.read_session() as session:
-        cycles = session.scalars(select(Cycle)).all()
-    assert len(cycles) == 1 and cycles[0].compute_count == 2
+        cycles = session.scalars(select(Cycle).order_by(Cycle.id)).all()
+    # Cycle 1 is 2025 (recomputed); the demo's 2024 cycle, finalized on the first run, is left alone.
+    assert [(c.name, c.status, c.compute_count) for c in cycles] == \
+        [("2025年度", "computed", 2), ("2024年度", "finalized", 1)]
     assert f.api_client(database, "company1", "company-demo-2025").get("/api/v1/me").json()["role"] == "company"

@@ -17,6 +17,7 @@ import pytest
 
 from rating_service.cycles import service as cycles
 from rating_service.notices import repository as documents_repo
+from rating_service.settings import PROJECT_ROOT
 from rating_service.web.app import create_app
 from tests import factories as f
 
@@ -248,7 +249,38 @@ CASES = [
     Case("GET", "/public/methodology", (200, 200, 200, 200), page=True),
     Case("GET", "/public/methodology/{identifier}", (200, 200, 200, 200), page=True,
          path=lambda w, r: "/public/methodology/ZY-2025"),
+    # methodology validation, what-if and versions: officers; adopting a version: administrators
+    Case("GET", "/api/v1/validation", (401, 403, 200, 200),
+         path=lambda w, r: f"/api/v1/validation?cycle={w.published}&next={w.computed['officer']}&bootstrap=20&draws=5"),
+    Case("GET", "/api/v1/validation", (401, 403, 409, 409),
+         path=lambda w, r: f"/api/v1/validation?cycle={w.draft}&next={w.published}"),
+    Case("GET", "/api/v1/methodologies", (401, 403, 200, 200)),
+    Case("POST", "/api/v1/methodologies/what-if", (401, 403, 200, 200),
+         body=lambda w, r: {"cycle_id": w.published, "yaml": _methodology_text("ZY-2025-draft")}),
+    Case("POST", "/api/v1/methodologies", (401, 403, 403, 201),
+         body=lambda w, r: {"yaml": _methodology_text(f"ZY-T-{r}"), "reason": "matrix"}),
+    Case("GET", "/validation", (303, 403, 200, 200), page=True,
+         path=lambda w, r: f"/validation?cycle={w.published}&next={w.computed['officer']}"),
+    Case("GET", "/validation/report.pdf", (303, 403, 200, 200), page=True,
+         path=lambda w, r: f"/validation/report.pdf?cycle={w.published}&next={w.computed['officer']}"),
+    Case("GET", "/methodologies", (303, 403, 200, 200), page=True),
+    Case("GET", "/methodologies/what-if", (303, 403, 200, 200), page=True),
+    Case("POST", "/methodologies/what-if", (303, 403, 200, 200), page=True,
+         body=lambda w, r: {"cycle": str(w.published), "base": "ZY-2025", "weight_INSP": "0.5", "weight_COMPL": "0.3",
+                            "weight_FEE": "0.2", "curve_insp": "0:100, 1:90, 3:70, 6:40, 10:0",
+                            "curve_compl": "0:100, 2:90, 5:75, 10:50, 20:0", "curve_fee": "0:100, 4:75, 10:40, 20:0",
+                            "band_AAA": "90", "band_AA": "80", "band_A": "70", "band_B": "60", "band_C": "0"}),
+    Case("POST", "/methodologies/adopt", (303, 403, 403, 303), page=True,
+         body=lambda w, r: {"draft_text": _methodology_text("ZY-2025-draft"), "new_id": f"ZY-P-{r}",
+                            "title": "试行", "effective_from": "2027-01-01", "reason": "matrix"}),
 ]
+
+
+def _methodology_text(identifier: str) -> str:
+    """The shipped ZY-2025 file under another id, in force from 2027 (a valid draft to try or adopt)."""
+    text = (PROJECT_ROOT / "scoring" / "methodologies" / "ZY-2025.yaml").read_text(encoding="utf-8")
+    return text.replace("id: ZY-2025", f"id: {identifier}", 1).replace("effective_from: 2025-01-01",
+                                                                      "effective_from: 2027-01-01", 1)
 # Routes whose answers depend on who logs in or out, covered by their own tests (tests/rating_service/accounts).
 COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("POST", "/login"),
                      ("POST", "/logout")}

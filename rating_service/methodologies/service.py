@@ -1,0 +1,154 @@
+"""Which methodology versions exist, which is in force, and adopting a new one.
+
+The shipped versions are the YAML files in ``scoring/methodologies/``; the bureau adopts later versions here after
+a what-if. An adopted version is stored as the YAML text it was adopted with and never changes, so a cycle rated with
+it can always be rated again the same way; cycles keep the version they were created with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from rating_service.audit import service as audit
+from rating_service.db import DISCLOSURE_CHANGED
+from rating_service.errors import Conflict, NotFound, RatingServiceError
+from rating_service.methodologies import repository
+from rating_service.methodologies.models import MethodologyVersion
+from scoring.methodology import Methodology, MethodologyError, available_methodologies, parse_methodology
+
+MAX_TEXT = 100_000
+# An adopted version's id is part of public addresses (/public/methodology/{id}) and of the stored rows.
+VERSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Adopted versions are immutable: parsed once per process, keyed by id and content hash.
+_parsed: dict[tuple[str, str], Methodology] = {}
+
+
+class MethodologyInvalid(RatingServiceError):
+    status_code = 400
+    code = "methodology_invalid"
+
+
+def _invalid(error: MethodologyError) -> MethodologyInvalid:
+    return MethodologyInvalid("methodology_invalid", field=error.field, reason_zh=error.zh, reason_en=error.en)
+
+
+def shipped() -> list[Methodology]:
+    return available_methodologies()
+
+
+def find(session: Session | None, identifier: str) -> Methodology:
+    """A version by id: shipped first, then adopted (``session`` None: shipped only)."""
+    for methodology in shipped():
+        if methodology.id == identifier:
+            return methodology
+    row = repository.version(session, identifier) if session is not None else None
+    if row is None:
+        raise NotFound("methodology_not_found", methodology=identifier[:64])
+    key = (row.id, row.sha256)
+    if key not in _parsed:
+        _parsed[key] = parse_methodology(yaml.safe_load(row.text), source=row.id)
+    return _parsed[key]
+
+
+def all_versions(session: Session) -> list[Methodology]:
+    """Every version, shipped and adopted, by effective date."""
+    adopted = [find(session, row.id) for row in repository.versions(session)]
+    return sorted([*shipped(), *adopted], key=lambda m: (m.effective_from, m.id))
+
+
+def adopted_rows(session: Session) -> dict[str, MethodologyVersion]:
+    return {row.id: row for row in repository.versions(session)}
+
+
+def in_force(session: Session, day: dt.date) -> Methodology:
+    """The version in force on ``day``: of those whose dates cover it, the latest to start."""
+    candidates = [m for m in all_versions(session) if m.in_force_on(day)]
+    if not candidates:
+        raise NotFound("methodology_none_in_force", day=day.isoformat())
+    return candidates[-1]
+
+
+def parse_text(text: str) -> Methodology:
+    """A draft from YAML text (an upload or the what-if form's hidden copy); every rule of the file checked."""
+    if len(text) > MAX_TEXT:
+        raise MethodologyInvalid("methodology_invalid", field="(file)", reason_zh=f"文件过大（上限 {MAX_TEXT} 字节）",
+                                 reason_en=f"the file is too large (limit {MAX_TEXT} bytes)")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise MethodologyInvalid("methodology_invalid", field=where, reason_zh="YAML 格式错误",
+                                 reason_en="malformed YAML") from None
+    try:
+        return parse_methodology(data, source="draft")
+    except MethodologyError as exc:
+        raise _invalid(exc) from None
+
+
+def as_text(methodology: Methodology) -> str:
+    """The YAML text of a version (the stored form of an adopted one)."""
+    data = methodology.model_dump(mode="json", exclude_none=False)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+
+
+def with_changes(base: Methodology, changes: dict[str, Any]) -> Methodology:
+    """``base`` with some top-level or nested values replaced (the what-if form), validated as a whole."""
+    data = base.model_dump(mode="json")
+    for path, value in changes.items():
+        target = data
+        *parents, last = path.split(".")
+        for key in parents:
+            target = target[key]
+        target[last] = value
+    try:
+        return parse_methodology(data, source="draft")
+    except MethodologyError as exc:
+        raise _invalid(exc) from None
+
+
+def adopt(*, session: Session, draft: Methodology, actor: str, reason: str, based_on: str | None,
+          today: dt.date) -> MethodologyVersion:
+    """A draft becomes a version under a new id, in force from its effective date (not in the past: rules are not
+    made retroactive; cycles already created keep their version); validated again, stored as text, audited."""
+    if draft.effective_from < today:
+        raise MethodologyInvalid("methodology_invalid", field="effective_from",
+                                 reason_zh=f"施行日期不得早于今天（{today.isoformat()}）",
+                                 reason_en=f"the effective date may not be before today ({today.isoformat()})")
+    if not VERSION_ID.fullmatch(draft.id):
+        raise MethodologyInvalid("methodology_invalid", field="id",
+                                 reason_zh="编号只能使用字母、数字和 . _ -，以字母或数字开头，不超过 64 个字符",
+                                 reason_en="use letters, digits, '.', '_' and '-', starting with a letter or digit, "
+                                           "at most 64 characters")
+    if not draft.title.strip() or len(draft.title) > 200:
+        raise MethodologyInvalid("methodology_invalid", field="title", reason_zh="名称不能为空，且不超过 200 个字符",
+                                 reason_en="the title must be given, at most 200 characters")
+    reason = reason.strip()
+    if not reason:
+        raise MethodologyInvalid("methodology_invalid", field="reason", reason_zh="请说明采用理由",
+                                 reason_en="give the reason for adopting it")
+    taken = {m.id for m in all_versions(session)}
+    if draft.id in taken:
+        raise Conflict("methodology_id_taken", methodology=draft.id)
+    text = as_text(draft)
+    checked = parse_text(text)  # what is stored must read back as the same methodology
+    if checked != draft:
+        raise MethodologyInvalid("methodology_invalid", field="(file)", reason_zh="无法原样保存",
+                                 reason_en="does not read back as adopted")
+    row = MethodologyVersion(id=draft.id, title=draft.title, effective_from=draft.effective_from, based_on=based_on,
+                             text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                             adopted_at=dt.datetime.now(dt.UTC), adopted_by=actor, reason=reason[:5000])
+    session.add(row)
+    session.info[DISCLOSURE_CHANGED] = True  # the public methodology pages list it
+    session.flush()
+    audit.record(session, "methodology.adopt", actor=actor, entity_kind="methodology", entity_id=draft.id,
+                 reason=reason, payload={"based_on": based_on, "effective_from": draft.effective_from.isoformat(),
+                                         "sha256": row.sha256, "weights": draft.weights,
+                                         "bands": [b.model_dump() for b in draft.bands]})
+    return row

@@ -1,0 +1,1 @@
+"""Methodology validation and what-if on the bureau's own cycles."""

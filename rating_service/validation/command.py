@@ -1,0 +1,208 @@
+"""`rating validate` and `rating methodology …`: the validation report and the what-if in a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rating_service.i18n import Lang
+
+# The heavy rooms (pandas, the engine, scikit-learn) are imported inside the commands: `rating --help` stays fast.
+
+methodology_app = typer.Typer(help="评价细则版本与修订模拟 / methodology versions and what-if", no_args_is_help=True)
+console = Console()
+
+
+def _matrix(migration: dict[str, Any], title: str, corner: str) -> Table:
+    table = Table(title=title)
+    table.add_column(corner)
+    for grade in migration["grades"]:
+        table.add_column(grade, justify="right")
+    for grade, row in zip(migration["grades"], migration["matrix"], strict=True):
+        table.add_row(grade, *[str(v) for v in row])
+    return table
+
+
+def print_report(report: dict[str, Any], lang: Lang, out: Console = console) -> None:
+    """The figures of the validation page, as tables."""
+    from rating_service.validation.wording import fmt, pct, psi_label, words
+
+    t = words(lang)
+    c, n = report["cycle"], report["next"]
+    out.print(f"[bold]{t['validation_title']}[/bold]")
+    out.print(f"{t['cycle']}: {c['name']} ({c['id']}) · {t['next']}: {n['name']} ({n['id']}) · "
+              f"{t['methodology']}: {report['methodology_id']}")
+    back = report["back_test"]
+    names = {o["code"]: o[lang] for o in report["outcomes"]}
+    p = round(100 * back["confidence"])
+    table = Table(title=t["back_test"])
+    for head in (t["outcome"], t["companies"], t["events"], t["auc"], t["ci"].format(p=p), t["gini"],
+                 t["ci"].format(p=p), t["monotone"]):
+        table.add_column(head)
+    for o in back["outcomes"]:
+        auc_ci = o["auc_ci"] or (None, None)
+        gini_ci = o["gini_ci"] or (None, None)
+        table.add_row(names.get(o["code"], o["code"]), str(o["n"]), str(o["events"]), fmt(o["auc"]),
+                      f"{fmt(auc_ci[0])}–{fmt(auc_ci[1])}", fmt(o["gini"]), f"{fmt(gini_ci[0])}–{fmt(gini_ci[1])}",
+                      t["yes"] if o["monotone"] else t["no"])
+    out.print(table)
+    rates = Table(title=t["rate_by_grade"])
+    rates.add_column(t["outcome"])
+    for grade in report["grades"]:
+        rates.add_column(grade, justify="right")
+    for o in back["outcomes"]:
+        rates.add_row(names.get(o["code"], o["code"]),
+                      *[f"{pct(g['rate'])} ({g['events']}/{g['n']})" for g in o["grades"]])
+    out.print(rates)
+    m = report["migration"]
+    out.print(_matrix(m, t["migration"], t["before_after"]))
+    out.print(t["migration_note"].format(both=m["both"], stayed=m["stayed"], up=m["upgraded"], down=m["downgraded"],
+                                         entered=m["entered"], left=m["left"]))
+    s = report["stability"]
+    out.print(t["psi_value"].format(psi=fmt(s["psi"], 4), label=psi_label(s["label"], lang)))
+    if min(s["n_expected"], s["n_actual"]) < 100:
+        out.print(t["psi_small"].format(n=min(s["n_expected"], s["n_actual"])))
+    sens = report["sensitivity"]
+    out.print(t["sensitivity_note"].format(
+        spread=round(100 * sens["spread"]), draws=sens["draws"], seed=sens["seed"],
+        tau=fmt(sens["kendall_tau"]["median"]), tau_lo=fmt(sens["kendall_tau"]["p05"]),
+        tau_hi=fmt(sens["kendall_tau"]["p95"]), share=pct(sens["grade_change_share"]["median"]),
+        share_lo=pct(sens["grade_change_share"]["p05"]), share_hi=pct(sens["grade_change_share"]["p95"])))
+    advice = Table(title=t["advice"])
+    for head in (t["outcome"], t["indicator"], t["current_weight"], t["coefficient"], t["suggested"]):
+        advice.add_column(head)
+    for code, item in report["advice"].items():
+        if item is None or item.get("suggested") is None:
+            reason = (item or {}).get("reason") or "-"
+            advice.add_row(names.get(code, code), t["no_advice"].format(reason=reason), "", "", "")
+            continue
+        for indicator, weight in item["current"].items():
+            advice.add_row(names.get(code, code), indicator, fmt(weight, 2),
+                           fmt((item["coefficients"] or {}).get(indicator)), fmt(item["suggested"].get(indicator), 2))
+        for warning in item["warnings"]:
+            advice.add_row("", warning["indicator"], "", "", warning[lang])
+    out.print(advice)
+
+
+def _read_draft(path: Path) -> Any:
+    """A draft methodology file; a missing or undecodable file is a clear error, not a traceback."""
+    from rating_service.errors import RatingServiceError
+    from rating_service.methodologies import service as methodologies
+
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RatingServiceError("file_missing", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise methodologies.MethodologyInvalid("methodology_invalid", field="(file)", reason_zh="文件应为 UTF-8 编码",
+                                               reason_en="the file must be UTF-8") from None
+    except OSError as exc:
+        raise RatingServiceError("file_unreadable", detail=exc.strerror or str(exc)) from None
+    return methodologies.parse_text(text)
+
+
+def validate_command(
+    cycle: Annotated[int, typer.Option("--cycle", help="被检验周期 / the cycle tested")],
+    next_cycle: Annotated[int, typer.Option("--next", help="结果观察周期 / the cycle whose outcomes judge it")],
+    output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    bootstrap: Annotated[int, typer.Option(help="重抽样次数 / bootstrap resamples")] = 500,
+    draws: Annotated[int, typer.Option(help="权重扰动次数 / weight perturbation draws")] = 200,
+    seed: Annotated[int, typer.Option(help="随机种子 / seed")] = 0,
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+) -> None:
+    """评价细则验证：回测、等级迁移、PSI、权重敏感性、建议权重 / validate the methodology on two cycles."""
+    from rating_service.cli import _lang, _user_errors
+    from rating_service.db import get_database
+    from rating_service.validation import service
+
+    language = _lang(lang)
+    with _user_errors(language), get_database().read_session() as session:
+        report = service.validate(session=session, cycle_id=cycle, next_id=next_cycle, bootstrap=bootstrap,
+                                  draws=draws, seed=seed).as_dict()
+    if output == "json":
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_report(report, language)
+
+
+@methodology_app.command("list")
+def methodology_list(lang: Annotated[str, typer.Option(help="zh | en")] = "zh") -> None:
+    """评价细则版本 / methodology versions."""
+    from rating_service.cli import _lang
+    from rating_service.cycles.service import local_today
+    from rating_service.db import get_database
+    from rating_service.methodologies import service as methodologies
+    from rating_service.validation.wording import words
+
+    t = words(_lang(lang))
+    with get_database().read_session() as session:
+        today = methodologies.in_force(session, local_today()).id
+        adopted = methodologies.adopted_rows(session)
+        table = Table(title=t["methodologies_title"])
+        for head in ("ID", t["effective_from"], "", t["in_force_today"]):
+            table.add_column(head)
+        for m in methodologies.all_versions(session):
+            table.add_row(m.id, m.effective_from.isoformat(), t["adopted"] if m.id in adopted else t["shipped"],
+                          "✓" if m.id == today else "")
+    console.print(table)
+
+
+@methodology_app.command("what-if")
+def methodology_what_if(
+    draft: Annotated[Path, typer.Argument(help="评价细则草案 YAML / the draft methodology file")],
+    cycle: Annotated[int, typer.Option("--cycle", help="已计算的评价周期 / a rated cycle")],
+    output: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+) -> None:
+    """用草案重新计算一个周期，列出等级变化 / the grade changes a draft methodology would make."""
+    from rating_service.cli import _lang, _user_errors
+    from rating_service.db import get_database
+    from rating_service.validation import service
+    from rating_service.validation.wording import reason_text, words
+
+    language = _lang(lang)
+    t = words(language)
+    with _user_errors(language), get_database().read_session() as session:
+        result = service.what_if(session=session, cycle_id=cycle,
+                                 draft=_read_draft(draft)).as_dict()
+    if output == "json":
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    console.print(_matrix(result["migration"], f"{t['migration']}: {result['current_methodology']} → "
+                                               f"{result['draft_methodology']}", t["before_after"]))
+    changes = Table(title=t["changed_companies"].format(n=len(result["changes"])))
+    for head in (t["company"], t["score"], t["grade"], t["why"]):
+        changes.add_column(head)
+    for change in result["changes"]:
+        changes.add_row(change["name"] or change["credit_code"],
+                        f"{change['score_before']:.1f} → {change['score_after']:.1f}",
+                        f"{change['grade_before']} → {change['grade_after']}",
+                        reason_text(change["reasons"], language))
+    console.print(changes)
+
+
+@methodology_app.command("adopt")
+def methodology_adopt(
+    draft: Annotated[Path, typer.Argument(help="评价细则 YAML / the methodology file to adopt")],
+    reason: Annotated[str, typer.Option(help="采用理由 / why (audited)")],
+    actor: Annotated[str, typer.Option(help="操作人 / who adopts it (audited)")] = "cli",
+    based_on: Annotated[str | None, typer.Option(help="起草依据的版本 / the version it revises")] = None,
+    lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
+) -> None:
+    """采用新的评价细则版本（校验并记入审计日志）/ adopt a methodology version (validated, audited)."""
+    from rating_service.cli import _lang, _user_errors
+    from rating_service.cycles.service import local_today
+    from rating_service.db import get_database
+    from rating_service.methodologies import service as methodologies
+
+    language = _lang(lang)
+    with _user_errors(language), get_database().write_session() as session:
+        draft_methodology = _read_draft(draft)
+        row = methodologies.adopt(session=session, draft=draft_methodology, actor=actor, reason=reason,
+                                  based_on=based_on, today=local_today())
+        console.print(f"{row.id} · {row.effective_from.isoformat()} · sha256 {row.sha256[:16]}…")

@@ -1,0 +1,19 @@
+"""The validation report as a PDF (方法学验证报告): the page's figures and charts, rendered by ``reports``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rating_service.i18n import Lang
+from rating_service.validation.wording import report_figures, words
+from reports.render import render_report as render_pdf
+
+
+def render_report(report: dict[str, Any], *, lang: Lang, issuer: str) -> bytes:
+    context = report_figures(report, lang)
+    return render_pdf("validation_report.html", {
+        "r": report, "t": words(lang), "lang": lang, "issuer": issuer, "html_lang": "zh-CN" if lang == "zh" else "en",
+        "colon": "：" if lang == "zh" else ": ", "psi_text": context["psi_label"], "names": context["names"],
+        "bars": context["bars"], "psi_bars": context["psi_bars"], "fmt": context["fmt"], "pct": context["pct"],
+        "indicator_names": context["indicator_names"], "percent": context["percent"],
+    }, identifier=f"validation|{report['cycle']['id']}|{report['next']['id']}|{report['generated_on']}|{lang}")

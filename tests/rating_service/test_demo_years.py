@@ -1,0 +1,116 @@
+"""`rating demo` with two years: 2024 imported and rated to final, 2025 computed as before, twice the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from rating_service import cli
+from rating_service.cli import app
+from rating_service.companies.repository import record_counts
+from rating_service.cycles.models import Cycle, Rating
+from rating_service.notices.models import Document
+
+runner = CliRunner()
+RATING_FIELDS = ("credit_code", "name", "score", "grade", "band_grade", "bonus", "veto", "provisional", "red_list",
+                 "black_list", "exposure", "visits", "methodology_id", "snapshot_hash", "explanation")
+
+
+def _cycles(database: Any) -> dict[str, Cycle]:
+    with database.read_session() as session:
+        return {c.name: c for c in session.scalars(select(Cycle).order_by(Cycle.id))}
+
+
+def _ratings(database: Any, cycle_id: int) -> list[tuple[Any, ...]]:
+    with database.read_session() as session:
+        rows = session.scalars(select(Rating).where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code))
+        return [tuple(getattr(r, f) for f in RATING_FIELDS) for r in rows]
+
+
+def _documents(database: Any, cycle_id: int) -> list[Document]:
+    with database.read_session() as session:
+        return list(session.scalars(select(Document).where(Document.cycle_id == cycle_id)))
+
+
+def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "fixtures/zongyang/2024/" in first.output
+    assert "评价周期 2「2024年度」：已定稿" in first.output and "评价周期 1「2025年度」：已计算" in first.output
+    cycles = _cycles(database)
+    assert list(cycles) == ["2025年度", "2024年度"]
+    current, past = cycles["2025年度"], cycles["2024年度"]
+    assert (current.id, current.status, current.compute_count) == (1, "computed", 1)
+    assert (past.id, past.status, past.compute_count) == (2, "finalized", 1)
+    assert (past.period_start, past.period_end) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert past.notice_date == dt.date(2025, 1, 15) and past.appeal_deadline == dt.date(2025, 1, 22)
+    assert past.methodology_id == current.methodology_id == "ZY-2025"  # no rules before 2025: rated in retrospect
+    assert past.rated == current.rated == 18
+    issued = _documents(database, past.id)
+    assert len(issued) == 19 and {d.doc_year for d in issued} == {2025}
+    assert _documents(database, current.id) == []  # 2025: the officer publicizes it
+
+    # Both years' records are stored; the 2024 cycle counts only its own year's.
+    with database.read_session() as session:
+        counts = record_counts(session)
+    assert 1400 <= counts["inspections"] <= 1700 and 2200 <= counts["complaints"] <= 2500
+    past_ratings = {r[0]: r for r in _ratings(database, past.id)}
+    current_ratings = {r[0]: r for r in _ratings(database, current.id)}
+    assert past_ratings.keys() == current_ratings.keys()
+    assert all("XC2025-" not in r[-1] and "GD2025-" not in r[-1] for r in past_ratings.values())
+    assert any("XC2024-" in r[-1] for r in past_ratings.values())
+    assert all("XC2024-" not in r[-1] and "GD2024-" not in r[-1] for r in current_ratings.values())
+    # The same companies are good (or bad) in both years, not exactly alike.
+    scores = pd.DataFrame({"2024": {c: r[2] for c, r in past_ratings.items()},
+                           "2025": {c: r[2] for c, r in current_ratings.items()}})
+    assert 0.3 < scores["2024"].corr(scores["2025"], method="spearman") < 1
+
+    # Running it again changes nothing: no new rows, 2024 left alone, 2025 recomputed to the same ratings.
+    finalized_at = past.finalized_at
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0, second.output
+    assert "新增 0" in second.output and "新增 1" not in second.output
+    assert "评价周期“2024年度”已是“已定稿”状态，保持不变。" in second.output
+    with database.read_session() as session:
+        assert record_counts(session) == counts
+    again = _cycles(database)
+    assert list(again) == ["2025年度", "2024年度"]
+    assert (again["2024年度"].status, again["2024年度"].compute_count) == ("finalized", 1)
+    assert again["2024年度"].finalized_at == finalized_at
+    assert (again["2025年度"].status, again["2025年度"].compute_count) == ("computed", 2)
+    assert {r[0]: r for r in _ratings(database, past.id)} == past_ratings
+    assert {r[0]: r for r in _ratings(database, current.id)} == current_ratings
+    assert len(_documents(database, past.id)) == 19
+
+
+def test_2025_ratings_are_those_of_the_2025_files_alone(database, monkeypatch: pytest.MonkeyPatch):
+    # The demo as it was: the 2025 folder only, one cycle.
+    monkeypatch.setattr(cli, "DEMO_PAST_CYCLES", ())
+    alone = runner.invoke(app, ["demo", "--no-accounts"])
+    assert alone.exit_code == 0, alone.output
+    assert list(_cycles(database)) == ["2025年度"]
+    before = _ratings(database, 1)
+    assert len(before) == 18
+    # Then with 2024: its records come in, its cycle is taken to final, and cycle 1 is recomputed on a snapshot
+    # that holds both years; it rates only 2025's records, so every rating (and the snapshot hash) is as before.
+    monkeypatch.undo()
+    both = runner.invoke(app, ["demo", "--no-accounts"])
+    assert both.exit_code == 0, both.output
+    cycles = _cycles(database)
+    assert cycles["2024年度"].status == "finalized"
+    assert cycles["2025年度"].compute_count == 2
+    assert cycles["2025年度"].snapshot_batch == cycles["2024年度"].snapshot_batch  # both see both years
+    assert _ratings(database, 1) == before
+
+
+def test_demo_without_the_2024_folder_rates_2025_only(database, monkeypatch: pytest.MonkeyPatch, tmp_path):
+    missing = tmp_path / "2024"
+    monkeypatch.setattr(cli, "DEMO_PAST_CYCLES", ((missing, "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),))
+    result = runner.invoke(app, ["demo", "--no-accounts"])
+    assert result.exit_code == 0, result.output
+    assert list(_cycles(database)) == ["2025年度"]

@@ -1,0 +1,155 @@
+"""The validation report over the API, the CLI, the page and the PDF, on two rated half-year cycles."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from typing import Any
+
+from typer.testing import CliRunner
+
+from rating_service.cli import app
+from rating_service.cycles import service as cycles
+from rating_service.validation.wording import fmt
+from tests import factories as f
+from tests.rating_service.validation.conftest import FIRST, new_cycle, stored_ratings
+
+runner = CliRunner()
+SMALL = {"bootstrap": 30, "draws": 10, "seed": 7}
+
+
+def _report(client: Any, cycle_id: int, next_id: int, **params: Any) -> Any:
+    query = "&".join(f"{k}={v}" for k, v in {"cycle": cycle_id, "next": next_id, **SMALL, **params}.items())
+    return client.get(f"/api/v1/validation?{query}")
+
+
+def _aucs(report: dict[str, Any]) -> dict[str, str]:
+    return {o["code"]: fmt(o["auc"]) for o in report["back_test"]["outcomes"]}
+
+
+def test_the_api_and_the_cli_give_the_same_figures(database, demo):
+    response = _report(f.api_client(database, "officer"), demo.first, demo.second)
+    assert response.status_code == 200, response.text
+    api = response.json()
+    result = runner.invoke(app, ["validate", "--cycle", str(demo.first), "--next", str(demo.second), "--format",
+                                 "json", "--bootstrap", "30", "--draws", "10", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == api
+    assert api["settings"] == {"bootstrap": 30, "draws": 10, "seed": 7, "spread": 0.2}
+    assert (api["cycle"]["id"], api["next"]["id"], api["methodology_id"]) == (demo.first, demo.second, "ZY-2025")
+    assert [o["code"] for o in api["back_test"]["outcomes"]] == [o["code"] for o in api["outcomes"]]
+    assert set(api["advice"]) == {o["code"] for o in api["outcomes"]}
+
+
+def test_the_seed_and_resamples_reach_the_figures(database, demo):
+    officer = f.api_client(database, "officer")
+    one, other = _report(officer, demo.first, demo.second).json(), _report(officer, demo.first, demo.second,
+                                                                            seed=8).json()
+    assert _aucs(one) == _aucs(other)  # the point estimate does not depend on the seed
+    assert [o["auc_ci"] for o in one["back_test"]["outcomes"]] != [o["auc_ci"] for o in other["back_test"]["outcomes"]]
+    assert one["back_test"]["bootstrap"] == 30 and one["sensitivity"]["draws"] == 10
+
+
+def test_migration_rows_add_up_to_the_companies_rated_in_both(database, demo):
+    report = _report(f.api_client(database, "officer"), demo.first, demo.second).json()
+    first, second = stored_ratings(database, demo.first), stored_ratings(database, demo.second)
+    both = set(first) & set(second)
+    migration = report["migration"]
+    assert migration["both"] == len(both) > 0
+    assert sum(sum(row) for row in migration["matrix"]) == len(both)
+    grades = migration["grades"]
+    for grade, row in zip(grades, migration["matrix"], strict=True):
+        assert sum(row) == sum(1 for code in both if first[code][1] == grade)
+        for later, count in zip(grades, row, strict=True):
+            assert count == sum(1 for code in both if (first[code][1], second[code][1]) == (grade, later))
+
+
+def test_a_cycle_against_an_identical_cycle_is_perfectly_stable(database, demo):
+    twin = new_cycle(database, "2025年上半年（复核）", FIRST[1], FIRST[2])
+    report = _report(f.api_client(database, "officer"), demo.first, twin).json()
+    assert report["stability"]["psi"] == 0
+    assert report["stability"]["label"] == "stable"
+    migration = report["migration"]
+    assert migration["stayed"] == migration["both"] == len(stored_ratings(database, demo.first))
+    assert migration["upgraded"] == migration["downgraded"] == 0
+
+
+def test_the_page_shows_the_aucs_of_the_report(database, demo):
+    expected = _aucs(_report(f.api_client(database, "officer"), demo.first, demo.second).json())
+    assert any(value != "—" for value in expected.values())
+    page = f.page_client(database, "officer").get(f"/validation?cycle={demo.first}&next={demo.second}")
+    assert page.status_code == 200, page.text[:500]
+    shown = dict(re.findall(r'<tr data-outcome="([a-z_]+)">.*?<td class="num auc">([^<]*)</td>', page.text, re.S))
+    assert shown == expected
+
+
+def test_the_same_cycle_twice_and_an_uncomputed_cycle_are_refused(database, demo):
+    officer = f.api_client(database, "officer")
+    same = _report(officer, demo.first, demo.first)
+    assert same.status_code == 400 and "请选择两个不同的评价周期" in same.json()["message"]
+    with database.write_session() as session:
+        draft = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(
+            "草稿周期", FIRST[1], FIRST[2])).id
+    refused = _report(officer, demo.first, draft)
+    assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
+    assert "尚未计算" in refused.json()["message"]
+    assert _report(officer, draft, demo.second).status_code == 409
+    assert _report(officer, demo.first, 999).status_code == 404
+    cli = runner.invoke(app, ["validate", "--cycle", str(demo.first), "--next", str(demo.first)])
+    assert cli.exit_code == 2 and "请选择两个不同的评价周期" in cli.output
+
+
+def _pdf_text(data: bytes, tmp_path: Any) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def test_the_pdf_report_carries_the_title_and_the_aucs_and_is_reproducible(database, demo, tmp_path):
+    expected = _aucs(_report(f.api_client(database, "officer"), demo.first, demo.second).json())
+    page = f.page_client(database, "officer")
+    url = f"/validation/report.pdf?cycle={demo.first}&next={demo.second}"
+    response = page.get(url)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content, tmp_path)
+    assert "评价细则验证报告" in text
+    for value in expected.values():
+        assert value in text
+    assert page.get(url).content == response.content
+
+
+def test_a_next_cycle_rated_under_a_version_with_another_grade_is_validated_not_a_server_error(database, demo):
+    """The bureau adopts a version with a grade D; a cycle rated with it is the natural outcome cycle of one rated
+    under ZY-2025. The report must come out (its migration over both versions' grades) or be refused with a
+    message, never a 500."""
+    from fastapi.testclient import TestClient
+
+    from rating_service.web.app import create_app
+    from tests.rating_service.validation.conftest import SECOND, draft_text
+
+    five = [{"grade": g, "min": m} for g, m in (("AAA", 90), ("AA", 80), ("A", 70), ("B", 60), ("C", 40), ("D", 0))]
+    admin = f.api_client(database, "admin")
+    assert admin.post("/api/v1/methodologies", json={"yaml": draft_text("ZY-D", "2027-01-01", bands=five),
+                                                     "reason": "增设 D 级"}).status_code == 201
+    with database.write_session() as session:
+        later = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(
+            "2025年下半年（ZY-D）", SECOND[1], SECOND[2], "ZY-D")).id
+    cycles.compute_cycle(database=database, cycle_id=later, actor="setup")
+    stored = stored_ratings(database, later)
+    assert "D" in {g for _s, g, _m in stored.values()}  # some company has the new grade
+
+    client = TestClient(create_app(database), follow_redirects=False, raise_server_exceptions=False)
+    token = client.post("/api/v1/auth/token", json={"username": "officer", "password": f.PASSWORD}).json()
+    client.headers["Authorization"] = f"Bearer {token['access_token']}"
+    response = _report(client, demo.first, later)
+    assert response.status_code != 500, "validation across versions with different grades is a server error"
+    if response.status_code == 200:
+        migration = response.json()["migration"]
+        assert "D" in migration["grades"]
+        assert sum(sum(row) for row in migration["matrix"]) == migration["both"] == len(stored)
+    else:
+        assert response.status_code in (400, 409) and response.json()["message"]
