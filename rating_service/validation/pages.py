@@ -35,16 +35,16 @@ def validation_page(request: Request, principal: OfficerUser, session: SessionDe
                     cycle: Annotated[int | None, Query()] = None,
                     next: Annotated[int | None, Query()] = None) -> Response:  # noqa: A002
     rated = _rated(session)
-    report = None
-    if cycle is not None and next is not None:
-        report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
-    elif rated:
-        # Default: the earliest rated cycle that has a next one.
-        for candidate in sorted(rated, key=lambda c: c.period_start):
+    if (cycle is None or next is None) and rated:
+        # Default: the latest rated cycle that has a next one, judged by it.
+        for candidate in sorted(rated, key=lambda c: c.period_start, reverse=True):
             later = service.next_cycle_of(session=session, cycle=candidate)
             if later is not None:
                 cycle, next = candidate.id, later.id
                 break
+    report = None
+    if cycle is not None and next is not None:
+        report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
     lang = request_lang(request, page=True)
     context: dict[str, Any] = {"rated": rated, "cycle_id": cycle, "next_id": next, "report": report}
     if report is not None:

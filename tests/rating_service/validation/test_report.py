@@ -84,6 +84,15 @@ def test_the_page_shows_the_aucs_of_the_report(database, demo):
     assert shown == expected
 
 
+def test_the_page_without_a_choice_judges_a_cycle_by_the_one_that_follows_it(database, demo):
+    page = f.page_client(database, "officer").get("/validation")
+    assert page.status_code == 200, page.text[:500]
+    selected = r'<select name="(cycle|next)" id="(?:cycle|next)">.*?<option value="(\d+)" selected'
+    chosen = dict(re.findall(selected, page.text, re.S))
+    assert chosen == {"cycle": str(demo.first), "next": str(demo.second)}
+    assert '<table id="back-test">' in page.text
+
+
 def test_the_same_cycle_twice_and_an_uncomputed_cycle_are_refused(database, demo):
     officer = f.api_client(database, "officer")
     same = _report(officer, demo.first, demo.first)
