@@ -222,6 +222,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评价周期 {cycle_id} 尚未计算（当前状态：{status}）。",
         "en": "Cycle {cycle_id} has not been computed yet (status: {status}).",
     },
+    "cycle_window_open": {
+        "zh": "评价周期 {cycle_id} 的异议期至 {deadline} 止（今天是 {today}），异议期结束后才能定稿。",
+        "en": "Cycle {cycle_id} can be appealed until {deadline} (today is {today}); finalize after that.",
+    },
     "cycle_job_running": {
         "zh": "评价周期 {cycle_id} 正在计算中，请稍候。", "en": "Cycle {cycle_id} is being computed; please wait.",
     },

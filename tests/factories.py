@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
+from unittest import mock
 
 from openpyxl import Workbook
 
@@ -156,3 +158,17 @@ def api_client(database: Any, username: str | None = None, password: str = PASSW
         assert response.status_code == 200, response.text
         client.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
     return client
+
+
+@contextlib.contextmanager
+def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
+    """Time passes: inside the block "today" is the day after the cycle's appeal deadline (a cycle can only be
+    finalized once its appeal window has closed)."""
+    from rating_service.cycles import service as cycles
+
+    with database.read_session() as session:
+        deadline = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).appeal_deadline
+    assert deadline is not None, "the cycle is not publicized"
+    later = deadline + dt.timedelta(days=1)
+    with mock.patch.object(cycles, "local_today", lambda: later):
+        yield later

@@ -80,11 +80,6 @@ def contestable_records(exp: dict[str, Any]) -> set[tuple[str, str]]:
     return {(e["kind"], e["record_id"]) for r in exp.get("reasons") or [] for e in r.get("evidence") or []}
 
 
-def window_open(cycle: Any, today: dt.date) -> bool:
-    """Appeals are open while the cycle is publicized, until the end of its appeal deadline day."""
-    return cycle.status == "publicized" and cycle.appeal_deadline is not None and today <= cycle.appeal_deadline
-
-
 def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing: Filing) -> Appeal:
     if principal.is_officer or not principal.credit_code:
         raise Forbidden("appeal_company_only")
@@ -96,7 +91,7 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle_id, code=code)
     today = cycles.local_today()
-    if not window_open(cycle, today):
+    if not cycles.window_open_on(cycle, today):
         raise Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
                        if cycle.appeal_deadline else "-", today=today.isoformat())
     pending = repository.pending_for(session, cycle_id=cycle.id, credit_code=code)

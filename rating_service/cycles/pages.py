@@ -10,7 +10,6 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from rating_service.appeals import service as appeals
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.routes import start_background_compute, visible_rating
@@ -73,6 +72,9 @@ TEXT = {
     "compute": {"zh": "计算", "en": "Compute"},
     "recompute": {"zh": "重新计算", "en": "Recompute"},
     "publicize": {"zh": "公示", "en": "Publicize"},
+    "finalize_after": {"zh": "异议期至 {deadline} 止，期满且全部异议处理完毕后方可定稿。",
+                       "en": "Appeals are open until {deadline}; finalize once it has passed and every appeal is "
+                             "decided."},
     "finalize": {"zh": "定稿", "en": "Finalize"},
     "reason": {"zh": "事由（可选）", "en": "Reason (optional)"},
     "notice_date": {"zh": "告知日期（默认今天）", "en": "Notice date (default today)"},
@@ -253,6 +255,7 @@ def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session:
         "steps": CYCLE_STATES,
         "step_index": CYCLE_STATES.index(cycle.status),
         "allowed": {action: cycle.status in states for action, states in service.ALLOWED_FROM.items()},
+        "window_open": service.window_open_on(cycle, service.local_today()),
         "job": current,
         "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
         # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).
@@ -327,7 +330,7 @@ def company_page(request: Request, cycle_id: int, credit_code: str, principal: C
     notice = documents_repo.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
-        "appeal_open": appeals.window_open(cycle, service.local_today()),
+        "appeal_open": service.window_open_on(cycle, service.local_today()),
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
         "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),

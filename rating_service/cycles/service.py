@@ -352,10 +352,20 @@ def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date) -> None:
     cycle.notice_date = notice_date
 
 
+def window_open_on(cycle: Cycle, day: dt.date) -> bool:
+    """Whether companies may still appeal the cycle's ratings on ``day`` (the deadline day included)."""
+    return cycle.status == "publicized" and cycle.appeal_deadline is not None and day <= cycle.appeal_deadline
+
+
 def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str | None = None) -> Cycle:
     """publicized → finalized: the ratings become final and the cycle immutable."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "finalize")
+    today = local_today()
+    if window_open_on(cycle, today) and cycle.appeal_deadline is not None:
+        # Finalizing while companies may still appeal would take that right away from them.
+        raise Conflict("cycle_window_open", cycle_id=cycle.id, deadline=cycle.appeal_deadline.isoformat(),
+                       today=today.isoformat())
     pending = appeals_repo.pending_count(session, cycle_id=cycle.id)
     if pending:
         raise Conflict("cycle_appeals_pending", cycle_id=cycle.id, count=pending)

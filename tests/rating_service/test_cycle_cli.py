@@ -24,7 +24,10 @@ def test_cycle_commands_walk_a_cycle_through_its_states(database):
     assert computed.exit_code == 0, computed.output
     assert "已计算" in computed.output and "参评企业 2 家" in computed.output and "C: 1" in computed.output
     assert runner.invoke(app, ["cycle", "publicize", "1"]).exit_code == 0
-    final = runner.invoke(app, ["cycle", "finalize", "1", "--lang", "en"])
+    early = runner.invoke(app, ["cycle", "finalize", "1"])
+    assert early.exit_code == 2 and "异议期结束后才能定稿" in early.output
+    with f.appeals_closed(database, 1):
+        final = runner.invoke(app, ["cycle", "finalize", "1", "--lang", "en"])
     assert final.exit_code == 0 and "finalized" in final.output
     shown = runner.invoke(app, ["cycle", "show"])
     assert "已定稿" in shown.output

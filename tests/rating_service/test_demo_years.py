@@ -114,3 +114,18 @@ def test_demo_without_the_2024_folder_rates_2025_only(database, monkeypatch: pyt
     result = runner.invoke(app, ["demo", "--no-accounts"])
     assert result.exit_code == 0, result.output
     assert list(_cycles(database)) == ["2025年度"]
+
+
+def test_the_demo_years_back_test_finds_the_planted_quality(database):
+    """The generator's latent quality drives both years: 2024's scores rank 2025's outcomes well above chance
+    (18 companies, so the bar is set on the two outcomes the quality drives most)."""
+    from rating_service.validation import service as validation
+
+    assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0
+    cycles = _cycles(database)
+    with database.read_session() as session:
+        report = validation.validate(session=session, cycle_id=cycles["2024年度"].id, next_id=cycles["2025年度"].id,
+                                     bootstrap=50, draws=10).as_dict()
+    aucs = {o["code"]: o["auc"] for o in report["back_test"]["outcomes"]}
+    assert aucs["complaint_rate_above_median"] >= 0.7 and aucs["fee_violation"] >= 0.7, aucs
+    assert sum(sum(row) for row in report["migration"]["matrix"]) == report["migration"]["both"] == 18

@@ -101,7 +101,8 @@ def test_finalizing_waits_for_every_decision_and_statistics_count_outcomes(datab
     company = f.api_client(database, "company")
     officer = f.api_client(database, "officer")
     appeal = _file(company, published.cycle_id, [], scope="calculation")
-    refused = officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={})
+    with f.appeals_closed(database, published.cycle_id):
+        refused = officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={})
     assert refused.status_code == 409 and "1 件异议未处理" in refused.json()["message"]
     stats = officer.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").json()
     assert (stats["filed"], stats["pending"], stats["rejected"]) == (1, 1, 0)
@@ -109,7 +110,8 @@ def test_finalizing_waits_for_every_decision_and_statistics_count_outcomes(datab
     stats = officer.get(f"/api/v1/cycles/{published.cycle_id}/appeal-statistics").json()
     assert (stats["filed"], stats["pending"], stats["rejected"], stats["upheld"]) == (1, 0, 1, 0)
     assert stats["median_days_to_decision"] is not None
-    assert officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={}).status_code == 200
+    with f.appeals_closed(database, published.cycle_id):
+        assert officer.post(f"/api/v1/cycles/{published.cycle_id}/finalize", json={}).status_code == 200
 
 
 def test_only_officers_decide(database, published):

@@ -38,7 +38,7 @@ def new_cycle(database: Any, name: str, to: str, *, notice_date: dt.date = NOTIC
         with database.write_session() as session:
             cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup", notice_date=notice_date)
     if to == "finalized":
-        with database.write_session() as session:
+        with f.appeals_closed(database, cycle_id), database.write_session() as session:
             cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="setup")
     return cycle_id
 

@@ -133,7 +133,7 @@ def test_each_change_shows_at_once_with_a_new_etag(database, in_window):
     assert "status-publicized" in tags.get("/public/open-data").text  # its data dictionary explains 公示中
     for url in labelled:
         assert IN_PUBLICITY in h.text_of(tags.get(url).text), url
-    with database.write_session() as session:
+    with f.appeals_closed(database, cycle_id), database.write_session() as session:
         cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="officer")
     for url in labelled:
         text = h.text_of(tags.changed(url).text)

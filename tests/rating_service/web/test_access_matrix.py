@@ -286,7 +286,11 @@ COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/to
                      ("POST", "/logout")}
 
 
-def _new_cycle(database: Any, name: str, to: str) -> int:
+# Cycles to finalize were publicized long enough ago that their appeal window has closed.
+CLOSED_WINDOW_NOTICE = dt.date(2026, 11, 2)
+
+
+def _new_cycle(database: Any, name: str, to: str, notice_date: dt.date | None = None) -> int:
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(
             name, dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
@@ -294,7 +298,7 @@ def _new_cycle(database: Any, name: str, to: str) -> int:
         cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
     if to == "publicized":
         with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup")
+            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup", notice_date=notice_date)
     return cycle_id
 
 
@@ -311,13 +315,13 @@ def _world(database: Any) -> World:
     world = World(published=_new_cycle(database, "公示中", "publicized"), draft=_new_cycle(database, "草稿", "draft"))
     for actor in ACTORS:
         world.computed[actor] = _new_cycle(database, f"pub-{actor}", "computed")
-        world.publicized[actor] = _new_cycle(database, f"fin-{actor}", "publicized")
+        world.publicized[actor] = _new_cycle(database, f"fin-{actor}", "publicized", CLOSED_WINDOW_NOTICE)
         world.drafts[actor] = _new_cycle(database, f"cmp-{actor}", "draft")
         world.job_drafts[actor] = _new_cycle(database, f"job-{actor}", "draft")
     world.page_targets = {
         "compute": {a: _new_cycle(database, f"page-cmp-{a}", "draft") for a in ACTORS},
         "publicize": {a: _new_cycle(database, f"page-pub-{a}", "computed") for a in ACTORS},
-        "finalize": {a: _new_cycle(database, f"page-fin-{a}", "publicized") for a in ACTORS},
+        "finalize": {a: _new_cycle(database, f"page-fin-{a}", "publicized", CLOSED_WINDOW_NOTICE) for a in ACTORS},
     }
     with database.read_session() as session:
         issued, _ = documents_repo.list_documents(session, cycle_id=world.published)

@@ -149,8 +149,15 @@ def test_publicize_then_finalize_through_the_buttons(database):
     cycle_id, _ = _computed_cycle(database, client)
     _publicize(client, cycle_id)
     page = client.get(f"/cycles/{cycle_id}").text
-    assert "公示中" in page and "/finalize" in page and "/compute" not in page and "/publicize" not in page
-    done = client.post(f"/cycles/{cycle_id}/finalize", data={"csrf_token": f.csrf_of(client), "reason": "期满"})
+    # Within the appeal window the page says when finalizing becomes possible, and a finalize is refused.
+    assert "公示中" in page and "/finalize" not in page and "/compute" not in page and "/publicize" not in page
+    assert 'id="finalize-wait"' in page and "期满且全部异议处理完毕后方可定稿" in page
+    early = client.post(f"/cycles/{cycle_id}/finalize", data={"csrf_token": f.csrf_of(client), "reason": "提前"})
+    assert early.status_code == 409 and "异议期结束后才能定稿" in early.text
+    with f.appeals_closed(database, cycle_id):
+        page = client.get(f"/cycles/{cycle_id}").text
+        assert "/finalize" in page and 'id="finalize-wait"' not in page
+        done = client.post(f"/cycles/{cycle_id}/finalize", data={"csrf_token": f.csrf_of(client), "reason": "期满"})
     assert done.status_code == 303
     page = client.get(f"/cycles/{cycle_id}").text
     assert "已定稿" in page and "/finalize" not in page and "不可再更改" in page
