@@ -20,7 +20,7 @@ run: install
 	$(BIN)/rating serve --host $(HOST) --port $(PORT)
 
 test: install
-	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver wrk
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
