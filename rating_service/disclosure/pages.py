@@ -23,9 +23,6 @@ from scoring.methodology import Methodology
 router = APIRouter(include_in_schema=False)
 
 PUBLIC_TEXT: dict[str, dict[str, str]] = {
-    "colon": {"zh": "：", "en": ": "},
-    "lp": {"zh": "（", "en": " ("},
-    "rp": {"zh": "）", "en": ")"},
     "ratings_title": {"zh": "物业服务企业信用评价结果", "en": "Credit ratings of property companies"},
     "cycle": {"zh": "评价周期", "en": "Rating cycle"},
     "period": {"zh": "评价期间", "en": "Period"},

@@ -75,6 +75,10 @@ UI: dict[str, dict[str, str]] = {
     "nav_open_data": {"zh": "开放数据", "en": "Open data"},
     "nav_verify": {"zh": "文书核验", "en": "Verify a notice"},
     "skip": {"zh": "跳到正文", "en": "Skip to content"},
+    # punctuation that follows the language
+    "colon": {"zh": "：", "en": ": "},
+    "lp": {"zh": "（", "en": " ("},
+    "rp": {"zh": "）", "en": ")"},
     "login": {"zh": "登录", "en": "Log in"},
     "logout": {"zh": "退出", "en": "Log out"},
     "username": {"zh": "用户名", "en": "Username"},
