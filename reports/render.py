@@ -97,8 +97,11 @@ class Renderer:
         self.stylesheet = CSS(string=style, font_config=self.font_config)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.report_stylesheet = CSS(string=fonts.font_face_css() + (TEMPLATES / "report.css").read_text(
-            encoding="utf-8").replace("var(--family)", fonts.family_list()), font_config=self.font_config)
+        # Made here with the notices' style, not on first use: later in a long test run the font configuration's
+        # temporary folder was gone (after render pools had run) and adding the font faces failed.
+        report_style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+        self.report_stylesheet = CSS(string=fonts.font_face_css() + report_style.replace(
+            "var(--family)", fonts.family_list()), font_config=self.font_config)
         self.lock = threading.Lock()
 
     def html(self, document: Document) -> str:

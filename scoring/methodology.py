@@ -273,13 +273,18 @@ def load_methodology(path: str | Path) -> Methodology:
     except OSError as exc:
         raise MethodologyError(str(path), "(file)", f"无法读取：{exc.strerror}",
                                f"cannot read: {exc.strerror}") from None
+    return methodology_from_text(text, source=path.name, yaml_source=str(path))
+
+
+def methodology_from_text(text: str, *, source: str, yaml_source: str | None = None) -> Methodology:
+    """A methodology from YAML text (a file's, an upload's); a YAML error names its line."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise MethodologyError(str(path), where, "YAML 格式错误", "malformed YAML") from None
-    return parse_methodology(data, source=path.name)
+        raise MethodologyError(yaml_source or source, where, "YAML 格式错误", "malformed YAML") from None
+    return parse_methodology(data, source=source)
 
 
 def available_methodologies(directory: Path = METHODOLOGY_DIR) -> list[Methodology]:

@@ -573,7 +573,8 @@ class Advice(_Plain):
     coefficients: dict[str, float] | None  # per standardised sub-score; negative = the expected sign
     suggested: dict[str, float] | None  # sums to 1 (2 decimals); 0 for an indicator with a warning
     warnings: tuple[AdviceWarning, ...]
-    reason: str | None  # why there is no advice, when there is none
+    reason: str | None  # why there is no advice, when there is none (English)
+    reason_zh: str | None = None  # the same in Chinese
 
 
 def _hundredths(shares: dict[str, float]) -> dict[str, float]:
@@ -609,14 +610,14 @@ def advisory_weights(*, frame: pd.DataFrame, outcome: pd.Series, methodology: Me
     y = target.loc[both].astype(bool).to_numpy()
     n, events = len(both), int(y.sum())
 
-    def none(reason: str, warnings: tuple[AdviceWarning, ...] = (),
+    def none(reason: str, reason_zh: str, warnings: tuple[AdviceWarning, ...] = (),
              coefficients: dict[str, float] | None = None) -> Advice:
-        return Advice(n, events, current, coefficients, None, warnings, reason)
+        return Advice(n, events, current, coefficients, None, warnings, reason, reason_zh)
 
     if n < 10:
-        return none(f"too few companies with an outcome (n = {n} < 10) / 样本不足")
+        return none(f"too few companies with an outcome (n = {n} < 10)", f"样本不足（{n} 家，少于 10 家）")
     if events in (0, n):
-        return none("the outcome has one class only / 结果只有一种取值")
+        return none("the outcome has one class only", "不良情况全部发生或全部未发生，无法回归")
     columns = []
     warnings: list[AdviceWarning] = []
     usable = []
@@ -645,7 +646,8 @@ def advisory_weights(*, frame: pd.DataFrame, outcome: pd.Series, methodology: Me
                 "not used"))
     expected = {code: -c for code, c in coef.items() if c < 0}
     if not expected:
-        return none("no indicator has the expected (negative) sign / 没有符合预期方向的指标", tuple(warnings), coef)
+        return none("no indicator has the expected (negative) sign", "没有符合预期方向（系数为负）的指标",
+                    tuple(warnings), coef)
     total = sum(expected.values())
     suggested = _hundredths({code: expected.get(code, 0.0) / total for code in INDICATORS})
     return Advice(n, events, current, coef, suggested, tuple(warnings), None)

@@ -34,7 +34,7 @@ from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
-from rating_service.settings import get_settings
+from rating_service.settings import get_settings, to_local
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain_all
 from scoring.methodology import Methodology, MethodologyError
@@ -316,18 +316,12 @@ def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[
 
 def local_today() -> dt.date:
     """Today in the bureau's time zone (a notice dated in UTC would be a day early before 08:00 in Beijing)."""
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return to_local(dt.datetime.now(dt.UTC)).date()
 
 
 def to_local_date(value: dt.datetime) -> dt.date:
-    """A stored UTC time's date in the bureau's time zone (SQLite hands times back naive: they are UTC)."""
-    from zoneinfo import ZoneInfo
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(ZoneInfo(get_settings().timezone)).date()
+    """A stored time's date in the bureau's time zone."""
+    return to_local(value).date()
 
 
 def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date: dt.date | None = None,

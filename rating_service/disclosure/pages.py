@@ -17,6 +17,7 @@ from rating_service.disclosure import service
 from rating_service.disclosure.routes import REVALIDATE, company_history, serve
 from rating_service.disclosure.service import Cached, DisclosureCache, Query
 from rating_service.i18n import Lang
+from rating_service.records.formats import KINDS
 from rating_service.web.ui import base_context, request_lang, score_chart, templates
 from scoring.methodology import Methodology
 
@@ -125,7 +126,6 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
         "en": "Published by the Zongyang County Housing Bureau; free to reuse with attribution. "
               "No personal data is included.",
     },
-    "methodology_title": {"zh": "评价细则", "en": "Methodology"},
     "effective": {"zh": "施行日期", "en": "In force"},
     "effective_range": {"zh": "{start} 起{end}", "en": "from {start}{end}"},
     "effective_until": {"zh": "，至 {end} 止", "en": " to {end}"},
@@ -153,7 +153,6 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "amount_step": {"zh": "每涉及金额（元）加 1 点", "en": "Amount (yuan) per extra point"},
     "amount_cap": {"zh": "金额加点上限", "en": "Amount points cap"},
     "refund_factor": {"zh": "全额退还后系数", "en": "Factor when fully refunded"},
-    "level_points": {"zh": "表彰级别加分", "en": "Points by level"},
     "bonus_cap": {"zh": "加分上限", "en": "Bonus cap"},
     "min_score": {"zh": "最低分", "en": "Minimum score"},
     "veto_rule": {"zh": "一票否决（等级定为 {grade}）", "en": "Veto (grade set to {grade})"},
@@ -168,22 +167,12 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "tie_order": {"zh": "扣分相同时原因的排列顺序", "en": "Order of reasons that lost the same points"},
     "rounding": {"zh": "指标得分保留 {i} 位小数，总分保留 {s} 位小数（四舍五入）",
                  "en": "Sub-scores rounded half-up to {i} decimals, the score to {s}"},
-    "breakpoint_x": {"zh": "x", "en": "x"},
     "breakpoint_y": {"zh": "得分", "en": "Score"},
     "curve_note": {"zh": "折线之间线性插值，超过最后一点保持不变。",
                    "en": "Linear between the points, constant beyond the last one."},
     "used_by": {"zh": "使用该细则的评价周期：", "en": "Cycles rated with it:"},
 }
 
-KIND_WORDS: dict[str, dict[str, str]] = {
-    "inspections": {"zh": "巡查检查", "en": "Inspections"},
-    "complaints": {"zh": "投诉", "en": "Complaints"},
-    "fee_violations": {"zh": "收费违规", "en": "Fee violations"},
-    "commendations": {"zh": "表彰", "en": "Commendations"},
-    "major_events": {"zh": "重大事项", "en": "Major events"},
-}
-SEVERITY_WORDS = {"none": {"zh": "合格", "en": "none"}, "minor": {"zh": "一般", "en": "minor"},
-                  "moderate": {"zh": "较重", "en": "moderate"}, "serious": {"zh": "严重", "en": "serious"}}
 
 
 def _page_key(request: Request, lang: Lang) -> tuple[Any, ...]:
@@ -241,7 +230,8 @@ async def company_page(request: Request, credit_code: Annotated[str, Path(max_le
         indicators = [{"code": code, "label": words[code], "sub_score": rating.sub_scores.get(code),
                        "weight": rating.weights.get(code), "base_weight": disclosure.methodology.weights[code]}
                       for code in service.INDICATORS]
-        counted = [{"kind": kind, "label": KIND_WORDS[kind][lang], "count": rating.counts.get(kind, 0),
+        counted = [{"kind": kind, "label": KINDS[kind].zh if lang == "zh" else KINDS[kind].en,
+                    "count": rating.counts.get(kind, 0),
                     "categories": [(service.category_label(kind, c, lang), n)
                                    for c, n in rating.categories.get(kind, {}).items()]}
                    for kind in service.KINDS]
@@ -314,21 +304,19 @@ def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureC
     words = EXPLAIN_TEXT[lang]
     m = methodology
     weights = [{"code": code, "label": words[code], "weight": weight} for code, weight in m.weights.items()]
-    fee_words = service.CODED_CATEGORIES["fee_violations"]
-    level_words = service.CODED_CATEGORIES["commendations"]
-    event_words = service.CODED_CATEGORIES["major_events"]
-    bands = list(m.bands)
-    band_rows = [{"grade": b.grade, "min": b.min, "max": bands[i - 1].min if i else 100}
-                 for i, b in enumerate(bands)]
+
+    def word(column: str, code: str) -> str:
+        return service.code_word(column, code, lang)
+
     return {
-        "m": m, "weights": weights, "band_rows": band_rows,
+        "m": m, "weights": weights, "band_rows": [{"grade": b.grade, "min": b.min} for b in m.bands],
         "insp_curve": _curve(m.inspections.breakpoints), "compl_curve": _curve(m.complaints.rate_breakpoints),
         "fee_curve": _curve(m.fees.breakpoints),
-        "severity": [(SEVERITY_WORDS[k][lang], k, v) for k, v in m.inspections.severity_points.items()],
-        "fee_types": [(fee_words.get(k, {}).get(lang, k), k, v) for k, v in m.fees.type_points.items()],
-        "levels": [(level_words.get(k, {}).get(lang, k), k, v) for k, v in m.bonus.level_points.items()],
-        "veto_fees": [fee_words.get(k, {}).get(lang, k) for k in m.veto.fee_types],
-        "veto_events": [event_words.get(k, {}).get(lang, k) for k in m.veto.major_event_kinds],
+        "severity": [(word("severity", k), k, v) for k, v in m.inspections.severity_points.items()],
+        "fee_types": [(word("violation_type", k), k, v) for k, v in m.fees.type_points.items()],
+        "levels": [(word("level", k), k, v) for k, v in m.bonus.level_points.items()],
+        "veto_fees": [word("violation_type", k) for k in m.veto.fee_types],
+        "veto_events": [word("kind", k) for k in m.veto.major_event_kinds],
         "versions": cache.methodologies(),
         "used_by": [c for c in cache.public_cycles() if c.methodology_id == m.id],
         "n": _n,

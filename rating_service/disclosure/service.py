@@ -38,33 +38,30 @@ from rating_service.disclosure import repository
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.methodologies import service as methodologies
-from scoring.engine import EVENT_DATE
-from scoring.methodology import Methodology
+from rating_service.records.formats import ZH_WORDS
+from scoring.engine import EVENT_DATE, RECORD_KINDS
+from scoring.methodology import INDICATORS, Methodology
 
-INDICATORS = ("INSP", "COMPL", "FEE")
-KINDS = ("inspections", "complaints", "fee_violations", "commendations", "major_events")
+KINDS = RECORD_KINDS
 # Where a counted record's category comes from: a column of the frozen snapshot, or (free text) the record table.
 SNAPSHOT_CATEGORY = {"fee_violations": "violation_type", "commendations": "level", "major_events": "kind"}
-TABLE_CATEGORY = ("inspections", "complaints")
-CODED_CATEGORIES: dict[str, dict[str, dict[str, str]]] = {
-    "fee_violations": {
-        "undisclosed": {"zh": "未按规定公示收费", "en": "Fees not disclosed"},
-        "overcharge": {"zh": "超标准收费", "en": "Overcharging"},
-        "unauthorized_item": {"zh": "违规收取费用", "en": "Unauthorised charges"},
-        "public_income": {"zh": "侵占公共收益", "en": "Public income taken"},
-        "maintenance_fund": {"zh": "挪用住宅专项维修资金", "en": "Maintenance fund misused"},
-    },
-    "commendations": {
-        "national": {"zh": "国家级", "en": "National"}, "provincial": {"zh": "省级", "en": "Provincial"},
-        "city": {"zh": "市级", "en": "City"}, "county": {"zh": "县级", "en": "County"},
-        "township": {"zh": "镇级", "en": "Township"},
-    },
-    "major_events": {
-        "refuse_to_exit": {"zh": "合同终止后拒不退出", "en": "Refused to leave after the contract ended"},
-        "major_safety_accident": {"zh": "重大安全责任事故", "en": "Major safety accident"},
-        "false_material": {"zh": "提供虚假材料", "en": "False material"},
-    },
+# English words of the coded categories (the Chinese ones are the import formats' spellings, formats.ZH_WORDS).
+EN_WORDS: dict[str, dict[str, str]] = {
+    "violation_type": {"undisclosed": "Fees not disclosed", "overcharge": "Overcharging",
+                       "unauthorized_item": "Unauthorised charges", "public_income": "Public income taken",
+                       "maintenance_fund": "Maintenance fund misused"},
+    "level": {"national": "National", "provincial": "Provincial", "city": "City", "county": "County",
+              "township": "Township"},
+    "kind": {"refuse_to_exit": "Refused to leave after the contract ended",
+             "major_safety_accident": "Major safety accident", "false_material": "False material"},
+    "severity": {"none": "none", "minor": "minor", "moderate": "moderate", "serious": "serious"},
 }
+
+
+def code_word(column: str, code: str, lang: Lang) -> str:
+    """An enumerated value (a fee violation type, a commendation level…) in words; unknown codes as they are."""
+    words = ZH_WORDS if lang == "zh" else EN_WORDS
+    return words.get(column, {}).get(code, code)
 SORTS = ("score", "name", "credit_code", "grade")
 LISTS = ("red", "black")
 PAGE_SIZE = 20
@@ -73,10 +70,9 @@ MAX_QUERY = 100
 
 
 def category_label(kind: str, category: str, lang: Lang) -> str:
-    words = CODED_CATEGORIES.get(kind, {}).get(category)
-    if words is not None:
-        return words[lang]
-    return category or ("未分类" if lang == "zh" else "Uncategorised")
+    if not category:
+        return "未分类" if lang == "zh" else "Uncategorised"
+    return code_word(SNAPSHOT_CATEGORY[kind], category, lang) if kind in SNAPSHOT_CATEGORY else category
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +280,7 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
     cycle = repository.public_cycle(session, cycle_id)
     if cycle is None:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
-    methodology = methodologies.find(session, cycle.methodology_id)
+    methodology = cycles.methodology_of(cycle)
     counts = counted_record_counts(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
@@ -426,7 +422,6 @@ class DisclosureCache:
         self._cycles: dict[int, CycleDisclosure] = {}
         self._answers: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
         self._next_poll = 0.0
-        self.builds = 0  # cycle builds so far (tests read it)
         _caches.add(self)
 
     def expire(self) -> None:
@@ -498,7 +493,6 @@ class DisclosureCache:
                 return held
             with self.database.read_session() as session:
                 built = build(session, cycle_id)
-            self.builds += 1
             if self._versions is not None and self._versions.get(cycle_id) == built.cycle.version:
                 self._cycles[cycle_id] = built
             return built

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import cache
 from typing import Any
 
 import yaml
@@ -20,7 +21,13 @@ from rating_service.db import DISCLOSURE_CHANGED
 from rating_service.errors import Conflict, NotFound, RatingServiceError
 from rating_service.methodologies import repository
 from rating_service.methodologies.models import MethodologyVersion
-from scoring.methodology import Methodology, MethodologyError, available_methodologies, parse_methodology
+from scoring.methodology import (
+    Methodology,
+    MethodologyError,
+    available_methodologies,
+    methodology_from_text,
+    parse_methodology,
+)
 
 MAX_TEXT = 100_000
 # An adopted version's id is part of public addresses (/public/methodology/{id}) and of the stored rows.
@@ -38,8 +45,14 @@ def _invalid(error: MethodologyError) -> MethodologyInvalid:
     return MethodologyInvalid("methodology_invalid", field=error.field, reason_zh=error.zh, reason_en=error.en)
 
 
+@cache
+def _shipped() -> tuple[Methodology, ...]:
+    return tuple(available_methodologies())
+
+
 def shipped() -> list[Methodology]:
-    return available_methodologies()
+    """The versions shipped with the code (read and validated once per process: they change only with it)."""
+    return list(_shipped())
 
 
 def find(session: Session | None, identifier: str) -> Methodology:
@@ -52,7 +65,7 @@ def find(session: Session | None, identifier: str) -> Methodology:
         raise NotFound("methodology_not_found", methodology=identifier[:64])
     key = (row.id, row.sha256)
     if key not in _parsed:
-        _parsed[key] = parse_methodology(yaml.safe_load(row.text), source=row.id)
+        _parsed[key] = methodology_from_text(row.text, source=row.id)
     return _parsed[key]
 
 
@@ -80,12 +93,13 @@ def parse_text(text: str) -> Methodology:
         raise MethodologyInvalid("methodology_invalid", field="(file)", reason_zh=f"文件过大（上限 {MAX_TEXT} 字节）",
                                  reason_en=f"the file is too large (limit {MAX_TEXT} bytes)")
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise MethodologyInvalid("methodology_invalid", field=where, reason_zh="YAML 格式错误",
-                                 reason_en="malformed YAML") from None
+        return methodology_from_text(text, source="draft")
+    except MethodologyError as exc:
+        raise _invalid(exc) from None
+
+
+def parse_data(data: Any) -> Methodology:
+    """A draft from plain data (an API body's JSON object)."""
     try:
         return parse_methodology(data, source="draft")
     except MethodologyError as exc:
@@ -107,10 +121,7 @@ def with_changes(base: Methodology, changes: dict[str, Any]) -> Methodology:
         for key in parents:
             target = target[key]
         target[last] = value
-    try:
-        return parse_methodology(data, source="draft")
-    except MethodologyError as exc:
-        raise _invalid(exc) from None
+    return parse_data(data)
 
 
 def adopt(*, session: Session, draft: Methodology, actor: str, reason: str, based_on: str | None,

@@ -65,27 +65,33 @@ def _enum(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], str]:
     return mapping, label
 
 
-SEVERITY = _enum([("合格", "none"), ("一般", "minor"), ("较重", "moderate"), ("严重", "serious")])
+SEVERITY_PAIRS = [("合格", "none"), ("一般", "minor"), ("较重", "moderate"), ("严重", "serious")]
+SEVERITY = _enum(SEVERITY_PAIRS)
 SATISFACTION = _enum([("满意", "satisfied"), ("基本满意", "basically_satisfied"), ("不满意", "dissatisfied")])
-VIOLATION = _enum(
-    [
-        ("未按规定公示收费", "undisclosed"),
-        ("超标准收费", "overcharge"),
-        ("违规收取费用", "unauthorized_item"),
-        ("侵占公共收益", "public_income"),
-        ("挪用住宅专项维修资金", "maintenance_fund"),
-    ]
-)
-LEVEL = _enum(
-    [("国家级", "national"), ("省级", "provincial"), ("市级", "city"), ("县级", "county"), ("镇级", "township")]
-)
-EVENT_KIND = _enum(
-    [
-        ("合同终止后拒不退出", "refuse_to_exit"),
-        ("重大安全责任事故", "major_safety_accident"),
-        ("提供虚假材料", "false_material"),
-    ]
-)
+VIOLATION_PAIRS = [
+    ("未按规定公示收费", "undisclosed"),
+    ("超标准收费", "overcharge"),
+    ("违规收取费用", "unauthorized_item"),
+    ("侵占公共收益", "public_income"),
+    ("挪用住宅专项维修资金", "maintenance_fund"),
+]
+VIOLATION = _enum(VIOLATION_PAIRS)
+LEVEL_PAIRS = [
+    ("国家级", "national"), ("省级", "provincial"), ("市级", "city"), ("县级", "county"), ("镇级", "township"),
+]
+LEVEL = _enum(LEVEL_PAIRS)
+EVENT_KIND_PAIRS = [
+    ("合同终止后拒不退出", "refuse_to_exit"),
+    ("重大安全责任事故", "major_safety_accident"),
+    ("提供虚假材料", "false_material"),
+]
+EVENT_KIND = _enum(EVENT_KIND_PAIRS)
+# The Chinese word of each code, by enumerated column (pages show codes in words).
+ZH_WORDS: dict[str, dict[str, str]] = {
+    column: {code: zh for zh, code in pairs}
+    for column, pairs in (("severity", SEVERITY_PAIRS), ("violation_type", VIOLATION_PAIRS), ("level", LEVEL_PAIRS),
+                          ("kind", EVENT_KIND_PAIRS))
+}
 
 # Extra spellings seen in real exports.
 SEVERITY[0].update({"无问题": "none", "无": "none", "轻微": "minor"})

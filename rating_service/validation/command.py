@@ -78,7 +78,7 @@ def print_report(report: dict[str, Any], lang: Lang, out: Console = console) -> 
         advice.add_column(head)
     for code, item in report["advice"].items():
         if item is None or item.get("suggested") is None:
-            reason = (item or {}).get("reason") or "-"
+            reason = (item or {}).get("reason_zh" if lang == "zh" else "reason") or "-"
             advice.add_row(names.get(code, code), t["no_advice"].format(reason=reason), "", "", "")
             continue
         for indicator, weight in item["current"].items():

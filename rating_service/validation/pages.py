@@ -21,7 +21,6 @@ from rating_service.web.ui import private_download, redirect, render, request_la
 from scoring.methodology import Methodology
 
 router = APIRouter(include_in_schema=False)
-INDICATORS = ("INSP", "COMPL", "FEE")
 CURVES = {"insp": "inspections.breakpoints", "compl": "complaints.rate_breakpoints", "fee": "fees.breakpoints"}
 MAX_UPLOAD = 100_000
 

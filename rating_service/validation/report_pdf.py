@@ -10,10 +10,7 @@ from reports.render import render_report as render_pdf
 
 
 def render_report(report: dict[str, Any], *, lang: Lang, issuer: str) -> bytes:
-    context = report_figures(report, lang)
     return render_pdf("validation_report.html", {
         "r": report, "t": words(lang), "lang": lang, "issuer": issuer, "html_lang": "zh-CN" if lang == "zh" else "en",
-        "colon": "：" if lang == "zh" else ": ", "psi_text": context["psi_label"], "names": context["names"],
-        "bars": context["bars"], "psi_bars": context["psi_bars"], "fmt": context["fmt"], "pct": context["pct"],
-        "indicator_names": context["indicator_names"], "percent": context["percent"],
+        "colon": "：" if lang == "zh" else ": ", **report_figures(report, lang),
     }, identifier=f"validation|{report['cycle']['id']}|{report['next']['id']}|{report['generated_on']}|{lang}")

@@ -9,10 +9,9 @@ from pydantic import BaseModel, Field
 
 from rating_service.cycles import service as cycles
 from rating_service.methodologies import service as methodologies
-from rating_service.methodologies.service import MethodologyInvalid
 from rating_service.validation import service
 from rating_service.web.deps import AdminUser, OfficerUser, SessionDep, WriteSessionDep
-from scoring.methodology import Methodology, MethodologyError, parse_methodology
+from scoring.methodology import Methodology
 
 router = APIRouter(prefix="/api/v1", tags=["validation / 评价细则验证"])
 
@@ -24,13 +23,8 @@ class DraftIn(BaseModel):
     methodology: dict[str, Any] | None = None
 
     def parsed(self) -> Methodology:
-        if self.yaml is not None:
-            return methodologies.parse_text(self.yaml)
-        try:
-            return parse_methodology(self.methodology, source="draft")
-        except MethodologyError as exc:
-            raise MethodologyInvalid("methodology_invalid", field=exc.field, reason_zh=exc.zh,
-                                     reason_en=exc.en) from None
+        return methodologies.parse_text(self.yaml) if self.yaml is not None else \
+            methodologies.parse_data(self.methodology)
 
 
 class WhatIfIn(DraftIn):

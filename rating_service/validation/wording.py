@@ -20,7 +20,6 @@ TEXT: dict[str, dict[str, str]] = {
     "cycle": {"zh": "被检验周期", "en": "Cycle tested"},
     "next": {"zh": "结果观察周期", "en": "Outcome cycle"},
     "methodology": {"zh": "评价细则", "en": "Methodology"},
-    "choose": {"zh": "选择周期", "en": "Choose the cycles"},
     "run": {"zh": "生成报告", "en": "Run"},
     "download_pdf": {"zh": "下载 PDF 报告", "en": "Download the PDF report"},
     "back_test": {"zh": "回测：得分对下一周期不良情况的区分能力",
@@ -59,10 +58,8 @@ TEXT: dict[str, dict[str, str]] = {
     "psi_shift": {"zh": "明显变化（> 0.25）", "en": "shift (> 0.25)"},
     "psi_small": {"zh": "参评企业较少（{n} 家），分区占比波动大，PSI 仅供参考。",
                   "en": "Few companies ({n}): band shares are noisy; read the PSI with care."},
-    "band": {"zh": "得分区间", "en": "Score band"},
-    "share_before": {"zh": "前期占比", "en": "Share before"},
-    "share_after": {"zh": "后期占比", "en": "Share after"},
-    "contribution": {"zh": "贡献", "en": "Contribution"},
+    "psi_legend": {"zh": "各得分区间的企业占比：灰色为被检验周期，红色为结果观察周期",
+                   "en": "Share of companies per score band: grey, the cycle tested; red, the outcome cycle"},
     "sensitivity": {"zh": "权重敏感性", "en": "Sensitivity to the weights"},
     "sensitivity_note": {
         "zh": "各指标权重随机上下浮动 {spread}%，共 {draws} 次（随机种子 {seed}）：排名一致性 Kendall τ 中位数 {tau}"
@@ -71,6 +68,8 @@ TEXT: dict[str, dict[str, str]] = {
               "median {tau} (5–95%: {tau_lo}–{tau_hi}); share of companies whose grade changes, median {share} "
               "(5–95%: {share_lo}–{share_hi}).",
     },
+    "no_rated": {"zh": "还没有已计算的评价周期：请先在「评价周期」中计算一个周期。",
+                 "en": "No cycle has been rated yet: compute one under Rating cycles first."},
     "most_moved": {"zh": "等级最易变动的企业", "en": "Companies whose grade moves most"},
     "company": {"zh": "企业", "en": "Company"},
     "score": {"zh": "信用分", "en": "Score"},

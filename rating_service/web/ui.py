@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -14,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, negotiate_lang
-from rating_service.settings import get_settings
+from rating_service.settings import to_local
 from rating_service.web.deps import csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -23,11 +22,7 @@ templates = Jinja2Templates(directory=HERE / "templates")
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC time (SQLite hands it back naive) in the bureau's time zone."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(ZoneInfo(get_settings().timezone)).strftime(fmt)
+    return "" if value is None else to_local(value).strftime(fmt)
 
 
 templates.env.filters["local_time"] = local_time
