@@ -114,6 +114,8 @@ def page() -> Iterator[Any]:
         tab.set_default_timeout(30_000)
         errors: list[str] = []
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        # A page that breaks its own Content-Security-Policy (an inline script or style) shows it here.
+        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         # Every consequential button asks first; the officer says yes.
         tab.on("dialog", lambda dialog: dialog.accept())
         yield tab

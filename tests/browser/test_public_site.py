@@ -90,6 +90,8 @@ def visitor(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
         tab.set_default_timeout(30_000)
         errors: list[str] = []
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        # A page that breaks its own Content-Security-Policy (an inline script or style) shows it here.
+        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         yield width, tab
         context.close()
         browser.close()

@@ -107,3 +107,10 @@ document.querySelectorAll("table.sortable").forEach(function (table) {
   }
   setTimeout(poll, 1000);
 })();
+
+// "Back" on an error page goes to the previous page when there is one (the link itself leads home).
+document.querySelectorAll("a[data-back]").forEach(function (link) {
+  link.addEventListener("click", function (event) {
+    if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
+  });
+});
