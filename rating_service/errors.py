@@ -59,6 +59,37 @@ class InvalidTransition(RatingServiceError):
     code = "invalid_transition"
 
 
+class PayloadInvalid(RatingServiceError):
+    status_code = 422
+    code = "payload_invalid"
+
+
+class BodyTooLarge(RatingServiceError):
+    status_code = 413
+    code = "body_too_large"
+
+
+class ControlCharacters(RatingServiceError):
+    status_code = 422
+    code = "control_characters"
+
+
+class MethodNotAllowed(RatingServiceError):
+    status_code = 405
+    code = "method_not_allowed"
+
+
+class DatabaseUnavailable(RatingServiceError):
+    status_code = 503
+    code = "database_unavailable"
+    retry_after = 5  # seconds, sent as Retry-After
+
+
+class InternalError(RatingServiceError):
+    status_code = 500
+    code = "internal_error"
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in one cell of an imported file. ``row`` is the spreadsheet row number."""

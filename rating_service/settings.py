@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-change-me"
+MIN_SECRET_BYTES = 32
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -36,9 +37,17 @@ class Settings(BaseSettings):
     login_free_failures: int = 5
     login_lock_seconds: int = 30  # doubles with every further failure
     login_lock_max_seconds: int = 900
-    # Cookies carry the Secure flag in production (served over HTTPS there).
-    secure_cookies: bool = False
+    # Cookies carry the Secure flag; unset, they do in production (served over HTTPS there) and not elsewhere.
+    secure_cookies: bool | None = None
     upload_limit_mb: int = 200
+    # Request bodies are limited while they stream in, before any work is done on them (the edge middleware,
+    # rating_service/web/edge.py): imports get the upload limit, appeals their attachments, everything else this.
+    body_limit_kb: int = 1024
+    # Browser security: Strict-Transport-Security on HTTPS answers in production (0 turns it off).
+    hsts_seconds: int = 31_536_000
+    # The OpenAPI document and /docs: "public", "login" (any signed-in account) or "off". Unset: public in
+    # development and test, behind login in production.
+    api_docs: Literal["public", "login", "off"] | None = None
     # Issued documents: the issuing body, the document number prefix (枞住建信评〔2025〕12号), the public address
     # printed in verification QR codes, where PDFs are kept, and how many processes render them (0: one per CPU).
     issuer_name: str = "枞阳县住房和城乡建设局"
@@ -61,10 +70,36 @@ class Settings(BaseSettings):
     disclosure_poll_seconds: float = 1.0
 
     @model_validator(mode="after")
-    def _refuse_default_secret_outside_development(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEFAULT_SECRET:
-            raise ValueError("RATING_SECRET_KEY must be set in production")
+    def _refuse_weak_secret_in_production(self) -> Settings:
+        if self.environment == "production":
+            if self.secret_key == DEFAULT_SECRET:
+                raise ValueError("RATING_SECRET_KEY must be set in production")
+            if len(self.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
+                raise ValueError(f"RATING_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
+                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return self
+
+    @property
+    def cookies_secure(self) -> bool:
+        return self.secure_cookies if self.secure_cookies is not None else self.environment == "production"
+
+    @property
+    def api_docs_mode(self) -> str:
+        return self.api_docs or ("login" if self.environment == "production" else "public")
+
+    @property
+    def body_limit_bytes(self) -> int:
+        return self.body_limit_kb * 1024
+
+    @property
+    def import_body_limit_bytes(self) -> int:
+        # Several files may go in one request; together they stay within one upload's limit (plus the form's
+        # own bytes: boundaries and part headers).
+        return self.upload_limit_mb * 1024 * 1024 + 64 * 1024
+
+    @property
+    def appeal_body_limit_bytes(self) -> int:
+        return self.attachments_per_appeal * self.attachment_limit_mb * 1024 * 1024 + self.body_limit_bytes
 
     @property
     def is_sqlite(self) -> bool:

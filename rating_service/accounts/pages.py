@@ -63,7 +63,7 @@ def login_submit(request: Request, session: WriteSessionDep, username: Annotated
                                               "username": username}, status_code=exc.status_code)
     response = redirect(_safe_next(next))
     settings = get_settings()
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.secure_cookies,
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.cookies_secure,
                         max_age=settings.session_hours * 3600)
     return response
 

@@ -15,7 +15,7 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.errors import Forbidden, NotFound
 from rating_service.records.formats import KINDS
-from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
 
 router = APIRouter(include_in_schema=False)
@@ -85,7 +85,7 @@ TEXT = {
 FIELD_WORDS = decisions.FIELD_WORDS
 
 
-def _contestable(session: Any, cycle_id: int, credit_code: str) -> list[dict[str, str]]:
+def _contestable(session: Any, cycle_id: DbId, credit_code: str) -> list[dict[str, str]]:
     rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=credit_code)
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
@@ -99,7 +99,7 @@ def _contestable(session: Any, cycle_id: int, credit_code: str) -> list[dict[str
 
 
 @router.get("/cycles/{cycle_id}/appeals/new", response_class=HTMLResponse)
-def new_appeal(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+def new_appeal(request: Request, cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> Response:
     if principal.is_officer or not principal.credit_code:
         raise Forbidden("appeal_company_only")
     cycle = visible_cycle(session, principal, cycle_id)
@@ -113,7 +113,7 @@ def new_appeal(request: Request, cycle_id: int, principal: CurrentUser, session:
 
 
 @router.post("/cycles/{cycle_id}/appeals")
-def file_appeal_page(cycle_id: int, principal: CurrentUser, session: WriteSessionDep,
+def file_appeal_page(cycle_id: DbId, principal: CurrentUser, session: WriteSessionDep,
                      grounds: Annotated[str, Form(max_length=service.MAX_GROUNDS * 4)] = "",
                      scope: Annotated[str, Form(max_length=20)] = "records",
                      records: Annotated[list[str] | None, Form()] = None,
@@ -126,7 +126,7 @@ def file_appeal_page(cycle_id: int, principal: CurrentUser, session: WriteSessio
 
 
 @router.get("/appeals/{appeal_id}", response_class=HTMLResponse)
-def appeal_page(request: Request, appeal_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+def appeal_page(request: Request, appeal_id: DbId, principal: CurrentUser, session: SessionDep) -> Response:
     appeal = service.visible_appeal(session=session, principal=principal, appeal_id=appeal_id)
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=appeal.cycle_id)
     rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=appeal.credit_code)
@@ -143,7 +143,7 @@ def appeal_page(request: Request, appeal_id: int, principal: CurrentUser, sessio
 
 
 @router.post("/appeals/{appeal_id}/decision")
-async def decide_page(request: Request, appeal_id: int, principal: OfficerUser, session: WriteSessionDep) -> Response:
+async def decide_page(request: Request, appeal_id: DbId, principal: OfficerUser, session: WriteSessionDep) -> Response:
     form = await request.form()
     items = []
     for row in repository.items(session, appeal_id):
@@ -161,7 +161,7 @@ async def decide_page(request: Request, appeal_id: int, principal: OfficerUser, 
 
 
 @router.get("/cycles/{cycle_id}/appeals", response_class=HTMLResponse)
-def appeals_page(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+def appeals_page(request: Request, cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> Response:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
     appeals = [service.appeal_out(session, a) for a in repository.list_appeals(session, cycle_id=cycle.id,
@@ -174,7 +174,7 @@ def appeals_page(request: Request, cycle_id: int, principal: CurrentUser, sessio
 
 
 @router.get("/cycles/{cycle_id}/companies/{credit_code}/records", response_class=HTMLResponse)
-def records_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
+def records_page(request: Request, cycle_id: DbId, credit_code: str, principal: CurrentUser,
                  session: SessionDep) -> Response:
     cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     lang = request_lang(request, page=True)

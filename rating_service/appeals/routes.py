@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from rating_service.appeals import decisions, repository, service
 from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.settings import get_settings
-from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import private_download
 
 router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
@@ -28,7 +28,7 @@ def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
 
 
 @router.post("/cycles/{cycle_id}/appeals", status_code=201, summary="File an appeal (companies) / 提出异议申诉")
-def file_appeal(cycle_id: int, principal: CurrentUser, session: WriteSessionDep,
+def file_appeal(cycle_id: DbId, principal: CurrentUser, session: WriteSessionDep,
                 grounds: Annotated[str, Form(max_length=service.MAX_GROUNDS * 4)],
                 scope: Annotated[str, Form(max_length=20)] = "records",
                 records: Annotated[list[str] | None, Form(description="kind:record_id, e.g. complaints:GD2025-0981")]
@@ -42,7 +42,7 @@ def file_appeal(cycle_id: int, principal: CurrentUser, session: WriteSessionDep,
 
 
 @router.get("/cycles/{cycle_id}/appeals", summary="Appeals of a cycle (officers: all; a company: its own) / 异议列表")
-def list_appeals(cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def list_appeals(cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
     appeals = repository.list_appeals(session, cycle_id=cycle.id, credit_code=own)
@@ -50,14 +50,14 @@ def list_appeals(cycle_id: int, principal: CurrentUser, session: SessionDep) -> 
 
 
 @router.get("/appeals/{appeal_id}", summary="One appeal / 异议详情")
-def show_appeal(appeal_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def show_appeal(appeal_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     return service.appeal_out(session, service.visible_appeal(session=session, principal=principal,
                                                               appeal_id=appeal_id))
 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}", summary="An appeal's attachment / 异议附件",
             response_class=Response)
-def download_attachment(appeal_id: int, attachment_id: int, principal: CurrentUser, session: SessionDep,
+def download_attachment(appeal_id: DbId, attachment_id: DbId, principal: CurrentUser, session: SessionDep,
                         database: DatabaseDep) -> Response:
     item, data = service.attachment_bytes(session=session, principal=principal, appeal_id=appeal_id,
                                           attachment_id=attachment_id)
@@ -81,7 +81,7 @@ class DecisionIn(BaseModel):
 
 
 @router.post("/appeals/{appeal_id}/decision", summary="Decide an appeal and re-score (officers) / 作出异议处理决定")
-def decide(appeal_id: int, body: DecisionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
+def decide(appeal_id: DbId, body: DecisionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
     appeal = decisions.decide_appeal(session=session, appeal_id=appeal_id, actor=principal.username,
                                      decision=decisions.Decision(
                                          outcome=body.outcome, reasons=body.reasons,
@@ -91,14 +91,14 @@ def decide(appeal_id: int, body: DecisionIn, principal: OfficerUser, session: Wr
 
 
 @router.get("/cycles/{cycle_id}/appeal-statistics", summary="Appeal statistics of a cycle (officers) / 异议统计")
-def appeal_statistics(cycle_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     return decisions.statistics(session=session, cycle_id=cycle.id)
 
 
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",
             summary="Every record counted for a company, with points and attribution / 计分记录")
-def counted_records(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def counted_records(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle, _rating = visible_rating(session, principal, cycle_id, credit_code)
     return {"cycle_id": cycle.id, "credit_code": credit_code,
             "items": decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)}

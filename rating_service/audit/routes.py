@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 
 from rating_service.audit import service
 from rating_service.audit.repository import AuditFilter
-from rating_service.web.deps import AdminUser, SessionDep
+from rating_service.web.deps import AdminUser, Offset, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"])
 
@@ -33,7 +33,7 @@ def list_audit(principal: AdminUser, session: SessionDep,
                entity_id: Annotated[str | None, Query(max_length=200)] = None,
                since: dt.date | None = None, until: dt.date | None = None,
                limit: Annotated[int, Query(ge=1, le=500)] = 50,
-               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+               offset: Offset = 0) -> dict[str, Any]:
     entries, total = service.search(session, filters=audit_filter(actor, action, entity_kind, entity_id, since, until),
                                     limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "items": [

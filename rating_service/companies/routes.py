@@ -10,11 +10,10 @@ from fastapi import APIRouter, Query
 
 from rating_service.companies import repository
 from rating_service.errors import NotFound
-from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep
+from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["companies / 企业与小区"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 @router.get("/companies", summary="Companies with what they manage today / 企业列表")

@@ -21,7 +21,15 @@ from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
 from rating_service.settings import get_settings
-from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import (
+    CurrentUser,
+    DatabaseDep,
+    DbId,
+    OfficerUser,
+    OptionalQueryId,
+    SessionDep,
+    WriteSessionDep,
+)
 from rating_service.web.ui import redirect, render, request_lang
 from scoring.methodology import MethodologyError
 
@@ -244,8 +252,8 @@ def _bars(grades: list[tuple[str, int]]) -> dict[str, Any]:
 
 
 @router.get("/cycles/{cycle_id}", response_class=HTMLResponse)
-def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session: SessionDep,
-               job: int | None = None) -> Response:
+def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session: SessionDep,
+               job: OptionalQueryId = None) -> Response:
     lang = request_lang(request, page=True)
     cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     current = _job_of_page(session, cycle, job)
@@ -290,7 +298,7 @@ def cycle_page(request: Request, cycle_id: int, principal: OfficerUser, session:
 
 
 @router.post("/cycles/{cycle_id}/compute")
-def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                   reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
     # In the background: a large county takes longer than a browser is willing to wait for a response.
     job = start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
@@ -299,7 +307,7 @@ def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
 
 
 @router.post("/cycles/{cycle_id}/publicize")
-def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
+def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
                     background: BackgroundTasks, reason: Annotated[str, Form(max_length=1000)] = "",
                     notice_date: Annotated[dt.date | None, Form()] = None) -> Response:
     service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username, notice_date=notice_date,
@@ -309,7 +317,7 @@ def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSession
 
 
 @router.post("/cycles/{cycle_id}/finalize")
-def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+def finalize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep,
                    reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
     service.finalize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
                            reason=reason.strip() or None)
@@ -319,7 +327,7 @@ def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionD
 # -- one company's explanation -------------------------------------------------------------------------------
 
 @router.get("/cycles/{cycle_id}/companies/{credit_code}", response_class=HTMLResponse)
-def company_page(request: Request, cycle_id: int, credit_code: str, principal: CurrentUser,
+def company_page(request: Request, cycle_id: DbId, credit_code: str, principal: CurrentUser,
                  session: SessionDep) -> Response:
     lang = request_lang(request, page=True)
     cycle, rating = visible_rating(session, principal, cycle_id, credit_code)

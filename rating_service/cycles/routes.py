@@ -20,7 +20,7 @@ from rating_service.cycles.models import Cycle, Job, Rating
 from rating_service.db import Database
 from rating_service.errors import NotFound
 from rating_service.notices import service as notices
-from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"])
 VISIBLE_TO_COMPANIES = ("publicized", "finalized")
@@ -79,14 +79,14 @@ def job_out(job: Job) -> dict[str, Any]:
             "error": json.loads(job.error) if job.error else None}
 
 
-def visible_cycle(session: Any, principal: Principal, cycle_id: int) -> Cycle:
+def visible_cycle(session: Any, principal: Principal, cycle_id: DbId) -> Cycle:
     cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
     return cycle
 
 
-def visible_rating(session: Any, principal: Principal, cycle_id: int, credit_code: str) -> tuple[Cycle, Rating]:
+def visible_rating(session: Any, principal: Principal, cycle_id: DbId, credit_code: str) -> tuple[Cycle, Rating]:
     """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
 
     404, not 403: a company must not learn which other companies were rated.
@@ -113,14 +113,14 @@ def create_cycle(body: CycleIn, principal: OfficerUser, session: WriteSessionDep
 
 
 @router.get("/cycles/{cycle_id}", summary="One cycle with its grade distribution / 评价周期详情")
-def show_cycle(cycle_id: int, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def show_cycle(cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     grades = service.grade_distribution(session=session, cycle=cycle) if principal.is_officer else None
     return cycle_out(cycle, grades)
 
 
 @router.post("/cycles/{cycle_id}/compute", summary="Freeze the snapshot and rate (officers) / 计算")
-def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                   body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
     cycle = service.compute_cycle(database=database, cycle_id=cycle_id, actor=principal.username,
@@ -130,14 +130,14 @@ def compute_cycle(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
 
 @router.post("/cycles/{cycle_id}/compute-jobs", status_code=202,
              summary="Compute in the background; poll the job (officers) / 后台计算")
-def start_compute_job(cycle_id: int, principal: OfficerUser, database: DatabaseDep,
+def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                       body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
     return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
                                             reason=body.reason))
 
 
-def start_background_compute(*, database: Database, cycle_id: int, actor: str, reason: str | None = None) -> Job:
+def start_background_compute(*, database: Database, cycle_id: DbId, actor: str, reason: str | None = None) -> Job:
     with database.write_session() as session:
         job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
     threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
@@ -147,7 +147,7 @@ def start_background_compute(*, database: Database, cycle_id: int, actor: str, r
 
 
 @router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")
-def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+def show_job(job_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     job = repository.job(session, job_id)
     if job is None:
         raise NotFound("job_not_found", job_id=job_id)
@@ -155,7 +155,7 @@ def show_job(job_id: int, principal: OfficerUser, session: SessionDep) -> dict[s
 
 
 @router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
-def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
+def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
                     background: BackgroundTasks, body: ActionIn | None = None) -> dict[str, Any]:
     """Numbers every notice and the bulletin; the PDFs are rendered in the background after the response."""
     body = body or ActionIn()
@@ -166,7 +166,7 @@ def publicize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSession
 
 
 @router.post("/cycles/{cycle_id}/finalize", summary="Finalize the ratings (officers) / 定稿")
-def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionDep,
+def finalize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep,
                    body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
     return cycle_out(service.finalize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
@@ -174,11 +174,11 @@ def finalize_cycle(cycle_id: int, principal: OfficerUser, session: WriteSessionD
 
 
 @router.get("/cycles/{cycle_id}/ratings", summary="Ratings of a cycle, sorted and paginated / 评价结果")
-def list_ratings(cycle_id: int, principal: CurrentUser, session: SessionDep,
+def list_ratings(cycle_id: DbId, principal: CurrentUser, session: SessionDep,
                  grade: Annotated[str | None, Query(max_length=8)] = None,
                  sort: Annotated[str, Query(pattern="^-?(score|grade|credit_code|name|exposure)$")] = "-score",
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                 offset: Offset = 0) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
     rows, total = repository.list_ratings(session, cycle_id=cycle.id, credit_code=own, grade=grade, sort=sort,
@@ -189,12 +189,12 @@ def list_ratings(cycle_id: int, principal: CurrentUser, session: SessionDep,
 
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}",
             summary="One company's rating with its explanation / 企业评价说明")
-def show_rating(cycle_id: int, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
+def show_rating(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     _cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     return rating_out(rating, with_explanation=True)
 
 
 @router.get("/cycles/{cycle_id}/quality", summary="Data-quality report (officers) / 数据质量报告")
-def quality_report(cycle_id: int, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
+def quality_report(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     return {"cycle_id": cycle.id, **service.quality_report(session=session, cycle=cycle)}

@@ -15,7 +15,7 @@ from rating_service.disclosure.service import Cached, DisclosureCache, Query
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.settings import get_settings
-from rating_service.web.deps import database_of
+from rating_service.web.deps import DbId, database_of
 
 router = APIRouter(tags=["public / 公开信息"])
 
@@ -136,7 +136,7 @@ async def public_methodology(request: Request, identifier: Annotated[str, Path(m
 
 
 @router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV")
-async def open_data_csv(request: Request, cycle_id: int) -> Response:
+async def open_data_csv(request: Request, cycle_id: DbId) -> Response:
     lang: Lang = "en" if request.query_params.get("lang") == "en" else "zh"
 
     def make(cache: DisclosureCache) -> Cached:
@@ -150,7 +150,7 @@ async def open_data_csv(request: Request, cycle_id: int) -> Response:
 
 @router.get("/open-data/cycles/{cycle_id}/ratings.json",
             summary="Open data: a cycle's ratings as JSON / 开放数据 JSON")
-async def open_data_json(request: Request, cycle_id: int) -> Response:
+async def open_data_json(request: Request, cycle_id: DbId) -> Response:
     def make(cache: DisclosureCache) -> Cached:
         return Cached.of(service.ratings_json(cache.cycle(cycle_id)), JSON_TYPE,
                          {"Cache-Control": OPEN_DATA,

@@ -23,7 +23,7 @@ from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.notices import repository, service
 from rating_service.notices.models import Document
-from rating_service.web.deps import CurrentUser, DatabaseDep, OfficerUser, SessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
 from rating_service.web.ui import private_download, render, request_lang
 
 router = APIRouter(tags=["documents"])
@@ -83,9 +83,9 @@ def visible_document(session: Session, principal: Principal, document_id: int) -
 # -- API ----------------------------------------------------------------------------------------------------------
 
 @router.get("/api/v1/cycles/{cycle_id}/documents", summary="A cycle's issued documents / 周期文书列表")
-def list_documents(request: Request, cycle_id: int, principal: CurrentUser, session: SessionDep,
+def list_documents(request: Request, cycle_id: DbId, principal: CurrentUser, session: SessionDep,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                   offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                   offset: Offset = 0) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
     documents, total = repository.list_documents(session, cycle_id=cycle.id, credit_code=own, with_bulletins=True,
@@ -100,7 +100,7 @@ def list_documents(request: Request, cycle_id: int, principal: CurrentUser, sess
 @router.get("/api/v1/documents/{document_id}/pdf", summary="One document as PDF / 下载文书 PDF",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
 @router.get("/documents/{document_id}.pdf", include_in_schema=False)
-def download_document(document_id: Annotated[int, Path(ge=1)], principal: CurrentUser, session: SessionDep,
+def download_document(document_id: DbId, principal: CurrentUser, session: SessionDep,
                       database: DatabaseDep) -> Response:
     document = visible_document(session, principal, document_id)
     data = service.download(database=database, document=document, actor=principal.username)
@@ -110,7 +110,7 @@ def download_document(document_id: Annotated[int, Path(ge=1)], principal: Curren
 @router.get("/api/v1/cycles/{cycle_id}/documents.zip", summary="All documents of a cycle as zip (officers) / 打包下载",
             response_class=Response, responses={200: {"content": {"application/zip": {}}}})
 @router.get("/cycles/{cycle_id}/documents.zip", include_in_schema=False)
-def download_zip(cycle_id: int, principal: OfficerUser, session: SessionDep, database: DatabaseDep) -> Response:
+def download_zip(cycle_id: DbId, principal: OfficerUser, session: SessionDep, database: DatabaseDep) -> Response:
     cycle = visible_cycle(session, principal, cycle_id)
     handle, name = tempfile.mkstemp(prefix=f"cycle-{cycle.id}-", suffix=".zip")
     os.close(handle)

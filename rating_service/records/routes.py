@@ -14,7 +14,7 @@ from rating_service.records import service
 from rating_service.records.formats import KINDS
 from rating_service.records.service import RECORD_KIND_NAMES, UploadedFile
 from rating_service.settings import get_settings
-from rating_service.web.deps import CurrentUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep, WriteSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["records / 记录"])
 
@@ -42,7 +42,7 @@ def import_files(kind: str, principal: OfficerUser, session: WriteSessionDep,
 
 @router.get("/imports", summary="Import batches, newest first (officers) / 导入记录")
 def list_imports(principal: OfficerUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:
+                 offset: Offset = 0) -> list[dict[str, Any]]:
     return [{"id": b.id, "kind": b.kind, "filename": b.filename, "format": b.file_format,
              "imported_at": b.imported_at, "imported_by": b.imported_by, "rows": b.rows, "inserted": b.inserted,
              "updated": b.updated, "unchanged": b.unchanged}
@@ -60,7 +60,7 @@ def list_records(kind: str, principal: CurrentUser, session: SessionDep,
                  date_from: Annotated[dt.date | None, Query(alias="from")] = None,
                  date_to: Annotated[dt.date | None, Query(alias="to")] = None,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+                 offset: Offset = 0) -> dict[str, Any]:
     name = service.kind_or_raise(kind).name
     if name not in RECORD_KIND_NAMES:
         raise NotFound("not_found", what=kind)

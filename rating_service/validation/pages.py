@@ -16,7 +16,15 @@ from rating_service.methodologies.service import MethodologyInvalid
 from rating_service.settings import get_settings
 from rating_service.validation import report_pdf, service
 from rating_service.validation.wording import TEXT, reason_text, report_figures
-from rating_service.web.deps import AdminUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import (
+    MAX_DB_INT,
+    AdminUser,
+    OfficerUser,
+    OptionalQueryId,
+    QueryId,
+    SessionDep,
+    WriteSessionDep,
+)
 from rating_service.web.ui import private_download, redirect, render, request_lang
 from scoring.methodology import Methodology
 
@@ -31,8 +39,8 @@ def _rated(session: Any) -> list[Any]:
 
 @router.get("/validation", response_class=HTMLResponse)
 def validation_page(request: Request, principal: OfficerUser, session: SessionDep,
-                    cycle: Annotated[int | None, Query()] = None,
-                    next: Annotated[int | None, Query()] = None) -> Response:  # noqa: A002
+                    cycle: OptionalQueryId = None,
+                    next: OptionalQueryId = None) -> Response:  # noqa: A002
     rated = _rated(session)
     if (cycle is None or next is None) and rated:
         # Default: the latest rated cycle that has a next one, judged by it.
@@ -53,7 +61,7 @@ def validation_page(request: Request, principal: OfficerUser, session: SessionDe
 
 @router.get("/validation/report.pdf")
 def validation_pdf(request: Request, principal: OfficerUser, session: SessionDep,
-                   cycle: Annotated[int, Query()], next: Annotated[int, Query()]) -> Response:  # noqa: A002
+                   cycle: QueryId, next: QueryId) -> Response:  # noqa: A002
     lang = request_lang(request, page=True)
     report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
     data = report_pdf.render_report(report, lang=lang, issuer=get_settings().issuer_name)
@@ -118,7 +126,7 @@ def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base:
 
 @router.get("/methodologies/what-if", response_class=HTMLResponse)
 def what_if_page(request: Request, principal: OfficerUser, session: SessionDep,
-                 cycle: Annotated[int | None, Query()] = None,
+                 cycle: OptionalQueryId = None,
                  base: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     rated = _rated(session)
     chosen = cycle if cycle is not None else (rated[0].id if rated else None)
@@ -133,7 +141,7 @@ def what_if_page(request: Request, principal: OfficerUser, session: SessionDep,
 
 @router.post("/methodologies/what-if", response_class=HTMLResponse)
 async def what_if_run(request: Request, principal: OfficerUser, session: SessionDep,
-                      cycle: Annotated[int, Form()], base: Annotated[str, Form(max_length=64)],
+                      cycle: Annotated[int, Form(ge=1, le=MAX_DB_INT)], base: Annotated[str, Form(max_length=64)],
                       file: UploadFile | None = None) -> Response:
     form = await request.form()
     start = methodologies.find(session, base)

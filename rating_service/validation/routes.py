@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from rating_service.cycles import service as cycles
 from rating_service.methodologies import service as methodologies
 from rating_service.validation import service
-from rating_service.web.deps import AdminUser, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import MAX_DB_INT, AdminUser, OfficerUser, QueryId, SessionDep, WriteSessionDep
 from scoring.methodology import Methodology
 
 router = APIRouter(prefix="/api/v1", tags=["validation / 评价细则验证"])
@@ -28,7 +28,7 @@ class DraftIn(BaseModel):
 
 
 class WhatIfIn(DraftIn):
-    cycle_id: int
+    cycle_id: int = Field(ge=1, le=MAX_DB_INT)
 
 
 class AdoptIn(DraftIn):
@@ -46,9 +46,10 @@ def _listing(m: Methodology, adopted: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/validation", summary="Back-test, migration, PSI, sensitivity, advisory weights / 评价细则验证")
-def validation(principal: OfficerUser, session: SessionDep, cycle: int, next: int,  # noqa: A002
+def validation(principal: OfficerUser, session: SessionDep, cycle: QueryId, next: QueryId,  # noqa: A002
                bootstrap: Annotated[int, Query(ge=10, le=5000)] = 500,
-               draws: Annotated[int, Query(ge=1, le=2000)] = 200, seed: int = 0) -> dict[str, Any]:
+               draws: Annotated[int, Query(ge=1, le=2000)] = 200,
+               seed: Annotated[int, Query(ge=0, le=2**32 - 1)] = 0) -> dict[str, Any]:
     return service.validate(session=session, cycle_id=cycle, next_id=next, bootstrap=bootstrap, draws=draws,
                             seed=seed).as_dict()
 

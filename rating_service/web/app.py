@@ -6,9 +6,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from rating_service import __version__
@@ -27,16 +26,18 @@ from rating_service.cycles import service as cycles
 from rating_service.db import Database
 from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
-from rating_service.errors import RatingServiceError
-from rating_service.i18n import translate
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.records.formats import KINDS
+from rating_service.settings import get_settings
 from rating_service.validation import pages as validation_pages
 from rating_service.validation import routes as validation_routes
-from rating_service.web.deps import MaybePrincipal, SessionDep
-from rating_service.web.ui import HERE, error_page, local_time, redirect, render, request_lang, score_chart
+from rating_service.web import api_docs, health
+from rating_service.web.deps import MaybePrincipal, SessionDep, refuse_control_characters
+from rating_service.web.edge import EdgeMiddleware
+from rating_service.web.errors import install_error_handlers
+from rating_service.web.ui import HERE, local_time, redirect, render, request_lang, score_chart
 from rating_service.workdays import pages as calendar_pages
 from rating_service.workdays import routes as calendar_routes
 
@@ -44,45 +45,20 @@ __all__ = ["create_app", "local_time"]
 log = logging.getLogger(__name__)
 
 
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/docs", "/openapi", "/healthz"))
-
-
 def create_app(database: Database | None = None) -> FastAPI:
+    settings = get_settings()
     app = FastAPI(title="Property-company credit rating / 物业服务企业信用评价", version=__version__,
                   description="枞阳县物业服务企业信用评价系统 API。错误统一为 {code, message, details}，"
                               "语言跟随 Accept-Language（默认中文）。/ Errors share one shape; the language "
-                              "follows Accept-Language (Chinese by default).")
+                              "follows Accept-Language (Chinese by default).",
+                  docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(refuse_control_characters)])
     app.state.database = database
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-
-    @app.exception_handler(RatingServiceError)
-    def _service_error(request: Request, exc: RatingServiceError) -> Response:
-        if _wants_html(request):
-            return error_page(request, exc)
-        lang = request_lang(request)
-        return JSONResponse(
-            status_code=exc.status_code,
-            content={"code": exc.code, "message": exc.message(lang), "details": exc.details(lang)},
-            headers={"Retry-After": str(exc.params.get("seconds"))} if exc.status_code == 429 else None,
-        )
-
-    @app.exception_handler(RequestValidationError)
-    def _payload_error(request: Request, exc: RequestValidationError) -> Response:
-        lang = request_lang(request)
-        details = [{"field": ".".join(str(p) for p in e.get("loc", ())), "reason": e.get("msg")}
-                   for e in exc.errors()]
-        if _wants_html(request):
-            error = RatingServiceError("payload_invalid")
-            error.status_code = 422
-            return error_page(request, error)
-        return JSONResponse(status_code=422, content={"code": "payload_invalid",
-                                                      "message": translate("payload_invalid", lang),
-                                                      "details": details})
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
+    install_error_handlers(app)
+    app.add_middleware(EdgeMiddleware)
+    health.install(app)
+    api_docs.install(app, mode=settings.api_docs_mode)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request, principal: MaybePrincipal, session: SessionDep) -> Response:

@@ -8,20 +8,23 @@ cookie-authenticated request that changes something must carry the session's CSR
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from rating_service.accounts import service as accounts
 from rating_service.accounts.service import Principal
 from rating_service.db import Database, get_database
-from rating_service.errors import Forbidden, RatingServiceError, Unauthorized
+from rating_service.errors import ControlCharacters, Forbidden, RatingServiceError, Unauthorized
 
 SESSION_COOKIE = "session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# The principal the edge middleware authenticated before reading a body, handed over in the request state.
+PRINCIPAL_KEY = "edge_principal"
 
 
 def database_of(request: Request) -> Database:
@@ -39,6 +42,14 @@ def get_write_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+# Numbers from the URL are bounded to what the database's integer columns hold (PostgreSQL's integer), so an
+# out-of-range id is a 422 like any malformed parameter, never a database error.
+MAX_DB_INT = 2**31 - 1
+DbId = Annotated[int, Path(ge=1, le=MAX_DB_INT)]
+QueryId = Annotated[int, Query(ge=1, le=MAX_DB_INT)]
+OptionalQueryId = Annotated[int | None, Query(ge=1, le=MAX_DB_INT)]
+Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
+
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(database_of)]
@@ -55,6 +66,15 @@ def _resolve(database: Database, raw: str, kind: str) -> Principal | None:
 
 
 async def optional_principal(request: Request) -> Principal | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    checked = getattr(request.state, PRINCIPAL_KEY, None)
+    if checked is not None:
+        # Authenticated at the edge before the body was read, with the CSRF token of a cookie session checked
+        # there (rating_service/web/edge.py).
+        request.state.principal = checked
+        if raw and not request.headers.get("authorization", "").lower().startswith("bearer "):
+            request.state.session_token = raw
+        return checked
     database = database_of(request)
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -63,7 +83,6 @@ async def optional_principal(request: Request) -> Principal | None:
             raise Unauthorized("auth_required")
         request.state.principal = principal
         return principal
-    raw = request.cookies.get(SESSION_COOKIE)
     if not raw:
         return None
     principal = await run_in_threadpool(_resolve, database, raw, "session")
@@ -72,7 +91,7 @@ async def optional_principal(request: Request) -> Principal | None:
     request.state.session_token = raw
     request.state.principal = principal
     if request.method not in SAFE_METHODS:
-        sent = request.headers.get("x-csrf-token")
+        sent = request.headers.get("x-csrf-token") or request.query_params.get("csrf_token")
         if sent is None and request.headers.get("content-type", "").startswith(
                 ("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
@@ -115,3 +134,43 @@ def csrf_token(request: Request) -> str:
     """The CSRF token to put into a page's forms (empty when not logged in by cookie)."""
     raw = getattr(request.state, "session_token", None) or request.cookies.get(SESSION_COOKIE)
     return accounts.csrf_token_for(raw) if raw else ""
+
+
+# Characters no field of the service holds: C0 controls other than tab and line ends, DEL, and lone surrogates
+# (PostgreSQL refuses NUL, and a surrogate cannot be encoded at all).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _has_forbidden(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(_FORBIDDEN.search(value))
+    if isinstance(value, dict):
+        return any(_has_forbidden(k) or _has_forbidden(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_forbidden(v) for v in value)
+    return False
+
+
+async def refuse_control_characters(request: Request) -> None:
+    """An app-wide dependency: text fields of forms and JSON bodies carry no control characters (422).
+
+    URLs are checked at the edge before routing; bodies here, after the route has parsed them (the parsed form
+    and JSON are cached on the request, so this reads nothing twice) and before the route runs.
+    """
+    if _has_forbidden(dict(request.path_params)):
+        raise ControlCharacters("control_characters")
+    if request.method in SAFE_METHODS:
+        return
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        if any(isinstance(v, str) and _FORBIDDEN.search(v) for v in form.values()) or \
+                any(_FORBIDDEN.search(k) for k in form.keys()):
+            raise ControlCharacters("control_characters")
+    elif "json" in content_type and await request.body():
+        try:
+            body = await request.json()
+        except ValueError:
+            return  # the route answers malformed JSON itself
+        if _has_forbidden(body):
+            raise ControlCharacters("control_characters")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from rating_service.cycles import service as cycles
@@ -60,7 +60,8 @@ def _lines(text: str, field: str) -> list[service.DayEntry]:
 
 
 @router.get("/admin/calendar", response_class=HTMLResponse)
-def calendar_page(request: Request, principal: AdminUser, session: SessionDep, year: int | None = None) -> Response:
+def calendar_page(request: Request, principal: AdminUser, session: SessionDep,
+                  year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Response:
     year = year if year and 2000 <= year <= 2100 else cycles.local_today().year + 1
     view = service.year_view(session=session, year=year)
     admin_days = [d for d in view["days"] if d["source"] == "admin"]

@@ -1,0 +1,13 @@
+// Starts the API explorer (Swagger UI, served locally) on the OpenAPI document named by the page.
+(function () {
+  var box = document.getElementById("swagger-ui");
+  window.ui = SwaggerUIBundle({
+    url: box.getAttribute("data-openapi-url"),
+    dom_id: "#swagger-ui",
+    layout: "BaseLayout",
+    deepLinking: true,
+    showExtensions: true,
+    showCommonExtensions: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]
+  });
+})();
