@@ -21,7 +21,7 @@ from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, translate
 from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
 from rating_service.scoring.command import score_command
-from rating_service.settings import PROJECT_ROOT
+from rating_service.settings import PROJECT_ROOT, get_settings
 from rating_service.validation.command import methodology_app, validate_command  # noqa: E402
 
 app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True,
@@ -618,7 +618,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         migrate.ensure_current(database)
     with database.write_session() as session:
         cycles.fail_interrupted_jobs(session=session)
-    uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port)
+    uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=get_settings().forwarded_allow_ips)
 
 
 def main() -> None:

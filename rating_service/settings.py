@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     body_limit_kb: int = 1024
     # Browser security: Strict-Transport-Security on HTTPS answers in production (0 turns it off).
     hsts_seconds: int = 31_536_000
+    # Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (uvicorn's forwarded_allow_ips):
+    # the client address (login throttling, the audit log) and https (Secure cookies, HSTS) come from them.
+    forwarded_allow_ips: str = "127.0.0.1"
     # The OpenAPI document and /docs: "public", "login" (any signed-in account) or "off". Unset: public in
     # development and test, behind login in production.
     api_docs: Literal["public", "login", "off"] | None = None

@@ -11,8 +11,9 @@ from rating_service.accounts import service as accounts
 from rating_service.accounts.models import User
 from rating_service.errors import TooManyAttempts, Unauthorized
 from rating_service.web.deps import AdminUser, CurrentUser, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS, error_responses
 
-router = APIRouter(prefix="/api/v1", tags=["accounts / 账户"])
+router = APIRouter(prefix="/api/v1", tags=["accounts / 账户"], responses=API_ERRORS)
 
 
 class TokenRequest(BaseModel):
@@ -53,7 +54,8 @@ def user_out(user: User) -> UserOut:
                    credit_code=user.credit_code, active=user.active)
 
 
-@router.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token / 获取访问令牌")
+@router.post("/auth/token", response_model=TokenOut, responses=error_responses(429),
+             summary="Log in and get a bearer token / 获取访问令牌")
 def issue_token(body: TokenRequest, request: Request, session: WriteSessionDep) -> TokenOut:
     try:
         principal, raw = accounts.login(session, username=body.username, password=body.password, kind="api",

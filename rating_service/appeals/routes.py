@@ -12,9 +12,10 @@ from rating_service.appeals import decisions, repository, service
 from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download
 
-router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"])
+router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"], responses=API_ERRORS)
 
 
 def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Query
 from rating_service.audit import service
 from rating_service.audit.repository import AuditFilter
 from rating_service.web.deps import AdminUser, Offset, SessionDep
+from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"])
+router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"], responses=API_ERRORS)
 
 
 def audit_filter(actor: str | None, action: str | None, entity_kind: str | None, entity_id: str | None,

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Query
 from rating_service.companies import repository
 from rating_service.errors import NotFound
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep
+from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["companies / 企业与小区"])
+router = APIRouter(prefix="/api/v1", tags=["companies / 企业与小区"], responses=API_ERRORS)
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 

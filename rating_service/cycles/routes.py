@@ -21,8 +21,9 @@ from rating_service.db import Database
 from rating_service.errors import NotFound
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"])
+router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"], responses=API_ERRORS)
 VISIBLE_TO_COMPANIES = ("publicized", "finalized")
 
 

@@ -16,8 +16,9 @@ from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.settings import get_settings
 from rating_service.web.deps import DbId, database_of
+from rating_service.web.errors import PUBLIC_ERRORS
 
-router = APIRouter(tags=["public / 公开信息"])
+router = APIRouter(tags=["public / 公开信息"], responses=PUBLIC_ERRORS)
 
 # Pages and API answers may change with any decision: a browser revalidates every time (a 304 costs a few bytes).
 REVALIDATE = "public, no-cache"

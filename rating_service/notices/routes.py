@@ -24,9 +24,10 @@ from rating_service.i18n import Lang
 from rating_service.notices import repository, service
 from rating_service.notices.models import Document
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
+from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download, render, request_lang
 
-router = APIRouter(tags=["documents"])
+router = APIRouter(tags=["documents"], responses=API_ERRORS)
 
 KIND_LABELS = {
     "notice": {"zh": "信用评价结果告知书", "en": "Rating notice"},

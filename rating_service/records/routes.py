@@ -15,8 +15,9 @@ from rating_service.records.formats import KINDS
 from rating_service.records.service import RECORD_KIND_NAMES, UploadedFile
 from rating_service.settings import get_settings
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["records / 记录"])
+router = APIRouter(prefix="/api/v1", tags=["records / 记录"], responses=API_ERRORS)
 
 
 def read_uploads(files: list[UploadFile]) -> list[UploadedFile]:

@@ -11,9 +11,10 @@ from rating_service.cycles import service as cycles
 from rating_service.methodologies import service as methodologies
 from rating_service.validation import service
 from rating_service.web.deps import MAX_DB_INT, AdminUser, OfficerUser, QueryId, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS
 from scoring.methodology import Methodology
 
-router = APIRouter(prefix="/api/v1", tags=["validation / 评价细则验证"])
+router = APIRouter(prefix="/api/v1", tags=["validation / 评价细则验证"], responses=API_ERRORS)
 
 
 class DraftIn(BaseModel):

@@ -61,6 +61,16 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorOut, "description": ERROR_DESCRIPTIONS[code]} for code in codes}
 
 
+# What an API route may answer besides success: every route that needs an account can meet each of these
+# (a route that cannot reach one of them merely lists it).
+API_ERRORS = error_responses(400, 401, 403, 404, 409, 413, 422, 503)
+# The public site's API: no account, conditional requests (ETag), and the cache being prepared after a restart.
+PUBLIC_ERRORS: dict[int | str, dict[str, Any]] = {
+    304: {"description": "未修改 / not modified (If-None-Match matched the ETag)"},
+    **error_responses(404, 422, 503),
+}
+
+
 def wants_html(path: str) -> bool:
     return not path.startswith(JSON_PREFIXES)
 

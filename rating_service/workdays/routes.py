@@ -9,9 +9,10 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
 from rating_service.web.deps import AdminUser, CurrentUser, SessionDep, WriteSessionDep
+from rating_service.web.errors import API_ERRORS
 from rating_service.workdays import service
 
-router = APIRouter(prefix="/api/v1", tags=["calendar / 工作日历"])
+router = APIRouter(prefix="/api/v1", tags=["calendar / 工作日历"], responses=API_ERRORS)
 
 Year = Annotated[int, Path(ge=2000, le=2100)]
 

@@ -377,3 +377,32 @@ def test_a_database_outage_is_a_503_in_the_error_shape_and_healthz_still_answers
     assert api.headers["retry-after"] == "5"
     page = TestClient(app, raise_server_exceptions=False, cookies={"session": "x"}).get("/")
     assert page.status_code == 503 and "数据库暂时无法连接" in page.text
+
+
+# -- the OpenAPI document ----------------------------------------------------------------------------------
+
+def test_every_error_answer_in_the_openapi_document_has_the_error_shape(sqlite_only):
+    document = create_app(sqlite_only).openapi()
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    errors = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, answer in operation["responses"].items():
+                if int(status) >= 400:
+                    errors += 1
+                    schema = answer["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+            if path.startswith("/api/v1/") and not path.startswith("/api/v1/public/") and \
+                    path != "/api/v1/verify/{code}":
+                assert {"401", "403", "413", "422", "503"} <= set(operation["responses"]), (method, path)
+    assert errors > 300
+    assert "429" in document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert "304" in document["paths"]["/api/v1/public/cycles"]["get"]["responses"]
+
+
+def test_a_not_modified_answer_keeps_the_page_policy_of_the_cached_page(world):
+    client = f.page_client(world)
+    first = client.get("/public/methodology")
+    assert first.status_code == 200 and "script-src 'self'" in first.headers["content-security-policy"]
+    again = client.get("/public/methodology", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and "content-security-policy" not in again.headers
