@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Accounts: cookie sessions and API tokens expire; repeated failed logins lock the account a while.
     session_hours: int = 12
     api_token_days: int = 30
+    # Passwords need this many characters at least (never fewer than 12), must not be in the shipped list of common
+    # passwords (nor such a password with digits or punctuation around it, nor a keyboard or alphabet run), must not
+    # contain the username, and need 5 different characters.
+    password_min_length: int = Field(default=12, ge=12)
     login_free_failures: int = 5
     login_lock_seconds: int = 30  # doubles with every further failure
     login_lock_max_seconds: int = 900

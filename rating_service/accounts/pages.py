@@ -32,6 +32,10 @@ TEXT = {
     },
     "company_code_hint": {"zh": "企业账户必填", "en": "company accounts only"},
     "created": {"zh": "账户已创建：", "en": "Account created: "},
+    "password_rule": {
+        "zh": "至少 {minimum} 个字符，不能是常见密码或键盘序列，不能包含用户名。",
+        "en": "At least {minimum} characters; not a common password or keyboard run; not containing the username.",
+    },
 }
 
 
@@ -80,8 +84,8 @@ def logout(request: Request, principal: MaybePrincipal, session: WriteSessionDep
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, principal: AdminUser, session: SessionDep, created: str | None = None) -> Response:
-    return render(request, "users.html", {"users": accounts.list_users(session), "created": created},
-                  catalogue=TEXT)
+    return render(request, "users.html", {"users": accounts.list_users(session), "created": created,
+                                          "password_min": get_settings().password_min_length}, catalogue=TEXT)
 
 
 @router.post("/admin/users")

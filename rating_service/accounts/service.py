@@ -1,7 +1,7 @@
 """Accounts: create, list, disable; log in with throttling; resolve session and API tokens.
 
-Passwords are hashed with argon2id. Tokens are random 32-byte secrets handed to the client once;
-only their SHA-256 is stored, so a leaked database does not leak sessions.
+Passwords are hashed with argon2id and must keep the policy of ``passwords``. Tokens are random 32-byte secrets
+handed to the client once; only their SHA-256 is stored, so a leaked database does not leak sessions.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rating_service.accounts import repository
 from rating_service.accounts.models import ROLES, AuthToken, User
+from rating_service.accounts.passwords import check_password
 from rating_service.audit import service as audit
 from rating_service.companies import repository as companies_repo
 from rating_service.errors import NotFound, RatingServiceError, TooManyAttempts, Unauthorized
@@ -28,7 +29,6 @@ _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that both answers take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
-MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,15 @@ def csrf_token_for(raw_session_token: str) -> str:
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, actor: str,
-                display_name: str | None = None, credit_code: str | None = None) -> User:
+                display_name: str | None = None, credit_code: str | None = None, demo: bool = False) -> User:
+    """A new active account. ``demo``: one of the demo's published logins (``admin`` / ``admin-demo-2025``), whose
+    password may contain the username; every other rule of the password policy still applies (the demo is
+    refused in production)."""
     if not USERNAME.match(username):
         raise RatingServiceError("user_name_invalid", username=username)
     if role not in ROLES:
         raise RatingServiceError("user_role_invalid", role=role, choices=", ".join(ROLES))
-    if len(password) < MIN_PASSWORD:
-        raise RatingServiceError("user_password_short", minimum=MIN_PASSWORD)
+    check_password(password, username="" if demo else username)
     if role == "company":
         if not credit_code:
             raise RatingServiceError("user_company_code_required")
@@ -130,8 +132,7 @@ def set_active(session: Session, *, username: str, active: bool, actor: str, rea
 
 
 def set_password(session: Session, *, username: str, password: str, actor: str) -> User:
-    if len(password) < MIN_PASSWORD:
-        raise RatingServiceError("user_password_short", minimum=MIN_PASSWORD)
+    check_password(password, username=username)
     user = get_user_or_raise(session, username=username)
     user.password_hash = _hasher.hash(password)
     repository.revoke_tokens(session, user_id=user.id, at=_now())

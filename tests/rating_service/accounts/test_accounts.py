@@ -34,7 +34,7 @@ def test_account_rules_are_checked_with_clear_errors(database):
     with database.write_session() as session:
         with pytest.raises(RatingServiceError) as short:
             accounts.create_user(session, username="newbie", password="short", role="officer", actor="admin")
-        assert "至少 8 个字符" in short.value.message("zh")
+        assert "至少 12 个字符" in short.value.message("zh")
         with pytest.raises(RatingServiceError) as unbound:
             accounts.create_user(session, username="company1", password=f.PASSWORD, role="company", actor="admin")
         assert unbound.value.key == "user_company_code_required"
