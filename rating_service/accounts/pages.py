@@ -61,10 +61,13 @@ def login_submit(request: Request, session: WriteSessionDep, username: Annotated
     except RatingServiceError as exc:
         if exc.status_code not in (401, 429):
             raise
-        # The failure counter must be stored even though the login is refused.
+        # The throttle counts and the audit entry must be stored even though the login is refused.
         session.commit()
-        return render(request, "login.html", {"next": _safe_next(next), "error": exc.message(lang),
-                                              "username": username}, status_code=exc.status_code)
+        refused = render(request, "login.html", {"next": _safe_next(next), "error": exc.message(lang),
+                                                 "username": username}, status_code=exc.status_code)
+        if exc.status_code == 429:
+            refused.headers["Retry-After"] = str(exc.params.get("seconds"))
+        return refused
     response = redirect(_safe_next(next))
     settings = get_settings()
     response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.secure_cookies,
