@@ -206,6 +206,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "登录失败次数过多，请 {seconds} 秒后再试。",
         "en": "Too many failed logins; try again in {seconds} seconds.",
     },
+    "login_csrf_failed": {
+        "zh": "登录表单已过期或不是从本站提交的，请重新输入用户名和密码登录。",
+        "en": "The login form has expired or was not sent from this site; enter your username and password again.",
+    },
     "auth_required": {"zh": "请先登录。", "en": "Please log in."},
     "forbidden": {"zh": "当前账户无权进行此操作。", "en": "Your account may not do this."},
     "csrf_failed": {

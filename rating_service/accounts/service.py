@@ -40,6 +40,7 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 # Audit entries of failed logins keep at most this much of the username as typed.
 TYPED_USERNAME_MAX = 64
 ANONYMOUS = "anonymous"
+_LOGIN_CSRF_SECRET = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,28 @@ def csrf_token_for(raw_session_token: str) -> str:
     """The CSRF token of a session: an HMAC of the session secret (nothing to store)."""
     key = get_settings().secret_key.encode("utf-8")
     return hmac.new(key, b"csrf:" + raw_session_token.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
+
+
+def new_login_csrf_secret() -> str:
+    """A random pre-session secret for the login form's cookie (double submit, see ``login_csrf_token_for``)."""
+    return secrets.token_urlsafe(32)
+
+
+def is_login_csrf_secret(value: str | None) -> bool:
+    return bool(value and _LOGIN_CSRF_SECRET.match(value))
+
+
+def login_csrf_token_for(secret: str) -> str:
+    """The login form's hidden token: an HMAC of its cookie's secret, so that another site can neither read nor
+    forge a matching pair (a cookie planted from a sibling domain has no valid HMAC)."""
+    key = get_settings().secret_key.encode("utf-8")
+    return hmac.new(key, b"login-csrf:" + secret.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
+
+
+def login_csrf_valid(secret: str | None, sent: str | None) -> bool:
+    if not sent or not is_login_csrf_secret(secret):
+        return False
+    return hmac.compare_digest(sent.encode("utf-8"), login_csrf_token_for(secret or "").encode("utf-8"))
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, actor: str,

@@ -87,7 +87,8 @@ def test_throttled_login_answers_429_with_retry_after_over_http(database):
     assert locked.json()["code"] == "too_many_attempts" and "秒后再试" in locked.json()["message"]
     # The page client connects from the same (test) address.
     page_client = f.page_client(database)
-    page = page_client.post("/login", data={"username": "officer", "password": f.PASSWORD})
+    page = page_client.post("/login", data={"username": "officer", "password": f.PASSWORD,
+                                            "login_csrf": f.login_csrf_of(page_client)})
     assert page.status_code == 429 and "秒后再试" in page.text and int(page.headers["Retry-After"]) > 0
 
 
@@ -122,13 +123,14 @@ def test_login_page_sets_an_httponly_cookie_and_only_redirects_locally(database)
     f.make_user(database, "officer", "officer")
     client = f.page_client(database)
     response = client.post("/login", data={"username": "officer", "password": f.PASSWORD,
-                                           "next": "https://evil.example/"})
+                                           "next": "https://evil.example/", "login_csrf": f.login_csrf_of(client)})
     assert response.status_code == 303 and response.headers["location"] == "/"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert client.get("/").status_code == 200
     other = f.page_client(database)
-    bad = other.post("/login", data={"username": "officer", "password": "wrong-password"})
+    bad = other.post("/login", data={"username": "officer", "password": "wrong-password",
+                                     "login_csrf": f.login_csrf_of(other)})
     assert bad.status_code == 401 and "用户名或密码错误" in bad.text
     logout = client.post("/logout", data={"csrf_token": f.csrf_of(client)})
     assert logout.status_code == 303

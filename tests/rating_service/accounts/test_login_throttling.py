@@ -1,10 +1,11 @@
 """Login throttling (per address and username as typed, and per address), the same answer whether a username
-exists or not, and every failed login audited without the password."""
+exists or not, every failed login audited without the password, and the login form's CSRF token."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -208,6 +209,22 @@ def test_every_refusal_costs_the_same_work_whether_the_username_exists_or_not(da
         assert all(h.startswith("$argon2id$") for h in verified)
 
 
+def test_unknown_and_known_usernames_get_the_same_login_page(database, clock):
+    f.make_user(database, "officer", "officer")
+    pages = {}
+    for username, address in (("officer", "192.0.2.1"), ("nobody1", "192.0.2.2")):
+        client = _client(database, address)
+        client.cookies.set("login_csrf", "A" * 43, path="/login")  # the same pre-session cookie for both
+        token = accounts.login_csrf_token_for("A" * 43)
+        pages[username] = [
+            (r.status_code, r.text.replace(username, "<typed>"), r.headers.get("retry-after"))
+            for r in (client.post("/login", data={"username": username, "password": SECRET, "login_csrf": token})
+                      for _ in range(6))
+        ]
+    assert pages["officer"] == pages["nobody1"]
+    assert [p[0] for p in pages["officer"]] == [401] * 5 + [429]
+
+
 # -- audit -----------------------------------------------------------------------------------------------------
 
 def test_every_failed_login_is_audited_with_the_typed_username_and_address_and_never_the_password(database, clock):
@@ -253,6 +270,49 @@ def test_throttled_attempts_are_audited_once_per_lock_and_counted(database, cloc
     assert _try(database, "admin", "nope-nope-nope", ATTACKER) == "401"
     last = json.loads(_failed_logins(database)[-1].payload)
     assert last["unlogged_refusals"] == 49 and last["locked_seconds"] == 60
+
+
+# -- login CSRF ------------------------------------------------------------------------------------------------
+
+def test_the_login_form_sets_its_csrf_cookie(database):
+    client = f.page_client(database)
+    page = client.get("/login")
+    cookie = page.headers["set-cookie"]
+    assert cookie.startswith("login_csrf=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Path=/login" in cookie
+    secret = client.cookies.get("login_csrf")
+    assert re.search(r'name="login_csrf" value="([0-9a-f]{40})"', page.text).group(1) == \
+        accounts.login_csrf_token_for(secret)
+    # The same cookie is kept on the next visit (a second tab's form stays valid).
+    assert "set-cookie" not in client.get("/login").headers
+
+
+def test_a_login_without_the_right_csrf_token_is_refused(database):
+    f.make_user(database, "officer", "officer")
+    client = f.page_client(database)
+    form = {"username": "officer", "password": f.PASSWORD}
+    missing = client.post("/login", data=form)
+    assert missing.status_code == 403 and "登录表单已过期" in missing.text
+    assert 'name="login_csrf"' in missing.text and 'name="password"' in missing.text  # the form again
+    token = f.login_csrf_of(client)
+    assert client.post("/login", data={**form, "login_csrf": "0" * 40}).status_code == 403
+    # A token bound to another browser's cookie (the attacker's own) does not fit this browser's cookie.
+    attacker = f.page_client(database)
+    assert client.post("/login", data={**form, "login_csrf": f.login_csrf_of(attacker)}).status_code == 403
+    # Without the cookie, the right token is refused too.
+    bare = f.page_client(database)
+    assert bare.post("/login", data={**form, "login_csrf": token}).status_code == 403
+    assert client.get("/api/v1/me").status_code == 401 and _failed_logins(database) == []
+    accepted = client.post("/login", data={**form, "login_csrf": token})
+    assert accepted.status_code == 303 and client.get("/").status_code == 200
+    assert 'login_csrf=""' in accepted.headers["set-cookie"]  # spent: the next login gets a fresh one
+
+
+def test_the_english_login_form_refusal_is_in_english(database):
+    client = f.page_client(database)
+    client.cookies.set("lang", "en")
+    refused = client.post("/login", data={"username": "officer", "password": f.PASSWORD})
+    assert refused.status_code == 403 and "The login form has expired" in refused.text
 
 
 def test_the_api_token_needs_no_csrf_token(database):
