@@ -64,6 +64,8 @@ def _login_form(request: Request, *, next: str | None, error: str | None = None,
                             secure=get_settings().secure_cookies)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
+    # The token is bound to this browser's cookie: no shared cache may keep the page.
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

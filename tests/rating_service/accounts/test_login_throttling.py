@@ -279,7 +279,7 @@ def test_the_login_form_sets_its_csrf_cookie(database):
     page = client.get("/login")
     cookie = page.headers["set-cookie"]
     assert cookie.startswith("login_csrf=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
-    assert "Path=/login" in cookie
+    assert "Path=/login" in cookie and page.headers["cache-control"] == "no-store"
     secret = client.cookies.get("login_csrf")
     assert re.search(r'name="login_csrf" value="([0-9a-f]{40})"', page.text).group(1) == \
         accounts.login_csrf_token_for(secret)
