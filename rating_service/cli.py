@@ -333,7 +333,7 @@ def _demo_accounts() -> list[tuple[str, str, str, str | None]]:
         for username, password, role, code, display in wanted:
             if accounts_repo.user_by_username(session, username) is None:
                 accounts.create_user(session, username=username, password=password, role=role, actor="demo",
-                                     display_name=display, credit_code=code)
+                                     display_name=display, credit_code=code, demo=True)
             logins.append((username, password, role, display))
     return logins
 
@@ -377,7 +377,9 @@ def audit_verify(lang: LangOption = "zh") -> None:
 def users_create(
     username: str,
     role: Annotated[str, typer.Option(help="admin | officer | company")],
-    password: Annotated[str | None, typer.Option(help="省略则提示输入 / prompted when omitted")] = None,
+    password: Annotated[str | None, typer.Option(
+        help="省略则提示输入；至少 12 个字符，不能是常见密码，不能包含用户名 / prompted when omitted; at least 12 "
+             "characters, not a common password, not containing the username")] = None,
     credit_code: Annotated[str | None, typer.Option(help="企业账户绑定的统一社会信用代码")] = None,
     display_name: Annotated[str | None, typer.Option()] = None,
     actor: Annotated[str, typer.Option(help="操作人 / who creates it")] = "cli",

@@ -31,12 +31,27 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     sqlite_busy_timeout_ms: int = 30_000
     sqlite_cache_kib: int = 65_536
-    # Accounts: cookie sessions and API tokens expire; repeated failed logins lock the account a while.
+    # Accounts: cookie sessions and API tokens expire.
     session_hours: int = 12
     api_token_days: int = 30
+    # Passwords need this many characters at least (never fewer than 12), must not be in the shipped list of common
+    # passwords (nor such a password with digits or punctuation around it, nor a keyboard or alphabet run), must not
+    # contain the username, and need 5 different characters.
+    password_min_length: int = Field(default=12, ge=12)
+    # Login throttling, kept in the database so that every server process sees it. Per client address and username
+    # as typed (known or not): after login_free_failures failures, each further one refuses that pair for
+    # login_lock_seconds, doubling, at most login_lock_max_seconds; the owner logging in from another address is
+    # not affected, and a successful login clears its pair.
     login_free_failures: int = 5
-    login_lock_seconds: int = 30  # doubles with every further failure
+    login_lock_seconds: int = 30
     login_lock_max_seconds: int = 900
+    # Per client address across usernames: this many failures within login_address_window_seconds refuse every
+    # login from that address for the next login_address_window_seconds. The client address is the connection's
+    # (behind a reverse proxy: RATING_FORWARDED_ALLOW_IPS must name the proxy).
+    login_address_max_failures: int = 20
+    login_address_window_seconds: int = 300
+    # Throttle rows idle (and unlocked) this long are deleted, so the table stays small.
+    login_throttle_keep_hours: int = 24
     # Cookies carry the Secure flag; unset, they do in production (served over HTTPS there) and not elsewhere.
     secure_cookies: bool | None = None
     upload_limit_mb: int = 200

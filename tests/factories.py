@@ -134,9 +134,20 @@ def page_client(database: Any, username: str | None = None, password: str = PASS
 
     client = TestClient(create_app(database), follow_redirects=False)
     if username is not None:
-        response = client.post("/login", data={"username": username, "password": password, "next": "/"})
+        response = client.post("/login", data={"username": username, "password": password, "next": "/",
+                                               "login_csrf": login_csrf_of(client)})
         assert response.status_code == 303, response.text
     return client
+
+
+def login_csrf_of(client: Any) -> str:
+    """The login form's token, as a browser gets it: fetching the form sets the cookie the token is bound to."""
+    import re
+
+    page = client.get("/login")
+    found = re.search(r'name="login_csrf" value="([0-9a-f]+)"', page.text)
+    assert found is not None, page.text
+    return found.group(1)
 
 
 def csrf_of(client: Any) -> str:

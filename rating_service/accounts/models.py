@@ -1,16 +1,17 @@
-"""Users (admin, officer, company bound to one credit code) and their session and API tokens."""
+"""Users (admin, officer, company bound to one credit code), their session and API tokens, login throttling."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
 
 ROLES = ("admin", "officer", "company")
 TOKEN_KINDS = ("session", "api")
+THROTTLE_SCOPES = ("address", "account")
 
 
 class User(Base):
@@ -28,6 +29,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # Unused since migration 0009: login throttling is kept per client address in login_throttle (a lock on the
+    # account itself let anyone keep its owner out). Left in place until a later migration drops them.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -46,3 +49,28 @@ class AuthToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(Base):
+    """Failed logins of one client address (scope ``address``, username ``""``) or of one address and one
+    username as typed, lower-cased (scope ``account``; the username need not exist)."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (
+        CheckConstraint("scope IN ('address', 'account')", name="scope_known"),
+        UniqueConstraint("scope", "client", "username", name="uq_login_throttle_key"),
+        Index("ix_login_throttle_last_seen", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    client: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))
+    # Failures counted (for an address: within the window that started at window_start).
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Attempts refused while locked since the lock began: the first is audited, the rest only counted here and
+    # reported with the next audited failure of this row.
+    refused: Mapped[int] = mapped_column(Integer, default=0)

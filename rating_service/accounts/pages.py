@@ -9,11 +9,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service.accounts import service as accounts
 from rating_service.errors import RatingServiceError
+from rating_service.i18n import translate
 from rating_service.settings import get_settings
 from rating_service.web.deps import SESSION_COOKIE, AdminUser, MaybePrincipal, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
 
 router = APIRouter(include_in_schema=False)
+# The login form's pre-session cookie (double submit: the form carries an HMAC of it).
+LOGIN_CSRF_COOKIE = "login_csrf"
 
 TEXT = {
     "users_title": {"zh": "账户管理", "en": "Accounts"},
@@ -32,6 +35,10 @@ TEXT = {
     },
     "company_code_hint": {"zh": "企业账户必填", "en": "company accounts only"},
     "created": {"zh": "账户已创建：", "en": "Account created: "},
+    "password_rule": {
+        "zh": "至少 {minimum} 个字符，不能是常见密码或键盘序列，不能包含用户名。",
+        "en": "At least {minimum} characters; not a common password or keyboard run; not containing the username.",
+    },
 }
 
 
@@ -40,31 +47,59 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
 
 
+def _login_form(request: Request, *, next: str | None, error: str | None = None, username: str = "",
+                status_code: int = 200, retry_after: int | None = None) -> Response:
+    """The login form, carrying the token that binds it to this browser's ``login_csrf`` cookie (set here when
+    missing): a login posted from another site lacks the pair and is refused, so nobody can log a victim's
+    browser into the attacker's account."""
+    secret = request.cookies.get(LOGIN_CSRF_COOKIE)
+    fresh = not accounts.is_login_csrf_secret(secret)
+    if fresh or secret is None:
+        secret = accounts.new_login_csrf_secret()
+    response = render(request, "login.html", {"next": _safe_next(next), "error": error, "username": username,
+                                              "login_csrf": accounts.login_csrf_token_for(secret)},
+                      status_code=status_code)
+    if fresh:
+        response.set_cookie(LOGIN_CSRF_COOKIE, secret, httponly=True, samesite="lax", path="/login",
+                            secure=get_settings().cookies_secure)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    # The token is bound to this browser's cookie: no shared cache may keep the page.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, principal: MaybePrincipal, next: str | None = None) -> Response:
     if principal is not None:
         return redirect(_safe_next(next))
-    return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""})
+    return _login_form(request, next=next)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login_submit(request: Request, session: WriteSessionDep, username: Annotated[str, Form(max_length=64)],
-                 password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/") -> Response:
+                 password: Annotated[str, Form(max_length=200)], next: Annotated[str, Form()] = "/",
+                 login_csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
     lang = request_lang(request, page=True)
+    if not accounts.login_csrf_valid(request.cookies.get(LOGIN_CSRF_COOKIE), login_csrf):
+        # Checked before the password: a forged post is neither a login attempt nor counted against anyone.
+        return _login_form(request, next=next, error=translate("login_csrf_failed", lang), status_code=403)
     try:
         _principal, raw = accounts.login(session, username=username, password=password, kind="session",
                                          client=request.client.host if request.client else None)
     except RatingServiceError as exc:
         if exc.status_code not in (401, 429):
             raise
-        # The failure counter must be stored even though the login is refused.
+        # The throttle counts and the audit entry must be stored even though the login is refused.
         session.commit()
-        return render(request, "login.html", {"next": _safe_next(next), "error": exc.message(lang),
-                                              "username": username}, status_code=exc.status_code)
+        return _login_form(request, next=next, error=exc.message(lang), username=username,
+                           status_code=exc.status_code,
+                           retry_after=exc.params.get("seconds") if exc.status_code == 429 else None)
     response = redirect(_safe_next(next))
     settings = get_settings()
     response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=settings.cookies_secure,
                         max_age=settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return response
 
 
@@ -80,8 +115,8 @@ def logout(request: Request, principal: MaybePrincipal, session: WriteSessionDep
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, principal: AdminUser, session: SessionDep, created: str | None = None) -> Response:
-    return render(request, "users.html", {"users": accounts.list_users(session), "created": created},
-                  catalogue=TEXT)
+    return render(request, "users.html", {"users": accounts.list_users(session), "created": created,
+                                          "password_min": get_settings().password_min_length}, catalogue=TEXT)
 
 
 @router.post("/admin/users")

@@ -1,7 +1,11 @@
 """Accounts: create, list, disable; log in with throttling; resolve session and API tokens.
 
-Passwords are hashed with argon2id. Tokens are random 32-byte secrets handed to the client once;
-only their SHA-256 is stored, so a leaked database does not leak sessions.
+Passwords are hashed with argon2id and must keep the policy of ``passwords``. Tokens are random 32-byte secrets
+handed to the client once; only their SHA-256 is stored, so a leaked database does not leak sessions.
+
+Failed logins are throttled per client address and per (address, username as typed), whether or not the username
+exists, so that an attacker is slowed down without locking the owner out at another address and without learning
+which usernames exist. Every failed login is audited (``user.login_failed``), never with the password.
 """
 
 from __future__ import annotations
@@ -9,26 +13,34 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import math
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from rating_service.accounts import repository
-from rating_service.accounts.models import ROLES, AuthToken, User
+from rating_service.accounts.models import ROLES, AuthToken, LoginThrottle, User
+from rating_service.accounts.passwords import check_password
 from rating_service.audit import service as audit
 from rating_service.companies import repository as companies_repo
 from rating_service.errors import NotFound, RatingServiceError, TooManyAttempts, Unauthorized
-from rating_service.settings import get_settings
+from rating_service.settings import Settings, get_settings
 
 _hasher = PasswordHasher()
 # Verified against when the username is unknown, so that both answers take the same time.
 _DUMMY_HASH = _hasher.hash("not-a-password")
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
-MIN_PASSWORD = 8
+# Audit entries of failed logins keep at most this much of the username as typed.
+TYPED_USERNAME_MAX = 64
+ANONYMOUS = "anonymous"
+_LOGIN_CSRF_SECRET = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 @dataclass(frozen=True)
@@ -76,14 +88,38 @@ def csrf_token_for(raw_session_token: str) -> str:
     return hmac.new(key, b"csrf:" + raw_session_token.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
 
 
+def new_login_csrf_secret() -> str:
+    """A random pre-session secret for the login form's cookie (double submit, see ``login_csrf_token_for``)."""
+    return secrets.token_urlsafe(32)
+
+
+def is_login_csrf_secret(value: str | None) -> bool:
+    return bool(value and _LOGIN_CSRF_SECRET.match(value))
+
+
+def login_csrf_token_for(secret: str) -> str:
+    """The login form's hidden token: an HMAC of its cookie's secret, so that another site can neither read nor
+    forge a matching pair (a cookie planted from a sibling domain has no valid HMAC)."""
+    key = get_settings().secret_key.encode("utf-8")
+    return hmac.new(key, b"login-csrf:" + secret.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
+
+
+def login_csrf_valid(secret: str | None, sent: str | None) -> bool:
+    if not sent or not is_login_csrf_secret(secret):
+        return False
+    return hmac.compare_digest(sent.encode("utf-8"), login_csrf_token_for(secret or "").encode("utf-8"))
+
+
 def create_user(session: Session, *, username: str, password: str, role: str, actor: str,
-                display_name: str | None = None, credit_code: str | None = None) -> User:
+                display_name: str | None = None, credit_code: str | None = None, demo: bool = False) -> User:
+    """A new active account. ``demo``: one of the demo's published logins (``admin`` / ``admin-demo-2025``), whose
+    password may contain the username; every other rule of the password policy still applies (the demo is
+    refused in production)."""
     if not USERNAME.match(username):
         raise RatingServiceError("user_name_invalid", username=username)
     if role not in ROLES:
         raise RatingServiceError("user_role_invalid", role=role, choices=", ".join(ROLES))
-    if len(password) < MIN_PASSWORD:
-        raise RatingServiceError("user_password_short", minimum=MIN_PASSWORD)
+    check_password(password, username="" if demo else username)
     if role == "company":
         if not credit_code:
             raise RatingServiceError("user_company_code_required")
@@ -95,7 +131,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, ac
         raise RatingServiceError("user_exists", username=username)
     user = User(username=username, display_name=display_name or username, role=role,
                 credit_code=credit_code if role == "company" else None, password_hash=_hasher.hash(password),
-                active=True, created_at=_now(), failed_logins=0)
+                active=True, created_at=_now())
     session.add(user)
     session.flush()
     audit.record(session, "user.create", actor=actor, entity_kind="user", entity_id=username,
@@ -119,9 +155,10 @@ def set_active(session: Session, *, username: str, active: bool, actor: str, rea
     if not active and user.username == actor:
         raise RatingServiceError("user_disable_self")
     user.active = active
-    user.failed_logins = 0
-    user.locked_until = None
-    if not active:
+    if active:
+        # Enabling is also the admin's unlock: the username's login throttling is forgotten at every address.
+        repository.clear_throttles_of(session, username=throttle_username(username))
+    else:
         repository.revoke_tokens(session, user_id=user.id, at=_now())
     session.flush()
     audit.record(session, "user.enable" if active else "user.disable", actor=actor, entity_kind="user",
@@ -130,8 +167,7 @@ def set_active(session: Session, *, username: str, active: bool, actor: str, rea
 
 
 def set_password(session: Session, *, username: str, password: str, actor: str) -> User:
-    if len(password) < MIN_PASSWORD:
-        raise RatingServiceError("user_password_short", minimum=MIN_PASSWORD)
+    check_password(password, username=username)
     user = get_user_or_raise(session, username=username)
     user.password_hash = _hasher.hash(password)
     repository.revoke_tokens(session, user_id=user.id, at=_now())
@@ -140,36 +176,80 @@ def set_password(session: Session, *, username: str, password: str, actor: str) 
     return user
 
 
+def typed_username(username: str) -> str:
+    """The username as typed, fit to store and show: control, format and surrogate characters (which PostgreSQL
+    text or UTF-8 cannot hold) replaced with U+FFFD, at most TYPED_USERNAME_MAX characters."""
+    return "".join("\ufffd" if unicodedata.category(c).startswith("C") else c
+                   for c in username[:TYPED_USERNAME_MAX])
+
+
+def throttle_username(username: str) -> str:
+    """The username part of a throttle key: as typed, lower-cased (``Admin`` and ``admin`` count together)."""
+    return typed_username(username).lower()
+
+
+def client_key(client: str | None) -> str:
+    """The address that throttling counts against: the client's IP (an IPv4-mapped IPv6 address as IPv4), and for
+    IPv6 its /64 network, since one subscriber commonly holds a whole /64."""
+    if not client:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return typed_username(client)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def login(session: Session, *, username: str, password: str, kind: str, client: str | None = None,
           label: str | None = None) -> tuple[Principal, str]:
     """Check the password and issue a token of ``kind``; returns the principal and the raw token.
 
-    After ``login_free_failures`` wrong passwords the account is locked for a while that doubles with
-    each further failure (capped): attempts during the lock are refused with 429, even with the right
-    password, so guessing is slowed to a crawl. Unknown usernames cost the same hash verification.
+    Refused with 429 (even with the right password) while the client's address, or the pair of address and
+    username as typed, is locked; refused with 401 for an unknown username, a disabled account or a wrong
+    password, which all cost one argon2 verification and count alike. The caller commits before answering a
+    refusal, so that the count and the audit entry are kept.
     """
     settings = get_settings()
     now = _now()
-    user = repository.user_by_username(session, username)
-    if user is None:
-        _verify(_DUMMY_HASH, password)
-        raise Unauthorized("login_failed")
-    locked_until = _aware(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        raise TooManyAttempts("login_locked", seconds=int((locked_until - now).total_seconds()) + 1)
-    if not _verify(user.password_hash, password) or not user.active:
-        if user.active:
-            user.failed_logins += 1
-            extra = user.failed_logins - settings.login_free_failures
-            if extra >= 0:
-                seconds = min(settings.login_lock_seconds * 2 ** extra, settings.login_lock_max_seconds)
-                user.locked_until = now + dt.timedelta(seconds=seconds)
-                audit.record(session, "user.locked", actor="system", entity_kind="user", entity_id=username,
-                             payload={"failed_logins": user.failed_logins, "seconds": seconds, "client": client})
+    typed = typed_username(username)
+    address = client_key(client)
+    # The address row first, then the pair's: every login locks in this order, so two never wait crosswise.
+    by_address = repository.lock_throttle(session, scope="address", client=address, username="", now=now)
+    by_pair = repository.lock_throttle(session, scope="account", client=address,
+                                       username=throttle_username(username), now=now)
+    for row, reason in ((by_address, "throttled_address"), (by_pair, "throttled_account")):
+        locked_until = _aware(row.locked_until)
+        if locked_until is not None and locked_until > now:
+            seconds = math.ceil((locked_until - now).total_seconds())
+            row.refused += 1
+            row.last_seen = now
+            # An attacker hammering a locked key must not fill the audit log: the first refusal of each lock is
+            # written, the others are counted and reported with the key's next audited failure.
+            if row.refused == 1:
+                _audit_failure(session, typed=typed, client=client, kind=kind, reason=reason,
+                               extra={"retry_after": seconds})
+            session.flush()
+            raise TooManyAttempts("login_locked", seconds=seconds)
+    by_address.last_seen = by_pair.last_seen = now
+    session.flush()
+    repository.prune_throttles(session, idle_before=now - dt.timedelta(hours=settings.login_throttle_keep_hours),
+                               now=now)
+    # A username with characters no account can have is not looked up (PostgreSQL refuses NUL in a query).
+    user = repository.user_by_username(session, username) if typed == username else None
+    matches = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    if user is None or not user.active or not matches:
+        reason = "unknown_user" if user is None else "disabled" if not user.active else "wrong_password"
+        extra = _count_failure(by_address, by_pair, now=now, settings=settings)
+        _audit_failure(session, typed=typed, client=client, kind=kind, reason=reason, extra=extra)
         session.flush()
         raise Unauthorized("login_failed")
-    user.failed_logins = 0
-    user.locked_until = None
+    repository.delete_throttle(session, by_pair)
+    if by_address.failures == 0 and by_address.refused == 0:
+        repository.delete_throttle(session, by_address)
     user.last_login_at = now
     raw = secrets.token_urlsafe(32)
     lifetime = dt.timedelta(hours=settings.session_hours) if kind == "session" else \
@@ -181,8 +261,45 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     audit.record(session, "user.login", actor=username, entity_kind="user", entity_id=username,
-                 payload={"kind": kind, "client": client, "label": label})
+                 payload={"kind": kind, "client": typed_username(client) if client else None, "label": label})
     return Principal.of(user, token.id), raw
+
+
+def _count_failure(by_address: LoginThrottle, by_pair: LoginThrottle, *, now: dt.datetime,
+                   settings: Settings) -> dict[str, Any]:
+    """Count one failure against the address and the pair; lock either when its limit is reached. Returns what
+    the audit entry reports: locks started, and refusals of earlier locks that were counted but not audited."""
+    extra: dict[str, Any] = {}
+    unlogged = max(by_address.refused - 1, 0) + max(by_pair.refused - 1, 0)
+    if unlogged:
+        extra["unlogged_refusals"] = unlogged
+    by_address.refused = by_pair.refused = 0
+    window = dt.timedelta(seconds=settings.login_address_window_seconds)
+    window_start = _aware(by_address.window_start)
+    if by_address.failures == 0 or window_start is None or now - window_start >= window:
+        by_address.failures, by_address.window_start = 0, now
+    by_address.failures += 1
+    if by_address.failures >= settings.login_address_max_failures:
+        by_address.locked_until = now + window
+        by_address.failures = 0  # the next window starts with the next failure after the lock
+        extra["address_locked_seconds"] = settings.login_address_window_seconds
+    by_pair.failures += 1
+    beyond = by_pair.failures - settings.login_free_failures
+    if beyond >= 0:
+        seconds = min(settings.login_lock_seconds * 2 ** min(beyond, 32), settings.login_lock_max_seconds)
+        by_pair.locked_until = now + dt.timedelta(seconds=seconds)
+        extra["locked_seconds"] = seconds
+    extra["failures"] = by_pair.failures
+    return extra
+
+
+def _audit_failure(session: Session, *, typed: str, client: str | None, kind: str, reason: str,
+                   extra: dict[str, Any]) -> None:
+    """``user.login_failed``: the username as typed (truncated), the source address and the reason; never the
+    password."""
+    audit.record(session, "user.login_failed", actor=ANONYMOUS, entity_kind="user", entity_id=typed,
+                 payload={"username": typed, "client": typed_username(client) if client else None,
+                          "reason": reason, "kind": kind, **extra})
 
 
 def _verify(stored: str, password: str) -> bool:

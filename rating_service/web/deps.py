@@ -97,7 +97,7 @@ async def optional_principal(request: Request) -> Principal | None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-        if not sent or not hmac.compare_digest(sent, accounts.csrf_token_for(raw)):
+        if not sent or not hmac.compare_digest(sent.encode(), accounts.csrf_token_for(raw).encode()):
             raise CsrfFailed("csrf_failed")
     return principal
 

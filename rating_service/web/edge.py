@@ -195,7 +195,7 @@ class EdgeMiddleware:
                     except _TooLarge:
                         await answer(BodyTooLarge("body_too_large", limit=human_size(limit)))
                         return
-                if not sent or not hmac.compare_digest(sent, expected):
+                if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
                     await answer(CsrfFailed("csrf_failed"))
                     return
 

@@ -34,7 +34,7 @@ def test_account_rules_are_checked_with_clear_errors(database):
     with database.write_session() as session:
         with pytest.raises(RatingServiceError) as short:
             accounts.create_user(session, username="newbie", password="short", role="officer", actor="admin")
-        assert "至少 8 个字符" in short.value.message("zh")
+        assert "至少 12 个字符" in short.value.message("zh")
         with pytest.raises(RatingServiceError) as unbound:
             accounts.create_user(session, username="company1", password=f.PASSWORD, role="company", actor="admin")
         assert unbound.value.key == "user_company_code_required"
@@ -51,30 +51,29 @@ def test_account_rules_are_checked_with_clear_errors(database):
         assert taken.value.key == "user_exists"
 
 
-def test_wrong_passwords_lock_the_account_for_a_growing_while(database):
+def test_wrong_passwords_lock_the_address_and_username_for_a_growing_while(database, monkeypatch):
+    clock = [dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)]
+    monkeypatch.setattr(accounts, "_now", lambda: clock[0])
     f.make_user(database, "officer", "officer")
     for _ in range(4):
         with database.write_session() as session, pytest.raises(Unauthorized):
-            accounts.login(session, username="officer", password="wrong-password", kind="api")
+            accounts.login(session, username="officer", password="wrong-password", kind="api", client="10.1.1.1")
     with database.write_session() as session, pytest.raises(Unauthorized):  # the 5th failure starts a lock
-        accounts.login(session, username="officer", password="wrong-password", kind="api")
-    # Even the right password is refused while locked: guessing is slowed down.
+        accounts.login(session, username="officer", password="wrong-password", kind="api", client="10.1.1.1")
+    # Even the right password is refused from that address while locked: guessing is slowed down.
     with database.write_session() as session, pytest.raises(TooManyAttempts) as locked:
-        accounts.login(session, username="officer", password=f.PASSWORD, kind="api")
-    assert 1 <= locked.value.params["seconds"] <= 31
+        accounts.login(session, username="officer", password=f.PASSWORD, kind="api", client="10.1.1.1")
+    assert locked.value.params["seconds"] == 30
     with database.read_session() as session:
-        user = session.scalars(select(User)).one()
-        first_lock = user.locked_until
-        entries, _ = audit.search(session, filters=AuditFilter(action="user.locked"), limit=5)
-    assert len(entries) == 1
+        entries, _ = audit.search(session, filters=AuditFilter(action="user.login_failed"), limit=10)
+    assert [e.entity_id for e in entries] == ["officer"] * 6
     # After the lock ends, one more failure locks for twice as long.
-    with database.write_session() as session:
-        session.get(User, user.id).locked_until = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    clock[0] += dt.timedelta(seconds=31)
     with database.write_session() as session, pytest.raises(Unauthorized):
-        accounts.login(session, username="officer", password="wrong-password", kind="api")
-    with database.read_session() as session:
-        again = session.scalars(select(User)).one()
-    assert again.failed_logins == 6 and again.locked_until is not None and first_lock is not None
+        accounts.login(session, username="officer", password="wrong-password", kind="api", client="10.1.1.1")
+    with database.write_session() as session, pytest.raises(TooManyAttempts) as again:
+        accounts.login(session, username="officer", password=f.PASSWORD, kind="api", client="10.1.1.1")
+    assert again.value.params["seconds"] == 60
 
 
 def test_throttled_login_answers_429_with_retry_after_over_http(database):
@@ -86,8 +85,11 @@ def test_throttled_login_answers_429_with_retry_after_over_http(database):
     locked = client.post("/api/v1/auth/token", json={"username": "officer", "password": f.PASSWORD})
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
     assert locked.json()["code"] == "too_many_attempts" and "秒后再试" in locked.json()["message"]
-    page = f.page_client(database).post("/login", data={"username": "officer", "password": f.PASSWORD})
-    assert page.status_code == 429 and "秒后再试" in page.text
+    # The page client connects from the same (test) address.
+    page_client = f.page_client(database)
+    page = page_client.post("/login", data={"username": "officer", "password": f.PASSWORD,
+                                            "login_csrf": f.login_csrf_of(page_client)})
+    assert page.status_code == 429 and "秒后再试" in page.text and int(page.headers["Retry-After"]) > 0
 
 
 def test_unknown_user_and_wrong_password_get_the_same_answer(database):
@@ -121,12 +123,14 @@ def test_login_page_sets_an_httponly_cookie_and_only_redirects_locally(database)
     f.make_user(database, "officer", "officer")
     client = f.page_client(database)
     response = client.post("/login", data={"username": "officer", "password": f.PASSWORD,
-                                           "next": "https://evil.example/"})
+                                           "next": "https://evil.example/", "login_csrf": f.login_csrf_of(client)})
     assert response.status_code == 303 and response.headers["location"] == "/"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert client.get("/").status_code == 200
-    bad = f.page_client(database).post("/login", data={"username": "officer", "password": "wrong-password"})
+    other = f.page_client(database)
+    bad = other.post("/login", data={"username": "officer", "password": "wrong-password",
+                                     "login_csrf": f.login_csrf_of(other)})
     assert bad.status_code == 401 and "用户名或密码错误" in bad.text
     logout = client.post("/logout", data={"csrf_token": f.csrf_of(client)})
     assert logout.status_code == 303

@@ -406,3 +406,13 @@ def test_a_not_modified_answer_keeps_the_page_policy_of_the_cached_page(world):
     assert first.status_code == 200 and "script-src 'self'" in first.headers["content-security-policy"]
     again = client.get("/public/methodology", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304 and "content-security-policy" not in again.headers
+
+
+def test_a_csrf_token_with_non_ascii_characters_is_refused_not_a_server_error(world):
+    client = f.page_client(world, "admin")
+    response = client.post("/admin/users", data={"username": "x-user", "password": "long-enough-pass-1",
+                                                 "role": "officer"},
+                           headers={"X-CSRF-Token": "tökén".encode().decode("latin-1")})
+    assert response.status_code == 403
+    by_query = client.post("/admin/users?csrf_token=%E4%B8%AD", data={"username": "x-user", "role": "officer"})
+    assert by_query.status_code == 403
