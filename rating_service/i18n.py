@@ -226,6 +226,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评价周期 {cycle_id} 的异议期至 {deadline} 止（今天是 {today}），异议期结束后才能定稿。",
         "en": "Cycle {cycle_id} can be appealed until {deadline} (today is {today}); finalize after that.",
     },
+    "notice_date_before_today": {
+        "zh": "告知日期 {notice_date} 早于公示当日 {today}，不能倒签：异议期自告知日期起算，倒签会缩短甚至取消企业的异议期。"
+              "请选择 {today} 或之后的日期。",
+        "en": "The notice date {notice_date} is before today, the day of publicizing ({today}); notices cannot be "
+              "back-dated: the appeal window runs from the notice date. Choose {today} or later.",
+    },
+    "notice_date_before_compute": {
+        "zh": "告知日期 {notice_date} 早于评价周期 {cycle_id} 的计算日期 {computed_on}：告知书不能早于其所载的评价结果。",
+        "en": "The notice date {notice_date} is before cycle {cycle_id} was computed ({computed_on}); a notice cannot "
+              "predate the ratings it states.",
+    },
+    "notice_date_too_far": {
+        "zh": "告知日期 {notice_date} 距今天（{today}）超过 {days} 天，最晚可选 {latest}：过远的告知日期会使异议期迟迟不能结束。",
+        "en": "The notice date {notice_date} is more than {days} days after today ({today}); the latest is {latest}: a "
+              "far-off notice date would hold the appeal window open.",
+    },
+    "clock_simulation_refused": {
+        "zh": "生产环境不能使用模拟日期（{day}）。", "en": "A simulated date ({day}) is refused in production.",
+    },
     "cycle_job_running": {
         "zh": "评价周期 {cycle_id} 正在计算中，请稍候。", "en": "Cycle {cycle_id} is being computed; please wait.",
     },
@@ -341,6 +360,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "demo_cycle_kept": {
         "zh": "评价周期“{name}”已是“{status}”状态，保持不变。", "en": "Cycle '{name}' is already {status}; left as is.",
+    },
+    "demo_simulated_reason": {"zh": "演示数据：模拟日期 {day}", "en": "demo data: simulated date {day}"},
+    "demo_simulated_line": {
+        "zh": "演示：“{name}”按模拟日期 {notice} 计算、公示，{final} 定稿（审计日志的事由注明模拟日期，记录时间为实际时间）。",
+        "en": "Demo: '{name}' computed and publicized on the simulated date {notice}, finalized on {final} (the audit "
+              "log's reasons name the simulated dates; its times are the real ones).",
     },
     "demo_logins": {"zh": "演示账户（用户名 / 密码 / 角色）：", "en": "Demo logins (username / password / role):"},
     "user_created": {"zh": "已创建账户 {username}（{role}）。", "en": "Account {username} ({role}) created."},

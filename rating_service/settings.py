@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     render_on_publicize: bool = True
     # Appeal window after the notice date, in PRC working days (a cycle keeps the value it was created with).
     appeal_window_days: int = 5
+    # A notice date is never before the day of publicizing (back-dating would shorten or skip the appeal window);
+    # it may be up to this many calendar days ahead: enough to date notices prepared before the longest public
+    # holiday (Spring Festival: 8–9 days off) on the first working day after it, short enough that a mistyped year
+    # cannot hold a cycle's window open for months.
+    notice_date_max_days_ahead: int = Field(default=14, ge=0, le=60)
     # An appeal must be decided within this many working days of filing (also copied into each cycle).
     decision_days: int = 10
     # Appeal attachments: kept outside any served folder, under generated names; PDF, JPG or PNG by content.

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from typing import Any
-from unittest import mock
 
 from openpyxl import Workbook
 
@@ -160,6 +159,23 @@ def api_client(database: Any, username: str | None = None, password: str = PASSW
     return client
 
 
+# -- the service's clock ----------------------------------------------------------------------------
+
+def on_day(day: dt.date) -> contextlib.AbstractContextManager[dt.date]:
+    """Inside the block the service's clock says ``day`` (a step taken that day: computed, publicized on its notice
+    date, an appeal filed); afterwards it says what it said before."""
+    from rating_service import clock
+
+    return clock.simulated(day)
+
+
+def pin_today(monkeypatch: Any, day: dt.date) -> None:
+    """From now on in this test, the service's clock says ``day`` (undone with the test's monkeypatch)."""
+    from rating_service import clock
+
+    monkeypatch.setattr(clock, "_simulated_day", day)
+
+
 @contextlib.contextmanager
 def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
     """Time passes: inside the block "today" is the day after the cycle's appeal deadline (a cycle can only be
@@ -170,5 +186,5 @@ def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
         deadline = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).appeal_deadline
     assert deadline is not None, "the cycle is not publicized"
     later = deadline + dt.timedelta(days=1)
-    with mock.patch.object(cycles, "local_today", lambda: later):
+    with on_day(later):
         yield later

@@ -220,11 +220,15 @@ def test_officer_publicizes_and_the_notices_are_rendered_downloaded_and_verified
         page.get_by_role("button", name="计算", exact=True).click()
         expect(page.locator("#ratings")).to_be_visible(timeout=60_000)
 
-        page.fill("input[name=notice_date]", "2026-01-12")
+        # Today is pinned to Saturday 2026-11-28: the form offers today to 14 days ahead, never an earlier day.
+        notice_date = page.locator("input[name=notice_date]")
+        assert (notice_date.input_value(), notice_date.get_attribute("min"),
+                notice_date.get_attribute("max")) == ("2026-11-28", "2026-11-28", "2026-12-12")
+        page.fill("input[name=notice_date]", "2026-12-01")
         page.get_by_role("button", name="公示", exact=True).click()
         page.wait_for_url(f"{served}/cycles/1")
         panel = page.locator("#documents")
-        expect(panel).to_contain_text("2026-01-19")  # five working days after the notice date
+        expect(panel).to_contain_text("2026-12-08")  # five working days after the notice date
         # The page polls until every PDF is rendered (the bulletin and 18 notices).
         expect(page.locator("#documents-rendered")).to_have_text("19 / 19", timeout=90_000)
         _shot(page, "06-cycle-publicized")
