@@ -574,8 +574,14 @@ def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: Reaso
 def cycle_documents(cycle_id: CycleId,
                     out: Annotated[Path | None, typer.Option(
                         help="把全部 PDF 写入此文件夹 / write every PDF into this folder")] = None,
+                    render_missing: Annotated[bool, typer.Option(
+                        "--render-missing",
+                        help="生成尚未生成的文书（如磁盘满导致中断后），已生成的不再生成 / render the documents "
+                             "still to render (e.g. after a full disk); those rendered are left alone")] = False,
+                    processes: Annotated[int | None, typer.Option(
+                        help="生成 PDF 的进程数，默认每核一个 / rendering processes (default: one per CPU)")] = None,
                     lang: LangOption = "zh") -> None:
-    """列出（或导出）周期的文书 / list (or export) a cycle's issued documents."""
+    """列出（或导出、补生成）周期的文书 / list (or export, or render the missing) documents of a cycle."""
     from rating_service import migrate
     from rating_service.cycles import service as cycles
     from rating_service.notices import repository as documents_repo
@@ -587,6 +593,19 @@ def cycle_documents(cycle_id: CycleId,
         migrate.ensure_current(database)
         with database.read_session() as session:
             cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+        if render_missing:
+            with _progress_bar(language) as update:
+                rendered = notices.render_documents(
+                    database=database, cycle_id=cycle_id, processes=processes,
+                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+            with database.read_session() as session:
+                counts = documents_repo.document_counts(session, cycle_id=cycle_id)
+            total = sum(n for kind, n in counts.items() if not kind.endswith("_rendered"))
+            console.print(translate("documents_missing_rendered", language, cycle_id=cycle_id, count=rendered,
+                                    total=total))
+            if out is None:
+                return
+        with database.read_session() as session:
             documents, _ = documents_repo.list_documents(session, cycle_id=cycle_id)
             for document in documents:
                 line = (f"{document.doc_number}  {document.kind:<14} {document.credit_code or '-':<18} "

@@ -351,6 +351,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文书 {number} 重新生成后与存档的校验值不一致，已记录，请联系系统管理员。",
         "en": "Document {number} no longer renders to its recorded hash; this was logged, contact the administrator.",
     },
+    "documents_not_written": {
+        "zh": "告知书生成中断：{reason}（{folder}），已生成 {rendered} 份，尚有 {missing} 份待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Rendering the notices stopped: {reason} ({folder}); {rendered} rendered, {missing} still to render. "
+              "{remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "document_not_stored": {
+        "zh": "文书 {number} 已即时生成并提供下载，但未能保存：{reason}（{folder}），仍为待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Document {number} was rendered and served but not stored: {reason} ({folder}); it is still to "
+              "render. {remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "documents_missing_rendered": {
+        "zh": "评价周期 {cycle_id}：补生成 {count} 份文书；全部 {total} 份文书均已生成。",
+        "en": "Cycle {cycle_id}: {count} missing document(s) rendered; all {total} documents are rendered.",
+    },
     "job_interrupted": {
         "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
     },
