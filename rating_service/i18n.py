@@ -319,6 +319,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，与扩展名无关）。",
         "en": "Attachment '{name}' is not a PDF, JPG or PNG file (judged by its content, not its name).",
     },
+    "appeal_file_pdf_active": {
+        "zh": "附件“{name}”含有{feature}，打开时可能运行脚本或其他程序，不能上传；请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' contains {feature}, which can run code or open other things when it is opened; "
+              "save (or print) it as a plain PDF and upload that.",
+    },
+    "appeal_file_pdf_encrypted": {
+        "zh": "附件“{name}”是加密（设有密码或权限限制）的 PDF，无法检查其内容；请去除密码后重新上传。",
+        "en": "Attachment '{name}' is an encrypted PDF (password or permissions) whose content cannot be checked; "
+              "remove the protection and upload it again.",
+    },
+    "appeal_file_pdf_unreadable": {
+        "zh": "附件“{name}”无法作为 PDF 读取（文件已损坏或格式不规范），请重新生成后上传。",
+        "en": "Attachment '{name}' cannot be read as a PDF (damaged or malformed); produce it again and upload that.",
+    },
+    "appeal_file_pdf_too_many_pages": {
+        "zh": "附件“{name}”有 {pages} 页，超过 {limit} 页的上限，请拆分或只上传相关页面。",
+        "en": "Attachment '{name}' has {pages} pages, more than the limit of {limit}; split it or upload the pages "
+              "that matter.",
+    },
+    "appeal_file_pdf_too_complex": {
+        "zh": "附件“{name}”的结构过于复杂（超过 {limit} 个对象），无法检查，请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' is too complex to check (over {limit} objects); save (or print) it as a plain PDF "
+              "and upload that.",
+    },
+    "appeal_file_image_too_large": {
+        "zh": "附件“{name}”的图像过大（{size}），上限为 {limit}，请缩小后上传。",
+        "en": "Attachment '{name}' is too large an image ({size}); the limit is {limit}. Make it smaller and upload "
+              "it again.",
+    },
+    "appeal_file_image_unreadable": {
+        "zh": "附件“{name}”的图像已损坏或不完整，无法解码，请重新上传。",
+        "en": "Attachment '{name}' is a damaged or incomplete image that cannot be decoded; upload it again.",
+    },
     "appeal_not_found": {"zh": "未找到异议 {appeal_id}。", "en": "No appeal {appeal_id}."},
     "appeal_already_decided": {"zh": "异议 {appeal_id} 已经处理。", "en": "Appeal {appeal_id} has already been decided."},
     "appeal_cycle_not_publicized": {

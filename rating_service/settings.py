@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     attachments_dir: Path = PROJECT_ROOT / "var" / "attachments"
     attachment_limit_mb: int = 10
     attachments_per_appeal: int = 5
+    # Images are decoded and re-encoded before storage: at most this many pixels (50 million: a 600 dpi A4 scan or
+    # a 50-megapixel photo; about 150 MB decoded, one file at a time). Larger ones, and decompression bombs, are
+    # refused before decoding.
+    attachment_max_pixels: int = Field(default=50_000_000, ge=1)
+    # PDFs are inspected for scripts and other active content: at most this many pages.
+    attachment_pdf_max_pages: int = Field(default=500, ge=1)
     # Public pages are served from a per-process cache; each process asks the database whether a public cycle
     # changed at most this often (the process that made a change sees it at once).
     disclosure_poll_seconds: float = 1.0

@@ -159,6 +159,31 @@ def api_client(database: Any, username: str | None = None, password: str = PASSW
     return client
 
 
+# -- evidence files (appeal attachments) --------------------------------------------------------------
+
+def pdf_file(pages: int = 1) -> bytes:
+    """A plain PDF of blank A4 pages, as pypdf writes it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_file(fmt: str = "PNG", size: tuple[int, int] = (64, 48), **save: Any) -> bytes:
+    """A small picture (a gradient, so that it is not all one colour) in PNG or JPEG; ``save`` goes to Pillow."""
+    from PIL import Image
+
+    image = Image.new("RGB", size)
+    image.putdata([(x * 4 % 256, y * 5 % 256, (x + y) % 256) for y in range(size[1]) for x in range(size[0])])
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
 # -- the service's clock ----------------------------------------------------------------------------
 
 def on_day(day: dt.date) -> contextlib.AbstractContextManager[dt.date]:

@@ -292,7 +292,7 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.locator("input[name=records]").first.check()
     page.fill("textarea[name=grounds]", "该工单所涉区域不属于我公司管理范围，附物业服务合同。")
     evidence = tmp_path / "物业服务合同.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    evidence.write_bytes(f.pdf_file())
     page.set_input_files("input[name=files]", str(evidence))
     _shot(page, "09-company-files-appeal")
     page.get_by_role("button", name="提交异议").click()

@@ -155,7 +155,7 @@ def crawl(client: Any, seeds: Sequence[str], *, limit: int = 400) -> Crawl:
 
 # -- a world with private data that must never reach the public -------------------------------------------------
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = f.pdf_file()
 ONLY_COMPUTED_CODE = make_credit_code(region="340722", serial=77)
 
 
