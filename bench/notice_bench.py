@@ -67,7 +67,6 @@ RESULT_PREFIX = "BENCH_RESULT "
 TARGET_RATE = 15.0  # notices/s, the batch with the pool
 TARGET_RATIO = 3.0  # batch rate / naive rate
 TARGET_FIRST_S = 1.5  # first notice in a fresh process, from the interpreter's first statement
-NOTICE_DATE = dt.date(2026, 1, 12)
 CYCLE_ID = 1
 ACTOR = "bench"
 NAIVE_FAMILY = '"Noto Serif CJK SC", serif'
@@ -150,8 +149,10 @@ def child_prepare(spec: dict[str, Any]) -> dict[str, Any]:
 
     database = get_database()
     with database.write_session() as session:
-        cycle = cycles.publicize_cycle(session=session, cycle_id=CYCLE_ID, actor=ACTOR, notice_date=NOTICE_DATE)
+        # Dated the day of the run: a notice date is never before the day of publicizing.
+        cycle = cycles.publicize_cycle(session=session, cycle_id=CYCLE_ID, actor=ACTOR)
         cycle_name = cycle.name
+        notice_date = cycle.notice_date.isoformat() if cycle.notice_date else "-"
     with database.read_session() as session:
         documents, total = repository.list_documents(session, cycle_id=CYCLE_ID)
         kinds = [d.kind for d in documents]
@@ -170,7 +171,8 @@ def child_prepare(spec: dict[str, Any]) -> dict[str, Any]:
     with open(work / "batch-notices.pickle", "wb") as handle:
         pickle.dump(batch, handle)
     return {"documents": total, "kinds": {k: kinds.count(k) for k in sorted(set(kinds))}, "notices": len(notices),
-            "batch": len(batch), "cycle_name": cycle_name, "langs": sorted({n.lang for n in notices}),
+            "batch": len(batch), "cycle_name": cycle_name, "notice_date": notice_date,
+            "langs": sorted({n.lang for n in notices}),
             "versions": _render_versions()}
 
 
@@ -548,7 +550,7 @@ def render_report(results: dict[str, list[dict[str, Any]]], firsts: list[dict[st
         f"- Code: {code}",
         "- Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         f"- Data: the Zongyang demo (`rating demo` into a temporary SQLite database; cycle {CYCLE_ID} "
-        f"\"{prepared['cycle_name']}\" publicized with notice date {NOTICE_DATE.isoformat()}: "
+        f"\"{prepared['cycle_name']}\" publicized with notice date {prepared['notice_date']}: "
         + "documents: " + ", ".join(f"{n} `{k}`" for k, n in prepared["kinds"].items())
         + f"), the {prepared['notices']} notices rebuilt from their stored payloads (`reports.model.from_payload`; "
         f"language {', '.join(prepared['langs'])}). The batch cycles through them; every copy after the first 18 has "

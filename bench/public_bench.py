@@ -2,7 +2,7 @@
 
 Sets up the Zongyang demo in a fresh database (a temporary SQLite file by default; ``--postgres URL`` for a
 PostgreSQL database of its own), with the real commands: ``rating db upgrade``, ``rating demo`` (imports the demo and
-computes cycle 1) and ``rating cycle publicize 1 --notice-date 2026-11-20`` (makes it public; notices are numbered
+computes cycle 1) and ``rating cycle publicize 1`` (makes it public, dated the day of the run; notices are numbered
 but not rendered: ``RATING_RENDER_ON_PUBLICIZE=false``). Then serves it with ``rating serve --host 127.0.0.1 --port P``
 (one uvicorn process, as deployed) and puts it under load with wrk from Debian on 127.0.0.1:
 
@@ -63,7 +63,6 @@ MARK_END = "<!-- public-bench:end -->"
 HOST = "127.0.0.1"
 WRK = "/usr/bin/wrk"
 CYCLE_ID = 1
-NOTICE_DATE = "2026-11-20"
 TARGET_RPS = 1000.0
 TARGET_P99_MS = 100.0
 TARGET_CORES = 2
@@ -146,7 +145,8 @@ def prepare(work: Path, postgres: str | None) -> tuple[dict[str, str], str]:
         import sqlite3
 
         described = f"SQLite {sqlite3.sqlite_version} (a fresh file in a temporary folder)"
-    steps = (["db", "upgrade"], ["demo"], ["cycle", "publicize", str(CYCLE_ID), "--notice-date", NOTICE_DATE])
+    # The notice date is the day of the run: a notice date is never before the day of publicizing.
+    steps = (["db", "upgrade"], ["demo"], ["cycle", "publicize", str(CYCLE_ID)])
     for args in steps:
         started = time.perf_counter()
         done = subprocess.run([*_rating_command(), *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
@@ -543,7 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         checks["page"] = check("page", urls["page"], must_contain=[first["name"]])
         checks["company"] = check("company", urls["company"], must_contain=[code_of_first, first["name"]])
         data = (f"the Zongyang demo, cycle {CYCLE_ID} ({document['cycle']['name']}) publicized with notice date "
-                f"{NOTICE_DATE}: {document['total']} companies rated; the JSON is its first page "
+                f"{document['cycle']['notice_date']}: {document['total']} companies rated; the JSON is its first page "
                 f"({len(document['items'])} items of {document['per_page']} per page); the company page is "
                 f"{code_of_first} ({first['name']}, rank {first['rank']}).")
 

@@ -60,7 +60,8 @@ def _user_errors(lang: Lang) -> Iterator[None]:
         _print_rejection(exc, lang)
         raise typer.Exit(2) from None
     except RatingServiceError as exc:
-        err_console.print(f"[red]{exc.message(lang)}[/red]")
+        # One line however wide the terminal (an operator greps logs for it), and never read as markup.
+        err_console.print(exc.message(lang), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -191,6 +192,8 @@ DEMO_CYCLE = ("2025年度", "2025-01-01", "2025-12-31")
 # Earlier years of the demo: (record folder, cycle name, period start, end, notice date). The demo takes each such
 # cycle to final (publicized in January of the next year, then finalized), so that the public site and the company
 # history already show a final rating; their companies, communities and contracts are the 2025 files (DEMO_DIR).
+# Those steps run on a simulated clock set to the notice date, then to the day after the appeal deadline: nothing
+# is back-dated (a notice date is never before the day of publicizing), the years just pass.
 DEMO_PAST_CYCLES = ((DEMO_DIR / "2024", "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),)
 DEMO_PASSWORDS = {"admin": "admin-demo-2025", "officer": "officer-demo-2025"}
 # The managers of the 2025 pilot communities get the two demo company accounts.
@@ -266,16 +269,20 @@ def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = N
         return existing.id, existing.status, name
 
 
-def _demo_compute(cycle_id: int, lang: Lang) -> object:
+def _demo_compute(cycle_id: int, lang: Lang, reason: str | None = None) -> object:
     from rating_service.cycles import service as cycles
 
     with _progress_bar(lang) as update:
-        return cycles.compute_cycle(database=get_database(), cycle_id=cycle_id, actor="demo",
+        return cycles.compute_cycle(database=get_database(), cycle_id=cycle_id, actor="demo", reason=reason,
                                     progress=update)  # type: ignore[arg-type]
 
 
 def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.date, lang: Lang) -> None:
-    """An earlier year's cycle: computed, publicized on ``notice_date`` and finalized, from wherever it stands."""
+    """An earlier year's cycle, from wherever it stands: computed and publicized on ``notice_date``, finalized the
+    day after its appeal deadline, each step on the simulated clock of that day (the demo refuses production, and
+    so does the clock). The cycle's times carry the simulated days; every audit entry keeps the real time and
+    says in its reason on which simulated day the step was taken."""
+    from rating_service import clock
     from rating_service.cycles import service as cycles
     from rating_service.notices import service as notices
     from rating_service.settings import get_settings
@@ -284,24 +291,38 @@ def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.dat
         console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
         return
     database = get_database()
-    if status == "draft":
-        _demo_compute(cycle_id, lang)
-        status = "computed"
-    if status == "computed":
-        with database.write_session() as session:
-            publicized = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="demo",
-                                                notice_date=notice_date)
-            deadline = publicized.appeal_deadline
-        # As after a publicize on the web: PDFs now only when the setting asks for it (else on first download).
-        if get_settings().render_on_publicize:
-            with _progress_bar(lang) as update:
-                rendered = notices.render_documents(
-                    database=database, cycle_id=cycle_id,
-                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
-            console.print(translate("documents_rendered", lang, count=rendered,
-                                    deadline=deadline.isoformat() if deadline else "-"))
-    with database.write_session() as session:
-        final = cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="demo")
+    with clock.simulated(notice_date):
+        reason = translate("demo_simulated_reason", lang, day=notice_date.isoformat())
+        if status == "computed":
+            with database.read_session() as session:
+                computed_at = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).computed_at
+            if computed_at is None or cycles.to_local_date(computed_at) > notice_date:
+                status = "draft"  # computed later than its notice date (by an earlier demo): compute it again
+        if status == "draft":
+            _demo_compute(cycle_id, lang, reason)
+            status = "computed"
+        if status == "computed":
+            with database.write_session() as session:
+                publicized = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="demo",
+                                                    notice_date=notice_date, reason=reason)
+                deadline = publicized.appeal_deadline
+            # As after a publicize on the web: PDFs now only when the setting asks for it (else on first download).
+            if get_settings().render_on_publicize:
+                with _progress_bar(lang) as update:
+                    rendered = notices.render_documents(
+                        database=database, cycle_id=cycle_id,
+                        progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+                console.print(translate("documents_rendered", lang, count=rendered,
+                                        deadline=deadline.isoformat() if deadline else "-"))
+    with database.read_session() as session:
+        deadline = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).appeal_deadline
+    assert deadline is not None
+    closed = deadline + dt.timedelta(days=1)
+    with clock.simulated(closed), database.write_session() as session:
+        final = cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="demo",
+                                      reason=translate("demo_simulated_reason", lang, day=closed.isoformat()))
+    console.print(translate("demo_simulated_line", lang, name=name, notice=notice_date.isoformat(),
+                            final=closed.isoformat()))
     _print_cycle(final, lang)
 
 
@@ -535,7 +556,9 @@ def cycle_compute(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonO
 @cycle_app.command("publicize")
 def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
                     notice_date: Annotated[str | None, typer.Option(
-                        help="告知日期 YYYY-MM-DD，默认今天 / notice date, default today")] = None,
+                        help="告知日期 YYYY-MM-DD，默认今天；不能早于今天（不能倒签），最多晚于今天 14 天"
+                             "（RATING_NOTICE_DATE_MAX_DAYS_AHEAD）/ notice date, default today; never before "
+                             "today, at most 14 days ahead")] = None,
                     processes: Annotated[int | None, typer.Option(
                         help="生成 PDF 的进程数，默认每核一个 / rendering processes (default: one per CPU)")] = None,
                     lang: LangOption = "zh") -> None:
@@ -553,8 +576,14 @@ def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: Reaso
 def cycle_documents(cycle_id: CycleId,
                     out: Annotated[Path | None, typer.Option(
                         help="把全部 PDF 写入此文件夹 / write every PDF into this folder")] = None,
+                    render_missing: Annotated[bool, typer.Option(
+                        "--render-missing",
+                        help="生成尚未生成的文书（如磁盘满导致中断后），已生成的不再生成 / render the documents "
+                             "still to render (e.g. after a full disk); those rendered are left alone")] = False,
+                    processes: Annotated[int | None, typer.Option(
+                        help="生成 PDF 的进程数，默认每核一个 / rendering processes (default: one per CPU)")] = None,
                     lang: LangOption = "zh") -> None:
-    """列出（或导出）周期的文书 / list (or export) a cycle's issued documents."""
+    """列出（或导出、补生成）周期的文书 / list (or export, or render the missing) documents of a cycle."""
     from rating_service import migrate
     from rating_service.cycles import service as cycles
     from rating_service.notices import repository as documents_repo
@@ -566,6 +595,19 @@ def cycle_documents(cycle_id: CycleId,
         migrate.ensure_current(database)
         with database.read_session() as session:
             cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+        if render_missing:
+            with _progress_bar(language) as update:
+                rendered = notices.render_documents(
+                    database=database, cycle_id=cycle_id, processes=processes,
+                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+            with database.read_session() as session:
+                counts = documents_repo.document_counts(session, cycle_id=cycle_id)
+            total = sum(n for kind, n in counts.items() if not kind.endswith("_rendered"))
+            console.print(translate("documents_missing_rendered", language, cycle_id=cycle_id, count=rendered,
+                                    total=total))
+            if out is None:
+                return
+        with database.read_session() as session:
             documents, _ = documents_repo.list_documents(session, cycle_id=cycle_id)
             for document in documents:
                 line = (f"{document.doc_number}  {document.kind:<14} {document.credit_code or '-':<18} "

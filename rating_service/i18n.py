@@ -256,6 +256,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评价周期 {cycle_id} 的异议期至 {deadline} 止（今天是 {today}），异议期结束后才能定稿。",
         "en": "Cycle {cycle_id} can be appealed until {deadline} (today is {today}); finalize after that.",
     },
+    "notice_date_before_today": {
+        "zh": "告知日期 {notice_date} 早于公示当日 {today}，不能倒签：异议期自告知日期起算，倒签会缩短甚至取消企业的异议期。"
+              "请选择 {today} 或之后的日期。",
+        "en": "The notice date {notice_date} is before today, the day of publicizing ({today}); notices cannot be "
+              "back-dated: the appeal window runs from the notice date. Choose {today} or later.",
+    },
+    "notice_date_before_compute": {
+        "zh": "告知日期 {notice_date} 早于评价周期 {cycle_id} 的计算日期 {computed_on}：告知书不能早于其所载的评价结果。",
+        "en": "The notice date {notice_date} is before cycle {cycle_id} was computed ({computed_on}); a notice cannot "
+              "predate the ratings it states.",
+    },
+    "notice_date_too_far": {
+        "zh": "告知日期 {notice_date} 距今天（{today}）超过 {days} 天，最晚可选 {latest}：过远的告知日期会使异议期迟迟不能结束。",
+        "en": "The notice date {notice_date} is more than {days} days after today ({today}); the latest is {latest}: a "
+              "far-off notice date would hold the appeal window open.",
+    },
+    "clock_simulation_refused": {
+        "zh": "生产环境不能使用模拟日期（{day}）。", "en": "A simulated date ({day}) is refused in production.",
+    },
     "cycle_job_running": {
         "zh": "评价周期 {cycle_id} 正在计算中，请稍候。", "en": "Cycle {cycle_id} is being computed; please wait.",
     },
@@ -330,6 +349,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，与扩展名无关）。",
         "en": "Attachment '{name}' is not a PDF, JPG or PNG file (judged by its content, not its name).",
     },
+    "appeal_file_pdf_active": {
+        "zh": "附件“{name}”含有{feature}，打开时可能运行脚本或其他程序，不能上传；请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' contains {feature}, which can run code or open other things when it is opened; "
+              "save (or print) it as a plain PDF and upload that.",
+    },
+    "appeal_file_pdf_encrypted": {
+        "zh": "附件“{name}”是加密（设有密码或权限限制）的 PDF，无法检查其内容；请去除密码后重新上传。",
+        "en": "Attachment '{name}' is an encrypted PDF (password or permissions) whose content cannot be checked; "
+              "remove the protection and upload it again.",
+    },
+    "appeal_file_pdf_unreadable": {
+        "zh": "附件“{name}”无法作为 PDF 读取（文件已损坏或格式不规范），请重新生成后上传。",
+        "en": "Attachment '{name}' cannot be read as a PDF (damaged or malformed); produce it again and upload that.",
+    },
+    "appeal_file_pdf_too_many_pages": {
+        "zh": "附件“{name}”有 {pages} 页，超过 {limit} 页的上限，请拆分或只上传相关页面。",
+        "en": "Attachment '{name}' has {pages} pages, more than the limit of {limit}; split it or upload the pages "
+              "that matter.",
+    },
+    "appeal_file_pdf_too_complex": {
+        "zh": "附件“{name}”的结构过于复杂（超过 {limit} 个对象），无法检查，请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' is too complex to check (over {limit} objects); save (or print) it as a plain PDF "
+              "and upload that.",
+    },
+    "appeal_file_image_too_large": {
+        "zh": "附件“{name}”的图像过大（{size}），上限为 {limit}，请缩小后上传。",
+        "en": "Attachment '{name}' is too large an image ({size}); the limit is {limit}. Make it smaller and upload "
+              "it again.",
+    },
+    "appeal_file_image_unreadable": {
+        "zh": "附件“{name}”的图像已损坏或不完整，无法解码，请重新上传。",
+        "en": "Attachment '{name}' is a damaged or incomplete image that cannot be decoded; upload it again.",
+    },
     "appeal_not_found": {"zh": "未找到异议 {appeal_id}。", "en": "No appeal {appeal_id}."},
     "appeal_already_decided": {"zh": "异议 {appeal_id} 已经处理。", "en": "Appeal {appeal_id} has already been decided."},
     "appeal_cycle_not_publicized": {
@@ -362,6 +414,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文书 {number} 重新生成后与存档的校验值不一致，已记录，请联系系统管理员。",
         "en": "Document {number} no longer renders to its recorded hash; this was logged, contact the administrator.",
     },
+    "documents_not_written": {
+        "zh": "告知书生成中断：{reason}（{folder}），已生成 {rendered} 份，尚有 {missing} 份待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Rendering the notices stopped: {reason} ({folder}); {rendered} rendered, {missing} still to render. "
+              "{remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "document_not_stored": {
+        "zh": "文书 {number} 已即时生成并提供下载，但未能保存：{reason}（{folder}），仍为待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Document {number} was rendered and served but not stored: {reason} ({folder}); it is still to "
+              "render. {remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "documents_missing_rendered": {
+        "zh": "评价周期 {cycle_id}：补生成 {count} 份文书；全部 {total} 份文书均已生成。",
+        "en": "Cycle {cycle_id}: {count} missing document(s) rendered; all {total} documents are rendered.",
+    },
     "job_interrupted": {
         "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
     },
@@ -371,6 +439,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "demo_cycle_kept": {
         "zh": "评价周期“{name}”已是“{status}”状态，保持不变。", "en": "Cycle '{name}' is already {status}; left as is.",
+    },
+    "demo_simulated_reason": {"zh": "演示数据：模拟日期 {day}", "en": "demo data: simulated date {day}"},
+    "demo_simulated_line": {
+        "zh": "演示：“{name}”按模拟日期 {notice} 计算、公示，{final} 定稿（审计日志的事由注明模拟日期，记录时间为实际时间）。",
+        "en": "Demo: '{name}' computed and publicized on the simulated date {notice}, finalized on {final} (the audit "
+              "log's reasons name the simulated dates; its times are the real ones).",
     },
     "demo_logins": {"zh": "演示账户（用户名 / 密码 / 角色）：", "en": "Demo logins (username / password / role):"},
     "user_created": {"zh": "已创建账户 {username}（{role}）。", "en": "Account {username} ({role}) created."},

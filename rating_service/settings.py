@@ -77,12 +77,23 @@ class Settings(BaseSettings):
     render_on_publicize: bool = True
     # Appeal window after the notice date, in PRC working days (a cycle keeps the value it was created with).
     appeal_window_days: int = 5
+    # A notice date is never before the day of publicizing (back-dating would shorten or skip the appeal window);
+    # it may be up to this many calendar days ahead: enough to date notices prepared before the longest public
+    # holiday (Spring Festival: 8–9 days off) on the first working day after it, short enough that a mistyped year
+    # cannot hold a cycle's window open for months.
+    notice_date_max_days_ahead: int = Field(default=14, ge=0, le=60)
     # An appeal must be decided within this many working days of filing (also copied into each cycle).
     decision_days: int = 10
     # Appeal attachments: kept outside any served folder, under generated names; PDF, JPG or PNG by content.
     attachments_dir: Path = PROJECT_ROOT / "var" / "attachments"
     attachment_limit_mb: int = 10
     attachments_per_appeal: int = 5
+    # Images are decoded and re-encoded before storage: at most this many pixels (50 million: a 600 dpi A4 scan or
+    # a 50-megapixel photo; about 150 MB decoded, one file at a time). Larger ones, and decompression bombs, are
+    # refused before decoding.
+    attachment_max_pixels: int = Field(default=50_000_000, ge=1)
+    # PDFs are inspected for scripts and other active content: at most this many pages.
+    attachment_pdf_max_pages: int = Field(default=500, ge=1)
     # Public pages are served from a per-process cache; each process asks the database whether a public cycle
     # changed at most this often (the process that made a change sees it at once).
     disclosure_poll_seconds: float = 1.0

@@ -1,8 +1,8 @@
 """Renders the README's pictures: a rating notice and the bulletin of the Zongyang demo cycle, and the first page
 of the methodology validation report (2024年度 judged by 2025年度), as PNG pages.
 
-Runs the demo in a scratch database (nothing of the checkout's var/ is touched), publicizes cycle 1 with the
-notice date 2026-01-12, and turns the PDFs into PNGs with pdftoppm:
+Runs the demo in a scratch database (nothing of the checkout's var/ is touched), publicizes cycle 1 (dated the day
+it runs: a notice date is never before the day of publicizing), and turns the PDFs into PNGs with pdftoppm:
 
     .venv/bin/python scripts/doc_images.py   # writes docs/images/notice-*.png, bulletin-*.png, validation-report-1.png
 """
@@ -26,7 +26,7 @@ def main() -> int:
     rating = str(Path(sys.executable).with_name("rating"))
     subprocess.run([rating, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([rating, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([rating, "cycle", "publicize", "1", "--notice-date", "2026-01-12", "--processes", "2"],
+    subprocess.run([rating, "cycle", "publicize", "1", "--processes", "2"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
     os.environ.update(env)
     from rating_service.db import get_database

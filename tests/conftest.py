@@ -42,11 +42,13 @@ def _reset(database: Database) -> None:
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Publicizing without a date uses "today": pinned, so that the appeal deadline is computed in a year the
-    working-day calendar knows whatever day the suite runs on."""
-    from rating_service.cycles import service
+    """The service's clock (cycle steps, notice dates, appeal windows) says TODAY, whatever day the suite runs on:
+    appeal deadlines fall in a year the working-day calendar knows. Tests move it with ``f.on_day(day)`` (a step
+    taken on another day: a notice is publicized on its notice date, never back-dated), ``f.pin_today`` and
+    ``f.appeals_closed``."""
+    from tests import factories as f
 
-    monkeypatch.setattr(service, "local_today", lambda: TODAY)
+    f.pin_today(monkeypatch, TODAY)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from collections.abc import Iterator, Sequence
 from typing import Any
-from unittest import mock
 
 from openpyxl import Workbook
 
@@ -171,6 +170,48 @@ def api_client(database: Any, username: str | None = None, password: str = PASSW
     return client
 
 
+# -- evidence files (appeal attachments) --------------------------------------------------------------
+
+def pdf_file(pages: int = 1) -> bytes:
+    """A plain PDF of blank A4 pages, as pypdf writes it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_file(fmt: str = "PNG", size: tuple[int, int] = (64, 48), **save: Any) -> bytes:
+    """A small picture (a gradient, so that it is not all one colour) in PNG or JPEG; ``save`` goes to Pillow."""
+    from PIL import Image
+
+    image = Image.new("RGB", size)
+    image.putdata([(x * 4 % 256, y * 5 % 256, (x + y) % 256) for y in range(size[1]) for x in range(size[0])])
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+# -- the service's clock ----------------------------------------------------------------------------
+
+def on_day(day: dt.date) -> contextlib.AbstractContextManager[dt.date]:
+    """Inside the block the service's clock says ``day`` (a step taken that day: computed, publicized on its notice
+    date, an appeal filed); afterwards it says what it said before."""
+    from rating_service import clock
+
+    return clock.simulated(day)
+
+
+def pin_today(monkeypatch: Any, day: dt.date) -> None:
+    """From now on in this test, the service's clock says ``day`` (undone with the test's monkeypatch)."""
+    from rating_service import clock
+
+    monkeypatch.setattr(clock, "_simulated_day", day)
+
+
 @contextlib.contextmanager
 def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
     """Time passes: inside the block "today" is the day after the cycle's appeal deadline (a cycle can only be
@@ -181,5 +222,5 @@ def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
         deadline = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).appeal_deadline
     assert deadline is not None, "the cycle is not publicized"
     later = deadline + dt.timedelta(days=1)
-    with mock.patch.object(cycles, "local_today", lambda: later):
+    with on_day(later):
         yield later

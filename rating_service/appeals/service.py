@@ -3,9 +3,9 @@
 A company appeals its own preliminary rating while the cycle is publicized and the window is open (until the
 end of the cycle's appeal deadline, in the bureau's time zone). It contests records that count against it (the
 evidence of its rating) or the calculation, gives grounds, and may attach PDF, JPG or PNG files: the type is
-read from the content, the size is limited, and files are stored outside any served folder under generated
-names. One appeal may be pending per company and cycle. The decision is due a number of working days after
-filing (the cycle's `decision_days`).
+read from the content, the size is limited, PDFs with active content are refused and images are re-encoded
+(`evidence`), and files are stored outside any served folder under generated names. One appeal may be pending
+per company and cycle. The decision is due a number of working days after filing (the cycle's `decision_days`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rating_service.accounts.service import Principal
-from rating_service.appeals import repository
+from rating_service.appeals import evidence, repository
 from rating_service.appeals.models import Appeal, AppealAttachment, AppealItem
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
@@ -126,16 +126,16 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r) for k, r in records])
     written: list[Path] = []
     try:
-        for upload, content_type, extension in stored:
-            key = f"{uuid.uuid4().hex}.{extension}"
+        for upload, kept in stored:
+            key = f"{uuid.uuid4().hex}.{kept.extension}"
             path = attachment_path(key)
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "xb") as out:  # generated name: never an existing file
-                out.write(upload.data)
+                out.write(kept.data)
             written.append(path)
             session.add(AppealAttachment(appeal_id=appeal.id, filename=display_name(upload.filename),
-                                         content_type=content_type, size=len(upload.data),
-                                         sha256=hashlib.sha256(upload.data).hexdigest(), storage_key=key,
+                                         content_type=kept.content_type, size=len(kept.data),
+                                         sha256=hashlib.sha256(kept.data).hexdigest(), storage_key=key,
                                          created_at=dt.datetime.now(dt.UTC)))
         session.flush()
         audit.record(session, "appeal.file", actor=principal.username, entity_kind="appeal", entity_id=str(appeal.id),
@@ -149,12 +149,14 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     return appeal
 
 
-def _checked_attachments(uploads: Sequence[Upload]) -> list[tuple[Upload, str, str]]:
+def _checked_attachments(uploads: Sequence[Upload]) -> list[tuple[Upload, evidence.Evidence]]:
+    """Each upload with what is stored of it: all of them checked (count, size, type by content) before any is
+    opened, then each PDF inspected and each image re-encoded; the first refusal names the file and the reason."""
     settings = get_settings()
     if len(uploads) > settings.attachments_per_appeal:
         raise AppealRefused("appeal_too_many_files", limit=settings.attachments_per_appeal)
     limit = settings.attachment_limit_mb * 1024 * 1024
-    out = []
+    typed = []
     for upload in uploads:
         name = display_name(upload.filename)
         if len(upload.data) > limit:
@@ -164,8 +166,9 @@ def _checked_attachments(uploads: Sequence[Upload]) -> list[tuple[Upload, str, s
         sniffed = sniff(upload.data)
         if sniffed is None:
             raise AppealRefused("appeal_file_type", name=name)
-        out.append((upload, *sniffed))
-    return out
+        typed.append((upload, name, *sniffed))
+    return [(upload, evidence.checked(name=name, data=upload.data, content_type=content_type, extension=extension))
+            for upload, name, content_type, extension in typed]
 
 
 def attachment_path(storage_key: str) -> Path:

@@ -85,7 +85,8 @@ TEXT = {
                              "decided."},
     "finalize": {"zh": "定稿", "en": "Finalize"},
     "reason": {"zh": "事由（可选）", "en": "Reason (optional)"},
-    "notice_date": {"zh": "告知日期（默认今天）", "en": "Notice date (default today)"},
+    "notice_date": {"zh": "告知日期（{earliest} 至 {latest}，不能倒签）",
+                    "en": "Notice date ({earliest} to {latest}; never back-dated)"},
     "confirm_compute": {
         "zh": "确定按当前数据计算该评价周期？将冻结数据快照并替换已有的计算结果。",
         "en": "Compute this cycle from the current data? The snapshot is frozen and earlier results are replaced.",
@@ -264,6 +265,8 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "step_index": CYCLE_STATES.index(cycle.status),
         "allowed": {action: cycle.status in states for action, states in service.ALLOWED_FROM.items()},
         "window_open": service.window_open_on(cycle, service.local_today()),
+        # The publicize form offers only the notice dates the service accepts today (the default: today).
+        "notice_dates": service.notice_dates(cycle, today=service.local_today()),
         "job": current,
         "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
         # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).

@@ -40,7 +40,10 @@ class CycleIn(BaseModel):
 
 class ActionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
-    notice_date: dt.date | None = None
+    notice_date: dt.date | None = Field(
+        default=None, description="publicize: 告知日期，默认今天；不能早于今天（不能倒签），最多晚于今天 "
+                                  "RATING_NOTICE_DATE_MAX_DAYS_AHEAD 天 / notice date, default today; never before "
+                                  "today, at most RATING_NOTICE_DATE_MAX_DAYS_AHEAD days ahead")
 
 
 def cycle_out(cycle: Cycle, grades: list[tuple[str, int]] | None = None) -> dict[str, Any]:

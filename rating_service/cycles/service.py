@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session, object_session
 
+from rating_service import clock
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
@@ -50,7 +51,15 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    # The service's clock: the demo runs an earlier year's steps on a simulated day (see rating_service.clock).
+    return clock.now()
+
+
+class NoticeDateRefused(RatingServiceError):
+    """A notice date outside what publicizing today allows (back-dated, before the ratings, or too far ahead)."""
+
+    status_code = 400
+    code = "notice_date_refused"
 
 
 @dataclass(frozen=True)
@@ -316,7 +325,7 @@ def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[
 
 def local_today() -> dt.date:
     """Today in the bureau's time zone (a notice dated in UTC would be a day early before 08:00 in Beijing)."""
-    return to_local(dt.datetime.now(dt.UTC)).date()
+    return clock.local_today()
 
 
 def to_local_date(value: dt.datetime) -> dt.date:
@@ -329,7 +338,9 @@ def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date:
     """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "publicize")
-    notice_date = notice_date or local_today()
+    today = local_today()
+    notice_date = notice_date or today
+    check_notice_date(cycle, notice_date, today=today)
     if repository.running_job(session, cycle_id=cycle.id) is not None:
         raise Conflict("cycle_job_running", cycle_id=cycle.id)
     cycle = _move(session, cycle, "publicized", actor=actor, reason=reason,
@@ -338,6 +349,40 @@ def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date:
     # Numbers and verification codes in the same transaction; the PDFs are rendered after commit.
     notices.issue_cycle_documents(session=session, cycle=cycle, actor=actor)
     return cycle
+
+
+@dataclass(frozen=True)
+class NoticeDates:
+    """The notice dates publicizing a cycle allows today: from ``earliest`` to ``latest``, both included."""
+
+    today: dt.date
+    computed_on: dt.date | None  # the day the ratings were computed (bureau time)
+    earliest: dt.date
+    latest: dt.date
+
+
+def notice_dates(cycle: Cycle, *, today: dt.date) -> NoticeDates:
+    """Not before today (the appeal window runs from the notice date: back-dating shortens it, or closes it before
+    anyone is told), nor before the day the ratings were computed (the same thing unless a clock was set back), and
+    at most ``notice_date_max_days_ahead`` days ahead (a far-off date would hold the window open)."""
+    computed_on = to_local_date(cycle.computed_at) if cycle.computed_at is not None else None
+    earliest = max(today, computed_on) if computed_on is not None else today
+    return NoticeDates(today=today, computed_on=computed_on, earliest=earliest,
+                       latest=today + dt.timedelta(days=get_settings().notice_date_max_days_ahead))
+
+
+def check_notice_date(cycle: Cycle, notice_date: dt.date, *, today: dt.date) -> None:
+    """Refuse a notice date that publicizing today does not allow, naming the date and the bound it breaks."""
+    allowed = notice_dates(cycle, today=today)
+    day = notice_date.isoformat()
+    if notice_date < today:
+        raise NoticeDateRefused("notice_date_before_today", notice_date=day, today=today.isoformat())
+    if allowed.computed_on is not None and notice_date < allowed.computed_on:
+        raise NoticeDateRefused("notice_date_before_compute", notice_date=day, cycle_id=cycle.id,
+                                computed_on=allowed.computed_on.isoformat())
+    if notice_date > allowed.latest:
+        raise NoticeDateRefused("notice_date_too_far", notice_date=day, today=today.isoformat(),
+                                days=get_settings().notice_date_max_days_ahead, latest=allowed.latest.isoformat())
 
 
 def _stamp_publicized(cycle: Cycle, actor: str, notice_date: dt.date) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
+from rating_service.i18n import Localized, translate
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository
 from rating_service.notices.models import Document
@@ -62,6 +64,43 @@ Progress = Callable[[int, int], None]
 class DocumentIntegrityError(RatingServiceError):
     status_code = 500
     code = "document_integrity"
+
+
+class DocumentsNotWritten(RatingServiceError):
+    """Rendering stopped because a PDF could not be written (a full disk, no permission, …). What was written is
+    recorded; the rest stays "to render" (no hash), and `rating cycle documents ID --render-missing` (or a
+    download) completes it."""
+
+    status_code = 503
+    code = "documents_not_written"
+
+
+# Why a PDF could not be written, and what the operator does about it, by errno.
+_WRITE_FAILURES = {
+    errno.ENOSPC: (Localized(zh="磁盘空间不足", en="the disk is full"), Localized(zh="释放空间", en="Free some space")),
+    errno.EDQUOT: (Localized(zh="超出磁盘配额", en="the disk quota is exceeded"),
+                   Localized(zh="释放空间或提高配额", en="Free some space or raise the quota")),
+    errno.EACCES: (Localized(zh="没有写入权限", en="no permission to write"),
+                   Localized(zh="修正文件夹权限", en="Fix the folder's permissions")),
+    errno.EPERM: (Localized(zh="没有写入权限", en="no permission to write"),
+                  Localized(zh="修正文件夹权限", en="Fix the folder's permissions")),
+    errno.EROFS: (Localized(zh="文件系统为只读", en="the file system is read-only"),
+                  Localized(zh="以可写方式挂载", en="Mount it writable")),
+}
+
+
+def _write_failure(error: OSError) -> tuple[Localized, Localized]:
+    """(cause, remedy) of a failed write, in words an operator acts on."""
+    what = error.strerror or type(error).__name__
+    return _WRITE_FAILURES.get(error.errno or 0, (Localized(zh=f"写入失败（{what}）", en=f"writing failed ({what})"),
+                                                  Localized(zh="排除故障", en="Fix the cause")))
+
+
+def documents_not_written(*, error: OSError, folder: Path, cycle_id: int, rendered: int,
+                          missing: int) -> DocumentsNotWritten:
+    reason, remedy = _write_failure(error)
+    return DocumentsNotWritten("documents_not_written", reason=reason, remedy=remedy, folder=str(folder),
+                               cycle_id=cycle_id, rendered=rendered, missing=missing)
 
 
 def issuer() -> Issuer:
@@ -252,12 +291,17 @@ def storage_path(document_id: int, cycle_id: int) -> Path:
 
 def _write_atomically(target: Path, data: bytes) -> None:
     """Write to a temporary file of its own in the same folder, then rename: readers never see half a file,
-    and two writers of the same document (a download during background rendering) never share a temp file."""
+    and two writers of the same document (a download during background rendering) never share a temp file.
+
+    The data reaches the disk (fsync) before the rename: a full disk fails here, not later when the kernel writes
+    back, and the final path never holds a short file. On failure the temporary file is removed."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
@@ -266,7 +310,13 @@ def _write_atomically(target: Path, data: bytes) -> None:
 
 def render_documents(*, database: Database, cycle_id: int, progress: Progress | None = None,
                      processes: int | None = None) -> int:
-    """Render every document of the cycle that has no stored hash yet; returns how many were rendered."""
+    """Render every document of the cycle that has no stored hash yet ("to render"); returns how many.
+
+    Idempotent: a document is recorded (hash, size) only once its file is in place, so running it again renders
+    exactly what is still missing. When a file cannot be written (a full disk, no permission) it stops at once,
+    since every further document goes to the same folder, records what was written, and raises
+    `DocumentsNotWritten` naming the cause, the folder and how many are left.
+    """
     from reports.render import render_many
 
     with database.read_session() as session:
@@ -283,16 +333,36 @@ def render_documents(*, database: Database, cycle_id: int, progress: Progress | 
         done_rows.clear()
 
     total = len(pending)
-    for result in render_many(documents, processes=processes,
-                              progress=(lambda n: progress(n, total)) if progress else None):
-        document_id = pending[result.index][0]
-        _write_atomically(storage_path(document_id, cycle_id), result.pdf)
-        done_rows.append({"id": document_id, "sha256": result.sha256, "size": len(result.pdf),
-                          "rendered_at": dt.datetime.now(dt.UTC)})
-        if len(done_rows) >= RENDER_BATCH:
+    failed: tuple[OSError, Path] | None = None
+    results = render_many(documents, processes=processes,
+                          progress=(lambda n: progress(n, total)) if progress else None)
+    try:
+        for result in results:
+            document_id = pending[result.index][0]
+            target = storage_path(document_id, cycle_id)
+            try:
+                _write_atomically(target, result.pdf)
+            except OSError as exc:
+                failed = (exc, target.parent)
+                break
+            done_rows.append({"id": document_id, "sha256": result.sha256, "size": len(result.pdf),
+                              "rendered_at": dt.datetime.now(dt.UTC)})
+            if len(done_rows) >= RENDER_BATCH:
+                flush()
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stopping early ends the worker processes now
+        if done_rows:
             flush()
-    if done_rows:
-        flush()
+    if failed is not None:
+        error, folder = failed
+        with database.read_session() as session:
+            counts = repository.document_counts(session, cycle_id=cycle_id)
+        kinds = [k for k in counts if not k.endswith("_rendered")]
+        rendered = sum(counts.get(f"{k}_rendered", 0) for k in kinds)
+        raise documents_not_written(error=error, folder=folder, cycle_id=cycle_id, rendered=rendered,
+                                    missing=sum(counts[k] for k in kinds) - rendered) from error
     return total
 
 
@@ -300,7 +370,7 @@ def render_documents(*, database: Database, cycle_id: int, progress: Progress | 
 class PdfFile:
     data: bytes
     sha256: str
-    fresh: bool  # rendered for the first time: its hash is still to be recorded
+    fresh: bool  # rendered for the first time and stored: its hash is still to be recorded
 
 
 def pdf_file(*, document: Document) -> PdfFile:
@@ -322,7 +392,14 @@ def pdf_file(*, document: Document) -> PdfFile:
     if document.sha256 is not None and digest != document.sha256:
         log.error("document %s renders to %s, recorded %s", document.id, digest, document.sha256)
         raise DocumentIntegrityError("document_hash_mismatch", number=document.doc_number)
-    _write_atomically(target, data)
+    try:
+        _write_atomically(target, data)
+    except OSError as exc:
+        # The reader still gets the document; it stays "to render" (no hash recorded) until a file is in place.
+        reason, remedy = _write_failure(exc)
+        log.error("%s", translate("document_not_stored", "zh", number=document.doc_number, reason=reason,
+                                  remedy=remedy, folder=str(target.parent), cycle_id=document.cycle_id))
+        return PdfFile(data=data, sha256=digest, fresh=False)
     return PdfFile(data=data, sha256=digest, fresh=document.sha256 is None)
 
 
@@ -349,6 +426,9 @@ def render_in_background(*, database: Database, cycle_id: int) -> threading.Thre
     def work() -> None:
         try:
             render_documents(database=database, cycle_id=cycle_id)
+        except DocumentsNotWritten as exc:
+            # The operator's one line, as the CLI prints it; the documents left stay "to render".
+            log.error("%s", exc.message("zh"))
         except Exception:  # noqa: BLE001  (downloads render on demand; the log has the trace)
             log.exception("rendering the documents of cycle %s failed", cycle_id)
 

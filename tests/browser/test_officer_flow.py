@@ -222,11 +222,15 @@ def test_officer_publicizes_and_the_notices_are_rendered_downloaded_and_verified
         page.get_by_role("button", name="计算", exact=True).click()
         expect(page.locator("#ratings")).to_be_visible(timeout=60_000)
 
-        page.fill("input[name=notice_date]", "2026-01-12")
+        # Today is pinned to Saturday 2026-11-28: the form offers today to 14 days ahead, never an earlier day.
+        notice_date = page.locator("input[name=notice_date]")
+        assert (notice_date.input_value(), notice_date.get_attribute("min"),
+                notice_date.get_attribute("max")) == ("2026-11-28", "2026-11-28", "2026-12-12")
+        page.fill("input[name=notice_date]", "2026-12-01")
         page.get_by_role("button", name="公示", exact=True).click()
         page.wait_for_url(f"{served}/cycles/1")
         panel = page.locator("#documents")
-        expect(panel).to_contain_text("2026-01-19")  # five working days after the notice date
+        expect(panel).to_contain_text("2026-12-08")  # five working days after the notice date
         # The page polls until every PDF is rendered (the bulletin and 18 notices).
         expect(page.locator("#documents-rendered")).to_have_text("19 / 19", timeout=90_000)
         _shot(page, "06-cycle-publicized")
@@ -290,7 +294,7 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.locator("input[name=records]").first.check()
     page.fill("textarea[name=grounds]", "该工单所涉区域不属于我公司管理范围，附物业服务合同。")
     evidence = tmp_path / "物业服务合同.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    evidence.write_bytes(f.pdf_file())
     page.set_input_files("input[name=files]", str(evidence))
     _shot(page, "09-company-files-appeal")
     page.get_by_role("button", name="提交异议").click()

@@ -24,6 +24,7 @@ from rating_service.db import Database
 from rating_service.disclosure.service import DICTIONARY
 from rating_service.records.service import import_folder
 from rating_service.settings import PROJECT_ROOT, Settings
+from tests import factories as f
 from tests.browser.test_officer_flow import (
     ARTIFACTS,
     CHROMIUM,
@@ -64,9 +65,11 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
             "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-    with database.write_session() as session:
-        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
+    # Computed and publicized on the notice date (module scope: the per-test pinned clock is not set yet).
+    with f.on_day(NOTICE_DATE):
+        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
+        with database.write_session() as session:
+            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
     with serving(database, "uvicorn-public-site-test") as url:
         yield url
 

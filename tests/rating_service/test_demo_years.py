@@ -11,10 +11,14 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from rating_service import cli
+from rating_service.audit import service as audit
+from rating_service.audit.repository import AuditFilter
 from rating_service.cli import app
 from rating_service.companies.repository import record_counts
 from rating_service.cycles.models import Cycle, Rating
+from rating_service.cycles.service import to_local_date
 from rating_service.notices.models import Document
+from rating_service.settings import to_local
 
 runner = CliRunner()
 RATING_FIELDS = ("credit_code", "name", "score", "grade", "band_grade", "bonus", "veto", "provisional", "red_list",
@@ -49,6 +53,18 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     assert (past.id, past.status, past.compute_count) == (2, "finalized", 1)
     assert (past.period_start, past.period_end) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert past.notice_date == dt.date(2025, 1, 15) and past.appeal_deadline == dt.date(2025, 1, 22)
+    # Nothing back-dated: 2024 was computed and publicized on a simulated 2025-01-15 and finalized on 2025-01-23,
+    # the day after its appeal window closed; the audit log (real times) names the simulated days in its reasons.
+    assert [to_local_date(t) for t in (past.computed_at, past.publicized_at, past.finalized_at)] == \
+        [dt.date(2025, 1, 15), dt.date(2025, 1, 15), dt.date(2025, 1, 23)]
+    assert "演示：“2024年度”按模拟日期 2025-01-15 计算、公示，2025-01-23 定稿" in " ".join(first.output.split())
+    with database.read_session() as session:
+        entries, _ = audit.search(session, filters=AuditFilter(action="cycle.", entity_id=str(past.id)), limit=10)
+    assert {e.action: e.reason for e in entries} == {
+        "cycle.create": None, "cycle.compute": "演示数据：模拟日期 2025-01-15",
+        "cycle.publicize": "演示数据：模拟日期 2025-01-15", "cycle.finalize": "演示数据：模拟日期 2025-01-23"}
+    now = to_local(dt.datetime.now(dt.UTC))
+    assert all(abs(to_local(e.at) - now) < dt.timedelta(hours=1) for e in entries)  # the real time
     assert past.methodology_id == current.methodology_id == "ZY-2025"  # no rules before 2025: rated in retrospect
     assert past.rated == current.rated == 18
     issued = _documents(database, past.id)

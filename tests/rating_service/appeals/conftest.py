@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 
-from rating_service.cycles import service as cycles
 from tests import factories as f
 from tests.rating_service.notices.helpers import Published, publish
 
@@ -16,7 +15,7 @@ IN_WINDOW = dt.date(2026, 1, 14)  # the notice went out on Monday 2026-01-12; ap
 def today(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Set the bureau's "today" (default: inside the appeal window)."""
     def set_today(day: dt.date) -> None:
-        monkeypatch.setattr(cycles, "local_today", lambda: day)
+        f.pin_today(monkeypatch, day)
 
     set_today(IN_WINDOW)
     return set_today

@@ -181,7 +181,8 @@ def test_a_cycle_can_set_its_own_appeal_window_and_decision_deadline(database, p
     assert created.status_code == 201, created.text
     body = created.json()
     assert (body["appeal_window_days"], body["decision_days"]) == (3, 2)
-    assert officer.post(f"/api/v1/cycles/{body['id']}/compute", json={}).status_code == 200
+    with f.on_day(dt.date(2026, 1, 12)):  # computed and publicized on Monday; today is Wednesday 2026-01-14
+        assert officer.post(f"/api/v1/cycles/{body['id']}/compute", json={}).status_code == 200
     publicize(database, body["id"], dt.date(2026, 1, 12))
     shown = officer.get(f"/api/v1/cycles/{body['id']}").json()
     assert shown["appeal_deadline"] == "2026-01-15"  # Monday + 3 working days

@@ -9,9 +9,9 @@ from rating_service.appeals import service
 from rating_service.cycles import repository as cycles_repo
 from tests import factories as f
 
-PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PDF = f.pdf_file()
+PNG = f.image_file("PNG")
+JPG = f.image_file("JPEG")
 
 
 def _evidence(database, cycle_id, code):  # type: ignore[no-untyped-def]

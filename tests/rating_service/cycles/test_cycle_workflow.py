@@ -27,13 +27,18 @@ def _status(database, cycle_id):  # type: ignore[no-untyped-def]
 
 
 def _publicize(database, cycle_id):  # type: ignore[no-untyped-def]
-    with database.write_session() as session:
-        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer", notice_date=dt.date(2026, 1, 5))
+    with database.write_session() as session:  # the notice date: today
+        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer")
 
 
 def _finalize(database, cycle_id):  # type: ignore[no-untyped-def]
     with database.write_session() as session:
         cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="officer")
+
+
+def _finalize_when_closed(database, cycle_id):  # type: ignore[no-untyped-def]
+    with f.appeals_closed(database, cycle_id):
+        _finalize(database, cycle_id)
 
 
 def _compute(database, cycle_id):  # type: ignore[no-untyped-def]
@@ -49,7 +54,7 @@ def test_a_cycle_goes_through_every_state_in_order(database):
     assert json.loads(computed.constants)["R0"] > 0
     _publicize(database, cycle_id)
     assert _status(database, cycle_id) == "publicized"
-    _finalize(database, cycle_id)
+    _finalize_when_closed(database, cycle_id)
     assert _status(database, cycle_id) == "finalized"
     with database.read_session() as session:
         entries, _ = audit.search(session, filters=AuditFilter(action="cycle.", entity_id=str(cycle_id)), limit=10)
@@ -77,7 +82,7 @@ def test_out_of_order_transitions_are_refused_with_409_and_change_nothing(databa
     f.load(database, *f.REFERENCE, "complaints")
     cycle_id = _create(database)
     steps = {"computed": [_compute], "publicized": [_compute, _publicize],
-             "finalized": [_compute, _publicize, _finalize]}.get(state, [])
+             "finalized": [_compute, _publicize, _finalize_when_closed]}.get(state, [])
     for step in steps:
         step(database, cycle_id)
     with database.read_session() as session:

@@ -17,6 +17,7 @@ from rating_service.records.service import import_files
 from tests import factories as f
 
 NOTICE_DATE = dt.date(2026, 1, 12)  # a Monday; appeals close on 2026-01-19
+COMPUTED_ON = dt.date(2026, 1, 5)  # cycles are computed before their notices go out
 IN_WINDOW = dt.date(2026, 1, 14)
 PERIOD = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 PUBLIC_PREFIXES = ("/public", "/api/v1/public", "/open-data")
@@ -28,14 +29,16 @@ def import_rows(database: Any, kind: str, rows: Sequence[Sequence[Any]]) -> None
 
 
 def new_cycle(database: Any, name: str, to: str, *, notice_date: dt.date = NOTICE_DATE) -> int:
-    """A cycle of the 2025 period moved on to ``to`` (draft, computed, publicized or finalized)."""
+    """A cycle of the 2025 period moved on to ``to`` (draft, computed, publicized or finalized): computed on
+    COMPUTED_ON (or ``notice_date`` if earlier), publicized on ``notice_date``, finalized once its window closed."""
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="setup",
                                        draft=cycles.CycleDraft(name, *PERIOD)).id
     if to in ("computed", "publicized", "finalized"):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
+        with f.on_day(min(COMPUTED_ON, notice_date)):
+            cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
     if to in ("publicized", "finalized"):
-        with database.write_session() as session:
+        with f.on_day(notice_date), database.write_session() as session:
             cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup", notice_date=notice_date)
     if to == "finalized":
         with f.appeals_closed(database, cycle_id), database.write_session() as session:
@@ -152,7 +155,7 @@ def crawl(client: Any, seeds: Sequence[str], *, limit: int = 400) -> Crawl:
 
 # -- a world with private data that must never reach the public -------------------------------------------------
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = f.pdf_file()
 ONLY_COMPUTED_CODE = make_credit_code(region="340722", serial=77)
 
 

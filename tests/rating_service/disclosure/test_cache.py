@@ -92,7 +92,7 @@ def test_each_change_shows_at_once_with_a_new_etag(database, in_window):
     assert client.get(f"/open-data/cycles/{cycle_id}/ratings.csv").status_code == 404
 
     # publicized: visible at once, in publicity
-    with database.write_session() as session:
+    with f.on_day(h.NOTICE_DATE), database.write_session() as session:  # publicized on its notice date
         from rating_service.cycles import service as cycles
 
         cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer", notice_date=h.NOTICE_DATE)
@@ -160,7 +160,9 @@ def test_a_second_app_on_the_same_database_sees_a_change_made_through_the_first(
         assert client.get("/api/v1/public/cycles").json() == []
         assert client.get(f"/open-data/cycles/{cycle_id}/ratings.json").status_code == 404
 
-    response = first.post(f"/api/v1/cycles/{cycle_id}/publicize", json={"notice_date": h.NOTICE_DATE.isoformat()})
+    with f.on_day(h.NOTICE_DATE):
+        response = first.post(f"/api/v1/cycles/{cycle_id}/publicize",
+                              json={"notice_date": h.NOTICE_DATE.isoformat()})
     assert response.status_code == 200, response.text
     assert [c["id"] for c in second.get("/api/v1/public/cycles").json()] == [cycle_id]
     assert second.get(f"/open-data/cycles/{cycle_id}/ratings.json").status_code == 200

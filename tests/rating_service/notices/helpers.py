@@ -16,18 +16,23 @@ from tests import factories as f
 NOTICE_DATE = dt.date(2026, 1, 12)  # a Monday; five working days later is Monday 2026-01-19
 DEADLINE = dt.date(2026, 1, 19)
 PERIOD = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+COMPUTED_ON = dt.date(2026, 1, 5)  # the 2025 cycles are computed early in 2026, before their notices go out
 CODE_PATTERN = r"[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}"  # no 0/O, no 1/I
 
 
-def computed_cycle(database: Any, name: str) -> int:
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, draft=cycles.CycleDraft(name, *PERIOD), actor="officer").id
-    cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="officer")
+def computed_cycle(database: Any, name: str, on: dt.date = COMPUTED_ON) -> int:
+    """A cycle of the 2025 period, created and computed on the day ``on``."""
+    with f.on_day(on):
+        with database.write_session() as session:
+            cycle_id = cycles.create_cycle(session=session, draft=cycles.CycleDraft(name, *PERIOD),
+                                           actor="officer").id
+        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="officer")
     return cycle_id
 
 
 def publicize(database: Any, cycle_id: int, notice_date: dt.date = NOTICE_DATE) -> None:
-    with database.write_session() as session:
+    """Publicized on its notice date (a notice is never back-dated); afterwards the clock is as it was."""
+    with f.on_day(notice_date), database.write_session() as session:
         cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer", notice_date=notice_date)
 
 

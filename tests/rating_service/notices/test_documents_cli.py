@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from typer.testing import CliRunner
@@ -10,14 +11,16 @@ from rating_service.calendar import known_years
 from rating_service.cli import app
 from rating_service.notices import service as notices
 from tests import factories as f
-from tests.rating_service.notices.helpers import computed_cycle, counters, documents
+from tests.rating_service.notices.helpers import COMPUTED_ON, NOTICE_DATE, computed_cycle, counters, documents
 
 runner = CliRunner()
 
 
 def test_publicize_renders_every_document_and_documents_exports_them(database, tmp_path):
-    assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0
-    result = runner.invoke(app, ["cycle", "publicize", "1", "--notice-date", "2026-01-12", "--processes", "2"])
+    with f.on_day(COMPUTED_ON):
+        assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0
+    with f.on_day(NOTICE_DATE):
+        result = runner.invoke(app, ["cycle", "publicize", "1", "--notice-date", "2026-01-12", "--processes", "2"])
     assert result.exit_code == 0, result.output
     assert "已生成 19 份文书（告知书和公示名单）；异议截止日期：2026-01-19。" in " ".join(result.output.split())
     assert "公示中" in result.output
@@ -57,8 +60,9 @@ def test_publicize_refuses_a_bad_or_unservable_notice_date_with_a_message(databa
     bad = runner.invoke(app, ["cycle", "publicize", str(cycle_id), "--notice-date", "2026-13-01"])
     assert bad.exit_code == 2 and "告知日期“2026-13-01”无效" in bad.output
     year = max(known_years())
-    refused = runner.invoke(app, ["cycle", "publicize", str(cycle_id), "--notice-date", f"{year}-12-28",
-                                  "--processes", "1"])
+    with f.on_day(dt.date(year, 12, 28)):
+        refused = runner.invoke(app, ["cycle", "publicize", str(cycle_id), "--notice-date", f"{year}-12-28",
+                                      "--processes", "1"])
     assert refused.exit_code == 2 and f"{year + 1} 年的节假日安排" in " ".join(refused.output.split())
     assert documents(database, cycle_id) == [] and counters(database) == {}
     shown = runner.invoke(app, ["cycle", "show", str(cycle_id), "--lang", "en"])

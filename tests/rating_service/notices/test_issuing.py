@@ -19,6 +19,7 @@ from rating_service.cycles.models import Cycle
 from tests import factories as f
 from tests.rating_service.notices.helpers import (
     CODE_PATTERN,
+    COMPUTED_ON,
     DEADLINE,
     NOTICE_DATE,
     computed_cycle,
@@ -38,7 +39,8 @@ def _audit(database, action, entity_id):  # type: ignore[no-untyped-def]
 
 
 def test_publicizing_the_demo_cycle_numbers_the_bulletin_then_every_notice(database):
-    assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0
+    with f.on_day(COMPUTED_ON):  # the demo computes 2025 early in 2026; its notices go out on NOTICE_DATE
+        assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0
     with database.read_session() as session:
         cycle = cycles_repo.cycle_by_name(session, "2025年度")
         assert cycle is not None and cycle.status == "computed"
@@ -92,7 +94,8 @@ def test_publicizing_the_demo_cycle_numbers_the_bulletin_then_every_notice(datab
 
 def test_numbers_continue_through_the_year_and_start_again_at_one_in_the_next(database):
     f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations")
-    first, second, other_year = (computed_cycle(database, name) for name in ("一", "二", "三"))
+    first, second = (computed_cycle(database, name) for name in ("一", "二"))
+    other_year = computed_cycle(database, "三", on=dt.date(2025, 12, 1))
     publicize(database, first)
     publicize(database, second, dt.date(2026, 3, 2))
     publicize(database, other_year, dt.date(2025, 12, 1))
@@ -120,12 +123,14 @@ def test_a_deadline_in_a_year_without_a_schedule_refuses_publicize_and_changes_n
     api = f.api_client(database, "officer")
 
     # December 28th: the fifth working day after it lies in the next, unannounced year
-    response = api.post(f"/api/v1/cycles/{refused}/publicize", json={"notice_date": f"{year}-12-28"})
-    assert response.status_code == 409, response.text
-    body = response.json()
-    assert body["code"] == "calendar_unknown" and f"{year + 1} 年" in body["message"]
-    assert f"{year + 1}" in api.post(f"/api/v1/cycles/{refused}/publicize", json={"notice_date": f"{year}-12-28"},
-                                     headers={"Accept-Language": "en"}).json()["message"]
+    with f.on_day(dt.date(year, 12, 28)):
+        response = api.post(f"/api/v1/cycles/{refused}/publicize", json={"notice_date": f"{year}-12-28"})
+        assert response.status_code == 409, response.text
+        body = response.json()
+        assert body["code"] == "calendar_unknown" and f"{year + 1} 年" in body["message"]
+        assert f"{year + 1}" in api.post(f"/api/v1/cycles/{refused}/publicize",
+                                         json={"notice_date": f"{year}-12-28"},
+                                         headers={"Accept-Language": "en"}).json()["message"]
 
     with database.read_session() as session:
         cycle = cycles.get_cycle_or_raise(session=session, cycle_id=refused)
@@ -138,7 +143,9 @@ def test_a_deadline_in_a_year_without_a_schedule_refuses_publicize_and_changes_n
     assert _audit(database, "documents.issue", str(refused)) == []
 
     # A date that the calendar can serve then works, and the numbers go on without a gap.
-    assert api.post(f"/api/v1/cycles/{refused}/publicize", json={"notice_date": f"{year}-06-02"}).status_code == 200
+    with f.on_day(dt.date(year, 6, 2)):
+        assert api.post(f"/api/v1/cycles/{refused}/publicize",
+                        json={"notice_date": f"{year}-06-02"}).status_code == 200
     assert [d.doc_seq for d in documents(database, refused)] == [4, 5, 6]
     assert counters(database) == {year: 6}
 
@@ -149,7 +156,8 @@ def test_a_refused_publicize_is_shown_on_the_cycle_page_and_leaves_the_cycle_com
     f.make_user(database, "officer", "officer")
     cycle_id = computed_cycle(database, "一")
     page = f.page_client(database, "officer")
-    response = page.post(f"/cycles/{cycle_id}/publicize",
-                         data={"csrf_token": f.csrf_of(page), "notice_date": f"{year}-12-28"})
+    with f.on_day(dt.date(year, 12, 28)):
+        response = page.post(f"/cycles/{cycle_id}/publicize",
+                             data={"csrf_token": f.csrf_of(page), "notice_date": f"{year}-12-28"})
     assert response.status_code == 409 and f"{year + 1} 年" in response.text
     assert documents(database, cycle_id) == [] and counters(database) == {}

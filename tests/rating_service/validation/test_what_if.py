@@ -140,7 +140,7 @@ def test_the_what_if_rates_the_cycle_as_it_stands_after_appeal_decisions(databas
     before the decision, and no longer does after it; with AA from 86 it moves, from its decided score."""
     import datetime as dt
 
-    monkeypatch.setattr(cycles, "local_today", lambda: dt.date(2026, 1, 14))  # inside the appeal window
+    f.pin_today(monkeypatch, dt.date(2026, 1, 14))  # inside the appeal window
     world = publish(database)
     f.make_user(database, "officer", "officer")
     f.make_user(database, "company", "company", credit_code=f.CODE_A)

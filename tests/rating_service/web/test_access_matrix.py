@@ -285,19 +285,21 @@ COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/to
                      ("POST", "/logout")}
 
 
-# Cycles to finalize were publicized long enough ago that their appeal window has closed.
+# Cycles to finalize were computed and publicized on this day, long enough ago that their appeal window has closed.
 CLOSED_WINDOW_NOTICE = dt.date(2026, 11, 2)
 
 
 def _new_cycle(database: Any, name: str, to: str, notice_date: dt.date | None = None) -> int:
+    """A cycle moved on to ``to``; with a notice date, computed and publicized on that day (else today)."""
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(
             name, dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    if to in ("computed", "publicized"):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
-    if to == "publicized":
-        with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup", notice_date=notice_date)
+    with f.on_day(notice_date or f.TODAY):
+        if to in ("computed", "publicized"):
+            cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
+        if to == "publicized":
+            with database.write_session() as session:
+                cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="setup", notice_date=notice_date)
     return cycle_id
 
 

@@ -110,10 +110,14 @@ def test_a_cycle_runs_end_to_end_over_the_api(database):
     assert one["veto"] and one["explanation"]["reasons"][0]["code"] == "VETO"
     quality = api.get(f"/api/v1/cycles/{cycle_id}/quality").json()
     assert quality["summary"]["rated"] == 2
-    assert api.post(f"/api/v1/cycles/{cycle_id}/publicize", json={"notice_date": "2026-01-05"}
-                    ).json()["notice_date"] == "2026-01-05"
-    assert api.post(f"/api/v1/cycles/{cycle_id}/finalize", json={"reason": "公示期满"}).json()["status"] == \
-        "finalized"
+    # Today is 2026-11-28 (a Saturday): the notices may be dated the coming Tuesday, never back-dated.
+    assert api.post(f"/api/v1/cycles/{cycle_id}/publicize", json={"notice_date": "2026-12-01"}
+                    ).json()["notice_date"] == "2026-12-01"
+    early = api.post(f"/api/v1/cycles/{cycle_id}/finalize", json={"reason": "提前"})
+    assert early.status_code == 409 and "2026-12-08" in early.json()["message"]
+    with f.appeals_closed(database, cycle_id):
+        assert api.post(f"/api/v1/cycles/{cycle_id}/finalize", json={"reason": "公示期满"}).json()["status"] == \
+            "finalized"
     assert api.get("/api/v1/cycles/999").status_code == 404
 
 

@@ -7,7 +7,7 @@ import re
 
 from rating_service.cycles import repository as cycles_repo
 from tests import factories as f
-from tests.rating_service.notices.helpers import computed_cycle, publicize, publish
+from tests.rating_service.notices.helpers import COMPUTED_ON, computed_cycle, publicize, publish
 
 
 def test_history_lists_every_publicized_cycle_and_only_the_companys_own_scores(database):
@@ -17,7 +17,8 @@ def test_history_lists_every_publicized_cycle_and_only_the_companys_own_scores(d
 
         second_id = cycles.create_cycle(session=session, actor="officer", draft=cycles.CycleDraft(
             "2025上半年", dt.date(2025, 1, 1), dt.date(2025, 6, 30))).id
-    cycles.compute_cycle(database=database, cycle_id=second_id, actor="officer")
+    with f.on_day(COMPUTED_ON):
+        cycles.compute_cycle(database=database, cycle_id=second_id, actor="officer")
     publicize(database, second_id, dt.date(2026, 1, 13))
     hidden = computed_cycle(database, "2024年度草稿")  # computed, not publicized: never shown to companies
     f.make_user(database, "company", "company", credit_code=f.CODE_A)
