@@ -30,7 +30,10 @@ def test_database_url_comes_from_the_environment(monkeypatch):
 def test_default_secret_is_refused_in_production():
     with pytest.raises(ValidationError):
         Settings(environment="production", _env_file=None)  # type: ignore[call-arg]
-    assert Settings(environment="production", secret_key="s3cret", _env_file=None).secret_key == "s3cret"  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="32 bytes"):  # a short secret is refused too
+        Settings(environment="production", secret_key="s3cret", _env_file=None)  # type: ignore[call-arg]
+    long = "s3cret-" * 6
+    assert Settings(environment="production", secret_key=long, _env_file=None).secret_key == long  # type: ignore[call-arg]
 
 
 def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_only):
