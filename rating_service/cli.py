@@ -353,8 +353,12 @@ app.command("score")(score_command)
 # -- audit ---------------------------------------------------------------------------------------
 
 @audit_app.command("verify")
-def audit_verify(lang: LangOption = "zh") -> None:
-    """校验审计日志哈希链 / verify the audit hash chain; exit 1 at the first bad entry."""
+def audit_verify(lang: LangOption = "zh",
+                 anchor_file: Annotated[Path | None, typer.Option(
+                     help="锚点文件（默认 RATING_AUDIT_ANCHOR_FILE；可核对归档的旧锚点文件）/ anchor file to check "
+                          "(default: RATING_AUDIT_ANCHOR_FILE; an archived one works too)")] = None) -> None:
+    """校验审计日志：哈希链、密钥校验码与外部锚点 / verify the audit log's chain, MACs and anchors; exit 1 at the
+    first problem."""
     from rating_service import migrate
     from rating_service.audit import service as audit
 
@@ -362,13 +366,37 @@ def audit_verify(lang: LangOption = "zh") -> None:
     database = get_database()
     with _user_errors(language):
         migrate.ensure_current(database)
-    with database.read_session() as session:
-        result = audit.verify(session)
+        with database.read_session() as session:
+            result = audit.verify(session, anchor_file=anchor_file)
     if result.ok:
-        console.print(f"[green]{translate('audit_ok', language, count=result.count)}[/green]")
+        console.print(f"[green]{translate('audit_ok', language, **(result.params or {}))}[/green]",
+                      soft_wrap=True)
         return
-    err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]")
+    err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]",
+                      soft_wrap=True, markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+@audit_app.command("anchor")
+def audit_anchor(lang: LangOption = "zh") -> None:
+    """把审计日志当前的头（序号与哈希）写入锚点文件，并打印该行（供 cron 定时运行）/ anchor the audit head now
+    in the anchor file and print the line (for cron; ship the output off the machine as well)."""
+    from rating_service import migrate
+    from rating_service.audit import service as audit
+    from rating_service.settings import get_settings
+
+    language = _lang(lang)
+    database = get_database()
+    with _user_errors(language):
+        migrate.ensure_current(database)
+        with database.read_session() as session:
+            anchor = audit.anchor_now(session)
+    if anchor is None:
+        err_console.print(translate("audit_nothing_to_anchor", language))
+        return
+    err_console.print(translate("audit_anchor_written", language, seq=anchor.seq, hash=anchor.hash[:16],
+                                path=str(get_settings().audit_anchor_file)), soft_wrap=True, highlight=False)
+    sys.stdout.write(anchor.text + "\n")
 
 
 # -- users -------------------------------------------------------------------------------------

@@ -59,6 +59,13 @@ class InvalidTransition(RatingServiceError):
     code = "invalid_transition"
 
 
+class Misconfigured(RatingServiceError):
+    """The server's own configuration is wrong (e.g. the audit key cannot be read): nothing the user can fix."""
+
+    status_code = 500
+    code = "misconfigured"
+
+
 @dataclass(frozen=True)
 class RowError:
     """One problem in one cell of an imported file. ``row`` is the spreadsheet row number."""
