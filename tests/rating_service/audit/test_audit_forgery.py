@@ -338,6 +338,29 @@ def test_a_development_key_file_is_created_on_first_use_readable_by_its_owner_on
     assert not list(path.parent.glob(".audit.key.*"))
 
 
+def test_production_refuses_to_start_without_a_long_enough_audit_key(tmp_path, monkeypatch):
+    from pydantic import SecretStr, ValidationError
+
+    from rating_service.settings import Settings
+
+    monkeypatch.delenv("RATING_AUDIT_KEY", raising=False)
+    production = {"environment": "production", "secret_key": "s" * 40, "_env_file": None}
+    with pytest.raises(ValidationError, match="production needs an audit key"):
+        Settings(audit_key_file=tmp_path / "absent.key", **production)
+    short = tmp_path / "short.key"
+    short.write_text("0123456789abcdef0123456789abcde\n")  # 31 characters
+    with pytest.raises(ValidationError, match="at least 32 bytes"):
+        Settings(audit_key_file=short, **production)
+    with pytest.raises(ValidationError, match="in RATING_AUDIT_KEY must be at least 32 bytes"):
+        Settings(audit_key=SecretStr("short"), **production)
+    good = tmp_path / "good.key"
+    good.write_text(os.urandom(32).hex())
+    assert Settings(audit_key_file=good, **production).audit_key_file == good
+    monkeypatch.setenv("RATING_AUDIT_KEY", "k" * 32)
+    assert Settings(audit_key_file=tmp_path / "absent.key", **production).audit_key is not None
+    assert Settings(audit_key_file=tmp_path / "absent.key", environment="development", _env_file=None)
+
+
 def test_a_short_or_unreadable_key_is_refused(tmp_path):
     from rating_service.errors import Misconfigured
 
