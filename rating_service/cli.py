@@ -156,6 +156,29 @@ def db_heads() -> None:
     console.print(" ".join(migrate.heads()))
 
 
+@db_app.command("grant-app-role")
+def db_grant_app_role(
+        role: Annotated[str, typer.Argument(help="服务运行所用的 PostgreSQL 角色 / the role the service runs as")],
+        print_only: Annotated[bool, typer.Option("--print", help="只打印 SQL，不执行 / print the SQL only")] = False,
+        lang: LangOption = "zh") -> None:
+    """为服务角色授权：审计日志仅可查询与追加（在每次 db upgrade 之后以表的所有者运行）/ grant the service's
+    PostgreSQL role what it needs, and only SELECT/INSERT on the audit log (run as the tables' owner after every
+    upgrade)."""
+    from rating_service import grants, migrate
+
+    language = _lang(lang)
+    if print_only:
+        for statement in grants.grant_statements(role=role):
+            sys.stdout.write(statement + ";\n")
+        return
+    database = get_database()
+    with _user_errors(language):
+        migrate.ensure_current(database)
+        with database.engine.begin() as connection:
+            grants.grant_app_role(connection, role=role)
+    console.print(translate("db_grant_done", language, role=role), soft_wrap=True)
+
+
 # -- imports -------------------------------------------------------------------------------------
 
 @app.command("import")

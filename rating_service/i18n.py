@@ -217,6 +217,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计密钥（{source}）太短：至少需要 {minimum} 字节。",
         "en": "The audit key ({source}) is too short: at least {minimum} bytes are needed.",
     },
+    # rating db grant-app-role: the application role may only read and append to the audit log
+    "db_grant_done": {
+        "zh": "已为角色 {role} 授权：审计日志（audit_log）仅可查询和追加，其余各表可读写。",
+        "en": "Granted role {role}: SELECT and INSERT only on the audit log (audit_log), read and write elsewhere.",
+    },
+    "db_grant_not_postgresql": {
+        "zh": "数据库角色授权只适用于 PostgreSQL。",
+        "en": "Role grants apply to PostgreSQL only.",
+    },
+    "db_grant_role_missing": {
+        "zh": "数据库角色 {role} 不存在：请先 CREATE ROLE {role} LOGIN PASSWORD '…'。",
+        "en": "The database role {role} does not exist: CREATE ROLE {role} LOGIN PASSWORD '…' first.",
+    },
+    "db_grant_role_superuser": {
+        "zh": "角色 {role} 是超级用户，授权无法限制它：服务应以普通角色运行。",
+        "en": "Role {role} is a superuser, which no grant can restrict: run the service as an ordinary role.",
+    },
+    "db_grant_role_owns": {
+        "zh": "角色 {role} 是表 {table} 的所有者（{owner}）或其成员，可以自行恢复任何权限：请以另一角色运行迁移并拥有各表。",
+        "en": "Role {role} owns table {table} (owner {owner}) or is a member of its owner, so it could grant itself "
+              "anything back: let another role run the migrations and own the tables.",
+    },
+    "db_grant_still_allowed": {
+        "zh": "授权后角色 {role} 仍可对审计日志执行 {privileges}（经由 PUBLIC 或所属角色组）：请撤销这些权限后重试。",
+        "en": "After the grants role {role} can still {privileges} the audit log (through PUBLIC or a group role): "
+              "revoke those and try again.",
+    },
     # rating score --data
     "score_rejected": {
         "zh": "数据文件夹未通过校验，共 {count} 处错误，未进行评价。",
