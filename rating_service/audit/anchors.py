@@ -46,8 +46,12 @@ def make(*, key: AuditKey, seq: int, digest: str, at: dt.datetime | None = None)
 def write(path: Path, anchor: Anchor) -> None:
     """Append one line in a single write (O_APPEND: concurrent writers never interleave within a line)."""
     data = (anchor.text + "\n").encode("ascii")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, flags, 0o644)
     try:
         written = os.write(fd, data)
     finally:

@@ -35,7 +35,7 @@ class AuditKey:
         """HMAC-SHA256 of one purpose ("entry", "head", "anchor") and its fields: a MAC made for one purpose is
         never valid for another."""
         message = "\n".join([purpose, *(str(f) for f in fields)]).encode("utf-8")
-        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self.secret, message, "sha256").hex()
 
     def check(self, mac: str | None, purpose: str, *fields: str | int) -> bool:
         return mac is not None and hmac.compare_digest(mac, self.mac(purpose, *fields))

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 from rating_service.audit.models import AuditEntry, AuditHead
 
 
-def lock_head(session: Session, *, genesis: str, key_id: str, genesis_mac: str) -> AuditHead:
-    """The head row, locked for this transaction (created on first use, at seq 0 with the genesis hash)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=genesis, key_id=key_id, mac=genesis_mac)
-        session.add(head)
-        session.flush()
+def lock_head(session: Session) -> AuditHead | None:
+    """The head row, locked for this transaction (None before the first append)."""
+    return session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+
+
+def create_head(session: Session, *, seq: int, digest: str, key_id: str, mac: str) -> AuditHead:
+    head = AuditHead(id=1, seq=seq, hash=digest, key_id=key_id, mac=mac)
+    session.add(head)
+    session.flush()
     return head
 
 

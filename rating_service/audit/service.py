@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from rating_service.audit import anchors, keys, repository
+from rating_service.audit.models import AuditHead
 from rating_service.errors import Conflict
 from rating_service.settings import get_settings, to_local
 
@@ -104,9 +105,13 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
     return [int(r["seq"]) for r in rows]
 
 
-def _lock_head(session: Session, key: keys.AuditKey) -> Any:
-    return repository.lock_head(session, genesis=GENESIS, key_id=key.key_id,
-                                genesis_mac=keys.head_mac(key, 0, GENESIS))
+def _lock_head(session: Session, key: keys.AuditKey) -> AuditHead:
+    """The head row, locked; created at seq 0 with the genesis hash on first use."""
+    head = repository.lock_head(session)
+    if head is None:
+        head = repository.create_head(session, seq=0, digest=GENESIS, key_id=key.key_id,
+                                      mac=keys.head_mac(key, 0, GENESIS))
+    return head
 
 
 def lock_changes(session: Session) -> None:
