@@ -389,7 +389,7 @@ def audit_verify(lang: LangOption = "zh",
     database = get_database()
     with _user_errors(language):
         migrate.ensure_current(database)
-        with database.read_session() as session:
+        with database.snapshot_session() as session:
             result = audit.verify(session, anchor_file=anchor_file)
     if result.ok:
         console.print(f"[green]{translate('audit_ok', language, **(result.params or {}))}[/green]",

@@ -183,29 +183,37 @@ def anchor_now(session: Session) -> anchors.Anchor | None:
 # -- verify -----------------------------------------------------------------------------------------------------
 
 def verify(session: Session, *, anchor_file: Path | None = None) -> VerifyResult:
-    """Walk the chain from the start and hold it against the key and the anchors; report the first problem."""
+    """Walk the chain from the start and hold it against the key and the anchors; report the first problem.
+
+    Give it a session that has not read yet, on a snapshot (`Database.snapshot_session`): the anchor file is read
+    before the first query, so every anchor in it names an entry that had committed before the snapshot began,
+    and appends running meanwhile cannot look like a deleted tail or a rolled-back head.
+    """
     ring = keys.keyring()
     path = anchor_file or get_settings().audit_anchor_file
     configured = ring.ids
-    head = repository.head(session)
-    # A key that signed nothing here is a configuration problem: say so before anything looks "altered".
-    if head is not None and ring.get(head.key_id) is None:
-        return _failed(0, "audit_wrong_key", head.seq, found=head.key_id, configured=configured)
-
-    # seq -> anchored hash: raw bytes keep a million anchors near 130 MB. Two anchors naming one seq with
-    # different hashes (a log rolled back and continued) are rare: the others wait in `conflicting`.
+    # seq -> anchored hash, as raw bytes to keep memory small; two anchors naming one seq with different hashes
+    # (a log rolled back and continued) are rare: the others wait in `conflicting`.
     anchored: dict[int, bytes] = {}
     conflicting: dict[int, set[bytes]] = {}
-    lines, top = 0, 0
+    lines, top, bad_line = 0, 0, None
     for item in anchors.read(path, ring):
         if isinstance(item, anchors.BadLine):
-            return _failed(0, f"audit_anchor_{item.problem}", None, path=str(path), line=item.line,
-                           found=item.key_id, configured=configured)
+            bad_line = item
+            break
         lines += 1
         pinned = bytes.fromhex(item.hash)
         if anchored.setdefault(item.seq, pinned) != pinned:
             conflicting.setdefault(item.seq, set()).add(pinned)
         top = max(top, item.seq)
+
+    head = repository.head(session)
+    # A key that signed nothing here is a configuration problem: say so before anything looks "altered".
+    if head is not None and ring.get(head.key_id) is None:
+        return _failed(0, "audit_wrong_key", head.seq, found=head.key_id, configured=configured)
+    if bad_line is not None:
+        return _failed(0, f"audit_anchor_{bad_line.problem}", None, path=str(path), line=bad_line.line,
+                       found=bad_line.key_id, configured=configured)
 
     expected_seq, prev, count = 1, GENESIS, 0
     for entry in repository.entries_in_order(session):

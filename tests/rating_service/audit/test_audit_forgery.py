@@ -433,3 +433,29 @@ def test_every_anchor_of_a_sequence_number_must_match_not_only_the_first(databas
     anchors.write(_anchor_file(), anchors.make(key=keys.keyring().signing, seq=2, digest="e" * 64))
     result = _verify(database)
     assert (result.problem, result.seq, result.params and result.params["line"]) == ("audit_anchor_mismatch", 2, 4)
+
+
+def test_verify_while_entries_are_appended_reports_no_false_deletion_or_rollback(database):
+    import threading
+
+    _fill(database, 3)
+    done = threading.Event()
+
+    def writer() -> None:
+        try:
+            for i in range(150):
+                _fill(database, 1, start=10 + i)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    results = []
+    try:
+        while not done.is_set() or not results:
+            with database.snapshot_session() as session:
+                results.append(audit.verify(session))
+    finally:
+        thread.join()
+    assert len(results) >= 2
+    assert [r.problem for r in results if not r.ok] == []
