@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -379,7 +380,10 @@ app.command("score")(score_command)
 def audit_verify(lang: LangOption = "zh",
                  anchor_file: Annotated[Path | None, typer.Option(
                      help="锚点文件（默认 RATING_AUDIT_ANCHOR_FILE；可核对归档的旧锚点文件）/ anchor file to check "
-                          "(default: RATING_AUDIT_ANCHOR_FILE; an archived one works too)")] = None) -> None:
+                          "(default: RATING_AUDIT_ANCHOR_FILE; an archived one works too)")] = None,
+                 printed: Annotated[list[str] | None, typer.Option(
+                     help="公示名单上印出的审计日志头，序号:哈希值开头（可重复）/ an audit head printed on a bulletin, "
+                          "SEQ:HASH-START (repeatable)")] = None) -> None:
     """校验审计日志：哈希链、密钥校验码与外部锚点 / verify the audit log's chain, MACs and anchors; exit 1 at the
     first problem."""
     from rating_service import migrate
@@ -388,16 +392,30 @@ def audit_verify(lang: LangOption = "zh",
     language = _lang(lang)
     database = get_database()
     with _user_errors(language):
+        heads = _printed_heads(printed or [])
         migrate.ensure_current(database)
         with database.snapshot_session() as session:
-            result = audit.verify(session, anchor_file=anchor_file)
+            result = audit.verify(session, anchor_file=anchor_file, printed=heads)
     if result.ok:
         console.print(f"[green]{translate('audit_ok', language, **(result.params or {}))}[/green]",
                       soft_wrap=True)
+        if heads:
+            items = ", ".join(f"{seq}:{start}" for seq, start in sorted(heads.items()))
+            console.print(f"[green]{translate('audit_printed_ok', language, items=items)}[/green]", soft_wrap=True)
         return
     err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]",
                       soft_wrap=True, markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def _printed_heads(values: list[str]) -> dict[int, str]:
+    heads: dict[int, str] = {}
+    for value in values:
+        found = re.fullmatch(r"\s*(\d{1,18})\s*[:：]\s*([0-9a-fA-F]{16,64})\s*", value)
+        if found is None:
+            raise RatingServiceError("audit_printed_invalid", text=value)
+        heads[int(found[1])] = found[2].lower()
+    return heads
 
 
 @audit_app.command("anchor")

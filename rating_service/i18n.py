@@ -200,6 +200,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The anchor file {path} is missing or holds no anchors while the log has {count} entries: deletions "
               "at the end cannot be ruled out. Check that RATING_AUDIT_ANCHOR_FILE names this database's anchor file.",
     },
+    "audit_printed_mismatch": {
+        "zh": "审计日志第 {seq} 条的哈希与印出的 {hash} 不符：第 {seq} 条或其之前的记录在印出后被改写。",
+        "en": "The hash of audit entry {seq} does not begin with the printed {hash}: entry {seq} or entries before "
+              "it were rewritten after it was printed.",
+    },
+    "audit_printed_missing": {
+        "zh": "印出的审计日志第 {seq} 条已不在日志中（现只有 {count} 条）：末尾被删除。",
+        "en": "The printed audit entry {seq} is no longer in the log ({count} entries remain): entries were deleted "
+              "at the end.",
+    },
+    "audit_printed_invalid": {
+        "zh": "“{text}”不是印出的审计日志头：应写作 序号:哈希值开头（至少 16 位十六进制），如 123:3f5a0c9e1b2d4f60。",
+        "en": "'{text}' is not a printed audit head: write SEQ:HASH-START (at least 16 hex digits), e.g. "
+              "123:3f5a0c9e1b2d4f60.",
+    },
+    "audit_printed_ok": {
+        "zh": "印出的审计日志头与日志一致：{items}。",
+        "en": "The printed audit heads match the log: {items}.",
+    },
     "audit_anchor_written": {
         "zh": "已锚定审计日志第 {seq} 条（哈希 {hash}），写入 {path}。",
         "en": "Anchored audit entry {seq} (hash {hash}) in {path}.",

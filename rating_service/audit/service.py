@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,15 +181,28 @@ def anchor_now(session: Session) -> anchors.Anchor | None:
     return anchor
 
 
+PRINTED_HASH_LENGTH = 16  # 64 bits: no rewrite of the log can be made to match a printed head by trial
+
+
+def printed_head(session: Session) -> tuple[int, str]:
+    """The head as printed on public documents (the bulletin): its seq and the start of its hash; (0, "") while
+    the log is empty. Verify checks such a pair with `printed=`."""
+    head = repository.head(session)
+    return (head.seq, head.hash[:PRINTED_HASH_LENGTH]) if head is not None and head.seq else (0, "")
+
+
 # -- verify -----------------------------------------------------------------------------------------------------
 
-def verify(session: Session, *, anchor_file: Path | None = None) -> VerifyResult:
+def verify(session: Session, *, anchor_file: Path | None = None,
+           printed: Mapping[int, str] | None = None) -> VerifyResult:
     """Walk the chain from the start and hold it against the key and the anchors; report the first problem.
 
     Give it a session that has not read yet, on a snapshot (`Database.snapshot_session`): the anchor file is read
     before the first query, so every anchor in it names an entry that had committed before the snapshot began,
-    and appends running meanwhile cannot look like a deleted tail or a rolled-back head.
+    and appends running meanwhile cannot look like a deleted tail or a rolled-back head. `printed` maps sequence
+    numbers to hash prefixes printed outside (on bulletins): each must still be in the log, with that hash.
     """
+    printed = printed or {}
     ring = keys.keyring()
     path = anchor_file or get_settings().audit_anchor_file
     configured = ring.ids
@@ -236,6 +250,8 @@ def verify(session: Session, *, anchor_file: Path | None = None) -> VerifyResult
             found = bytes.fromhex(entry.hash)
             if at_anchor != found or conflicting.get(entry.seq, {found}) != {found}:
                 return _anchor_failure(count, "audit_anchor_mismatch", path, ring, entry.seq, other_than=entry.hash)
+        if entry.seq in printed and not entry.hash.startswith(printed[entry.seq]):
+            return _failed(count, "audit_printed_mismatch", entry.seq, hash=printed[entry.seq])
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
 
     # The head still naming deleted entries says it plainly; a head moved back with them needs the anchors.
@@ -243,6 +259,8 @@ def verify(session: Session, *, anchor_file: Path | None = None) -> VerifyResult
         return _failed(count, "audit_head_mismatch", count + 1, expected=head.seq, found=count)
     if top > count:
         return _anchor_failure(count, "audit_tail_deleted", path, ring, top, seq=count + 1, count=count)
+    if printed and max(printed) > count:
+        return _failed(count, "audit_printed_missing", max(printed), count=count)
     if head is None:
         if count:
             return _failed(count, "audit_head_missing", count)
