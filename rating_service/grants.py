@@ -2,7 +2,7 @@
 SELECT and INSERT, so that a compromised service (or anyone holding its password) cannot rewrite or empty the log.
 
 The tables belong to another role (the one that runs `rating db upgrade`); the grants are re-applied after every
-upgrade (idempotent). See docs/operations-audit.md.
+upgrade (idempotent). See docs/audit.md.
 """
 
 from __future__ import annotations
