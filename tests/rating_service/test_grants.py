@@ -4,6 +4,7 @@ everything else the service does (imports, accounts, a whole cycle, verify, anch
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -21,7 +22,9 @@ from rating_service.settings import Settings
 from tests import factories as f
 from tests.conftest import PG_URL, _reset
 
-ROLE = "rating_app_audit_test"
+# Roles belong to the cluster: one per test database, so that suites on other databases never share it.
+ROLE = "rating_app_test_" + re.sub(r"[^a-z0-9_]", "_", (make_url(PG_URL).database or "x").lower()) if PG_URL \
+    else "rating_app_test"
 runner = CliRunner()
 
 
