@@ -228,6 +228,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "审计日志头记录（第 {seq} 条）未通过校验，未写入锚点：请先运行 rating audit verify。",
         "en": "The audit head (entry {seq}) does not check out, so it was not anchored: run rating audit verify.",
     },
+    "audit_anchor_file_unusable": {
+        "zh": "无法读写锚点文件 {path}（{reason}）：请检查 RATING_AUDIT_ANCHOR_FILE 及其权限。",
+        "en": "The anchor file {path} cannot be read or written ({reason}): check RATING_AUDIT_ANCHOR_FILE and its "
+              "permissions.",
+    },
     "audit_key_unreadable": {
         "zh": "无法读取审计密钥文件 {path}（{reason}）：请检查 RATING_AUDIT_KEY_FILE。",
         "en": "The audit key file {path} cannot be read ({reason}): check RATING_AUDIT_KEY_FILE.",

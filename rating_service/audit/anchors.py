@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rating_service.audit.keys import AuditKey, Keyring
+from rating_service.errors import Misconfigured
 
 PURPOSE = "anchor"
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -78,6 +79,8 @@ def read(path: Path, ring: Keyring) -> Iterator[Anchor | BadLine]:
         handle = path.open("rb")
     except FileNotFoundError:
         return
+    except OSError as exc:
+        raise Misconfigured("audit_anchor_file_unusable", path=str(path), reason=exc.strerror or str(exc)) from None
     with handle:
         number = 0
         for raw in handle:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from rating_service.audit import anchors, keys, repository
 from rating_service.audit.models import AuditHead
-from rating_service.errors import Conflict
+from rating_service.errors import Conflict, Misconfigured
 from rating_service.settings import get_settings, to_local
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,11 @@ def anchor_now(session: Session) -> anchors.Anchor | None:
             or last.hash != head.hash or not keys.entry_ok(ring.get(last.key_id), last.mac, last.hash)):
         raise Conflict("audit_anchor_refused", seq=head.seq)
     anchor = anchors.make(key=ring.signing, seq=head.seq, digest=head.hash)
-    anchors.write(get_settings().audit_anchor_file, anchor)
+    path = get_settings().audit_anchor_file
+    try:
+        anchors.write(path, anchor)
+    except OSError as exc:
+        raise Misconfigured("audit_anchor_file_unusable", path=str(path), reason=exc.strerror or str(exc)) from None
     return anchor
 
 

@@ -459,3 +459,11 @@ def test_verify_while_entries_are_appended_reports_no_false_deletion_or_rollback
         thread.join()
     assert len(results) >= 2
     assert [r.problem for r in results if not r.ok] == []
+
+
+def test_an_unusable_anchor_file_is_a_clear_message_for_the_operator(database, monkeypatch, tmp_path):
+    _fill(database, 1)
+    monkeypatch.setattr(get_settings(), "audit_anchor_file", tmp_path)  # a folder: neither readable nor writable
+    for command in ("anchor", "verify"):
+        result = runner.invoke(app, ["audit", command])
+        assert result.exit_code == 2 and f"无法读写锚点文件{tmp_path}" in "".join(result.output.split())
