@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,6 +156,29 @@ def db_heads() -> None:
     from rating_service import migrate
 
     console.print(" ".join(migrate.heads()))
+
+
+@db_app.command("grant-app-role")
+def db_grant_app_role(
+        role: Annotated[str, typer.Argument(help="服务运行所用的 PostgreSQL 角色 / the role the service runs as")],
+        print_only: Annotated[bool, typer.Option("--print", help="只打印 SQL，不执行 / print the SQL only")] = False,
+        lang: LangOption = "zh") -> None:
+    """为服务角色授权：审计日志仅可查询与追加（在每次 db upgrade 之后以表的所有者运行）/ grant the service's
+    PostgreSQL role what it needs, and only SELECT/INSERT on the audit log (run as the tables' owner after every
+    upgrade)."""
+    from rating_service import grants, migrate
+
+    language = _lang(lang)
+    if print_only:
+        for statement in grants.grant_statements(role=role):
+            sys.stdout.write(statement + ";\n")
+        return
+    database = get_database()
+    with _user_errors(language):
+        migrate.ensure_current(database)
+        with database.engine.begin() as connection:
+            grants.grant_app_role(connection, role=role)
+    console.print(translate("db_grant_done", language, role=role), soft_wrap=True)
 
 
 # -- imports -------------------------------------------------------------------------------------
@@ -374,22 +398,67 @@ app.command("score")(score_command)
 # -- audit ---------------------------------------------------------------------------------------
 
 @audit_app.command("verify")
-def audit_verify(lang: LangOption = "zh") -> None:
-    """校验审计日志哈希链 / verify the audit hash chain; exit 1 at the first bad entry."""
+def audit_verify(lang: LangOption = "zh",
+                 anchor_file: Annotated[Path | None, typer.Option(
+                     help="锚点文件（默认 RATING_AUDIT_ANCHOR_FILE；可核对归档的旧锚点文件）/ anchor file to check "
+                          "(default: RATING_AUDIT_ANCHOR_FILE; an archived one works too)")] = None,
+                 printed: Annotated[list[str] | None, typer.Option(
+                     help="公示名单上印出的审计日志头，序号:哈希值开头（可重复）/ an audit head printed on a bulletin, "
+                          "SEQ:HASH-START (repeatable)")] = None) -> None:
+    """校验审计日志：哈希链、密钥校验码与外部锚点 / verify the audit log's chain, MACs and anchors; exit 1 at the
+    first problem."""
     from rating_service import migrate
     from rating_service.audit import service as audit
 
     language = _lang(lang)
     database = get_database()
     with _user_errors(language):
+        heads = _printed_heads(printed or [])
         migrate.ensure_current(database)
-    with database.read_session() as session:
-        result = audit.verify(session)
+        with database.snapshot_session() as session:
+            result = audit.verify(session, anchor_file=anchor_file, printed=heads)
     if result.ok:
-        console.print(f"[green]{translate('audit_ok', language, count=result.count)}[/green]")
+        console.print(f"[green]{translate('audit_ok', language, **(result.params or {}))}[/green]",
+                      soft_wrap=True)
+        if heads:
+            items = ", ".join(f"{seq}:{start}" for seq, start in sorted(heads.items()))
+            console.print(f"[green]{translate('audit_printed_ok', language, items=items)}[/green]", soft_wrap=True)
         return
-    err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]")
+    err_console.print(f"[red]{translate(result.problem or '', language, **(result.params or {}))}[/red]",
+                      soft_wrap=True, markup=True, highlight=False)
     raise typer.Exit(1)
+
+
+def _printed_heads(values: list[str]) -> dict[int, str]:
+    heads: dict[int, str] = {}
+    for value in values:
+        found = re.fullmatch(r"\s*(\d{1,18})\s*[:：]\s*([0-9a-fA-F]{16,64})\s*", value)
+        if found is None:
+            raise RatingServiceError("audit_printed_invalid", text=value)
+        heads[int(found[1])] = found[2].lower()
+    return heads
+
+
+@audit_app.command("anchor")
+def audit_anchor(lang: LangOption = "zh") -> None:
+    """把审计日志当前的头（序号与哈希）写入锚点文件，并打印该行（供 cron 定时运行）/ anchor the audit head now
+    in the anchor file and print the line (for cron; ship the output off the machine as well)."""
+    from rating_service import migrate
+    from rating_service.audit import service as audit
+    from rating_service.settings import get_settings
+
+    language = _lang(lang)
+    database = get_database()
+    with _user_errors(language):
+        migrate.ensure_current(database)
+        with database.read_session() as session:
+            anchor = audit.anchor_now(session)
+    if anchor is None:
+        err_console.print(translate("audit_nothing_to_anchor", language))
+        return
+    err_console.print(translate("audit_anchor_written", language, seq=anchor.seq, hash=anchor.hash[:16],
+                                path=str(get_settings().audit_anchor_file)), soft_wrap=True, highlight=False)
+    sys.stdout.write(anchor.text + "\n")
 
 
 # -- users -------------------------------------------------------------------------------------

@@ -88,6 +88,11 @@ class DatabaseUnavailable(RatingServiceError):
 class InternalError(RatingServiceError):
     status_code = 500
     code = "internal_error"
+class Misconfigured(RatingServiceError):
+    """The server's own configuration is wrong (e.g. the audit key cannot be read): nothing the user can fix."""
+
+    status_code = 500
+    code = "misconfigured"
 
 
 @dataclass(frozen=True)

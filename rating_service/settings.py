@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-change-me"
 MIN_SECRET_BYTES = 32
+AUDIT_KEY_MIN_BYTES = 32
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -98,6 +99,23 @@ class Settings(BaseSettings):
     # changed at most this often (the process that made a change sees it at once).
     disclosure_poll_seconds: float = 1.0
 
+    # Audit log
+    # Every entry, the head row and every anchor carry an HMAC-SHA256 under a key that never enters the database,
+    # so whoever can write the database still cannot rewrite the log unnoticed. The key is RATING_AUDIT_KEY
+    # (≥ 32 bytes of text) or else the contents of this file (surrounding whitespace ignored). In development and
+    # test a missing file is created on first use (64 random hex characters, mode 0600); in production a missing,
+    # unreadable or short key refuses to start.
+    audit_key: SecretStr | None = None
+    audit_key_file: Path = PROJECT_ROOT / "var" / "audit.key"
+    # Keys replaced by a rotation (JSON list of files): they still verify the entries they signed, never sign.
+    audit_retired_key_files: list[Path] = Field(default_factory=list)
+    # Anchors: after a commit that appended entries, one line (time, head seq, head hash, its HMAC) is appended to
+    # this file, outside the database; verify checks that the log still reaches every anchored head.
+    audit_anchor_file: Path = PROJECT_ROOT / "var" / "audit-anchors.log"
+    # 0 anchors every such commit (no window in which a fresh entry can be deleted unnoticed); above 0, at most
+    # one anchor per this many seconds per process (`rating audit anchor` from cron then covers the rest).
+    audit_anchor_seconds: float = 0.0
+
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
         if self.environment == "production":
@@ -106,6 +124,23 @@ class Settings(BaseSettings):
             if len(self.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
                 raise ValueError(f"RATING_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
                                  "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return self
+
+    @model_validator(mode="after")
+    def _require_audit_key_in_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        if self.audit_key is not None:
+            key = self.audit_key.get_secret_value().strip().encode("utf-8")
+            source = "RATING_AUDIT_KEY"
+        else:
+            source = f"RATING_AUDIT_KEY_FILE ({self.audit_key_file})"
+            try:
+                key = self.audit_key_file.read_bytes().strip()
+            except OSError as exc:
+                raise ValueError(f"production needs an audit key: {source} cannot be read ({exc.strerror})") from None
+        if len(key) < AUDIT_KEY_MIN_BYTES:
+            raise ValueError(f"the audit key in {source} must be at least {AUDIT_KEY_MIN_BYTES} bytes")
         return self
 
     @property

@@ -104,6 +104,10 @@ class Bulletin:
     rows: list[BulletinRow]
     grade_counts: list[tuple[str, int]] = field(default_factory=list)
     lang: Lang = "zh"
+    # The audit log's head when the list was numbered (its seq and the start of its hash), printed so that a later
+    # rewrite of the log up to that entry contradicts every posted copy. 0: not printed (older lists).
+    audit_seq: int = 0
+    audit_hash: str = ""
 
 
 @dataclass(frozen=True)

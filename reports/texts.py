@@ -54,6 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "col_lists": "备注",
         "provisional_mark": "（暂定）",
         "bulletin_note": "注：标注“暂定”的等级因评价期内管理规模或巡查次数不足而暂定；“红榜”“黑榜”依评价方法确定。",
+        "bulletin_audit": "审计日志存证：本名单编号时，系统审计日志共{seq}条，第{seq}条的哈希值以{hash}开头。",
         "record_title": "物业服务企业信用评价异议处理决定书",
         "record_intro": "{company}（统一社会信用代码：{credit_code}）于{filed}对{cycle}信用评价结果提出异议（异议编号{appeal_id}，{scope}）。"
                         "我局依据《枞阳县物业服务企业信用评价办法》进行了复核，现决定如下：",
@@ -133,6 +134,8 @@ TEXT: dict[str, dict[str, str]] = {
         "provisional_mark": " (provisional)",
         "bulletin_note": "Note: provisional grades had too few households or visits; red and black lists follow the "
                          "methodology.",
+        "bulletin_audit": "Audit log record: when this list was numbered, the system's audit log held {seq} entries; "
+                          "the hash of entry {seq} begins {hash}.",
         "record_title": "Decision on an Appeal against a Credit Rating",
         "record_intro": "{company} (credit code {credit_code}) appealed on {filed} against its {cycle} rating (appeal "
                         "{appeal_id}, {scope}). The bureau reviewed it under the Zongyang rating rules and decides:",

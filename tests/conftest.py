@@ -26,11 +26,21 @@ TODAY = dt.date(2026, 11, 28)
 # Issued PDFs go to a scratch folder, never into the checkout's var/.
 os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-")
 os.environ["RATING_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-attachments-")
+# The audit key and anchors too; the key is written here so that production-mode Settings validate in tests.
+_AUDIT_DIR = tempfile.mkdtemp(prefix="rating-audit-")
+os.environ["RATING_AUDIT_KEY_FILE"] = os.path.join(_AUDIT_DIR, "audit.key")
+os.environ["RATING_AUDIT_ANCHOR_FILE"] = os.path.join(_AUDIT_DIR, "audit-anchors.log")
+with open(os.open(os.environ["RATING_AUDIT_KEY_FILE"], os.O_WRONLY | os.O_CREAT, 0o600), "w") as _key:
+    _key.write(os.urandom(32).hex() + "\n")
 # Publicizing does not render every PDF in the background here; downloads render on demand.
 os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
 
 
 def _reset(database: Database) -> None:
+    # An emptied database starts a new audit chain: the old chain's anchors no longer apply.
+    from rating_service.settings import get_settings
+
+    get_settings().audit_anchor_file.unlink(missing_ok=True)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with database.engine.begin() as conn:
         if database.is_sqlite:

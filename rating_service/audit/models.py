@@ -1,4 +1,5 @@
-"""Audit entries: each carries the hash of the one before it, so an edit or a gap is detectable."""
+"""Audit entries: each carries the hash of the one before it, so an edit or a gap is detectable, and an HMAC of
+its hash under a key kept outside the database, so that a chain recomputed after an edit is detectable too."""
 
 from __future__ import annotations
 
@@ -28,13 +29,18 @@ class AuditEntry(Base):
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # Which audit key signed the entry (see audit.keys), and HMAC("entry", hash) under it.
+    key_id: Mapped[str] = mapped_column(String(16))
+    mac: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(Base):
-    """One row: the last sequence number and hash. Appends lock it, and verify checks the tail."""
+    """One row: the last sequence number and hash, MAC'd. Appends lock it, and verify checks the tail."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    mac: Mapped[str] = mapped_column(String(64))  # HMAC("head", seq, hash)

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 from rating_service.audit.models import AuditEntry, AuditHead
 
 
-def lock_head(session: Session, *, genesis: str) -> AuditHead:
-    """The head row, locked for this transaction (created on first use)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=genesis)
-        session.add(head)
-        session.flush()
+def lock_head(session: Session) -> AuditHead | None:
+    """The head row, locked for this transaction (None before the first append)."""
+    return session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+
+
+def create_head(session: Session, *, seq: int, digest: str, key_id: str, mac: str) -> AuditHead:
+    head = AuditHead(id=1, seq=seq, hash=digest, key_id=key_id, mac=mac)
+    session.add(head)
+    session.flush()
     return head
 
 
@@ -28,8 +30,8 @@ def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(AuditEntry), rows[start:start + 5000])
 
 
-def move_head(session: Session, *, seq: int, digest: str) -> None:
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest))
+def move_head(session: Session, *, seq: int, digest: str, key_id: str, mac: str) -> None:
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=digest, key_id=key_id, mac=mac))
 
 
 def entries_in_order(session: Session) -> Iterator[AuditEntry]:
@@ -38,6 +40,10 @@ def entries_in_order(session: Session) -> Iterator[AuditEntry]:
 
 def head(session: Session) -> AuditHead | None:
     return session.get(AuditHead, 1)
+
+
+def entry(session: Session, *, seq: int) -> AuditEntry | None:
+    return session.get(AuditEntry, seq)
 
 
 @dataclass(frozen=True)

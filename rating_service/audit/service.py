@@ -1,19 +1,39 @@
-"""Append to and verify the hash-chained audit log. Callers own the transaction."""
+"""Append to, anchor and verify the hash-chained, keyed audit log. Callers own the transaction.
+
+Three layers, each catching what the one before cannot:
+- the SHA-256 chain: an edited or missing entry (the chain stays publicly recomputable);
+- an HMAC per entry and on the head under a key outside the database: an edit whose chain was recomputed;
+- anchors (head seq and hash, MAC'd) appended to a file outside the database after each commit that appended:
+  deleted tail entries and a head moved or rolled back.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from rating_service.audit import repository
+from rating_service.audit import anchors, keys, repository
+from rating_service.audit.models import AuditHead
+from rating_service.errors import Conflict, Misconfigured
+from rating_service.settings import get_settings, to_local
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 SYSTEM_ACTOR = "system"
+# session.info key: the head (seq, hash) this transaction moved the log to, anchored once the commit succeeds.
+PENDING_ANCHOR = "audit_pending_anchor"
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,8 @@ class VerifyResult:
     problem: str | None = None  # message key: audit_altered, audit_missing, audit_broken_link, ...
     seq: int | None = None
     params: dict[str, Any] | None = None
+    anchors: int = 0  # anchor lines checked (MAC) and held against the log
+    anchored_seq: int = 0  # the highest sequence number an anchor names
 
 
 def canonical_json(data: Any) -> str:
@@ -53,11 +75,15 @@ def entry_hash(*, seq: int, at: dt.datetime, actor: str, action: str, entity_kin
 
 
 def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None = None) -> list[int]:
-    """Append entries in order, chained to the current head; returns their sequence numbers."""
+    """Append entries in order, chained to the current head and MAC'd; returns their sequence numbers.
+
+    The new head is anchored outside the database once the caller's transaction commits.
+    """
     if not drafts:
         return []
     at = at or dt.datetime.now(dt.UTC)
-    head = repository.lock_head(session, genesis=GENESIS)
+    key = keys.keyring().signing
+    head = _lock_head(session, key)
     seq, prev = head.seq, head.hash
     rows: list[dict[str, Any]] = []
     for draft in drafts:
@@ -69,18 +95,29 @@ def append(session: Session, drafts: list[AuditDraft], *, at: dt.datetime | None
         rows.append({
             "seq": seq, "at": at, "actor": draft.actor, "action": draft.action,
             "entity_kind": draft.entity_kind, "entity_id": draft.entity_id, "reason": draft.reason,
-            "payload": payload, "prev_hash": prev, "hash": digest,
+            "payload": payload, "prev_hash": prev, "hash": digest, "key_id": key.key_id,
+            "mac": keys.entry_mac(key, digest),
         })
         prev = digest
     repository.insert_entries(session, rows)
-    repository.move_head(session, seq=seq, digest=prev)
+    repository.move_head(session, seq=seq, digest=prev, key_id=key.key_id, mac=keys.head_mac(key, seq, prev))
     session.expire(head)
+    session.info[PENDING_ANCHOR] = (seq, prev)
     return [int(r["seq"]) for r in rows]
+
+
+def _lock_head(session: Session, key: keys.AuditKey) -> AuditHead:
+    """The head row, locked; created at seq 0 with the genesis hash on first use."""
+    head = repository.lock_head(session)
+    if head is None:
+        head = repository.create_head(session, seq=0, digest=GENESIS, key_id=key.key_id,
+                                      mac=keys.head_mac(key, 0, GENESIS))
+    return head
 
 
 def lock_changes(session: Session) -> None:
     """Serialise change-sets and snapshot reads on the audit head (imports, deletions, cycle snapshots)."""
-    repository.lock_head(session, genesis=GENESIS)
+    _lock_head(session, keys.keyring().signing)
 
 
 def search(session: Session, *, filters: repository.AuditFilter, limit: int = 50,
@@ -93,22 +130,172 @@ def record(session: Session, action: str, **kwargs: Any) -> int:
     return append(session, [AuditDraft(action=action, **kwargs)])[0]
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain from the start; report the first altered, missing or unlinked entry."""
+# -- anchors ----------------------------------------------------------------------------------------------------
+
+_throttle = threading.Lock()
+_last_anchor = [float("-inf")]  # time.monotonic() of this process's last automatic anchor
+
+
+@event.listens_for(Session, "after_commit")
+def _anchor_after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING_ANCHOR, None)
+    if pending is None:
+        return
+    settings = get_settings()
+    if settings.audit_anchor_seconds > 0:
+        now = time.monotonic()
+        with _throttle:
+            if now - _last_anchor[0] < settings.audit_anchor_seconds:
+                return
+            _last_anchor[0] = now
+    seq, digest = pending
+    # The request has committed: an anchor that cannot be written is the operator's problem, never the user's.
+    try:
+        anchors.write(settings.audit_anchor_file, anchors.make(key=keys.keyring().signing, seq=seq, digest=digest))
+    except Exception:
+        log.warning("audit anchor for entry %s not written to %s", seq, settings.audit_anchor_file, exc_info=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_after_rollback(session: Session, previous_transaction: Any) -> None:
+    # Any rollback, a savepoint's included, may have undone the appends: never anchor a head that did not commit.
+    session.info.pop(PENDING_ANCHOR, None)
+
+
+def anchor_now(session: Session) -> anchors.Anchor | None:
+    """Anchor the current head (for cron and operators); None if the log is empty.
+
+    Refused when the head does not check out (its MAC, or the entry it names): anchoring a forged head would
+    lend it credibility.
+    """
+    head = repository.head(session)
+    if head is None or head.seq == 0:
+        return None
+    ring = keys.keyring()
+    last = repository.entry(session, seq=head.seq)
+    if (not keys.head_ok(ring.get(head.key_id), head.mac, head.seq, head.hash) or last is None
+            or last.hash != head.hash or not keys.entry_ok(ring.get(last.key_id), last.mac, last.hash)):
+        raise Conflict("audit_anchor_refused", seq=head.seq)
+    anchor = anchors.make(key=ring.signing, seq=head.seq, digest=head.hash)
+    path = get_settings().audit_anchor_file
+    try:
+        anchors.write(path, anchor)
+    except OSError as exc:
+        raise Misconfigured("audit_anchor_file_unusable", path=str(path), reason=exc.strerror or str(exc)) from None
+    return anchor
+
+
+PRINTED_HASH_LENGTH = 16  # 64 bits: no rewrite of the log can be made to match a printed head by trial
+
+
+def printed_head(session: Session) -> tuple[int, str]:
+    """The head as printed on public documents (the bulletin): its seq and the start of its hash; (0, "") while
+    the log is empty. Verify checks such a pair with `printed=`."""
+    head = repository.head(session)
+    return (head.seq, head.hash[:PRINTED_HASH_LENGTH]) if head is not None and head.seq else (0, "")
+
+
+# -- verify -----------------------------------------------------------------------------------------------------
+
+def verify(session: Session, *, anchor_file: Path | None = None,
+           printed: Mapping[int, str] | None = None) -> VerifyResult:
+    """Walk the chain from the start and hold it against the key and the anchors; report the first problem.
+
+    Give it a session that has not read yet, on a snapshot (`Database.snapshot_session`): the anchor file is read
+    before the first query, so every anchor in it names an entry that had committed before the snapshot began,
+    and appends running meanwhile cannot look like a deleted tail or a rolled-back head. `printed` maps sequence
+    numbers to hash prefixes printed outside (on bulletins): each must still be in the log, with that hash.
+    """
+    printed = printed or {}
+    ring = keys.keyring()
+    path = anchor_file or get_settings().audit_anchor_file
+    configured = ring.ids
+    # seq -> anchored hash, as raw bytes to keep memory small; two anchors naming one seq with different hashes
+    # (a log rolled back and continued) are rare: the others wait in `conflicting`.
+    anchored: dict[int, bytes] = {}
+    conflicting: dict[int, set[bytes]] = {}
+    lines, top, bad_line = 0, 0, None
+    for item in anchors.read(path, ring):
+        if isinstance(item, anchors.BadLine):
+            bad_line = item
+            break
+        lines += 1
+        pinned = bytes.fromhex(item.hash)
+        if anchored.setdefault(item.seq, pinned) != pinned:
+            conflicting.setdefault(item.seq, set()).add(pinned)
+        top = max(top, item.seq)
+
+    head = repository.head(session)
+    # A key that signed nothing here is a configuration problem: say so before anything looks "altered".
+    if head is not None and ring.get(head.key_id) is None:
+        return _failed(0, "audit_wrong_key", head.seq, found=head.key_id, configured=configured)
+    if bad_line is not None:
+        return _failed(0, f"audit_anchor_{bad_line.problem}", None, path=str(path), line=bad_line.line,
+                       found=bad_line.key_id, configured=configured)
+
     expected_seq, prev, count = 1, GENESIS, 0
     for entry in repository.entries_in_order(session):
         if entry.seq != expected_seq:
-            return VerifyResult(False, count, "audit_missing", expected_seq, {"seq": expected_seq})
+            return _failed(count, "audit_missing", expected_seq)
         if entry.prev_hash != prev:
-            return VerifyResult(False, count, "audit_broken_link", entry.seq, {"seq": entry.seq})
+            return _failed(count, "audit_broken_link", entry.seq)
         digest = entry_hash(seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action,
                             entity_kind=entry.entity_kind, entity_id=entry.entity_id, reason=entry.reason,
                             payload=entry.payload, prev_hash=entry.prev_hash)
         if digest != entry.hash:
-            return VerifyResult(False, count, "audit_altered", entry.seq, {"seq": entry.seq})
+            return _failed(count, "audit_altered", entry.seq)
+        key = ring.get(entry.key_id)
+        if key is None:
+            return _failed(count, "audit_wrong_key", entry.seq, found=entry.key_id, configured=configured)
+        if not keys.entry_ok(key, entry.mac, entry.hash):
+            return _failed(count, "audit_mac_mismatch", entry.seq)
+        at_anchor = anchored.get(entry.seq)
+        if at_anchor is not None:
+            found = bytes.fromhex(entry.hash)
+            if at_anchor != found or conflicting.get(entry.seq, {found}) != {found}:
+                return _anchor_failure(count, "audit_anchor_mismatch", path, ring, entry.seq, other_than=entry.hash)
+        if entry.seq in printed and not entry.hash.startswith(printed[entry.seq]):
+            return _failed(count, "audit_printed_mismatch", entry.seq, hash=printed[entry.seq])
         prev, expected_seq, count = entry.hash, expected_seq + 1, count + 1
-    head = repository.head(session)
-    if head is not None and (head.seq != count or head.hash != prev):
-        return VerifyResult(False, count, "audit_head_mismatch", count + 1,
-                            {"expected": head.seq, "found": count, "seq": count + 1})
-    return VerifyResult(True, count, None, None, {"count": count})
+
+    # The head still naming deleted entries says it plainly; a head moved back with them needs the anchors.
+    if head is not None and head.seq > count:
+        return _failed(count, "audit_head_mismatch", count + 1, expected=head.seq, found=count)
+    if top > count:
+        return _anchor_failure(count, "audit_tail_deleted", path, ring, top, seq=count + 1, count=count)
+    if printed and max(printed) > count:
+        return _failed(count, "audit_printed_missing", max(printed), count=count)
+    if head is None:
+        if count:
+            return _failed(count, "audit_head_missing", count)
+    else:
+        if head.seq < count:
+            return _failed(count, "audit_head_behind", head.seq, head=head.seq, count=count)
+        if head.hash != prev or not keys.head_ok(ring.get(head.key_id), head.mac, head.seq, head.hash):
+            return _failed(count, "audit_head_forged", head.seq)
+    if count and not lines:
+        return _failed(count, "audit_no_anchors", None, path=str(path), count=count)
+    return VerifyResult(True, count, None, None, {"count": count, "anchors": lines, "anchored": top},
+                        anchors=lines, anchored_seq=top)
+
+
+def _failed(checked: int, problem: str, seq: int | None, /, **params: Any) -> VerifyResult:
+    return VerifyResult(False, checked, problem, seq, {"seq": seq, **params})
+
+
+def _anchor_at(path: Path, ring: keys.Keyring, seq: int, *, other_than: str | None = None) -> anchors.Anchor | None:
+    """The first valid anchor naming `seq` (with another hash than `other_than`), read again for the message:
+    verify keeps only sequence numbers and hashes."""
+    for item in anchors.read(path, ring):
+        if isinstance(item, anchors.Anchor) and item.seq == seq and item.hash != other_than:
+            return item
+    return None
+
+
+def _anchor_failure(checked: int, problem: str, path: Path, ring: keys.Keyring, anchored: int, /, *,
+                    other_than: str | None = None, **params: Any) -> VerifyResult:
+    anchor = _anchor_at(path, ring, anchored, other_than=other_than)
+    when = to_local(dt.datetime.strptime(anchor.at, anchors.TIME_FORMAT).replace(tzinfo=dt.UTC)) if anchor else None
+    return _failed(checked, problem, params.pop("seq", anchored), path=str(path), anchored=anchored,
+                   line=anchor.line if anchor else "?", at=when.strftime("%Y-%m-%d %H:%M:%S") if when else "?",
+                   **params)

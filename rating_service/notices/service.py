@@ -151,7 +151,7 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
 
 
 def bulletin_for(*, cycle: Cycle, ratings: Sequence[Any], number: str, issue_date: dt.date,
-                 deadline: dt.date, grade_order: list[str]) -> Bulletin:
+                 deadline: dt.date, grade_order: list[str], audit_head: tuple[int, str] = (0, "")) -> Bulletin:
     rows: list[BulletinRow] = []
     counts: dict[str, int] = {}
     words = EXPLAIN_TEXT["zh"]
@@ -165,7 +165,8 @@ def bulletin_for(*, cycle: Cycle, ratings: Sequence[Any], number: str, issue_dat
                     period_start=cycle.period_start, period_end=cycle.period_end, publicity_end=deadline,
                     methodology_id=cycle.methodology_id, rows=rows,
                     grade_counts=[(g, counts[g]) for g in grade_order if g in counts]
-                    + [(g, c) for g, c in sorted(counts.items()) if g not in grade_order])
+                    + [(g, c) for g, c in sorted(counts.items()) if g not in grade_order],
+                    audit_seq=audit_head[0], audit_hash=audit_head[1])
 
 
 # -- issuing at publicize ---------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     seq = first = next(numbers)
     add("bulletin", None, seq, new_verification_code(),
         bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
-                     deadline=deadline,
+                     deadline=deadline, audit_head=audit.printed_head(session),
                      grade_order=[b.grade for b in methodologies.find(session, cycle.methodology_id).bands]))
     for rating in repository.iter_ratings(session, cycle_id=cycle.id, chunk=ISSUE_BATCH):
         seq = next(numbers)
