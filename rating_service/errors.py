@@ -133,6 +133,9 @@ class RowErrors(list[RowError]):
     def total(self) -> int:
         return len(self) + sum(self.omitted.values())
 
+    def __bool__(self) -> bool:  # errors that were only counted are errors too
+        return self.total > 0
+
 
 class ImportRejected(RatingServiceError):
     """A file (or a set of files) failed validation; nothing was written."""
