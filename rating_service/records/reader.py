@@ -247,11 +247,12 @@ def _check_row_count(data: bytes, encoding: str, breaks: int, limits: ImportLimi
     while end and data[end - 1] in b"\r\n":
         end -= 1
     _, last_row = _record_of(data, end)
-    if last_row - 1 > limits.max_rows:
-        raise FileProblem("file_too_many_rows", limit=f"{limits.max_rows:,}", found=f"{last_row - 1:,}")
+    if problem := _too_many_rows(last_row, limits):
+        raise problem
 
 
 def _too_many_rows(last_row: int, limits: ImportLimits) -> FileProblem | None:
+    """The problem of a file whose rows reach spreadsheet row ``last_row`` (the header is row 1), if too many."""
     if last_row - 1 > limits.max_rows:
         return FileProblem("file_too_many_rows", limit=f"{limits.max_rows:,}", found=f"{last_row - 1:,}")
     return None
@@ -458,10 +459,9 @@ def _read_xlsx(filename: str, data: bytes, limits: ImportLimits, chunk_rows: int
         long_cells, part_rows = _check_parts(archive, xml_parts, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        sheet_rows = part_rows.get(getattr(sheet, "_worksheet_path", ""), 0)
-        if sheet_rows - 1 > limits.max_rows:
+        if problem := _too_many_rows(part_rows.get(getattr(sheet, "_worksheet_path", ""), 0), limits):
             workbook.close()
-            raise FileProblem("file_too_many_rows", limit=f"{limits.max_rows:,}", found=f"{sheet_rows - 1:,}")
+            raise problem
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
     except FileProblem:
@@ -486,8 +486,8 @@ def _read_xlsx(filename: str, data: bytes, limits: ImportLimits, chunk_rows: int
             buffer: list[list[str]] = []
             numbers: list[int] = []
             for number, row in enumerate(rows, start=2):
-                if number - 1 > limits.max_rows:
-                    raise FileProblem("file_too_many_rows", limit=f"{limits.max_rows:,}", found=f"{number - 1:,}")
+                if problem := _too_many_rows(number, limits):
+                    raise problem
                 cells = [_excel_cell(v) for v in row[:width]]
                 buffer.append(cells + [""] * (width - len(cells)))
                 numbers.append(number)
