@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     # Import limits
     # (docs/imports.md, "Limits"; the measurements behind the defaults: bench/RESULTS.md, "import limits"). The file
     # size above applies to `rating import` and `rating score --data` too. Rows: the 1,000,000-row complaints file is
-    # the largest measured under 1 GiB of memory (579 MiB through the CLI, 683 MiB through HTTP); split larger files.
+    # the largest measured under 1 GiB of memory (583 MiB through the CLI, 682 MiB through HTTP); split larger files.
     # Cells: Excel itself holds at most 32,767 characters in a cell.
     import_max_rows: int = Field(default=1_000_000, ge=1)
     import_max_cell_chars: int = Field(default=32_767, ge=1)
