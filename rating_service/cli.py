@@ -68,13 +68,18 @@ def _user_errors(lang: Lang) -> Iterator[None]:
 
 def _print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = None) -> None:
     details = exc.details(lang)
+    listed = [d for d in details if "omitted" not in d]
+    counted = [d for d in details if "omitted" in d]
     err_console.print(f"[red]{exc.message(lang)}[/red]")
     heads = ("文件", "行", "列", "值", "原因") if lang == "zh" else ("File", "Row", "Column", "Value", "Reason")
-    for item in details[:PRINTED_ERRORS]:
+    for item in listed[:PRINTED_ERRORS]:
         err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
-    if len(details) > PRINTED_ERRORS:
-        more = len(details) - PRINTED_ERRORS
+    if len(listed) > PRINTED_ERRORS:
+        more = len(listed) - PRINTED_ERRORS
         err_console.print(translate("errors_more", lang, count=more))
+    # Errors beyond the first of each column and reason were only counted: one line per column and reason.
+    for item in counted:
+        err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
     if errors_csv is not None:
         with errors_csv.open("w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.writer(fh)

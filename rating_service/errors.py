@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rating_service.i18n import Lang, translate
@@ -117,6 +118,61 @@ class RowError:
         }
 
 
+ErrorGroup = tuple[str, str | None, str]  # (file, column, reason key)
+
+
+class RowErrors(list[RowError]):
+    """The errors of an import, bounded: the first ``per_reason`` of each (file, column, reason) are kept, with the
+    echoed value passed through ``echo`` (cut short, personal data masked); the rest are only counted. A million bad
+    rows then cost a few hundred kept errors and a handful of counters."""
+
+    def __init__(self, errors: Iterable[RowError] = (), *, per_reason: int = 100,
+                 echo: Callable[[str], str] | None = None) -> None:
+        super().__init__()
+        self.per_reason = per_reason
+        self.echo = echo
+        self.kept: dict[ErrorGroup, int] = {}
+        self.omitted: dict[ErrorGroup, int] = {}
+        self.extend(errors)
+
+    def room(self, file: str, column: str | None, key: str) -> int:
+        """How many more errors of this group are kept."""
+        return max(0, self.per_reason - self.kept.get((file, column, key), 0))
+
+    def omit(self, file: str, column: str | None, key: str, count: int) -> None:
+        """Count ``count`` errors of a group without keeping them."""
+        if count > 0:
+            group = (file, column, key)
+            self.omitted[group] = self.omitted.get(group, 0) + count
+
+    def append(self, error: RowError) -> None:
+        group = (error.file, error.column, error.key)
+        if self.kept.get(group, 0) >= self.per_reason:
+            self.omit(*group, 1)
+            return
+        self.kept[group] = self.kept.get(group, 0) + 1
+        if error.value is not None and self.echo is not None:
+            error = replace(error, value=self.echo(error.value))
+        super().append(error)
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def absorb(self, other: RowErrors, *, skip: Callable[[RowError], bool] | None = None) -> None:
+        """Take another collection's kept errors (but those ``skip`` names) and its counts."""
+        self.extend(e for e in other if skip is None or not skip(e))
+        for group, count in other.omitted.items():
+            self.omit(*group, count)
+
+    @property
+    def total(self) -> int:
+        return len(self) + sum(self.omitted.values())
+
+    def __bool__(self) -> bool:  # errors that were only counted are errors too
+        return self.total > 0
+
+
 class ImportRejected(RatingServiceError):
     """A file (or a set of files) failed validation; nothing was written."""
 
@@ -125,16 +181,26 @@ class ImportRejected(RatingServiceError):
 
     def __init__(self, errors: list[RowError], *, labels: dict[tuple[str, str], dict[str, str]] | None = None,
                  key: str = "import_rejected"):
-        super().__init__(key, count=len(errors))
-        self.errors = errors
+        self.omitted = dict(errors.omitted) if isinstance(errors, RowErrors) else {}
+        super().__init__(key, count=len(errors) + sum(self.omitted.values()))
+        self.errors = list(errors)
         # (file, column) -> {"zh": ..., "en": ...} header labels for display
         self.labels = labels or {}
 
+    def _label(self, file: str, column: str | None, lang: Lang) -> str | None:
+        if column is None:
+            return None
+        return self.labels.get((file, column), {}).get(lang)
+
     def details(self, lang: Lang = "zh") -> list[dict[str, Any]]:
-        out = []
-        for err in self.errors:
-            label = None
-            if err.column is not None:
-                label = self.labels.get((err.file, err.column), {}).get(lang)
-            out.append(err.as_dict(lang, label))
+        """Every kept error, then one line per (file, column, reason) whose further errors were only counted:
+        ``omitted`` says how many, ``code`` names the reason."""
+        out = [err.as_dict(lang, self._label(err.file, err.column, lang)) for err in self.errors]
+        examples = {(e.file, e.column, e.key): e for e in self.errors}
+        for (file, column, key), count in self.omitted.items():
+            example = examples.get((file, column, key))
+            reason = translate(key, lang, **(example.params if example else {}))
+            out.append({"file": file, "row": None, "column": self._label(file, column, lang) or column,
+                        "value": None, "reason": translate("errors_omitted", lang, count=f"{count:,}", reason=reason),
+                        "code": key, "omitted": count})
         return out

@@ -53,6 +53,71 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "file_unreadable": {"zh": "文件无法读取：{detail}", "en": "The file cannot be read: {detail}"},
     "file_too_large": {"zh": "文件超过大小上限（{limit}）。", "en": "The file exceeds the size limit ({limit})."},
+    "file_too_many_rows": {
+        "zh": "文件超过行数上限：最多 {limit} 行数据，本文件至少有 {found} 行。请拆分为多个文件后分别导入。",
+        "en": "The file has more rows than allowed: at most {limit} data rows, this one has at least {found}. "
+              "Split it into several files and import each.",
+    },
+    "cell_too_long": {
+        "zh": "单元格（列「{column}」）超过 {limit} 个字符的上限（Excel 单元格最多也只能容纳 32767 个字符）。",
+        "en": "A cell (column '{column}') is longer than the limit of {limit} characters (an Excel cell holds at "
+              "most 32,767).",
+    },
+    "file_xlsx_cell_too_long": {
+        "zh": "XLSX 工作簿的部件 {part} 中有单元格超过 {limit} 个字符的上限（Excel 单元格最多也只能容纳 32767 个字符），"
+              "已拒绝。",
+        "en": "The part {part} of the XLSX workbook holds a cell longer than the limit of {limit} characters (an Excel "
+              "cell holds at most 32,767); refused.",
+    },
+    "file_xlsx_unpacked_too_large": {
+        "zh": "XLSX 工作簿解压后共 {size}，超过上限 {limit}（可能是压缩炸弹），已拒绝，未解压任何内容。",
+        "en": "The XLSX workbook would unpack to {size}, over the limit of {limit} (a zip bomb?); refused without "
+              "unpacking anything.",
+    },
+    "file_xlsx_ratio_too_high": {
+        "zh": "XLSX 工作簿中的 {part} 压缩比为 {ratio}:1，超过上限 {limit}:1（可能是压缩炸弹），已拒绝，未解压任何内容。",
+        "en": "The part {part} of the XLSX workbook is compressed {ratio}:1, over the limit of {limit}:1 (a zip "
+              "bomb?); refused without unpacking anything.",
+    },
+    "file_xlsx_too_many_parts": {
+        "zh": "XLSX 工作簿包含 {count} 个部件，超过上限 {limit}，不是有效的工作簿。",
+        "en": "The XLSX workbook holds {count} parts, over the limit of {limit}; not a valid workbook.",
+    },
+    "file_encoding_mixed": {
+        "zh": "第 {row} 行（列「{column}」）的字节无法按 {encoding} 解码（文件前面的内容是 {encoding} 编码）。"
+              "请把整个文件统一另存为一种编码（UTF-8 或 GBK）后重新导入。",
+        "en": "The bytes of row {row} (column '{column}') do not decode as {encoding}, the encoding of the file before "
+              "it. Save the whole file in one encoding (UTF-8 or GBK) and import again.",
+    },
+    "file_encoding_mixed_other": {
+        "zh": "第 {row} 行（列「{column}」）的字节无法按 {encoding} 解码，可能混入了 {other} 编码的内容。"
+              "请把整个文件统一另存为一种编码（UTF-8 或 GBK）后重新导入。",
+        "en": "The bytes of row {row} (column '{column}') do not decode as {encoding}, the encoding of the file "
+              "before it; the row may have been saved as {other}. Save the whole file in one encoding (UTF-8 or GBK) "
+              "and import again.",
+    },
+    "file_xlsx_invalid": {
+        "zh": "不是有效的 XLSX 工作簿（{detail}）。请用 Excel 打开后另存为 .xlsx 再导入。",
+        "en": "Not a valid XLSX workbook ({detail}). Open it in Excel, save it as .xlsx and import again.",
+    },
+    "file_xlsx_doctype": {
+        "zh": "不是有效的 XLSX 工作簿：部件 {part} 含有 DOCTYPE 或实体声明（Excel 不会写入这些内容），已拒绝。",
+        "en": "Not a valid XLSX workbook: its part {part} holds a DOCTYPE or entity declaration (Excel never writes "
+              "one); refused.",
+    },
+    "personal_data_in_value": {
+        "zh": "含有个人信息（{what}），评价不需要也不得保存个人信息：请删除后重新导入。",
+        "en": "Holds personal data ({what}); a rating never needs it and it may not be stored: remove it and "
+              "import again.",
+    },
+    "category_unknown": {
+        "zh": "不是评价细则 {methodology} 规定的类别，可选：{choices}",
+        "en": "Not a category of methodology {methodology}; choose one of: {choices}",
+    },
+    "errors_omitted": {
+        "zh": "……本列另有 {count} 处同类错误未逐一列出（{reason}）",
+        "en": "... and {count} more errors of this kind in this column, not listed one by one ({reason})",
+    },
     "kind_unknown": {
         "zh": "未知的数据类型“{kind}”，可选：{choices}",
         "en": "Unknown record kind '{kind}'; choose one of: {choices}",
@@ -126,9 +191,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "writing": {"zh": "写入", "en": "Writing"},
     "reading": {"zh": "读取", "en": "Reading"},
     "rendering": {"zh": "生成 PDF", "en": "Rendering PDFs"},
-    "errors_more": {"zh": "……另有 {count} 处错误未显示（用 --errors-csv 导出全部）。",
-                    "en": "... and {count} more errors (use --errors-csv to export them all)."},
-    "errors_written": {"zh": "全部错误已写入 {path}", "en": "All errors written to {path}"},
+    "errors_more": {"zh": "……另有 {count} 处已列出的错误未显示（用 --errors-csv 导出）。",
+                    "en": "... and {count} more listed errors not shown (use --errors-csv to export them)."},
+    "errors_written": {"zh": "错误清单（及未逐一列出的错误计数）已写入 {path}",
+                       "en": "The list of errors (and the counts of those not listed one by one) written to {path}"},
     # audit
     "audit_ok": {
         "zh": "审计日志完整：共 {count} 条，哈希链校验通过，每条的密钥校验码（HMAC）无误；"
@@ -618,6 +684,14 @@ ACTION_LABELS = {
     "compute": Localized(zh="计算", en="compute"),
     "publicize": Localized(zh="公示", en="publicize"),
     "finalize": Localized(zh="定稿", en="finalize"),
+}
+# What ``records.personal_data`` finds in a value, as an import error names it.
+PERSONAL_DATA_LABELS = {
+    "mobile": Localized(zh="手机号码", en="a mobile phone number"),
+    "landline": Localized(zh="固定电话号码", en="a landline phone number"),
+    "id_number": Localized(zh="身份证号码", en="a resident ID number"),
+    "email": Localized(zh="电子邮箱地址", en="an e-mail address"),
+    "bank_card": Localized(zh="银行卡号", en="a bank card number"),
 }
 ROLE_LABELS = {
     "admin": Localized(zh="管理员", en="administrator"),

@@ -67,6 +67,25 @@ class Settings(BaseSettings):
     # The OpenAPI document and /docs: "public", "login" (any signed-in account) or "off". Unset: public in
     # development and test, behind login in production.
     api_docs: Literal["public", "login", "off"] | None = None
+    # Import limits
+    # (docs/imports.md, "Limits"; the measurements behind the defaults: bench/RESULTS.md, "import limits"). The file
+    # size above applies to `rating import` and `rating score --data` too. Rows: the 1,000,000-row complaints file is
+    # the largest measured under 1 GiB of memory (583 MiB through the CLI, 682 MiB through HTTP); split larger files.
+    # Cells: Excel itself holds at most 32,767 characters in a cell.
+    import_max_rows: int = Field(default=1_000_000, ge=1)
+    import_max_cell_chars: int = Field(default=32_767, ge=1)
+    # An XLSX is a zip: its directory is checked before anything is inflated. That 1,000,000-row file saved as XLSX
+    # unpacks to 652 MiB at a ratio of 10:1 (the demo files: 2:1 to 11:1); the probe's bombs were 230:1 and 1,000:1.
+    import_xlsx_max_unpacked_mb: int = Field(default=768, ge=1)
+    import_xlsx_max_ratio: int = Field(default=100, ge=1)
+    import_xlsx_max_parts: int = Field(default=1_000, ge=1)
+    # A rejected import lists the first errors of each (file, column, reason) and counts the rest; echoed cell values
+    # are cut to this many characters (and personal data in them masked).
+    import_errors_per_reason: int = Field(default=100, ge=1)
+    import_echo_chars: int = Field(default=100, ge=10)
+    # Personal data typed into a value (a phone number in a category, an ID number in a note): "refuse" the file
+    # naming the row and column, or "mask" it and store the value masked (133****0003).
+    personal_data_in_values: Literal["refuse", "mask"] = "refuse"
     # Issued documents: the issuing body, the document number prefix (枞住建信评〔2025〕12号), the public address
     # printed in verification QR codes, where PDFs are kept, and how many processes render them (0: one per CPU).
     issuer_name: str = "枞阳县住房和城乡建设局"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,37 @@ class ExplanationRules(_Strict):
         return value
 
 
+CATEGORY_KINDS = ("inspections", "complaints")
+CATEGORY_MAX_LENGTH = 30
+
+
+class CategoryLists(_Strict):
+    """The categories an import accepts, per record kind: inspections' 问题类别 and complaints' 诉求类别. The rating
+    never reads them; they keep free text (and the personal data people type into it) out of the records."""
+
+    inspections: tuple[str, ...]
+    complaints: tuple[str, ...]
+
+    @field_validator("inspections", "complaints")
+    @classmethod
+    def _listed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("the list must not be empty / 类别列表不能为空")
+        for item in value:
+            if not isinstance(item, str) or not item.strip() or item != item.strip():
+                raise ValueError(f"{item!r}: a category is a non-blank word without surrounding spaces / "
+                                 "类别不能为空，也不能有首尾空格")
+            if len(item) > CATEGORY_MAX_LENGTH:
+                raise ValueError(f"{item!r}: at most {CATEGORY_MAX_LENGTH} characters / 类别不超过 "
+                                 f"{CATEGORY_MAX_LENGTH} 个字符")
+            if any(ord(c) < 32 for c in item):
+                raise ValueError(f"{item!r}: control characters are not allowed / 类别不能含控制字符")
+        duplicates = sorted({item for item in value if value.count(item) > 1})
+        if duplicates:
+            raise ValueError(f"repeated: {duplicates} / 类别重复")
+        return value
+
+
 class Methodology(_Strict):
     id: str
     title: str
@@ -189,6 +221,9 @@ class Methodology(_Strict):
     provisional: ProvisionalRules
     lists: Lists
     explanation: ExplanationRules
+    # Versions written before the lists existed (adopted ones are stored as text and never change) have none: the
+    # import then takes the shipped lists (``category_list``).
+    categories: CategoryLists | None = None
 
     @field_validator("weights")
     @classmethod
@@ -238,6 +273,11 @@ class Methodology(_Strict):
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    def category_list(self, kind: str) -> tuple[str, ...]:
+        """The categories of ``kind`` (inspections or complaints): this version's, or the shipped ones."""
+        lists = self.categories or shipped_categories()
+        return tuple(getattr(lists, kind))
+
 
 def _field_of(error: Any) -> str:
     loc = [str(p) for p in error.get("loc", ())]
@@ -285,6 +325,16 @@ def methodology_from_text(text: str, *, source: str, yaml_source: str | None = N
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         raise MethodologyError(yaml_source or source, where, "YAML 格式错误", "malformed YAML") from None
     return parse_methodology(data, source=source)
+
+
+@cache
+def shipped_categories() -> CategoryLists:
+    """The category lists of the latest shipped methodology that has them (for versions without their own)."""
+    for methodology in reversed(available_methodologies()):
+        if methodology.categories is not None:
+            return methodology.categories
+    raise MethodologyError(str(METHODOLOGY_DIR), "categories", "没有附带类别列表的评价细则",
+                           "no shipped methodology lists categories")
 
 
 def available_methodologies(directory: Path = METHODOLOGY_DIR) -> list[Methodology]:

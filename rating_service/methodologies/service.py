@@ -27,6 +27,7 @@ from scoring.methodology import (
     available_methodologies,
     methodology_from_text,
     parse_methodology,
+    shipped_categories,
 )
 
 MAX_TEXT = 100_000
@@ -147,6 +148,10 @@ def adopt(*, session: Session, draft: Methodology, actor: str, reason: str, base
     taken = {m.id for m in all_versions(session)}
     if draft.id in taken:
         raise Conflict("methodology_id_taken", methodology=draft.id)
+    if draft.categories is None:
+        # A draft without category lists (a YAML file written before they existed) adopts the shipped ones, so that
+        # the version keeps the lists it was adopted with whatever later code ships.
+        draft = draft.model_copy(update={"categories": shipped_categories()})
     text = as_text(draft)
     checked = parse_text(text)  # what is stored must read back as the same methodology
     if checked != draft:

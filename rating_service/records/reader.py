@@ -1,12 +1,14 @@
 """Turn an uploaded file (CSV in any of the usual Chinese encodings, or XLSX) into a frame of text.
 
 Every cell comes out as a stripped string or None; row numbers are kept as the spreadsheet shows
-them (the header is row 1), so that errors can point at the right line.
+them (the header is row 1), so that errors can point at the right line. The file is bounded before it
+is parsed (``ImportLimits``): its size, its rows, its cells, and for an XLSX the zip directory (unpacked
+size, compression ratio, parts) and every XML part's prolog (no DOCTYPE, no entities).
 """
 
 from __future__ import annotations
 
-import codecs
+import csv
 import datetime as dt
 import io
 import re
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rating_service.errors import RowError
+from rating_service.records.limits import MIB, ImportLimits
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other OLE files)
@@ -56,6 +59,7 @@ class RawTable:
     encoding: str | None
     headers: list[str]
     chunks: Iterator[RawChunk]
+    line_breaks: int = 0  # of a CSV (an estimate of its rows for progress bars); 0 for XLSX
 
 
 class FileProblem(Exception):
@@ -67,39 +71,119 @@ class FileProblem(Exception):
         self.params = params
 
     def as_row_error(self, filename: str) -> RowError:
-        """The problem as an error line; a malformed line deep in the file names its row."""
+        """The problem as an error line; a problem deep in the file names its row (and column, and value)."""
         params = dict(self.params)
-        row = params.pop("row", None)
-        return RowError(filename, row if isinstance(row, int) else None, None, None, self.key, params)
+        row = params.get("row")
+        value = params.pop("value", None)
+        column = params.get("column")
+        return RowError(filename, row if isinstance(row, int) else None, column if isinstance(column, str) else None,
+                        value if isinstance(value, str) else None, self.key, params)
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
-    """Whether ``data`` decodes strictly, checked in slices so no full-size copy is made."""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+def _size(count: int) -> str:
+    return f"{count / MIB:,.0f} MB" if count >= MIB else f"{count:,} B"
+
+
+def _first_undecodable(data: bytes, encoding: str, start: int = 0) -> int | None:
+    """The offset of the first byte that does not decode strictly, or None. Decoded in slices that end at a line
+    break (no multi-byte character of UTF-8, GBK or GB18030 holds the byte 0x0A), so no full-size copy is made."""
     step = 4 << 20
-    try:
-        for start in range(0, len(data), step):
-            decoder.decode(data[start:start + step], final=False)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    position = start
+    while position < len(data):
+        end = min(len(data), position + step)
+        if end < len(data):
+            newline = data.rfind(b"\n", position, end)
+            end = newline + 1 if newline >= position else end
+        try:
+            data[position:end].decode(encoding)
+        except UnicodeDecodeError as exc:
+            if end < len(data) and exc.reason == "unexpected end of data":
+                # A line longer than a slice ends mid-character: decode it with the next slice.
+                step += 4 << 20
+                continue
+            return position + exc.start
+        position = end
+    return None
 
 
 def detect_encoding(data: bytes) -> str:
-    """The encoding of CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, GBK or GB18030."""
+    """The encoding of CSV bytes: UTF-8 (with or without BOM), UTF-16 with BOM, GBK or GB18030.
+
+    A file that decodes in none of them is refused naming the first row (and column) where the encoding that
+    decodes the longest beginning of the file fails: a UTF-8 file with one row saved as GBK, say."""
     if data.startswith(b"\xef\xbb\xbf"):
-        if _decodes(data, "utf-8"):
+        bad = _first_undecodable(data, "utf-8", 3)
+        if bad is None:
             return "utf-8-sig"
-        raise FileProblem("file_encoding_unknown")
+        raise _mixed_encoding(data, "utf-8", bad)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if _decodes(data, "utf-16"):
+        if _first_undecodable(data, "utf-16") is None:
             return "utf-16"
         raise FileProblem("file_encoding_unknown")
+    decoded: dict[str, int] = {}
     for encoding in ("utf-8", "gbk", "gb18030"):
-        if _decodes(data, encoding):
+        bad = _first_undecodable(data, encoding)
+        if bad is None:
             return encoding
-    raise FileProblem("file_encoding_unknown")
+        decoded[encoding] = bad
+    best = max(decoded, key=lambda e: decoded[e])  # the first of the order on a tie
+    raise _mixed_encoding(data, best, decoded[best])
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "gbk": "GBK", "gb18030": "GB18030"}
+
+
+def _mixed_encoding(data: bytes, encoding: str, bad: int) -> FileProblem:
+    """The problem naming the row and column of byte ``bad`` (and the encoding its cell may be in)."""
+    record_start, row = _record_of(data, bad)
+    if row == 1:  # not even the header decodes: no encoding to speak of
+        return FileProblem("file_encoding_unknown")
+    header_text = data[:data.find(b"\n")].decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r")
+    delimiter = _delimiter(header_text)
+    headers = next(csv.reader([header_text], delimiter=delimiter), [])
+    field = _field_index(data[record_start:bad], ord(delimiter))
+    column = headers[field].strip() if field < len(headers) else f"#{field + 1}"
+    # The undecodable cell's bytes (a delimiter or line break byte is never inside a multi-byte character).
+    cell_start = max(data.rfind(delimiter.encode(), record_start, bad), record_start - 1) + 1
+    ends = [i for i in (data.find(delimiter.encode(), bad), data.find(b"\n", bad)) if i >= 0]
+    cell = data[cell_start:min(ends) if ends else len(data)].strip(b'"\r')
+    others = ("gbk", "gb18030") if encoding == "utf-8" else ("utf-8",)
+    other = next((o for o in others if _first_undecodable(cell, o) is None), None)
+    params: dict[str, object] = {"row": row, "column": column, "encoding": _ENCODING_NAMES[encoding]}
+    if other is None:
+        return FileProblem("file_encoding_mixed", **params)
+    return FileProblem("file_encoding_mixed_other", other=_ENCODING_NAMES[other], **params)
+
+
+_QUOTE, _NEWLINE = ord('"'), ord("\n")
+
+
+def _record_of(data: bytes, offset: int) -> tuple[int, int]:
+    """(byte offset where the record holding ``offset`` starts, its spreadsheet row number): line breaks inside a
+    quoted cell do not end a record. Counted in blocks with numpy (the quote byte 0x22 and the line break 0x0A are
+    never part of a multi-byte character of UTF-8, GBK or GB18030)."""
+    records = 0
+    quotes = 0
+    start = 0
+    block = 8 << 20
+    for base in range(0, offset, block):
+        chunk = np.frombuffer(data, dtype=np.uint8, count=min(block, offset - base), offset=base)
+        is_quote = chunk == _QUOTE
+        # Parity of the quotes before each byte (uint8 wraps, the parity survives).
+        inside = ((np.cumsum(is_quote, dtype=np.uint8) + quotes) & 1).astype(bool)
+        breaks = np.flatnonzero((chunk == _NEWLINE) & ~inside)
+        records += int(breaks.size)
+        if breaks.size:
+            start = base + int(breaks[-1]) + 1
+        quotes = (quotes + int(is_quote.sum())) & 1
+    return start, records + 1
+
+
+def _field_index(record: bytes, delimiter: int) -> int:
+    """Which field of a record the end of ``record`` lies in (delimiters inside quotes do not count)."""
+    chunk = np.frombuffer(record, dtype=np.uint8)
+    inside = (np.cumsum(chunk == _QUOTE, dtype=np.uint8) & 1).astype(bool)
+    return int(((chunk == delimiter) & ~inside).sum())
 
 
 def sniff_format(filename: str, data: bytes) -> str:
@@ -123,21 +207,63 @@ def sniff_format(filename: str, data: bytes) -> str:
     return "csv"
 
 
-def read_table(filename: str, data: bytes, *, chunk_rows: int = CHUNK_ROWS) -> RawTable:
-    """Open a whole file for reading. Raises FileProblem for a file that cannot be read at all."""
+def read_table(filename: str, data: bytes, *, limits: ImportLimits | None = None,
+               chunk_rows: int = CHUNK_ROWS) -> RawTable:
+    """Open a whole file for reading. Raises FileProblem for a file that cannot be read at all, or that is over a
+    limit found before parsing (size; an XLSX's unpacked size, compression ratio, parts, prologs)."""
+    limits = limits or ImportLimits()
+    if len(data) > limits.max_file_bytes:
+        raise FileProblem("file_too_large", limit=_size(limits.max_file_bytes))
     fmt = sniff_format(filename, data)
     if fmt == "xlsx":
-        return _read_xlsx(filename, data, chunk_rows)
-    return _read_csv(filename, data, detect_encoding(data), chunk_rows)
+        return _read_xlsx(filename, data, limits, chunk_rows)
+    return _read_csv(filename, data, detect_encoding(data), limits, chunk_rows)
 
 
 _BAD_LINE = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
-def _read_csv(filename: str, data: bytes, encoding: str, chunk_rows: int) -> RawTable:
+def _line_breaks(data: bytes) -> tuple[int, int]:
+    """(how many line-break bytes, the longest line in bytes), counted in blocks with numpy."""
+    count, longest, last = 0, 0, -1
+    block = 8 << 20
+    for base in range(0, len(data), block):
+        chunk = np.frombuffer(data, dtype=np.uint8, count=min(block, len(data) - base), offset=base)
+        breaks = np.flatnonzero(chunk == _NEWLINE)
+        if breaks.size:
+            breaks += base
+            longest = max(longest, int(breaks[0]) - last, int(np.diff(breaks).max()) if breaks.size > 1 else 0)
+            last = int(breaks[-1])
+            count += int(breaks.size)
+    return count, max(longest, len(data) - 1 - last)
+
+
+def _check_row_count(data: bytes, encoding: str, breaks: int, limits: ImportLimits) -> None:
+    """Refuse a CSV with more data rows than allowed before parsing it (line breaks inside quoted cells do not
+    count; UTF-16 is left to the check while reading, its bytes hold 0x0A and 0x22 inside characters)."""
+    if breaks <= limits.max_rows + 1 or encoding == "utf-16":
+        return
+    end = len(data)
+    while end and data[end - 1] in b"\r\n":
+        end -= 1
+    _, last_row = _record_of(data, end)
+    if problem := _too_many_rows(last_row, limits):
+        raise problem
+
+
+def _too_many_rows(last_row: int, limits: ImportLimits) -> FileProblem | None:
+    """The problem of a file whose rows reach spreadsheet row ``last_row`` (the header is row 1), if too many."""
+    if last_row - 1 > limits.max_rows:
+        return FileProblem("file_too_many_rows", limit=f"{limits.max_rows:,}", found=f"{last_row - 1:,}")
+    return None
+
+
+def _read_csv(filename: str, data: bytes, encoding: str, limits: ImportLimits, chunk_rows: int) -> RawTable:
     head = data[:65536].decode(encoding, errors="ignore").lstrip("\ufeff")
     if not head.strip():
         raise FileProblem("file_empty")
+    breaks, longest_line = _line_breaks(data) if encoding != "utf-16" else (0, len(data))
+    _check_row_count(data, encoding, breaks, limits)
     try:
         reader = pd.read_csv(
             io.BytesIO(data),
@@ -157,17 +283,25 @@ def _read_csv(filename: str, data: bytes, encoding: str, chunk_rows: int) -> Raw
     if first is None or first.shape[0] == 0:
         raise FileProblem("file_empty")
     headers = ["" if v is None else str(v).replace("\ufeff", "").strip() for v in first.iloc[0].tolist()]
-    cleaner = _Cleaner(len(headers), strip=_needs_strip(data, encoding))
+    # A cell longer than the limit needs a line that long, or a quoted cell spanning lines: only then are the
+    # cells measured one by one.
+    long_cells = len(data) > limits.max_cell_chars and (longest_line > limits.max_cell_chars or b'"' in data)
+    cleaner = _Cleaner(headers, strip=_needs_strip(data, encoding),
+                       max_cell_chars=limits.max_cell_chars if long_cells else None)
+    cleaner.check_cells(first.iloc[:1], np.array([1]))
 
     def chunks() -> Iterator[RawChunk]:
         frame: pd.DataFrame | None = first.iloc[1:]
         while frame is not None:
-            chunk = cleaner.clean(frame, frame.index.to_numpy() + 1)
+            numbers = frame.index.to_numpy() + 1
+            if numbers.size and (problem := _too_many_rows(int(numbers[-1]), limits)):
+                raise problem
+            chunk = cleaner.clean(frame, numbers)
             if chunk.frame.shape[0]:
                 yield chunk
             frame = _next_csv_chunk(reader)
 
-    return RawTable(filename, "csv", encoding, headers, chunks())
+    return RawTable(filename, "csv", encoding, headers, chunks(), line_breaks=breaks)
 
 
 def _next_csv_chunk(reader: Any) -> pd.DataFrame | None:
@@ -193,16 +327,149 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _read_xlsx(filename: str, data: bytes, chunk_rows: int) -> RawTable:
+# -- XLSX ------------------------------------------------------------------------------------------
+
+# Compression ratios are judged on parts that unpack to at least this much (a tiny part may compress well).
+RATIO_FLOOR = 1 * MIB
+# No part that Excel writes has a prolog (XML declaration, comments) this long.
+PROLOG_LIMIT = 64 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# UTF-8 needs at most 4 bytes a character, an XML character reference ("&#x10FFFF;") 10: a text longer than
+# ten times the cell limit in bytes cannot fit into the limit.
+_MAX_BYTES_PER_CHAR = 10
+
+
+def _open_xlsx(data: bytes, limits: ImportLimits) -> zipfile.ZipFile:
+    """The workbook's zip, its directory checked before anything is inflated: parts, unpacked size, ratio.
+
+    The sizes a zip directory declares bound what ``zipfile`` inflates (it stops at the declared size and then
+    checks the CRC), so a part that lies about its size is cut short and refused, never inflated further."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileProblem("file_type_unsupported", detail="not a valid XLSX workbook") from exc
+    if len(infos) > limits.xlsx_max_parts:
+        raise FileProblem("file_xlsx_too_many_parts", count=f"{len(infos):,}", limit=f"{limits.xlsx_max_parts:,}")
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > limits.xlsx_max_unpacked_bytes:
+        raise FileProblem("file_xlsx_unpacked_too_large", size=_size(unpacked),
+                          limit=_size(limits.xlsx_max_unpacked_bytes))
+    for info in infos:
+        if info.file_size >= RATIO_FLOOR and info.file_size > limits.xlsx_max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise FileProblem("file_xlsx_ratio_too_high", part=info.filename[:100], ratio=f"{ratio:,}",
+                              limit=f"{limits.xlsx_max_ratio:,}")
+    return archive
+
+
+def _prolog_declares(head: bytes) -> bool | None:
+    """Whether an XML part's prolog holds a declaration (``<!DOCTYPE``, and with it any entity); None when the
+    prolog does not end within ``head``."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(head) > 1 and b"\x00" in head[:2]):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    text = text.lstrip("\ufeff")
+    at = 0
+    while True:
+        while at < len(text) and text[at] in " \t\r\n":
+            at += 1
+        if text.startswith("<?", at) or text.startswith("<!--", at):
+            close = "?>" if text.startswith("<?", at) else "-->"
+            end = text.find(close, at)
+            if end < 0:
+                return None
+            at = end + len(close)
+            continue
+        if at >= len(text):
+            return None
+        return text.startswith("<!", at)
+
+
+def _check_prologs(archive: zipfile.ZipFile) -> None:
+    """No XML part may declare a DOCTYPE (entities live there): Excel never writes one, and an entity can blow up
+    or reach outside the file."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith(_XML_SUFFIXES):
+            continue
+        with archive.open(info) as part:
+            head = part.read(PROLOG_LIMIT)
+        declares = _prolog_declares(head)
+        if declares or (declares is None and len(head) >= PROLOG_LIMIT):
+            raise FileProblem("file_xlsx_doctype", part=info.filename[:100])
+
+
+@dataclass
+class _PartScan:
+    rows: int = 0
+    longest_text: int = 0  # bytes between two '<': an upper bound of a text node's length
+
+
+def _scan_part(archive: zipfile.ZipFile, name: str) -> _PartScan:
+    """Stream one XML part once, counting its rows and the longest stretch between two tags."""
+    scan = _PartScan()
+    block = 1 << 20
+    last_tag = 0
+    tail = b""
+    offset = 0
+    with archive.open(name) as part:
+        while chunk := part.read(block):
+            joined = tail + chunk
+            scan.rows += joined.count(b"<row ") + joined.count(b"<row>")
+            tail = chunk[-4:]
+            tags = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == ord("<"))
+            if tags.size:
+                tags += offset
+                gaps = max(int(tags[0]) - last_tag, int(np.diff(tags).max()) if tags.size > 1 else 0)
+                scan.longest_text = max(scan.longest_text, gaps)
+                last_tag = int(tags[-1])
+            offset += len(chunk)
+    scan.longest_text = max(scan.longest_text, offset - last_tag)
+    return scan
+
+
+def _check_parts(archive: zipfile.ZipFile, names: list[str], limits: ImportLimits) -> tuple[bool, dict[str, int]]:
+    """Stream each part once: refuse one holding a text that cannot fit into a cell. Returns whether some text may
+    exceed the cell limit (then cells are measured while reading) and the rows of each part."""
+    long_cells = False
+    rows: dict[str, int] = {}
+    for name in names:
+        scan = _scan_part(archive, name)
+        if scan.longest_text > limits.max_cell_chars * _MAX_BYTES_PER_CHAR:
+            raise FileProblem("file_xlsx_cell_too_long", part=name[:100], limit=f"{limits.max_cell_chars:,}")
+        long_cells = long_cells or scan.longest_text > limits.max_cell_chars
+        rows[name] = scan.rows
+    return long_cells, rows
+
+
+def _invalid_workbook(exc: BaseException) -> FileProblem:
+    detail = f"{type(exc).__name__}: {exc}"[:200]
+    return FileProblem("file_xlsx_invalid", detail=detail)
+
+
+def _read_xlsx(filename: str, data: bytes, limits: ImportLimits, chunk_rows: int) -> RawTable:
     from openpyxl import load_workbook
 
+    archive = _open_xlsx(data, limits)
     try:
+        _check_prologs(archive)
+        # Every XML part is streamed once before openpyxl reads anything (it reads shared strings whole).
+        xml_parts = [i.filename for i in archive.infolist() if i.filename.lower().endswith(_XML_SUFFIXES)]
+        long_cells, part_rows = _check_parts(archive, xml_parts, limits)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        if problem := _too_many_rows(part_rows.get(getattr(sheet, "_worksheet_path", ""), 0), limits):
+            workbook.close()
+            raise problem
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
+    except FileProblem:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
         raise FileProblem("file_type_unsupported", detail="not a valid XLSX workbook") from exc
+    except Exception as exc:  # any failure of the XML or zip layers: not a workbook (never a 500)
+        raise _invalid_workbook(exc) from exc
     if header_row is None:
         workbook.close()
         raise FileProblem("file_empty")
@@ -210,13 +477,17 @@ def _read_xlsx(filename: str, data: bytes, chunk_rows: int) -> RawTable:
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
-    cleaner = _Cleaner(width)
+    max_cell = limits.max_cell_chars if long_cells else None
+    cleaner = _Cleaner(headers, max_cell_chars=max_cell)
+    cleaner.check_cells(pd.DataFrame([headers], dtype=object), np.array([1]))
 
     def chunks() -> Iterator[RawChunk]:
         try:
             buffer: list[list[str]] = []
             numbers: list[int] = []
             for number, row in enumerate(rows, start=2):
+                if problem := _too_many_rows(number, limits):
+                    raise problem
                 cells = [_excel_cell(v) for v in row[:width]]
                 buffer.append(cells + [""] * (width - len(cells)))
                 numbers.append(number)
@@ -229,6 +500,10 @@ def _read_xlsx(filename: str, data: bytes, chunk_rows: int) -> RawTable:
                 chunk = cleaner.clean(pd.DataFrame(buffer, dtype=object), np.array(numbers))
                 if chunk.frame.shape[0]:
                     yield chunk
+        except FileProblem:
+            raise
+        except Exception as exc:  # as at load time: a malformed part deep in the sheet
+            raise _invalid_workbook(exc) from exc
         finally:
             workbook.close()
 
@@ -252,13 +527,32 @@ def _excel_cell(value: object) -> str:
 
 
 class _Cleaner:
-    """Turns blanks into None, strips cells when the file has padded cells, drops all-blank rows."""
+    """Turns blanks into None, strips cells when the file has padded cells, drops all-blank rows; with
+    ``max_cell_chars``, refuses a cell longer than that (naming its row and column)."""
 
-    def __init__(self, width: int, *, strip: bool = True) -> None:
-        self.width = width
+    def __init__(self, headers: list[str], *, strip: bool = True, max_cell_chars: int | None = None) -> None:
+        self.headers = headers
+        self.width = len(headers)
         self.strip = strip
+        self.max_cell_chars = max_cell_chars
+
+    def check_cells(self, frame: pd.DataFrame, row_numbers: np.ndarray) -> None:
+        if self.max_cell_chars is None:
+            return
+        limit = self.max_cell_chars
+        for position in range(frame.shape[1]):
+            values = frame.iloc[:, position].tolist()
+            lengths = np.fromiter((len(v) if v.__class__ is str else 0 for v in values), dtype=np.int64,
+                                  count=len(values))
+            too_long = np.flatnonzero(lengths > limit)
+            if too_long.size:
+                i = int(too_long[0])
+                column = self.headers[position] if position < self.width else f"#{position + 1}"
+                raise FileProblem("cell_too_long", row=int(row_numbers[i]), column=column, value=values[i],
+                                  limit=f"{limit:,}")
 
     def clean(self, frame: pd.DataFrame, row_numbers: np.ndarray) -> RawChunk:
+        self.check_cells(frame, row_numbers)
         columns = {}
         for position in range(self.width):
             if position >= frame.shape[1]:

@@ -19,12 +19,16 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from rating_service.audit import service as audit
-from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError
+from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError, RowErrors
+from rating_service.methodologies import service as methodologies
 from rating_service.records import repository
 from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
+from rating_service.records.limits import ImportLimits
 from rating_service.records.models import ImportBatch
+from rating_service.records.personal_data import mask_text
 from rating_service.records.reader import FileProblem, read_table
-from rating_service.records.validate import ParsedFile, check_references, parse_table
+from rating_service.records.validate import Categories, ParsedFile, check_references, new_errors, parse_table
+from scoring.methodology import Methodology
 
 Progress = Callable[[str, int, int], None]
 WRITE_SLICE = 50_000
@@ -37,10 +41,14 @@ class UploadedFile:
     data: bytes
 
     @classmethod
-    def from_path(cls, path: Path) -> UploadedFile:
+    def from_path(cls, path: Path, *, limits: ImportLimits | None = None) -> UploadedFile:
+        """A file of the command line, refused before it is read when it is over the size limit (as an upload)."""
+        limits = limits or ImportLimits.from_settings()
         if not path.is_file():
             raise RatingServiceError("file_missing", path=str(path))
         try:
+            if path.stat().st_size > limits.max_file_bytes:
+                raise RatingServiceError("file_too_large", limit=f"{limits.max_file_bytes // (1024 * 1024)} MB")
             return cls(path.name, path.read_bytes())
         except OSError as exc:
             raise RatingServiceError("file_unreadable", detail=f"{path}: {exc.strerror or exc}") from None
@@ -80,32 +88,52 @@ def kind_or_raise(name: str) -> RecordKind:
     return kind
 
 
+def categories_of(kind: RecordKind, methodology: Methodology | None) -> Categories | None:
+    """The categories ``methodology`` allows in ``kind``'s listed column; None for kinds without one."""
+    if methodology is None or not any(col.listed for col in kind.columns):
+        return None
+    return Categories(methodology.id, methodology.category_list(kind.name))
+
+
+def methodology_for_imports(session: Session, day: dt.date) -> Methodology:
+    """The methodology whose category lists an import on ``day`` follows: the one in force, or, before the first
+    takes force, the latest version (shipped or adopted)."""
+    try:
+        return methodologies.in_force(session, day)
+    except NotFound:
+        return max(methodologies.all_versions(session), key=lambda m: (m.effective_from, m.id))
+
+
 def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.date,
-                progress: Progress = _no_progress) -> tuple[list[ParsedFile], list[RowError]]:
-    """Read and check files on their own (no database); returns parsed files and every error."""
+                progress: Progress = _no_progress, limits: ImportLimits | None = None,
+                methodology: Methodology | None = None) -> tuple[list[ParsedFile], RowErrors]:
+    """Read and check files on their own (no database); returns parsed files and every error (bounded).
+    With ``methodology``, a kind's category column takes only that methodology's categories."""
+    limits = limits or ImportLimits.from_settings()
+    categories = categories_of(kind, methodology)
     parsed: list[ParsedFile] = []
-    errors: list[RowError] = []
+    errors = new_errors(limits)
     for upload in files:
-        # Lines are a cheap estimate of rows for the progress bar (XLSX: unknown until read).
-        estimate = upload.data.count(b"\n") if not upload.data.startswith(b"PK") else 0
-        progress("reading", 0, estimate)
+        progress("reading", 0, 0)
         try:
-            raw = read_table(upload.filename, upload.data)
+            raw = read_table(upload.filename, upload.data, limits=limits)
         except FileProblem as problem:
             errors.append(problem.as_row_error(upload.filename))
             continue
+        # Line breaks are a cheap estimate of rows for the progress bar (XLSX: unknown until read).
+        estimate = raw.line_breaks
 
         def on_rows(row: int, total: int = estimate) -> None:
             progress("reading", row, max(total, row))
 
-        result = parse_table(raw, kind, today=today, on_rows=on_rows)
+        result = parse_table(raw, kind, today=today, on_rows=on_rows, limits=limits, categories=categories)
         parsed.append(result)
-        errors.extend(result.errors)
+        errors.absorb(result.errors)
     _check_keys_across_files(kind, parsed, errors)
     return parsed, errors
 
 
-def _check_keys_across_files(kind: RecordKind, parsed: list[ParsedFile], errors: list[RowError]) -> None:
+def _check_keys_across_files(kind: RecordKind, parsed: list[ParsedFile], errors: RowErrors) -> None:
     if len(parsed) < 2:
         return
     seen: dict[tuple[Any, ...], str] = {}
@@ -132,16 +160,19 @@ def labels_for(kind: RecordKind, parsed: Sequence[ParsedFile]) -> dict[tuple[str
 
 
 def import_files(session: Session, *, kind: RecordKind, files: Sequence[UploadedFile], actor: str,
-                 today: dt.date | None = None, progress: Progress = _no_progress) -> list[ImportSummary]:
-    """Validate every file whole, then write them all; raises ImportRejected with every bad row."""
+                 today: dt.date | None = None, progress: Progress = _no_progress,
+                 limits: ImportLimits | None = None) -> list[ImportSummary]:
+    """Validate every file whole, then write them all; raises ImportRejected with the bad rows (bounded)."""
     today = today or dt.date.today()
-    parsed, errors = parse_files(kind, files, today=today, progress=progress)
+    limits = limits or ImportLimits.from_settings()
+    methodology = methodology_for_imports(session, today) if any(col.listed for col in kind.columns) else None
+    parsed, errors = parse_files(kind, files, today=today, progress=progress, limits=limits,
+                                 methodology=methodology)
     if not errors:
         progress("validating", 0, len(parsed))
         lookup = repository.DatabaseLookup(session)
         for file in parsed:
-            check_references(file, lookup)
-            errors.extend(file.errors)
+            check_references(file, lookup, errors=errors)
         progress("validating", len(parsed), len(parsed))
     if errors:
         raise ImportRejected(errors, labels=labels_for(kind, parsed))
@@ -294,15 +325,16 @@ def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, act
     kind = file.kind
     table = repository.table_for(kind.table)
     frame = file.frame
-    summary = ImportSummary(kind.name, file.filename, file.file_format, file.encoding, file.rows,
-                            dropped_columns=list(file.dropped_columns),
-                            ignored_columns=list(file.ignored_columns))
+    # A file name or a header is stored too: personal data typed into one is masked like a value.
+    summary = ImportSummary(kind.name, mask_text(file.filename), file.file_format, file.encoding, file.rows,
+                            dropped_columns=[mask_text(h) for h in file.dropped_columns],
+                            ignored_columns=[mask_text(h) for h in file.ignored_columns])
     batch = ImportBatch(
-        kind=kind.name, filename=file.filename, file_sha256=hashlib.sha256(upload.data).hexdigest(),
+        kind=kind.name, filename=summary.filename, file_sha256=hashlib.sha256(upload.data).hexdigest(),
         file_format=file.file_format, encoding=file.encoding, imported_at=dt.datetime.now(dt.UTC),
         imported_by=actor, rows=file.rows, inserted=0, updated=0, unchanged=0,
-        dropped_columns=json.dumps(file.dropped_columns, ensure_ascii=False),
-        ignored_columns=json.dumps(file.ignored_columns, ensure_ascii=False),
+        dropped_columns=json.dumps(summary.dropped_columns, ensure_ascii=False),
+        ignored_columns=json.dumps(summary.ignored_columns, ensure_ascii=False),
     )
     session.add(batch)
     session.flush()

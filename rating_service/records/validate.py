@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from rating_service.companies.credit_code import credit_code_problem
-from rating_service.errors import RowError
+from rating_service.errors import RowError, RowErrors
 from rating_service.records.formats import (
     Column,
     RecordKind,
@@ -24,6 +24,8 @@ from rating_service.records.formats import (
     is_personal_data_header,
     normalise_header,
 )
+from rating_service.records.limits import ImportLimits
+from rating_service.records.personal_data import Finding, scan_values
 from rating_service.records.reader import FileProblem, RawTable
 
 BOOL_SPELLINGS = {
@@ -48,6 +50,19 @@ class ReferenceLookup(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Categories:
+    """The categories a methodology allows in a kind's listed column (``Column.listed``)."""
+
+    methodology: str
+    allowed: tuple[str, ...]
+
+
+def new_errors(limits: ImportLimits) -> RowErrors:
+    """An empty error collection bounded as ``limits`` say."""
+    return RowErrors(per_reason=limits.errors_per_reason, echo=limits.echo)
+
+
 @dataclass
 class ParsedFile:
     kind: RecordKind
@@ -59,7 +74,7 @@ class ParsedFile:
     headers: dict[str, str]  # canonical column -> header as found in the file
     dropped_columns: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: RowErrors = field(default_factory=RowErrors)
 
     @property
     def rows(self) -> int:
@@ -67,14 +82,16 @@ class ParsedFile:
 
 
 def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
-                on_rows: Callable[[int], None] | None = None) -> ParsedFile:
-    """Map headers, drop personal-data columns and parse every cell; errors are collected, not raised."""
+                on_rows: Callable[[int], None] | None = None, limits: ImportLimits | None = None,
+                categories: Categories | None = None) -> ParsedFile:
+    """Map headers, drop personal-data columns and parse every cell; errors are collected (bounded), not raised."""
+    limits = limits or ImportLimits()
     index = header_index(kind)
     mapping: dict[int, str] = {}
     headers: dict[str, str] = {}
     dropped: list[str] = []
     ignored: list[str] = []
-    errors: list[RowError] = []
+    errors = new_errors(limits)
     for position, header in enumerate(raw.headers):
         canonical = index.get(normalise_header(header))
         if canonical is None:
@@ -99,10 +116,12 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     frames: list[pd.DataFrame] = []
     numbers: list[np.ndarray] = []
     caches: dict[str, dict[str, str] | None] = {}
+    clean: dict[str, set[str] | None] = {}
     try:
         for chunk in raw.chunks:
             rows = chunk.frame.shape[0]
-            checker = _Checker(raw.filename, chunk.row_numbers, errors, caches)
+            checker = _Checker(raw.filename, chunk.row_numbers, errors, caches, clean=clean,
+                               mask_personal_data=limits.personal_data == "mask", categories=categories)
             columns: dict[str, object] = {}
             for col in kind.columns:
                 if col.name in positions:
@@ -143,17 +162,34 @@ def _apply_defaults(parsed: ParsedFile) -> None:
         frame["refunded"] = frame["refunded"].where(frame["refunded"].notna(), False).astype(bool)
 
 
+def kept_positions(errors: RowErrors, filename: str, mask: np.ndarray, column: str, key: str) -> np.ndarray:
+    """The flagged positions whose errors are kept; the rest are only counted (errors are bounded), so that no
+    error object is made for them."""
+    positions = np.flatnonzero(mask)
+    room = errors.room(filename, column, key)
+    if positions.size > room:
+        errors.omit(filename, column, key, int(positions.size - room))
+        positions = positions[:room]
+    return positions
+
+
 class _Checker:
     """Parses columns and records problems, for one slice of rows with its spreadsheet row numbers."""
 
-    def __init__(self, filename: str, row_numbers: np.ndarray, errors: list[RowError],
-                 caches: dict[str, dict[str, str] | None] | None = None) -> None:
+    def __init__(self, filename: str, row_numbers: np.ndarray, errors: RowErrors,
+                 caches: dict[str, dict[str, str] | None] | None = None, *,
+                 clean: dict[str, set[str] | None] | None = None, mask_personal_data: bool = False,
+                 categories: Categories | None = None) -> None:
         self.filename = filename
         self.row_numbers = row_numbers
         self.errors = errors
         # Per text column, across chunks: repeated values share one string object (memory), until
         # a column shows too many distinct values to be worth it (record ids).
         self.caches = caches if caches is not None else {}
+        # Per text column, across chunks: values already found free of personal data (scanned once), likewise.
+        self.clean = clean if clean is not None else {}
+        self.mask_personal_data = mask_personal_data
+        self.categories = categories
 
     def _shared(self, name: str, values: list[str | None]) -> list[str | None]:
         cache = self.caches.setdefault(name, {})
@@ -165,8 +201,11 @@ class _Checker:
         return shared
 
     # -- error helpers -------------------------------------------------------------------------
+    def _positions(self, mask: np.ndarray, column: str, key: str) -> np.ndarray:
+        return kept_positions(self.errors, self.filename, mask, column, key)
+
     def flag(self, mask: np.ndarray, column: str, values: np.ndarray, key: str, **params: object) -> None:
-        positions = np.flatnonzero(mask)
+        positions = self._positions(mask, column, key)
         if positions.size == 0:
             return
         rows = self.row_numbers
@@ -187,9 +226,55 @@ class _Checker:
 
     def _parse_text(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         listed = values.tolist()
+        allowed = set(self.categories.allowed) if col.listed and self.categories is not None else None
+        flagged = np.zeros(len(listed), dtype=bool)
+        if not col.contact:
+            flagged = self._personal_data(col, listed, allowed)
         lengths = np.array([len(v) if v is not None else 0 for v in listed])
-        self.flag(lengths > col.max_len, col.name, values, "text_too_long", limit=col.max_len)
-        return np.array(self._shared(col.name, listed), dtype=object)
+        self.flag((lengths > col.max_len) & ~flagged, col.name, values, "text_too_long", limit=col.max_len)
+        shared = np.array(self._shared(col.name, listed), dtype=object)
+        if allowed is not None and self.categories is not None:
+            unknown = present & ~flagged & ~pd.Series(shared, dtype=object).isin(allowed).to_numpy()
+            self.flag(unknown, col.name, shared, "category_unknown", methodology=self.categories.methodology,
+                      choices="、".join(self.categories.allowed))
+        return shared
+
+    def _personal_data(self, col: Column, listed: list[str | None], allowed: set[str] | None) -> np.ndarray:
+        """Scan a text column for personal data: flag each value holding some (refuse), or mask it in ``listed``
+        (mask); returns which positions were flagged. A methodology's categories are known to be free of it."""
+        found = self._scan(col.name, listed, skip=allowed)
+        flagged = np.zeros(len(listed), dtype=bool)
+        if not found:
+            return flagged
+        if self.mask_personal_data:
+            for position, finding in found.items():
+                listed[position] = finding.masked
+            return flagged
+        positions = np.array(sorted(found), dtype=np.int64)
+        flagged[positions] = True
+        for i in self._positions(flagged, col.name, "personal_data_in_value").tolist():
+            finding = found[i]
+            self.errors.append(RowError(self.filename, int(self.row_numbers[i]), col.name, finding.masked,
+                                        "personal_data_in_value", {"what": finding.label()}))
+        return flagged
+
+    def _scan(self, name: str, listed: list[str | None], *, skip: set[str] | None) -> dict[int, Finding]:
+        """``scan_values`` over the values not seen clean before in this column (most columns repeat a few values:
+        a channel, a community); a column of distinct values (record ids) is scanned whole, chunk by chunk."""
+        seen = self.clean.setdefault(name, set())
+        if seen is None:
+            return scan_values(listed)
+        fresh = list({v for v in listed if v is not None} - seen - (skip or set()))
+        if not fresh:
+            return {}
+        found = scan_values(fresh)
+        seen.update(v for i, v in enumerate(fresh) if i not in found)
+        if len(seen) > DEDUPE_LIMIT:
+            self.clean[name] = None
+        if not found:
+            return {}
+        bad = {fresh[i]: finding for i, finding in found.items()}
+        return {i: bad[v] for i, v in enumerate(listed) if v is not None and v in bad}
 
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         upper = np.array(self._shared(col.name, [v.upper().replace(" ", "") if v is not None else None
@@ -275,7 +360,7 @@ class _Checker:
             if mask.any():
                 col = kind.column(earlier)
                 shown = frame[later].dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-                for i in np.flatnonzero(mask):
+                for i in self._positions(mask, later, "date_before"):
                     self.errors.append(RowError(
                         self.filename, int(self.row_numbers[i]), later, shown[i], "date_before",
                         {"other": col.zh, "other_value": b.iloc[i].strftime("%Y-%m-%d")},
@@ -296,20 +381,23 @@ class _Checker:
         dup = frame.duplicated(key, keep=False).to_numpy() & keyed
         if not dup.any():
             return
-        rows = self.row_numbers[dup]
-        keys = frame.loc[dup, key].astype(str).agg("\x1f".join, axis=1).to_numpy()
-        groups: dict[str, list[int]] = {}
-        for k, row in zip(keys, rows, strict=True):
-            groups.setdefault(k, []).append(int(row))
         message = "duplicate_in_file" if len(key) == 1 else "contract_key_duplicate"
         shown_col = key[0] if len(key) == 1 else "start_date"
+        # Each repeated row names another row of its key: the first, or for the first the second.
+        members = frame.loc[dup, key].copy()
+        members["_row"] = self.row_numbers[dup]
+        groups = members.groupby(key, sort=False, dropna=False)["_row"]
+        first = groups.transform("first").to_numpy()
+        second = members["_row"].where(groups.cumcount() == 1).groupby(
+            [members[k] for k in key], sort=False, dropna=False).transform("max").to_numpy()
+        rows = members["_row"].to_numpy()
+        other = np.where(rows == first, second, first)
         values = frame.loc[dup, shown_col].to_numpy(dtype=object)
-        for k, row, value in zip(keys, rows, values, strict=True):
-            members = groups[k]
-            other = members[0] if members[0] != row else members[1]
+        for i in self._positions(np.ones(len(rows), dtype=bool), shown_col, message).tolist():
+            value = values[i]
             shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
-            self.errors.append(RowError(self.filename, int(row), shown_col, shown, message,
-                                               {"other": other}))
+            self.errors.append(RowError(self.filename, int(rows[i]), shown_col, shown, message,
+                                        {"other": int(other[i])}))
 
 
 def _scatter(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
@@ -321,8 +409,10 @@ def _scatter(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
 
 # -- references (need a lookup) ----------------------------------------------------------------
 
-def check_references(parsed: ParsedFile, lookup: ReferenceLookup) -> None:
-    """Unknown companies and communities; for contracts, overlaps within the file and with the database."""
+def check_references(parsed: ParsedFile, lookup: ReferenceLookup, *, errors: RowErrors | None = None) -> None:
+    """Unknown companies and communities; for contracts, overlaps within the file and with the database. The errors
+    go to ``errors`` (default: the file's own)."""
+    errors = parsed.errors if errors is None else errors
     frame = parsed.frame
     if frame.empty:
         return
@@ -342,12 +432,13 @@ def check_references(parsed: ParsedFile, lookup: ReferenceLookup) -> None:
         missing = wanted - known
         if missing:
             mask = np.array([v in missing for v in values], dtype=bool)
-            _Checker(parsed.filename, parsed.row_numbers, parsed.errors).flag(mask, col.name, values, key)
+            _Checker(parsed.filename, parsed.row_numbers, errors).flag(mask, col.name, values, key)
     if parsed.kind.name == "contracts":
-        check_contract_overlaps(parsed, lookup.contracts_of(set(frame["community_id"].dropna())))
+        check_contract_overlaps(parsed, lookup.contracts_of(set(frame["community_id"].dropna())), errors=errors)
 
 
-def check_contract_overlaps(parsed: ParsedFile, existing: pd.DataFrame) -> None:
+def check_contract_overlaps(parsed: ParsedFile, existing: pd.DataFrame, *, errors: RowErrors | None = None) -> None:
+    errors = parsed.errors if errors is None else errors
     frame = parsed.frame
     incoming = frame[["community_id", "credit_code", "start_date", "end_date"]].copy()
     incoming["_row"] = parsed.row_numbers
@@ -375,7 +466,7 @@ def check_contract_overlaps(parsed: ParsedFile, existing: pd.DataFrame) -> None:
     overlap = (same & (combined["start_date"] <= prev_end)).to_numpy()
     if not overlap.any():
         return
-    for i in np.flatnonzero(overlap):
+    for i in kept_positions(errors, parsed.filename, overlap, "start_date", "contract_overlap").tolist():
         row = combined.iloc[i]
         # The contract it overlaps: the latest-ending earlier one of the community.
         earlier = combined.iloc[:i]
@@ -387,7 +478,7 @@ def check_contract_overlaps(parsed: ParsedFile, existing: pd.DataFrame) -> None:
         else:  # an existing contract overlaps an incoming one that starts before it
             target_row, target = int(other["_row"]), other
             other_desc = _describe_contract(row)
-        parsed.errors.append(RowError(
+        errors.append(RowError(
             parsed.filename, target_row, "start_date", target["start_date"].strftime("%Y-%m-%d"),
             "contract_overlap", {"other": other_desc},
         ))

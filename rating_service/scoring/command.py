@@ -412,7 +412,7 @@ def score_command(
             raise RatingServiceError("score_format_invalid", value=output_format)
         rating_period = parse_period(period)
         chosen = choose_methodology(methodology, rating_period)
-        inputs = load_folder(data, today=_today())
+        inputs = load_folder(data, today=_today(), methodology=chosen)
         result = rate_companies(inputs=inputs, period=rating_period, methodology=chosen)
         if explain_code is not None:
             code = explain_code.strip().upper()

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from rating_service.errors import ImportRejected, RatingServiceError, RowError
+from rating_service.errors import ImportRejected, RatingServiceError
 from rating_service.records.formats import KIND_ORDER, KINDS
+from rating_service.records.limits import ImportLimits
 from rating_service.records.service import UploadedFile, folder_files, labels_for, parse_files
-from rating_service.records.validate import ParsedFile, check_references
+from rating_service.records.validate import ParsedFile, check_references, new_errors
 from scoring.engine import RatingInputs
+from scoring.methodology import Methodology
 
 REQUIRED_KINDS = ("companies", "communities", "contracts")
 CONTRACT_COLUMNS = ["community_id", "credit_code", "start_date", "end_date"]
@@ -72,8 +74,10 @@ def _combined(parsed: list[ParsedFile]) -> pd.DataFrame:
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
-    """RatingInputs from the folder's files; raises ImportRejected with every bad row of every file."""
+def load_folder(folder: Path, *, today: dt.date, methodology: Methodology | None = None) -> RatingInputs:
+    """RatingInputs from the folder's files; raises ImportRejected with the bad rows of every file (bounded as an
+    import is). With ``methodology``, categories must be among its lists (as an import's must be among those of
+    the methodology in force)."""
     if not folder.is_dir():
         raise RatingServiceError("score_folder_missing", path=str(folder))
     paths = {kind: folder_files(folder, kind) for kind in KIND_ORDER}
@@ -81,15 +85,17 @@ def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
         if not paths[kind]:
             raise RatingServiceError("score_file_missing", folder=str(folder), kind=kind, zh=KINDS[kind].zh)
 
+    limits = ImportLimits.from_settings()
     parsed: dict[str, list[ParsedFile]] = {}
-    errors: list[RowError] = []
+    errors = new_errors(limits)
     labels: dict[tuple[str, str], dict[str, str]] = {}
     for kind in KIND_ORDER:
         if not paths[kind]:
             continue
-        files, kind_errors = parse_files(KINDS[kind], [UploadedFile.from_path(p) for p in paths[kind]], today=today)
+        uploads = [UploadedFile.from_path(p, limits=limits) for p in paths[kind]]
+        files, kind_errors = parse_files(KINDS[kind], uploads, today=today, limits=limits, methodology=methodology)
         parsed[kind] = files
-        errors.extend(kind_errors)
+        errors.absorb(kind_errors)
         labels.update(labels_for(KINDS[kind], files))
 
     companies = _values(parsed["companies"], "credit_code")
@@ -102,9 +108,9 @@ def load_folder(folder: Path, *, today: dt.date) -> RatingInputs:
             if file.frame.empty:
                 continue
             existing = pd.concat(earlier_contracts, ignore_index=True) if earlier_contracts else None
-            before = len(file.errors)
-            check_references(file, FolderLookup(companies, communities, existing))
-            errors.extend(e for e in file.errors[before:] if (e.file, e.row, e.column) not in flagged)
+            references = new_errors(limits)
+            check_references(file, FolderLookup(companies, communities, existing), errors=references)
+            errors.absorb(references, skip=lambda e: (e.file, e.row, e.column) in flagged)
             if kind == "contracts":
                 earlier_contracts.append(file.frame[CONTRACT_COLUMNS])
     if errors:

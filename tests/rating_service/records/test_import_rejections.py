@@ -193,7 +193,9 @@ def test_header_without_rows_is_rejected(database):
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "companies.xls", "file_xls_legacy"),
     (b"PK\x03\x04 not really a workbook", "companies.xlsx", "file_type_unsupported"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 16, "companies.png", "file_type_unsupported"),
-    ("统一社会信用代码,企业名称\n".encode() + b"\x80\x80,\xff\xfe\x80\n", "companies.csv", "file_encoding_unknown"),
+    # a UTF-8 header, then a row that decodes in no encoding: the row is named
+    ("统一社会信用代码,企业名称\n".encode() + b"\x80\x80,\xff\xfe\x80\n", "companies.csv", "file_encoding_mixed"),
+    (b"\x80\x80,\xff\xfe\x80\n\x80\x80,\xff\xfe\x80\n", "companies.csv", "file_encoding_unknown"),
 ])
 def test_wrong_file_types_and_encodings_are_rejected(database, data, name, code):
     err = _only(_rejected(database, "companies", UploadedFile(name, data)))
