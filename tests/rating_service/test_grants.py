@@ -83,7 +83,7 @@ def test_the_service_runs_a_whole_cycle_as_the_application_role_and_the_log_veri
             "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
     cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="officer1")
     with database.write_session() as session:
-        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer1", notice_date=dt.date(2026, 1, 5))
+        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="officer1", notice_date=f.TODAY)
     with f.appeals_closed(database, cycle_id), database.write_session() as session:
         cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="officer1")
     with database.read_session() as session:
