@@ -250,7 +250,7 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
 def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
     """``credit_code → kind → category → count`` of the records that count in the cycle, after its appeal
     decisions (voided records no longer count; amended ones count as amended)."""
-    result, inputs = decisions.rate_amended_cycle(session=session, cycle=cycle)
+    result, inputs = decisions.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
     records = result.records
     counted = records[records["counted"] & records["credit_code"].notna()]
     out: dict[str, dict[str, dict[str, int]]] = {}
@@ -259,16 +259,18 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
         mine = counted[counted["kind"].astype(str) == kind]
         if mine.empty:
             continue
-        ids = mine["record_id"].astype(str)
         if kind in SNAPSHOT_CATEGORY:
             frame = inputs.frame(kind)
-            lookup = dict(zip(frame["record_id"].astype(str), frame[SNAPSHOT_CATEGORY[kind]].astype(str),
-                              strict=True))
+            lookup = pd.Series(frame[SNAPSHOT_CATEGORY[kind]].astype(str).to_numpy(),
+                               index=frame["record_id"].astype(str).to_numpy())
         else:
-            lookup = repository.record_categories(session, kind=kind, watermark=cycle.snapshot_batch,
-                                                  period_start=cycle.period_start, period_end=cycle.period_end,
-                                                  date_column=EVENT_DATE[kind])
-        categories = ids.map(lambda i, table=lookup: table.get(i, "")).fillna("")  # type: ignore[misc]
+            lookup = pd.Series(repository.record_categories(session, kind=kind, watermark=cycle.snapshot_batch,
+                                                            period_start=cycle.period_start,
+                                                            period_end=cycle.period_end,
+                                                            date_column=EVENT_DATE[kind]), dtype=object)
+        # One category per record id (the last, as a dict would keep it), looked up for every counted record at once.
+        lookup = lookup[~lookup.index.duplicated(keep="last")]
+        categories = mine["record_id"].astype(str).map(lookup).fillna("")
         grouped = pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(),
                                 "category": categories.to_numpy()}).value_counts(sort=False)
         for (code, category), count in grouped.items():  # type: ignore[misc]
