@@ -28,6 +28,9 @@ os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-"
 os.environ["RATING_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-attachments-")
 # Publicizing does not render every PDF in the background here; downloads render on demand.
 os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
+# The public data is built in the background; a test's first public request right after its app starts waits for it
+# (the service waits 1 s at most). Tests of the minimal "preparing" answer make their own cache that does not wait.
+os.environ.setdefault("RATING_DISCLOSURE_BUILD_WAIT_SECONDS", "60")
 
 
 def _reset(database: Database) -> None:
