@@ -267,10 +267,9 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
             lookup = pd.Series(frame[SNAPSHOT_CATEGORY[kind]].astype(str).to_numpy(),
                                index=frame["record_id"].astype(str).to_numpy())
         else:
-            lookup = pd.Series(repository.record_categories(session, kind=kind, watermark=cycle.snapshot_batch,
-                                                            period_start=cycle.period_start,
-                                                            period_end=cycle.period_end,
-                                                            date_column=EVENT_DATE[kind]), dtype=object)
+            lookup = repository.record_categories(session, kind=kind, watermark=cycle.snapshot_batch,
+                                                  period_start=cycle.period_start, period_end=cycle.period_end,
+                                                  date_column=EVENT_DATE[kind])
         # One category per record id (the last, as a dict would keep it), looked up for every counted record at once.
         lookup = lookup[~lookup.index.duplicated(keep="last")]
         categories = mine["record_id"].astype(str).map(lookup).fillna("")
