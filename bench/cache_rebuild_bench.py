@@ -140,10 +140,20 @@ def setup_marker(tag: str) -> str:
     return f"cache-rebuild setup {tag}"
 
 
-def _prepared(url: str, tag: str) -> dict[str, Any] | None:
-    """What the prepared database holds when it is complete for this data set, else None."""
+def sidecar(work: Path, engine: str, tag: str) -> Path:
+    """What the set-up made and how long it took, next to the data (the marker row holds its digest)."""
+    return work / f"prepared-{engine}-{tag}.json"
+
+
+def _prepared(url: str, tag: str, record: Path) -> dict[str, Any] | None:
+    """What the prepared database holds when it is complete for this data set (its marker row matches the record
+    written by the set-up), else None."""
+    import hashlib
+
     from sqlalchemy import text
 
+    if not record.exists():
+        return None
     database = _open(url)
     try:
         with database.read_session() as session:
@@ -153,7 +163,25 @@ def _prepared(url: str, tag: str) -> dict[str, Any] | None:
         return None
     finally:
         database.dispose()
-    return None if found is None else json.loads(bytes.fromhex(found).decode())
+    content = record.read_bytes()
+    return json.loads(content) if found == hashlib.sha256(content).hexdigest() else None
+
+
+def mark_prepared(database: Any, tag: str, record: Path, info: dict[str, Any]) -> None:
+    import hashlib
+
+    from sqlalchemy import text
+
+    content = json.dumps(info, ensure_ascii=False, indent=1).encode()
+    record.write_bytes(content)
+    with database.write_session() as session:
+        session.execute(text("DELETE FROM import_batches WHERE filename = :name"), {"name": setup_marker(tag)})
+        session.execute(text(
+            "INSERT INTO import_batches (kind, filename, file_sha256, file_format, encoding, imported_at, "
+            "imported_by, rows, inserted, updated, unchanged, dropped_columns, ignored_columns) VALUES "
+            "('bench', :name, :sha, 'csv', 'utf-8', :now, :actor, 0, 0, 0, 0, '[]', '[]')"),
+            {"name": setup_marker(tag), "sha": hashlib.sha256(content).hexdigest(), "now": dt.datetime.now(dt.UTC),
+             "actor": ACTOR})
 
 
 def prepare(engine: str, *, work: Path, companies: int, records: int, seed: int, months: int,
@@ -166,7 +194,8 @@ def prepare(engine: str, *, work: Path, companies: int, records: int, seed: int,
             _pg_admin(f'CREATE DATABASE "{pg_database}"')
     else:
         url = f"sqlite:///{work / f'template-{tag}.sqlite'}"
-    info = _prepared(url, tag)
+    record = sidecar(work, engine, tag)
+    info = _prepared(url, tag, record)
     if info is not None:
         print(f"  {engine}: prepared data found ({info['setup_s']:.0f} s to make)", flush=True)
         return url, info
@@ -198,15 +227,7 @@ def prepare(engine: str, *, work: Path, companies: int, records: int, seed: int,
         code = pick_company(database, [c["id"] for c in made["public"]])
         info = {"counts": counts, "load": how, "load_s": load_s, **made, "company": code,
                 "setup_s": time.perf_counter() - started}
-        from sqlalchemy import text
-
-        with database.write_session() as session:  # the marker: this database is complete
-            session.execute(text(
-                "INSERT INTO import_batches (kind, filename, file_sha256, file_format, encoding, imported_at, "
-                "imported_by, rows, inserted, updated, unchanged, dropped_columns, ignored_columns) VALUES "
-                "('bench', :name, :info, 'csv', 'utf-8', :now, :actor, 0, 0, 0, 0, '[]', '[]')"),
-                {"name": setup_marker(tag), "info": json.dumps(info).encode().hex(), "now": dt.datetime.now(dt.UTC),
-                 "actor": ACTOR})
+        mark_prepared(database, tag, record, info)
         if engine == "postgresql":
             with database.engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
