@@ -318,22 +318,36 @@ def export_baseline(ref: str, work: Path) -> tuple[Path, str]:
     return target, commit
 
 
-def server_command(code: str, baseline: Path | None, port: int) -> tuple[list[str], Path, dict[str, str]]:
-    """The command, working folder and extra environment serving ``code``."""
+# Starts `rating serve` from a given source tree, and says which tree it imported (checked in the server's log).
+LAUNCHER = ("import sys; root = sys.argv.pop(1); sys.path.insert(0, root); import rating_service; "
+            "print('serving rating_service from', rating_service.__file__, file=sys.stderr, flush=True); "
+            "from rating_service.cli import main; sys.exit(main())")
+SERVED_FROM = "serving rating_service from "
+
+
+def source_root(code: str, baseline: Path | None) -> Path:
     if code == "before":
         assert baseline is not None
-        # ``-m`` puts the working folder first on sys.path: the baseline's packages, not this checkout's.
-        return ([sys.executable, "-m", "rating_service.cli", "serve", "--host", HOST, "--port", str(port)], baseline,
-                {"PYTHONPATH": str(baseline)})
-    return [*public_bench._rating_command(), "serve", "--host", HOST, "--port", str(port)], REPO_ROOT, {}
+        return baseline
+    return REPO_ROOT
 
 
-def served_from(code: str, baseline: Path | None, env: dict[str, str]) -> str:
-    """Where the server's ``rating_service`` is imported from (checked, not assumed)."""
-    command, cwd, extra = server_command(code, baseline, 0)
-    done = subprocess.run([sys.executable, "-c", "import rating_service; print(rating_service.__file__)"], cwd=cwd,
-                          env={**env, **extra}, capture_output=True, text=True, check=True)
-    return str(Path(done.stdout.strip()).parent)
+def server_command(code: str, baseline: Path | None, port: int) -> list[str]:
+    """``rating serve`` (one uvicorn process, as deployed) importing ``rating_service`` from the code's tree."""
+    return [sys.executable, "-c", LAUNCHER, str(source_root(code, baseline)), "serve", "--host", HOST, "--port",
+            str(port)]
+
+
+def check_served_from(server: public_bench.Server, code: str, baseline: Path | None) -> str:
+    """The folder the running server imported ``rating_service`` from; stops the benchmark if it is not the code's."""
+    import re
+
+    found = re.search(rf"^{SERVED_FROM}(.+)$", server.log_tail(1_000_000), re.MULTILINE)
+    expected = source_root(code, baseline).resolve() / "rating_service"
+    if found is None or Path(found.group(1)).resolve().parent != expected:
+        raise SystemExit(f"{server.name}: expected to serve {expected}, the log says "
+                         f"{found.group(1) if found else 'nothing'}")
+    return str(expected)
 
 
 # -- one run -------------------------------------------------------------------------------------------------------
@@ -393,8 +407,8 @@ def parse(output: str) -> dict[str, Any]:
 
 def one_run(code: str, *, args: argparse.Namespace, url_db: str, env: dict[str, str], baseline: Path | None,
             info: dict[str, Any], work: Path, script: Path) -> dict[str, Any]:
-    command, cwd, extra = server_command(code, baseline, args.port)
-    server_env = {**env, **extra, "DATABASE_URL": url_db}
+    command = server_command(code, baseline, args.port)
+    server_env = {**env, "DATABASE_URL": url_db}
     base = f"http://{HOST}:{args.port}"
     page = f"{base}/public/companies/{info['company']}"
     result: dict[str, Any] = {}
@@ -403,6 +417,7 @@ def one_run(code: str, *, args: argparse.Namespace, url_db: str, env: dict[str, 
     try:
         server.wait_ready(f"{base}/healthz", timeout_s=120)
         started = time.monotonic()  # the restart: the server answers
+        result["served_from"] = check_served_from(server, code, baseline)
         probe = Probe(page, lambda status, _body: status == 200, since=started, deadline_s=args.ready_timeout)
         probe.start()
         cpu = public_bench.cpu_seconds(server.pid)
@@ -488,6 +503,7 @@ def _seconds(value: float | None) -> str:
 def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str, dict[str, Any]], *,
            command: str, info: dict[str, str], code: dict[str, str], wrk_line: str, args: argparse.Namespace,
            started: dt.datetime, finished: dt.datetime) -> str:
+    served = {name: run["served_from"] for engine in results.values() for name in CODES for run in engine[name]}
     lines = [
         MARK_START,
         "## cache-rebuild: the public company page while the public cache is rebuilt (wrk against `rating serve`)",
@@ -497,8 +513,10 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
         f"- Command: `{command}`",
         f"- Code: before = {code['before']}; after = {code['after']}",
         "- Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
-        f"- Server: `rating serve --host {HOST} --port …` (after) and `python -m rating_service.cli serve …` run in "
-        "the exported baseline (before): one uvicorn process each, the same Python and packages.",
+        f"- Server: `rating serve --host {HOST} --port …`, one uvicorn process as deployed, started through a "
+        "launcher that puts the code's tree first on `sys.path` (the same Python and packages for both); each "
+        "server's log says which `rating_service` it imported, and the run stops if it is not the code's: "
+        + "; ".join(f"{name} from `{_shown(Path(path))}`" for name, path in served.items()) + ".",
         f"- Load: `{wrk_line}` on the company page (wrk on the same cores as the server); the timeout is longer "
         "than the run, so a request held behind a rebuild counts with its real latency. Scenarios per run: "
         f"**cold** (wrk starts when `/healthz` first answers after the start), **steady** (once the page answers "
@@ -576,6 +594,13 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
 # -- main -------------------------------------------------------------------------------------------------------------
 
 def _terminate(signum: int, _frame: Any) -> None:
@@ -649,11 +674,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     script = work / "count-statuses.lua"
     script.write_text(WRK_LUA)
     baseline, baseline_commit = export_baseline(args.baseline_ref, work)
-    code = {"before": f"`{args.baseline_ref}` = commit {baseline_commit} (served from "
-                      f"{served_from('before', baseline, env)})",
+    code = {"before": f"`{args.baseline_ref}` = commit {baseline_commit}, exported to "
+                      f"{_shown(source_root('before', baseline))}",
             "after": code_version("rating_service") + f", rating_service/ source digest "
-                                                      f"{source_digest('rating_service')} (served from "
-                                                      f"{served_from('after', None, env)})"}
+                                                      f"{source_digest('rating_service')}"}
     print(f"before: {code['before']}\nafter: {code['after']}", flush=True)
 
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
