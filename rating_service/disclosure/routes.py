@@ -34,8 +34,6 @@ REVALIDATE = "public, no-cache"
 # Open data files: a minute of staleness is acceptable to a downloader, and spares the server a crowd.
 OPEN_DATA = "public, max-age=60"
 JSON_TYPE = "application/json"
-
-
 NO_STORE = "no-store"  # a "preparing" answer: never kept, by a browser or by a crawler
 
 
@@ -116,9 +114,9 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[PublicVi
                 found = await run_in_threadpool(cache.remember, key, view, partial(make, view))
                 break
             except Preparing as exc:
-                lacking = exc
+                lacking = exc.with_traceback(None)  # kept with the view: no frames (and no cycle back to the view)
                 if len(view.lacks) < PREPARING_ENTRIES:
-                    view.lacks[key] = exc
+                    view.lacks[key] = lacking
         patience = cache.patience_left()
         if patience <= 0:
             return _preparing_response(request, key, view, lacking, preparing)
@@ -142,7 +140,7 @@ def cycles_document(view: PublicView) -> list[dict[str, Any]]:
 
 
 def company_history(view: PublicView, credit_code: str) -> list[tuple[service.CycleDisclosure,
-                                                                              service.PublicRating]]:
+                                                                     service.PublicRating]]:
     """The company's rating in every public cycle, oldest first; 404 when it has none."""
     code = credit_code.strip().upper()
     found = [(d, d.by_code[code]) for d in reversed(view.cycles()) if code in d.by_code]
