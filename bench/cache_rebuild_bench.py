@@ -500,6 +500,27 @@ def _seconds(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f} s"
 
 
+def summary(runs: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The figures the issue asks for, in words (medians)."""
+    def med(code: str, scenario: str, key: str) -> float | None:
+        return _median([r[scenario].get(key) for r in runs[code]])
+
+    out = []
+    for scenario, what in (("cold", "Right after a restart"), ("publicize", "During a publicize")):
+        parts = []
+        for code in CODES:
+            requests = med(code, scenario, "requests") or 0
+            preparing = med(code, scenario, "preparing") or 0
+            parts.append(
+                f"{code}: {requests:,.0f} requests completed in {med(code, scenario, 'elapsed_s') or 0:.0f} s"
+                + (f" ({preparing:,.0f} of them the 503 \"preparing\" answer)" if preparing else "")
+                + f", p99 {_ms(med(code, scenario, 'p99_ms'))}, max {_ms(med(code, scenario, 'max_ms'))}, "
+                + ("full data served after " if scenario == "cold" else "the new cycle shown after ")
+                + _seconds(med(code, scenario, "data_after_s")))
+        out.append(f"- **{what}** (median of the runs) — " + "; ".join(parts) + ".")
+    return out
+
+
 def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str, dict[str, Any]], *,
            command: str, info: dict[str, str], code: dict[str, str], wrk_line: str, args: argparse.Namespace,
            started: dt.datetime, finished: dt.datetime) -> str:
@@ -561,7 +582,7 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
                     f"{statistics.median([r['preparing'] for r in rows]):,.0f} | "
                     f"{statistics.median([r['socket_errors_total'] for r in rows]):,.0f} | "
                     + ("–" if scenario == "steady" else _seconds(after)) + " |")
-        lines += ["", "After ÷ before, per repetition (measured side by side):", ""]
+        lines += ["", *summary(runs), "", "After ÷ before, per repetition (measured side by side):", ""]
         for scenario in SCENARIOS:
             pairs = list(zip(runs["before"], runs["after"], strict=True))
             rate_ratios = [a[scenario]["rps"] / b[scenario]["rps"] if b[scenario]["rps"] else None for b, a in pairs]
