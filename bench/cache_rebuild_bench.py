@@ -438,16 +438,27 @@ def one_run(code: str, *, args: argparse.Namespace, url_db: str, env: dict[str, 
         result["steady"]["server_cpu_s"] = public_bench.cpu_seconds(server.pid) - cpu
         result["steady"]["data_after_s"] = None
 
+        # The publicize's work (numbering the notices) is done first, in an open transaction; its commit, which is
+        # what the server's cache sees, lands --trigger-at seconds into the wrk run.
+        trigger = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child-publicize",
+                                    str(info["trigger"]["id"])], cwd=REPO_ROOT, env={**env, "DATABASE_URL": url_db},
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert trigger.stdout is not None and trigger.stdin is not None
+        ready = trigger.stdout.readline()
+        if not ready.startswith("{"):
+            trigger.kill()
+            raise SystemExit(f"the publicize failed:\n{ready}{trigger.communicate()[1]}")
         cpu = public_bench.cpu_seconds(server.pid)
         load = subprocess.Popen(wrk_command(args, page, script), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
         time.sleep(args.trigger_at)
-        trigger = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child-publicize",
-                                  str(info["trigger"]["id"])], cwd=REPO_ROOT, env={**env, "DATABASE_URL": url_db},
-                                 capture_output=True, text=True, timeout=900)
+        trigger.stdin.write("commit\n")
+        trigger.stdin.flush()
+        done = trigger.stdout.readline()  # written right after the commit
         committed = time.monotonic()
-        if trigger.returncode != 0:
-            raise SystemExit(f"the publicize failed:\n{trigger.stdout}{trigger.stderr}")
+        out, err = trigger.communicate(timeout=600)
+        if trigger.returncode != 0 or not done.startswith("committed"):
+            raise SystemExit(f"the publicize failed:\n{done}{out}{err}")
         shown = Probe(page, lambda status, body: status == 200 and TRIGGER_NAME in body, since=committed,
                       deadline_s=args.ready_timeout)
         shown.start()
@@ -455,7 +466,7 @@ def one_run(code: str, *, args: argparse.Namespace, url_db: str, env: dict[str, 
         result["publicize"]["server_cpu_s"] = public_bench.cpu_seconds(server.pid) - cpu
         shown.join(args.ready_timeout)
         result["publicize"]["data_after_s"] = shown.after_s
-        result["publicize"]["trigger_s"] = json.loads(trigger.stdout.strip().splitlines()[-1])["seconds"]
+        result["publicize"]["trigger_s"] = json.loads(ready)["seconds"]
         if server.process.poll() is not None:
             raise SystemExit(f"{server.name} exited during the run:\n{server.log_tail()}")
     finally:
@@ -471,14 +482,19 @@ def one_run(code: str, *, args: argparse.Namespace, url_db: str, env: dict[str, 
 
 
 def child_publicize(cycle_id: int) -> None:
-    """Another process publicizes the cycle (notice date today), as an officer's command would."""
+    """Another process publicizes the cycle (notice date today), as an officer's command would: the work first, then
+    (told on stdin) the commit."""
     from rating_service.cycles import service as cycles
     from rating_service.db import get_database
 
     started = time.perf_counter()
     with get_database().write_session() as session:
         cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor=ACTOR)
-    print(json.dumps({"seconds": time.perf_counter() - started}))
+        session.flush()
+        print(json.dumps({"seconds": time.perf_counter() - started}), flush=True)
+        if sys.stdin.readline().strip() != "commit":
+            raise SystemExit("not told to commit")
+    print("committed", flush=True)
 
 
 # -- the report ------------------------------------------------------------------------------------------------------
@@ -541,7 +557,9 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
         f"- Load: `{wrk_line}` on the company page (wrk on the same cores as the server); the timeout is longer "
         "than the run, so a request held behind a rebuild counts with its real latency. Scenarios per run: "
         f"**cold** (wrk starts when `/healthz` first answers after the start), **steady** (once the page answers "
-        f"200), **publicize** (another process publicizes {TRIGGER_NAME} {args.trigger_at} s into the run). "
+        f"200), **publicize** (another process publicizes {TRIGGER_NAME} through the cycle service: it does the "
+        f"work, numbering the notices, before the run in an open transaction, and commits {args.trigger_at:g} s into "
+        "the run; the server's cache sees the commit by polling). "
         f"{args.repeats} repetition{'s' if args.repeats != 1 else ''}; each repetition runs before and after on "
         "fresh copies of the prepared database, in alternating order.",
         "",
@@ -551,6 +569,7 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
         counts = data["counts"]
         records = sum(counts[k] for k in cycle_bench.RECORD_TABLES)
         public = data["public"]
+        trigger_s = statistics.median(r["publicize"]["trigger_s"] for name in CODES for r in runs[name])
         lines += [
             f"### {engine}",
             "",
@@ -559,7 +578,8 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
             f"({sum(1 for c in public if c['status'] == 'finalized')} finalized months, "
             f"{sum(1 for c in public if c['status'] == 'publicized')} in publicity: "
             + ", ".join(c["name"] for c in public) + f"), computed in {sum(c['compute_s'] for c in public):.0f} s "
-            f"together; page `/public/companies/{data['company']}` (rated in every public cycle).",
+            f"together; page `/public/companies/{data['company']}` (rated in every public cycle). The publicize's "
+            f"work before its commit took {trigger_s:.1f} s (median).",
             "",
             "| scenario | code | runs | requests completed | req/s (min–max) | p50 | p99 (max of runs) | max latency "
             "| 200 answers | 503 preparing | socket errors | full data served after |",
