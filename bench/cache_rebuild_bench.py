@@ -628,8 +628,12 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], infos: dict[str,
         "on it (publicize: counted from the publicize's commit). Before, the first request after a start and the "
         "first after a change build the data while every request waits; after, the data is built by one "
         "background thread while requests are answered from the previous build, or, right after a start, with the "
-        "minimal 503 page (Retry-After) once `RATING_DISCLOSURE_BUILD_WAIT_SECONDS` (1 s) has passed. Medians over "
-        "the repetitions; \"–\" where a run completed no request.",
+        "minimal 503 page (Retry-After) once `RATING_DISCLOSURE_BUILD_WAIT_SECONDS` (1 s) has passed. The background "
+        "build shares the server's cores and interpreter with the requests it keeps answering, so under this "
+        "saturating load it takes longer than a build that every request waits for: the new data shows later, but "
+        "nothing waits for it. wrk counts only the requests completed within the run: a stall that outlasts the run "
+        "leaves its requests out of the latency figures (compare \"requests completed\" with the steady state). "
+        "Medians over the repetitions; \"–\" where a run completed no request.",
         MARK_END,
     ]
     return "\n".join(lines) + "\n"
