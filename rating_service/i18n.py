@@ -485,6 +485,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
     # public disclosure
     "public_nothing_yet": {"zh": "尚无公示或发布的评价结果。", "en": "No ratings have been publicized yet."},
+    "public_preparing": {"zh": "正在准备数据，请稍后刷新。", "en": "The data is being prepared; please refresh shortly."},
     "public_company_not_found": {
         "zh": "没有企业 {code} 的公开评价结果。", "en": "No public rating of company {code}.",
     },

@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # Public pages are served from a per-process cache; each process asks the database whether a public cycle
     # changed at most this often (the process that made a change sees it at once).
     disclosure_poll_seconds: float = 1.0
+    # Right after a server starts nothing of the public data is built yet (it is built in the background): a public
+    # request waits at most this long, counted from the start, and is then answered "preparing" (503, Retry-After).
+    disclosure_build_wait_seconds: float = 1.0
 
     # Audit log
     # Every entry, the head row and every anchor carry an HMAC-SHA256 under a key that never enters the database,

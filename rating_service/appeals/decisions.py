@@ -161,18 +161,22 @@ def _amended(session: Session, cycle: Cycle,
             Constants(r0=float(json.loads(cycle.constants)["R0"])))
 
 
-def _rate_amended(session: Session, cycle: Cycle,
-                  decisions: Sequence[ItemDecision]) -> tuple[RatingResult, RatingInputs, Methodology]:
+def _rate_amended(session: Session, cycle: Cycle, decisions: Sequence[ItemDecision], *,
+                  with_evidence: bool = True) -> tuple[RatingResult, RatingInputs, Methodology]:
     """The cycle's frozen snapshot with the record decisions applied, rated with the frozen constants."""
     inputs, period, constants = _amended(session, cycle, decisions)
     methodology = cycles.methodology_of(cycle)
-    result = rate_companies(inputs=inputs, period=period, methodology=methodology, constants=constants)
+    result = rate_companies(inputs=inputs, period=period, methodology=methodology, constants=constants,
+                            with_evidence=with_evidence)
     return result, inputs, methodology
 
 
-def rate_amended_cycle(*, session: Session, cycle: Cycle) -> tuple[RatingResult, RatingInputs]:
-    """The whole cycle rated as it now stands: the frozen snapshot with every record decision taken so far."""
-    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id))
+def rate_amended_cycle(*, session: Session, cycle: Cycle,
+                       with_evidence: bool = True) -> tuple[RatingResult, RatingInputs]:
+    """The whole cycle rated as it now stands: the frozen snapshot with every record decision taken so far
+    (``with_evidence=False``: without the evidence lists, for a caller that needs only scores and records)."""
+    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id),
+                                                 with_evidence=with_evidence)
     return result, inputs
 
 

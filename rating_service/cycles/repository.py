@@ -75,6 +75,12 @@ def read_snapshot(session: Session, *, watermark: int, period_start: dt.date,
     return frames
 
 
+def read_frame(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """Any select's rows as a typed frame, read the way the snapshot is (``COPY`` on PostgreSQL, chunks on
+    SQLite); ``columns`` name the select's columns in order."""
+    return _read(session, query, columns)
+
+
 def _read(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
     """The query's rows with the engine's dtypes."""
     connection = session.connection()

@@ -1,7 +1,7 @@
 """Public pages (no login): ratings, a company, red and black lists, the methodology, appeal statistics, open data.
 
-Every page is the same for every visitor (no account, no CSRF token), so each is rendered once per cycle version,
-language and query, and served from the disclosure cache with an ETag.
+Every page is the same for every visitor (no account, no CSRF token), so each is rendered once per view of the
+public data, language and query, and served from the disclosure cache with an ETag.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.disclosure import service
-from rating_service.disclosure.routes import REVALIDATE, company_history, serve
-from rating_service.disclosure.service import Cached, DisclosureCache, Query
+from rating_service.disclosure.routes import REVALIDATE, company_history, preparing_headers, serve
+from rating_service.disclosure.service import Cached, Preparing, PublicView, Query
 from rating_service.i18n import Lang
 from rating_service.records.formats import KINDS
 from rating_service.web.ui import base_context, request_lang, score_chart, templates
@@ -64,6 +64,10 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "previous": {"zh": "上一页", "en": "Previous"},
     "next": {"zh": "下一页", "en": "Next"},
     "nothing_yet": {"zh": "尚无公示或发布的评价结果。", "en": "No ratings have been publicized yet."},
+    "public_cycles": {"zh": "已公示、已发布的评价周期", "en": "Publicized and final cycles"},
+    "data_state": {"zh": "数据", "en": "Data"},
+    "data_ready": {"zh": "可查看", "en": "ready"},
+    "data_preparing": {"zh": "准备中", "en": "being prepared"},
     "grade_counts": {"zh": "等级分布", "en": "Grades"},
     "companies_n": {"zh": "{n} 家", "en": "{n}"},
     "companies_col": {"zh": "企业数", "en": "Companies"},
@@ -181,18 +185,29 @@ def _page_key(request: Request, lang: Lang) -> tuple[Any, ...]:
 
 
 async def serve_page(request: Request, template: str, context: Any) -> Response:
-    """A public page: ``context(cache)`` gives the template's data; the page is rendered once per version."""
+    """A public page: ``context(view, lang)`` gives the template's data; the page is rendered once per view."""
     lang = request_lang(request, page=True)
 
-    def make(cache: DisclosureCache) -> Cached:
+    def make(view: PublicView) -> Cached:
         base = base_context(request, lang, PUBLIC_TEXT, user=None, csrf_token="")
-        html = templates.get_template(template).render({**base, **context(cache, lang)})
+        html = templates.get_template(template).render({**base, **context(view, lang)})
         return Cached.of(html.encode("utf-8"), "text/html; charset=utf-8",
                          {"Cache-Control": REVALIDATE, "Vary": "Cookie"})
 
     explicit = request.query_params.get("lang")
-    return await serve(request, _page_key(request, lang), make,
-                       set_lang=lang if explicit in ("zh", "en") else None)
+    return await serve(request, _page_key(request, lang), make, set_lang=lang if explicit in ("zh", "en") else None,
+                       preparing=preparing_page)
+
+
+def preparing_page(request: Request, preparing: Preparing) -> Cached:
+    """The minimal page while the data is being prepared (right after a start): the public cycles and a notice, 503
+    with Retry-After, never stored (no ETag: a crawler must not keep it in place of the page)."""
+    lang = request_lang(request, page=True)
+    base = base_context(request, lang, PUBLIC_TEXT, user=None, csrf_token="")
+    html = templates.get_template("public_preparing.html").render(
+        {**base, "message": preparing.message(lang), "cycles": preparing.cycles, "ready": preparing.ready})
+    return Cached(html.encode("utf-8"), "text/html; charset=utf-8", etag="",
+                  headers=(*preparing_headers().items(), ("Vary", "Cookie")))
 
 
 @router.get("/public", response_class=HTMLResponse)
@@ -200,10 +215,10 @@ async def ratings_page(request: Request) -> Response:
     query = Query.of(request.query_params)
     chosen = request.query_params.get("cycle")
 
-    def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
-        if not chosen and cache.current() is None:
+    def context(view: PublicView, lang: Lang) -> dict[str, Any]:
+        if not chosen and view.current() is None:
             return {"disclosure": None}
-        disclosure = cache.chosen(chosen)
+        disclosure = view.chosen(chosen)
         found = service.search(disclosure, query)
         keep = {"cycle": disclosure.cycle.id} if chosen else {}
 
@@ -211,7 +226,7 @@ async def ratings_page(request: Request) -> Response:
             return urlencode({**keep, **query.params(**changes)})
 
         return {"disclosure": disclosure, "found": found, "query": query, "keep": keep, "qs": qs,
-                "cycles": cache.public_cycles(), "grades": [g for g, _n in disclosure.grades]}
+                "cycles": view.public_cycles(), "grades": [g for g, _n in disclosure.grades]}
 
     return await serve_page(request, "public_ratings.html", context)
 
@@ -220,11 +235,11 @@ async def ratings_page(request: Request) -> Response:
 async def company_page(request: Request, credit_code: Annotated[str, Path(max_length=18)]) -> Response:
     chosen = request.query_params.get("cycle")
 
-    def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
-        history = company_history(cache, credit_code)
+    def context(view: PublicView, lang: Lang) -> dict[str, Any]:
+        history = company_history(view, credit_code)
         disclosure, rating = history[-1]
         if chosen:  # a cycle that is not public, or does not rate the company, is 404 as everywhere else
-            disclosure = cache.chosen(chosen)
+            disclosure = view.chosen(chosen)
             rating = disclosure.rating_or_raise(credit_code)
         words = EXPLAIN_TEXT[lang]
         indicators = [{"code": code, "label": words[code], "sub_score": rating.sub_scores.get(code),
@@ -246,12 +261,12 @@ async def company_page(request: Request, credit_code: Annotated[str, Path(max_le
 async def lists_page(request: Request) -> Response:
     chosen = request.query_params.get("cycle")
 
-    def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
-        if not chosen and cache.current() is None:
+    def context(view: PublicView, lang: Lang) -> dict[str, Any]:
+        if not chosen and view.current() is None:
             return {"disclosure": None}
-        disclosure = cache.chosen(chosen)
+        disclosure = view.chosen(chosen)
         rules = disclosure.methodology.lists
-        return {"disclosure": disclosure, "cycles": cache.public_cycles(),
+        return {"disclosure": disclosure, "cycles": view.public_cycles(),
                 "red": disclosure.red_list(), "black": disclosure.black_list(),
                 "red_grades": "、".join(rules.red.grades) if lang == "zh" else ", ".join(rules.red.grades),
                 "red_excludes_provisional": rules.red.exclude_provisional,
@@ -262,16 +277,16 @@ async def lists_page(request: Request) -> Response:
 
 @router.get("/public/appeals", response_class=HTMLResponse)
 async def appeals_page(request: Request) -> Response:
-    return await serve_page(request, "public_appeals.html", lambda cache, lang: {"disclosures": cache.cycles()})
+    return await serve_page(request, "public_appeals.html", lambda view, lang: {"disclosures": view.cycles()})
 
 
 @router.get("/public/open-data", response_class=HTMLResponse)
 async def open_data_page(request: Request) -> Response:
-    def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
+    def context(view: PublicView, lang: Lang) -> dict[str, Any]:
         fields = [{"name": n, "type": t, "zh": zh,
                    "meaning": (service.DICTIONARY_ZH.get(n, zh) if lang == "zh" else en)}
                   for n, t, zh, en in service.DICTIONARY]
-        return {"disclosures": cache.cycles(), "fields": fields}
+        return {"disclosures": view.cycles(), "fields": fields}
 
     return await serve_page(request, "public_open_data.html", context)
 
@@ -300,7 +315,7 @@ def _n(value: float) -> str:
     return f"{value:g}"
 
 
-def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureCache) -> dict[str, Any]:
+def methodology_context(methodology: Methodology, lang: Lang, view: PublicView) -> dict[str, Any]:
     words = EXPLAIN_TEXT[lang]
     m = methodology
     weights = [{"code": code, "label": words[code], "weight": weight} for code, weight in m.weights.items()]
@@ -317,19 +332,19 @@ def methodology_context(methodology: Methodology, lang: Lang, cache: DisclosureC
         "levels": [(word("level", k), k, v) for k, v in m.bonus.level_points.items()],
         "veto_fees": [word("violation_type", k) for k in m.veto.fee_types],
         "veto_events": [word("kind", k) for k in m.veto.major_event_kinds],
-        "versions": cache.methodologies(),
-        "used_by": [c for c in cache.public_cycles() if c.methodology_id == m.id],
+        "versions": view.methodologies(),
+        "used_by": [c for c in view.public_cycles() if c.methodology_id == m.id],
         "n": _n,
     }
 
 
 @router.get("/public/methodology", response_class=HTMLResponse)
 async def methodology_current_page(request: Request) -> Response:
-    def context(cache: DisclosureCache, lang: Lang) -> dict[str, Any]:
-        current = cache.current()
-        chosen = (cache.methodology(current.cycle.methodology_id) if current is not None
-                  else cache.methodologies()[-1])
-        return methodology_context(chosen, lang, cache)
+    def context(view: PublicView, lang: Lang) -> dict[str, Any]:
+        current = view.current()
+        chosen = (view.methodology(current.cycle.methodology_id) if current is not None
+                  else view.methodologies()[-1])
+        return methodology_context(chosen, lang, view)
 
     return await serve_page(request, "public_methodology.html", context)
 
@@ -337,4 +352,4 @@ async def methodology_current_page(request: Request) -> Response:
 @router.get("/public/methodology/{identifier}", response_class=HTMLResponse)
 async def methodology_page(request: Request, identifier: Annotated[str, Path(max_length=64)]) -> Response:
     return await serve_page(request, "public_methodology.html",
-                            lambda cache, lang: methodology_context(cache.methodology(identifier), lang, cache))
+                            lambda view, lang: methodology_context(view.methodology(identifier), lang, view))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import and_, select, union_all
 from sqlalchemy.orm import Session
 
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.repository import visible_as_of
+from rating_service.cycles.repository import read_frame, visible_as_of
 from rating_service.db import Base
 from rating_service.methodologies.models import MethodologyVersion
 from rating_service.records.models import HISTORY
@@ -43,8 +44,9 @@ def public_ratings(session: Session, *, cycle_id: int) -> list[Any]:
 
 
 def record_categories(session: Session, *, kind: str, watermark: int, period_start: dt.date,
-                      period_end: dt.date, date_column: str) -> dict[str, str]:
-    """``record_id → category`` of a cycle's frozen snapshot (the version as of change-set ``watermark``)."""
+                      period_end: dt.date, date_column: str) -> pd.Series:
+    """``record_id → category`` ("" when blank) of a cycle's frozen snapshot (the version as of change-set
+    ``watermark``), read like the snapshot itself: millions of rows stream in as one frame, not row by row."""
     main = Base.metadata.tables[kind]
     history = HISTORY[kind]
     parts = []
@@ -52,4 +54,6 @@ def record_categories(session: Session, *, kind: str, watermark: int, period_sta
         date = table.c[date_column]
         conditions = [visible_as_of(table, watermark), date >= period_start, date <= period_end, *extra]
         parts.append(select(table.c.record_id, table.c.category).where(and_(*conditions)))
-    return {str(record_id): category or "" for record_id, category in session.execute(union_all(*parts))}
+    frame = read_frame(session, union_all(*parts), ["record_id", "category"])  # type: ignore[arg-type]
+    return pd.Series(frame["category"].fillna("").to_numpy(dtype=object),
+                     index=frame["record_id"].to_numpy(dtype=object), dtype=object)

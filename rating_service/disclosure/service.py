@@ -7,22 +7,25 @@ no personal data, no record contents, no appeal grounds or attachments.
 
 Every server process keeps a ``DisclosureCache``. It asks the database for the public cycles' versions at most once
 per poll interval (one small query); a cycle whose version moved on (a state change, an appeal filed or decided)
-is built again, and every cached page and file is dropped. In the process that made the change the cache looks
-again as soon as the transaction commits.
+is built again by one background thread while requests go on being answered from the previous build, and the new
+build is switched in at once when done. A cycle that stops being public leaves at once. In the process that made a
+change the cache looks again as soon as the transaction commits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +38,7 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
-from rating_service.errors import NotFound
+from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import Lang
 from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import ZH_WORDS
@@ -250,7 +253,7 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
 def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
     """``credit_code → kind → category → count`` of the records that count in the cycle, after its appeal
     decisions (voided records no longer count; amended ones count as amended)."""
-    result, inputs = decisions.rate_amended_cycle(session=session, cycle=cycle)
+    result, inputs = decisions.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
     records = result.records
     counted = records[records["counted"] & records["credit_code"].notna()]
     out: dict[str, dict[str, dict[str, int]]] = {}
@@ -259,16 +262,17 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
         mine = counted[counted["kind"].astype(str) == kind]
         if mine.empty:
             continue
-        ids = mine["record_id"].astype(str)
         if kind in SNAPSHOT_CATEGORY:
             frame = inputs.frame(kind)
-            lookup = dict(zip(frame["record_id"].astype(str), frame[SNAPSHOT_CATEGORY[kind]].astype(str),
-                              strict=True))
+            lookup = pd.Series(frame[SNAPSHOT_CATEGORY[kind]].astype(str).to_numpy(),
+                               index=frame["record_id"].astype(str).to_numpy())
         else:
             lookup = repository.record_categories(session, kind=kind, watermark=cycle.snapshot_batch,
                                                   period_start=cycle.period_start, period_end=cycle.period_end,
                                                   date_column=EVENT_DATE[kind])
-        categories = ids.map(lambda i, table=lookup: table.get(i, "")).fillna("")  # type: ignore[misc]
+        # One category per record id (the last, as a dict would keep it), looked up for every counted record at once.
+        lookup = lookup[~lookup.index.duplicated(keep="last")]
+        categories = mine["record_id"].astype(str).map(lookup).fillna("")
         grouped = pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(),
                                 "category": categories.to_numpy()}).value_counts(sort=False)
         for (code, category), count in grouped.items():  # type: ignore[misc]
@@ -390,6 +394,13 @@ def ratings_json(disclosure: CycleDisclosure) -> bytes:
 
 
 # -- the per-process cache ---------------------------------------------------------------------------------------
+#
+# What may be served stale, and what may not (docs/disclosure.md, "Caching and freshness"):
+# - a public cycle's data (ratings, counts, appeal statistics, its status label) is served from its last build until
+#   the build of its new version is done in the background, then switched in with one assignment;
+# - a newly publicized cycle appears once it is built: until then the site shows what it showed;
+# - a cycle that stops being public leaves the view with the poll that sees it, without waiting for any build, and
+#   every cached answer goes with it; a build finished for a cycle that is no longer public is thrown away.
 
 @dataclass(frozen=True)
 class Cached:
@@ -407,104 +418,71 @@ class Cached:
 
 
 PAGE_CACHE_ENTRIES = 4096
+PREPARING_ENTRIES = 1024  # per view
+# A failed build is tried again after this long (at once when the cycle's version moves on).
+BUILD_RETRY_SECONDS = 30.0
+# What a "preparing" answer tells a client (and a crawler) to wait before asking again.
+RETRY_AFTER_SECONDS = 5
+log = logging.getLogger(__name__)
 _caches: weakref.WeakSet[DisclosureCache] = weakref.WeakSet()
 
 
-class DisclosureCache:
-    def __init__(self, database: Database, *, poll_seconds: float) -> None:
-        self.database = database
-        self.poll_seconds = poll_seconds
-        self._lock = threading.RLock()
-        self._versions: dict[int, int] | None = None
-        self._listed: list[PublicCycle] = []
-        self._adopted: list[tuple[str, str]] | None = None  # adopted methodology versions (id, hash)
-        self._methodologies: list[Methodology] | None = None
-        self._cycles: dict[int, CycleDisclosure] = {}
-        self._answers: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
-        self._next_poll = 0.0
-        _caches.add(self)
+class Preparing(RatingServiceError):
+    """Public data that exists but is not built yet in this process (it has just started): 503 with Retry-After."""
 
-    def expire(self) -> None:
-        self._next_poll = 0.0
+    status_code = 503
+    code = "preparing"
 
-    def due(self) -> bool:
-        return time.monotonic() >= self._next_poll
+    def __init__(self, cycles: Sequence[PublicCycle], ready: Collection[int]) -> None:
+        super().__init__("public_preparing")
+        self.cycles = tuple(cycles)
+        self.ready = frozenset(ready)
 
-    def claim_poll(self) -> bool:
-        """True for the one caller that should look at the database now. Called on the event loop (no await in
-        between), so of fifty requests arriving when the poll is due one looks and the others go on serving what
-        is held for the few milliseconds the look takes."""
-        now = time.monotonic()
-        if now < self._next_poll:
-            return False
-        self._next_poll = now + self.poll_seconds
-        return True
+    def details(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        return [{"cycle_id": c.id, "name": c.name, "status": c.status, "ready": c.id in self.ready}
+                for c in self.cycles]
 
-    def refresh(self) -> None:
-        """Read the public cycles (a small table); drop what moved on since the last look."""
-        with self.database.read_session() as session:
-            found = [public_cycle_of(c) for c in repository.public_cycles(session)]
-            adopted = repository.methodology_versions(session)
-            versions = {c.id: c.version for c in found}
-            if adopted != self._adopted or self._methodologies is None:
-                self._methodologies = methodologies.all_versions(session)
-        with self._lock:
-            if versions != self._versions or adopted != self._adopted:
-                self._versions = versions
-                self._adopted = adopted
-                self._listed = found
-                self._cycles = {i: d for i, d in self._cycles.items() if versions.get(i) == d.cycle.version}
-                self._answers.clear()
-            self._next_poll = time.monotonic() + self.poll_seconds
 
-    def versions(self) -> dict[int, int]:
-        if self._versions is None or self.due():
-            self.refresh()
-        assert self._versions is not None
-        return self._versions
+@dataclass(frozen=True, eq=False)
+class PublicView:
+    """What this process's public site shows at one moment. Immutable: a request reads one view from start to end,
+    and moving to a newer view is one assignment."""
 
-    def methodologies(self) -> list[Methodology]:
-        """Every methodology version, shipped and adopted, by effective date."""
-        self.versions()
-        assert self._methodologies is not None
-        return list(self._methodologies)
+    generation: int  # moves on whenever what the pages show changes (their finished answers are dropped then)
+    listed: tuple[PublicCycle, ...]  # the cycles the site shows, the latest period first
+    data: Mapping[int, CycleDisclosure]  # their built data (right after a start, not all of them yet)
+    public: tuple[PublicCycle, ...]  # every public cycle as last polled, shown or not yet
+    methodology_versions: tuple[Methodology, ...]
+    # Right after a start most answers are "preparing": which answers this view lacks the data for, and the
+    # "preparing" answers made from it, so that each is worked out once and does not take time from the build.
+    lacks: dict[tuple[Any, ...], Preparing] = field(default_factory=dict, repr=False)
+    preparing_answers: dict[tuple[Any, ...], Cached] = field(default_factory=dict, repr=False)
 
-    def methodology(self, identifier: str) -> Methodology:
-        for methodology in self.methodologies():
-            if methodology.id == identifier:
-                return methodology
-        raise NotFound("methodology_not_found", methodology=identifier[:64])
+    def preparing(self) -> Preparing:
+        return Preparing(self.public, self.data.keys())
 
     def public_cycles(self) -> list[PublicCycle]:
-        """Every public cycle, the latest period first, without building any."""
-        self.versions()
-        return list(self._listed)
+        """The cycles shown, the latest period first, without their data."""
+        return list(self.listed)
 
     def cycle(self, cycle_id: int) -> CycleDisclosure:
-        versions = self.versions()
-        if cycle_id not in versions:
-            raise NotFound("cycle_not_found", cycle_id=cycle_id)
-        held = self._cycles.get(cycle_id)
-        if held is not None and held.cycle.version == versions[cycle_id]:
-            return held
-        with self._lock:
-            held = self._cycles.get(cycle_id)
-            if held is not None and held.cycle.version == versions[cycle_id]:
-                return held
-            with self.database.read_session() as session:
-                built = build(session, cycle_id)
-            if self._versions is not None and self._versions.get(cycle_id) == built.cycle.version:
-                self._cycles[cycle_id] = built
-            return built
+        """A public cycle's data; 404 for a cycle that is not public, 503 for one not built yet."""
+        found = self.data.get(cycle_id)
+        if found is not None:
+            return found
+        if any(c.id == cycle_id for c in self.public):
+            raise self.preparing()
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
 
     def cycles(self) -> list[CycleDisclosure]:
-        """Every public cycle's data, the latest period first."""
-        return [self.cycle(c.id) for c in self.public_cycles()]
+        """Every shown cycle's data, the latest period first (503 while one of them is still being built)."""
+        if any(c.id not in self.data for c in self.listed):
+            raise self.preparing()
+        return [self.data[c.id] for c in self.listed]
 
     def current(self) -> CycleDisclosure | None:
-        """The cycle the public site opens on: the latest rated period that is public."""
-        listed = self.public_cycles()
-        return self.cycle(listed[0].id) if listed else None
+        """The cycle the public site opens on: the latest rated period shown."""
+        return self.cycle(self.listed[0].id) if self.listed else None
 
     def chosen(self, cycle_id: Any) -> CycleDisclosure:
         """``?cycle=`` if given (a non-public or unknown id is 404), else the current cycle (404 when none)."""
@@ -518,24 +496,338 @@ class DisclosureCache:
             raise NotFound("public_nothing_yet")
         return current
 
+    def methodologies(self) -> list[Methodology]:
+        """Every methodology version, shipped and adopted, by effective date."""
+        return list(self.methodology_versions)
+
+    def methodology(self, identifier: str) -> Methodology:
+        for methodology in self.methodology_versions:
+            if methodology.id == identifier:
+                return methodology
+        raise NotFound("methodology_not_found", methodology=identifier[:64])
+
+
+EMPTY_VIEW = PublicView(generation=0, listed=(), data={}, public=(), methodology_versions=())
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+class DisclosureCache:
+    """This process's public data: every public cycle built once per version by one background thread, and every
+    finished answer. Requests never build: they read the current ``PublicView``.
+
+    The public cycles' versions are polled (one small query) at most once per ``poll_seconds``, at once after a commit
+    of this process that changed them. Right after the process starts nothing is built: a request that needs data
+    waits for it at most ``wait_seconds`` (counted from the first poll), then gets the minimal "preparing" answer.
+    A failed build is logged and tried again after ``retry_seconds`` (at once when the version moves on); the
+    previous build keeps being served meanwhile.
+    """
+
+    def __init__(self, database: Database, *, poll_seconds: float, wait_seconds: float = 0.0,
+                 retry_seconds: float = BUILD_RETRY_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self.database = database
+        self.poll_seconds = poll_seconds
+        self.wait_seconds = wait_seconds
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)  # a build ended, a view was published, work arrived
+        self._polled: dict[int, PublicCycle] | None = None  # the latest poll, the latest period first
+        self._poll_seq = self._applied_seq = 0
+        self._warming: set[int] = set()  # public at the first poll and not built yet: listed from the poll meanwhile
+        self._adopted: list[tuple[str, str]] | None = None  # adopted methodology versions (id, hash)
+        self._methodologies: tuple[Methodology, ...] | None = None
+        self._data: dict[int, CycleDisclosure] = {}  # replaced, never changed in place: views share it
+        self._failed: dict[int, tuple[int, float]] = {}  # cycle → (version whose build failed, when to try again)
+        self._building: int | None = None
+        self._builder: threading.Thread | None = None
+        self._closed = False
+        self._view = EMPTY_VIEW
+        self._answers: OrderedDict[tuple[Any, ...], Cached] = OrderedDict()
+        self._inflight: dict[tuple[Any, ...], threading.Event] = {}
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._next_poll = float("-inf")
+        self._patience_until = float("-inf")
+        _caches.add(self)
+
+    # -- polling -----------------------------------------------------------------------------------------------
+
+    def expire(self) -> None:
+        self._next_poll = float("-inf")
+
+    def due(self) -> bool:
+        return self._clock() >= self._next_poll
+
+    def claim_poll(self) -> bool:
+        """True for the one caller that should look at the database now. Called on the event loop (no await in
+        between), so of fifty requests arriving when the poll is due one looks and the others go on serving what
+        is held for the few milliseconds the look takes."""
+        now = self._clock()
+        if now < self._next_poll:
+            return False
+        self._next_poll = now + self.poll_seconds
+        return True
+
+    def refresh(self) -> None:
+        """Read the public cycles and the adopted methodology versions (small tables). A cycle no longer public
+        leaves the view at once; a new version of a cycle is built in the background."""
+        with self._lock:
+            self._poll_seq += 1
+            seq, adopted_known, held = self._poll_seq, self._adopted, self._methodologies
+        with self.database.read_session() as session:
+            found = [public_cycle_of(c) for c in repository.public_cycles(session)]
+            adopted = repository.methodology_versions(session)
+            loaded = tuple(methodologies.all_versions(session)) if adopted != adopted_known or held is None else None
+        with self._lock:
+            self._next_poll = self._clock() + self.poll_seconds
+            if seq < self._applied_seq:  # a later look has already been taken in
+                return
+            self._applied_seq = seq
+            polled = {c.id: c for c in found}
+            if self._polled is None:
+                self._warming = set(polled)
+                self._patience_until = self._clock() + self.wait_seconds
+            else:
+                self._warming &= polled.keys()
+            self._polled = polled
+            if loaded is not None:
+                self._adopted, self._methodologies = adopted, loaded
+            if self._data.keys() - polled.keys():  # no longer public: gone now, not after a build
+                self._data = {i: d for i, d in self._data.items() if i in polled}
+            self._failed = {i: f for i, f in self._failed.items() if i in polled}
+            self._publish()
+            self._kick()
+
+    # -- what requests read ----------------------------------------------------------------------------------------
+
+    def view(self) -> PublicView:
+        return self._view
+
+    def patience_left(self) -> float:
+        """How much longer a request may wait for data right after the start (0 once the start is past)."""
+        return max(0.0, self._patience_until - self._clock())
+
+    async def next_view(self, seen: PublicView, timeout: float) -> PublicView:
+        """The view after ``seen``, waiting on the event loop (no thread held) at most ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._lock:
+            if self._view is not seen:
+                return self._view
+            self._waiters.append((loop, future))
+        try:
+            await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            pass
+        return self._view
+
     def answer(self, key: tuple[Any, ...]) -> Cached | None:
         found = self._answers.get(key)
         if found is not None:
             try:
                 self._answers.move_to_end(key)
-            except KeyError:  # dropped by a refresh meanwhile
+            except KeyError:  # dropped by a new view meanwhile
                 pass
         return found
 
-    def remember(self, key: tuple[Any, ...], make: Callable[[], Cached]) -> Cached:
-        generation = self._versions
-        made = make()
+    def remember(self, key: tuple[Any, ...], view: PublicView, make: Callable[[], Cached]) -> Cached:
+        """The answer for ``key`` made from ``view``, kept while that view is shown. One thread makes it; others that
+        ask for the same answer meanwhile wait for it instead of making it again."""
+        flight = (view.generation, *key)
         with self._lock:
-            if self._versions is generation:  # not built from data a refresh has since dropped
-                self._answers[key] = made
-                while len(self._answers) > PAGE_CACHE_ENTRIES:
-                    self._answers.popitem(last=False)
-        return made
+            found = self._answers.get(key) if self._view.generation == view.generation else None
+            if found is not None:
+                return found
+            running = self._inflight.get(flight)
+            if running is None:
+                self._inflight[flight] = threading.Event()
+        if running is not None:
+            running.wait(timeout=30.0)
+            found = self.answer(key)
+            if found is not None:
+                return found
+            return make()  # the first one failed (a 404, say): this one answers the same way
+        try:
+            made = make()
+            with self._lock:
+                if self._view.generation == view.generation:  # not made from data a newer view has replaced
+                    self._answers[key] = made
+                    while len(self._answers) > PAGE_CACHE_ENTRIES:
+                        self._answers.popitem(last=False)
+            return made
+        finally:
+            with self._lock:
+                self._inflight.pop(flight).set()
+
+    # Shortcuts for scripts and tests: the current view, polled first when due.
+    def _polled_view(self) -> PublicView:
+        if self._polled is None or self.due():
+            self.refresh()
+        return self._view
+
+    def public_cycles(self) -> list[PublicCycle]:
+        return self._polled_view().public_cycles()
+
+    def cycle(self, cycle_id: int) -> CycleDisclosure:
+        return self._polled_view().cycle(cycle_id)
+
+    def cycles(self) -> list[CycleDisclosure]:
+        return self._polled_view().cycles()
+
+    def current(self) -> CycleDisclosure | None:
+        return self._polled_view().current()
+
+    def chosen(self, cycle_id: Any) -> CycleDisclosure:
+        return self._polled_view().chosen(cycle_id)
+
+    def methodologies(self) -> list[Methodology]:
+        return self._polled_view().methodologies()
+
+    def methodology(self, identifier: str) -> Methodology:
+        return self._polled_view().methodology(identifier)
+
+    # -- the background builder ------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin at once (at server start-up): the first poll and the builds run in the background thread."""
+        with self._lock:
+            if self._polled is None and not self._closed:
+                self._start_builder()
+
+    def close(self) -> None:
+        """Stop building (the build under way finishes first)."""
+        with self._lock:
+            self._closed = True
+            self._changed.notify_all()
+
+    def settle(self, timeout: float = 60.0) -> PublicView:
+        """Poll if due (as a request would), then wait until every public cycle is built at the version seen, or its
+        build failed and waits for its retry; the view then. For tests and scripts: requests never wait like this."""
+        if self._polled is None or self.due():
+            self.refresh()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            self._kick()
+            while self._building is not None or self._next_job() is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"the public data was not built within {timeout:g} s")
+                self._changed.wait(remaining)
+            return self._view
+
+    def _kick(self) -> None:
+        """Start or wake the builder when there is something to build (lock held)."""
+        if self._next_job() is None:
+            return
+        if self._builder is None or not self._builder.is_alive():
+            self._start_builder()
+        else:
+            self._changed.notify_all()
+
+    def _start_builder(self) -> None:
+        self._builder = threading.Thread(target=self._run_builder, name="disclosure-builder", daemon=True)
+        self._builder.start()
+
+    def _next_job(self) -> tuple[int, int] | None:
+        """The next (cycle, version) to build, the latest period first; a failed build waits for its retry time or
+        a newer version (lock held)."""
+        if self._polled is None or self._closed:
+            return None
+        now = self._clock()
+        for cycle_id, polled in self._polled.items():
+            held = self._data.get(cycle_id)
+            if held is not None and held.cycle.version >= polled.version:
+                continue
+            failed = self._failed.get(cycle_id)
+            if failed is not None and failed[0] >= polled.version and failed[1] > now:
+                continue
+            return cycle_id, polled.version
+        return None
+
+    def _retry_in(self) -> float | None:
+        """Seconds until the next failed build may be tried again; None when none waits (lock held)."""
+        if self._closed or not self._failed:
+            return None
+        return max(0.0, min(at for _version, at in self._failed.values()) - self._clock())
+
+    def _run_builder(self) -> None:
+        if self._polled is None:  # started with the server: the first look is taken here, off the event loop
+            try:
+                self.refresh()
+            except Exception:
+                log.exception("public site: the public cycles could not be read; the next request tries again")
+                with self._lock:
+                    self._builder = None
+                    self._changed.notify_all()
+                return
+        while True:
+            with self._lock:
+                job = self._next_job()
+                if job is None:
+                    wait = self._retry_in()
+                    if wait is None:
+                        self._builder = None
+                        self._changed.notify_all()
+                        return
+                    self._changed.wait(wait)
+                    continue
+                self._building = job[0]
+            self._build_one(*job)
+
+    def _build_one(self, cycle_id: int, version: int) -> None:
+        started = time.perf_counter()
+        built: CycleDisclosure | None = None
+        try:
+            with self.database.snapshot_session() as session:
+                built = build(session, cycle_id)
+        except NotFound:
+            pass  # no longer public: the next poll drops it
+        except Exception:
+            held = self._data.get(cycle_id)
+            log.exception("public site: building cycle %s (version %s) failed after %.1f s; %s; trying again in "
+                          "%g s", cycle_id, version, time.perf_counter() - started,
+                          f"version {held.cycle.version} stays served" if held else "it is not shown meanwhile",
+                          self.retry_seconds)
+        with self._lock:
+            self._building = None
+            if built is None:
+                self._failed[cycle_id] = (version, self._clock() + self.retry_seconds)
+            else:
+                self._failed.pop(cycle_id, None)
+                # A cycle that stopped being public while it was being built does not come back.
+                if self._polled is not None and cycle_id in self._polled and not self._closed:
+                    self._data = {**self._data, cycle_id: built}
+                    self._warming.discard(cycle_id)
+                    self._publish()
+                log.info("public site: cycle %s built (version %s) in %.1f s", cycle_id, built.cycle.version,
+                         time.perf_counter() - started)
+            self._changed.notify_all()
+
+    def _publish(self) -> None:
+        """Show a new view when what the site shows has changed (lock held)."""
+        polled = self._polled or {}
+        listed = tuple(self._data[i].cycle if i in self._data else cycle for i, cycle in polled.items()
+                       if i in self._data or i in self._warming)
+        public = tuple(polled.values())
+        known = self._methodologies or ()
+        old = self._view
+        same = listed == old.listed and self._data is old.data and known is old.methodology_versions
+        if same and public == old.public:
+            return
+        self._view = PublicView(generation=old.generation + (0 if same else 1), listed=listed, data=self._data,
+                                public=public, methodology_versions=known)
+        if not same:
+            self._answers.clear()
+        waiters, self._waiters = self._waiters, []
+        for loop, future in waiters:
+            try:
+                loop.call_soon_threadsafe(_resolve, future)
+            except RuntimeError:  # that event loop has closed
+                pass
+        self._changed.notify_all()
 
 
 @event.listens_for(Session, "after_commit")

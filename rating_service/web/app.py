@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
@@ -45,9 +47,19 @@ __all__ = ["create_app", "local_time"]
 log = logging.getLogger(__name__)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The public data starts being built in the background as the server starts, not when the first visitor comes.
+    cache = disclosure_routes.cache_of(app)
+    cache.start()
+    yield
+    cache.close()
+
+
 def create_app(database: Database | None = None) -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Property-company credit rating / 物业服务企业信用评价", version=__version__,
+                  lifespan=_lifespan,
                   description="枞阳县物业服务企业信用评价系统 API。错误统一为 {code, message, details}，"
                               "语言跟随 Accept-Language（默认中文）。/ Errors share one shape; the language "
                               "follows Accept-Language (Chinese by default).",
