@@ -33,6 +33,9 @@ bench: install
 	$(BIN)/python bench/cycle_bench.py $(CYCLE_BENCH_ARGS)
 	$(BIN)/python bench/notice_bench.py $(NOTICE_BENCH_ARGS)
 	$(BIN)/python bench/public_bench.py $(PUBLIC_BENCH_ARGS)
+	$(BIN)/python bench/import_limits_bench.py $(IMPORT_LIMITS_BENCH_ARGS)
+	$(BIN)/python bench/edge_bench.py $(EDGE_BENCH_ARGS)
+	$(BIN)/python bench/cache_rebuild_bench.py $(CACHE_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 
