@@ -242,36 +242,46 @@ class EdgeMiddleware:
                               limit: int) -> tuple[str | None, list[bytes], bool]:
         """Reads as much of a form body as it takes to find its csrf_token field; the bytes read are replayed."""
         content_type = headers.get("content-type", "")
-        chunks: list[bytes] = []
-        size = 0
-        more = True
+        body = _Prefix(receive)
         if content_type.startswith("application/x-www-form-urlencoded"):
-            while more:
-                message = await receive()
-                if message["type"] != "http.request":
-                    break
-                chunks.append(message.get("body", b""))
-                size += len(chunks[-1])
-                more = message.get("more_body", False)
-                if size > limit:
+            while await body.take():
+                if body.size > limit:
                     raise _TooLarge()
-            values = parse_qs(b"".join(chunks).decode("utf-8", "replace"), keep_blank_values=True)
+            values = parse_qs(body.joined().decode("utf-8", "replace"), keep_blank_values=True)
             tokens = values.get("csrf_token")
-            return (tokens[0] if tokens else None), chunks, more
+            return (tokens[0] if tokens else None), body.chunks, body.more
         boundary = _multipart_boundary(content_type) if content_type.startswith("multipart/form-data") else None
-        if boundary is None:
-            return None, chunks, more
-        while more and size <= CSRF_PEEK_BYTES:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            more = message.get("more_body", False)
-            token, done = csrf_from_multipart(b"".join(chunks), boundary)
+        while boundary is not None and body.size <= CSRF_PEEK_BYTES and await body.take():
+            token, done = csrf_from_multipart(body.joined(), boundary)
             if token is not None or done:
-                return token, chunks, more
-        return None, chunks, more
+                return token, body.chunks, body.more
+        return None, body.chunks, body.more
+
+
+class _Prefix:
+    """The start of a request body, read chunk by chunk and kept to be replayed to the app."""
+
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.more = True
+
+    async def take(self) -> bool:
+        """Reads one more chunk; False when the body has ended (or the client left)."""
+        if not self.more:
+            return False
+        message = await self.receive()
+        if message["type"] != "http.request":
+            self.more = False
+            return False
+        self.chunks.append(message.get("body", b""))
+        self.size += len(self.chunks[-1])
+        self.more = message.get("more_body", False)
+        return True
+
+    def joined(self) -> bytes:
+        return b"".join(self.chunks)
 
 
 class _TooLarge(Exception):
