@@ -64,6 +64,21 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     f.pin_today(monkeypatch, TODAY)
 
 
+@pytest.fixture(autouse=True)
+def _light_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A light argon2id for every test (the service's default costs ~0.12 s per hash or login on these machines,
+    which hundreds of logins in the suite add up to minutes); tests marked ``real_password_hashes`` keep it."""
+    if request.node.get_closest_marker("real_password_hashes"):
+        return
+    from argon2 import PasswordHasher
+
+    from rating_service.accounts import service as accounts
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("not-a-password"))
+
+
 @pytest.fixture(scope="session")
 def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("db") / "rating.db"

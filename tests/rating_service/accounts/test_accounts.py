@@ -17,6 +17,7 @@ from rating_service.errors import NotFound, RatingServiceError, TooManyAttempts,
 from tests import factories as f
 
 
+@pytest.mark.real_password_hashes
 def test_passwords_are_stored_as_argon2id_hashes_and_tokens_as_sha256(database):
     f.make_user(database, "officer", "officer")
     client = f.api_client(database, "officer")
@@ -25,6 +26,7 @@ def test_passwords_are_stored_as_argon2id_hashes_and_tokens_as_sha256(database):
         user = session.scalars(select(User)).one()
         token = session.scalars(select(AuthToken)).one()
     assert user.password_hash.startswith("$argon2id$") and f.PASSWORD not in user.password_hash
+    assert "$m=65536,t=3,p=4$" in user.password_hash  # argon2-cffi's recommended costs (RFC 9106 low-memory)
     assert token.token_hash == accounts.hash_token(raw) and raw not in token.token_hash
     assert client.get("/api/v1/me").json()["role"] == "officer"
 

@@ -27,17 +27,6 @@ OWNER = "203.0.113.5"
 SECRET = "Wr0ng-but-Secret-9"  # a wrong password that must never reach the audit log
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Throttling is about counting, not hashing: a light argon2id (same for real and dummy hashes) keeps the
-    hundreds of attempts here fast."""
-    from argon2 import PasswordHasher
-
-    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", hasher)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", hasher.hash("not-a-password"))
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[dt.datetime]:
     """The accounts service's clock, moved by the test."""
