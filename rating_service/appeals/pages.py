@@ -15,7 +15,7 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles.routes import visible_cycle, visible_rating
 from rating_service.errors import Forbidden, NotFound
 from rating_service.records.formats import KINDS
-from rating_service.web.deps import CurrentUser, DbId, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DbId, FormDataDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
 
 router = APIRouter(include_in_schema=False)
@@ -143,8 +143,7 @@ def appeal_page(request: Request, appeal_id: DbId, principal: CurrentUser, sessi
 
 
 @router.post("/appeals/{appeal_id}/decision")
-async def decide_page(request: Request, appeal_id: DbId, principal: OfficerUser, session: WriteSessionDep) -> Response:
-    form = await request.form()
+def decide_page(appeal_id: DbId, principal: OfficerUser, session: WriteSessionDep, form: FormDataDep) -> Response:
     items = []
     for row in repository.items(session, appeal_id):
         key = f"{row.kind}:{row.record_id}"

@@ -19,6 +19,7 @@ from rating_service.validation.wording import TEXT, reason_text, report_figures
 from rating_service.web.deps import (
     MAX_DB_INT,
     AdminUser,
+    FormDataDep,
     OfficerUser,
     OptionalQueryId,
     QueryId,
@@ -140,10 +141,9 @@ def what_if_page(request: Request, principal: OfficerUser, session: SessionDep,
 
 
 @router.post("/methodologies/what-if", response_class=HTMLResponse)
-async def what_if_run(request: Request, principal: OfficerUser, session: SessionDep,
-                      cycle: Annotated[int, Form(ge=1, le=MAX_DB_INT)], base: Annotated[str, Form(max_length=64)],
-                      file: UploadFile | None = None) -> Response:
-    form = await request.form()
+def what_if_run(request: Request, principal: OfficerUser, session: SessionDep, form: FormDataDep,
+                cycle: Annotated[int, Form(ge=1, le=MAX_DB_INT)], base: Annotated[str, Form(max_length=64)],
+                file: UploadFile | None = None) -> Response:
     start = methodologies.find(session, base)
     values = {"weights": {code: str(form.get(f"weight_{code}", "")) for code in start.weights},
               "curves": {key: str(form.get(f"curve_{key}", "")) for key in CURVES},
@@ -151,7 +151,7 @@ async def what_if_run(request: Request, principal: OfficerUser, session: Session
     lang = request_lang(request, page=True)
     try:
         if file is not None and file.filename:
-            raw = await file.read(MAX_UPLOAD + 1)
+            raw = file.file.read(MAX_UPLOAD + 1)
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:

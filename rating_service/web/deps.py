@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from rating_service.accounts import service as accounts
 from rating_service.accounts.service import Principal
@@ -53,6 +54,15 @@ Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 SessionDep = Annotated[Session, Depends(get_session)]
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(database_of)]
+
+
+async def form_data(request: Request) -> FormData:
+    """The request's whole form (parsed once on the event loop, then cached on the request): lets a plain ``def``
+    handler, run in the thread pool, read fields whose names are only known at run time."""
+    return await request.form()
+
+
+FormDataDep = Annotated[FormData, Depends(form_data)]
 
 
 class CsrfFailed(RatingServiceError):
