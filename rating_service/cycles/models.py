@@ -107,7 +107,8 @@ class UnattributedRecord(Base):
 
 
 class Job(Base):
-    """A long action run in the background (a cycle computation), polled by the pages for progress."""
+    """A long action run in the background (computing a cycle, rendering its documents; see rating_service.jobs),
+    polled by the pages for progress."""
 
     __tablename__ = "jobs"
     __table_args__ = (CheckConstraint("status IN ('running', 'done', 'failed')", name="status_known"),)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -311,11 +311,11 @@ def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
 
 @router.post("/cycles/{cycle_id}/publicize")
 def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
-                    background: BackgroundTasks, reason: Annotated[str, Form(max_length=1000)] = "",
+                    reason: Annotated[str, Form(max_length=1000)] = "",
                     notice_date: Annotated[dt.date | None, Form()] = None) -> Response:
     service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username, notice_date=notice_date,
                             reason=reason.strip() or None)
-    background.add_task(notices.render_in_background, database=database, cycle_id=cycle_id)
+    notices.render_in_background(database=database, cycle_id=cycle_id, session=session, actor=principal.username)
     return redirect(f"/cycles/{cycle_id}")
 
 

@@ -431,7 +431,8 @@ def job(session: Session, job_id: int) -> Job | None:
 
 
 def running_job(session: Session, *, cycle_id: int) -> Job | None:
-    return session.scalars(select(Job).where(Job.cycle_id == cycle_id, Job.status == "running")
+    """The cycle's compute still running, if any (rendering its documents does not hold the cycle)."""
+    return session.scalars(select(Job).where(Job.cycle_id == cycle_id, Job.kind == "compute", Job.status == "running")
                            .order_by(Job.id.desc()).limit(1)).one_or_none()
 
 

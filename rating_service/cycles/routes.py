@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from rating_service.accounts.service import Principal
@@ -19,6 +18,7 @@ from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
 from rating_service.db import Database
 from rating_service.errors import NotFound
+from rating_service.jobs import service as jobs
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
@@ -142,11 +142,10 @@ def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: Database
 
 
 def start_background_compute(*, database: Database, cycle_id: DbId, actor: str, reason: str | None = None) -> Job:
+    """Start computing the cycle as a background job (rating_service.jobs); the pages and the API poll its row."""
     with database.write_session() as session:
         job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
-    threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
-                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor,
-                             "reason": reason}).start()
+        jobs.run_after_commit(session, database, job, {"cycle_id": cycle_id, "actor": actor, "reason": reason})
     return job
 
 
@@ -160,12 +159,12 @@ def show_job(job_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[
 
 @router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
 def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
-                    background: BackgroundTasks, body: ActionIn | None = None) -> dict[str, Any]:
-    """Numbers every notice and the bulletin; the PDFs are rendered in the background after the response."""
+                    body: ActionIn | None = None) -> dict[str, Any]:
+    """Numbers every notice and the bulletin; the PDFs are rendered by a background job queued when it commits."""
     body = body or ActionIn()
     cycle = service.publicize_cycle(session=session, cycle_id=cycle_id, actor=principal.username,
                                     notice_date=body.notice_date, reason=body.reason)
-    background.add_task(notices.render_in_background, database=database, cycle_id=cycle.id)
+    notices.render_in_background(database=database, cycle_id=cycle.id, session=session, actor=principal.username)
     return cycle_out(cycle)
 
 

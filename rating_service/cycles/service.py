@@ -32,6 +32,7 @@ from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
 from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
@@ -469,67 +470,21 @@ def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:
     }
 
 
-# -- background jobs (pages poll their progress) -------------------------------------------------------------
+# -- compute jobs (run by rating_service.jobs; pages poll their progress) -------------------------------------
 
 def start_job(*, session: Session, kind: str, cycle_id: int, actor: str) -> Job:
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "compute")
     if repository.running_job(session, cycle_id=cycle_id) is not None:
         raise Conflict("cycle_job_running", cycle_id=cycle_id)
-    job = Job(kind=kind, cycle_id=cycle_id, actor=actor, status="running", stage="queued", done=0, total=0,
-              started_at=_now())
-    session.add(job)
-    session.flush()
-    return job
-
-
-def run_compute_job(*, database: Database, job_id: int, cycle_id: int, actor: str, reason: str | None = None) -> None:
-    """Run a compute started by ``start_job``; progress and the outcome are written to the job row."""
-    last = {"stage": ""}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        # One short write per stage change or per reported step; never inside the compute's own writes.
-        if stage == last["stage"] and done not in (0, total) and total > 0 and done % 20_000:
-            return
-        last["stage"] = stage
-        with database.write_session() as session:
-            job = repository.job(session, job_id)
-            if job is not None:
-                job.stage, job.done, job.total = stage, done, total
-
-    try:
-        compute_cycle(database=database, cycle_id=cycle_id, actor=actor, progress=progress, reason=reason)
-    except RatingServiceError as exc:
-        _finish_job(database, job_id, "failed", {"code": exc.code, "key": exc.key, "params": _plain(exc.params)})
-    except Exception as exc:  # noqa: BLE001  (the job row must say it failed; the log has the trace)
-        import logging
-
-        logging.getLogger(__name__).exception("compute job %s failed", job_id)
-        _finish_job(database, job_id, "failed", {"code": "error", "key": "internal_error", "params": {},
-                                                 "detail": type(exc).__name__})
-    else:
-        _finish_job(database, job_id, "done", None)
+    return jobs.new_job(session, kind=kind, cycle_id=cycle_id, actor=actor)
 
 
 def fail_interrupted_jobs(*, session: Session) -> int:
     """Jobs run in the serving process: when it starts, any job still "running" died with the last one."""
-    jobs = repository.running_jobs(session)
-    for job in jobs:
+    running = repository.running_jobs(session)
+    for job in running:
         job.status = "failed"
         job.finished_at = _now()
         job.error = json.dumps({"code": "error", "key": "job_interrupted", "params": {}})
-    return len(jobs)
-
-
-def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: dict(v) if isinstance(v, Localized) else v if isinstance(v, int | float | str | bool) or v is None
-            else str(v) for k, v in params.items()}
-
-
-def _finish_job(database: Database, job_id: int, status: str, error: dict[str, Any] | None) -> None:
-    with database.write_session() as session:
-        job = repository.job(session, job_id)
-        if job is not None:
-            job.status = status
-            job.finished_at = _now()
-            job.error = json.dumps(error, ensure_ascii=False) if error else None
+    return len(running)

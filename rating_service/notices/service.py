@@ -16,7 +16,6 @@ import logging
 import os
 import secrets
 import tempfile
-import threading
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import Localized, translate
+from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository
 from rating_service.notices.models import Document
@@ -416,26 +416,36 @@ def _rendered_row(document_id: int, pdf: PdfFile) -> dict[str, Any]:
     return {"id": document_id, "sha256": pdf.sha256, "size": len(pdf.data), "rendered_at": dt.datetime.now(dt.UTC)}
 
 
-def render_in_background(*, database: Database, cycle_id: int) -> threading.Thread | None:
-    """After publicize: render the cycle's documents in a background thread (worker processes do the work).
+def render_cycle_documents(*, database: Database, cycle_id: int,
+                           progress: Callable[[str, int, int], None] | None = None) -> int:
+    """The task of a ``render`` job (after publicize): `render_documents`, reporting progress at the stage
+    "rendering". When a file cannot be written, the operator's one line is logged as the CLI prints it, and the
+    error is raised (the job fails with it); the documents left stay "to render"."""
+    def steps(done: int, total: int) -> None:
+        if progress is not None:
+            progress("rendering", done, total)
+
+    try:
+        return render_documents(database=database, cycle_id=cycle_id, progress=steps)
+    except DocumentsNotWritten as exc:
+        log.error("%s", exc.message("zh"))
+        raise
+
+
+def render_in_background(*, database: Database, cycle_id: int, session: Session | None = None,
+                         actor: str = "system") -> jobs.Submitted | None:
+    """After publicize: render the cycle's documents as a background job (worker processes do the work), queued
+    when ``session`` (the publicize's) commits, or at once in a session of its own.
 
     Off when `render_on_publicize` is false; a document not rendered yet is rendered when first downloaded.
     """
     if not get_settings().render_on_publicize:
         return None
-
-    def work() -> None:
-        try:
-            render_documents(database=database, cycle_id=cycle_id)
-        except DocumentsNotWritten as exc:
-            # The operator's one line, as the CLI prints it; the documents left stay "to render".
-            log.error("%s", exc.message("zh"))
-        except Exception:  # noqa: BLE001  (downloads render on demand; the log has the trace)
-            log.exception("rendering the documents of cycle %s failed", cycle_id)
-
-    thread = threading.Thread(target=work, name=f"render-{cycle_id}", daemon=True)
-    thread.start()
-    return thread
+    if session is None:
+        with database.write_session() as own:
+            return render_in_background(database=database, cycle_id=cycle_id, session=own, actor=actor)
+    return jobs.submit(session, database, kind="render", cycle_id=cycle_id, actor=actor,
+                       arguments={"cycle_id": cycle_id})
 
 
 # -- access, downloads, verification ----------------------------------------------------------------------------
