@@ -76,7 +76,7 @@ def _default_compression() -> None:
     import pydyf
 
     if getattr(pydyf, "zlib", None) is zlib:
-        pydyf.zlib = _DefaultLevelZlib()  # type: ignore[attr-defined]
+        pydyf.zlib = _DefaultLevelZlib()
 
 
 class Renderer:

@@ -80,7 +80,7 @@ class Explanation:
 
     def as_dict(self) -> dict[str, Any]:
         """Dataclasses to dicts, tuples to lists, NaN to None (a nation stores 150,000 of these: no deep copies)."""
-        return _plain(self)  # type: ignore[no-any-return]
+        return _plain(self)
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -189,7 +189,7 @@ def _numbers(values: pd.Series) -> list[float | None]:
     if values.dtype == np.float64:
         plain = values.to_numpy().astype(object)  # Python floats
         plain[values.isna().to_numpy()] = None
-        return plain.tolist()  # type: ignore[no-any-return]
+        return plain.tolist()
     return [_num(v) for v in values.tolist()]
 
 

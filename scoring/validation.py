@@ -67,7 +67,7 @@ def _plain(value: Any) -> Any:
 
 class _Plain:
     def as_dict(self) -> dict[str, Any]:
-        return _plain(self)  # type: ignore[no-any-return]
+        return _plain(self)
 
 
 def _check_grades(values: pd.Series, grades: Sequence[str], what: str) -> None:

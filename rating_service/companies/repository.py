@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from rating_service.companies.models import Community, Company, Contract
@@ -48,7 +48,7 @@ class CommunityRow:
     manager_name: str | None
 
 
-def _current(on: dt.date):  # type: ignore[no-untyped-def]
+def _current(on: dt.date) -> ColumnElement[bool]:
     return and_(Contract.start_date <= on, or_(Contract.end_date.is_(None), Contract.end_date >= on))
 
 

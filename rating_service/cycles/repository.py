@@ -297,7 +297,7 @@ def _categorical(parts: list[tuple[np.ndarray, np.ndarray]], rows: int) -> pd.Ca
     width = max(words.shape[1] for _codes, words in parts)
     words = np.concatenate([np.pad(w, ((0, 0), (0, width - w.shape[1]))) for _codes, w in parts])
     if len(words) == 0:
-        return pd.Series(np.full(rows, None, dtype=object)).astype("category").array  # type: ignore[return-value]
+        return pd.Series(np.full(rows, None, dtype=object)).astype("category").array
     ids, _ = pd.factorize(_key(words))
     seen = np.maximum.accumulate(ids)
     first = np.flatnonzero(np.concatenate(([True], ids[1:] > seen[:-1])))

@@ -421,7 +421,7 @@ def disclosure_changed(*, session: Session, cycle: Cycle) -> None:
     """Something the public sees of the cycle changes: its version moves on, and this process's disclosure
     caches look again as soon as the transaction commits (other processes within their poll interval)."""
     # Incremented in SQL: two appeals filed at once must both move it on.
-    cycle.disclosure_version = Cycle.disclosure_version + 1  # type: ignore[assignment]
+    cycle.disclosure_version = Cycle.disclosure_version + 1
     session.info[DISCLOSURE_CHANGED] = True
 
 

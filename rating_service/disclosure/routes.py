@@ -52,7 +52,7 @@ def cache_of(app: Any) -> DisclosureCache:
         cache = state.disclosure = DisclosureCache(state.database or get_database(),
                                                    poll_seconds=settings.disclosure_poll_seconds,
                                                    wait_seconds=settings.disclosure_build_wait_seconds)
-    return cache  # type: ignore[no-any-return]
+    return cache
 
 
 def _matches(request: Request, etag: str) -> bool:

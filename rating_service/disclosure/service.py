@@ -275,7 +275,7 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
         categories = mine["record_id"].astype(str).map(lookup).fillna("")
         grouped = pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(),
                                 "category": categories.to_numpy()}).value_counts(sort=False)
-        for (code, category), count in grouped.items():  # type: ignore[misc]
+        for (code, category), count in grouped.items():
             out.setdefault(code, {}).setdefault(kind, {})[category] = int(count)
     return out
 

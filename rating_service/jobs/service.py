@@ -36,7 +36,7 @@ Progress = Callable[[str, int, int], None]
 
 def task_function(kind: str) -> Callable[..., Any]:
     module, _, name = TASKS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module), name)
 
 
 @dataclass

@@ -71,7 +71,7 @@ def install(app: FastAPI) -> None:
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/readyz", tags=["health / 运行状态"], responses=error_responses(503),  # type: ignore[arg-type]
+    @app.get("/readyz", tags=["health / 运行状态"], responses=error_responses(503),
              summary="Database reachable, schema current, folders writable / 服务就绪")
     def readyz(request: Request) -> Response:
         database = app.state.database or get_database()
