@@ -32,10 +32,6 @@ def local_today() -> dt.date:
     return _simulated_day if _simulated_day is not None else to_local(dt.datetime.now(dt.UTC)).date()
 
 
-def simulated_day() -> dt.date | None:
-    return _simulated_day
-
-
 @contextlib.contextmanager
 def simulated(day: dt.date) -> Iterator[dt.date]:
     """Inside the block the clock says ``day``; refused in production, where dates must be the real ones."""

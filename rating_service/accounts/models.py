@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from rating_service.db import Base
 
 ROLES = ("admin", "officer", "company")
-TOKEN_KINDS = ("session", "api")
-THROTTLE_SCOPES = ("address", "account")
 
 
 class User(Base):

@@ -15,10 +15,6 @@ def user_by_username(session: Session, username: str) -> User | None:
     return session.scalars(select(User).where(User.username == username)).one_or_none()
 
 
-def user_by_id(session: Session, user_id: int) -> User | None:
-    return session.get(User, user_id)
-
-
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 

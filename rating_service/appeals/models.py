@@ -9,7 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
 
-APPEAL_STATES = ("pending", "decided")
 OUTCOMES = ("upheld", "partly_upheld", "rejected")
 
 

@@ -133,12 +133,6 @@ def company_exists(session: Session, credit_code: str) -> bool:
     return session.get(Company, credit_code) is not None
 
 
-def company_names(session: Session, codes: list[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    return dict(session.execute(select(Company.credit_code, Company.name).where(Company.credit_code.in_(codes))).all())
-
-
 @dataclass(frozen=True)
 class RecordFilter:
     kind: str

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from rating_service.db import Base
 
 CYCLE_STATES = ("draft", "computed", "publicized", "finalized")
-JOB_STATES = ("running", "done", "failed")
 
 
 class Cycle(Base):

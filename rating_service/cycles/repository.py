@@ -440,11 +440,6 @@ def running_jobs(session: Session) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.status == "running")))
 
 
-def latest_job(session: Session, *, cycle_id: int) -> Job | None:
-    return session.scalars(select(Job).where(Job.cycle_id == cycle_id).order_by(Job.id.desc()).limit(1)
-                           ).one_or_none()
-
-
 def company_history(session: Session, *, credit_code: str, statuses: Sequence[str]) -> list[tuple[Cycle, Rating]]:
     """A company's ratings in the cycles of the given states, oldest period first."""
     query = (select(Cycle, Rating).join(Rating, Rating.cycle_id == Cycle.id)

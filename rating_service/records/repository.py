@@ -115,10 +115,6 @@ def update_rows(session: Session, table: Table, key: tuple[str, ...], columns: l
     session.connection().execute(stmt, rows)
 
 
-def count_rows(session: Session, table: Table) -> int:
-    return session.execute(select(func.count()).select_from(table)).scalar_one()
-
-
 def archive_rows(session: Session, table: Table, key: tuple[str, ...], keys: list[tuple[Any, ...]], *,
                  superseded_by: int, deleted: bool = False) -> None:
     """Copy the current versions of the keyed rows into the table's history before they change."""
