@@ -170,7 +170,6 @@ class ExplanationRules(_Strict):
         return value
 
 
-CATEGORY_KINDS = ("inspections", "complaints")
 CATEGORY_MAX_LENGTH = 30
 
 

@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
 
-DOCUMENT_KINDS = ("notice", "revised_notice", "bulletin", "appeal_record")
-
 
 class Document(Base):
     """One issued PDF: its number, verification code, the frozen data it is rendered from, and its hash.
