@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
-from rating_service.cycles.routes import start_background_compute, visible_rating
+from rating_service.cycles.routes import visible_rating
 from rating_service.cycles.wording import fixed, num
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.methodologies import service as methodologies
@@ -304,8 +304,8 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
 def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                   reason: Annotated[str, Form(max_length=1000)] = "") -> Response:
     # In the background: a large county takes longer than a browser is willing to wait for a response.
-    job = start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
-                                   reason=reason.strip() or None)
+    job = service.start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
+                                           reason=reason.strip() or None)
     return redirect(f"/cycles/{cycle_id}?job={job.id}")
 
 

@@ -16,9 +16,7 @@ from pydantic import BaseModel, Field
 from rating_service.accounts.service import Principal
 from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
-from rating_service.db import Database
 from rating_service.errors import NotFound
-from rating_service.jobs import service as jobs
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
@@ -137,16 +135,8 @@ def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
 def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                       body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
-    return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
-                                            reason=body.reason))
-
-
-def start_background_compute(*, database: Database, cycle_id: DbId, actor: str, reason: str | None = None) -> Job:
-    """Start computing the cycle as a background job (rating_service.jobs); the pages and the API poll its row."""
-    with database.write_session() as session:
-        job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
-        jobs.run_after_commit(session, database, job, {"cycle_id": cycle_id, "actor": actor, "reason": reason})
-    return job
+    return job_out(service.start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
+                                                    reason=body.reason))
 
 
 @router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")

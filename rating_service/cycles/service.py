@@ -480,6 +480,14 @@ def start_job(*, session: Session, kind: str, cycle_id: int, actor: str) -> Job:
     return jobs.new_job(session, kind=kind, cycle_id=cycle_id, actor=actor)
 
 
+def start_background_compute(*, database: Database, cycle_id: int, actor: str, reason: str | None = None) -> Job:
+    """Start computing the cycle as a background job (rating_service.jobs); the pages and the API poll its row."""
+    with database.write_session() as session:
+        job = start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
+        jobs.run_after_commit(session, database, job, {"cycle_id": cycle_id, "actor": actor, "reason": reason})
+    return job
+
+
 def fail_interrupted_jobs(*, session: Session) -> int:
     """Jobs run in the serving process: when it starts, any job still "running" died with the last one."""
     running = repository.running_jobs(session)
