@@ -381,7 +381,7 @@ def _step(step: Any, text: dict[str, str]) -> str:
 
 @contextmanager
 def _methodology_errors(lang: Lang) -> Iterator[None]:
-    from rating_service.cli import err_console
+    from rating_service.cli.common import err_console
 
     try:
         yield
@@ -403,7 +403,7 @@ def score_command(
     output: Annotated[Path | None, typer.Option("--output", help="写入此文件而不是标准输出")] = None,
 ) -> None:
     """直接按数据文件夹评分（不用数据库）/ rate companies straight from a folder of record files."""
-    from rating_service.cli import _lang, _user_errors, err_console
+    from rating_service.cli.common import err_console, user_errors as _user_errors, parse_lang as _lang
 
     language = _lang(lang)
     with _user_errors(language), _methodology_errors(language):

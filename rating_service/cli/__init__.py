@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from rating_service.cli.common import (
+    LangOption,
+    console,
+    err_console,
+    parse_lang,
+    print_rejection,
+    print_summaries,
+    progress_bar,
+    user_errors,
+)
 from rating_service.db import get_database
 from rating_service.errors import ImportRejected, RatingServiceError
 from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, translate
-from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary
 from rating_service.scoring.command import score_command
 from rating_service.settings import PROJECT_ROOT, get_settings
@@ -40,101 +44,7 @@ app.add_typer(calendar_app, name="calendar")
 app.add_typer(methodology_app, name="methodology")
 app.command("validate")(validate_command)
 
-console = Console()
-err_console = Console(stderr=True)
 DEMO_DIR = PROJECT_ROOT / "fixtures" / "zongyang"
-PRINTED_ERRORS = 500
-
-LangOption = Annotated[str, typer.Option("--lang", help="zh（默认）或 en")]
-
-
-def _lang(value: str) -> Lang:
-    return "en" if value.lower().startswith("en") else "zh"
-
-
-@contextmanager
-def _user_errors(lang: Lang) -> Iterator[None]:
-    """Render service errors as messages (never a traceback) and exit non-zero."""
-    try:
-        yield
-    except ImportRejected as exc:
-        _print_rejection(exc, lang)
-        raise typer.Exit(2) from None
-    except RatingServiceError as exc:
-        # One line however wide the terminal (an operator greps logs for it), and never read as markup.
-        err_console.print(exc.message(lang), style="red", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-
-
-def _print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = None) -> None:
-    details = exc.details(lang)
-    listed = [d for d in details if "omitted" not in d]
-    counted = [d for d in details if "omitted" in d]
-    err_console.print(f"[red]{exc.message(lang)}[/red]")
-    heads = ("文件", "行", "列", "值", "原因") if lang == "zh" else ("File", "Row", "Column", "Value", "Reason")
-    for item in listed[:PRINTED_ERRORS]:
-        err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
-    if len(listed) > PRINTED_ERRORS:
-        more = len(listed) - PRINTED_ERRORS
-        err_console.print(translate("errors_more", lang, count=more))
-    # Errors beyond the first of each column and reason were only counted: one line per column and reason.
-    for item in counted:
-        err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
-    if errors_csv is not None:
-        with errors_csv.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(heads)
-            for item in details:
-                writer.writerow([item["file"], item["row"], item["column"], item["value"], item["reason"]])
-        err_console.print(translate("errors_written", lang, path=str(errors_csv)))
-
-
-def _error_line(item: dict[str, object], lang: Lang) -> str:
-    parts = [f"  {item['file']}"]
-    if item["row"] is not None:
-        parts.append(f"第 {item['row']} 行" if lang == "zh" else f"row {item['row']}")
-    if item["column"]:
-        parts.append(f"[{item['column']}]")
-    if item["value"] is not None:
-        parts.append(f"“{item['value']}”" if lang == "zh" else f'"{item["value"]}"')
-    sep = "：" if lang == "zh" else ": "
-    return " ".join(parts) + sep + str(item["reason"])
-
-
-@contextmanager
-def _progress_bar(lang: Lang) -> Iterator[object]:
-    stages = {"reading": translate("reading", lang), "validating": translate("validating", lang),
-              "writing": translate("writing", lang)}
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stages.get(stage, stage), total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-        yield update
-
-
-def _print_summaries(summaries: list[ImportSummary], lang: Lang) -> None:
-    for s in summaries:
-        kind = KINDS[s.kind]
-        fmt = s.file_format.upper() + (f"/{s.encoding.upper()}" if s.encoding else "")
-        if lang == "zh":
-            console.print(f"[bold]{s.filename}[/bold]（{kind.zh}，{fmt}）：共 {s.rows} 行，新增 {s.inserted}，"
-                          f"更新 {s.updated}，未变 {s.unchanged}")
-            if s.dropped_columns:
-                console.print(f"  已删除的个人信息列（未保存）：{'、'.join(s.dropped_columns)}")
-            if s.ignored_columns:
-                console.print(f"  已忽略的未知列：{'、'.join(s.ignored_columns)}")
-        else:
-            console.print(f"[bold]{s.filename}[/bold] ({s.kind}, {fmt}): {s.rows} rows, {s.inserted} inserted, "
-                          f"{s.updated} updated, {s.unchanged} unchanged")
-            if s.dropped_columns:
-                console.print(f"  personal-data columns dropped (not stored): {', '.join(s.dropped_columns)}")
-            if s.ignored_columns:
-                console.print(f"  unknown columns ignored: {', '.join(s.ignored_columns)}")
 
 
 # -- db ------------------------------------------------------------------------------------------
@@ -173,13 +83,13 @@ def db_grant_app_role(
     upgrade)."""
     from rating_service import grants, migrate
 
-    language = _lang(lang)
+    language = parse_lang(lang)
     if print_only:
         for statement in grants.grant_statements(role=role):
             sys.stdout.write(statement + ";\n")
         return
     database = get_database()
-    with _user_errors(language):
+    with user_errors(language):
         migrate.ensure_current(database)
         with database.engine.begin() as connection:
             grants.grant_app_role(connection, role=role)
@@ -201,20 +111,20 @@ def import_command(
     from rating_service import migrate
     from rating_service.records import service
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         record_kind = service.kind_or_raise(kind)
         uploads = [service.UploadedFile.from_path(p) for p in files]
         database = get_database()
         migrate.ensure_current(database)
         try:
-            with _progress_bar(language) as update, database.write_session() as session:
+            with progress_bar(language) as update, database.write_session() as session:
                 summaries = service.import_files(session, kind=record_kind, files=uploads, actor=actor,
-                                                 progress=update)  # type: ignore[arg-type]
+                                                 progress=update)
         except ImportRejected as exc:
-            _print_rejection(exc, language, errors_csv)
+            print_rejection(exc, language, errors_csv)
             raise typer.Exit(2) from None
-    _print_summaries(summaries, language)
+    print_summaries(summaries, language)
 
 
 DEMO_CYCLE = ("2025年度", "2025-01-01", "2025-12-31")
@@ -241,22 +151,22 @@ def demo(lang: LangOption = "zh",
     from rating_service.records import service
     from rating_service.settings import get_settings
 
-    language = _lang(lang)
+    language = parse_lang(lang)
     if get_settings().environment == "production":
         err_console.print("[red]" + translate("demo_refused_production", language) + "[/red]")
         raise typer.Exit(2)
     database = get_database()
     migrate.upgrade(database)
     imported: list[tuple[Path, list[ImportSummary]]] = []
-    with _user_errors(language), _progress_bar(language) as update, database.write_session() as session:
+    with user_errors(language), progress_bar(language) as update, database.write_session() as session:
         # 2025 (with the companies, communities and contracts) first, then the earlier years' records.
         for folder in _demo_folders():
             imported.append((folder, service.import_folder(session, folder=folder, actor="demo",
-                                                           progress=update)))  # type: ignore[arg-type]
+                                                           progress=update)))
     for folder, summaries in imported:
         console.print(f"[bold]{folder.relative_to(PROJECT_ROOT).as_posix()}/[/bold]", highlight=False)
-        _print_summaries(summaries, language)
-    with _user_errors(language):
+        print_summaries(summaries, language)
+    with user_errors(language):
         if cycle:
             _demo_cycle(language)
         if accounts:
@@ -301,9 +211,9 @@ def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = N
 def _demo_compute(cycle_id: int, lang: Lang, reason: str | None = None) -> object:
     from rating_service.cycles import service as cycles
 
-    with _progress_bar(lang) as update:
+    with progress_bar(lang) as update:
         return cycles.compute_cycle(database=get_database(), cycle_id=cycle_id, actor="demo", reason=reason,
-                                    progress=update)  # type: ignore[arg-type]
+                                    progress=update)
 
 
 def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.date, lang: Lang) -> None:
@@ -337,10 +247,10 @@ def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.dat
                 deadline = publicized.appeal_deadline
             # As after a publicize on the web: PDFs now only when the setting asks for it (else on first download).
             if get_settings().render_on_publicize:
-                with _progress_bar(lang) as update:
+                with progress_bar(lang) as update:
                     rendered = notices.render_documents(
                         database=database, cycle_id=cycle_id,
-                        progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+                        progress=lambda done, total: update("rendering", done, total))
                 console.print(translate("documents_rendered", lang, count=rendered,
                                         deadline=deadline.isoformat() if deadline else "-"))
     with database.read_session() as session:
@@ -415,9 +325,9 @@ def audit_verify(lang: LangOption = "zh",
     from rating_service import migrate
     from rating_service.audit import service as audit
 
-    language = _lang(lang)
+    language = parse_lang(lang)
     database = get_database()
-    with _user_errors(language):
+    with user_errors(language):
         heads = _printed_heads(printed or [])
         migrate.ensure_current(database)
         with database.snapshot_session() as session:
@@ -452,9 +362,9 @@ def audit_anchor(lang: LangOption = "zh") -> None:
     from rating_service.audit import service as audit
     from rating_service.settings import get_settings
 
-    language = _lang(lang)
+    language = parse_lang(lang)
     database = get_database()
-    with _user_errors(language):
+    with user_errors(language):
         migrate.ensure_current(database)
         with database.read_session() as session:
             anchor = audit.anchor_now(session)
@@ -484,10 +394,10 @@ def users_create(
     from rating_service import migrate
     from rating_service.accounts import service as accounts
 
-    language = _lang(lang)
+    language = parse_lang(lang)
     if password is None:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with _user_errors(language):
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.write_session() as session:
@@ -503,8 +413,8 @@ def users_list(lang: LangOption = "zh") -> None:
     from rating_service import migrate
     from rating_service.accounts import service as accounts
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.read_session() as session:
@@ -523,8 +433,8 @@ def users_disable(username: str, reason: Annotated[str | None, typer.Option()] =
     from rating_service import migrate
     from rating_service.accounts import service as accounts
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.write_session() as session:
@@ -571,8 +481,8 @@ def cycle_create(
     from rating_service.cycles import service as cycles
     from scoring.engine import Period
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         try:
             parsed = Period.parse(period)
         except ValueError:
@@ -590,23 +500,23 @@ def _cycle_action(action: str, cycle_id: int, actor: str, reason: str | None, la
     from rating_service import migrate
     from rating_service.cycles import service as cycles
 
-    with _user_errors(lang):
+    with user_errors(lang):
         database = get_database()
         migrate.ensure_current(database)
         if action == "compute":
-            with _progress_bar(lang) as update:
+            with progress_bar(lang) as update:
                 cycle = cycles.compute_cycle(database=database, cycle_id=cycle_id, actor=actor, reason=reason,
-                                             progress=update)  # type: ignore[arg-type]
+                                             progress=update)
         elif action == "publicize":
             from rating_service.notices import service as notices
 
             with database.write_session() as session:
                 cycle = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor=actor, reason=reason,
                                                notice_date=notice_date)
-            with _progress_bar(lang) as update:
+            with progress_bar(lang) as update:
                 rendered = notices.render_documents(
                     database=database, cycle_id=cycle_id, processes=processes,
-                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+                    progress=lambda done, total: update("rendering", done, total))
             console.print(translate("documents_rendered", lang, count=rendered,
                                     deadline=cycle.appeal_deadline.isoformat() if cycle.appeal_deadline else "-"))
         else:
@@ -624,7 +534,7 @@ ActorOption = Annotated[str, typer.Option(help="操作人 / who acts")]
 def cycle_compute(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
                   lang: LangOption = "zh") -> None:
     """冻结数据快照并计算评价结果 / freeze the snapshot and rate."""
-    _cycle_action("compute", cycle_id, actor, reason, _lang(lang))
+    _cycle_action("compute", cycle_id, actor, reason, parse_lang(lang))
 
 
 @cycle_app.command("publicize")
@@ -637,8 +547,8 @@ def cycle_publicize(cycle_id: CycleId, actor: ActorOption = "cli", reason: Reaso
                         help="生成 PDF 的进程数，默认每核一个 / rendering processes (default: one per CPU)")] = None,
                     lang: LangOption = "zh") -> None:
     """公示初评结果：编号并生成全部告知书和公示名单 / publicize: number and render every notice and the bulletin."""
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         try:
             day = dt.date.fromisoformat(notice_date) if notice_date else None
         except ValueError:
@@ -663,17 +573,17 @@ def cycle_documents(cycle_id: CycleId,
     from rating_service.notices import repository as documents_repo
     from rating_service.notices import service as notices
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.read_session() as session:
             cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
         if render_missing:
-            with _progress_bar(language) as update:
+            with progress_bar(language) as update:
                 rendered = notices.render_documents(
                     database=database, cycle_id=cycle_id, processes=processes,
-                    progress=lambda done, total: update("rendering", done, total))  # type: ignore[operator]
+                    progress=lambda done, total: update("rendering", done, total))
             with database.read_session() as session:
                 counts = documents_repo.document_counts(session, cycle_id=cycle_id)
             total = sum(n for kind, n in counts.items() if not kind.endswith("_rendered"))
@@ -698,7 +608,7 @@ def cycle_documents(cycle_id: CycleId,
 def cycle_finalize(cycle_id: CycleId, actor: ActorOption = "cli", reason: ReasonOption = None,
                    lang: LangOption = "zh") -> None:
     """定稿 / finalize the ratings."""
-    _cycle_action("finalize", cycle_id, actor, reason, _lang(lang))
+    _cycle_action("finalize", cycle_id, actor, reason, parse_lang(lang))
 
 
 @cycle_app.command("show")
@@ -708,8 +618,8 @@ def cycle_show(cycle_id: Annotated[int | None, typer.Argument(help="省略则列
     from rating_service import migrate
     from rating_service.cycles import service as cycles
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.read_session() as session:
@@ -721,35 +631,7 @@ def cycle_show(cycle_id: Annotated[int | None, typer.Argument(help="省略则列
             _print_cycle(cycle, language)
 
 
-# -- web -----------------------------------------------------------------------------------------
-
-@app.command("serve")
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-    """启动网站 / serve the web app."""
-    import uvicorn
-
-    from rating_service import migrate
-    from rating_service.cycles import service as cycles
-
-    database = get_database()
-    with _user_errors("zh"):
-        migrate.ensure_current(database)
-    with database.write_session() as session:
-        cycles.fail_interrupted_jobs(session=session)
-    uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=get_settings().forwarded_allow_ips)
-
-
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()
-
+# -- calendar ----------------------------------------------------------------------------------
 
 @calendar_app.command("show")
 def calendar_show(year: Annotated[int, typer.Argument(help="年份 / year")], lang: LangOption = "zh") -> None:
@@ -757,8 +639,8 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份 / year")], la
     from rating_service import migrate
     from rating_service.workdays import service as workdays
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         database = get_database()
         migrate.ensure_current(database)
         with database.read_session() as session:
@@ -783,8 +665,8 @@ def calendar_set(year: Annotated[int, typer.Argument(help="年份 / year")],
     from rating_service import migrate
     from rating_service.workdays import service as workdays
 
-    language = _lang(lang)
-    with _user_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language):
         try:
             data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
             entries = {key: [workdays.DayEntry(day=_as_date(item["date"]), name=str(item.get("name") or ""))
@@ -802,3 +684,33 @@ def calendar_set(year: Annotated[int, typer.Argument(help="年份 / year")],
 
 def _as_date(value: object) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# -- web -----------------------------------------------------------------------------------------
+
+@app.command("serve")
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """启动网站 / serve the web app."""
+    import uvicorn
+
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+
+    database = get_database()
+    with user_errors("zh"):
+        migrate.ensure_current(database)
+    with database.write_session() as session:
+        cycles.fail_interrupted_jobs(session=session)
+    uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=get_settings().forwarded_allow_ips)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
