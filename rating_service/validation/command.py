@@ -116,7 +116,8 @@ def validate_command(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ) -> None:
     """评价细则验证：回测、等级迁移、PSI、权重敏感性、建议权重 / validate the methodology on two cycles."""
-    from rating_service.cli.common import parse_lang as _lang, user_errors as _user_errors
+    from rating_service.cli.common import parse_lang as _lang
+    from rating_service.cli.common import user_errors as _user_errors
     from rating_service.db import get_database
     from rating_service.validation import service
 
@@ -160,7 +161,8 @@ def methodology_what_if(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ) -> None:
     """用草案重新计算一个周期，列出等级变化 / the grade changes a draft methodology would make."""
-    from rating_service.cli.common import parse_lang as _lang, user_errors as _user_errors
+    from rating_service.cli.common import parse_lang as _lang
+    from rating_service.cli.common import user_errors as _user_errors
     from rating_service.db import get_database
     from rating_service.validation import service
     from rating_service.validation.wording import reason_text, words
@@ -195,7 +197,8 @@ def methodology_adopt(
     lang: Annotated[str, typer.Option(help="zh | en")] = "zh",
 ) -> None:
     """采用新的评价细则版本（校验并记入审计日志）/ adopt a methodology version (validated, audited)."""
-    from rating_service.cli.common import parse_lang as _lang, user_errors as _user_errors
+    from rating_service.cli.common import parse_lang as _lang
+    from rating_service.cli.common import user_errors as _user_errors
     from rating_service.cycles.service import local_today
     from rating_service.db import get_database
     from rating_service.methodologies import service as methodologies
