@@ -1,4 +1,5 @@
-"""`rating score --data DIR --period START:END`: rate from a folder of record files and print the ratings.
+"""`rating score --data DIR --period START:END`: rate from a folder of record files (no database) and print the
+ratings; `--explain CODE` words one company's rating as the pages and notices do (`cycles.wording`).
 
 Output is byte-stable (fixed decimals, fixed orders) so that two runs on the same folder diff clean.
 """
@@ -20,10 +21,12 @@ import pandas as pd
 import typer
 from rich.cells import cell_len
 
+from rating_service import clock
+from rating_service.cli.common import LangOption, err_console, parse_lang, user_errors
+from rating_service.cli.folder import load_folder
 from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Lang, translate
-from rating_service.scoring.folder import load_folder
 from scoring.engine import Period, RatingResult, rate_companies
 from scoring.explain import Explanation, explain
 from scoring.methodology import (
@@ -38,11 +41,6 @@ FORMATS = ("table", "csv", "json")
 JSON_DECIMALS = 4
 CSV_COLUMNS = ("credit_code", "name", "score", "grade", "provisional", "veto", "floor_applied", "red_list",
                "black_list", "exposure", "visits", "insp_score", "compl_score", "fee_score", "bonus", "reasons")
-
-
-
-def _today() -> dt.date:
-    return dt.date.today()
 
 
 # -- inputs --------------------------------------------------------------------------------------
@@ -260,8 +258,6 @@ def render_explanation(exp: Explanation, lang: Lang) -> str:
 
 @contextmanager
 def _methodology_errors(lang: Lang) -> Iterator[None]:
-    from rating_service.cli.common import err_console
-
     try:
         yield
     except MethodologyError as exc:
@@ -278,22 +274,18 @@ def score_command(
     output_format: Annotated[str, typer.Option("--format", help="table（默认）、csv 或 json")] = "table",
     explain_code: Annotated[str | None, typer.Option("--explain", help="只输出该企业（统一社会信用代码）的评价说明")]
     = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh（默认）或 en")] = "zh",
+    lang: LangOption = "zh",
     output: Annotated[Path | None, typer.Option("--output", help="写入此文件而不是标准输出")] = None,
 ) -> None:
     """直接按数据文件夹评分（不用数据库）/ rate companies straight from a folder of record files."""
-    from rating_service.cli.common import err_console
-    from rating_service.cli.common import parse_lang as _lang
-    from rating_service.cli.common import user_errors as _user_errors
-
-    language = _lang(lang)
-    with _user_errors(language), _methodology_errors(language):
+    language = parse_lang(lang)
+    with user_errors(language), _methodology_errors(language):
         fmt = output_format.strip().lower()
         if fmt not in FORMATS:
             raise RatingServiceError("score_format_invalid", value=output_format)
         rating_period = parse_period(period)
         chosen = choose_methodology(methodology, rating_period)
-        inputs = load_folder(data, today=_today(), methodology=chosen)
+        inputs = load_folder(data, today=clock.local_today(), methodology=chosen)
         result = rate_companies(inputs=inputs, period=rating_period, methodology=chosen)
         if explain_code is not None:
             code = explain_code.strip().upper()
