@@ -2,7 +2,7 @@
 
 One module per command group, registered here; what they share (language, consoles, error rendering, progress
 bars, the database at the current schema) is in `common`. Nothing outside this package imports from it.
-The heavy rooms (pandas, the engine, scikit-learn) are imported inside the commands: `rating --help` stays fast.
+A command imports the service rooms it drives inside its function, so that one group does not load them all.
 """
 
 from __future__ import annotations
@@ -37,7 +37,3 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()

@@ -12,7 +12,7 @@ from rich.table import Table
 from rating_service.cli.common import console, open_database, parse_lang, user_errors
 from rating_service.i18n import Lang
 
-# The heavy rooms (pandas, the engine, scikit-learn) are imported inside the commands: `rating --help` stays fast.
+# The validation room (scikit-learn, scipy) is imported inside the command, not when `rating` starts.
 
 
 def migration_table(migration: dict[str, Any], title: str, corner: str) -> Table:
