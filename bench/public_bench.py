@@ -242,7 +242,7 @@ def bare_child(spec: dict[str, Any]) -> None:
         return Response(content=body, media_type="application/json")
 
     app = Starlette(routes=[Route(spec["path"], prebuilt)])
-    # rating_service/cli.py `serve`: uvicorn.run(app, host=host, port=port), everything else uvicorn's defaults.
+    # rating_service/cli/serve.py `serve`: uvicorn.run(app, host=host, port=port), everything else uvicorn's defaults.
     uvicorn.run(app, host=spec["host"], port=spec["port"])
 
 

@@ -13,13 +13,12 @@ from sqlalchemy.orm import Session
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.routes import visible_rating
-from rating_service.cycles.wording import fixed, num
+from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, num
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
-from rating_service.scoring.command import TEXT as EXPLAIN_TEXT
 from rating_service.settings import get_settings
 from rating_service.web.deps import (
     CurrentUser,

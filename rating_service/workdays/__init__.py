@@ -1,1 +1,2 @@
-"""The working-day calendar as data: what an administrator adds to the `holidays` package's PRC schedule."""
+"""The working-day calendar: PRC working days (`holiday_calendar`, pure) and what an administrator adds to the
+`holidays` package's schedule (`service`, `repository`)."""

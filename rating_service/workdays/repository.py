@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from rating_service.calendar import Schedule
+from rating_service.workdays.holiday_calendar import Schedule
 from rating_service.workdays.models import CalendarDay, CalendarYear
 
 

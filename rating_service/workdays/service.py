@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rating_service import calendar
 from rating_service.audit import service as audit
 from rating_service.errors import RatingServiceError
-from rating_service.workdays import repository
+from rating_service.workdays import holiday_calendar, repository
 from rating_service.workdays.models import CalendarDay, CalendarYear
 
 
@@ -27,13 +26,13 @@ class DayEntry:
     name: str
 
 
-def schedule(session: Session) -> calendar.Schedule:
+def schedule(session: Session) -> holiday_calendar.Schedule:
     return repository.schedule(session)
 
 
 def add_working_days(session: Session, start: dt.date, days: int) -> dt.date:
     """`days` working days after `start`, on the package's calendar plus the administrators' data."""
-    return calendar.add_working_days(start, days, repository.schedule(session))
+    return holiday_calendar.add_working_days(start, days, repository.schedule(session))
 
 
 def set_year(*, session: Session, year: int, holidays: Sequence[DayEntry], workdays: Sequence[DayEntry],
@@ -73,12 +72,12 @@ def year_view(*, session: Session, year: int) -> dict[str, Any]:
     data = repository.schedule(session)
     admin = {d.day: d for d in repository.days_of_year(session, year)}
     days: dict[dt.date, dict[str, Any]] = {}
-    if year in calendar.package_years():
-        for day, working, name in calendar.package_days(year):
+    if year in holiday_calendar.package_years():
+        for day, working, name in holiday_calendar.package_days(year):
             days[day] = {"date": day, "working": working, "name": name, "source": "package"}
     for day, row in admin.items():
         days[day] = {"date": day, "working": row.working, "name": row.name, "source": "admin"}
     entry = repository.year(session, year)
-    return {"year": year, "known": year in calendar.known_years(data),
-            "in_package": year in calendar.package_years(), "entered_by_admin": entry is not None,
+    return {"year": year, "known": year in holiday_calendar.known_years(data),
+            "in_package": year in holiday_calendar.package_years(), "entered_by_admin": entry is not None,
             "source": entry.source if entry else None, "days": [days[d] for d in sorted(days)]}

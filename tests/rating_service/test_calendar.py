@@ -7,8 +7,8 @@ import datetime as dt
 import holidays
 import pytest
 
-from rating_service import calendar
-from rating_service.calendar import CalendarUnknown, add_working_days, is_working_day, known_years
+from rating_service.workdays import holiday_calendar as calendar
+from rating_service.workdays.holiday_calendar import CalendarUnknown, add_working_days, is_working_day, known_years
 
 D = dt.date
 

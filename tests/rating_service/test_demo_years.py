@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from rating_service import cli
 from rating_service.audit import service as audit
 from rating_service.audit.repository import AuditFilter
-from rating_service.cli import app
+from rating_service.cli import app, demo
 from rating_service.companies.repository import record_counts
 from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.service import to_local_date
@@ -106,7 +105,7 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
 
 def test_2025_ratings_are_those_of_the_2025_files_alone(database, monkeypatch: pytest.MonkeyPatch):
     # The demo as it was: the 2025 folder only, one cycle.
-    monkeypatch.setattr(cli, "DEMO_PAST_CYCLES", ())
+    monkeypatch.setattr(demo, "DEMO_PAST_CYCLES", ())
     alone = runner.invoke(app, ["demo", "--no-accounts"])
     assert alone.exit_code == 0, alone.output
     assert list(_cycles(database)) == ["2025年度"]
@@ -126,7 +125,7 @@ def test_2025_ratings_are_those_of_the_2025_files_alone(database, monkeypatch: p
 
 def test_demo_without_the_2024_folder_rates_2025_only(database, monkeypatch: pytest.MonkeyPatch, tmp_path):
     missing = tmp_path / "2024"
-    monkeypatch.setattr(cli, "DEMO_PAST_CYCLES", ((missing, "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),))
+    monkeypatch.setattr(demo, "DEMO_PAST_CYCLES", ((missing, "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),))
     result = runner.invoke(app, ["demo", "--no-accounts"])
     assert result.exit_code == 0, result.output
     assert list(_cycles(database)) == ["2025年度"]

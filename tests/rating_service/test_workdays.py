@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from typer.testing import CliRunner
 
-from rating_service import calendar
-from rating_service.calendar import CalendarUnknown, Schedule
 from rating_service.cli import app
+from rating_service.workdays import holiday_calendar as calendar
 from rating_service.workdays import service as workdays
+from rating_service.workdays.holiday_calendar import CalendarUnknown, Schedule
 from tests import factories as f
 
 D = dt.date

@@ -7,9 +7,9 @@ import hashlib
 
 from typer.testing import CliRunner
 
-from rating_service.calendar import known_years
 from rating_service.cli import app
 from rating_service.notices import service as notices
+from rating_service.workdays.holiday_calendar import known_years
 from tests import factories as f
 from tests.rating_service.notices.helpers import COMPUTED_ON, NOTICE_DATE, computed_cycle, counters, documents
 

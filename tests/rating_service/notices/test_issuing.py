@@ -11,11 +11,11 @@ from typer.testing import CliRunner
 
 from rating_service.audit import service as audit
 from rating_service.audit.repository import AuditFilter
-from rating_service.calendar import known_years
 from rating_service.cli import app
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
+from rating_service.workdays.holiday_calendar import known_years
 from tests import factories as f
 from tests.rating_service.notices.helpers import (
     CODE_PATTERN,

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
+from rating_service.cli.folder import load_folder
 from rating_service.errors import ImportRejected
 from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import KINDS
 from rating_service.records.service import import_files
-from rating_service.scoring.folder import load_folder
 from rating_service.settings import PROJECT_ROOT
 from scoring.methodology import (
     MethodologyError,

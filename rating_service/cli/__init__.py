@@ -1,0 +1,39 @@
+"""The `rating` command line: database, imports, cycles, audit, accounts, demo data and the web server.
+
+One module per command group, registered here; what they share (language, consoles, error rendering, progress
+bars, the database at the current schema) is in `common`. Nothing outside this package imports from it.
+A command imports the service rooms it drives inside its function, so that one group does not load them all.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rating_service.cli import audit, cycles, db, demo, imports, methodology, score, serve, users, validate, workdays
+from rating_service.cli.demo import DEMO_DIR
+
+__all__ = ["DEMO_DIR", "app", "main"]
+
+app = typer.Typer(help="枞阳县物业服务企业信用评价系统 / property-company credit rating", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
+# Commands, then groups, in the order `rating --help` lists them.
+app.command("validate")(validate.validate_command)
+app.command("import")(imports.import_command)
+app.command("demo")(demo.demo_command)
+app.command("score")(score.score_command)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(audit.app, name="audit")
+app.add_typer(users.app, name="users")
+app.add_typer(cycles.app, name="cycle")
+app.add_typer(workdays.app, name="calendar")
+app.add_typer(methodology.app, name="methodology")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,199 @@
+"""`rating demo`: the Zongyang demo data (two years), its cycles taken through their steps, the demo accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from rating_service.cli.common import (
+    LangOption,
+    console,
+    err_console,
+    parse_lang,
+    print_summaries,
+    progress_bar,
+    user_errors,
+)
+from rating_service.cli.cycles import print_cycle
+from rating_service.db import get_database
+from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, translate
+from rating_service.settings import PROJECT_ROOT, get_settings
+
+if TYPE_CHECKING:
+    from rating_service.records.service import ImportSummary
+
+DEMO_DIR = PROJECT_ROOT / "fixtures" / "zongyang"
+DEMO_CYCLE = ("2025年度", "2025-01-01", "2025-12-31")
+# Earlier years of the demo: (record folder, cycle name, period start, end, notice date). The demo takes each such
+# cycle to final (publicized in January of the next year, then finalized), so that the public site and the company
+# history already show a final rating; their companies, communities and contracts are the 2025 files (DEMO_DIR).
+# Those steps run on a simulated clock set to the notice date, then to the day after the appeal deadline: nothing
+# is back-dated (a notice date is never before the day of publicizing), the years just pass.
+DEMO_PAST_CYCLES = ((DEMO_DIR / "2024", "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),)
+DEMO_PASSWORDS = {"admin": "admin-demo-2025", "officer": "officer-demo-2025"}
+# The managers of the 2025 pilot communities get the two demo company accounts.
+DEMO_COMPANY_COMMUNITIES = (("company1", "山水兰亭"), ("company2", "尚泽江南府"))
+DEMO_COMPANY_PASSWORD = "company-demo-2025"
+
+
+def demo_command(lang: LangOption = "zh",
+         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿）"
+                                                  " / compute 2025, take 2024 to final")] = True,
+         accounts: Annotated[bool, typer.Option(help="创建演示账户 / create the demo accounts")] = True) -> None:
+    """载入枞阳县演示数据（2024、2025 两年）、完成 2024 年度评价并计算 2025 年度评价、创建演示账户（可重复执行）
+    / load the Zongyang demo (two years), rate both, create the accounts (idempotent)."""
+    from rating_service import migrate
+    from rating_service.records import service
+
+    language = parse_lang(lang)
+    if get_settings().environment == "production":
+        err_console.print("[red]" + translate("demo_refused_production", language) + "[/red]")
+        raise typer.Exit(2)
+    database = get_database()
+    migrate.upgrade(database)
+    imported: list[tuple[Path, list[ImportSummary]]] = []
+    with user_errors(language), progress_bar(language) as update, database.write_session() as session:
+        # 2025 (with the companies, communities and contracts) first, then the earlier years' records.
+        for folder in _demo_folders():
+            imported.append((folder, service.import_folder(session, folder=folder, actor="demo",
+                                                           progress=update)))
+    for folder, summaries in imported:
+        console.print(f"[bold]{folder.relative_to(PROJECT_ROOT).as_posix()}/[/bold]", highlight=False)
+        print_summaries(summaries, language)
+    with user_errors(language):
+        if cycle:
+            _demo_cycle(language)
+        if accounts:
+            _print_logins(_demo_accounts(), language)
+
+
+def _demo_folders() -> list[Path]:
+    return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir())]
+
+
+def _demo_cycle(lang: Lang) -> None:
+    """Create the cycles (2025 first, so that it is cycle 1), take the earlier years to final, compute 2025."""
+    from scoring.methodology import methodology_in_force
+
+    current = _demo_cycle_row(*DEMO_CYCLE)
+    # No rules were in force before 2025: earlier years are rated, in retrospect, by the county's first rules.
+    first_rules = methodology_in_force(dt.date.fromisoformat(DEMO_CYCLE[1])).id
+    past = [(_demo_cycle_row(name, start, end, first_rules), dt.date.fromisoformat(notice))
+            for folder, name, start, end, notice in DEMO_PAST_CYCLES if folder.is_dir()]
+    for (cycle_id, status, name), notice_date in past:
+        _demo_final_cycle(cycle_id, status, name, notice_date, lang)
+    cycle_id, status, name = current
+    if status in ("draft", "computed"):
+        print_cycle(_demo_compute(cycle_id, lang), lang)
+    else:
+        console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+
+
+def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = None) -> tuple[int, str, str]:
+    """The demo cycle called ``name`` (created as a draft when missing): its id, status and name."""
+    from rating_service.cycles import repository as cycles_repo
+    from rating_service.cycles import service as cycles
+
+    with get_database().write_session() as session:
+        existing = cycles_repo.cycle_by_name(session, name)
+        if existing is None:
+            existing = cycles.create_cycle(session=session, actor="demo", draft=cycles.CycleDraft(
+                name, dt.date.fromisoformat(start), dt.date.fromisoformat(end), methodology))
+        return existing.id, existing.status, name
+
+
+def _demo_compute(cycle_id: int, lang: Lang, reason: str | None = None) -> object:
+    from rating_service.cycles import service as cycles
+
+    with progress_bar(lang) as update:
+        return cycles.compute_cycle(database=get_database(), cycle_id=cycle_id, actor="demo", reason=reason,
+                                    progress=update)
+
+
+def _demo_final_cycle(cycle_id: int, status: str, name: str, notice_date: dt.date, lang: Lang) -> None:
+    """An earlier year's cycle, from wherever it stands: computed and publicized on ``notice_date``, finalized the
+    day after its appeal deadline, each step on the simulated clock of that day (the demo refuses production, and
+    so does the clock). The cycle's times carry the simulated days; every audit entry keeps the real time and
+    says in its reason on which simulated day the step was taken."""
+    from rating_service import clock
+    from rating_service.cycles import service as cycles
+    from rating_service.notices import service as notices
+
+    if status == "finalized":
+        console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+        return
+    database = get_database()
+    with clock.simulated(notice_date):
+        reason = translate("demo_simulated_reason", lang, day=notice_date.isoformat())
+        if status == "computed":
+            with database.read_session() as session:
+                computed_at = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).computed_at
+            if computed_at is None or cycles.to_local_date(computed_at) > notice_date:
+                status = "draft"  # computed later than its notice date (by an earlier demo): compute it again
+        if status == "draft":
+            _demo_compute(cycle_id, lang, reason)
+            status = "computed"
+        if status == "computed":
+            with database.write_session() as session:
+                publicized = cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="demo",
+                                                    notice_date=notice_date, reason=reason)
+                deadline = publicized.appeal_deadline
+            # As after a publicize on the web: PDFs now only when the setting asks for it (else on first download).
+            if get_settings().render_on_publicize:
+                with progress_bar(lang) as update:
+                    rendered = notices.render_documents(
+                        database=database, cycle_id=cycle_id,
+                        progress=lambda done, total: update("rendering", done, total))
+                console.print(translate("documents_rendered", lang, count=rendered,
+                                        deadline=deadline.isoformat() if deadline else "-"))
+    with database.read_session() as session:
+        deadline = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).appeal_deadline
+    assert deadline is not None
+    closed = deadline + dt.timedelta(days=1)
+    with clock.simulated(closed), database.write_session() as session:
+        final = cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor="demo",
+                                      reason=translate("demo_simulated_reason", lang, day=closed.isoformat()))
+    console.print(translate("demo_simulated_line", lang, name=name, notice=notice_date.isoformat(),
+                            final=closed.isoformat()))
+    print_cycle(final, lang)
+
+
+def _demo_accounts() -> list[tuple[str, str, str, str | None]]:
+    from rating_service.accounts import repository as accounts_repo
+    from rating_service.accounts import service as accounts
+    from rating_service.companies import repository as companies_repo
+
+    logins: list[tuple[str, str, str, str | None]] = []
+    with get_database().write_session() as session:
+        managers = {c.name: (c.manager_code, c.manager_name)
+                    for c in companies_repo.list_communities(session, on=dt.date(2025, 12, 31))}
+        wanted: list[tuple[str, str, str, str | None, str | None]] = [
+            ("admin", DEMO_PASSWORDS["admin"], "admin", None, "系统管理员"),
+            ("officer", DEMO_PASSWORDS["officer"], "officer", None, "住建局业务科"),
+        ]
+        taken: set[str] = set()
+        for username, community in DEMO_COMPANY_COMMUNITIES:
+            code, company_name = managers.get(community, (None, None))
+            if code in taken:
+                # Both pilots may share a manager: the second account goes to another managing company.
+                code, company_name = next(((c, n) for c, n in sorted(managers.values(), key=lambda m: m[0] or "")
+                                           if c and c not in taken), (None, None))
+            if code:
+                taken.add(code)
+                wanted.append((username, DEMO_COMPANY_PASSWORD, "company", code, company_name))
+        for username, password, role, code, display in wanted:
+            if accounts_repo.user_by_username(session, username) is None:
+                accounts.create_user(session, username=username, password=password, role=role, actor="demo",
+                                     display_name=display, credit_code=code, demo=True)
+            logins.append((username, password, role, display))
+    return logins
+
+
+def _print_logins(logins: list[tuple[str, str, str, str | None]], lang: Lang) -> None:
+    console.print(translate("demo_logins", lang))
+    for username, password, role, display in logins:
+        console.print(f"  {username:<10} {password:<20} {ROLE_LABELS[role].render(lang)}"
+                      + (f"（{display}）" if display and role == "company" else ""))

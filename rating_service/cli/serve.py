@@ -1,0 +1,20 @@
+"""`rating serve`: the web app."""
+
+from __future__ import annotations
+
+from rating_service.cli.common import current_database, user_errors
+from rating_service.settings import get_settings
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """启动网站 / serve the web app."""
+    import uvicorn
+
+    from rating_service.cycles import service as cycles
+
+    with user_errors("zh"):
+        database = current_database()
+    with database.write_session() as session:
+        cycles.fail_interrupted_jobs(session=session)
+    uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port, proxy_headers=True,
+                forwarded_allow_ips=get_settings().forwarded_allow_ips)

@@ -1,1 +1,0 @@
-"""`rating score`: rate companies straight from a folder of record files, no database."""
