@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query
 from pydantic import BaseModel, Field
 
-from rating_service.accounts.service import Principal
 from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
-from rating_service.db import Database
+from rating_service.cycles.service import VISIBLE_TO_COMPANIES, start_background_compute, visible_cycle, visible_rating
 from rating_service.errors import NotFound
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"], responses=API_ERRORS)
-VISIBLE_TO_COMPANIES = ("publicized", "finalized")
 
 
 class CycleIn(BaseModel):
@@ -83,24 +80,6 @@ def job_out(job: Job) -> dict[str, Any]:
             "error": json.loads(job.error) if job.error else None}
 
 
-def visible_cycle(session: Any, principal: Principal, cycle_id: DbId) -> Cycle:
-    cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
-    if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
-        raise NotFound("cycle_not_found", cycle_id=cycle_id)
-    return cycle
-
-
-def visible_rating(session: Any, principal: Principal, cycle_id: DbId, credit_code: str) -> tuple[Cycle, Rating]:
-    """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
-
-    404, not 403: a company must not learn which other companies were rated.
-    """
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    return cycle, service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
-
-
 @router.get("/cycles", summary="Rating cycles / 评价周期列表")
 def list_cycles(principal: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     statuses = None if principal.is_officer else VISIBLE_TO_COMPANIES
@@ -139,15 +118,6 @@ def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: Database
     body = body or ActionIn()
     return job_out(start_background_compute(database=database, cycle_id=cycle_id, actor=principal.username,
                                             reason=body.reason))
-
-
-def start_background_compute(*, database: Database, cycle_id: DbId, actor: str, reason: str | None = None) -> Job:
-    with database.write_session() as session:
-        job = service.start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
-    threading.Thread(target=service.run_compute_job, name=f"compute-{cycle_id}", daemon=True,
-                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor,
-                             "reason": reason}).start()
-    return job
 
 
 @router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")

@@ -16,6 +16,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,7 @@ import pandas as pd
 from sqlalchemy.orm import Session, object_session
 
 from rating_service import clock
+from rating_service.accounts.service import Principal
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
@@ -44,6 +46,8 @@ Progress = Callable[[str, int, int], None]
 COMPUTE_STAGES = ("snapshot", "selecting", "scoring", "explaining", "storing")
 # Which states each action may start from.
 ALLOWED_FROM = {"compute": ("draft", "computed"), "publicize": ("computed",), "finalize": ("publicized",)}
+# What a company may see: only publicized and finalized cycles (and in them only its own rating).
+VISIBLE_TO_COMPANIES = ("publicized", "finalized")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -454,6 +458,38 @@ def get_rating_or_raise(*, session: Session, cycle: Cycle, credit_code: str) -> 
     return found
 
 
+def find_rating(*, session: Session, cycle: Cycle, credit_code: str) -> Rating | None:
+    """The company's rating in the cycle, or None (no access check: the caller has made it)."""
+    return repository.rating(session, cycle_id=cycle.id, credit_code=credit_code)
+
+
+def rated_names(*, session: Session, cycle: Cycle) -> dict[str, str | None]:
+    """Each rated company's name in the cycle, by credit code."""
+    return {r.credit_code: r.name for r in repository.list_ratings(session, cycle_id=cycle.id)[0]}
+
+
+# -- who may see what ----------------------------------------------------------------------------------------
+# Officers see every cycle. A company sees only publicized and finalized cycles, and in them only its own
+# rating; anything else answers 404, so that a company cannot even learn what exists.
+
+def visible_cycle(session: Any, principal: Principal, cycle_id: int) -> Cycle:
+    cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
+    return cycle
+
+
+def visible_rating(session: Any, principal: Principal, cycle_id: int, credit_code: str) -> tuple[Cycle, Rating]:
+    """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
+
+    404, not 403: a company must not learn which other companies were rated.
+    """
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    return cycle, get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
+
+
 def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:
     if cycle.quality is None:
         raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
@@ -480,6 +516,15 @@ def start_job(*, session: Session, kind: str, cycle_id: int, actor: str) -> Job:
               started_at=_now())
     session.add(job)
     session.flush()
+    return job
+
+
+def start_background_compute(*, database: Database, cycle_id: int, actor: str, reason: str | None = None) -> Job:
+    with database.write_session() as session:
+        job = start_job(session=session, kind="compute", cycle_id=cycle_id, actor=actor)
+    threading.Thread(target=run_compute_job, name=f"compute-{cycle_id}", daemon=True,
+                     kwargs={"database": database, "job_id": job.id, "cycle_id": cycle_id, "actor": actor,
+                             "reason": reason}).start()
     return job
 
 

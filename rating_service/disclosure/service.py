@@ -840,3 +840,12 @@ def _expire_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(DISCLOSURE_CHANGED, None)
+
+
+def company_history(view: PublicView, credit_code: str) -> list[tuple[CycleDisclosure, PublicRating]]:
+    """The company's rating in every public cycle, oldest first; 404 when it has none."""
+    code = credit_code.strip().upper()
+    found = [(d, d.by_code[code]) for d in reversed(view.cycles()) if code in d.by_code]
+    if not found:
+        raise NotFound("public_company_not_found", code=credit_code[:18])
+    return found
