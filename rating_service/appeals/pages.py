@@ -164,7 +164,7 @@ def appeals_page(request: Request, cycle_id: DbId, principal: CurrentUser, sessi
     appeals = [service.appeal_out(session, a) for a in repository.list_appeals(session, cycle_id=cycle.id,
                                                                                  credit_code=own)]
     names = cycles.rated_names(session=session, cycle=cycle) if principal.is_officer else {}
-    stats = decisions.statistics(session=session, cycle_id=cycle.id) if principal.is_officer else None
+    stats = service.statistics(session=session, cycle_id=cycle.id) if principal.is_officer else None
     return render(request, "appeals.html", {"cycle": cycle, "appeals": appeals, "names": names, "stats": stats},
                   catalogue=TEXT)
 

@@ -84,7 +84,7 @@ def decide(appeal_id: DbId, body: DecisionIn, principal: OfficerUser, session: W
 @router.get("/cycles/{cycle_id}/appeal-statistics", summary="Appeal statistics of a cycle (officers) / 异议统计")
 def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
-    return decisions.statistics(session=session, cycle_id=cycle.id)
+    return service.statistics(session=session, cycle_id=cycle.id)
 
 
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",
