@@ -3,8 +3,8 @@
 The company is rated again on the cycle as it stands (``cycles.standing``: the frozen snapshot with every record
 decision of the cycle so far applied, voided rows removed, amended fields changed) with this decision's records
 added, and the constants (R0) frozen at compute, so that the new score is exactly what the engine gives on the
-amended data. The stored rating is replaced; the appeal keeps
-the score and grade before and after. The cycle cannot be finalised while an appeal is undecided.
+amended data. The stored rating is replaced; the appeal keeps the score and grade before and after. The cycle
+cannot be finalised while an appeal is undecided.
 """
 
 from __future__ import annotations
