@@ -1,9 +1,10 @@
 """Deciding an appeal: per contested record void / amend / keep, re-scoring with the cycle's frozen constants.
 
-The company is rated again on the cycle's frozen snapshot with every record decision of the cycle so far
-applied (voided rows removed, amended fields changed) and the constants (R0) frozen at compute, so that the
-new score is exactly what the engine gives on the amended data. The stored rating is replaced; the appeal keeps
-the score and grade before and after. The cycle cannot be finalised while an appeal is undecided.
+The company is rated again on the cycle as it stands (``cycles.standing``: the frozen snapshot with every record
+decision of the cycle so far applied, voided rows removed, amended fields changed) with this decision's records
+added, and the constants (R0) frozen at compute, so that the new score is exactly what the engine gives on the
+amended data. The stored rating is replaced; the appeal keeps the score and grade before and after. The cycle
+cannot be finalised while an appeal is undecided.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -22,14 +23,15 @@ from rating_service.appeals.models import OUTCOMES, Appeal
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
+from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, NotFound, RatingServiceError
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from reports.model import AppealRecord, ContestedItem
-from scoring.engine import EVENT_DATE, Constants, Period, RatingInputs, RatingResult, rate_companies
+from scoring.amend import RecordDecision
+from scoring.engine import EVENT_DATE
 from scoring.explain import explain
-from scoring.methodology import Methodology
 
 # What a decision may change in a contested record (the rest is the inspector's or the hotline's record).
 AMENDABLE: dict[str, dict[str, str]] = {
@@ -47,11 +49,9 @@ class DecisionInvalid(RatingServiceError):
 
 
 @dataclass(frozen=True)
-class ItemDecision:
-    kind: str
-    record_id: str
-    action: str  # void | amend | keep
-    changes: dict[str, Any] = field(default_factory=dict)  # for amend: field -> new value
+class ItemDecision(RecordDecision):
+    """A record decision with the officer's finding on it (for the decision record)."""
+
     finding: str = ""
 
 
@@ -115,80 +115,10 @@ def _checked(decision: Decision, contested: list[tuple[str, str]]) -> list[ItemD
     return items
 
 
-def amended_inputs(inputs: RatingInputs, decisions: Sequence[ItemDecision]) -> RatingInputs:
-    """The snapshot with record decisions applied: voided rows dropped, amended fields set."""
-    frames: dict[str, pd.DataFrame] = {}
-    for item in decisions:
-        if item.action == "keep":
-            continue
-        frame = frames.get(item.kind)
-        if frame is None:
-            frame = inputs.frame(item.kind).copy()
-        hit = frame["record_id"].astype(str) == item.record_id
-        if item.action == "void":
-            frame = frame[~hit]
-        else:
-            for name, value in item.changes.items():
-                column = frame[name]
-                if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype == object:
-                    frame[name] = column.astype(object)
-                    frame.loc[hit, name] = value
-                elif str(column.dtype).startswith("datetime64"):
-                    frame.loc[hit, name] = pd.NaT if value is None else pd.Timestamp(value)
-                else:
-                    frame.loc[hit, name] = value
-        frames[item.kind] = frame.reset_index(drop=True)
-    values = {name: frames.get(name, getattr(inputs, name)) for name in RatingInputs.__dataclass_fields__}
-    return RatingInputs(**values)
-
-
-def decided_items(session: Session, cycle_id: int) -> list[ItemDecision]:
-    """Every record decision already taken in the cycle (they stay applied when another appeal re-scores)."""
-    out = []
-    for item in repository.decided_items(session, cycle_id=cycle_id):
-        out.append(ItemDecision(item.kind, item.record_id, item.action or "keep",
-                                json.loads(item.amendment) if item.amendment else {}))
-    return out
-
-
-def _amended(session: Session, cycle: Cycle,
-             decisions: Sequence[ItemDecision]) -> tuple[RatingInputs, Period, Constants]:
-    """The cycle's frozen snapshot with the record decisions applied, its period and its frozen constants."""
-    period = Period(cycle.period_start, cycle.period_end)
-    assert cycle.snapshot_batch is not None and cycle.constants
-    snapshot = cycles.read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
-    return (amended_inputs(snapshot.inputs, decisions), period,
-            Constants(r0=float(json.loads(cycle.constants)["R0"])))
-
-
-def _rate_amended(session: Session, cycle: Cycle, decisions: Sequence[ItemDecision], *,
-                  with_evidence: bool = True) -> tuple[RatingResult, RatingInputs, Methodology]:
-    """The cycle's frozen snapshot with the record decisions applied, rated with the frozen constants."""
-    inputs, period, constants = _amended(session, cycle, decisions)
-    methodology = cycles.methodology_of(cycle)
-    result = rate_companies(inputs=inputs, period=period, methodology=methodology, constants=constants,
-                            with_evidence=with_evidence)
-    return result, inputs, methodology
-
-
-def rate_amended_cycle(*, session: Session, cycle: Cycle,
-                       with_evidence: bool = True) -> tuple[RatingResult, RatingInputs]:
-    """The whole cycle rated as it now stands: the frozen snapshot with every record decision taken so far
-    (``with_evidence=False``: without the evidence lists, for a caller that needs only scores and records)."""
-    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id),
-                                                 with_evidence=with_evidence)
-    return result, inputs
-
-
-def amended_cycle_inputs(*, session: Session, cycle: Cycle) -> tuple[RatingInputs, Period, Constants]:
-    """What ``rate_amended_cycle`` rates, for rating it with another methodology (a what-if)."""
-    return _amended(session, cycle, decided_items(session, cycle.id))
-
-
 def rescore(*, session: Session, cycle: Cycle, credit_code: str,
-            decisions: Sequence[ItemDecision]) -> tuple[Any, dict[str, Any]]:
+            decisions: Sequence[RecordDecision]) -> tuple[Any, dict[str, Any]]:
     """The company's explanation on the frozen snapshot with the decisions applied, with the frozen constants."""
-    result, _inputs, methodology = _rate_amended(session, cycle, decisions)
+    result, _inputs, methodology = standing.rate_amended(session=session, cycle=cycle, decisions=decisions)
     exp = explain(result, credit_code, methodology)
     return exp, exp.as_dict()
 
@@ -209,7 +139,7 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=appeal.credit_code)
 
     exp, data = rescore(session=session, cycle=cycle, credit_code=appeal.credit_code,
-                        decisions=[*decided_items(session, cycle.id), *items])
+                        decisions=[*standing.decided_items(session, cycle.id), *items])
     before = (rating.score, rating.grade)
     rating.score, rating.grade, rating.band_grade, rating.bonus = exp.score, exp.grade, exp.band_grade, exp.bonus
     rating.veto, rating.provisional, rating.red_list, rating.black_list = \
@@ -302,27 +232,13 @@ def _plain(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()}
 
 
-def statistics(*, session: Session, cycle_id: int) -> dict[str, Any]:
-    """Filed, pending, upheld, partly upheld, rejected; median working-calendar days from filing to decision."""
-    appeals = repository.list_appeals(session, cycle_id=cycle_id)
-    decided = [a for a in appeals if a.status == "decided" and a.decided_at is not None]
-    days = sorted((cycles.to_local_date(a.decided_at) - a.filed_on).days for a in decided)  # type: ignore[arg-type]
-    median = None
-    if days:
-        middle = len(days) // 2
-        median = float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
-    counts = {outcome: sum(1 for a in decided if a.outcome == outcome) for outcome in OUTCOMES}
-    return {"cycle_id": cycle_id, "filed": len(appeals), "pending": len(appeals) - len(decided), **counts,
-            "median_days_to_decision": median}
-
-
 def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list[dict[str, Any]]:
     """Every record that counts for the company in the cycle (after the cycle's appeal decisions), with its points
     and how it was attributed: named in the record, or by the contract that covered its community that day.
 
     Re-rates the frozen snapshot with the frozen constants (a county: a fraction of a second).
     """
-    result, inputs, _methodology = _rate_amended(session, cycle, decided_items(session, cycle.id))
+    result, inputs, _methodology = standing.rate_amended(session=session, cycle=cycle)
     records = result.records
     mine = records[(records["credit_code"].astype(object) == credit_code) & records["counted"]]
     contracts = inputs.contracts

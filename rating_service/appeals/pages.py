@@ -9,11 +9,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from rating_service.appeals import decisions, repository, service
-from rating_service.appeals.routes import read_attachments
-from rating_service.cycles import repository as cycles_repo
+from rating_service.appeals.uploads import read_attachments
 from rating_service.cycles import service as cycles
-from rating_service.cycles.routes import visible_cycle, visible_rating
-from rating_service.errors import Forbidden, NotFound
+from rating_service.cycles.service import visible_cycle, visible_rating
+from rating_service.errors import Forbidden
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import CurrentUser, DbId, FormDataDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
@@ -85,10 +84,8 @@ TEXT = {
 FIELD_WORDS = decisions.FIELD_WORDS
 
 
-def _contestable(session: Any, cycle_id: DbId, credit_code: str) -> list[dict[str, str]]:
-    rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=credit_code)
-    if rating is None:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+def _contestable(session: Any, cycle: Any, credit_code: str) -> list[dict[str, str]]:
+    rating = cycles.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
     out = []
     for reason in json.loads(rating.explanation).get("reasons") or []:
         for e in reason.get("evidence") or []:
@@ -107,7 +104,7 @@ def new_appeal(request: Request, cycle_id: DbId, principal: CurrentUser, session
 
     settings = get_settings()
     return render(request, "appeal_new.html", {
-        "cycle": cycle, "records": _contestable(session, cycle.id, principal.credit_code),
+        "cycle": cycle, "records": _contestable(session, cycle, principal.credit_code),
         "limit_mb": settings.attachment_limit_mb, "limit_n": settings.attachments_per_appeal,
     }, catalogue=TEXT)
 
@@ -129,7 +126,7 @@ def file_appeal_page(cycle_id: DbId, principal: CurrentUser, session: WriteSessi
 def appeal_page(request: Request, appeal_id: DbId, principal: CurrentUser, session: SessionDep) -> Response:
     appeal = service.visible_appeal(session=session, principal=principal, appeal_id=appeal_id)
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=appeal.cycle_id)
-    rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=appeal.credit_code)
+    rating = cycles.find_rating(session=session, cycle=cycle, credit_code=appeal.credit_code)
     data = service.appeal_out(session, appeal)
     for item in data["items"]:
         kind = KINDS.get(item["kind"])
@@ -165,9 +162,8 @@ def appeals_page(request: Request, cycle_id: DbId, principal: CurrentUser, sessi
     own = None if principal.is_officer else principal.credit_code or ""
     appeals = [service.appeal_out(session, a) for a in repository.list_appeals(session, cycle_id=cycle.id,
                                                                                  credit_code=own)]
-    names = {r.credit_code: r.name for r in cycles_repo.list_ratings(session, cycle_id=cycle.id)[0]} \
-        if principal.is_officer else {}
-    stats = decisions.statistics(session=session, cycle_id=cycle.id) if principal.is_officer else None
+    names = cycles.rated_names(session=session, cycle=cycle) if principal.is_officer else {}
+    stats = service.statistics(session=session, cycle_id=cycle.id) if principal.is_officer else None
     return render(request, "appeals.html", {"cycle": cycle, "appeals": appeals, "names": names, "stats": stats},
                   catalogue=TEXT)
 

@@ -9,23 +9,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from rating_service.appeals import decisions, repository, service
-from rating_service.cycles.routes import visible_cycle, visible_rating
-from rating_service.settings import get_settings
+from rating_service.appeals.uploads import read_attachments
+from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download
 
 router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"], responses=API_ERRORS)
-
-
-def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
-    """The uploaded files' bytes, read one byte past the size limit (the service refuses, naming the file)."""
-    limit = get_settings().attachment_limit_mb * 1024 * 1024
-    out = []
-    for file in files or []:
-        data = file.file.read(limit + 1)  # one byte over the limit is enough to refuse it
-        out.append(service.Upload(filename=file.filename or "attachment", data=data))
-    return out
 
 
 @router.post("/cycles/{cycle_id}/appeals", status_code=201, summary="File an appeal (companies) / 提出异议申诉")
@@ -94,7 +84,7 @@ def decide(appeal_id: DbId, body: DecisionIn, principal: OfficerUser, session: W
 @router.get("/cycles/{cycle_id}/appeal-statistics", summary="Appeal statistics of a cycle (officers) / 异议统计")
 def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
-    return decisions.statistics(session=session, cycle_id=cycle.id)
+    return service.statistics(session=session, cycle_id=cycle.id)
 
 
 @router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from rating_service.accounts.service import Principal
 from rating_service.appeals import evidence, repository
-from rating_service.appeals.models import Appeal, AppealAttachment, AppealItem
+from rating_service.appeals.models import OUTCOMES, Appeal, AppealAttachment, AppealItem
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
@@ -225,3 +225,15 @@ def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
     }
 
 
+def statistics(*, session: Session, cycle_id: int) -> dict[str, Any]:
+    """Filed, pending, upheld, partly upheld, rejected; median working-calendar days from filing to decision."""
+    appeals = repository.list_appeals(session, cycle_id=cycle_id)
+    decided = [a for a in appeals if a.status == "decided" and a.decided_at is not None]
+    days = sorted((cycles.to_local_date(a.decided_at) - a.filed_on).days for a in decided)  # type: ignore[arg-type]
+    median = None
+    if days:
+        middle = len(days) // 2
+        median = float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+    counts = {outcome: sum(1 for a in decided if a.outcome == outcome) for outcome in OUTCOMES}
+    return {"cycle_id": cycle_id, "filed": len(appeals), "pending": len(appeals) - len(decided), **counts,
+            "median_days_to_decision": median}

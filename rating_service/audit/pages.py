@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from rating_service.audit import repository, service
-from rating_service.audit.routes import audit_filter
+from rating_service.audit.service import audit_filter
 from rating_service.errors import RatingServiceError
 from rating_service.web.deps import AdminUser, SessionDep
 from rating_service.web.ui import render

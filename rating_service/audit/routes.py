@@ -9,21 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from rating_service.audit import service
-from rating_service.audit.repository import AuditFilter
+from rating_service.audit.service import audit_filter
 from rating_service.web.deps import AdminUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"], responses=API_ERRORS)
-
-
-def audit_filter(actor: str | None, action: str | None, entity_kind: str | None, entity_id: str | None,
-                 since: dt.date | None, until: dt.date | None) -> AuditFilter:
-    def start_of(day: dt.date | None) -> dt.datetime | None:
-        return None if day is None else dt.datetime.combine(day, dt.time(), dt.UTC)
-
-    return AuditFilter(actor=actor or None, action=action or None, entity_kind=entity_kind or None,
-                       entity_id=entity_id or None, since=start_of(since),
-                       until=start_of(until + dt.timedelta(days=1)) if until else None)
 
 
 @router.get("/audit", summary="Audit log entries, newest first (admins) / 审计日志")

@@ -120,6 +120,17 @@ def lock_changes(session: Session) -> None:
     _lock_head(session, keys.keyring().signing)
 
 
+def audit_filter(actor: str | None, action: str | None, entity_kind: str | None, entity_id: str | None,
+                 since: dt.date | None, until: dt.date | None) -> repository.AuditFilter:
+    """A search's filter from what a user typed: empty fields match anything; ``until`` includes the whole day."""
+    def start_of(day: dt.date | None) -> dt.datetime | None:
+        return None if day is None else dt.datetime.combine(day, dt.time(), dt.UTC)
+
+    return repository.AuditFilter(actor=actor or None, action=action or None, entity_kind=entity_kind or None,
+                                  entity_id=entity_id or None, since=start_of(since),
+                                  until=start_of(until + dt.timedelta(days=1)) if until else None)
+
+
 def search(session: Session, *, filters: repository.AuditFilter, limit: int = 50,
            offset: int = 0) -> tuple[list[Any], int]:
     """Entries matching the filters, newest first, and how many match in all."""

@@ -10,23 +10,8 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from rating_service.companies.models import Community, Company, Contract
-from rating_service.records.models import (
-    Commendation,
-    Complaint,
-    FeeViolation,
-    ImportBatch,
-    Inspection,
-    MajorEvent,
-)
-from scoring.engine import EVENT_DATE
-
-RECORD_MODELS = {
-    "inspections": Inspection,
-    "complaints": Complaint,
-    "fee_violations": FeeViolation,
-    "commendations": Commendation,
-    "major_events": MajorEvent,
-}
+from rating_service.records.models import ImportBatch
+from rating_service.records.repository import RECORD_MODELS
 
 
 @dataclass(frozen=True)
@@ -133,52 +118,3 @@ def company_exists(session: Session, credit_code: str) -> bool:
     return session.get(Company, credit_code) is not None
 
 
-@dataclass(frozen=True)
-class RecordFilter:
-    kind: str
-    credit_code: str | None = None
-    community_id: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    # A company caller: only records naming it, or naming no company in a community it managed that day.
-    visible_to: str | None = None
-
-
-def _records_query(f: RecordFilter, columns: list[Any]) -> Any:
-    model: Any = RECORD_MODELS[f.kind]
-    date = getattr(model, EVENT_DATE[f.kind])
-    stmt = select(*columns)
-    if f.credit_code:
-        stmt = stmt.where(model.credit_code == f.credit_code)
-    if f.community_id and hasattr(model, "community_id"):
-        stmt = stmt.where(model.community_id == f.community_id)
-    if f.date_from:
-        stmt = stmt.where(date >= f.date_from)
-    if f.date_to:
-        stmt = stmt.where(date <= f.date_to)
-    if f.visible_to:
-        conditions = [model.credit_code == f.visible_to]
-        if hasattr(model, "community_id"):
-            covered = select(Contract.id).where(
-                Contract.community_id == model.community_id, Contract.credit_code == f.visible_to,
-                Contract.start_date <= date, or_(Contract.end_date.is_(None), Contract.end_date >= date),
-            ).exists()
-            conditions.append(and_(model.credit_code.is_(None), covered))
-        stmt = stmt.where(or_(*conditions))
-    return stmt
-
-
-def list_records(session: Session, *, filters: RecordFilter, limit: int,
-                 offset: int) -> tuple[list[dict[str, Any]], int]:
-    model: Any = RECORD_MODELS[filters.kind]
-    table = model.__table__
-    columns = [c for c in table.columns if c.name != "batch_id"]
-    total = session.execute(_records_query(filters, [func.count()]).select_from(table)).scalar_one()
-    date = getattr(model, EVENT_DATE[filters.kind])
-    rows = session.execute(_records_query(filters, columns).order_by(date.desc(), model.record_id)
-                           .limit(limit).offset(offset)).mappings().all()
-    return [dict(r) for r in rows], int(total)
-
-
-def list_batches(session: Session, *, limit: int = 50, offset: int = 0) -> list[ImportBatch]:
-    return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit).offset(offset)))

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
-from rating_service.cycles.routes import visible_rating
+from rating_service.cycles.service import visible_rating
 from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, num
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.methodologies import service as methodologies
-from rating_service.notices import repository as documents_repo
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from rating_service.settings import get_settings
@@ -286,15 +285,14 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
             "ratings": _ranked(ratings),
             "ratings_total": total,
         }
-    counts = documents_repo.document_counts(session, cycle_id=cycle.id)
+    counts = notices.document_counts(session=session, cycle_id=cycle.id)
     if counts:
         kinds = [k for k in counts if not k.endswith("_rendered")]
         context |= {
             "documents": {"notice": counts.get("notice", 0), "total": sum(counts[k] for k in kinds),
                           "rendered": sum(counts.get(f"{k}_rendered", 0) for k in kinds)},
-            "bulletin": next(iter(documents_repo.list_documents(session, cycle_id=cycle.id, kinds=["bulletin"])[0]),
-                             None),
-            "notice_links": documents_repo.notice_numbers(session, cycle_id=cycle.id),
+            "bulletin": notices.bulletin(session=session, cycle_id=cycle.id),
+            "notice_links": notices.notice_numbers(session=session, cycle_id=cycle.id),
         }
     return render(request, "cycle.html", context, catalogue=TEXT)
 
@@ -337,7 +335,7 @@ def company_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
     words = EXPLAIN_TEXT[lang]
     flags = wording.flags(exp, lang)
     r0 = (exp.get("constants") or {}).get("R0")
-    notice = documents_repo.latest_notice(session, cycle_id=cycle.id, credit_code=credit_code)
+    notice = notices.latest_notice(session=session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
         "appeal_open": service.window_open_on(cycle, service.local_today()),

@@ -13,16 +13,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from rating_service.accounts.service import Principal
 from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
+from rating_service.cycles.service import VISIBLE_TO_COMPANIES, visible_cycle, visible_rating
 from rating_service.errors import NotFound
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"], responses=API_ERRORS)
-VISIBLE_TO_COMPANIES = ("publicized", "finalized")
 
 
 class CycleIn(BaseModel):
@@ -79,24 +78,6 @@ def job_out(job: Job) -> dict[str, Any]:
     return {"id": job.id, "kind": job.kind, "cycle_id": job.cycle_id, "status": job.status, "stage": job.stage,
             "done": job.done, "total": job.total, "started_at": job.started_at, "finished_at": job.finished_at,
             "error": json.loads(job.error) if job.error else None}
-
-
-def visible_cycle(session: Any, principal: Principal, cycle_id: DbId) -> Cycle:
-    cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
-    if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
-        raise NotFound("cycle_not_found", cycle_id=cycle_id)
-    return cycle
-
-
-def visible_rating(session: Any, principal: Principal, cycle_id: DbId, credit_code: str) -> tuple[Cycle, Rating]:
-    """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
-
-    404, not 403: a company must not learn which other companies were rated.
-    """
-    cycle = visible_cycle(session, principal, cycle_id)
-    if not principal.is_officer and principal.credit_code != credit_code:
-        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
-    return cycle, service.get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
 
 
 @router.get("/cycles", summary="Rating cycles / 评价周期列表")

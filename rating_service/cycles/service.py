@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy.orm import Session, object_session
 
 from rating_service import clock
+from rating_service.accounts.service import Principal
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
@@ -45,6 +46,8 @@ Progress = Callable[[str, int, int], None]
 COMPUTE_STAGES = ("snapshot", "selecting", "scoring", "explaining", "storing")
 # Which states each action may start from.
 ALLOWED_FROM = {"compute": ("draft", "computed"), "publicize": ("computed",), "finalize": ("publicized",)}
+# What a company may see: only publicized and finalized cycles (and in them only its own rating).
+VISIBLE_TO_COMPANIES = ("publicized", "finalized")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -453,6 +456,38 @@ def get_rating_or_raise(*, session: Session, cycle: Cycle, credit_code: str) -> 
     if found is None:
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=credit_code)
     return found
+
+
+def find_rating(*, session: Session, cycle: Cycle, credit_code: str) -> Rating | None:
+    """The company's rating in the cycle, or None (no access check: the caller has made it)."""
+    return repository.rating(session, cycle_id=cycle.id, credit_code=credit_code)
+
+
+def rated_names(*, session: Session, cycle: Cycle) -> dict[str, str | None]:
+    """Each rated company's name in the cycle, by credit code."""
+    return {r.credit_code: r.name for r in repository.list_ratings(session, cycle_id=cycle.id)[0]}
+
+
+# -- who may see what ----------------------------------------------------------------------------------------
+# Officers see every cycle. A company sees only publicized and finalized cycles, and in them only its own
+# rating; anything else answers 404, so that a company cannot even learn what exists.
+
+def visible_cycle(session: Any, principal: Principal, cycle_id: int) -> Cycle:
+    cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id)
+    if not principal.is_officer and cycle.status not in VISIBLE_TO_COMPANIES:
+        raise NotFound("cycle_not_found", cycle_id=cycle_id)
+    return cycle
+
+
+def visible_rating(session: Any, principal: Principal, cycle_id: int, credit_code: str) -> tuple[Cycle, Rating]:
+    """The cycle and one company's rating in it, if this user may see them; 404 otherwise.
+
+    404, not 403: a company must not learn which other companies were rated.
+    """
+    cycle = visible_cycle(session, principal, cycle_id)
+    if not principal.is_officer and principal.credit_code != credit_code:
+        raise NotFound("rating_not_found", cycle_id=cycle_id, code=credit_code)
+    return cycle, get_rating_or_raise(session=session, cycle=cycle, credit_code=credit_code)
 
 
 def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:

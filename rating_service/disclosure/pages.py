@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.disclosure import service
-from rating_service.disclosure.routes import REVALIDATE, company_history, preparing_headers, serve
-from rating_service.disclosure.service import Cached, Preparing, PublicView, Query
+from rating_service.disclosure.service import Cached, Preparing, PublicView, Query, company_history
+from rating_service.disclosure.serving import REVALIDATE, preparing_headers, serve
 from rating_service.i18n import Lang
 from rating_service.records.formats import KINDS
 from rating_service.web.ui import base_context, request_lang, score_chart, templates

@@ -33,8 +33,9 @@ import pandas as pd
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from rating_service.appeals import decisions
+from rating_service.appeals import service as appeals_service
 from rating_service.cycles import service as cycles
+from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
@@ -253,7 +254,7 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
 def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
     """``credit_code → kind → category → count`` of the records that count in the cycle, after its appeal
     decisions (voided records no longer count; amended ones count as amended)."""
-    result, inputs = decisions.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
+    result, inputs = standing.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
     records = result.records
     counted = records[records["counted"] & records["credit_code"].notna()]
     out: dict[str, dict[str, dict[str, int]]] = {}
@@ -309,7 +310,7 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
     tally = {band.grade: 0 for band in methodology.bands}
     for rating in ratings:
         tally[rating.grade] = tally.get(rating.grade, 0) + 1
-    statistics = decisions.statistics(session=session, cycle_id=cycle.id)
+    statistics = appeals_service.statistics(session=session, cycle_id=cycle.id)
     appeals = {key: statistics[key] for key in ("filed", "pending", "upheld", "partly_upheld", "rejected",
                                                 "median_days_to_decision")}
     return CycleDisclosure(cycle=public_cycle_of(cycle), methodology=methodology, ratings=ratings,
@@ -840,3 +841,12 @@ def _expire_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop(DISCLOSURE_CHANGED, None)
+
+
+def company_history(view: PublicView, credit_code: str) -> list[tuple[CycleDisclosure, PublicRating]]:
+    """The company's rating in every public cycle, oldest first; 404 when it has none."""
+    code = credit_code.strip().upper()
+    found = [(d, d.by_code[code]) for d in reversed(view.cycles()) if code in d.by_code]
+    if not found:
+        raise NotFound("public_company_not_found", code=credit_code[:18])
+    return found

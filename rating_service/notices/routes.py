@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from rating_service.accounts.service import Principal
-from rating_service.cycles.routes import visible_cycle
+from rating_service.cycles.service import visible_cycle
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.notices import repository, service

@@ -457,6 +457,26 @@ def get_document_or_raise(*, session: Session, document_id: int) -> Document:
     return document
 
 
+
+def document_counts(*, session: Session, cycle_id: int) -> dict[str, int]:
+    """kind -> how many documents of the cycle, and kind_rendered -> how many of them are rendered."""
+    return repository.document_counts(session, cycle_id=cycle_id)
+
+
+def bulletin(*, session: Session, cycle_id: int) -> Document | None:
+    """The cycle's bulletin, if issued."""
+    return next(iter(repository.list_documents(session, cycle_id=cycle_id, kinds=["bulletin"])[0]), None)
+
+
+def notice_numbers(*, session: Session, cycle_id: int) -> dict[str, tuple[int, str]]:
+    """credit code -> (document id, number) of each company's notice in force."""
+    return repository.notice_numbers(session, cycle_id=cycle_id)
+
+
+def latest_notice(*, session: Session, cycle_id: int, credit_code: str) -> Document | None:
+    """The company's notice in force: the newest notice or revised notice not itself revised."""
+    return repository.latest_notice(session, cycle_id=cycle_id, credit_code=credit_code)
+
 def file_name(document: Document) -> str:
     """ASCII file name for downloads (the document number goes into the RFC 5987 name)."""
     who = document.credit_code or "bulletin"

@@ -8,11 +8,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from rating_service.companies import repository as companies_repo
 from rating_service.errors import ImportRejected, RatingServiceError
-from rating_service.records import service
+from rating_service.records import repository, service
 from rating_service.records.formats import KIND_ORDER, KINDS
-from rating_service.records.routes import read_uploads
+from rating_service.records.uploads import read_uploads
 from rating_service.web.deps import DatabaseDep, OfficerUser, SessionDep
 from rating_service.web.ui import render, request_lang
 
@@ -63,7 +62,7 @@ def _page(request: Request, session: Session, *, kind: str = "", summaries: list
         "summaries": summaries,
         "error": error,
         "details": details or [],
-        "batches": companies_repo.list_batches(session, limit=RECENT_BATCHES),
+        "batches": repository.list_batches(session, limit=RECENT_BATCHES),
     }, catalogue=TEXT, status_code=status_code)
 
 

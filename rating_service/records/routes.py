@@ -8,28 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from rating_service.companies import repository as companies_repo
-from rating_service.errors import NotFound, RatingServiceError
-from rating_service.records import service
+from rating_service.errors import NotFound
+from rating_service.records import repository, service
 from rating_service.records.formats import KINDS
-from rating_service.records.service import RECORD_KIND_NAMES, UploadedFile
-from rating_service.settings import get_settings
+from rating_service.records.service import RECORD_KIND_NAMES
+from rating_service.records.uploads import read_uploads
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 
 router = APIRouter(prefix="/api/v1", tags=["records / 记录"], responses=API_ERRORS)
-
-
-def read_uploads(files: list[UploadFile]) -> list[UploadedFile]:
-    """The uploaded files' bytes, refusing any over the size limit before parsing."""
-    limit = get_settings().upload_limit_mb * 1024 * 1024
-    uploads = []
-    for file in files:
-        data = file.file.read(limit + 1)
-        if len(data) > limit:
-            raise RatingServiceError("file_too_large", limit=f"{get_settings().upload_limit_mb} MB")
-        uploads.append(UploadedFile(filename=file.filename or "upload", data=data))
-    return uploads
 
 
 @router.post("/imports/{kind}", summary="Import files of one kind (officers) / 导入数据文件")
@@ -47,7 +34,7 @@ def list_imports(principal: OfficerUser, session: SessionDep, limit: Annotated[i
     return [{"id": b.id, "kind": b.kind, "filename": b.filename, "format": b.file_format,
              "imported_at": b.imported_at, "imported_by": b.imported_by, "rows": b.rows, "inserted": b.inserted,
              "updated": b.updated, "unchanged": b.unchanged}
-            for b in companies_repo.list_batches(session, limit=limit, offset=offset)]
+            for b in repository.list_batches(session, limit=limit, offset=offset)]
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
@@ -65,10 +52,10 @@ def list_records(kind: str, principal: CurrentUser, session: SessionDep,
     name = service.kind_or_raise(kind).name
     if name not in RECORD_KIND_NAMES:
         raise NotFound("not_found", what=kind)
-    filters = companies_repo.RecordFilter(kind=name, credit_code=company, community_id=community,
-                                          date_from=date_from, date_to=date_to,
-                                          visible_to=None if principal.is_officer else principal.credit_code)
-    rows, total = companies_repo.list_records(session, filters=filters, limit=limit, offset=offset)
+    filters = repository.RecordFilter(kind=name, credit_code=company, community_id=community,
+                                      date_from=date_from, date_to=date_to,
+                                      visible_to=None if principal.is_officer else principal.credit_code)
+    rows, total = repository.list_records(session, filters=filters, limit=limit, offset=offset)
     return {"kind": name, "total": total, "limit": limit, "offset": offset, "items": [_jsonable(r) for r in rows]}
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rating_service.appeals import decisions
 from rating_service.cycles import service as cycles
+from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import InvalidTransition, RatingServiceError
 from rating_service.i18n import STATE_LABELS
@@ -67,8 +67,8 @@ def validate(*, session: Session, cycle_id: int, next_id: int, bootstrap: int = 
     first = rated_cycle_or_raise(session=session, cycle_id=cycle_id)
     then = rated_cycle_or_raise(session=session, cycle_id=next_id)
     methodology = cycles.methodology_of(first)
-    result, _inputs = decisions.rate_amended_cycle(session=session, cycle=first)
-    later, later_inputs = decisions.rate_amended_cycle(session=session, cycle=then)
+    result, _inputs = standing.rate_amended_cycle(session=session, cycle=first)
+    later, later_inputs = standing.rate_amended_cycle(session=session, cycle=then)
     companies = result.companies
     outcomes = validation.next_cycle_outcomes(result=later, inputs=later_inputs)
     scores = companies[["credit_code", "score", "grade"]]
@@ -115,7 +115,7 @@ def what_if(*, session: Session, cycle_id: int, draft: Methodology) -> WhatIf:
     applied), same frozen constants."""
     cycle = rated_cycle_or_raise(session=session, cycle_id=cycle_id)
     current = cycles.methodology_of(cycle)
-    inputs, period, constants = decisions.amended_cycle_inputs(session=session, cycle=cycle)
+    inputs, period, constants = standing.amended_cycle_inputs(session=session, cycle=cycle)
     before = rate_companies(inputs=inputs, period=period, methodology=current, constants=constants)
     after = rate_companies(inputs=inputs, period=period, methodology=draft, constants=constants)
     grades = list(dict.fromkeys([*current.grades, *draft.grades]))

@@ -28,6 +28,7 @@ from rating_service.cycles import service as cycles
 from rating_service.db import Database
 from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
+from rating_service.disclosure import serving as disclosure_serving
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
@@ -50,7 +51,7 @@ log = logging.getLogger(__name__)
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The public data starts being built in the background as the server starts, not when the first visitor comes.
-    cache = disclosure_routes.cache_of(app)
+    cache = disclosure_serving.cache_of(app)
     cache.start()
     yield
     cache.close()
@@ -78,9 +79,9 @@ def create_app(database: Database | None = None) -> FastAPI:
             return redirect("/public")
         lang = request_lang(request, page=True)
         if not principal.is_officer:
-            visible = cycles.list_cycles(session=session, statuses=cycle_routes.VISIBLE_TO_COMPANIES)
+            visible = cycles.list_cycles(session=session, statuses=cycles.VISIBLE_TO_COMPANIES)
             history = cycles_repo.company_history(session, credit_code=principal.credit_code or "",
-                                                  statuses=cycle_routes.VISIBLE_TO_COMPANIES)
+                                                  statuses=cycles.VISIBLE_TO_COMPANIES)
             chart = score_chart([(c.name, r.score, r.grade) for c, r in history])
             return render(request, "company_home.html", {"cycles": visible, "history": history, "chart": chart})
         today = dt.date.today()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 
-from rating_service.appeals import decisions
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
-from scoring.engine import Constants, Period, rate_companies
+from scoring.engine import Constants, Period, RatingInputs, rate_companies
 from scoring.explain import explain
 from tests import factories as f
 
@@ -36,8 +35,8 @@ def _engine_on_amended_data(database, cycle_id, code, void):  # type: ignore[no-
         methodology = cycles.methodology_of(cycle)
     complaints = snapshot.inputs.complaints
     assert void in set(complaints["record_id"].astype(str))
-    amended = decisions.RatingInputs(**{**snapshot.inputs.__dict__,
-                                        "complaints": complaints[complaints["record_id"].astype(str) != void]})
+    amended = RatingInputs(**{**snapshot.inputs.__dict__,
+                              "complaints": complaints[complaints["record_id"].astype(str) != void]})
     result = rate_companies(inputs=amended, period=period, methodology=methodology, constants=Constants(r0=r0))
     return explain(result, code, methodology)
 
