@@ -28,10 +28,10 @@ from rating_service import clock
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
-from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
+from rating_service.cycles.models import CYCLE_STATES, Cycle, CycleAction, CycleState, Job, Rating
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
-from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.i18n import Localized
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
@@ -118,9 +118,9 @@ def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
 def _require(cycle: Cycle, action: str) -> None:
     allowed = ALLOWED_FROM[action]
     if cycle.status not in allowed:
-        raise InvalidTransition("cycle_transition_refused", action=ACTION_LABELS[action],
-                                status=STATE_LABELS[cycle.status], cycle_id=cycle.id,
-                                allowed=Localized(zh="、".join(STATE_LABELS[s]["zh"] for s in allowed),
+        raise InvalidTransition("cycle_transition_refused", action=CycleAction(action).localized(),
+                                status=CycleState(cycle.status).localized(), cycle_id=cycle.id,
+                                allowed=Localized(zh="、".join(CycleState(s).label("zh") for s in allowed),
                                                   en=", ".join(allowed)))
 
 
@@ -456,7 +456,7 @@ def get_rating_or_raise(*, session: Session, cycle: Cycle, credit_code: str) -> 
 
 def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:
     if cycle.quality is None:
-        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
+        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=CycleState(cycle.status).localized())
     lists = repository.quality_companies(session, cycle_id=cycle.id)
     return {
         "summary": json.loads(cycle.quality),

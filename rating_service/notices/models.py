@@ -8,8 +8,19 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
+from rating_service.i18n import LabelledEnum
 
-DOCUMENT_KINDS = ("notice", "revised_notice", "bulletin", "appeal_record")
+
+class DocumentKind(LabelledEnum):
+    """The kinds of issued document (``Document.kind``)."""
+
+    NOTICE = "notice"
+    REVISED_NOTICE = "revised_notice"
+    BULLETIN = "bulletin"
+    APPEAL_RECORD = "appeal_record"
+
+
+DOCUMENT_KINDS = tuple(k.value for k in DocumentKind)
 
 
 class Document(Base):

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from rating_service.appeals import decisions
 from rating_service.cycles import service as cycles
-from rating_service.cycles.models import Cycle
+from rating_service.cycles.models import Cycle, CycleState
 from rating_service.errors import InvalidTransition, RatingServiceError
-from rating_service.i18n import STATE_LABELS
 from scoring import validation
 from scoring.engine import rate_companies
 from scoring.methodology import Methodology
@@ -25,7 +24,7 @@ RATED = ("computed", "publicized", "finalized")
 def rated_cycle_or_raise(*, session: Session, cycle_id: int) -> Cycle:
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     if cycle.status not in RATED:
-        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
+        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=CycleState(cycle.status).localized())
     return cycle
 
 
