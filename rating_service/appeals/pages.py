@@ -181,5 +181,5 @@ def records_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
     rows = decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)
     for row in rows:
         kind = KINDS.get(row["kind"])
-        row["kind_label"] = (kind.zh if lang == "zh" else kind.en) if kind else row["kind"]
+        row["kind_label"] = kind.label(lang) if kind else row["kind"]
     return render(request, "counted_records.html", {"cycle": cycle, "rating": rating, "rows": rows}, catalogue=TEXT)

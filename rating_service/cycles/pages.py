@@ -273,7 +273,7 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "stages": [[stage, TEXT[f"stage_{stage}"][lang]] for stage in COMPUTE_STAGES],
         "constants": json.loads(cycle.constants) if cycle.constants else {},
         "computed": computed,
-        "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
+        "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
         "flag_text": EXPLAIN_TEXT[lang],
     }
     if computed:

@@ -85,7 +85,7 @@ def create_app(database: Database | None = None) -> FastAPI:
             return render(request, "company_home.html", {"cycles": visible, "history": history, "chart": chart})
         today = dt.date.today()
         context: dict[str, Any] = {
-            "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
+            "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
             "counts": companies_repo.record_counts(session),
             "companies": companies_repo.list_companies(session, on=today, limit=200),
             "communities": companies_repo.list_communities(session, on=today, limit=200),
