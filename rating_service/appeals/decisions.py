@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.appeals import repository
 from rating_service.appeals.models import OUTCOMES, Appeal
 from rating_service.audit import service as audit
@@ -269,7 +270,7 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
 
     The record is numbered first; the revised notice names it, and the record names the revised notice.
     """
-    today = cycles.local_today()
+    today = clock.local_today()
     numbered = notices.take_number(session, today)
     revised = None
     if (appeal.score_after, appeal.grade_after) != before:

@@ -323,9 +323,9 @@ def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[
 
 # -- other transitions ---------------------------------------------------------------------------------------
 
-def local_today() -> dt.date:
-    """Today in the bureau's time zone (a notice dated in UTC would be a day early before 08:00 in Beijing)."""
-    return clock.local_today()
+# The clock's own function, not a copy: rating_service/validation/command.py still imports it from here (the CLI
+# is being moved; once it imports ``clock.local_today`` this alias goes).
+local_today = clock.local_today
 
 
 def to_local_date(value: dt.datetime) -> dt.date:
@@ -338,7 +338,7 @@ def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date:
     """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "publicize")
-    today = local_today()
+    today = clock.local_today()
     notice_date = notice_date or today
     check_notice_date(cycle, notice_date, today=today)
     if repository.running_job(session, cycle_id=cycle.id) is not None:
@@ -400,7 +400,7 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
     """publicized → finalized: the ratings become final and the cycle immutable."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "finalize")
-    today = local_today()
+    today = clock.local_today()
     if window_open_on(cycle, today) and cycle.appeal_deadline is not None:
         # Finalizing while companies may still appeal would take that right away from them.
         raise Conflict("cycle_window_open", cycle_id=cycle.id, deadline=cycle.appeal_deadline.isoformat(),

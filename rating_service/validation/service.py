@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.appeals import decisions
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle, CycleState
@@ -94,7 +95,7 @@ def validate(*, session: Session, cycle_id: int, next_id: int, bootstrap: int = 
         outcomes=[{"code": d.code, "zh": d.zh, "en": d.en} for d in validation.DEFAULT_OUTCOMES],
         back_test=back, migration=migration, stability=stability, sensitivity=sensitivity, advice=advice,
         settings={"bootstrap": bootstrap, "draws": draws, "seed": seed, "spread": 0.2},
-        generated_on=cycles.local_today().isoformat())
+        generated_on=clock.local_today().isoformat())
 
 
 @dataclass(frozen=True)
