@@ -1,4 +1,5 @@
-"""The Chinese and English names of values: cycle states and actions, roles, personal-data kinds, document kinds.
+"""The Chinese and English names of values: cycle states and actions, roles, appeal statuses, outcomes and item
+actions, personal-data kinds, document kinds, record kinds, readiness checks.
 
 A value type's ``label(lang)`` (see ``rating_service.i18n.LabelledEnum``) reads the entry ``<type>.<value>``.
 """
@@ -23,6 +24,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "personal_data_kind.id_number": {"zh": "身份证号码", "en": "a resident ID number"},
     "personal_data_kind.email": {"zh": "电子邮箱地址", "en": "an e-mail address"},
     "personal_data_kind.bank_card": {"zh": "银行卡号", "en": "a bank card number"},
+    # rating_service.appeals.models.AppealStatus
+    "appeal_status.pending": {"zh": "待处理", "en": "Pending"},
+    "appeal_status.decided": {"zh": "已处理", "en": "Decided"},
+    # rating_service.appeals.models.AppealOutcome: one wording for the pages and the decision record (the record
+    # is Chinese: an official document)
+    "appeal_outcome.upheld": {"zh": "异议成立", "en": "Upheld"},
+    "appeal_outcome.partly_upheld": {"zh": "异议部分成立", "en": "Partly upheld"},
+    "appeal_outcome.rejected": {"zh": "驳回异议", "en": "Rejected"},
+    # rating_service.appeals.models.ItemAction
+    "item_action.void": {"zh": "撤销", "en": "Void"},
+    "item_action.amend": {"zh": "更正", "en": "Amend"},
+    "item_action.keep": {"zh": "维持", "en": "Keep"},
     # rating_service.notices.models.DocumentKind
     "document_kind.notice": {"zh": "信用评价结果告知书", "en": "Rating notice"},
     "document_kind.revised_notice": {"zh": "信用评价结果告知书（更正）", "en": "Revised rating notice"},

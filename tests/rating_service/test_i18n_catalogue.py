@@ -12,6 +12,7 @@ import pytest
 
 from rating_service import i18n
 from rating_service.accounts.models import ROLES, Role
+from rating_service.appeals.models import APPEAL_STATES, OUTCOMES, AppealOutcome, AppealStatus, ItemAction
 from rating_service.cycles.models import CYCLE_STATES, CycleAction, CycleState
 from rating_service.notices.models import DOCUMENT_KINDS, DocumentKind
 from rating_service.records.formats import KINDS
@@ -65,7 +66,8 @@ def test_every_key_has_zh_and_en(key: str) -> None:
         list(string.Formatter().parse(text))  # well-formed {placeholders}
 
 
-@pytest.mark.parametrize("values", [CycleState, CycleAction, Role, DocumentKind, PersonalDataKind, Check])
+@pytest.mark.parametrize("values", [CycleState, CycleAction, Role, AppealStatus, AppealOutcome, ItemAction,
+                                    DocumentKind, PersonalDataKind, Check])
 def test_every_value_has_a_label_in_both_languages(values: type[i18n.LabelledEnum]) -> None:
     for value in values:
         zh, en = value.label("zh"), value.label("en")
@@ -81,6 +83,8 @@ def test_labels() -> None:
     assert Role.OFFICER.label("en") == "officer" and Role.ADMIN.label() == "管理员"
     assert CycleState.DRAFT == "draft" and CYCLE_STATES == ("draft", "computed", "publicized", "finalized")
     assert ROLES == ("admin", "officer", "company")
+    assert APPEAL_STATES == ("pending", "decided") and OUTCOMES == ("upheld", "partly_upheld", "rejected")
+    assert AppealOutcome.PARTLY_UPHELD.label("zh") == "异议部分成立" and ItemAction.VOID.label("en") == "Void"
     assert DOCUMENT_KINDS == ("notice", "revised_notice", "bulletin", "appeal_record")
     assert i18n.translate("cycle_not_computed", "en", cycle_id=3, status=CycleState.DRAFT.localized()) == \
         "Cycle 3 has not been computed yet (status: draft)."
