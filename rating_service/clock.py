@@ -2,7 +2,8 @@
 
 The demo (never production) sets it to a simulated day to take an earlier year's cycle through publicizing and
 finalizing on the dates it would have had, instead of back-dating anything; tests pin it the same way. Times that
-are not a cycle's (audit entries, logins, imports) keep the real clock.
+are not a cycle's (audit entries, logins, imports) keep the real clock. Every "today" of the service (a cycle's
+steps, appeal windows, the contracts in force, the latest date an import accepts) is ``local_today()``.
 """
 
 from __future__ import annotations

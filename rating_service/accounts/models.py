@@ -8,8 +8,18 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, In
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
+from rating_service.i18n import LabelledEnum
 
-ROLES = ("admin", "officer", "company")
+
+class Role(LabelledEnum):
+    """The role of an account (``User.role``)."""
+
+    ADMIN = "admin"
+    OFFICER = "officer"
+    COMPANY = "company"
+
+
+ROLES = tuple(r.value for r in Role)
 
 
 class User(Base):

@@ -18,8 +18,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.appeals import repository
-from rating_service.appeals.models import OUTCOMES, Appeal
+from rating_service.appeals.models import OUTCOMES, Appeal, AppealOutcome, ItemAction
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
@@ -184,12 +185,6 @@ def _worded(value: Any) -> str:
     return "空" if value is None else str(value)
 
 
-# One wording for the pages and the decision record (the record is Chinese: an official document).
-OUTCOME_WORDS = {"upheld": {"zh": "异议成立", "en": "Upheld"},
-                 "partly_upheld": {"zh": "异议部分成立", "en": "Partly upheld"},
-                 "rejected": {"zh": "驳回异议", "en": "Rejected"}}
-ACTION_WORDS = {"void": {"zh": "撤销", "en": "Void"}, "amend": {"zh": "更正", "en": "Amend"},
-                "keep": {"zh": "维持", "en": "Keep"}}
 SCOPE_WORDS = {"records": "对记录的异议", "calculation": "对计算的异议"}
 
 
@@ -199,7 +194,7 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
 
     The record is numbered first; the revised notice names it, and the record names the revised notice.
     """
-    today = cycles.local_today()
+    today = clock.local_today()
     numbered = notices.take_number(session, today)
     revised = None
     if (appeal.score_after, appeal.grade_after) != before:
@@ -217,8 +212,8 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
         company_name=rating_name or appeal.credit_code, credit_code=appeal.credit_code, cycle_name=cycle.name,
         appeal_id=appeal.id, filed_on=appeal.filed_on, scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
         items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
-                             decision=ACTION_WORDS[i.action]["zh"], detail=detail(i)) for i in items],
-        outcome=OUTCOME_WORDS[appeal.outcome or "rejected"]["zh"], reasons=appeal.decision_reasons or "",
+                             decision=ItemAction(i.action).label("zh"), detail=detail(i)) for i in items],
+        outcome=AppealOutcome(appeal.outcome or "rejected").label("zh"), reasons=appeal.decision_reasons or "",
         score_before=f"{before[0]:.1f}", grade_before=before[1],
         score_after=f"{appeal.score_after:.1f}", grade_after=appeal.grade_after or "",
         revised_notice=revised.doc_number if revised else None, verification_code=numbered.code)

@@ -8,8 +8,33 @@ from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
+from rating_service.i18n import LabelledEnum
 
-OUTCOMES = ("upheld", "partly_upheld", "rejected")
+
+class AppealStatus(LabelledEnum):
+    """Where an appeal stands (``Appeal.status``)."""
+
+    PENDING = "pending"
+    DECIDED = "decided"
+
+
+class AppealOutcome(LabelledEnum):
+    """The decision on an appeal (``Appeal.outcome``); the decision record says it in Chinese."""
+
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    REJECTED = "rejected"
+
+
+class ItemAction(LabelledEnum):
+    """What a decision does to one contested record (``AppealItem.action``)."""
+
+    VOID = "void"
+    AMEND = "amend"
+    KEEP = "keep"
+
+
+OUTCOMES = tuple(o.value for o in AppealOutcome)
 
 
 class Appeal(Base):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from rating_service.appeals import decisions, repository, service
+from rating_service.appeals.models import AppealOutcome, AppealStatus, ItemAction
 from rating_service.appeals.uploads import read_attachments
 from rating_service.cycles import service as cycles
 from rating_service.cycles.service import visible_cycle, visible_rating
@@ -35,8 +36,7 @@ TEXT = {
     "confirm_appeal": {"zh": "确认提交异议？提交后在处理完毕前不能再次提出。",
                        "en": "Submit the appeal? No other appeal can be filed until it is decided."},
     "appeal_no": {"zh": "异议 {id}", "en": "Appeal {id}"},
-    "status_pending": {"zh": "待处理", "en": "Pending"},
-    "status_decided": {"zh": "已处理", "en": "Decided"},
+    **{f"status_{status.value}": status.localized() for status in AppealStatus},
     "filed_on": {"zh": "提出日期", "en": "Filed"},
     "due_on": {"zh": "处理期限", "en": "Decision due"},
     "overdue": {"zh": "已逾期", "en": "Overdue"},
@@ -44,7 +44,7 @@ TEXT = {
     "before": {"zh": "复核前", "en": "Before"},
     "after": {"zh": "复核后", "en": "After"},
     "outcome": {"zh": "处理结果", "en": "Outcome"},
-    **{f"outcome_{key}": words for key, words in decisions.OUTCOME_WORDS.items()},
+    **{f"outcome_{outcome.value}": outcome.localized() for outcome in AppealOutcome},
     "reasons": {"zh": "处理理由", "en": "Reasons"},
     "record": {"zh": "记录", "en": "Record"},
     "record_date": {"zh": "日期", "en": "Date"},
@@ -63,7 +63,7 @@ TEXT = {
     "contract_to": {"zh": "至 {end}", "en": " to {end}"},
     "all_records": {"zh": "查看全部计分记录", "en": "All counted records"},
     "action": {"zh": "处理", "en": "Action"},
-    **{f"action_{key}": words for key, words in decisions.ACTION_WORDS.items()},
+    **{f"action_{action.value}": action.localized() for action in ItemAction},
     "amend_field": {"zh": "更正字段", "en": "Field"},
     "amend_value": {"zh": "更正为", "en": "New value"},
     "finding": {"zh": "认定", "en": "Finding"},
@@ -176,5 +176,5 @@ def records_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
     rows = decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)
     for row in rows:
         kind = KINDS.get(row["kind"])
-        row["kind_label"] = (kind.zh if lang == "zh" else kind.en) if kind else row["kind"]
+        row["kind_label"] = kind.label(lang) if kind else row["kind"]
     return render(request, "counted_records.html", {"cycle": cycle, "rating": rating, "rows": rows}, catalogue=TEXT)

@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.accounts.service import Principal
 from rating_service.appeals import evidence, repository
 from rating_service.appeals.models import OUTCOMES, Appeal, AppealAttachment, AppealItem
@@ -90,7 +91,7 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=code)
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle_id, code=code)
-    today = cycles.local_today()
+    today = clock.local_today()
     if not cycles.window_open_on(cycle, today):
         raise Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
                        if cycle.appeal_deadline else "-", today=today.isoformat())
@@ -209,7 +210,7 @@ def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
         "id": appeal.id, "cycle_id": appeal.cycle_id, "credit_code": appeal.credit_code, "status": appeal.status,
         "scope": appeal.scope, "grounds": appeal.grounds, "filed_at": appeal.filed_at, "filed_by": appeal.filed_by,
         "filed_on": appeal.filed_on, "due_on": appeal.due_on,
-        "overdue": appeal.status == "pending" and cycles.local_today() > appeal.due_on,
+        "overdue": appeal.status == "pending" and clock.local_today() > appeal.due_on,
         "before": {"score": appeal.score_before, "grade": appeal.grade_before},
         "after": None if appeal.score_after is None else {"score": appeal.score_after, "grade": appeal.grade_after},
         "outcome": appeal.outcome, "decision_reasons": appeal.decision_reasons, "decided_at": appeal.decided_at,

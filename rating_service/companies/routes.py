@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from rating_service import clock
 from rating_service.companies import repository
 from rating_service.errors import NotFound
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep
@@ -21,7 +21,7 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 def list_companies(principal: CurrentUser, session: SessionDep, q: Annotated[str | None, Query(max_length=100)] = None,
                    limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     codes = None if principal.is_officer else [principal.credit_code or ""]
-    rows = repository.list_companies(session, on=dt.date.today(), codes=codes, q=q, limit=limit, offset=offset)
+    rows = repository.list_companies(session, on=clock.local_today(), codes=codes, q=q, limit=limit, offset=offset)
     return {"total": repository.count_companies(session, codes=codes, q=q), "limit": limit, "offset": offset,
             "items": [asdict(r) for r in rows]}
 
@@ -30,7 +30,7 @@ def list_companies(principal: CurrentUser, session: SessionDep, q: Annotated[str
 def get_company(credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     if not principal.is_officer and principal.credit_code != credit_code:
         raise NotFound("company_not_found", code=credit_code)
-    rows = repository.list_companies(session, on=dt.date.today(), codes=[credit_code], limit=1)
+    rows = repository.list_companies(session, on=clock.local_today(), codes=[credit_code], limit=1)
     if not rows:
         raise NotFound("company_not_found", code=credit_code)
     return asdict(rows[0])
@@ -40,6 +40,6 @@ def get_company(credit_code: str, principal: CurrentUser, session: SessionDep) -
 def list_communities(principal: OfficerUser, session: SessionDep,
                      q: Annotated[str | None, Query(max_length=100)] = None,
                      limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
-    rows = repository.list_communities(session, on=dt.date.today(), q=q, limit=limit, offset=offset)
+    rows = repository.list_communities(session, on=clock.local_today(), q=q, limit=limit, offset=offset)
     return {"total": repository.count_communities(session, q=q), "limit": limit, "offset": offset,
             "items": [asdict(r) for r in rows]}

@@ -20,8 +20,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
+from rating_service.i18n import LabelledEnum
 
-CYCLE_STATES = ("draft", "computed", "publicized", "finalized")
+
+class CycleState(LabelledEnum):
+    """The states of a rating cycle (``Cycle.status``), in their order."""
+
+    DRAFT = "draft"
+    COMPUTED = "computed"
+    PUBLICIZED = "publicized"
+    FINALIZED = "finalized"
+
+
+class CycleAction(LabelledEnum):
+    """What moves a cycle from one state to the next."""
+
+    COMPUTE = "compute"
+    PUBLICIZE = "publicize"
+    FINALIZE = "finalize"
+
+
+CYCLE_STATES = tuple(s.value for s in CycleState)
 
 
 class Cycle(Base):

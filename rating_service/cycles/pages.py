@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.cycles import repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.service import visible_rating
@@ -189,7 +190,7 @@ def _lookup_methodologies(session: Session) -> list[Any]:
 
 @router.get("/cycles", response_class=HTMLResponse)
 def cycles_page(request: Request, principal: OfficerUser, session: SessionDep) -> Response:
-    last_year = dt.date.today().year - 1
+    last_year = clock.local_today().year - 1
     return render(request, "cycles.html", {
         "cycles": service.list_cycles(session=session),
         "methodologies": _lookup_methodologies(session),
@@ -262,16 +263,16 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "steps": CYCLE_STATES,
         "step_index": CYCLE_STATES.index(cycle.status),
         "allowed": {action: cycle.status in states for action, states in service.ALLOWED_FROM.items()},
-        "window_open": service.window_open_on(cycle, service.local_today()),
+        "window_open": service.window_open_on(cycle, clock.local_today()),
         # The publicize form offers only the notice dates the service accepts today (the default: today).
-        "notice_dates": service.notice_dates(cycle, today=service.local_today()),
+        "notice_dates": service.notice_dates(cycle, today=clock.local_today()),
         "job": current,
         "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
         # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).
         "stages": [[stage, TEXT[f"stage_{stage}"][lang]] for stage in COMPUTE_STAGES],
         "constants": json.loads(cycle.constants) if cycle.constants else {},
         "computed": computed,
-        "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
+        "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
         "flag_text": EXPLAIN_TEXT[lang],
     }
     if computed:
@@ -338,7 +339,7 @@ def company_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
     notice = notices.latest_notice(session=session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
-        "appeal_open": service.window_open_on(cycle, service.local_today()),
+        "appeal_open": service.window_open_on(cycle, clock.local_today()),
         "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
         "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),

@@ -29,10 +29,10 @@ from rating_service.accounts.service import Principal
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository
-from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
+from rating_service.cycles.models import CYCLE_STATES, Cycle, CycleAction, CycleState, Job, Rating
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
-from rating_service.i18n import ACTION_LABELS, STATE_LABELS, Localized
+from rating_service.i18n import Localized
 from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
@@ -122,9 +122,9 @@ def create_cycle(*, session: Session, draft: CycleDraft, actor: str) -> Cycle:
 def _require(cycle: Cycle, action: str) -> None:
     allowed = ALLOWED_FROM[action]
     if cycle.status not in allowed:
-        raise InvalidTransition("cycle_transition_refused", action=ACTION_LABELS[action],
-                                status=STATE_LABELS[cycle.status], cycle_id=cycle.id,
-                                allowed=Localized(zh="、".join(STATE_LABELS[s]["zh"] for s in allowed),
+        raise InvalidTransition("cycle_transition_refused", action=CycleAction(action).localized(),
+                                status=CycleState(cycle.status).localized(), cycle_id=cycle.id,
+                                allowed=Localized(zh="、".join(CycleState(s).label("zh") for s in allowed),
                                                   en=", ".join(allowed)))
 
 
@@ -327,10 +327,6 @@ def _quality(result: RatingResult, snapshot: Snapshot, unattributed: list[tuple[
 
 # -- other transitions ---------------------------------------------------------------------------------------
 
-def local_today() -> dt.date:
-    """Today in the bureau's time zone (a notice dated in UTC would be a day early before 08:00 in Beijing)."""
-    return clock.local_today()
-
 
 def to_local_date(value: dt.datetime) -> dt.date:
     """A stored time's date in the bureau's time zone."""
@@ -342,7 +338,7 @@ def publicize_cycle(*, session: Session, cycle_id: int, actor: str, notice_date:
     """computed → publicized: preliminary ratings become visible to companies (and later, the public)."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "publicize")
-    today = local_today()
+    today = clock.local_today()
     notice_date = notice_date or today
     check_notice_date(cycle, notice_date, today=today)
     if repository.running_job(session, cycle_id=cycle.id) is not None:
@@ -404,7 +400,7 @@ def finalize_cycle(*, session: Session, cycle_id: int, actor: str, reason: str |
     """publicized → finalized: the ratings become final and the cycle immutable."""
     cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
     _require(cycle, "finalize")
-    today = local_today()
+    today = clock.local_today()
     if window_open_on(cycle, today) and cycle.appeal_deadline is not None:
         # Finalizing while companies may still appeal would take that right away from them.
         raise Conflict("cycle_window_open", cycle_id=cycle.id, deadline=cycle.appeal_deadline.isoformat(),
@@ -492,7 +488,7 @@ def visible_rating(session: Any, principal: Principal, cycle_id: int, credit_cod
 
 def quality_report(*, session: Session, cycle: Cycle) -> dict[str, Any]:
     if cycle.quality is None:
-        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
+        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=CycleState(cycle.status).localized())
     lists = repository.quality_companies(session, cycle_id=cycle.id)
     return {
         "summary": json.loads(cycle.quality),

@@ -16,7 +16,7 @@ from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.disclosure import service
 from rating_service.disclosure.service import Cached, Preparing, PublicView, Query, company_history
 from rating_service.disclosure.serving import REVALIDATE, preparing_headers, serve
-from rating_service.i18n import Lang
+from rating_service.i18n import Lang, translate
 from rating_service.records.formats import KINDS
 from rating_service.web.ui import base_context, request_lang, score_chart, templates
 from scoring.methodology import Methodology
@@ -245,7 +245,7 @@ async def company_page(request: Request, credit_code: Annotated[str, Path(max_le
         indicators = [{"code": code, "label": words[code], "sub_score": rating.sub_scores.get(code),
                        "weight": rating.weights.get(code), "base_weight": disclosure.methodology.weights[code]}
                       for code in service.INDICATORS]
-        counted = [{"kind": kind, "label": KINDS[kind].zh if lang == "zh" else KINDS[kind].en,
+        counted = [{"kind": kind, "label": KINDS[kind].label(lang),
                     "count": rating.counts.get(kind, 0),
                     "categories": [(service.category_label(kind, c, lang), n)
                                    for c, n in rating.categories.get(kind, {}).items()]}
@@ -268,9 +268,9 @@ async def lists_page(request: Request) -> Response:
         rules = disclosure.methodology.lists
         return {"disclosure": disclosure, "cycles": view.public_cycles(),
                 "red": disclosure.red_list(), "black": disclosure.black_list(),
-                "red_grades": "、".join(rules.red.grades) if lang == "zh" else ", ".join(rules.red.grades),
+                "red_grades": translate("list_separator", lang).join(rules.red.grades),
                 "red_excludes_provisional": rules.red.exclude_provisional,
-                "black_grades": "、".join(rules.black.grades) if lang == "zh" else ", ".join(rules.black.grades)}
+                "black_grades": translate("list_separator", lang).join(rules.black.grades)}
 
     return await serve_page(request, "public_lists.html", context)
 

@@ -40,7 +40,7 @@ from rating_service.cycles.models import Cycle
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
 from rating_service.errors import NotFound, RatingServiceError
-from rating_service.i18n import Lang
+from rating_service.i18n import Lang, translate
 from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import ZH_WORDS
 from scoring.engine import EVENT_DATE, RECORD_KINDS
@@ -75,7 +75,7 @@ MAX_QUERY = 100
 
 def category_label(kind: str, category: str, lang: Lang) -> str:
     if not category:
-        return "未分类" if lang == "zh" else "Uncategorised"
+        return translate("uncategorised", lang)
     return code_word(SNAPSHOT_CATEGORY[kind], category, lang) if kind in SNAPSHOT_CATEGORY else category
 
 
@@ -379,7 +379,7 @@ def ratings_csv(disclosure: CycleDisclosure, lang: Lang) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name if lang == "en" else zh for name, _type, zh, _en in DICTIONARY])
-    yes, no = ("yes", "no") if lang == "en" else ("是", "否")
+    yes, no = translate("yes", lang), translate("no", lang)
     for row in open_data_rows(disclosure):
         writer.writerow([neutralised(yes if value is True else no if value is False else "" if value is None
                                      else value) for value in row.values()])

@@ -8,6 +8,17 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rating_service.db import Base
+from rating_service.i18n import LabelledEnum
+
+
+class DocumentKind(LabelledEnum):
+    """The kinds of issued document (``Document.kind``)."""
+
+    NOTICE = "notice"
+    REVISED_NOTICE = "revised_notice"
+    BULLETIN = "bulletin"
+    APPEAL_RECORD = "appeal_record"
+
 
 
 class Document(Base):

@@ -22,19 +22,12 @@ from rating_service.cycles.service import visible_cycle
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.notices import repository, service
-from rating_service.notices.models import Document
+from rating_service.notices.models import Document, DocumentKind
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download, render, request_lang
 
 router = APIRouter(tags=["documents"], responses=API_ERRORS)
-
-KIND_LABELS = {
-    "notice": {"zh": "信用评价结果告知书", "en": "Rating notice"},
-    "revised_notice": {"zh": "信用评价结果告知书（更正）", "en": "Revised rating notice"},
-    "bulletin": {"zh": "信用评价结果公示名单", "en": "Public list of ratings"},
-    "appeal_record": {"zh": "异议处理决定书", "en": "Appeal decision"},
-}
 
 TEXT = {
     "verify_title": {"zh": "告知书真伪核验", "en": "Verify a notice"},
@@ -59,7 +52,7 @@ TEXT = {
 
 def document_out(document: Document, lang: Lang = "zh") -> dict[str, Any]:
     return {
-        "id": document.id, "kind": document.kind, "kind_label": KIND_LABELS[document.kind][lang],
+        "id": document.id, "kind": document.kind, "kind_label": DocumentKind(document.kind).label(lang),
         "cycle_id": document.cycle_id, "credit_code": document.credit_code, "doc_number": document.doc_number,
         "issue_date": document.issue_date, "verification_code": document.verification_code,
         "sha256": document.sha256, "size": document.size, "revised_by_id": document.revised_by_id,
@@ -154,5 +147,5 @@ def _verify_page(request: Request, session: Session, code: str | None) -> Respon
             error = exc.message(lang)
     return render(request, "verify.html", {
         "code": code or "", "result": result, "error": error,
-        "kind_label": KIND_LABELS[result.kind][lang] if result else "",
+        "kind_label": DocumentKind(result.kind).label(lang) if result else "",
     }, catalogue=TEXT, status_code=404 if error else 200)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from rating_service.i18n import Lang, translate
+
 ColumnType = Literal["text", "credit_code", "date", "bool", "int", "decimal", "enum"]
 
 
@@ -40,14 +42,24 @@ class Column:
 @dataclass(frozen=True)
 class RecordKind:
     name: str
-    zh: str
-    en: str
     table: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     event_date: str | None = None
     # (later, earlier) pairs: the first may not be before the second
     not_before: tuple[tuple[str, str], ...] = ()
+
+    def label(self, lang: Lang = "zh") -> str:
+        """The kind's name in ``lang``, from the catalogue (``record_kind.<name>``)."""
+        return translate(f"record_kind.{self.name}", lang)
+
+    @property
+    def zh(self) -> str:
+        return self.label("zh")
+
+    @property
+    def en(self) -> str:
+        return self.label("en")
 
     @property
     def column_names(self) -> list[str]:
@@ -130,7 +142,7 @@ KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
         RecordKind(
-            "companies", "企业", "Companies", "companies", ("credit_code",),
+            "companies", "companies", ("credit_code",),
             (
                 replace(CREDIT_REQUIRED, references=None),
                 _col("name", "企业名称", required=True, aliases=("公司名称", "物业企业", "物业服务企业")),
@@ -140,7 +152,7 @@ KINDS: dict[str, RecordKind] = {
             ),
         ),
         RecordKind(
-            "communities", "小区", "Communities", "communities", ("community_id",),
+            "communities", "communities", ("community_id",),
             (
                 replace(COMMUNITY_REQUIRED, references=None),
                 _col("name", "小区名称", required=True, aliases=("项目名称",)),
@@ -151,7 +163,7 @@ KINDS: dict[str, RecordKind] = {
             ),
         ),
         RecordKind(
-            "contracts", "物业服务合同", "Management contracts", "contracts",
+            "contracts", "contracts",
             ("community_id", "credit_code", "start_date"),
             (
                 COMMUNITY_REQUIRED,
@@ -162,7 +174,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("end_date", "start_date"),),
         ),
         RecordKind(
-            "inspections", "巡查检查", "Inspections", "inspections", ("record_id",),
+            "inspections", "inspections", ("record_id",),
             (
                 _record_id("记录编号", "检查编号"),
                 _col("inspected_on", "检查日期", "date", required=True, aliases=("巡查日期",)),
@@ -180,7 +192,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("rectify_by", "inspected_on"), ("rectified_on", "inspected_on")),
         ),
         RecordKind(
-            "complaints", "投诉工单", "Complaints", "complaints", ("record_id",),
+            "complaints", "complaints", ("record_id",),
             (
                 _record_id("工单编号", "工单号"),
                 _col("received_on", "受理时间", "date", required=True, aliases=("受理日期", "来电时间")),
@@ -198,7 +210,7 @@ KINDS: dict[str, RecordKind] = {
             not_before=(("due_on", "received_on"), ("resolved_on", "received_on")),
         ),
         RecordKind(
-            "fee_violations", "收费违规", "Fee violations", "fee_violations", ("record_id",),
+            "fee_violations", "fee_violations", ("record_id",),
             (
                 _record_id("案件编号", "案号"),
                 _col("decided_on", "认定日期", "date", required=True, aliases=("决定日期", "处罚日期")),
@@ -214,7 +226,7 @@ KINDS: dict[str, RecordKind] = {
             event_date="decided_on",
         ),
         RecordKind(
-            "commendations", "表彰", "Commendations", "commendations", ("record_id",),
+            "commendations", "commendations", ("record_id",),
             (
                 _record_id("记录编号"),
                 _col("awarded_on", "表彰日期", "date", required=True, aliases=("授予日期",)),
@@ -226,7 +238,7 @@ KINDS: dict[str, RecordKind] = {
             event_date="awarded_on",
         ),
         RecordKind(
-            "major_events", "重大事项", "Major events", "major_events", ("record_id",),
+            "major_events", "major_events", ("record_id",),
             (
                 _record_id("记录编号"),
                 _col("occurred_on", "发生日期", "date", required=True),

@@ -56,8 +56,8 @@ def _page(request: Request, session: Session, *, kind: str = "", summaries: list
           error: str | None = None, details: list[dict[str, Any]] | None = None, status_code: int = 200) -> Response:
     lang = request_lang(request, page=True)
     return render(request, "imports.html", {
-        "kinds": [(name, KINDS[name].zh if lang == "zh" else KINDS[name].en) for name in KIND_ORDER],
-        "kind_labels": {name: (k.zh if lang == "zh" else k.en) for name, k in KINDS.items()},
+        "kinds": [(name, KINDS[name].label(lang)) for name in KIND_ORDER],
+        "kind_labels": {name: k.label(lang) for name, k in KINDS.items()},
         "chosen": kind,
         "summaries": summaries,
         "error": error,

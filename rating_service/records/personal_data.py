@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rating_service.i18n import PERSONAL_DATA_LABELS, Localized
+from rating_service.i18n import LabelledEnum, Localized
 
 # Full-width digits and separators (a Chinese input method types them) read as their ASCII twins, one for one.
 _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}
@@ -72,8 +72,18 @@ class Finding:
     def label(self) -> Localized:
         """The kinds found, as an error message names them (each once)."""
         kinds = dict.fromkeys(self.kinds)
-        return Localized(zh="、".join(PERSONAL_DATA_LABELS[k]["zh"] for k in kinds),
-                         en=", ".join(PERSONAL_DATA_LABELS[k]["en"] for k in kinds))
+        return Localized(zh="、".join(PersonalDataKind(k).label("zh") for k in kinds),
+                         en=", ".join(PersonalDataKind(k).label("en") for k in kinds))
+
+
+class PersonalDataKind(LabelledEnum):
+    """A kind of personal data found in a value (``Finding.kinds``)."""
+
+    MOBILE = "mobile"
+    LANDLINE = "landline"
+    ID_NUMBER = "id_number"
+    EMAIL = "email"
+    BANK_CARD = "bank_card"
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

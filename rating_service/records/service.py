@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.audit import service as audit
 from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError, RowErrors
 from rating_service.methodologies import service as methodologies
@@ -163,7 +164,7 @@ def import_files(session: Session, *, kind: RecordKind, files: Sequence[Uploaded
                  today: dt.date | None = None, progress: Progress = _no_progress,
                  limits: ImportLimits | None = None) -> list[ImportSummary]:
     """Validate every file whole, then write them all; raises ImportRejected with the bad rows (bounded)."""
-    today = today or dt.date.today()
+    today = today or clock.local_today()
     limits = limits or ImportLimits.from_settings()
     methodology = methodology_for_imports(session, today) if any(col.listed for col in kind.columns) else None
     parsed, errors = parse_files(kind, files, today=today, progress=progress, limits=limits,

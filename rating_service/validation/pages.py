@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
+from rating_service import clock
 from rating_service.cycles import service as cycles
 from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.errors import RatingServiceError
@@ -73,7 +74,7 @@ def validation_pdf(request: Request, principal: OfficerUser, session: SessionDep
 
 @router.get("/methodologies", response_class=HTMLResponse)
 def methodologies_page(request: Request, principal: OfficerUser, session: SessionDep) -> Response:
-    today = cycles.local_today()
+    today = clock.local_today()
     try:
         in_force = methodologies.in_force(session, today).id
     except RatingServiceError:
@@ -136,7 +137,7 @@ def what_if_page(request: Request, principal: OfficerUser, session: SessionDep,
     elif chosen is not None:
         start = cycles.methodology_of(cycles.get_cycle_or_raise(session=session, cycle_id=chosen))
     else:
-        start = methodologies.in_force(session, cycles.local_today())
+        start = methodologies.in_force(session, clock.local_today())
     return _what_if_form(request, session, cycle_id=chosen, base=start)
 
 
@@ -169,12 +170,12 @@ def what_if_run(request: Request, principal: OfficerUser, session: SessionDep, f
         "rated": _rated(session), "cycle_id": cycle, "base": start, "versions": methodologies.all_versions(session),
         "form": values if not (file is not None and file.filename) else _form_of(draft), "error": None,
         "result": result, "draft_text": methodologies.as_text(draft), "reasons": lambda codes: reason_text(codes, lang),
-        "default_effective": (cycles.local_today().replace(month=1, day=1) + dt.timedelta(days=366)).replace(day=1)
+        "default_effective": (clock.local_today().replace(month=1, day=1) + dt.timedelta(days=366)).replace(day=1)
         .isoformat(), "default_id": _suggest_id(start.id), "names": EXPLAIN_TEXT[lang]}, catalogue=TEXT)
 
 
 def _suggest_id(base: str) -> str:
-    year = cycles.local_today().year + 1
+    year = clock.local_today().year + 1
     stem = base.rsplit("-", 1)[0] if "-" in base else base
     return f"{stem}-{year}"
 
@@ -206,5 +207,5 @@ def adopt_page(request: Request, principal: AdminUser, session: WriteSessionDep,
     adopted = methodologies.with_changes(draft, {"id": new_id.strip(), "title": title.strip() or draft.title,
                                                  "effective_from": effective_from.isoformat()})
     methodologies.adopt(session=session, draft=adopted, actor=principal.username, reason=reason,
-                        based_on=based_on, today=cycles.local_today())
+                        based_on=based_on, today=clock.local_today())
     return redirect("/methodologies")

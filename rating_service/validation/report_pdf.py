@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rating_service.i18n import Lang
+from rating_service.i18n import Lang, translate
 from rating_service.validation.wording import report_figures, words
 from reports.render import render_report as render_pdf
 
 
 def render_report(report: dict[str, Any], *, lang: Lang, issuer: str) -> bytes:
     return render_pdf("validation_report.html", {
-        "r": report, "t": words(lang), "lang": lang, "issuer": issuer, "html_lang": "zh-CN" if lang == "zh" else "en",
-        "colon": "：" if lang == "zh" else ": ", **report_figures(report, lang),
+        "r": report, "t": words(lang), "lang": lang, "issuer": issuer, "html_lang": translate("html_lang", lang),
+        "colon": translate("colon", lang), **report_figures(report, lang),
     }, identifier=f"validation|{report['cycle']['id']}|{report['next']['id']}|{report['generated_on']}|{lang}")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from rating_service.cycles import service as cycles
+from rating_service import clock
 from rating_service.methodologies import service as methodologies
 from rating_service.validation import service
 from rating_service.web.deps import MAX_DB_INT, AdminUser, OfficerUser, QueryId, SessionDep, WriteSessionDep
@@ -69,5 +69,5 @@ def what_if(body: WhatIfIn, principal: OfficerUser, session: SessionDep) -> dict
 @router.post("/methodologies", status_code=201, summary="Adopt a methodology version (admins) / 采用新版本")
 def adopt(body: AdoptIn, principal: AdminUser, session: WriteSessionDep) -> dict[str, Any]:
     row = methodologies.adopt(session=session, draft=body.parsed(), actor=principal.username, reason=body.reason,
-                              based_on=body.based_on, today=cycles.local_today())
+                              based_on=body.based_on, today=clock.local_today())
     return _listing(methodologies.find(session, row.id), {row.id: row})

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.cycles import service as cycles
 from rating_service.cycles import standing
-from rating_service.cycles.models import Cycle
+from rating_service.cycles.models import Cycle, CycleState
 from rating_service.errors import InvalidTransition, RatingServiceError
-from rating_service.i18n import STATE_LABELS
 from scoring import validation
 from scoring.engine import rate_companies
 from scoring.methodology import Methodology
@@ -25,7 +25,7 @@ RATED = ("computed", "publicized", "finalized")
 def rated_cycle_or_raise(*, session: Session, cycle_id: int) -> Cycle:
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     if cycle.status not in RATED:
-        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=STATE_LABELS[cycle.status])
+        raise InvalidTransition("cycle_not_computed", cycle_id=cycle.id, status=CycleState(cycle.status).localized())
     return cycle
 
 
@@ -95,7 +95,7 @@ def validate(*, session: Session, cycle_id: int, next_id: int, bootstrap: int = 
         outcomes=[{"code": d.code, "zh": d.zh, "en": d.en} for d in validation.DEFAULT_OUTCOMES],
         back_test=back, migration=migration, stability=stability, sensitivity=sensitivity, advice=advice,
         settings={"bootstrap": bootstrap, "draws": draws, "seed": seed, "spread": 0.2},
-        generated_on=cycles.local_today().isoformat())
+        generated_on=clock.local_today().isoformat())
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rating_service.cycles.wording import EXPLAIN_TEXT
-from rating_service.i18n import Lang
+from rating_service.i18n import Lang, translate
 
 TEXT: dict[str, dict[str, str]] = {
     "validation_title": {"zh": "评价细则验证报告", "en": "Methodology validation report"},
@@ -147,7 +147,7 @@ def psi_label(label: str, lang: Lang) -> str:
 
 
 def reason_text(codes: list[str] | tuple[str, ...], lang: Lang) -> str:
-    sep = "、" if lang == "zh" else ", "
+    sep = translate("list_separator", lang)
     return sep.join(REASON_WORDS.get(c, {"zh": c, "en": c})[lang] for c in codes)
 
 

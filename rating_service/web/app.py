@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,7 +11,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from rating_service import __version__
+from rating_service import __version__, clock
 from rating_service.accounts import pages as account_pages
 from rating_service.accounts import routes as account_routes
 from rating_service.appeals import pages as appeal_pages
@@ -84,9 +83,9 @@ def create_app(database: Database | None = None) -> FastAPI:
                                                   statuses=cycles.VISIBLE_TO_COMPANIES)
             chart = score_chart([(c.name, r.score, r.grade) for c, r in history])
             return render(request, "company_home.html", {"cycles": visible, "history": history, "chart": chart})
-        today = dt.date.today()
+        today = clock.local_today()
         context: dict[str, Any] = {
-            "kind_labels": {k: (v.zh if lang == "zh" else v.en) for k, v in KINDS.items()},
+            "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
             "counts": companies_repo.record_counts(session),
             "companies": companies_repo.list_companies(session, on=today, limit=200),
             "communities": companies_repo.list_communities(session, on=today, limit=200),

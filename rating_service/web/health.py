@@ -18,19 +18,21 @@ from sqlalchemy import text
 
 from rating_service import __version__, migrate
 from rating_service.db import Database, get_database
-from rating_service.i18n import translate
+from rating_service.i18n import LabelledEnum, translate
 from rating_service.settings import get_settings
 from rating_service.web.errors import error_responses
 from rating_service.web.ui import request_lang
 
 log = logging.getLogger(__name__)
 
-CHECK_LABELS = {
-    "database": {"zh": "数据库", "en": "database"},
-    "migrations": {"zh": "数据库结构版本", "en": "schema version"},
-    "documents": {"zh": "文书目录", "en": "documents folder"},
-    "attachments": {"zh": "附件目录", "en": "attachments folder"},
-}
+
+class Check(LabelledEnum):
+    """What the readiness probe checks."""
+
+    DATABASE = "database"
+    MIGRATIONS = "migrations"
+    DOCUMENTS = "documents"
+    ATTACHMENTS = "attachments"
 
 
 def _writable(folder: Path) -> str | None:
@@ -81,8 +83,7 @@ def install(app: FastAPI) -> None:
         if not failed:
             return JSONResponse({"status": "ready", "version": __version__, "checks": dict.fromkeys(problems, "ok")})
         log.warning("not ready: %s", failed)
-        names = "、".join(CHECK_LABELS[n][lang] for n in failed) if lang == "zh" else \
-            ", ".join(CHECK_LABELS[n][lang] for n in failed)
+        names = translate("list_separator", lang).join(Check(n).label(lang) for n in failed)
         details: list[dict[str, Any]] = [{"check": name, "reason": reason} for name, reason in failed.items()]
         return JSONResponse(status_code=503, headers={"Retry-After": "5"},
                             content={"code": "not_ready", "message": translate("not_ready", lang, checks=names),

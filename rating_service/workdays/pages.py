@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from rating_service.cycles import service as cycles
+from rating_service import clock
 from rating_service.web.deps import AdminUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render
 from rating_service.workdays import service
@@ -62,7 +62,7 @@ def _lines(text: str, field: str) -> list[service.DayEntry]:
 @router.get("/admin/calendar", response_class=HTMLResponse)
 def calendar_page(request: Request, principal: AdminUser, session: SessionDep,
                   year: Annotated[int | None, Query(ge=2000, le=2100)] = None) -> Response:
-    year = year if year and 2000 <= year <= 2100 else cycles.local_today().year + 1
+    year = year if year and 2000 <= year <= 2100 else clock.local_today().year + 1
     view = service.year_view(session=session, year=year)
     admin_days = [d for d in view["days"] if d["source"] == "admin"]
     return render(request, "calendar.html", {

@@ -1,0 +1,90 @@
+"""Messages of appeals and their decisions."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # appeals
+    "appeal_company_only": {"zh": "只有物业服务企业可以提出异议申诉。", "en": "Only a property company can appeal."},
+    "appeal_window_closed": {
+        "zh": "异议申诉期已于 {deadline} 结束（今天是 {today}），不能再提出异议。",
+        "en": "The appeal window closed on {deadline} (today is {today}); no appeal can be filed.",
+    },
+    "appeal_pending_exists": {
+        "zh": "你单位已有一件待处理的异议（编号 {appeal_id}），请待其处理完毕后再提出。",
+        "en": "Your company already has a pending appeal ({appeal_id}); wait for its decision.",
+    },
+    "appeal_grounds_required": {"zh": "请填写异议理由。", "en": "State the grounds of the appeal."},
+    "appeal_grounds_too_long": {"zh": "异议理由不能超过 {limit} 字。", "en": "The grounds may not exceed {limit} characters."},
+    "appeal_scope_unknown": {"zh": "异议类型“{scope}”无效（应为记录或计算）。", "en": "Unknown appeal scope '{scope}'."},
+    "appeal_records_required": {
+        "zh": "请至少选择一条有异议的记录，或选择对计算方法提出异议。",
+        "en": "Name at least one contested record, or contest the calculation.",
+    },
+    "appeal_too_many_records": {"zh": "一次异议最多可选择 {limit} 条记录。", "en": "At most {limit} records per appeal."},
+    "appeal_record_not_counted": {
+        "zh": "第 {row} 条记录 {kind}:{record} 不是你单位本期评价中扣分的记录，不能对其提出异议。",
+        "en": "Record {row} ({kind}:{record}) is not one that counts against your company in this rating.",
+    },
+    "appeal_too_many_files": {"zh": "最多可上传 {limit} 个附件。", "en": "At most {limit} attachments."},
+    "appeal_file_too_large": {"zh": "附件“{name}”超过 {limit}。", "en": "Attachment '{name}' is larger than {limit}."},
+    "appeal_file_empty": {"zh": "附件“{name}”是空文件。", "en": "Attachment '{name}' is empty."},
+    "appeal_file_type": {
+        "zh": "附件“{name}”不是 PDF、JPG 或 PNG 文件（按文件内容判断，与扩展名无关）。",
+        "en": "Attachment '{name}' is not a PDF, JPG or PNG file (judged by its content, not its name).",
+    },
+    "appeal_file_pdf_active": {
+        "zh": "附件“{name}”含有{feature}，打开时可能运行脚本或其他程序，不能上传；请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' contains {feature}, which can run code or open other things when it is opened; "
+              "save (or print) it as a plain PDF and upload that.",
+    },
+    "appeal_file_pdf_encrypted": {
+        "zh": "附件“{name}”是加密（设有密码或权限限制）的 PDF，无法检查其内容；请去除密码后重新上传。",
+        "en": "Attachment '{name}' is an encrypted PDF (password or permissions) whose content cannot be checked; "
+              "remove the protection and upload it again.",
+    },
+    "appeal_file_pdf_unreadable": {
+        "zh": "附件“{name}”无法作为 PDF 读取（文件已损坏或格式不规范），请重新生成后上传。",
+        "en": "Attachment '{name}' cannot be read as a PDF (damaged or malformed); produce it again and upload that.",
+    },
+    "appeal_file_pdf_too_many_pages": {
+        "zh": "附件“{name}”有 {pages} 页，超过 {limit} 页的上限，请拆分或只上传相关页面。",
+        "en": "Attachment '{name}' has {pages} pages, more than the limit of {limit}; split it or upload the pages "
+              "that matter.",
+    },
+    "appeal_file_pdf_too_complex": {
+        "zh": "附件“{name}”的结构过于复杂（超过 {limit} 个对象），无法检查，请另存为（或打印为）普通 PDF 后重新上传。",
+        "en": "Attachment '{name}' is too complex to check (over {limit} objects); save (or print) it as a plain PDF "
+              "and upload that.",
+    },
+    "appeal_file_image_too_large": {
+        "zh": "附件“{name}”的图像过大（{size}），上限为 {limit}，请缩小后上传。",
+        "en": "Attachment '{name}' is too large an image ({size}); the limit is {limit}. Make it smaller and upload "
+              "it again.",
+    },
+    "appeal_file_image_unreadable": {
+        "zh": "附件“{name}”的图像已损坏或不完整，无法解码，请重新上传。",
+        "en": "Attachment '{name}' is a damaged or incomplete image that cannot be decoded; upload it again.",
+    },
+    "appeal_not_found": {"zh": "未找到异议 {appeal_id}。", "en": "No appeal {appeal_id}."},
+    "appeal_already_decided": {"zh": "异议 {appeal_id} 已经处理。", "en": "Appeal {appeal_id} has already been decided."},
+    "appeal_cycle_not_publicized": {
+        "zh": "评价周期 {cycle_id} 不在公示期，不能处理异议。", "en": "Cycle {cycle_id} is not publicized; appeals cannot be decided.",
+    },
+    "cycle_appeals_pending": {
+        "zh": "评价周期 {cycle_id} 还有 {count} 件异议未处理，处理完毕后才能定稿。",
+        "en": "Cycle {cycle_id} has {count} undecided appeal(s); decide them before finalizing.",
+    },
+    "decision_outcome_unknown": {"zh": "处理结果“{outcome}”无效（应为维持异议、部分支持或驳回）。",
+                                 "en": "Unknown outcome '{outcome}'."},
+    "decision_reasons_required": {"zh": "请填写处理理由。", "en": "State the reasons for the decision."},
+    "decision_items_missing": {"zh": "以下有异议的记录尚未作出处理：{records}。", "en": "No decision for: {records}."},
+    "decision_items_unknown": {"zh": "以下记录不在本次异议中：{records}。", "en": "Not contested in this appeal: {records}."},
+    "decision_action_unknown": {"zh": "第 {row} 条记录的处理方式“{action}”无效（应为撤销、更正或维持）。",
+                                "en": "Record {row}: unknown action '{action}' (void, amend or keep)."},
+    "decision_amend_empty": {"zh": "第 {row} 条记录选择了更正，但没有填写更正内容。",
+                             "en": "Record {row}: amend needs at least one changed field."},
+    "decision_field_not_amendable": {"zh": "第 {row} 条记录（{kind}）的字段“{field}”不能更正。",
+                                     "en": "Record {row} ({kind}): field '{field}' cannot be amended."},
+    "decision_value_invalid": {"zh": "第 {row} 条记录的字段“{field}”的值“{value}”无效。",
+                               "en": "Record {row}: '{value}' is not a valid {field}."},
+    "decision_rejected_changes": {"zh": "驳回异议时不能撤销或更正记录。",
+                                  "en": "A rejected appeal cannot void or amend records."},
+}

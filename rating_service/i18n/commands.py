@@ -1,0 +1,67 @@
+"""Messages only the command line prints (``rating score``, ``rating demo``, users, cycles)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # rating score --data
+    "score_rejected": {
+        "zh": "数据文件夹未通过校验，共 {count} 处错误，未进行评价。",
+        "en": "The data folder failed validation with {count} error(s); nothing was rated.",
+    },
+    "score_folder_missing": {"zh": "数据文件夹不存在：{path}", "en": "Data folder not found: {path}"},
+    "score_file_missing": {
+        "zh": "数据文件夹 {folder} 中缺少{zh}文件（应为 {kind}.csv 或 {kind}.xlsx）。",
+        "en": "The data folder {folder} has no {kind} file ({kind}.csv or {kind}.xlsx).",
+    },
+    "score_period_invalid": {
+        "zh": "评价期间“{text}”无效，应写作 2025-01-01:2025-12-31（开始日期:结束日期）。",
+        "en": "Invalid period '{text}'; write it as 2025-01-01:2025-12-31 (start:end).",
+    },
+    "score_period_reversed": {
+        "zh": "评价期间“{text}”的结束日期早于开始日期。",
+        "en": "The period '{text}' ends before it starts.",
+    },
+    "score_format_invalid": {
+        "zh": "未知的输出格式“{value}”，可选：table、csv、json",
+        "en": "Unknown output format '{value}'; choose one of: table, csv, json",
+    },
+    "score_company_unknown": {
+        "zh": "企业 {code} 不在本期评价结果中（数据文件夹中没有该企业）。",
+        "en": "Company {code} is not among the ratings (it is not in the data folder).",
+    },
+    "score_company_not_rated": {
+        "zh": "企业 {code} 在评价期间内没有物业服务合同，也没有计入的记录，未参加本期评价。",
+        "en": "Company {code} has no contract in the period and no counted record, so it is not rated.",
+    },
+    "score_output_unwritable": {"zh": "无法写入 {path}：{detail}", "en": "Cannot write {path}: {detail}"},
+    "score_written": {"zh": "评价结果已写入 {path}", "en": "Ratings written to {path}"},
+    # CLI
+    "demo_refused_production": {
+        "zh": "生产环境不能载入演示数据和演示账户。", "en": "The demo data and accounts are refused in production.",
+    },
+    "demo_cycle_kept": {
+        "zh": "评价周期“{name}”已是“{status}”状态，保持不变。", "en": "Cycle '{name}' is already {status}; left as is.",
+    },
+    "demo_simulated_reason": {"zh": "演示数据：模拟日期 {day}", "en": "demo data: simulated date {day}"},
+    "demo_simulated_line": {
+        "zh": "演示：“{name}”按模拟日期 {notice} 计算、公示，{final} 定稿（审计日志的事由注明模拟日期，记录时间为实际时间）。",
+        "en": "Demo: '{name}' computed and publicized on the simulated date {notice}, finalized on {final} (the audit "
+              "log's reasons name the simulated dates; its times are the real ones).",
+    },
+    "demo_logins": {"zh": "演示账户（用户名 / 密码 / 角色）：", "en": "Demo logins (username / password / role):"},
+    "user_created": {"zh": "已创建账户 {username}（{role}）。", "en": "Account {username} ({role}) created."},
+    "user_disabled": {"zh": "已停用账户 {username}。", "en": "Account {username} disabled."},
+    "cycle_line": {
+        "zh": "评价周期 {id}「{name}」：{status}；期间 {start} 至 {end}；评价细则 {methodology}",
+        "en": "Cycle {id} '{name}': {status}; period {start} to {end}; methodology {methodology}",
+    },
+    "cycle_snapshot_line": {
+        "zh": "  数据快照：截至批次 {batch}，哈希 {digest}…；参评企业 {rated} 家；R0 = {r0} 件/千户年",
+        "en": "  Snapshot: up to batch {batch}, hash {digest}…; {rated} companies rated; R0 = {r0} per 1,000 "
+              "household-years",
+    },
+    "cycle_quality_line": {
+        "zh": "  数据质量：未归属记录 {unattributed} 条，无服务规模企业 {no_exposure} 家，暂定评价 {provisional} 家",
+        "en": "  Data quality: {unattributed} unattributed records, {no_exposure} companies with no exposure, "
+              "{provisional} provisional ratings",
+    },
+    "cycle_none": {"zh": "尚无评价周期。", "en": "No rating cycles yet."},
+}

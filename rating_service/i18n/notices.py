@@ -1,0 +1,53 @@
+"""Messages of the working-day calendar and the documents (notices, bulletins) of a cycle."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # calendar and documents
+    "calendar_year_unknown": {
+        "zh": "工作日历中没有 {year} 年的节假日安排（{day}），无法计算期限；请管理员先补充该年的安排。",
+        "en": "The working-day calendar has no holiday schedule for {year} ({day}); an administrator must add it "
+              "before this deadline can be computed.",
+    },
+    "notice_date_invalid": {"zh": "告知日期“{text}”无效，应为 YYYY-MM-DD。", "en": "Notice date '{text}' is not YYYY-MM-DD."},
+    "documents_rendered": {
+        "zh": "已生成 {count} 份文书（告知书和公示名单）；异议截止日期：{deadline}。",
+        "en": "{count} documents rendered (notices and the bulletin); appeals close on {deadline}.",
+    },
+    "calendar_year_out_of_range": {"zh": "年份 {year} 超出范围（2000–2100）。", "en": "Year {year} is out of range (2000–2100)."},
+    "calendar_day_other_year": {
+        "zh": "{field} 第 {row} 项：日期 {day} 不在 {year} 年内。", "en": "{field} item {row}: {day} is not in {year}.",
+    },
+    "calendar_line_invalid": {
+        "zh": "{field}第 {row} 行“{text}”无法识别，应为“YYYY-MM-DD 名称”。",
+        "en": "{field} line {row} ('{text}') is not 'YYYY-MM-DD name'.",
+    },
+    "calendar_file_invalid": {
+        "zh": "日历文件 {path} 无法读取：{reason}", "en": "Calendar file {path} cannot be read: {reason}",
+    },
+    "calendar_day_twice": {
+        "zh": "{field} 第 {row} 项：日期 {day} 重复出现。", "en": "{field} item {row}: {day} appears twice.",
+    },
+    "document_not_found": {"zh": "未找到文书 {document_id}。", "en": "No document {document_id}."},
+    "verification_code_unknown": {
+        "zh": "核验码“{code}”不存在，请核对后重新输入。", "en": "No document has the verification code '{code}'.",
+    },
+    "document_hash_mismatch": {
+        "zh": "文书 {number} 重新生成后与存档的校验值不一致，已记录，请联系系统管理员。",
+        "en": "Document {number} no longer renders to its recorded hash; this was logged, contact the administrator.",
+    },
+    "documents_not_written": {
+        "zh": "告知书生成中断：{reason}（{folder}），已生成 {rendered} 份，尚有 {missing} 份待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Rendering the notices stopped: {reason} ({folder}); {rendered} rendered, {missing} still to render. "
+              "{remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "document_not_stored": {
+        "zh": "文书 {number} 已即时生成并提供下载，但未能保存：{reason}（{folder}），仍为待生成。"
+              "{remedy}后运行：rating cycle documents {cycle_id} --render-missing",
+        "en": "Document {number} was rendered and served but not stored: {reason} ({folder}); it is still to "
+              "render. {remedy}, then run: rating cycle documents {cycle_id} --render-missing",
+    },
+    "documents_missing_rendered": {
+        "zh": "评价周期 {cycle_id}：补生成 {count} 份文书；全部 {total} 份文书均已生成。",
+        "en": "Cycle {cycle_id}: {count} missing document(s) rendered; all {total} documents are rendered.",
+    },
+}

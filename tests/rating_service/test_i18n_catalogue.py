@@ -1,0 +1,93 @@
+"""The catalogue of user-facing text (rating_service/i18n/): every key in both languages, each defined once."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import string
+from collections import Counter
+from types import ModuleType
+
+import pytest
+
+from rating_service import i18n
+from rating_service.accounts.models import ROLES, Role
+from rating_service.appeals.models import APPEAL_STATES, OUTCOMES, AppealOutcome, AppealStatus, ItemAction
+from rating_service.cycles.models import CYCLE_STATES, CycleAction, CycleState
+from rating_service.notices.models import DOCUMENT_KINDS, DocumentKind
+from rating_service.records.formats import KINDS
+from rating_service.records.personal_data import PersonalDataKind
+from rating_service.web.health import Check
+
+
+def _literal_keys(area: ModuleType) -> list[str]:
+    """The keys written in the area's ``MESSAGES = {...}`` literal (a key written twice in one dict literal would
+    silently keep only the last, so the source is read, not the dict)."""
+    tree = ast.parse(inspect.getsource(area))
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign | ast.Assign):
+            targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+            if any(isinstance(t, ast.Name) and t.id == "MESSAGES" for t in targets):
+                assert isinstance(node.value, ast.Dict), f"{area.__name__}.MESSAGES is not a dict literal"
+                keys = []
+                for key in node.value.keys:
+                    assert isinstance(key, ast.Constant) and isinstance(key.value, str), area.__name__
+                    keys.append(key.value)
+                return keys
+    raise AssertionError(f"{area.__name__} has no MESSAGES")
+
+
+def test_no_key_is_defined_twice_across_area_modules() -> None:
+    counts = Counter(key for area in i18n.AREAS for key in _literal_keys(area))
+    assert [key for key, n in counts.items() if n > 1] == []
+    assert set(counts) == set(i18n.MESSAGES)
+
+
+def test_the_package_holds_every_area_module() -> None:
+    modules = {name for name, value in vars(i18n).items() if isinstance(value, ModuleType)
+               and value.__name__.startswith("rating_service.i18n.")}
+    assert modules == {area.__name__.rsplit(".", 1)[1] for area in i18n.AREAS}
+
+
+def test_assembling_refuses_a_key_defined_twice() -> None:
+    first, second = ModuleType("first"), ModuleType("second")
+    first.MESSAGES = {"same": {"zh": "一", "en": "one"}}  # type: ignore[attr-defined]
+    second.MESSAGES = {"same": {"zh": "二", "en": "two"}}  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="same"):
+        i18n._assemble((first, second))
+
+
+@pytest.mark.parametrize("key", sorted(i18n.MESSAGES))
+def test_every_key_has_zh_and_en(key: str) -> None:
+    entry = i18n.MESSAGES[key]
+    assert set(entry) == {"zh", "en"}
+    assert entry["zh"].strip() and entry["en"].strip()
+    for text in entry.values():
+        list(string.Formatter().parse(text))  # well-formed {placeholders}
+
+
+@pytest.mark.parametrize("values", [CycleState, CycleAction, Role, AppealStatus, AppealOutcome, ItemAction,
+                                    DocumentKind, PersonalDataKind, Check])
+def test_every_value_has_a_label_in_both_languages(values: type[i18n.LabelledEnum]) -> None:
+    for value in values:
+        zh, en = value.label("zh"), value.label("en")
+        assert zh and en and zh != f"{value._label_prefix()}.{value.value}"
+        assert value.localized() == {"zh": zh, "en": en}
+    for kind in KINDS.values():
+        assert kind.label("zh") == kind.zh and kind.label("en") == kind.en and kind.zh != kind.en
+
+
+def test_labels() -> None:
+    assert CycleState.PUBLICIZED.label("zh") == "公示中"
+    assert CycleState.PUBLICIZED.label("en") == "publicized"
+    assert Role.OFFICER.label("en") == "officer" and Role.ADMIN.label() == "管理员"
+    assert CycleState.DRAFT == "draft" and CYCLE_STATES == ("draft", "computed", "publicized", "finalized")
+    assert ROLES == ("admin", "officer", "company")
+    assert APPEAL_STATES == ("pending", "decided") and OUTCOMES == ("upheld", "partly_upheld", "rejected")
+    assert AppealOutcome.PARTLY_UPHELD.label("zh") == "异议部分成立" and ItemAction.VOID.label("en") == "Void"
+    assert DOCUMENT_KINDS == ("notice", "revised_notice", "bulletin", "appeal_record")
+    assert i18n.translate("cycle_not_computed", "en", cycle_id=3, status=CycleState.DRAFT.localized()) == \
+        "Cycle 3 has not been computed yet (status: draft)."
+    assert i18n.STATE_LABELS["finalized"].render("zh") == "已定稿"
+    assert i18n.ROLE_LABELS["company"].render("en") == "property company"
+    assert list(i18n.STATE_LABELS) == list(CYCLE_STATES)
