@@ -12,9 +12,9 @@ import pytest
 
 from rating_service import i18n
 from rating_service.accounts.models import ROLES, Role
-from rating_service.appeals.models import APPEAL_STATES, OUTCOMES, AppealOutcome, AppealStatus, ItemAction
+from rating_service.appeals.models import OUTCOMES, AppealOutcome, AppealStatus, ItemAction
 from rating_service.cycles.models import CYCLE_STATES, CycleAction, CycleState
-from rating_service.notices.models import DOCUMENT_KINDS, DocumentKind
+from rating_service.notices.models import DocumentKind
 from rating_service.records.formats import KINDS
 from rating_service.records.personal_data import PersonalDataKind
 from rating_service.web.health import Check
@@ -83,9 +83,9 @@ def test_labels() -> None:
     assert Role.OFFICER.label("en") == "officer" and Role.ADMIN.label() == "管理员"
     assert CycleState.DRAFT == "draft" and CYCLE_STATES == ("draft", "computed", "publicized", "finalized")
     assert ROLES == ("admin", "officer", "company")
-    assert APPEAL_STATES == ("pending", "decided") and OUTCOMES == ("upheld", "partly_upheld", "rejected")
+    assert tuple(AppealStatus) == ("pending", "decided") and OUTCOMES == ("upheld", "partly_upheld", "rejected")
     assert AppealOutcome.PARTLY_UPHELD.label("zh") == "异议部分成立" and ItemAction.VOID.label("en") == "Void"
-    assert DOCUMENT_KINDS == ("notice", "revised_notice", "bulletin", "appeal_record")
+    assert tuple(DocumentKind) == ("notice", "revised_notice", "bulletin", "appeal_record")
     assert i18n.translate("cycle_not_computed", "en", cycle_id=3, status=CycleState.DRAFT.localized()) == \
         "Cycle 3 has not been computed yet (status: draft)."
     assert i18n.STATE_LABELS["finalized"].render("zh") == "已定稿"
