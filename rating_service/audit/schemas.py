@@ -1,0 +1,26 @@
+"""The audit room's JSON: a page of audit log entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class AuditEntryOut(BaseModel):
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str = Field(examples=["cycle.compute"])
+    entity_kind: str | None
+    entity_id: str | None
+    reason: str | None
+    payload: Any = Field(description="what the action recorded (JSON)")
+
+
+class AuditPageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AuditEntryOut]
