@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from rating_service.web.schemas import JsonObject
+from rating_service.web.schemas import JsonObject, Timestamp
 
 
 class ItemIn(BaseModel):
@@ -53,7 +53,7 @@ class AppealOut(BaseModel):
     status: str = Field(description="pending | decided")
     scope: str = Field(description="records | calculation")
     grounds: str
-    filed_at: dt.datetime
+    filed_at: Timestamp
     filed_by: str
     filed_on: dt.date
     due_on: dt.date
@@ -62,7 +62,7 @@ class AppealOut(BaseModel):
     after: ScoreGradeOut | None
     outcome: str | None
     decision_reasons: str | None
-    decided_at: dt.datetime | None
+    decided_at: Timestamp | None
     decision_document_url: str | None
     revised_notice_url: str | None
     items: list[AppealItemOut]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from rating_service.web.schemas import Timestamp
+
 
 class AuditEntryOut(BaseModel):
     seq: int
-    at: dt.datetime
+    at: Timestamp
     actor: str
     action: str = Field(examples=["cycle.compute"])
     entity_kind: str | None

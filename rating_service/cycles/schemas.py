@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
-from rating_service.web.schemas import JsonObject
+from rating_service.web.schemas import JsonObject, Timestamp
 
 
 class CycleIn(BaseModel):
@@ -44,14 +44,14 @@ class CycleOut(BaseModel):
     status: str = Field(description="draft | computed | publicized | finalized")
     period: PeriodOut
     methodology_id: str
-    created_at: dt.datetime
+    created_at: Timestamp
     created_by: str
-    computed_at: dt.datetime | None
+    computed_at: Timestamp | None
     computed_by: str | None
     compute_count: int
-    publicized_at: dt.datetime | None
+    publicized_at: Timestamp | None
     notice_date: dt.date | None
-    finalized_at: dt.datetime | None
+    finalized_at: Timestamp | None
     appeal_window_days: int
     appeal_deadline: dt.date | None
     decision_days: int
@@ -102,8 +102,8 @@ class JobOut(BaseModel):
     stage: str | None
     done: int
     total: int
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    started_at: Timestamp
+    finished_at: Timestamp | None
     error: JsonObject | None = Field(description="a failed job's error: code, key, params")
 
 

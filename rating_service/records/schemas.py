@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, Field
 
-from rating_service.web.schemas import JsonObject
+from rating_service.web.schemas import JsonObject, Timestamp
 
 
 class ImportSummaryOut(BaseModel):
@@ -33,7 +31,7 @@ class BatchOut(BaseModel):
     kind: str
     filename: str
     format: str = Field(description="csv | xlsx")
-    imported_at: dt.datetime
+    imported_at: Timestamp
     imported_by: str
     rows: int
     inserted: int

@@ -7,12 +7,20 @@ so a model lists its fields in the order the answer has always had them.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 # A free-form JSON object inside an answer (an explanation, an audit payload, a stored summary): its keys vary.
 JsonObject = dict[str, Any]
+
+# A moment as the answers have always written it: ISO 8601, in UTC ("Z") when the database keeps the time zone
+# (PostgreSQL), without an offset when it does not (SQLite, whose times are UTC as well). Not "date-time" in the
+# OpenAPI sense, which requires the offset.
+Timestamp = Annotated[dt.datetime, WithJsonSchema({
+    "type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$",
+    "description": "ISO 8601, UTC / 协调世界时", "examples": ["2026-11-27T08:30:00.123456Z"]})]
 
 
 class HealthOut(BaseModel):
