@@ -2,7 +2,10 @@
 
 A room's answers are declared in its ``schemas.py``; routes name them as ``response_model``. Handlers may keep
 returning plain dicts: FastAPI checks them against the model and writes the model's fields, in the model's order,
-so a model lists its fields in the order the answer has always had them.
+so a model lists its fields in the order the answer has always had them. Routers with response models set
+``default_response_class=JSONResponse``: the answer is then written by ``json.dumps`` as before (FastAPI's faster
+path writes floats its own way, ``1e-7`` for ``1e-07``). A handler that returns a ``Response`` (the public API's
+cached bytes, with their ETags and 304s) sends it as it is; its response model only documents the shape.
 """
 
 from __future__ import annotations
