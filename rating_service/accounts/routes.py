@@ -2,51 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
 
 from rating_service.accounts import service as accounts
 from rating_service.accounts.models import User
+from rating_service.accounts.schemas import MeOut, ReasonIn, TokenOut, TokenRequest, UserIn, UserOut
 from rating_service.errors import TooManyAttempts, Unauthorized
 from rating_service.web.deps import AdminUser, CurrentUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS, error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["accounts / 账户"], responses=API_ERRORS)
-
-
-class TokenRequest(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=200)
-    label: str | None = Field(default=None, max_length=100)
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    role: str
-    credit_code: str | None
-
-
-class UserIn(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=200)
-    role: str
-    display_name: str | None = Field(default=None, max_length=100)
-    credit_code: str | None = Field(default=None, max_length=18)
-
-
-class UserOut(BaseModel):
-    username: str
-    display_name: str
-    role: str
-    credit_code: str | None
-    active: bool
-
-
-class ReasonIn(BaseModel):
-    reason: str | None = Field(default=None, max_length=1000)
 
 
 def user_out(user: User) -> UserOut:
@@ -75,9 +40,9 @@ def revoke_token(request: Request, principal: CurrentUser, session: WriteSession
 
 
 @router.get("/me", summary="Who am I / 当前账户")
-def me(principal: CurrentUser) -> dict[str, Any]:
-    return {"username": principal.username, "display_name": principal.display_name, "role": principal.role,
-            "credit_code": principal.credit_code}
+def me(principal: CurrentUser) -> MeOut:
+    return MeOut(username=principal.username, display_name=principal.display_name, role=principal.role,
+                 credit_code=principal.credit_code)
 
 
 @router.get("/users", response_model=list[UserOut], summary="List accounts (admin) / 账户列表")

@@ -5,20 +5,28 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse, Response
 
 from rating_service.appeals import decisions, repository, service
+from rating_service.appeals.schemas import (
+    AppealListOut,
+    AppealOut,
+    AppealStatisticsOut,
+    CountedRecordsOut,
+    DecisionIn,
+)
 from rating_service.appeals.uploads import read_attachments
 from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download
 
-router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"], responses=API_ERRORS,
+                   default_response_class=JSONResponse)
 
 
-@router.post("/cycles/{cycle_id}/appeals", status_code=201, summary="File an appeal (companies) / 提出异议申诉")
+@router.post("/cycles/{cycle_id}/appeals", status_code=201, response_model=AppealOut,
+             summary="File an appeal (companies) / 提出异议申诉")
 def file_appeal(cycle_id: DbId, principal: CurrentUser, session: WriteSessionDep,
                 grounds: Annotated[str, Form(max_length=service.MAX_GROUNDS * 4)],
                 scope: Annotated[str, Form(max_length=20)] = "records",
@@ -32,7 +40,8 @@ def file_appeal(cycle_id: DbId, principal: CurrentUser, session: WriteSessionDep
     return service.appeal_out(session, appeal)
 
 
-@router.get("/cycles/{cycle_id}/appeals", summary="Appeals of a cycle (officers: all; a company: its own) / 异议列表")
+@router.get("/cycles/{cycle_id}/appeals", response_model=AppealListOut,
+            summary="Appeals of a cycle (officers: all; a company: its own) / 异议列表")
 def list_appeals(cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     own = None if principal.is_officer else principal.credit_code or ""
@@ -40,14 +49,15 @@ def list_appeals(cycle_id: DbId, principal: CurrentUser, session: SessionDep) ->
     return {"cycle_id": cycle.id, "items": [service.appeal_out(session, a) for a in appeals]}
 
 
-@router.get("/appeals/{appeal_id}", summary="One appeal / 异议详情")
+@router.get("/appeals/{appeal_id}", response_model=AppealOut, summary="One appeal / 异议详情")
 def show_appeal(appeal_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     return service.appeal_out(session, service.visible_appeal(session=session, principal=principal,
                                                               appeal_id=appeal_id))
 
 
 @router.get("/appeals/{appeal_id}/attachments/{attachment_id}", summary="An appeal's attachment / 异议附件",
-            response_class=Response)
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
 def download_attachment(appeal_id: DbId, attachment_id: DbId, principal: CurrentUser, session: SessionDep,
                         database: DatabaseDep) -> Response:
     item, data = service.attachment_bytes(session=session, principal=principal, appeal_id=appeal_id,
@@ -57,21 +67,8 @@ def download_attachment(appeal_id: DbId, attachment_id: DbId, principal: Current
                             ascii_name=f"attachment-{item.id}")
 
 
-class ItemIn(BaseModel):
-    kind: str = Field(max_length=32)
-    record_id: str = Field(max_length=64)
-    action: str = Field(max_length=8, description="void | amend | keep")
-    changes: dict[str, Any] = Field(default_factory=dict, description="amend: field -> new value")
-    finding: str = Field(default="", max_length=2000)
-
-
-class DecisionIn(BaseModel):
-    outcome: str = Field(max_length=16, description="upheld | partly_upheld | rejected")
-    reasons: str = Field(max_length=5000)
-    items: list[ItemIn] = Field(default_factory=list, max_length=200)
-
-
-@router.post("/appeals/{appeal_id}/decision", summary="Decide an appeal and re-score (officers) / 作出异议处理决定")
+@router.post("/appeals/{appeal_id}/decision", response_model=AppealOut,
+             summary="Decide an appeal and re-score (officers) / 作出异议处理决定")
 def decide(appeal_id: DbId, body: DecisionIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
     appeal = decisions.decide_appeal(session=session, appeal_id=appeal_id, actor=principal.username,
                                      decision=decisions.Decision(
@@ -81,13 +78,14 @@ def decide(appeal_id: DbId, body: DecisionIn, principal: OfficerUser, session: W
     return service.appeal_out(session, appeal)
 
 
-@router.get("/cycles/{cycle_id}/appeal-statistics", summary="Appeal statistics of a cycle (officers) / 异议统计")
+@router.get("/cycles/{cycle_id}/appeal-statistics", response_model=AppealStatisticsOut,
+            summary="Appeal statistics of a cycle (officers) / 异议统计")
 def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     return service.statistics(session=session, cycle_id=cycle.id)
 
 
-@router.get("/cycles/{cycle_id}/ratings/{credit_code}/records",
+@router.get("/cycles/{cycle_id}/ratings/{credit_code}/records", response_model=CountedRecordsOut,
             summary="Every record counted for a company, with points and attribution / 计分记录")
 def counted_records(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle, _rating = visible_rating(session, principal, cycle_id, credit_code)

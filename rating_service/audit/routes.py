@@ -7,16 +7,19 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from rating_service.audit import service
+from rating_service.audit.schemas import AuditPageOut
 from rating_service.audit.service import audit_filter
 from rating_service.web.deps import AdminUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["audit / 审计日志"], responses=API_ERRORS,
+                   default_response_class=JSONResponse)
 
 
-@router.get("/audit", summary="Audit log entries, newest first (admins) / 审计日志")
+@router.get("/audit", response_model=AuditPageOut, summary="Audit log entries, newest first (admins) / 审计日志")
 def list_audit(principal: AdminUser, session: SessionDep,
                actor: Annotated[str | None, Query(max_length=100)] = None,
                action: Annotated[str | None, Query(max_length=64)] = None,

@@ -6,18 +6,21 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from rating_service import clock
 from rating_service.companies import repository
+from rating_service.companies.schemas import CommunityPageOut, CompanyOut, CompanyPageOut
 from rating_service.errors import NotFound
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["companies / 企业与小区"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["companies / 企业与小区"], responses=API_ERRORS,
+                   default_response_class=JSONResponse)
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.get("/companies", summary="Companies with what they manage today / 企业列表")
+@router.get("/companies", response_model=CompanyPageOut, summary="Companies with what they manage today / 企业列表")
 def list_companies(principal: CurrentUser, session: SessionDep, q: Annotated[str | None, Query(max_length=100)] = None,
                    limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     codes = None if principal.is_officer else [principal.credit_code or ""]
@@ -26,7 +29,7 @@ def list_companies(principal: CurrentUser, session: SessionDep, q: Annotated[str
             "items": [asdict(r) for r in rows]}
 
 
-@router.get("/companies/{credit_code}", summary="One company / 企业详情")
+@router.get("/companies/{credit_code}", response_model=CompanyOut, summary="One company / 企业详情")
 def get_company(credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     if not principal.is_officer and principal.credit_code != credit_code:
         raise NotFound("company_not_found", code=credit_code)
@@ -36,7 +39,8 @@ def get_company(credit_code: str, principal: CurrentUser, session: SessionDep) -
     return asdict(rows[0])
 
 
-@router.get("/communities", summary="Communities with today's manager (officers) / 小区列表")
+@router.get("/communities", response_model=CommunityPageOut,
+            summary="Communities with today's manager (officers) / 小区列表")
 def list_communities(principal: OfficerUser, session: SessionDep,
                      q: Annotated[str | None, Query(max_length=100)] = None,
                      limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:

@@ -6,41 +6,32 @@ rating; anything else answers 404, so that a company cannot even learn what exis
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse
 
 from rating_service.cycles import repository, service
 from rating_service.cycles.models import Cycle, Job, Rating
+from rating_service.cycles.schemas import (
+    ActionIn,
+    CycleDetailOut,
+    CycleIn,
+    CycleOut,
+    JobOut,
+    QualityOut,
+    RatingDetailOut,
+    RatingPageOut,
+)
 from rating_service.cycles.service import VISIBLE_TO_COMPANIES, visible_cycle, visible_rating
 from rating_service.errors import NotFound
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"], responses=API_ERRORS)
-
-
-class CycleIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100, examples=["2025年度"])
-    period_start: dt.date
-    period_end: dt.date
-    methodology_id: str | None = Field(default=None, max_length=64, examples=["ZY-2025"])
-    appeal_window_days: int | None = Field(default=None, ge=1, le=60,
-                                           description="异议期：告知后工作日数（默认 5）/ appeal window, working days")
-    decision_days: int | None = Field(default=None, ge=1, le=120,
-                                      description="异议处理期限：工作日数（默认 10）/ decision deadline, working days")
-
-
-class ActionIn(BaseModel):
-    reason: str | None = Field(default=None, max_length=1000)
-    notice_date: dt.date | None = Field(
-        default=None, description="publicize: 告知日期，默认今天；不能早于今天（不能倒签），最多晚于今天 "
-                                  "RATING_NOTICE_DATE_MAX_DAYS_AHEAD 天 / notice date, default today; never before "
-                                  "today, at most RATING_NOTICE_DATE_MAX_DAYS_AHEAD days ahead")
+router = APIRouter(prefix="/api/v1", tags=["cycles / 评价周期"], responses=API_ERRORS,
+                   default_response_class=JSONResponse)
 
 
 def cycle_out(cycle: Cycle, grades: list[tuple[str, int]] | None = None) -> dict[str, Any]:
@@ -80,13 +71,14 @@ def job_out(job: Job) -> dict[str, Any]:
             "error": json.loads(job.error) if job.error else None}
 
 
-@router.get("/cycles", summary="Rating cycles / 评价周期列表")
+@router.get("/cycles", response_model=list[CycleOut], summary="Rating cycles / 评价周期列表")
 def list_cycles(principal: CurrentUser, session: SessionDep) -> list[dict[str, Any]]:
     statuses = None if principal.is_officer else VISIBLE_TO_COMPANIES
     return [cycle_out(c) for c in service.list_cycles(session=session, statuses=statuses)]
 
 
-@router.post("/cycles", status_code=201, summary="Create a draft cycle (officers) / 新建评价周期")
+@router.post("/cycles", status_code=201, response_model=CycleOut,
+             summary="Create a draft cycle (officers) / 新建评价周期")
 def create_cycle(body: CycleIn, principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
     cycle = service.create_cycle(session=session, actor=principal.username,
                                  draft=service.CycleDraft(body.name, body.period_start, body.period_end,
@@ -95,14 +87,16 @@ def create_cycle(body: CycleIn, principal: OfficerUser, session: WriteSessionDep
     return cycle_out(cycle)
 
 
-@router.get("/cycles/{cycle_id}", summary="One cycle with its grade distribution / 评价周期详情")
+@router.get("/cycles/{cycle_id}", response_model=CycleDetailOut, response_model_exclude_unset=True,
+            summary="One cycle with its grade distribution / 评价周期详情")
 def show_cycle(cycle_id: DbId, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle = visible_cycle(session, principal, cycle_id)
     grades = service.grade_distribution(session=session, cycle=cycle) if principal.is_officer else None
     return cycle_out(cycle, grades)
 
 
-@router.post("/cycles/{cycle_id}/compute", summary="Freeze the snapshot and rate (officers) / 计算")
+@router.post("/cycles/{cycle_id}/compute", response_model=CycleOut,
+             summary="Freeze the snapshot and rate (officers) / 计算")
 def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                   body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
@@ -111,7 +105,7 @@ def compute_cycle(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
     return cycle_out(cycle)
 
 
-@router.post("/cycles/{cycle_id}/compute-jobs", status_code=202,
+@router.post("/cycles/{cycle_id}/compute-jobs", status_code=202, response_model=JobOut,
              summary="Compute in the background; poll the job (officers) / 后台计算")
 def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: DatabaseDep,
                       body: ActionIn | None = None) -> dict[str, Any]:
@@ -120,7 +114,7 @@ def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: Database
                                                     reason=body.reason))
 
 
-@router.get("/jobs/{job_id}", summary="A background job's progress (officers) / 任务进度")
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A background job's progress (officers) / 任务进度")
 def show_job(job_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     job = repository.job(session, job_id)
     if job is None:
@@ -128,7 +122,8 @@ def show_job(job_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[
     return job_out(job)
 
 
-@router.post("/cycles/{cycle_id}/publicize", summary="Publicize the preliminary ratings (officers) / 公示")
+@router.post("/cycles/{cycle_id}/publicize", response_model=CycleOut,
+             summary="Publicize the preliminary ratings (officers) / 公示")
 def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep, database: DatabaseDep,
                     body: ActionIn | None = None) -> dict[str, Any]:
     """Numbers every notice and the bulletin; the PDFs are rendered by a background job queued when it commits."""
@@ -139,7 +134,7 @@ def publicize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessio
     return cycle_out(cycle)
 
 
-@router.post("/cycles/{cycle_id}/finalize", summary="Finalize the ratings (officers) / 定稿")
+@router.post("/cycles/{cycle_id}/finalize", response_model=CycleOut, summary="Finalize the ratings (officers) / 定稿")
 def finalize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSessionDep,
                    body: ActionIn | None = None) -> dict[str, Any]:
     body = body or ActionIn()
@@ -147,7 +142,8 @@ def finalize_cycle(cycle_id: DbId, principal: OfficerUser, session: WriteSession
                                             reason=body.reason))
 
 
-@router.get("/cycles/{cycle_id}/ratings", summary="Ratings of a cycle, sorted and paginated / 评价结果")
+@router.get("/cycles/{cycle_id}/ratings", response_model=RatingPageOut,
+            summary="Ratings of a cycle, sorted and paginated / 评价结果")
 def list_ratings(cycle_id: DbId, principal: CurrentUser, session: SessionDep,
                  grade: Annotated[str | None, Query(max_length=8)] = None,
                  sort: Annotated[str, Query(pattern="^-?(score|grade|credit_code|name|exposure)$")] = "-score",
@@ -161,14 +157,15 @@ def list_ratings(cycle_id: DbId, principal: CurrentUser, session: SessionDep,
             "items": [rating_out(r) for r in rows]}
 
 
-@router.get("/cycles/{cycle_id}/ratings/{credit_code}",
+@router.get("/cycles/{cycle_id}/ratings/{credit_code}", response_model=RatingDetailOut,
             summary="One company's rating with its explanation / 企业评价说明")
 def show_rating(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     _cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     return rating_out(rating, with_explanation=True)
 
 
-@router.get("/cycles/{cycle_id}/quality", summary="Data-quality report (officers) / 数据质量报告")
+@router.get("/cycles/{cycle_id}/quality", response_model=QualityOut,
+            summary="Data-quality report (officers) / 数据质量报告")
 def quality_report(cycle_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
     cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     return {"cycle_id": cycle.id, **service.quality_report(session=session, cycle=cycle)}

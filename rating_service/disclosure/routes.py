@@ -9,11 +9,19 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from rating_service.disclosure import service
+from rating_service.disclosure.schemas import (
+    OpenDataOut,
+    PublicCompanyOut,
+    PublicCycleListingOut,
+    PublicMethodologyOut,
+    PublicRatingPageOut,
+)
 from rating_service.disclosure.service import Cached, PublicView, Query
 from rating_service.disclosure.serving import JSON_TYPE, REVALIDATE, serve
 from rating_service.i18n import Lang
 from rating_service.web.deps import DbId
 from rating_service.web.errors import PUBLIC_ERRORS
+from scoring.methodology import Methodology
 
 router = APIRouter(tags=["public / 公开信息"], responses=PUBLIC_ERRORS)
 
@@ -36,12 +44,13 @@ def cycles_document(view: PublicView) -> list[dict[str, Any]]:
                            "json": f"/open-data/cycles/{d.cycle.id}/ratings.json"}} for d in view.cycles()]
 
 
-@router.get("/api/v1/public/cycles", summary="Publicized and finalized cycles / 已公示、已发布的评价周期")
+@router.get("/api/v1/public/cycles", response_model=list[PublicCycleListingOut],
+            summary="Publicized and finalized cycles / 已公示、已发布的评价周期")
 async def public_cycles(request: Request) -> Response:
     return await serve(request, ("api", "cycles"), lambda view: _json(cycles_document(view)))
 
 
-@router.get("/api/v1/public/cycles/{cycle}/ratings",
+@router.get("/api/v1/public/cycles/{cycle}/ratings", response_model=PublicRatingPageOut,
             summary="A public cycle's ratings: search, filter, sort, page / 评价结果查询 (cycle: id or current)")
 async def public_ratings(request: Request, cycle: Annotated[str, Path(max_length=20)]) -> Response:
     query = Query.of(request.query_params)
@@ -56,7 +65,7 @@ async def public_ratings(request: Request, cycle: Annotated[str, Path(max_length
     return await serve(request, ("api", "ratings", cycle, query.key()), make)
 
 
-@router.get("/api/v1/public/companies/{credit_code}",
+@router.get("/api/v1/public/companies/{credit_code}", response_model=PublicCompanyOut,
             summary="A company's public ratings in every public cycle / 企业公开评价结果")
 async def public_company(request: Request, credit_code: Annotated[str, Path(max_length=18)]) -> Response:
     def make(view: PublicView) -> Cached:
@@ -68,7 +77,8 @@ async def public_company(request: Request, credit_code: Annotated[str, Path(max_
     return await serve(request, ("api", "company", credit_code.strip().upper()), make)
 
 
-@router.get("/api/v1/public/methodologies", summary="Methodology versions / 评价细则版本")
+@router.get("/api/v1/public/methodologies", response_model=list[PublicMethodologyOut],
+            summary="Methodology versions / 评价细则版本")
 async def public_methodologies(request: Request) -> Response:
     return await serve(request, ("api", "methodologies"), lambda view: _json(
         [{"id": m.id, "title": m.title, "title_en": m.title_en, "effective_from": m.effective_from.isoformat(),
@@ -76,13 +86,15 @@ async def public_methodologies(request: Request) -> Response:
          for m in view.methodologies()]))
 
 
-@router.get("/api/v1/public/methodologies/{identifier}", summary="Every number of a methodology / 评价细则全文数据")
+@router.get("/api/v1/public/methodologies/{identifier}", response_model=Methodology,
+            summary="Every number of a methodology / 评价细则全文数据")
 async def public_methodology(request: Request, identifier: Annotated[str, Path(max_length=64)]) -> Response:
     return await serve(request, ("api", "methodology", identifier), lambda view: _json(
         view.methodology(identifier).model_dump(mode="json")))
 
 
-@router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV")
+@router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV",
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def open_data_csv(request: Request, cycle_id: DbId) -> Response:
     lang: Lang = "en" if request.query_params.get("lang") == "en" else "zh"
 
@@ -95,7 +107,7 @@ async def open_data_csv(request: Request, cycle_id: DbId) -> Response:
     return await serve(request, ("open-data", "csv", cycle_id, lang), make)
 
 
-@router.get("/open-data/cycles/{cycle_id}/ratings.json",
+@router.get("/open-data/cycles/{cycle_id}/ratings.json", response_model=OpenDataOut,
             summary="Open data: a cycle's ratings as JSON / 开放数据 JSON")
 async def open_data_json(request: Request, cycle_id: DbId) -> Response:
     def make(view: PublicView) -> Cached:

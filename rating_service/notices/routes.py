@@ -13,7 +13,7 @@ from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
@@ -23,6 +23,7 @@ from rating_service.errors import NotFound
 from rating_service.i18n import Lang
 from rating_service.notices import repository, service
 from rating_service.notices.models import Document, DocumentKind
+from rating_service.notices.schemas import DocumentPageOut, VerificationOut
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download, render, request_lang
@@ -76,7 +77,8 @@ def visible_document(session: Session, principal: Principal, document_id: int) -
 
 # -- API ----------------------------------------------------------------------------------------------------------
 
-@router.get("/api/v1/cycles/{cycle_id}/documents", summary="A cycle's issued documents / 周期文书列表")
+@router.get("/api/v1/cycles/{cycle_id}/documents", response_model=DocumentPageOut, response_class=JSONResponse,
+            summary="A cycle's issued documents / 周期文书列表")
 def list_documents(request: Request, cycle_id: DbId, principal: CurrentUser, session: SessionDep,
                    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
                    offset: Offset = 0) -> dict[str, Any]:
@@ -120,7 +122,8 @@ def download_zip(cycle_id: DbId, principal: OfficerUser, session: SessionDep, da
                         background=BackgroundTask(target.unlink, missing_ok=True))
 
 
-@router.get("/api/v1/verify/{code}", summary="What a verification code stands for (public) / 文书核验")
+@router.get("/api/v1/verify/{code}", response_model=VerificationOut, response_class=JSONResponse,
+            summary="What a verification code stands for (public) / 文书核验")
 def verify_api(code: Annotated[str, Path(max_length=40)], session: SessionDep) -> dict[str, Any]:
     return service.verify(session=session, code=code).as_dict()
 

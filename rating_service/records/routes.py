@@ -7,19 +7,22 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse
 
 from rating_service.errors import NotFound
 from rating_service.records import repository, service
 from rating_service.records.formats import KINDS
+from rating_service.records.schemas import BatchOut, DeletedOut, ImportOut, RecordPageOut
 from rating_service.records.service import RECORD_KIND_NAMES
 from rating_service.records.uploads import read_uploads
 from rating_service.web.deps import CurrentUser, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 
-router = APIRouter(prefix="/api/v1", tags=["records / 记录"], responses=API_ERRORS)
+router = APIRouter(prefix="/api/v1", tags=["records / 记录"], responses=API_ERRORS,
+                   default_response_class=JSONResponse)
 
 
-@router.post("/imports/{kind}", summary="Import files of one kind (officers) / 导入数据文件")
+@router.post("/imports/{kind}", response_model=ImportOut, summary="Import files of one kind (officers) / 导入数据文件")
 def import_files(kind: str, principal: OfficerUser, session: WriteSessionDep,
                  files: Annotated[list[UploadFile], File(description="CSV or XLSX files")]) -> dict[str, Any]:
     record_kind = service.kind_or_raise(kind)
@@ -28,7 +31,7 @@ def import_files(kind: str, principal: OfficerUser, session: WriteSessionDep,
     return {"kind": record_kind.name, "files": [s.as_dict() for s in summaries]}
 
 
-@router.get("/imports", summary="Import batches, newest first (officers) / 导入记录")
+@router.get("/imports", response_model=list[BatchOut], summary="Import batches, newest first (officers) / 导入记录")
 def list_imports(principal: OfficerUser, session: SessionDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                  offset: Offset = 0) -> list[dict[str, Any]]:
     return [{"id": b.id, "kind": b.kind, "filename": b.filename, "format": b.file_format,
@@ -41,7 +44,8 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: float(v) if isinstance(v, Decimal) else v for k, v in row.items()}
 
 
-@router.get("/records/{kind}", summary="Records of one kind, filtered and paginated / 记录查询")
+@router.get("/records/{kind}", response_model=RecordPageOut,
+            summary="Records of one kind, filtered and paginated / 记录查询")
 def list_records(kind: str, principal: CurrentUser, session: SessionDep,
                  company: Annotated[str | None, Query(max_length=18)] = None,
                  community: Annotated[str | None, Query(max_length=64)] = None,
@@ -59,7 +63,8 @@ def list_records(kind: str, principal: CurrentUser, session: SessionDep,
     return {"kind": name, "total": total, "limit": limit, "offset": offset, "items": [_jsonable(r) for r in rows]}
 
 
-@router.delete("/records/{kind}/{record_id}", summary="Delete a record with a reason (officers) / 删除记录")
+@router.delete("/records/{kind}/{record_id}", response_model=DeletedOut,
+               summary="Delete a record with a reason (officers) / 删除记录")
 def delete_record(kind: str, record_id: str, reason: Annotated[str, Query(min_length=1, max_length=1000)],
                   principal: OfficerUser, session: WriteSessionDep) -> dict[str, Any]:
     deleted = service.delete_records(session, kind=KINDS[service.kind_or_raise(kind).name], record_ids=[record_id],

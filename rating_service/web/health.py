@@ -21,6 +21,7 @@ from rating_service.db import Database, get_database
 from rating_service.i18n import LabelledEnum, translate
 from rating_service.settings import get_settings
 from rating_service.web.errors import error_responses
+from rating_service.web.schemas import HealthOut, ReadyOut
 from rating_service.web.ui import request_lang
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,11 @@ def readiness(database: Database) -> dict[str, str | None]:
 
 
 def install(app: FastAPI) -> None:
-    @app.get("/healthz", tags=["health / 运行状态"], summary="The process answers / 进程存活")
+    @app.get("/healthz", tags=["health / 运行状态"], response_model=HealthOut, summary="The process answers / 进程存活")
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/readyz", tags=["health / 运行状态"], responses=error_responses(503),
+    @app.get("/readyz", tags=["health / 运行状态"], response_model=ReadyOut, responses=error_responses(503),
              summary="Database reachable, schema current, folders writable / 服务就绪")
     def readyz(request: Request) -> Response:
         database = app.state.database or get_database()

@@ -1,0 +1,99 @@
+"""The public JSON API's and the open data's shapes (no login). The answers are built once per data version and
+served from the disclosure cache as bytes; these models document them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class PublicCycleOut(BaseModel):
+    id: int
+    name: str
+    period_start: dt.date
+    period_end: dt.date
+    status: str = Field(description="publicized (公示中) | finalized (已发布)")
+    in_publicity: bool
+    methodology_id: str
+    notice_date: dt.date | None
+    appeal_deadline: dt.date | None
+    finalized_on: dt.date | None
+
+
+class AppealCountsOut(BaseModel):
+    filed: int
+    pending: int
+    upheld: int
+    partly_upheld: int
+    rejected: int
+    median_days_to_decision: float | None
+
+
+class OpenDataLinksOut(BaseModel):
+    csv: str
+    json_: str = Field(alias="json")
+
+
+class PublicCycleListingOut(PublicCycleOut):
+    companies: int
+    grades: dict[str, int] = Field(description="grade -> companies, best first")
+    appeals: AppealCountsOut
+    open_data: OpenDataLinksOut
+
+
+class PublicRatingOut(BaseModel):
+    rank: int = Field(description="1 = best score of the cycle; ties share a rank")
+    credit_code: str
+    name: str
+    score: float
+    grade: str
+    provisional: bool
+    red_list: bool
+    black_list: bool
+    sub_scores: dict[str, float | None] = Field(description="indicator -> sub-score (null: not assessed)")
+    weights: dict[str, float] = Field(description="re-normalised weights of the assessed indicators")
+    counted_records: dict[str, int] = Field(description="record kind -> counted records")
+    counted_records_by_category: dict[str, dict[str, int]]
+
+
+class PublicRatingPageOut(BaseModel):
+    cycle: PublicCycleOut
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    items: list[PublicRatingOut]
+
+
+class PublicCompanyRatingOut(PublicRatingOut):
+    cycle: PublicCycleOut
+
+
+class PublicCompanyOut(BaseModel):
+    credit_code: str
+    name: str
+    ratings: list[PublicCompanyRatingOut] = Field(description="every public cycle's rating, oldest first")
+
+
+class PublicMethodologyOut(BaseModel):
+    id: str
+    title: str
+    title_en: str | None
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+class FieldOut(BaseModel):
+    name: str
+    type: str
+    zh: str
+    en: str
+
+
+class OpenDataOut(BaseModel):
+    cycle: PublicCycleOut
+    grades: dict[str, int]
+    appeals: AppealCountsOut
+    fields: list[FieldOut] = Field(description="the data dictionary / 数据字典")
+    ratings: list[PublicRatingOut]
