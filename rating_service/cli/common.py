@@ -54,7 +54,7 @@ def print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = N
     listed = [d for d in details if "omitted" not in d]
     counted = [d for d in details if "omitted" in d]
     err_console.print(f"[red]{exc.message(lang)}[/red]")
-    heads = ("文件", "行", "列", "值", "原因") if lang == "zh" else ("File", "Row", "Column", "Value", "Reason")
+    heads = translate("errors_csv_header", lang).split("|")
     for item in listed[:PRINTED_ERRORS]:
         err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
     if len(listed) > PRINTED_ERRORS:
@@ -75,13 +75,12 @@ def print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = N
 def _error_line(item: dict[str, object], lang: Lang) -> str:
     parts = [f"  {item['file']}"]
     if item["row"] is not None:
-        parts.append(f"第 {item['row']} 行" if lang == "zh" else f"row {item['row']}")
+        parts.append(translate("error_line_row", lang, row=item["row"]))
     if item["column"]:
         parts.append(f"[{item['column']}]")
     if item["value"] is not None:
-        parts.append(f"“{item['value']}”" if lang == "zh" else f'"{item["value"]}"')
-    sep = "：" if lang == "zh" else ": "
-    return " ".join(parts) + sep + str(item["reason"])
+        parts.append(translate("error_line_value", lang, value=item["value"]))
+    return " ".join(parts) + translate("colon", lang) + str(item["reason"])
 
 
 @contextmanager
@@ -106,20 +105,14 @@ def print_summaries(summaries: list[ImportSummary], lang: Lang) -> None:
     for s in summaries:
         kind = KINDS[s.kind]
         fmt = s.file_format.upper() + (f"/{s.encoding.upper()}" if s.encoding else "")
-        if lang == "zh":
-            console.print(f"[bold]{s.filename}[/bold]（{kind.zh}，{fmt}）：共 {s.rows} 行，新增 {s.inserted}，"
-                          f"更新 {s.updated}，未变 {s.unchanged}")
-            if s.dropped_columns:
-                console.print(f"  已删除的个人信息列（未保存）：{'、'.join(s.dropped_columns)}")
-            if s.ignored_columns:
-                console.print(f"  已忽略的未知列：{'、'.join(s.ignored_columns)}")
-        else:
-            console.print(f"[bold]{s.filename}[/bold] ({s.kind}, {fmt}): {s.rows} rows, {s.inserted} inserted, "
-                          f"{s.updated} updated, {s.unchanged} unchanged")
-            if s.dropped_columns:
-                console.print(f"  personal-data columns dropped (not stored): {', '.join(s.dropped_columns)}")
-            if s.ignored_columns:
-                console.print(f"  unknown columns ignored: {', '.join(s.ignored_columns)}")
+        console.print(f"[bold]{s.filename}[/bold]" + translate(
+            "import_summary_line", lang, kind=kind.label(lang), format=fmt, rows=s.rows, inserted=s.inserted,
+            updated=s.updated, unchanged=s.unchanged))
+        separator = translate("list_separator", lang)
+        if s.dropped_columns:
+            console.print(translate("import_personal_columns_dropped", lang, columns=separator.join(s.dropped_columns)))
+        if s.ignored_columns:
+            console.print(translate("import_unknown_columns_ignored", lang, columns=separator.join(s.ignored_columns)))
 
 
 def current_database() -> Database:

@@ -247,8 +247,8 @@ def render_explanation(exp: Explanation, lang: Lang) -> str:
     else:  # the headline as a lead-in to the steps below it
         out.append(text["path_gap"].format(grade=exp.next_grade, gap=fixed(exp.gap, 1)))
     for step in worded["steps"]:
-        out.append(f"   - {step['component']} {step['label']}：{step['text']}" if lang == "zh"
-                   else f"   - {step['component']} ({step['label']}): {step['text']}")
+        out.append(translate("explain_step_line", lang, component=step["component"], label=step["label"],
+                             text=step["text"]))
     r0 = exp.constants["R0"]
     out += ["", text["r0"].format(r0=f"{r0:.6f}", r0_k=f"{r0 * 1000:.2f}")]
     return "\n".join(out) + "\n"

@@ -10,6 +10,7 @@ import typer
 
 from rating_service.cli.common import LangOption, console, open_database, parse_lang, user_errors
 from rating_service.errors import RatingServiceError
+from rating_service.i18n import translate
 
 app = typer.Typer(help="工作日历 / working-day calendar", no_args_is_help=True)
 
@@ -22,12 +23,10 @@ def calendar_show(year: Annotated[int, typer.Argument(help="年份 / year")], la
     language = parse_lang(lang)
     with user_errors(language), open_database() as session:
         view = workdays.year_view(session=session, year=year)
-    known = ("已知" if view["known"] else "未知（无法计算期限）") if language == "zh" else \
-        ("known" if view["known"] else "unknown (no deadlines can be computed)")
+    known = translate("calendar_year_known" if view["known"] else "calendar_year_not_announced", language)
     console.print(f"{year}: {known}" + (f" · {view['source']}" if view["source"] else ""), highlight=False)
     for day in view["days"]:
-        words = ("上班", "休息") if language == "zh" else ("working", "off")
-        status = words[0] if day["working"] else words[1]
+        status = translate("calendar_day_working" if day["working"] else "calendar_day_off", language)
         console.print(f"  {day['date'].isoformat()}  {status:<4} {day['name']}  ({day['source']})", highlight=False)
 
 

@@ -146,7 +146,7 @@ def reasons(exp: dict[str, Any], lang: Lang) -> list[dict[str, Any]]:
             points = item.get("points")
             detail = item.get("detail")
             evidence.append({
-                "kind": (kind.zh if lang == "zh" else kind.en) if kind else item["kind"],
+                "kind": kind.label(lang) if kind else item["kind"],
                 "record_id": item["record_id"], "event_date": item.get("event_date") or "",
                 # As in the CLI: points only where records carry defect points, days only for late complaints.
                 "points": num(points) if points is not None and item["kind"] in ("inspections", "fee_violations")

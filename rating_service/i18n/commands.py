@@ -1,6 +1,26 @@
 """Messages only the command line prints (``rating score``, ``rating demo``, users, cycles)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # rating import: rejected rows and what an import wrote
+    "errors_csv_header": {"zh": "文件|行|列|值|原因", "en": "File|Row|Column|Value|Reason"},
+    "error_line_row": {"zh": "第 {row} 行", "en": "row {row}"},
+    "error_line_value": {"zh": "“{value}”", "en": "\"{value}\""},
+    "import_summary_line": {
+        "zh": "（{kind}，{format}）：共 {rows} 行，新增 {inserted}，更新 {updated}，未变 {unchanged}",
+        "en": " ({kind}, {format}): {rows} rows, {inserted} inserted, {updated} updated, {unchanged} unchanged",
+    },
+    "import_personal_columns_dropped": {
+        "zh": "  已删除的个人信息列（未保存）：{columns}",
+        "en": "  personal-data columns dropped (not stored): {columns}",
+    },
+    "import_unknown_columns_ignored": {"zh": "  已忽略的未知列：{columns}", "en": "  unknown columns ignored: {columns}"},
+    # rating calendar show
+    "calendar_year_known": {"zh": "已知", "en": "known"},
+    "calendar_year_not_announced": {"zh": "未知（无法计算期限）", "en": "unknown (no deadlines can be computed)"},
+    "calendar_day_working": {"zh": "上班", "en": "working"},
+    "calendar_day_off": {"zh": "休息", "en": "off"},
+    # rating score --explain: one step of the path to the next grade
+    "explain_step_line": {"zh": "   - {component} {label}：{text}", "en": "   - {component} ({label}): {text}"},
     # rating score --data
     "score_rejected": {
         "zh": "数据文件夹未通过校验，共 {count} 处错误，未进行评价。",
