@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from rating_service.accounts import service as accounts
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import translate
+from rating_service.i18n.accounts import PAGE_TEXT as TEXT
 from rating_service.settings import get_settings
 from rating_service.web.deps import SESSION_COOKIE, AdminUser, MaybePrincipal, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
@@ -17,29 +18,6 @@ from rating_service.web.ui import redirect, render, request_lang
 router = APIRouter(include_in_schema=False)
 # The login form's pre-session cookie (double submit: the form carries an HMAC of it).
 LOGIN_CSRF_COOKIE = "login_csrf"
-
-TEXT = {
-    "users_title": {"zh": "账户管理", "en": "Accounts"},
-    "display_name": {"zh": "显示名称", "en": "Display name"},
-    "role": {"zh": "角色", "en": "Role"},
-    "status": {"zh": "状态", "en": "Status"},
-    "active": {"zh": "启用", "en": "active"},
-    "inactive": {"zh": "已停用", "en": "disabled"},
-    "last_login": {"zh": "最近登录", "en": "Last login"},
-    "create_user": {"zh": "新建账户", "en": "New account"},
-    "create": {"zh": "创建", "en": "Create"},
-    "disable": {"zh": "停用", "en": "Disable"},
-    "enable": {"zh": "启用", "en": "Enable"},
-    "confirm_disable": {
-        "zh": "确定停用该账户？其登录会话将立即失效。", "en": "Disable this account? Its sessions end at once.",
-    },
-    "company_code_hint": {"zh": "企业账户必填", "en": "company accounts only"},
-    "created": {"zh": "账户已创建：", "en": "Account created: "},
-    "password_rule": {
-        "zh": "至少 {minimum} 个字符，不能是常见密码或键盘序列，不能包含用户名。",
-        "en": "At least {minimum} characters; not a common password or keyboard run; not containing the username.",
-    },
-}
 
 
 def _safe_next(target: str | None) -> str:

@@ -14,6 +14,7 @@ from rating_service.appeals.uploads import read_attachments
 from rating_service.cycles import service as cycles
 from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.errors import Forbidden
+from rating_service.i18n.appeals import PAGE_TEXT
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import CurrentUser, DbId, FormDataDep, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.ui import redirect, render, request_lang
@@ -21,65 +22,11 @@ from rating_service.web.ui import redirect, render, request_lang
 router = APIRouter(include_in_schema=False)
 
 TEXT = {
-    "appeals_title": {"zh": "异议申诉", "en": "Appeals"},
-    "new_appeal": {"zh": "提出异议申诉", "en": "File an appeal"},
-    "appeal_deadline_note": {"zh": "异议申诉期截至 {date}（含当日）。", "en": "Appeals close on {date} (inclusive)."},
-    "scope": {"zh": "异议类型", "en": "What is contested"},
-    "scope_records": {"zh": "对扣分记录有异议", "en": "Records that cost points"},
-    "scope_calculation": {"zh": "对计算方法有异议", "en": "The calculation"},
-    "contested": {"zh": "有异议的记录（可多选）", "en": "Contested records (choose any)"},
-    "grounds": {"zh": "异议理由", "en": "Grounds"},
-    "attachments": {"zh": "证明材料（PDF、JPG、PNG，每个不超过 {mb} MB，最多 {n} 个）",
-                    "en": "Evidence (PDF, JPG, PNG; up to {mb} MB each, at most {n})"},
-    "evidence": {"zh": "证明材料", "en": "Evidence"},
-    "submit_appeal": {"zh": "提交异议", "en": "Submit the appeal"},
-    "confirm_appeal": {"zh": "确认提交异议？提交后在处理完毕前不能再次提出。",
-                       "en": "Submit the appeal? No other appeal can be filed until it is decided."},
-    "appeal_no": {"zh": "异议 {id}", "en": "Appeal {id}"},
+    **PAGE_TEXT,
+    # the value types' labels (rating_service/i18n/labels.py)
     **{f"status_{status.value}": status.localized() for status in AppealStatus},
-    "filed_on": {"zh": "提出日期", "en": "Filed"},
-    "due_on": {"zh": "处理期限", "en": "Decision due"},
-    "overdue": {"zh": "已逾期", "en": "Overdue"},
-    "company": {"zh": "企业", "en": "Company"},
-    "before": {"zh": "复核前", "en": "Before"},
-    "after": {"zh": "复核后", "en": "After"},
-    "outcome": {"zh": "处理结果", "en": "Outcome"},
     **{f"outcome_{outcome.value}": outcome.localized() for outcome in AppealOutcome},
-    "reasons": {"zh": "处理理由", "en": "Reasons"},
-    "record": {"zh": "记录", "en": "Record"},
-    "record_date": {"zh": "日期", "en": "Date"},
-    "counted_title": {"zh": "本期计分的全部记录", "en": "Every record counted in this cycle"},
-    "counted_intro": {"zh": "共 {n} 条。“归属”说明该记录为何计入本企业：记录中载明企业，"
-                            "或按当日有效的物业服务合同归属。",
-                      "en": "{n} records. Attribution says why a record counts for this company: it names the "
-                            "company, or the service contract in force for its community that day."},
-    "community": {"zh": "小区", "en": "Community"},
-    "points": {"zh": "扣分", "en": "Points"},
-    "attribution": {"zh": "归属", "en": "Attribution"},
-    "attr_named": {"zh": "记录中载明本企业", "en": "Names the company"},
-    "attr_contract": {"zh": "按物业服务合同（{community}，{start} 起{end}）",
-                      "en": "By service contract ({community}, from {start}{end})"},
-    "contract_open": {"zh": "", "en": ""},
-    "contract_to": {"zh": "至 {end}", "en": " to {end}"},
-    "all_records": {"zh": "查看全部计分记录", "en": "All counted records"},
-    "action": {"zh": "处理", "en": "Action"},
     **{f"action_{action.value}": action.localized() for action in ItemAction},
-    "amend_field": {"zh": "更正字段", "en": "Field"},
-    "amend_value": {"zh": "更正为", "en": "New value"},
-    "finding": {"zh": "认定", "en": "Finding"},
-    "decide": {"zh": "作出处理决定", "en": "Decide"},
-    "confirm_decide": {"zh": "确认作出处理决定？将按冻结的常数重新计算该企业的评价结果。",
-                       "en": "Decide? The company is re-scored with the cycle's frozen constants."},
-    "documents": {"zh": "文书", "en": "Documents"},
-    "decision_pdf": {"zh": "异议处理决定书 PDF", "en": "Decision (PDF)"},
-    "revised_pdf": {"zh": "更正后的告知书 PDF", "en": "Revised notice (PDF)"},
-    "no_appeals": {"zh": "暂无异议。", "en": "No appeals."},
-    "stats": {"zh": "异议统计", "en": "Statistics"},
-    "stats_line": {"zh": "共 {filed} 件：待处理 {pending}，异议成立 {upheld}，部分成立 {partly_upheld}，"
-                         "驳回 {rejected}；处理用时中位数 {median} 天。",
-                   "en": "{filed} filed: {pending} pending, {upheld} upheld, {partly_upheld} partly upheld, "
-                         "{rejected} rejected; median {median} days to decision."},
-    "grounds_placeholder": {"zh": "请写明事实和理由", "en": "Facts and reasons"},
 }
 FIELD_WORDS = decisions.FIELD_WORDS
 

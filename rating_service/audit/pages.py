@@ -13,39 +13,12 @@ from fastapi.responses import HTMLResponse, Response
 from rating_service.audit import repository, service
 from rating_service.audit.service import audit_filter
 from rating_service.errors import RatingServiceError
+from rating_service.i18n.audit import PAGE_TEXT as TEXT
 from rating_service.web.deps import AdminUser, SessionDep
 from rating_service.web.ui import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-
-TEXT = {
-    "audit_title": {"zh": "审计日志", "en": "Audit log"},
-    "audit_hint": {
-        "zh": "每一次导入、状态变更、决定和账户操作都记录在此，按哈希链接，不可修改。时间为北京时间。",
-        "en": "Every import, state change, decision and account action is recorded here, hash-chained and "
-              "append-only. Times are Beijing time.",
-    },
-    "actor": {"zh": "操作人", "en": "Actor"},
-    "action": {"zh": "操作", "en": "Action"},
-    "any_action": {"zh": "全部", "en": "any"},
-    "entity_kind": {"zh": "对象类型", "en": "Entity kind"},
-    "entity_id": {"zh": "对象编号", "en": "Entity id"},
-    "since": {"zh": "开始日期", "en": "From"},
-    "until": {"zh": "结束日期", "en": "To"},
-    "filter": {"zh": "筛选", "en": "Filter"},
-    "reset": {"zh": "清除条件", "en": "Clear"},
-    "seq": {"zh": "序号", "en": "Seq"},
-    "at": {"zh": "时间", "en": "Time"},
-    "entity": {"zh": "对象", "en": "Entity"},
-    "reason": {"zh": "事由", "en": "Reason"},
-    "payload": {"zh": "内容", "en": "Payload"},
-    "show": {"zh": "查看", "en": "show"},
-    "total": {"zh": "共 {total} 条，第 {page}/{pages} 页", "en": "{total} entries, page {page} of {pages}"},
-    "none": {"zh": "没有符合条件的记录。", "en": "No entries match."},
-    "prev": {"zh": "‹ 上一页（较新）", "en": "‹ Newer"},
-    "next": {"zh": "下一页（较早）›", "en": "Older ›"},
-}
 
 
 def _day(value: str) -> dt.date | None:

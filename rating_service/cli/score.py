@@ -24,9 +24,10 @@ from rich.cells import cell_len
 from rating_service import clock
 from rating_service.cli.common import LangOption, err_console, parse_lang, user_errors
 from rating_service.cli.folder import load_folder
-from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
+from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Lang, translate
+from rating_service.i18n.explanations import EXPLAIN_TEXT
 from scoring.engine import Period, RatingResult, rate_companies
 from scoring.explain import Explanation, explain
 from scoring.methodology import (

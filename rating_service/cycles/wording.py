@@ -1,8 +1,8 @@
 """An explanation (stored rating JSON) in words: points table, reasons with evidence, path to the next grade.
 
-The one home of the explanation's words (`EXPLAIN_TEXT`) and of their formatting: the officer drill-down, the
-company portal, the PDF notices, the public site and the terminal (`rating score --explain`) all word a rating
-through these functions, so that every place says the same thing.
+The one home of the explanation's formatting (its words, `EXPLAIN_TEXT`, are in rating_service/i18n/explanations.py):
+the officer drill-down, the company portal, the PDF notices, the public site and the terminal
+(`rating score --explain`) all word a rating through these functions, so that every place says the same thing.
 """
 
 from __future__ import annotations
@@ -11,91 +11,10 @@ import math
 from typing import Any
 
 from rating_service.i18n import Lang
+from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.records.formats import KINDS
 from scoring.explain import shown
 
-# The words of every explanation: the terminal (`rating score`), the officer and company pages, the PDF notices
-# and the public site. Keys are the template fields; indicator and reason codes (INSP, COMPL_RATE, …) name themselves.
-EXPLAIN_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "rank": "名次", "name": "企业名称", "credit_code": "统一社会信用代码", "score": "得分", "grade": "等级",
-        "flags": "标识", "reasons": "主要扣分原因", "provisional": "暂定", "veto": "一票否决", "red": "红榜",
-        "black": "黑榜", "floor": "保底", "flag_sep": "、",
-        "caption": "评价细则 {methodology}，评价期间 {start} 至 {end}，R0 = {r0_k} 件/千户年，共 {count} 家企业",
-        "INSP": "巡查检查", "COMPL": "投诉处置", "FEE": "收费规范", "VETO": "一票否决",
-        "COMPL_RATE": "查实投诉率", "COMPL_TIMELY": "投诉办结及时率",
-        "indicator": "指标", "measure": "计量值", "sub_score": "指标得分", "weight": "权重", "earned": "得分",
-        "lost": "失分", "not_assessed": "未评价",
-        "title": "{name}（{code}）信用评价说明",
-        "cycle": "评价细则 {methodology}，评价期间 {start} 至 {end}",
-        "result": "综合得分 {score}，等级 {grade}",
-        "band": "（按得分为 {band}）",
-        "exposure": "服务规模 {exposure} 户年，巡查 {visits} 次，良好行为加分 {bonus}",
-        "points_title": "一、指标得分",
-        "insp_measure": "d = {d}（{points} 分 / {visits} 次）",
-        "compl_measure": "r = {r}/千户年；按时办结 t = {t}%（{on_time}/{due}）",
-        "compl_parts": "投诉处置 = {rw} × u（{u}）+ {tw} × v（{v}）",
-        "fee_measure": "F = {f}",
-        "bonus_line": "良好行为加分 B = {bonus}；综合得分 S = {score}",
-        "reasons_title": "二、扣分原因",
-        "no_reasons": "无扣分。",
-        "reason_line": "{rank}. {code} {label}{lost}",
-        "lost_suffix": "：失 {lost} 分",
-        "evidence_points": "{points} 分",
-        "evidence_overdue": "逾期 {days} 天",
-        "path_title": "三、升级路径",
-        "path_top": "已是最高等级。",
-        "path_veto": "一票否决，不适用升级路径。",
-        "path_gap": "升至 {grade} 还差 {gap} 分：",
-        "path_unreachable": "仅靠本项无法达到（最多可提高 {gain} 分）",
-        "path_insp": "d ≤ {value}（每次巡查扣分）",
-        "path_rate": "r ≤ {value}（每千户年查实投诉件数），即本期查实投诉不超过 {count} 件",
-        "path_timely": "t ≥ {value}%（按时办结的比例）",
-        "path_fee": "F ≤ {value}（收费违规扣分）",
-        "path_any": "任意取值均可",
-        "r0": "县域先验 R0 = {r0}（每千户年 {r0_k} 件查实投诉）",
-    },
-    "en": {
-        "rank": "Rank", "name": "Name", "credit_code": "Credit code", "score": "Score", "grade": "Grade",
-        "flags": "Flags", "reasons": "Top reasons", "provisional": "provisional", "veto": "veto", "red": "red",
-        "black": "black", "floor": "floor", "flag_sep": ",",
-        "caption": "Methodology {methodology}, period {start} to {end}, R0 = {r0_k} per 1,000 household-years, "
-                   "{count} companies",
-        "INSP": "Inspections", "COMPL": "Complaints", "FEE": "Fees", "VETO": "veto",
-        "COMPL_RATE": "substantiated complaint rate", "COMPL_TIMELY": "complaints resolved on time",
-        "indicator": "Indicator", "measure": "Measure", "sub_score": "Sub-score", "weight": "Weight",
-        "earned": "Points", "lost": "Lost", "not_assessed": "not assessed",
-        "title": "Credit rating explanation: {name} ({code})",
-        "cycle": "Methodology {methodology}, period {start} to {end}",
-        "result": "Score {score}, grade {grade}",
-        "band": " (by score: {band})",
-        "exposure": "Exposure {exposure} household-years, {visits} inspection visits, bonus {bonus}",
-        "points_title": "1. Indicators",
-        "insp_measure": "d = {d} ({points} pts / {visits} visits)",
-        "compl_measure": "r = {r} per 1,000 hh-years; on time t = {t}% ({on_time}/{due})",
-        "compl_parts": "Complaints = {rw} × u ({u}) + {tw} × v ({v})",
-        "fee_measure": "F = {f}",
-        "bonus_line": "Bonus B = {bonus}; score S = {score}",
-        "reasons_title": "2. Reasons",
-        "no_reasons": "No points lost.",
-        "reason_line": "{rank}. {code} {label}{lost}",
-        "lost_suffix": ": {lost} points lost",
-        "evidence_points": "{points} pts",
-        "evidence_overdue": "{days} days overdue",
-        "path_title": "3. Path to the next grade",
-        "path_top": "Already at the top grade.",
-        "path_veto": "Vetoed: no path to a higher grade.",
-        "path_gap": "To reach {grade}: {gap} points needed",
-        "path_unreachable": "not reachable by this component alone (max gain {gain})",
-        "path_insp": "d ≤ {value} defect points per visit",
-        "path_rate": "r ≤ {value} substantiated complaints per 1,000 household-years, i.e. at most {count} "
-                     "substantiated complaints in the period",
-        "path_timely": "t ≥ {value}% of due complaints resolved on time",
-        "path_fee": "F ≤ {value} fee violation points",
-        "path_any": "any value",
-        "r0": "County prior R0 = {r0} substantiated complaints per household-year ({r0_k} per 1,000)",
-    },
-}
 
 def fixed(value: Any, decimals: int, *, missing: str = "-") -> str:
     """A figure with ``decimals`` decimals; ``missing`` for none (a sub-score not assessed)."""

@@ -1,8 +1,14 @@
 """User-facing text, Chinese by default with English available: one catalogue, assembled from a module per area.
 
 Each area module (``errors``, ``imports``, ``records``, ``accounts``, ``audit``, ``cycles``, ``notices``,
-``appeals``, ``disclosure``, ``commands``, ``labels``, ``web``) holds a ``MESSAGES`` dict of
-``key -> {"zh": ..., "en": ...}``; this package merges them into ``MESSAGES`` and refuses a key defined twice.
+``appeals``, ``disclosure``, ``commands``, ``labels``, ``web``, ``explanations``, ``validation``, ``workdays``)
+holds a ``MESSAGES`` dict of ``key -> {"zh": ..., "en": ...}``; this package merges them into ``MESSAGES`` and
+refuses a key defined twice. The words of the pages live here too, as tables the pages index by key
+(``PAGE_TEXT`` of ``accounts``, ``appeals``, ``audit``, ``cycles``, ``notices``, ``records``, ``validation``,
+``workdays``; ``cycles.DASHBOARD_TEXT``, ``disclosure.PUBLIC_TEXT``, ``web.UI``, ``validation.REASON_WORDS``) and
+the explanation's words (``explanations.EXPLAIN_TEXT``, worded by rating_service/cycles/wording.py). No module of
+the service outside this package writes user-facing text in both languages (a test walks the source).
+Area modules import nothing from the service.
 
 Why Python modules and not gettext catalogues (Babel): the service speaks exactly two languages and every message
 is written in both at once, by the same people who write the code; a key with its two spellings side by side is
@@ -26,17 +32,21 @@ from rating_service.i18n import (
     cycles,
     disclosure,
     errors,
+    explanations,
     imports,
     labels,
     notices,
     records,
+    validation,
     web,
+    workdays,
 )
 
 Lang = Literal["zh", "en"]
 
 AREAS: tuple[ModuleType, ...] = (
-    errors, imports, records, accounts, audit, cycles, notices, appeals, disclosure, commands, labels, web,
+    errors, imports, records, accounts, audit, cycles, notices, appeals, disclosure, commands, labels, web, explanations,
+    validation, workdays,
 )
 
 

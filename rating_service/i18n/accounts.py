@@ -1,4 +1,4 @@
-"""Messages of accounts, logins and permissions."""
+"""Messages of accounts, logins and permissions; the words of the login and account pages (``PAGE_TEXT``)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     # accounts
@@ -42,5 +42,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "csrf_failed": {
         "zh": "表单已过期或来源无效，请刷新页面后重试。",
         "en": "The form has expired or did not come from this site; reload the page and try again.",
+    },
+}
+
+PAGE_TEXT = {
+    "users_title": {"zh": "账户管理", "en": "Accounts"},
+    "display_name": {"zh": "显示名称", "en": "Display name"},
+    "role": {"zh": "角色", "en": "Role"},
+    "status": {"zh": "状态", "en": "Status"},
+    "active": {"zh": "启用", "en": "active"},
+    "inactive": {"zh": "已停用", "en": "disabled"},
+    "last_login": {"zh": "最近登录", "en": "Last login"},
+    "create_user": {"zh": "新建账户", "en": "New account"},
+    "create": {"zh": "创建", "en": "Create"},
+    "disable": {"zh": "停用", "en": "Disable"},
+    "enable": {"zh": "启用", "en": "Enable"},
+    "confirm_disable": {
+        "zh": "确定停用该账户？其登录会话将立即失效。", "en": "Disable this account? Its sessions end at once.",
+    },
+    "company_code_hint": {"zh": "企业账户必填", "en": "company accounts only"},
+    "created": {"zh": "账户已创建：", "en": "Account created: "},
+    "password_rule": {
+        "zh": "至少 {minimum} 个字符，不能是常见密码或键盘序列，不能包含用户名。",
+        "en": "At least {minimum} characters; not a common password or keyboard run; not containing the username.",
     },
 }

@@ -1,4 +1,5 @@
-"""Messages of the audit log: verification, anchors, keys, and the database role grants that protect it."""
+"""Messages of the audit log: verification, anchors, keys, and the database role grants that protect it;
+the words of the audit-log page (``PAGE_TEXT``)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     # audit
@@ -156,4 +157,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "After the grants role {role} can still {privileges} the audit log (through PUBLIC or a group role): "
               "revoke those and try again.",
     },
+}
+
+PAGE_TEXT = {
+    "audit_title": {"zh": "审计日志", "en": "Audit log"},
+    "audit_hint": {
+        "zh": "每一次导入、状态变更、决定和账户操作都记录在此，按哈希链接，不可修改。时间为北京时间。",
+        "en": "Every import, state change, decision and account action is recorded here, hash-chained and "
+              "append-only. Times are Beijing time.",
+    },
+    "actor": {"zh": "操作人", "en": "Actor"},
+    "action": {"zh": "操作", "en": "Action"},
+    "any_action": {"zh": "全部", "en": "any"},
+    "entity_kind": {"zh": "对象类型", "en": "Entity kind"},
+    "entity_id": {"zh": "对象编号", "en": "Entity id"},
+    "since": {"zh": "开始日期", "en": "From"},
+    "until": {"zh": "结束日期", "en": "To"},
+    "filter": {"zh": "筛选", "en": "Filter"},
+    "reset": {"zh": "清除条件", "en": "Clear"},
+    "seq": {"zh": "序号", "en": "Seq"},
+    "at": {"zh": "时间", "en": "Time"},
+    "entity": {"zh": "对象", "en": "Entity"},
+    "reason": {"zh": "事由", "en": "Reason"},
+    "payload": {"zh": "内容", "en": "Payload"},
+    "show": {"zh": "查看", "en": "show"},
+    "total": {"zh": "共 {total} 条，第 {page}/{pages} 页", "en": "{total} entries, page {page} of {pages}"},
+    "none": {"zh": "没有符合条件的记录。", "en": "No entries match."},
+    "prev": {"zh": "‹ 上一页（较新）", "en": "‹ Newer"},
+    "next": {"zh": "下一页（较早）›", "en": "Older ›"},
 }

@@ -1,4 +1,5 @@
-"""Messages of the working-day calendar and the documents (notices, bulletins) of a cycle."""
+"""Messages of the working-day calendar and the documents (notices, bulletins) of a cycle; the words of the
+verification page (``PAGE_TEXT``)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     # calendar and documents
@@ -50,4 +51,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "评价周期 {cycle_id}：补生成 {count} 份文书；全部 {total} 份文书均已生成。",
         "en": "Cycle {cycle_id}: {count} missing document(s) rendered; all {total} documents are rendered.",
     },
+}
+
+PAGE_TEXT = {
+    "verify_title": {"zh": "告知书真伪核验", "en": "Verify a notice"},
+    "verify_intro": {"zh": "输入告知书上的核验码，或扫描告知书上的二维码。",
+                     "en": "Enter the verification code printed on the notice, or scan its QR code."},
+    "verify_code": {"zh": "核验码", "en": "Verification code"},
+    "verify_submit": {"zh": "核验", "en": "Verify"},
+    "verify_valid": {"zh": "该核验码对应以下文书，内容以此为准。", "en": "This code stands for the document below."},
+    "verify_revised": {"zh": "该文书已被更正，请以更正后的文书 {number} 为准。",
+                       "en": "This document has been revised; the revision {number} is in force."},
+    "doc_kind": {"zh": "文书", "en": "Document"},
+    "doc_number": {"zh": "文号", "en": "Number"},
+    "issue_date": {"zh": "发文日期", "en": "Issued"},
+    "company": {"zh": "企业", "en": "Company"},
+    "credit_code": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "cycle": {"zh": "评价周期", "en": "Cycle"},
+    "score": {"zh": "信用得分", "en": "Score"},
+    "grade": {"zh": "信用等级", "en": "Grade"},
+    "provisional": {"zh": "（暂定）", "en": " (provisional)"},
 }

@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.wording import EXPLAIN_TEXT, fixed, flags, indicator_rows, num, path, reasons
+from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import Localized, translate
+from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository

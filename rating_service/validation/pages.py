@@ -10,13 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service import clock
 from rating_service.cycles import service as cycles
-from rating_service.cycles.wording import EXPLAIN_TEXT
 from rating_service.errors import RatingServiceError
+from rating_service.i18n.explanations import EXPLAIN_TEXT
+from rating_service.i18n.validation import PAGE_TEXT as TEXT
 from rating_service.methodologies import service as methodologies
 from rating_service.methodologies.service import MethodologyInvalid
 from rating_service.settings import get_settings
 from rating_service.validation import report_pdf, service
-from rating_service.validation.wording import TEXT, reason_text, report_figures
+from rating_service.validation.wording import reason_text, report_figures
 from rating_service.web.deps import (
     MAX_DB_INT,
     AdminUser,

@@ -28,6 +28,7 @@ from rating_service.db import Database
 from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
 from rating_service.disclosure import serving as disclosure_serving
+from rating_service.i18n.cycles import DASHBOARD_TEXT
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
@@ -93,7 +94,7 @@ def create_app(database: Database | None = None) -> FastAPI:
             "cycles": cycles.list_cycles(session=session)[:10],
             "today": today,
         }
-        return render(request, "overview.html", context, catalogue=cycle_pages.DASHBOARD_TEXT)
+        return render(request, "overview.html", context, catalogue=DASHBOARD_TEXT)
 
     # The public site first: routes are matched in order, and it takes most of the traffic (its paths overlap
     # with no other room's).
