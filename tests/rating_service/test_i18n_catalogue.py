@@ -6,6 +6,7 @@ import ast
 import inspect
 import string
 from collections import Counter
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -91,3 +92,85 @@ def test_labels() -> None:
     assert i18n.STATE_LABELS["finalized"].render("zh") == "已定稿"
     assert i18n.ROLE_LABELS["company"].render("en") == "property company"
     assert list(i18n.STATE_LABELS) == list(CYCLE_STATES)
+
+
+# -- the pages' word tables, which live in the area modules next to their messages -----------------------------------
+
+PAGE_TABLES = {
+    "accounts": ["PAGE_TEXT"], "appeals": ["PAGE_TEXT"], "audit": ["PAGE_TEXT"],
+    "cycles": ["PAGE_TEXT", "DASHBOARD_TEXT"], "disclosure": ["PUBLIC_TEXT"], "explanations": ["EXPLAIN_TEXT"],
+    "notices": ["PAGE_TEXT"], "records": ["PAGE_TEXT"], "validation": ["PAGE_TEXT", "REASON_WORDS"],
+    "web": ["UI"], "workdays": ["PAGE_TEXT"],
+}
+LANG_FIRST = {("explanations", "EXPLAIN_TEXT")}  # shaped {"zh": {...}, "en": {...}}; the others key -> {"zh", "en"}
+
+
+def _tables() -> list[tuple[str, str]]:
+    return [(area, name) for area, names in PAGE_TABLES.items() for name in names]
+
+
+def test_the_area_modules_hold_exactly_these_word_tables() -> None:
+    found = {(area.__name__.rsplit(".", 1)[1], name) for area in i18n.AREAS for name, value in vars(area).items()
+             if name.isupper() and name != "MESSAGES" and isinstance(value, dict)}
+    assert found == set(_tables())
+
+
+@pytest.mark.parametrize(("area", "name"), _tables())
+def test_every_word_table_has_zh_and_en(area: str, name: str) -> None:
+    table = getattr(getattr(i18n, area), name)
+    assert table
+    if (area, name) in LANG_FIRST:
+        assert set(table) == {"zh", "en"}
+        assert set(table["zh"]) == set(table["en"])
+        entries = [{"zh": table["zh"][key], "en": table["en"][key]} for key in table["zh"]]
+    else:
+        entries = list(table.values())
+    for entry in entries:
+        assert set(entry) == {"zh", "en"}
+        assert all(isinstance(text, str) for text in entry.values())
+        assert bool(entry["zh"].strip()) == bool(entry["en"].strip())  # both written, or both deliberately empty
+        for text in entry.values():
+            list(string.Formatter().parse(text))
+
+
+def _is_text(node: ast.expr | None) -> bool:
+    """A literal that is (or holds) words: a string, an f-string, a concatenation of them, or a nested table."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr | ast.Dict):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_text(node.left) or _is_text(node.right)
+    return False
+
+
+def _bilingual_literals(source: str) -> list[int]:
+    """Lines of dict literals (or ``dict(...)`` calls) with both a "zh" and an "en" entry that holds text."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        entries: dict[str, ast.expr | None] = {}
+        if isinstance(node, ast.Dict):
+            entries = {key.value: value for key, value in zip(node.keys, node.values, strict=True)
+                       if isinstance(key, ast.Constant) and isinstance(key.value, str)}
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+            entries = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+        if {"zh", "en"} <= set(entries) and (_is_text(entries["zh"]) or _is_text(entries["en"])):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_the_walk_finds_bilingual_text_and_not_data() -> None:
+    assert _bilingual_literals('T = {"k": {"zh": "是", "en": "yes"}}') == [1]
+    assert _bilingual_literals('T = {"zh": {"k": "是"}, "en": {"k": "yes"}}') == [1]
+    assert _bilingual_literals('x = dict(zh="是", en=f"{n} yes")') == [1]
+    assert _bilingual_literals('x = {"zh": col.zh, "en": col.name}; y = {"zh": c, "en": c}') == []
+
+
+def test_no_user_facing_text_outside_the_catalogue() -> None:
+    """Every word in both languages lives under rating_service/i18n/, so that the words cannot drift back into
+    the service modules."""
+    package = Path(i18n.__file__).resolve().parent.parent
+    found = [f"{path.relative_to(package.parent)}:{line}"
+             for path in sorted(package.rglob("*.py")) if "i18n" not in path.relative_to(package).parts
+             for line in _bilingual_literals(path.read_text(encoding="utf-8"))]
+    assert found == []
