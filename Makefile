@@ -7,7 +7,12 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install system-deps demo clean
+# `make test` runs the suite in parallel (pytest-xdist), one SQLite file set and one PostgreSQL database per worker;
+# PostgreSQL tests wait on the server, so more workers than cores pay. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 4
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+
+.PHONY: run test test-quick lint bench install system-deps demo clean
 
 run: install
 	$(BIN)/rating db upgrade
@@ -21,7 +26,11 @@ run: install
 
 test: install
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver wrk
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# Everything but the benchmark smoke tests, the browser tests and the tests marked slow (CI runs them all).
+test-quick: install
+	$(BIN)/python -m pytest $(XDIST) -m "not slow and not bench and not browser" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+from typing import TYPE_CHECKING
 
 from rating_service.db import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported by the functions that use it: the web app (its /readyz) imports this module at start.
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(database: Database) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Alembic's config interpolates "%": an encoded password or "?options=-c%20…" must be escaped.
@@ -23,12 +27,17 @@ def alembic_config(database: Database) -> Config:
 
 
 def heads() -> list[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return list(ScriptDirectory.from_config(config).get_heads())
 
 
 def upgrade(database: Database, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -36,6 +45,8 @@ def upgrade(database: Database, revision: str = "head") -> None:
 
 
 def downgrade(database: Database, revision: str = "base") -> None:
+    from alembic import command
+
     config = alembic_config(database)
     with database.engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -26,9 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kendalltau, rankdata
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
 
 from scoring.engine import RatingInputs, RatingResult
 from scoring.methodology import INDICATORS, Methodology
@@ -220,6 +217,8 @@ def _bootstrap_aucs(*, score: np.ndarray, events: np.ndarray, draws: int, seed: 
     out = np.full((events.shape[0], max(draws, 0)), np.nan)
     if n == 0 or draws <= 0:
         return out
+    from scipy.stats import rankdata  # imported where used: the web app starts without scipy
+
     rng = np.random.default_rng(seed)
     block = max(1, 2_000_000 // n)
     for first in range(0, draws, block):
@@ -273,6 +272,8 @@ def back_test(*, scores: pd.DataFrame, outcomes: pd.DataFrame, grades: Sequence[
         auc_ci = gini_ci = None
         kept = 0
         if 0 < count < n:
+            from sklearn.metrics import roc_auc_score  # imported where used: the web app starts without sklearn
+
             auc = float(roc_auc_score(event, -score))
             gini = 2 * auc - 1
             values = resampled[k][~np.isnan(resampled[k])]
@@ -504,6 +505,8 @@ def sensitivity(*, frame: pd.DataFrame, methodology: Methodology, draws: int = 2
         raise ValueError("spread must lie in [0, 1) / 扰动幅度应在 [0, 1) 之间")
     if draws < 1:
         raise ValueError("draws must be at least 1 / 抽样次数至少为 1")
+    from scipy.stats import kendalltau  # imported where used: the web app starts without scipy
+
     m = methodology
     base = composite(frame=frame, methodology=m)
     base_score = base["score"].to_numpy(dtype=float)
@@ -632,6 +635,8 @@ def advisory_weights(*, frame: pd.DataFrame, outcome: pd.Series, methodology: Me
         if std == 0:
             warnings.append(AdviceWarning(code, "no_variation", f"{code} 分项得分无差异，无法估计",
                                           f"{code} sub-scores do not vary: no estimate"))
+    from sklearn.linear_model import LogisticRegression  # imported where used: the web app starts without sklearn
+
     x = np.column_stack(columns)
     model = LogisticRegression(random_state=seed, max_iter=1000)
     model.fit(x, y)

@@ -2,6 +2,11 @@
 
 `.ci/run` sets DATABASE_URL to the PostgreSQL server, so every database test runs on both engines
 there; on a developer machine without it the PostgreSQL variants skip with the reason.
+
+Under pytest-xdist (`make test` runs the suite in parallel) every worker is its own process with its own SQLite
+files and temporary folders, and its own PostgreSQL database on DATABASE_URL's server: DATABASE_URL's name with
+the worker's id appended (``test_gw0``, ``test_gw1``, …), created at the start of the session and dropped at its
+end. Without xdist the tests use DATABASE_URL's database itself, as before.
 """
 
 from __future__ import annotations
@@ -9,10 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from rating_service import migrate
 from rating_service.db import Base, Database, set_database
@@ -20,7 +28,20 @@ from rating_service.settings import Settings
 
 # Tests may read the environment to decide which engines exist; the service itself never does.
 _ENV_URL = os.environ.get("DATABASE_URL", "")
-PG_URL = _ENV_URL if _ENV_URL.startswith("postgresql") else ""
+_SERVER_URL = _ENV_URL if _ENV_URL.startswith("postgresql") else ""
+# pytest-xdist names its workers gw0, gw1, … in this variable; unset when the suite runs in one process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_url(url: str, worker: str) -> str:
+    """The URL of this worker's own database on the same server (the URL itself without xdist)."""
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database or 'postgres'}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(_SERVER_URL, XDIST_WORKER)
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TODAY = dt.date(2026, 11, 28)
 # Issued PDFs go to a scratch folder, never into the checkout's var/.
@@ -37,6 +58,30 @@ os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
 # The public data is built in the background; a test's first public request right after its app starts waits for it
 # (the service waits 1 s at most). Tests of the minimal "preparing" answer make their own cache that does not wait.
 os.environ.setdefault("RATING_DISCLOSURE_BUILD_WAIT_SECONDS", "60")
+
+
+# Tests that take long, started first in a parallel run so that they do not make its tail: the benchmark smoke
+# tests (tests/bench, marked `bench`), the browser tests (tests/browser, marked `browser`) and those marked `slow`.
+_SUITE = Path(__file__).resolve().parent
+_FIRST = ("bench", "browser", "slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(item.path).resolve()
+        if path.is_relative_to(_SUITE) and path.relative_to(_SUITE).parts[0] in ("bench", "browser"):
+            item.add_marker(path.relative_to(_SUITE).parts[0])
+    if not XDIST_WORKER:
+        return
+    # In a parallel run (`make test`: -n … --dist loadgroup --no-loadscope-reorder) every test is its own unit of
+    # work, handed out in this order to whichever worker is free; the tests of a module that share a module- or
+    # class-scoped fixture stay together on one worker (xdist_group), so that the fixture is built once.
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is not None and any(d.scope in ("class", "module", "package")
+                                    for defs in info.name2fixturedefs.values() for d in defs):
+            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in _FIRST))
 
 
 def _reset(database: Database) -> None:
@@ -94,8 +139,10 @@ def postgresql_database() -> Iterator[Database]:
         if IN_CI:
             pytest.fail("CI must run the suite on PostgreSQL: DATABASE_URL is not a postgresql URL")
         pytest.skip("PostgreSQL tests need DATABASE_URL=postgresql+psycopg://… (set by .ci/run)")
-    database = Database(Settings(database_url=PG_URL, environment="test"))
     try:
+        if PG_URL != _SERVER_URL:
+            _worker_database("create")
+        database = Database(Settings(database_url=PG_URL, environment="test"))
         with database.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
@@ -106,6 +153,28 @@ def postgresql_database() -> Iterator[Database]:
     migrate.upgrade(database)
     yield database
     database.dispose()
+    if PG_URL != _SERVER_URL:
+        _worker_database("drop")
+
+
+def _worker_database(action: str) -> None:
+    """Create (anew) or drop this xdist worker's database, through a connection to DATABASE_URL's database."""
+    name = make_url(PG_URL).database
+    engine = create_engine(_SERVER_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if action == "create":
+                for attempt in range(10):
+                    try:
+                        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                        break
+                    except OperationalError:  # "source database template1 is being accessed by other users"
+                        if attempt == 9:
+                            raise
+                        time.sleep(0.5)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

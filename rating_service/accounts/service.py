@@ -34,8 +34,9 @@ from rating_service.errors import NotFound, RatingServiceError, TooManyAttempts,
 from rating_service.settings import Settings, get_settings
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so that both answers take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-password")
+# Verified against when the username is unknown, so that both answers take the same time. Hashed on the first
+# login rather than at import (one hash at the service's costs is ~0.15 s of every start otherwise).
+_DUMMY_HASH: str | None = None
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 # Audit entries of failed logins keep at most this much of the username as typed.
 TYPED_USERNAME_MAX = 64
@@ -240,7 +241,7 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
                                now=now)
     # A username with characters no account can have is not looked up (PostgreSQL refuses NUL in a query).
     user = repository.user_by_username(session, username) if typed == username else None
-    matches = _verify(user.password_hash if user is not None else _DUMMY_HASH, password)
+    matches = _verify(user.password_hash if user is not None else _dummy_hash(), password)
     if user is None or not user.active or not matches:
         reason = "unknown_user" if user is None else "disabled" if not user.active else "wrong_password"
         extra = _count_failure(by_address, by_pair, now=now, settings=settings)
@@ -300,6 +301,13 @@ def _audit_failure(session: Session, *, typed: str, client: str | None, kind: st
     audit.record(session, "user.login_failed", actor=ANONYMOUS, entity_kind="user", entity_id=typed,
                  payload={"username": typed, "client": typed_username(client) if client else None,
                           "reason": reason, "kind": kind, **extra})
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not-a-password")
+    return _DUMMY_HASH
 
 
 def _verify(stored: str, password: str) -> bool:

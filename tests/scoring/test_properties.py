@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -219,6 +220,7 @@ def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: s
     return changed
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(world=worlds(), data=st.data())
 def test_adverse_records_never_raise_the_score(world: World, data: st.DataObject) -> None:
@@ -293,6 +295,7 @@ def _shuffled(built: RatingInputs, data: st.DataObject, kinds: set[str]) -> Rati
     })
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(world=worlds(), data=st.data())
 def test_shuffling_input_rows_changes_nothing(world: World, data: st.DataObject) -> None:
@@ -349,6 +352,7 @@ def _explanations(result: RatingResult) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(world=worlds())
 def test_same_inputs_give_byte_identical_output_and_scores_in_range(world: World) -> None:

@@ -76,6 +76,7 @@ def _check_files(database: Any, cycle_id: int) -> tuple[list[Any], list[Any]]:
     return rendered, waiting
 
 
+@pytest.mark.slow
 def test_a_full_disk_stops_publicize_rendering_with_one_line_and_render_missing_completes_it(database, monkeypatch):
     with f.on_day(COMPUTED_ON):
         assert runner.invoke(app, ["demo", "--no-accounts"]).exit_code == 0

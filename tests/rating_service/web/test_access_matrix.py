@@ -359,6 +359,7 @@ def _wait_for_jobs(database: Any) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_each_role_gets_exactly_its_allowed_answer_on_every_route(database):
     world = _world(database)
     failures = []

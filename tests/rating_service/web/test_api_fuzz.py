@@ -53,6 +53,7 @@ def _world(database: Any) -> dict[str, str]:
     return headers
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["anonymous", "company", "officer"])
 def test_no_generated_request_gives_a_server_error_or_an_undocumented_answer(database, role):
     tokens = _world(database)
