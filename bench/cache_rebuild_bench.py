@@ -50,7 +50,6 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -240,6 +239,7 @@ def prepare(engine: str, *, work: Path, companies: int, records: int, seed: int,
 def make_cycles(database: Any, months: int) -> dict[str, Any]:
     """The public cycles (computed, publicized today, the months finalized once their window has closed) and the
     half-year cycle computed for the publicize under load; through the cycle service, as an officer would."""
+    from rating_service import clock
     from rating_service.cycles import service as cycles
 
     def create(name: str, start: dt.date, end: dt.date) -> int:
@@ -259,8 +259,7 @@ def make_cycles(database: Any, months: int) -> dict[str, Any]:
         if finalize:
             assert deadline is not None
             later = deadline + dt.timedelta(days=1)
-            with mock.patch.object(cycles, "local_today", lambda day=later: day), \
-                    database.write_session() as session:
+            with clock.simulated(later), database.write_session() as session:
                 cycles.finalize_cycle(session=session, cycle_id=cycle_id, actor=ACTOR)
         public.append({"id": cycle_id, "name": name, "status": "finalized" if finalize else "publicized",
                        "compute_s": computed_s})

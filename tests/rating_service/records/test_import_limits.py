@@ -9,7 +9,6 @@ import io
 import json
 import random
 import string
-import time
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
@@ -299,7 +298,6 @@ def _bad_complaints(rows: int) -> bytes:
 
 @pytest.mark.slow
 def test_a_million_bad_rows_give_capped_errors_with_counts_of_the_rest():
-    started = time.perf_counter()
     data = _bad_complaints(1_000_000)
     assert len(data) < 25 * MB
     _parsed, errors = parse_files(KINDS["complaints"], [UploadedFile("bad.csv", data)], today=f.TODAY,
@@ -311,8 +309,8 @@ def test_a_million_bad_rows_give_capped_errors_with_counts_of_the_rest():
     counted = {d["code"]: d["omitted"] for d in details if "omitted" in d}
     assert len(listed) == 300 and [d["row"] for d in listed[:3]] == [2, 2, 2]
     assert counted == {"date_invalid": 999_900, "required": 999_900, "bool_invalid": 999_900}
+    # Its time and memory are measured by bench/import_limits_bench.py, not asserted here (shared, noisy machines).
     assert len(json.dumps(details, ensure_ascii=False)) < 100_000
-    assert time.perf_counter() - started < 60  # the probe needed minutes and 2 GB; this takes a few seconds
 
 
 def test_capped_errors_reach_the_api_the_page_and_the_errors_csv(database, tmp_path):
