@@ -10,87 +10,15 @@ is one, else at the package. Packages that Python runs on the way (the ``__init_
 
 from __future__ import annotations
 
-import ast
 import os
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from collections.abc import Mapping
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("rating_service", "scoring", "reports")
+from tests.import_graph import ROOT, arrows, graph
+
 CLI = "rating_service.cli"
-
-
-@dataclass(frozen=True)
-class Arrow:
-    source: str  # the importing module
-    target: str  # the imported module: one of ours when it exists, else the name as written (fastapi, …)
-    where: str  # file:line of the import statement
-
-    def __str__(self) -> str:
-        return f"{self.source} → {self.target} ({self.where})"
-
-
-@cache
-def modules() -> dict[str, Path]:
-    """Every module of the three packages by dotted name (a package by its own name, from its ``__init__``)."""
-    found = {}
-    for package in PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            found[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
-    return found
-
-
-def _resolve(name: str, known: Mapping[str, Path]) -> str:
-    """``name`` itself, or the closest enclosing module of ours (``a.b.attribute`` → ``a.b``)."""
-    candidate = name
-    while candidate not in known and "." in candidate:
-        candidate = candidate.rsplit(".", 1)[0]
-    return candidate if candidate in known else name
-
-
-def _targets(node: ast.Import | ast.ImportFrom, module: str, is_package: bool, known: Mapping[str, Path]) \
-        -> list[str]:
-    if isinstance(node, ast.Import):
-        return [_resolve(alias.name, known) for alias in node.names]
-    if node.level:  # relative: from the module's package, one level up per extra dot
-        base = module.split(".") if is_package else module.split(".")[:-1]
-        base = base[: len(base) - (node.level - 1)]
-        origin = ".".join([*base, *([node.module] if node.module else [])])
-    else:
-        origin = node.module or ""
-    return [f"{origin}.{alias.name}" if f"{origin}.{alias.name}" in known else _resolve(origin, known)
-            for alias in node.names]
-
-
-@cache
-def arrows() -> tuple[Arrow, ...]:
-    known = modules()
-    found = []
-    for module, path in known.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                where = f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
-                found += [Arrow(module, target, where)
-                          for target in _targets(node, module, path.name == "__init__.py", known)
-                          if target != module]
-    return tuple(found)
-
-
-def graph(edges: Iterable[Arrow]) -> dict[str, set[str]]:
-    """Our modules and the modules of ours each one imports."""
-    known = modules()
-    out: dict[str, set[str]] = {name: set() for name in known}
-    for arrow in edges:
-        if arrow.target in known:
-            out[arrow.source].add(arrow.target)
-    return out
 
 
 def strongly_connected(nodes: Mapping[str, set[str]]) -> list[list[str]]:

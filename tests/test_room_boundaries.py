@@ -9,37 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1] / "rating_service"
+from tests.import_graph import ROOT as PROJECT
+from tests.import_graph import arrows, arrows_in, modules
+
+ROOT = PROJECT / "rating_service"
 WEB_MODULES = ("routes", "pages")
 APP_ASSEMBLY = "web"  # mounts every room's routes and pages
-
-
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _imported(path: Path, tree: ast.AST) -> Iterator[tuple[int, str]]:
-    """(line, module) for every module an import may load, including ``from package import module``."""
-    package = _module_name(path).split(".")
-    if path.name != "__init__.py":
-        package.pop()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package[:len(package) - node.level + 1]
-                base = ".".join([*anchor, *([base] if base else [])])
-            yield node.lineno, base
-            for alias in node.names:
-                yield node.lineno, f"{base}.{alias.name}"
 
 
 def _room_and_part(module: str) -> tuple[str, str] | None:
@@ -50,17 +26,15 @@ def _room_and_part(module: str) -> tuple[str, str] | None:
     return parts[1], parts[2]
 
 
-def _rooms_imports() -> Iterator[tuple[str, str, str, int, str]]:
-    """(importing module, its room, its part, line, imported module) for every module under rating_service/."""
-    for path in sorted(ROOT.rglob("*.py")):
-        if "migrations" in path.parts:
+def _rooms_imports() -> Iterator[tuple[str, str, str, str, str]]:
+    """(importing module, its room, its part, file:line, imported module) for every module under rating_service/."""
+    for arrow in arrows():
+        if not arrow.source.startswith("rating_service.") or ".migrations" in arrow.source:
             continue
-        name = _module_name(path)
-        own = _room_and_part(name + ".__init__" if path.name == "__init__.py" else name)
+        is_package = modules()[arrow.source].name == "__init__.py"
+        own = _room_and_part(arrow.source + ".__init__" if is_package else arrow.source)
         room, part = own if own is not None else ("", "")
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for line, imported in _imported(path, tree):
-            yield name, room, part, line, imported
+        yield arrow.source, room, part, arrow.where, arrow.target
 
 
 def test_no_room_imports_another_rooms_routes_or_pages() -> None:
@@ -71,7 +45,7 @@ def test_no_room_imports_another_rooms_routes_or_pages() -> None:
             continue
         target_room, target_part = target
         if target_room != room and target_part in WEB_MODULES:
-            offenders.add(f"{name} (line {line}) imports {'.'.join(imported.split('.')[:3])}")
+            offenders.add(f"{name} ({line}) imports {'.'.join(imported.split('.')[:3])}")
     assert not offenders, "a room imports another room's routes or pages:\n" + "\n".join(sorted(offenders))
 
 
@@ -83,17 +57,16 @@ def test_routes_and_pages_reach_other_rooms_through_their_services() -> None:
             continue
         target_room, target_part = target
         if target_room != room and target_part == "repository":
-            offenders.add(f"{name} (line {line}) imports {'.'.join(imported.split('.')[:3])}")
+            offenders.add(f"{name} ({line}) imports {'.'.join(imported.split('.')[:3])}")
     assert not offenders, ("a room's routes or pages import another room's repository (use its service):\n"
                            + "\n".join(sorted(offenders)))
 
 
 def test_the_checks_see_imports_inside_functions_and_relative_imports() -> None:
-    room = ROOT / "cycles"
     source = ("def f():\n    from rating_service.appeals import routes\n"
               "from ..notices import repository as documents\nimport rating_service.disclosure.pages.x\n")
-    found = {imported for _line, imported in _imported(room / "pages.py", ast.parse(source))}
+    found = {a.target for a in arrows_in("rating_service.cycles.pages", ast.parse(source))}
     assert {"rating_service.appeals.routes", "rating_service.notices.repository",
-            "rating_service.disclosure.pages.x"} <= found
+            "rating_service.disclosure.pages"} <= found
     assert _room_and_part("rating_service.disclosure.pages.x") == ("disclosure", "pages")
     assert _room_and_part("rating_service.settings") is None
