@@ -17,6 +17,21 @@ FEE_TYPES = ("undisclosed", "overcharge", "unauthorized_item", "public_income", 
 LEVELS = ("national", "provincial", "city", "county", "township")
 EVENT_KINDS = ("refuse_to_exit", "major_safety_accident", "false_material")
 REASON_CODES = ("INSP", "COMPL_RATE", "COMPL_TIMELY", "FEE")
+# The sections of a methodology's vocabulary (``words``) and the keys each must name, exactly.
+FLAG_KEYS = ("provisional", "veto", "floor")
+LIST_KEYS = ("red", "black")
+RULE_KEYS = ("attribution", "exposure", "weights", "bonus", "bands", "veto", "floor", "provisional", "rounding")
+VOCABULARY_SECTIONS: dict[str, tuple[str, ...]] = {
+    "indicators": INDICATORS,
+    "reasons": (*REASON_CODES, "VETO"),
+    "flags": FLAG_KEYS,
+    "lists": LIST_KEYS,
+    "rules": RULE_KEYS,
+    "severities": SEVERITIES,
+    "fee_types": FEE_TYPES,
+    "levels": LEVELS,
+    "event_kinds": EVENT_KINDS,
+}
 
 
 class MethodologyError(ValueError):
@@ -170,6 +185,59 @@ class ExplanationRules(_Strict):
         return value
 
 
+class Term(_Strict):
+    """One thing's name and a one-sentence plain explanation, in Chinese and English; ``article`` is where the
+    rule stands in the methodology's own text (e.g. 第五条), for sentences that cite it."""
+
+    zh: str = Field(min_length=1, max_length=40)
+    en: str = Field(min_length=1, max_length=80)
+    explain_zh: str = Field(min_length=4, max_length=300)
+    explain_en: str = Field(min_length=4, max_length=600)
+    article: str | None = Field(default=None, max_length=20)
+
+    def name(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+    def explain(self, lang: str = "zh") -> str:
+        return self.explain_en if lang == "en" else self.explain_zh
+
+
+class Vocabulary(_Strict):
+    """The words people read for every code of the methodology (indicators, reasons, flags, lists, grade rules,
+    severities, fee types, commendation levels, major-event kinds): pages, PDFs and downloads take names and
+    explanations from here and never show the code. Each section names exactly the codes it covers."""
+
+    indicators: dict[str, Term]
+    reasons: dict[str, Term]
+    flags: dict[str, Term]
+    lists: dict[str, Term]
+    rules: dict[str, Term]
+    severities: dict[str, Term]
+    fee_types: dict[str, Term]
+    levels: dict[str, Term]
+    event_kinds: dict[str, Term]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_code(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for section, codes in VOCABULARY_SECTIONS.items():
+                table = data.get(section)
+                if not isinstance(table, dict):
+                    continue  # pydantic names the missing or malformed section
+                missing = [c for c in codes if c not in table]
+                if missing:
+                    raise ValueError(f"words.{section}.{missing[0]}: every code needs its words (name and "
+                                     f"explanation) / 每个代码都须有名称和说明")
+                extra = sorted(set(table) - set(codes))
+                if extra:
+                    raise ValueError(f"words.{section}.{extra[0]}: unknown code / 未知代码")
+        return data
+
+    def term(self, section: str, code: str) -> Term:
+        return getattr(self, section)[code]
+
+
 CATEGORY_MAX_LENGTH = 30
 
 
@@ -223,6 +291,8 @@ class Methodology(_Strict):
     # Versions written before the lists existed (adopted ones are stored as text and never change) have none: the
     # import then takes the shipped lists (``category_list``).
     categories: CategoryLists | None = None
+    # The words people read for every code (names and one-sentence explanations), required.
+    words: Vocabulary
 
     @field_validator("weights")
     @classmethod
@@ -272,6 +342,13 @@ class Methodology(_Strict):
     def in_force_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    def term(self, section: str, code: str) -> Term:
+        """The words of one code, e.g. ``term("fee_types", "maintenance_fund").name()`` -> 挪用住宅专项维修资金."""
+        return self.words.term(section, code)
+
+    def name(self, section: str, code: str, lang: str = "zh") -> str:
+        return self.words.term(section, code).name(lang)
+
     def category_list(self, kind: str) -> tuple[str, ...]:
         """The categories of ``kind`` (inspections or complaints): this version's, or the shipped ones."""
         lists = self.categories or shipped_categories()
@@ -281,9 +358,10 @@ class Methodology(_Strict):
 def _field_of(error: Any) -> str:
     loc = [str(p) for p in error.get("loc", ())]
     message = str(error.get("msg", ""))
-    # Cross-field checks name their own field at the start of the message.
-    if not loc and ":" in message:
-        return message.split(":", 1)[0].removeprefix("Value error, ")
+    # Cross-field checks name their own field at the start of the message (a nested one: a key below its own).
+    named = message.split(":", 1)[0].removeprefix("Value error, ") if ":" in message else ""
+    if named and (not loc or named.startswith(".".join(loc) + ".")):
+        return named
     return ".".join(loc) or "(file)"
 
 
@@ -296,6 +374,8 @@ def parse_methodology(data: Any, *, source: str = "<methodology>") -> Methodolog
         first = exc.errors()[0]
         field = _field_of(first)
         message = str(first.get("msg", "")).removeprefix("Value error, ")
+        if message.startswith(field + ": "):
+            message = message[len(field) + 2:]
         if first.get("type") == "extra_forbidden":
             return_msg = ("未知的键（拼写错误？）", "unknown key (a typo?)")
         elif first.get("type") == "missing":
@@ -315,15 +395,25 @@ def load_methodology(path: str | Path) -> Methodology:
     return methodology_from_text(text, source=path.name, yaml_source=str(path))
 
 
-def methodology_from_text(text: str, *, source: str, yaml_source: str | None = None) -> Methodology:
-    """A methodology from YAML text (a file's, an upload's); a YAML error names its line."""
+def methodology_from_text(text: str, *, source: str, yaml_source: str | None = None,
+                          stored: bool = False) -> Methodology:
+    """A methodology from YAML text (a file's, an upload's); a YAML error names its line. ``stored``: a version
+    adopted before methodologies carried their words (kept as text, never changed) takes the shipped words."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         raise MethodologyError(yaml_source or source, where, "YAML 格式错误", "malformed YAML") from None
+    if stored and isinstance(data, dict) and "words" not in data:
+        data = {**data, "words": shipped_words().model_dump()}
     return parse_methodology(data, source=source)
+
+
+@cache
+def shipped_words() -> Vocabulary:
+    """The words of the latest shipped methodology (for versions adopted before words were required)."""
+    return available_methodologies()[-1].words
 
 
 @cache

@@ -66,7 +66,7 @@ def find(session: Session | None, identifier: str) -> Methodology:
         raise NotFound("methodology_not_found", methodology=identifier[:64])
     key = (row.id, row.sha256)
     if key not in _parsed:
-        _parsed[key] = methodology_from_text(row.text, source=row.id)
+        _parsed[key] = methodology_from_text(row.text, source=row.id, stored=True)
     return _parsed[key]
 
 

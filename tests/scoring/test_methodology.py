@@ -14,9 +14,11 @@ import yaml
 
 from scoring.methodology import (
     METHODOLOGY_DIR,
+    VOCABULARY_SECTIONS,
     MethodologyError,
     load_methodology,
     methodology_by_id,
+    methodology_from_text,
     methodology_in_force,
     parse_methodology,
 )
@@ -170,6 +172,17 @@ REFUSALS = {
     "overdue_multiplier_below_1": (_set("inspections.overdue_multiplier", 0.5), "inspections.overdue_multiplier"),
     "tie_order_incomplete": (_set("explanation.tie_order", ["INSP", "FEE"]), "explanation.tie_order"),
     "not_a_date": (_set("effective_from", "soon"), "effective_from"),
+    # Every code needs its words: a name and a plain sentence, in both languages.
+    "words_missing": (_delete("words"), "words"),
+    "words_section_missing": (_delete("words.flags"), "words.flags"),
+    "words_fee_type_missing": (_delete("words.fee_types.maintenance_fund"), "words.fee_types.maintenance_fund"),
+    "words_reason_missing": (_delete("words.reasons.COMPL_TIMELY"), "words.reasons.COMPL_TIMELY"),
+    "words_unknown_code": (_set("words.severities.grave", {"zh": "极重", "en": "Grave", "explain_zh": "极重的问题。",
+                                                           "explain_en": "A grave problem."}),
+                           "words.severities.grave"),
+    "words_explanation_missing": (_delete("words.indicators.INSP.explain_zh"), "words.indicators.INSP.explain_zh"),
+    "words_english_name_missing": (_delete("words.lists.red.en"), "words.lists.red.en"),
+    "words_blank_name": (_set("words.levels.city.zh", ""), "words.levels.city.zh"),
 }
 
 
@@ -310,3 +323,27 @@ def test_numbers_come_from_the_file_not_the_code(two_versions: Path) -> None:
         scores[methodology_id] = float(result.companies["score"].iloc[0])
     # d = 6/2 = 3, s_INSP = 70, s_COMPL = s_FEE = 100: 0.40*70 + 60 = 88.0 and 0.30*70 + 70 = 91.0
     assert scores == {"ZY-2025": 88.0, "ZY-2026": 91.0}
+
+
+def test_every_code_has_its_words_in_both_languages() -> None:
+    """Pages and documents show these instead of codes: each names a thing in plain words and explains it."""
+    methodology = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
+    assert methodology.name("fee_types", "maintenance_fund") == "挪用住宅专项维修资金"
+    assert methodology.name("indicators", "COMPL") == "投诉处置"
+    assert methodology.term("reasons", "VETO").article == "第五条"
+    for section, codes in VOCABULARY_SECTIONS.items():
+        for code in codes:
+            term = methodology.term(section, code)
+            assert term.zh and term.en and term.explain("zh") and term.explain("en"), (section, code)
+            # No code inside the words meant for people (e.g. "INSP", "maintenance_fund").
+            for text in (term.zh, term.explain_zh):
+                assert not re.search(r"[A-Za-z_]{3,}", text.replace("AAA", "").replace("AA", "")), (section, code, text)
+
+
+def test_a_version_adopted_before_words_existed_takes_the_shipped_words() -> None:
+    text = yaml.safe_dump({k: v for k, v in RAW.items() if k != "words"}, allow_unicode=True)
+    with pytest.raises(MethodologyError) as caught:
+        methodology_from_text(text, source="upload")
+    assert caught.value.field == "words"
+    stored = methodology_from_text(text, source="ZY-2025", stored=True)
+    assert stored.name("levels", "county") == "县级"
