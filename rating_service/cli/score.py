@@ -230,7 +230,6 @@ def render_explanation(exp: Explanation, lang: Lang, m: Methodology) -> str:
         sentences += [f"   {line['measure']}"] + ([f"   {line['note']}"] if line["note"] else [])
     out.append(_columns(rows, right={1, 2, 3, 4}).rstrip("\n"))
     out += sentences
-    out.append(text["bonus_line"].format(bonus=num(exp.bonus), score=f"{exp.score:.1f}"))
     out += ["", text["method_title"]] + [f"   {line}" for line in method_lines(data, lang, m)]
 
     out += ["", text["reasons_title"]]
