@@ -162,7 +162,7 @@ def test_publicize_then_finalize_through_the_buttons(database):
         done = client.post(f"/cycles/{cycle_id}/finalize", data={"csrf_token": f.csrf_of(client), "reason": "期满"})
     assert done.status_code == 303
     page = client.get(f"/cycles/{cycle_id}").text
-    assert "已定稿" in page and "/finalize" not in page and "不可再更改" in page
+    assert "已终评" in page and "/finalize" not in page and "不可再更改" in page
     with database.read_session() as session:
         assert cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).status == "finalized"
 
