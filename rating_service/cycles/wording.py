@@ -168,8 +168,13 @@ def _now(exp: dict[str, Any], component: str) -> float | None:
     return line.get("measure")
 
 
+def _at_best(step: dict[str, Any]) -> bool:
+    best, target = step.get("best_subscore"), step.get("combined_subscore")
+    return best is not None and target is not None and target >= best - 1e-9
+
+
 def _target_text(component: str, measure: float | None, count: float | None, exp: dict[str, Any],
-                 words: dict[str, str]) -> str:
+                 words: dict[str, str], *, at_best: bool = False) -> str:
     """One component's target in words, rounded as a company must read it (limits down, shares up)."""
     if measure is None:
         return words["path_any"]
@@ -185,6 +190,8 @@ def _target_text(component: str, measure: float | None, count: float | None, exp
                                                                                  now=fixed(now, 2))
     if component == "FEE":
         return words["path_fee_zero"] if not value else words["path_fee"].format(value=num(value), now=num(now or 0))
+    if not count and at_best:
+        return words["path_rate_best"].format(value=fixed(shown(measure, 2), 2), now=fixed(now, 2))
     if not count:
         return words["path_rate_zero"].format(value=fixed(value, 2), now=fixed(now, 2))
     return words["path_rate"].format(count=str(int(count)), value=fixed(value, 2), now=fixed(now, 2))
@@ -232,7 +239,8 @@ def path(exp: dict[str, Any], lang: Lang, m: Methodology) -> dict[str, Any]:
     if chosen:
         names = words["path_names_sep"].join(label(s) for s in chosen)
         steps = [{"component": s["component"], "label": label(s), "reachable": True,
-                  "text": _target_text(s["component"], s.get("combined_measure"), s.get("combined_count"), exp, words)}
+                  "text": _target_text(s["component"], s.get("combined_measure"), s.get("combined_count"), exp, words,
+                                       at_best=_at_best(s))}
                  for s in chosen]
         return {"mode": "combined", "headline": headline, "lead": words["path_combined_lead"].format(names=names),
                 "steps": steps, "note": note}

@@ -76,6 +76,7 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "path_fee": "收费违规扣分不超过 {value} 分（现为 {now} 分）",
         "path_fee_zero": "没有收费违规",
         "path_rate_zero": "本期没有查实投诉（折合每千户每年不超过 {value} 件，现为 {now} 件）",
+        "path_rate_best": "本期没有查实投诉（即使如此，按全县平均水平折合每千户每年仍计 {value} 件，现为 {now} 件）",
         "path_other_item": "{label}最多可提高 {gain} 分",
         "path_others": "单独改善其他任何一项都不够：{items}。",
         "note_sep": "",
@@ -157,6 +158,8 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "path_fee_zero": "no fee violation",
         "path_rate_zero": "no substantiated complaint in the period (at most {value} per 1,000 households a year; "
                           "now {now})",
+        "path_rate_best": "no substantiated complaint in the period (even so, the county average still counts "
+                          "{value} per 1,000 households a year; now {now})",
         "path_other_item": "{label} at most {gain} points more",
         "path_others": "No other single one is enough: {items}.",
         "note_sep": " ",

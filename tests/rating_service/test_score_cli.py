@@ -342,3 +342,17 @@ def test_xlsx_files_and_english_headers_are_read_like_imports(example):
     result = score("--data", str(example), "--period", PERIOD, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert f"{A},皖江物业,81.30,AA" in result.stdout
+
+
+def test_a_c_company_is_shown_the_combined_path_and_why_complaints_cannot_reach_full_marks():
+    """永盛 (C, 32.6) needs 27.4 points for B: no single indicator gives that much, so the path names the ones
+    to improve together, with a target for each, and says why substantiated complaints gain less than they lost."""
+    result = score("--data", str(DEMO_DIR), "--period", PERIOD, "--explain", "91340722167878085P")
+    assert result.exit_code == 0, result.output
+    path = result.stdout.split("三、升级路径", 1)[1]
+    assert "升至 B 级还差 27.4 分" in path
+    assert "单靠任何一项都不够，需要同时将巡查发现问题与查实投诉改善到：" in path
+    assert "巡查发现问题：平均每次巡查的问题扣分降到 6.13 分及以下（现为 6.39 分）" in path
+    assert "查实投诉：本期没有查实投诉（即使如此，按全县平均水平折合每千户每年仍计 1.17 件" in path
+    assert "按全县平均水平计入的部分仍然保留" in path
+    assert "最多可提高" not in path  # not "not enough alone" on every line
