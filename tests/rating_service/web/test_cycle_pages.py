@@ -115,7 +115,7 @@ def test_drill_down_shows_points_reasons_evidence_and_path(database):
     assert page.status_code == 200
     text = page.text
     assert "安徽皖江物业服务有限公司" in text and "83.2" in text and "AA" in text
-    points = text.split('class="points"')[1].split("</table>")[0]
+    points = text.split('class="cards points"')[1].split("</table>")[0]
     assert "巡查检查" in points and "投诉处置" in points and "收费规范" in points
     assert "良好行为加分 B" in points and "综合得分 S" in points
     assert 'data-indicator="INSP"' in points and ">INSP<" not in points
@@ -239,6 +239,6 @@ def test_an_indicator_without_records_is_shown_as_not_assessed(database):
     cycle_id = int(_create(client).headers["location"].rsplit("/", 1)[1])
     started = client.post(f"/cycles/{cycle_id}/compute", data={"csrf_token": f.csrf_of(client)})
     assert _wait_for_job(client, int(started.headers["location"].split("job=")[1]))["status"] == "done"
-    points = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_A}").text.split('class="points"')[1]
+    points = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_A}").text.split('class="cards points"')[1]
     row = points.split('data-indicator="INSP"')[1].split("</tr>")[0]
     assert "未评价" in row
