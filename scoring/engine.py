@@ -103,7 +103,8 @@ class RatingResult:
     reasons: pd.DataFrame  # credit_code, rank, reason, points_lost (VETO first, then at most N codes)
     evidence: pd.DataFrame  # credit_code, reason, rank, kind, record_id, event_date, points, detail
     records: pd.DataFrame  # kind, record_id, credit_code, attribution, counted, points
-    paths: pd.DataFrame  # credit_code, next_grade, gap, component, max_gain, reachable, target_*
+    paths: pd.DataFrame  # credit_code, next_grade, gap, component, max_gain, reachable, target_*, best_subscore,
+    #                      combined, combined_* (the combined path when no single component suffices)
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -672,7 +673,8 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
     base = companies[eligible]
     if base.empty:
         return pd.DataFrame(columns=["credit_code", "next_grade", "gap", "component", "max_gain", "reachable",
-                                     "target_subscore", "target_measure", "target_count"])
+                                     "target_subscore", "target_measure", "target_count", "best_subscore",
+                                     "combined", "combined_subscore", "combined_measure", "combined_count"])
     next_grade = np.array(m.grades, dtype=object)[position[eligible] - 1]
     gap = round_half_up(np.array([mins[g] for g in next_grade]) - base["score"].to_numpy(), m.rounding.score_decimals)
     rw, tw = m.complaints.rate_weight, m.complaints.timeliness_weight
@@ -716,9 +718,74 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
             "target_subscore": target,
             "target_measure": measure,
             "target_count": target_count,
+            "best_subscore": np.where(assessed, best, np.nan),
+            "_now": now,
+            "_weight": weight,
         }))
     out = pd.concat(parts, ignore_index=True)
     out = out[out["assessed"]].drop(columns="assessed")
     order = {c: i for i, c in enumerate(REASON_CODES)}
     out["_c"] = out["component"].map(order)
-    return out.sort_values(["credit_code", "_c"], kind="stable").drop(columns="_c").reset_index(drop=True)
+    out = _combined(out, m, constants, exposure=pd.Series(exposure, index=base["credit_code"].to_numpy()))
+    return out.sort_values(["credit_code", "_c"], kind="stable").drop(columns=["_c", "_now", "_weight"]) \
+        .reset_index(drop=True)
+
+
+def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposure: pd.Series) -> pd.DataFrame:
+    """The combined path (an addition to §6), for a company that no single component brings to the next grade.
+
+    Greedy by the largest possible gain: components are taken in that order (ties in the reason codes' order),
+    each taken one improved to its best reachable sub-score, until the gains close the gap; the last one taken
+    needs only what is left. This names the fewest components that suffice. ``combined`` marks the rows of the
+    combination and ``combined_*`` give their targets (sub-score, measure, and for COMPL_RATE the most
+    substantiated complaints); none when even every component at its best falls short, or one alone suffices.
+    """
+    rows = len(out)
+    combined = np.zeros(rows, dtype=bool)
+    sub = np.full(rows, np.nan)
+    if rows:
+        codes = out["credit_code"].to_numpy()
+        gain = out["max_gain"].to_numpy(dtype=float)
+        usable = out["_weight"].to_numpy(dtype=float) > 0
+        frame = pd.DataFrame({"code": codes, "gain": np.where(usable, gain, 0.0), "c": out["_c"].to_numpy(),
+                              "reachable": out["reachable"].to_numpy(dtype=bool), "at": np.arange(rows)})
+        per_company = frame.groupby("code", sort=False)
+        single = per_company["reachable"].transform("any").to_numpy()
+        total = per_company["gain"].transform("sum").to_numpy()
+        gap = out["gap"].to_numpy(dtype=float)
+        wanted = ~single & (total + 1e-9 >= gap)
+        if wanted.any():
+            ordered = frame[wanted].sort_values(["code", "gain", "c"], ascending=[True, False, True], kind="stable")
+            at = ordered["at"].to_numpy()
+            running = ordered.groupby("code", sort=False)["gain"].cumsum().to_numpy()
+            before = running - ordered["gain"].to_numpy()
+            need = gap[at]
+            taken = (before + 1e-9 < need) & (ordered["gain"].to_numpy() > 0)
+            last = taken & (running + 1e-9 >= need)
+            now = out["_now"].to_numpy(dtype=float)[at]
+            weight = out["_weight"].to_numpy(dtype=float)[at]
+            best = out["best_subscore"].to_numpy(dtype=float)[at]
+            partial = now + (need - before) / np.where(weight > 0, weight, 1.0)
+            combined[at[taken]] = True
+            sub[at[taken]] = np.where(last, np.minimum(partial, best), best)[taken]
+    out = out.assign(combined=combined, combined_subscore=sub)
+    measure = np.full(rows, np.nan)
+    count = np.full(rows, np.nan)
+    inverses = {
+        "INSP": lambda s: pl_inverse(s, m.inspections.breakpoints),
+        "COMPL_RATE": lambda s: pl_inverse(s, m.complaints.rate_breakpoints),
+        "COMPL_TIMELY": lambda s: s / 100.0,
+        "FEE": lambda s: pl_inverse(s, m.fees.breakpoints),
+    }
+    component = out["component"].to_numpy()
+    for name, inverse in inverses.items():
+        mine = combined & (component == name)
+        if not mine.any():
+            continue
+        values = np.asarray(inverse(sub[mine]), dtype=float)
+        measure[mine] = values
+        if name == "COMPL_RATE":
+            k, per = m.complaints.credibility_households, m.complaints.rate_per_households
+            e = exposure.reindex(out["credit_code"].to_numpy()[mine]).to_numpy(dtype=float)
+            count[mine] = np.maximum(np.floor(values * (e + k) / per - k * constants.r0 + 1e-9), 0.0)
+    return out.assign(combined_measure=measure, combined_count=count)

@@ -52,6 +52,12 @@ class PathStep:
     target_subscore: float | None
     target_measure: float | None  # d, r, t or F that closes the gap (d, r, F: at most; t: at least)
     target_count: float | None = None  # COMPL_RATE: the most substantiated complaints that still close it
+    best_subscore: float | None = None  # the best sub-score the company can reach (COMPL_RATE: below 100, the prior)
+    # Part of the combined path (no single component suffices; greedy by the largest gain) and its targets there.
+    combined: bool = False
+    combined_subscore: float | None = None
+    combined_measure: float | None = None
+    combined_count: float | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +230,9 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
                          _num(e["detail"])))
     reason_list = [Reason(r["reason"], _num(r["points_lost"]), by_reason.get(r["reason"], [])) for r in reasons]
     steps = [PathStep(str(p["component"]), float(p["max_gain"]), bool(p["reachable"]), _num(p["target_subscore"]),
-                      _num(p["target_measure"]), _num(p["target_count"])) for p in path]
+                      _num(p["target_measure"]), _num(p["target_count"]), _num(p.get("best_subscore")),
+                      bool(p.get("combined", False)), _num(p.get("combined_subscore")),
+                      _num(p.get("combined_measure")), _num(p.get("combined_count"))) for p in path]
     return Explanation(
         credit_code=credit_code, name=row["name"] if isinstance(row["name"], str) else None,
         methodology_id=result.methodology_id,

@@ -24,7 +24,7 @@ from rich.cells import cell_len
 from rating_service import clock
 from rating_service.cli.common import LangOption, err_console, parse_lang, user_errors
 from rating_service.cli.folder import load_folder
-from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
+from rating_service.cycles.wording import fixed, flags, indicator_rows, method_lines, num, path, path_lines, reasons
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Lang, translate
 from rating_service.i18n.explanations import EXPLAIN_TEXT
@@ -108,14 +108,19 @@ def _cell(value: Any) -> str:
     return fixed(value, 2, missing="")
 
 
+def _reason_names(result: RatingResult, m: Methodology, lang: Lang) -> dict[str, list[str]]:
+    """The shown reasons in the methodology's words (the table is read by people; CSV and JSON keep the codes)."""
+    return {code: [m.name("reasons", r, lang) for r in codes] for code, codes in _reason_codes(result).items()}
+
+
 def _reason_codes(result: RatingResult) -> dict[str, list[str]]:
     reasons = result.reasons.sort_values(["credit_code", "rank"], kind="stable")
     return {str(code): [str(r) for r in group["reason"]] for code, group in reasons.groupby("credit_code", sort=False)}
 
 
-def _flags(row: pd.Series, lang: Lang) -> str:
+def _flags(row: pd.Series, lang: Lang, m: Methodology) -> str:
     """Veto, red, black, floor in words (provisional goes with the grade)."""
-    return EXPLAIN_TEXT[lang]["flag_sep"].join(flags(row.to_dict(), lang, with_provisional=False))
+    return EXPLAIN_TEXT[lang]["flag_sep"].join(flags(row.to_dict(), lang, m, with_provisional=False))
 
 
 def _grade(row: pd.Series, text: dict[str, str]) -> str:
@@ -128,16 +133,17 @@ def _name(value: Any) -> str:
 
 # -- the three listings ---------------------------------------------------------------------------
 
-def render_table(result: RatingResult, lang: Lang) -> str:
+def render_table(result: RatingResult, lang: Lang, m: Methodology) -> str:
     text = EXPLAIN_TEXT[lang]
     companies = result.companies.sort_values(["score", "credit_code"], ascending=[False, True], kind="stable")
-    reasons = _reason_codes(result)
+    reasons = _reason_names(result, m, lang)
     ranks = companies["score"].rank(method="min", ascending=False).astype(int).tolist()
     rows = [[text["rank"], text["name"], text["credit_code"], text["score"], text["grade"], text["flags"],
              text["reasons"]]]
     for rank, (_, row) in zip(ranks, companies.iterrows(), strict=True):
         rows.append([str(rank), _name(row["name"]), str(row["credit_code"]), f"{row['score']:.1f}",
-                     _grade(row, text), _flags(row, lang), ",".join(reasons.get(row["credit_code"], []))])
+                     _grade(row, text), _flags(row, lang, m),
+                     text["reason_sep"].join(reasons.get(row["credit_code"], []))])
     caption = text["caption"].format(methodology=result.methodology_id, start=result.period.start.isoformat(),
                                      end=result.period.end.isoformat(), r0_k=f"{result.constants.r0 * 1000:.2f}",
                                      count=len(companies))
@@ -193,13 +199,13 @@ def render_json(result: RatingResult) -> str:
 
 # -- one company's explanation --------------------------------------------------------------------
 
-def render_explanation(exp: Explanation, lang: Lang) -> str:
-    """One company's explanation for a terminal: the words and figures of the pages and notices
-    (``cycles.wording``), laid out as text."""
+def render_explanation(exp: Explanation, lang: Lang, m: Methodology) -> str:
+    """One company's explanation for a terminal: the words, figures and sentences of the pages and notices
+    (``cycles.wording``), laid out as text; every cell and line is the page's own text."""
     text = EXPLAIN_TEXT[lang]
     data = exp.as_dict()
-    grade = f"{exp.grade} {text['provisional']}" if exp.provisional else exp.grade
-    marks = text["flag_sep"].join(flags(data, lang, with_provisional=False))
+    grade = f"{exp.grade} {m.name('flags', 'provisional', lang)}" if exp.provisional else exp.grade
+    marks = text["flag_sep"].join(flags(data, lang, m, with_provisional=False))
     result_line = text["result"].format(score=f"{exp.score:.1f}", grade=grade)
     if exp.band_grade != exp.grade:
         result_line += text["band"].format(band=exp.band_grade)
@@ -213,26 +219,25 @@ def render_explanation(exp: Explanation, lang: Lang) -> str:
         "",
         text["points_title"],
     ]
-    rows = [[text["indicator"], text["measure"], text["sub_score"], text["weight"], text["earned"], text["lost"]]]
-    notes = []
-    for line in indicator_rows(data, lang):
-        label = f"{line['code']} {line['label']}"
+    rows = [[text["indicator"], text["sub_score"], text["weight"], text["earned"], text["lost"]]]
+    sentences = []
+    for line in indicator_rows(data, lang, m):
         if not line["assessed"]:
-            rows.append([label, "-", text["not_assessed"], line["weight"], "-", "-"])
-            continue
-        rows.append([label, line["measure"], line["sub_score"], line["weight"], line["earned"], line["lost"]])
-        if line["note"]:
-            notes.append(line["note"])
-    out.append(_columns(rows, right={2, 3, 4, 5}).rstrip("\n"))
-    out += notes
-    out.append(text["bonus_line"].format(bonus=num(exp.bonus), score=f"{exp.score:.1f}"))
+            rows.append([line["label"], text["not_assessed"], line["weight"], "-", "-"])
+        else:
+            rows.append([line["label"], line["sub_score"], line["weight"], line["earned"], line["lost"]])
+        sentences.append(f"{line['label']}：" if lang == "zh" else f"{line['label']}:")
+        sentences += [f"   {line['measure']}"] + ([f"   {line['note']}"] if line["note"] else [])
+    out.append(_columns(rows, right={1, 2, 3, 4}).rstrip("\n"))
+    out += sentences
+    out += ["", text["method_title"]] + [f"   {line}" for line in method_lines(data, lang, m)]
 
     out += ["", text["reasons_title"]]
     if not exp.reasons:
         out.append(text["no_reasons"])
-    for rank, reason in enumerate(reasons(data, lang), start=1):
+    for rank, reason in enumerate(reasons(data, lang, m), start=1):
         lost = "" if reason["lost"] is None else text["lost_suffix"].format(lost=reason["lost"])
-        out.append(text["reason_line"].format(rank=rank, code=reason["code"], label=reason["label"], lost=lost))
+        out.append(text["reason_line"].format(rank=rank, label=reason["label"], lost=lost))
         for item in reason["evidence"]:
             cells = [f"   - {item['kind']}", item["record_id"], item["event_date"]]
             if item["overdue"]:
@@ -242,16 +247,7 @@ def render_explanation(exp: Explanation, lang: Lang) -> str:
             out.append(" ".join(c for c in cells if c))
 
     out += ["", text["path_title"]]
-    worded = path(data, lang)
-    if exp.veto or exp.next_grade is None:
-        out.append(worded["headline"])
-    else:  # the headline as a lead-in to the steps below it
-        out.append(text["path_gap"].format(grade=exp.next_grade, gap=fixed(exp.gap, 1)))
-    for step in worded["steps"]:
-        out.append(translate("explain_step_line", lang, component=step["component"], label=step["label"],
-                             text=step["text"]))
-    r0 = exp.constants["R0"]
-    out += ["", text["r0"].format(r0=f"{r0:.6f}", r0_k=f"{r0 * 1000:.2f}")]
+    out += path_lines(path(data, lang, m), lang)
     return "\n".join(out) + "\n"
 
 
@@ -296,13 +292,13 @@ def score_command(
                 known = set(inputs.companies["credit_code"].dropna().astype(str))
                 raise RatingServiceError("score_company_not_rated" if code in known else "score_company_unknown",
                                          code=code) from None
-            text = _dumps(exp.as_dict(), None) if fmt == "json" else render_explanation(exp, language)
+            text = _dumps(exp.as_dict(), None) if fmt == "json" else render_explanation(exp, language, chosen)
         elif fmt == "csv":
             text = render_csv(result)
         elif fmt == "json":
             text = render_json(result)
         else:
-            text = render_table(result, language)
+            text = render_table(result, language, chosen)
         if output is None:
             typer.echo(text, nl=False)
             return

@@ -197,16 +197,17 @@ def company_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
     cycle, rating = visible_rating(session, principal, cycle_id, credit_code)
     exp = json.loads(rating.explanation)
     words = EXPLAIN_TEXT[lang]
-    flags = wording.flags(exp, lang)
-    r0 = (exp.get("constants") or {}).get("R0")
+    m = methodologies.find(session, exp["methodology_id"])
     notice = notices.latest_notice(session=session, cycle_id=cycle.id, credit_code=credit_code)
     return render(request, "company_rating.html", {
         "notice": notice,
         "appeal_open": service.window_open_on(cycle, clock.local_today()),
-        "cycle": cycle, "rating": rating, "exp": exp, "flags": flags,
+        "cycle": cycle, "rating": rating, "exp": exp, "flags": wording.flags(exp, lang, m),
+        "flag_names": {key: m.name(section, name, lang) for name, section, key in wording.FLAGS},
+        "methodology": m,
         "score": fixed(exp["score"], 1), "exposure": fixed(exp["exposure"], 2), "bonus": num(exp["bonus"]),
-        "indicators": wording.indicator_rows(exp, lang), "reasons": wording.reasons(exp, lang),
-        "upgrade": wording.path(exp, lang),
-        "r0_line": None if r0 is None else words["r0"].format(r0=f"{r0:.6f}", r0_k=f"{r0 * 1000:.2f}"),
+        "indicators": wording.indicator_rows(exp, lang, m), "reasons": wording.reasons(exp, lang, m),
+        "method": wording.method_lines(exp, lang, m),
+        "upgrade": wording.path(exp, lang, m),
         "words": words,
     }, catalogue=TEXT)

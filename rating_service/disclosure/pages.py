@@ -17,7 +17,6 @@ from rating_service.disclosure.service import Cached, Preparing, PublicView, Que
 from rating_service.disclosure.serving import REVALIDATE, preparing_headers, serve
 from rating_service.i18n import Lang, translate
 from rating_service.i18n.disclosure import PUBLIC_TEXT
-from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.records.formats import KINDS
 from rating_service.web.ui import base_context, request_lang, score_chart, templates
 from scoring.methodology import Methodology
@@ -87,8 +86,9 @@ async def company_page(request: Request, credit_code: Annotated[str, Path(max_le
         if chosen:  # a cycle that is not public, or does not rate the company, is 404 as everywhere else
             disclosure = view.chosen(chosen)
             rating = disclosure.rating_or_raise(credit_code)
-        words = EXPLAIN_TEXT[lang]
-        indicators = [{"code": code, "label": words[code], "sub_score": rating.sub_scores.get(code),
+        m = disclosure.methodology
+        indicators = [{"code": code, "label": m.name("indicators", code, lang),
+                       "explain": m.term("indicators", code).explain(lang), "sub_score": rating.sub_scores.get(code),
                        "weight": rating.weights.get(code), "base_weight": disclosure.methodology.weights[code]}
                       for code in service.INDICATORS]
         counted = [{"kind": kind, "label": KINDS[kind].label(lang),
@@ -162,22 +162,29 @@ def _n(value: float) -> str:
 
 
 def methodology_context(methodology: Methodology, lang: Lang, view: PublicView) -> dict[str, Any]:
-    words = EXPLAIN_TEXT[lang]
+    """The methodology page: every number of the version, each thing by its name and plain explanation (the
+    methodology's ``words``), never by its code."""
     m = methodology
-    weights = [{"code": code, "label": words[code], "weight": weight} for code, weight in m.weights.items()]
 
-    def word(column: str, code: str) -> str:
-        return service.code_word(column, code, lang)
+    def term(section: str, code: str) -> dict[str, str]:
+        found = m.term(section, code)
+        return {"name": found.name(lang), "explain": found.explain(lang), "article": found.article or ""}
 
+    weights = [{**term("indicators", code), "weight": weight} for code, weight in m.weights.items()]
     return {
         "m": m, "weights": weights, "band_rows": [{"grade": b.grade, "min": b.min} for b in m.bands],
         "insp_curve": _curve(m.inspections.breakpoints), "compl_curve": _curve(m.complaints.rate_breakpoints),
         "fee_curve": _curve(m.fees.breakpoints),
-        "severity": [(word("severity", k), k, v) for k, v in m.inspections.severity_points.items()],
-        "fee_types": [(word("violation_type", k), k, v) for k, v in m.fees.type_points.items()],
-        "levels": [(word("level", k), k, v) for k, v in m.bonus.level_points.items()],
-        "veto_fees": [word("violation_type", k) for k in m.veto.fee_types],
-        "veto_events": [word("kind", k) for k in m.veto.major_event_kinds],
+        "severity": [(term("severities", k), v) for k, v in m.inspections.severity_points.items()],
+        "fee_types": [(term("fee_types", k), v) for k, v in m.fees.type_points.items()],
+        "levels": [(term("levels", k), v) for k, v in m.bonus.level_points.items()],
+        "veto_fees": [m.name("fee_types", k, lang) for k in m.veto.fee_types],
+        "veto_events": [m.name("event_kinds", k, lang) for k in m.veto.major_event_kinds],
+        "tie_order": [m.name("reasons", code, lang) for code in m.explanation.tie_order],
+        "rules": [term("rules", code) for code in ("attribution", "exposure", "weights", "bonus", "bands", "veto",
+                                                   "floor", "provisional", "rounding")],
+        "lists": [term("lists", code) for code in ("red", "black")],
+        "reasons_words": [term("reasons", code) for code in (*m.explanation.tie_order, "VETO")],
         "versions": view.methodologies(),
         "used_by": [c for c in view.public_cycles() if c.methodology_id == m.id],
         "n": _n,

@@ -347,7 +347,7 @@ DICTIONARY: tuple[tuple[str, str, str, str], ...] = (
     ("red_list", "boolean", "红榜", "On the red (commended) list"),
     ("black_list", "boolean", "黑榜", "On the black (warning) list"),
     ("insp_score", "number", "巡查检查得分", "Inspection sub-score, 0–100 (blank: not assessed)"),
-    ("compl_score", "number", "投诉处理得分", "Complaint sub-score, 0–100 (blank: not assessed)"),
+    ("compl_score", "number", "投诉处置得分", "Complaint sub-score, 0–100 (blank: not assessed)"),
     ("fee_score", "number", "收费规范得分", "Fee-conduct sub-score, 0–100 (blank: not assessed)"),
     ("inspections", "integer", "计入的检查记录数", "Inspection records counted"),
     ("complaints", "integer", "计入的投诉记录数", "Complaint records counted"),
@@ -359,7 +359,7 @@ DICTIONARY_ZH = {
     "cycle_status": "publicized 表示公示中（异议期内，可能调整），finalized 表示已终评",
     "rank": "按信用分排名（同分同名次）", "score": "信用分，0–100", "grade": "信用等级（AAA、AA、A、B、C）",
     "provisional": "在管户数或检查次数不足，评价为暂定", "insp_score": "巡查检查指标得分，0–100（空：不参评）",
-    "compl_score": "投诉处理指标得分，0–100（空：不参评）", "fee_score": "收费规范指标得分，0–100（空：不参评）",
+    "compl_score": "投诉处置指标得分，0–100（空：不参评）", "fee_score": "收费规范指标得分，0–100（空：不参评）",
 }
 
 

@@ -9,7 +9,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cycle_state.draft": {"zh": "草稿", "en": "draft"},
     "cycle_state.computed": {"zh": "已计算", "en": "computed"},
     "cycle_state.publicized": {"zh": "公示中", "en": "publicized"},
-    "cycle_state.finalized": {"zh": "已定稿", "en": "finalized"},
+    "cycle_state.finalized": {"zh": "已终评", "en": "finalized"},
     # rating_service.cycles.models.CycleAction
     "cycle_action.compute": {"zh": "计算", "en": "compute"},
     "cycle_action.publicize": {"zh": "公示", "en": "publicize"},

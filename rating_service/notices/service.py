@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from rating_service.audit import service as audit
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, reasons
+from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, path_lines, reasons
 from rating_service.db import Database
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import Localized, translate
@@ -50,6 +50,7 @@ from reports.model import (
     as_payload,
     from_payload,
 )
+from scoring.methodology import Methodology
 
 log = logging.getLogger(__name__)
 
@@ -127,25 +128,26 @@ def normalise_code(code: str) -> str:
 # -- wording a stored rating into a notice ---------------------------------------------------------------------
 
 def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_date: dt.date,
-               deadline: dt.date, lang: str = "zh") -> Notice:
+               deadline: dt.date, methodology: Methodology, lang: str = "zh") -> Notice:
     exp = json.loads(rating.explanation)
     language: Any = lang
-    upgrade = path(exp, language)
+    m = methodology
+    upgrade = path(exp, language, m)
     return Notice(
         issuer=issuer(), doc_number=number, issue_date=issue_date,
         company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
         cycle_name=cycle.name, period_start=cycle.period_start, period_end=cycle.period_end,
         score=fixed(rating.score, 1), grade=rating.grade, provisional=bool(rating.provisional),
-        flags=flags(exp, language, with_provisional=False),
+        flags=flags(exp, language, m, with_provisional=False),
         indicators=[IndicatorRow(label=r["label"], measure=r["measure"],
                                  sub_score="" if r["sub_score"] == "-" else r["sub_score"], weight=r["weight"],
                                  earned=r["earned"], lost=r["lost"], note=r["note"])
-                    for r in indicator_rows(exp, language)],
+                    for r in indicator_rows(exp, language, m)],
         reasons=[ReasonRow(label=r["label"], lost=r["lost"],
                            record_ids=[e["record_id"] for e in r["evidence"][:EVIDENCE_SHOWN]],
                            record_count=len(r["evidence"]))
-                 for r in reasons(exp, language)],
-        path_headline=upgrade["headline"], path_steps=[f"{s['label']}：{s['text']}" for s in upgrade["steps"]],
+                 for r in reasons(exp, language, m)],
+        path_headline=upgrade["headline"], path_steps=path_lines(upgrade, language)[1:],
         appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,
         verification_code=code, bonus=num(exp.get("bonus") or 0), lang=language,
     )
@@ -227,16 +229,17 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
                      "created_at": now, "created_by": actor})
 
     seq = first = next(numbers)
+    m = methodologies.find(session, cycle.methodology_id)
     add("bulletin", None, seq, new_verification_code(),
         bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
                      deadline=deadline, audit_head=audit.printed_head(session),
-                     grade_order=[b.grade for b in methodologies.find(session, cycle.methodology_id).bands]))
+                     grade_order=[b.grade for b in m.bands]))
     for rating in repository.iter_ratings(session, cycle_id=cycle.id, chunk=ISSUE_BATCH):
         seq = next(numbers)
         code = new_verification_code()
         add("notice", rating.credit_code, seq, code,
             notice_for(cycle=cycle, rating=rating, number=doc_number(prefix, year, seq), code=code,
-                       issue_date=issue_date, deadline=deadline))
+                       issue_date=issue_date, deadline=deadline, methodology=m))
         if len(rows) >= ISSUE_BATCH:
             repository.insert_documents(session, rows)
             rows.clear()
@@ -263,7 +266,8 @@ def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, ac
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=credit_code)
     numbered = take_number(session, issue_date)
     notice = notice_for(cycle=cycle, rating=rating, number=numbered.number, code=numbered.code,
-                        issue_date=issue_date, deadline=cycle.appeal_deadline or issue_date)
+                        issue_date=issue_date, deadline=cycle.appeal_deadline or issue_date,
+                        methodology=methodologies.find(session, cycle.methodology_id))
     notice = dataclasses.replace(notice, revision=Revision(
         replaces_doc_number=previous.doc_number, decision_doc_number=decision_doc_number,
         previous_score=fixed(previous_score, 1), previous_grade=previous_grade))

@@ -196,7 +196,7 @@ def test_officer_imports_computes_and_reads_an_explanation(served: str, page: An
     expect(page.locator("h2").first).to_contain_text(name)
     points = page.locator("table.points")
     expect(points).to_be_visible()
-    expect(points).to_contain_text("INSP 巡查检查")
+    expect(points).to_contain_text("巡查检查")
     expect(points).to_contain_text("综合得分 S")
     expect(page.get_by_text("二、扣分原因")).to_be_visible()
     _shot(page, "05-company-explanation")

@@ -30,7 +30,7 @@ def test_cycle_commands_walk_a_cycle_through_its_states(database):
         final = runner.invoke(app, ["cycle", "finalize", "1", "--lang", "en"])
     assert final.exit_code == 0 and "finalized" in final.output
     shown = runner.invoke(app, ["cycle", "show"])
-    assert "已定稿" in shown.output
+    assert "已终评" in shown.output
     with database.read_session() as session:
         assert session.scalars(select(Cycle.computed_by)).one() == "wang"
 

@@ -44,7 +44,7 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
     assert "fixtures/zongyang/2024/" in first.output
-    assert "评价周期 2「2024年度」：已定稿" in first.output and "评价周期 1「2025年度」：已计算" in first.output
+    assert "评价周期 2「2024年度」：已终评" in first.output and "评价周期 1「2025年度」：已计算" in first.output
     cycles = _cycles(database)
     assert list(cycles) == ["2025年度", "2024年度"]
     current, past = cycles["2025年度"], cycles["2024年度"]
@@ -90,7 +90,7 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0, second.output
     assert "新增 0" in second.output and "新增 1" not in second.output
-    assert "评价周期“2024年度”已是“已定稿”状态，保持不变。" in second.output
+    assert "评价周期“2024年度”已是“已终评”状态，保持不变。" in second.output
     with database.read_session() as session:
         assert record_counts(session) == counts
     again = _cycles(database)

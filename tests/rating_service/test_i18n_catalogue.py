@@ -89,7 +89,7 @@ def test_labels() -> None:
     assert tuple(DocumentKind) == ("notice", "revised_notice", "bulletin", "appeal_record")
     assert i18n.translate("cycle_not_computed", "en", cycle_id=3, status=CycleState.DRAFT.localized()) == \
         "Cycle 3 has not been computed yet (status: draft)."
-    assert i18n.STATE_LABELS["finalized"].render("zh") == "已定稿"
+    assert i18n.STATE_LABELS["finalized"].render("zh") == "已终评"
     assert i18n.ROLE_LABELS["company"].render("en") == "property company"
     assert list(i18n.STATE_LABELS) == list(CYCLE_STATES)
 

@@ -154,14 +154,15 @@ def test_demo_table_in_chinese_and_english():
     assert en.exit_code == 0
     assert en.stdout.splitlines()[1].split() == ["Rank", "Name", "Credit", "code", "Score", "Grade", "Flags",
                                                  "Top", "reasons"]
-    assert "veto,black" in en.stdout
+    assert "Veto,Black list" in en.stdout
 
 
 def test_demo_explanation_of_a_vetoed_company():
     result = score("--data", str(DEMO_DIR), "--period", PERIOD, "--explain", "913407222014553941")
     assert result.exit_code == 0, result.output
-    assert "一票否决，不适用升级路径" in result.stdout
-    assert re.search(r"^1\. VETO", result.stdout, re.M)
+    assert "因一票否决，等级评定为 C 级" in result.stdout
+    assert re.search(r"^1\. 一票否决$", result.stdout, re.M)
+    assert "VETO" not in result.stdout
 
 
 # -- the worked example of §7 ----------------------------------------------------------------------
@@ -192,25 +193,26 @@ def test_worked_example_explanation(example):
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "综合得分 81.3，等级 AA" in text
-    assert re.findall(r"^\d+\. (\w+)", text, re.M) == ["COMPL_RATE", "FEE", "INSP", "COMPL_TIMELY"]
-    assert "INSP 巡查检查   d = 1.00（10 分 / 10 次）" in text
-    assert "t = 85.0%（17/20）" in text
-    assert "升至 AAA 还差 8.7 分" in text
-    assert "COMPL_RATE 查实投诉率：r ≤ 1.62（每千户年查实投诉件数）" in text
-    assert "INSP 巡查检查：仅靠本项无法达到（最多可提高 4.00 分）" in text
-    assert "FEE 收费规范：仅靠本项无法达到（最多可提高 4.69 分）" in text
-    assert "COMPL_TIMELY 投诉办结及时率：仅靠本项无法达到（最多可提高 1.05 分）" in text
-    assert "R0 = 0.004000" in text
+    assert re.findall(r"^\d+\. (\w+)", text, re.M) == ["查实投诉", "收费违规", "巡查发现问题", "投诉未按时办结"]
+    assert "巡查 10 次，平均每次巡查发现问题折合 1.00 分（10 分 / 10 次）" in text
+    assert "到期投诉 20 件，按时办结 17 件（85.0%）" in text
+    assert "升至 AAA 级还差 8.7 分" in text
+    assert "查实投诉：本期没有查实投诉（折合每千户每年不超过 1.62 件，现为 7.84 件）" in text
+    assert "单独改善其他任何一项都不够：巡查发现问题最多可提高 4.00 分、投诉未按时办结最多可提高 1.05 分、" \
+           "收费违规最多可提高 4.69 分。" in text
+    assert "1000 × (9 + 300 × 0.004000)" in text  # the formula, in 计算方法
+    for code in ("INSP", "COMPL_RATE", "COMPL_TIMELY", "FEE", "R0"):
+        assert not re.search(rf"\b{code}\b", text), code
     # evidence: INSP by points (X4 overdue 6, X2 late 2, then X3, X1), COMPL_TIMELY most overdue first
-    insp = text.split("3. INSP", 1)[1].split("\n4.", 1)[0]
+    insp = text.split("3. 巡查发现问题", 1)[1].split("\n4.", 1)[0]
     assert re.findall(r"巡查检查 (\w+) ", insp) == ["X4", "X2", "X3", "X1"]
     assert "巡查检查 X4 2025-11-30 6 分" in insp
-    timely = text.split("4. COMPL_TIMELY", 1)[1]
+    timely = text.split("4. 投诉未按时办结", 1)[1]
     assert re.search(r"投诉工单 C19 \d{4}-\d\d-\d\d 逾期 \d+ 天", timely)
     english = score("--data", str(example), "--period", PERIOD, "--explain", A, "--lang", "en")
     assert "Score 81.3, grade AA" in english.stdout
-    assert "r ≤ 1.62 substantiated complaints per 1,000 household-years" in english.stdout
-    assert "not reachable by this component alone (max gain 4.00)" in english.stdout
+    assert "no substantiated complaint in the period (at most 1.62 per 1,000 households a year" in english.stdout
+    assert "Problems found in inspections at most 4.00 points more" in english.stdout
 
 
 def test_worked_example_explanation_as_json(example):
@@ -340,3 +342,17 @@ def test_xlsx_files_and_english_headers_are_read_like_imports(example):
     result = score("--data", str(example), "--period", PERIOD, "--format", "csv")
     assert result.exit_code == 0, result.output
     assert f"{A},皖江物业,81.30,AA" in result.stdout
+
+
+def test_a_c_company_is_shown_the_combined_path_and_why_complaints_cannot_reach_full_marks():
+    """永盛 (C, 32.6) needs 27.4 points for B: no single indicator gives that much, so the path names the ones
+    to improve together, with a target for each, and says why substantiated complaints gain less than they lost."""
+    result = score("--data", str(DEMO_DIR), "--period", PERIOD, "--explain", "91340722167878085P")
+    assert result.exit_code == 0, result.output
+    path = result.stdout.split("三、升级路径", 1)[1]
+    assert "升至 B 级还差 27.4 分" in path
+    assert "单靠任何一项都不够，需要同时将巡查发现问题与查实投诉改善到：" in path
+    assert "巡查发现问题：平均每次巡查的问题扣分降到 6.13 分及以下（现为 6.39 分）" in path
+    assert "查实投诉：本期没有查实投诉（即使如此，按全县平均水平折合每千户每年仍计 1.17 件" in path
+    assert "按全县平均水平计入的部分仍然保留" in path
+    assert "最多可提高" not in path  # not "not enough alone" on every line

@@ -22,10 +22,12 @@ PAGE_SEEDS = ("/public", "/public?lang=en", "/public/lists", "/public/appeals", 
 
 
 def _json_keys(value: Any) -> set[str]:
-    """Every key at any depth, except inside a methodology's ``words``: its keys are the methodology's own codes
-    (e.g. the reason codes under ``words.reasons``), the published names of the rules, not data about anyone."""
     if isinstance(value, dict):
-        return set(value) | {k for key, v in value.items() if key != "words" for k in _json_keys(v)}
+        # A methodology's ``words`` name its codes (a section is called "reasons": the reason codes' names and
+        # explanations, public text of the methodology), so its keys are codes, not fields of a record.
+        words = value.get("words") if "id" in value and "weights" in value else None
+        return set(value) | {k for key, v in value.items() if not (key == "words" and v is words)
+                             for k in _json_keys(v)}
     if isinstance(value, list):
         return {k for v in value for k in _json_keys(v)}
     return set()

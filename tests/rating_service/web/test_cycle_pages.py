@@ -115,17 +115,19 @@ def test_drill_down_shows_points_reasons_evidence_and_path(database):
     assert page.status_code == 200
     text = page.text
     assert "安徽皖江物业服务有限公司" in text and "83.2" in text and "AA" in text
-    points = text.split('class="points"')[1].split("</table>")[0]
-    assert "INSP 巡查检查" in points and "COMPL 投诉处置" in points and "FEE 收费规范" in points
+    points = text.split('class="cards points"')[1].split("</table>")[0]
+    assert "巡查检查" in points and "投诉处置" in points and "收费规范" in points
     assert "良好行为加分 B" in points and "综合得分 S" in points
+    assert 'data-indicator="INSP"' in points and ">INSP<" not in points
     reasons = text.split("二、扣分原因")[1].split("三、升级路径")[0]
     for record_id in ("XC-0001", "SF-001", "GD-000003", "GD-000001"):
         assert record_id in reasons
-    assert "COMPL_TIMELY" in reasons and "逾期天数" in reasons
-    assert "升至 AAA 还差" in text and "d ≤ 0.30" in text and "仅靠本项无法达到" in text
-    assert "ZY-2025" in text and re.search(r"[0-9a-f]{64}", text)
+    assert "投诉未按时办结" in reasons and "逾期天数" in reasons
+    assert "升至 AAA 级还差" in text and "平均每次巡查的问题扣分降到 0.30 分及以下" in text
+    assert "<summary>计算方法</summary>" in text
+    assert "ZY-2025" in text and re.search(r"[0-9a-f]{64}", text)  # an officer sees the snapshot hash
     vetoed = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_B}").text
-    assert "一票否决，不适用升级路径。" in vetoed and "ZD-001" in vetoed
+    assert "因一票否决，等级评定为 C 级" in vetoed and "ZD-001" in vetoed
 
 
 def test_company_sees_its_own_drill_down_only_after_publicity_and_never_another(database):
@@ -138,7 +140,7 @@ def test_company_sees_its_own_drill_down_only_after_publicity_and_never_another(
     assert company.get(f"/cycles/{cycle_id}").status_code == 403
     _publicize(officer, cycle_id)
     page = company.get(own)
-    assert page.status_code == 200 and "公示中" in page.text and "INSP 巡查检查" in page.text
+    assert page.status_code == 200 and "公示中" in page.text and "巡查检查" in page.text
     assert company.get(f"/cycles/{cycle_id}/companies/{f.CODE_B}").status_code == 404
     # The company's home page links to its drill-down.
     assert own in company.get("/").text
@@ -160,7 +162,7 @@ def test_publicize_then_finalize_through_the_buttons(database):
         done = client.post(f"/cycles/{cycle_id}/finalize", data={"csrf_token": f.csrf_of(client), "reason": "期满"})
     assert done.status_code == 303
     page = client.get(f"/cycles/{cycle_id}").text
-    assert "已定稿" in page and "/finalize" not in page and "不可再更改" in page
+    assert "已终评" in page and "/finalize" not in page and "不可再更改" in page
     with database.read_session() as session:
         assert cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id).status == "finalized"
 
@@ -237,6 +239,6 @@ def test_an_indicator_without_records_is_shown_as_not_assessed(database):
     cycle_id = int(_create(client).headers["location"].rsplit("/", 1)[1])
     started = client.post(f"/cycles/{cycle_id}/compute", data={"csrf_token": f.csrf_of(client)})
     assert _wait_for_job(client, int(started.headers["location"].split("job=")[1]))["status"] == "done"
-    points = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_A}").text.split('class="points"')[1]
-    row = points.split("INSP 巡查检查")[1].split("</tr>")[0]
+    points = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_A}").text.split('class="cards points"')[1]
+    row = points.split('data-indicator="INSP"')[1].split("</tr>")[0]
     assert "未评价" in row
