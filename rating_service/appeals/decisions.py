@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from rating_service import clock
@@ -31,7 +30,6 @@ from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from reports.model import AppealRecord, ContestedItem
 from scoring.amend import RecordDecision
-from scoring.engine import EVENT_DATE
 from scoring.explain import explain
 
 # What a decision may change in a contested record (the rest is the inspector's or the hotline's record).
@@ -225,41 +223,3 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
 
 def _plain(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()}
-
-
-def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list[dict[str, Any]]:
-    """Every record that counts for the company in the cycle (after the cycle's appeal decisions), with its points
-    and how it was attributed: named in the record, or by the contract that covered its community that day.
-
-    Re-rates the frozen snapshot with the frozen constants (a county: a fraction of a second).
-    """
-    result, inputs, _methodology = standing.rate_amended(session=session, cycle=cycle)
-    records = result.records
-    mine = records[(records["credit_code"].astype(object) == credit_code) & records["counted"]]
-    contracts = inputs.contracts
-    own_contracts = contracts[contracts["credit_code"].astype(object) == credit_code]
-    out = []
-    details = {kind: inputs.frame(kind).assign(record_id=lambda f: f["record_id"].astype(str)).set_index("record_id")
-               for kind in set(mine["kind"].astype(str))}
-    for row in mine.itertuples(index=False):
-        kind = str(row.kind)
-        source = details[kind].loc[str(row.record_id)] if str(row.record_id) in details[kind].index else None
-        if isinstance(source, pd.DataFrame):
-            source = source.iloc[0]
-        day = None if source is None else source.get(EVENT_DATE[kind])
-        community = None if source is None else source.get("community_id")
-        contract = None
-        if str(row.attribution) == "contract" and community is not None and day is not None:
-            hit = own_contracts[(own_contracts["community_id"].astype(object) == community)
-                                & (pd.to_datetime(own_contracts["start_date"]) <= pd.Timestamp(day))]
-            if len(hit):
-                c = hit.sort_values("start_date").iloc[-1]
-                end = c.get("end_date")
-                contract = {"community_id": str(community), "start": str(pd.Timestamp(c["start_date"]).date()),
-                            "end": None if pd.isna(end) else str(pd.Timestamp(end).date())}
-        out.append({"kind": kind, "record_id": str(row.record_id),
-                    "date": None if day is None or pd.isna(day) else str(pd.Timestamp(day).date()),
-                    "community_id": None if community is None or pd.isna(community) else str(community),
-                    "points": float(row.points), "attribution": str(row.attribution), "contract": contract})
-    out.sort(key=lambda r: (r["kind"], r["date"] or "", r["record_id"]))
-    return out

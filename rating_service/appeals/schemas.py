@@ -95,8 +95,11 @@ class CountedRecordOut(BaseModel):
     record_id: str
     date: str | None
     community_id: str | None
+    community_name: str | None
     points: float
     attribution: str = Field(description="named | contract")
+    reasons: list[str] = Field(description="the reason codes the record feeds: INSP, COMPL_RATE, COMPL_TIMELY, "
+                                           "FEE, VETO")
     contract: ContractRefOut | None
 
 
