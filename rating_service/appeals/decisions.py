@@ -26,6 +26,7 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, NotFound, RatingServiceError
+from rating_service.i18n import translate
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from reports.model import AppealRecord, ContestedItem
@@ -205,11 +206,14 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
         parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value)}" for name, value in _plain(item.changes).items()]
         return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
 
+    contests = {(row.kind, row.record_id): row.contest for row in repository.items(session, appeal.id)}
+    contest_note = translate("appeal_item_attribution", "zh")
     record = AppealRecord(
         issuer=notices.issuer(), doc_number=numbered.number, issue_date=today,
         company_name=rating_name or appeal.credit_code, credit_code=appeal.credit_code, cycle_name=cycle.name,
         appeal_id=appeal.id, filed_on=appeal.filed_on, scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
-        items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
+        items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}"
+                             + (contest_note if contests.get((i.kind, i.record_id)) == "attribution" else ""),
                              decision=ItemAction(i.action).label("zh"), detail=detail(i)) for i in items],
         outcome=AppealOutcome(appeal.outcome or "rejected").label("zh"), reasons=appeal.decision_reasons or "",
         score_before=f"{before[0]:.1f}", grade_before=before[1],

@@ -32,6 +32,7 @@ class ScoreGradeOut(BaseModel):
 class AppealItemOut(BaseModel):
     kind: str
     record_id: str
+    contest: str = Field(description="data (the record is wrong) | attribution (not the company's that day)")
     action: str | None = Field(description="void | amend | keep; null until decided")
     amendment: JsonObject | None = Field(description="amend: field -> new value")
     finding: str | None

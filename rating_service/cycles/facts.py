@@ -288,6 +288,23 @@ def find_record(*, session: Session, cycle: Cycle, kind: str, record_id: str) ->
     return facts[code].records.get((kind, record_id))
 
 
+def records_by_key(*, session: Session, cycle: Cycle, credit_code: str, keys: Sequence[Key]) -> dict[Key, RecordFact]:
+    """Records of the company named by key as imported (no decision applied: a voided record is still there),
+    with the points they count for now (0 when they no longer count): what an appeal contested."""
+    counted = _counted_frame(session, cycle)
+    mine = counted[counted["credit_code"].astype(object) == credit_code]
+    wanted = set(keys)
+    points = {(str(k), str(r)): float(p) for k, r, p in zip(mine["kind"], mine["record_id"], mine["points"],
+                                                            strict=True) if (str(k), str(r)) in wanted}
+    by_kind: dict[str, set[str]] = {}
+    for kind, record_id in wanted:
+        if kind in EVENT_KINDS:
+            by_kind.setdefault(kind, set()).add(record_id)
+    rows = _read_rows(session, cycle, by_kind, ())
+    builder = _Builder(session, cycle)
+    return {key: builder.fact(key, rows[key], credit_code, points.get(key, 0.0)) for key in keys if key in rows}
+
+
 def _stored_evidence(session: Session, cycle: Cycle, codes: Iterable[str] | None
                      ) -> dict[str, dict[str, list[tuple[Key, float]]]]:
     """credit code -> reason -> [(key, points)] in the stored ratings' evidence order."""
