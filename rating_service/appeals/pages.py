@@ -151,8 +151,8 @@ def file_appeal_page(request: Request, cycle_id: DbId, principal: CurrentUser, s
         appeal = service.file_appeal(session=session, cycle_id=cycle_id, principal=principal, filing=service.Filing(
             scope=scope, grounds=grounds, records=contested, attachments=uploads, attribution=attributed))
     except (service.AppealRefused, Conflict) as refused:
-        # The form again, with the refusal next to its field and everything typed and chosen kept.
-        session.rollback()
+        # The form again, with the refusal next to its field and everything typed and chosen kept (the service
+        # refuses before it writes anything).
         lang = request_lang(request, page=True)
         cycle = visible_cycle(session, principal, cycle_id)
         field = FIELD_OF_ERROR.get(refused.key, "files" if refused.key.startswith("appeal_file") else "form")
