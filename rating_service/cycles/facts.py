@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -364,6 +364,18 @@ def evidence_facts(*, session: Session, cycle: Cycle, rating: Rating) -> Company
     return _facts_of(session, cycle, {}, evidence).get(rating.credit_code, CompanyFacts(rating.credit_code))
 
 
+def explained_facts(*, session: Session, cycle: Cycle, explanations: Mapping[str, Mapping[str, Any]],
+                    reasons: Collection[str] | None = None) -> dict[str, CompanyFacts]:
+    """Companies (credit code -> stored explanation) -> the facts of their evidence (of ``reasons`` only, when
+    given: e.g. only the veto records, for the public record), read in one pass per record kind."""
+    evidence = {code: {r: items for r, items in evidence_of(exp).items() if reasons is None or r in reasons}
+                for code, exp in explanations.items()}
+    out = _facts_of(session, cycle, {}, evidence)
+    for code in explanations:
+        out.setdefault(code, CompanyFacts(code))
+    return out
+
+
 def cycle_facts(session: Session, cycle: Cycle) -> dict[str, CompanyFacts]:
     """Every company of the cycle -> the facts of its stored evidence: one read per record kind for the whole
     cycle (a notice run renders every company; nothing is re-rated)."""
@@ -624,3 +636,20 @@ def record_fields(f: RecordFact, m: Methodology, lang: Lang = "zh") -> list[tupl
             text = value_text(f.kind, col.name, value, m, lang)
         out.append((col.label(lang), text))
     return out
+
+
+def page_evidence(*, session: Session, cycle: Cycle, rating: Rating, lang: Lang = "zh") -> dict[str, Any]:
+    """What a company's rating page shows of its evidence: per reason code the evidence as fact lines with their
+    record pages, the veto statement and the list statements (the page's template context)."""
+    m = methodology_of(cycle)
+    company = evidence_facts(session=session, cycle=cycle, rating=rating)
+    exp = json.loads(rating.explanation)
+    return {
+        "evidence_facts": {reason: [{"line": fact_line(f, m, lang), "url": f"/cycles/{cycle.id}/{f.url_path}",
+                                     "kind": KINDS[f.kind].label(lang), "record_id": f.record_id,
+                                     "rest": fact_parts(f, m, lang)} for f in company.of_reason(reason)]
+                           for reason in company.evidence},
+        "veto_statement": veto_statement(company, exp, m, lang),
+        "list_statements": list_statements(exp, m, lang),
+        "evidence_words": {"record": _t("col_record", lang), "facts": _t("col_facts", lang)},
+    }

@@ -10,6 +10,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason_required": {"zh": "请填写原因。", "en": "A reason is required."},
     "record_not_found": {"zh": "未找到{kind}记录：{record_id}", "en": "No {kind} record {record_id}."},
     # evidence as facts (rating_service/cycles/facts.py): one line per record, the veto and list statements
+    "fact.col_record": {"zh": "记录", "en": "Record"},
+    "fact.col_facts": {"zh": "事实", "en": "Facts"},
     "fact.date_full": {"zh": "{y}年{m}月{d}日", "en": "{d} {mon} {y}"},
     "fact.date_short": {"zh": "{m}月{d}日", "en": "{d} {mon}"},
     "fact.yes": {"zh": "是", "en": "yes"},

@@ -82,3 +82,39 @@ def test_company_facts_hold_every_counted_record_whole(vetoed: Any) -> None:
     fields = dict(facts.record_fields(mine.records[("inspections", "XC-0001")], m))
     assert fields["小区编号"] == "山水兰亭（ZY-C001）" and fields["严重程度"] == "一般" and fields["备注"] == "楼道堆物"
     assert ("fee_violations", "WG2025-006") not in mine.records
+
+
+def test_the_veto_companys_page_notice_words_and_public_record_state_fee_type_amount_and_decision_number(
+        database: Any) -> None:
+    from tests.rating_service.disclosure import helpers as h
+
+    load_with_fund(database)
+    cycle_id = h.new_cycle(database, "2025年度", "finalized")
+    f.make_user(database, "officer", "officer")
+    f.make_user(database, "company_b", "company", credit_code=f.CODE_B)
+    stated = ("挪用住宅专项维修资金", "48,600 元", "枞住建罚〔2025〕14号")
+
+    # The company's own page: the veto in full near the grade, the list it is on and why, evidence as facts.
+    page = f.page_client(database, "company_b").get(f"/cycles/{cycle_id}/companies/{f.CODE_B}")
+    assert page.status_code == 200
+    veto = page.text.split('id="veto-statement">', 1)[1].split("</p>", 1)[0]
+    assert all(s in veto for s in stated) and "依评价细则第五条一票否决" in veto and "列入黑榜" in veto
+    assert "列入黑榜：因一票否决" in page.text
+    assert f'href="/cycles/{cycle_id}/records/fee_violations/WG2025-006"' in page.text
+    assert "VETO" not in page.text.split('id="veto-statement"', 1)[1].split("</section>", 1)[0]
+
+    # The notice's words (lane docs renders them into Notice.veto_statement / ReasonRow.evidence).
+    with database.read_session() as session:
+        cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+        every = facts.cycle_facts(session, cycle)
+        rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=f.CODE_B)
+        notice_veto = facts.veto_statement(every[f.CODE_B], rating, cycles.methodology_of(cycle))
+    assert notice_veto is not None and all(s in notice_veto for s in stated)
+
+    # The public record.
+    public = f.page_client(database).get(f"/public/companies/{f.CODE_B}")
+    assert public.status_code == 200
+    statement = public.text.split('id="public-statement-1">', 1)[1].split("</p>", 1)[0]
+    assert all(s in statement for s in stated)
+    assert "列入黑榜：因一票否决" in public.text
+    assert "WG2025-006" in statement and "拒不移交" not in public.text  # the record's number, never its note
