@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from rating_service import clock
@@ -27,11 +26,11 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, NotFound, RatingServiceError
+from rating_service.i18n import translate
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
 from reports.model import AppealRecord, ContestedItem
 from scoring.amend import RecordDecision
-from scoring.engine import EVENT_DATE
 from scoring.explain import explain
 
 # What a decision may change in a contested record (the rest is the inspector's or the hotline's record).
@@ -207,11 +206,14 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
         parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value)}" for name, value in _plain(item.changes).items()]
         return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
 
+    contests = {(row.kind, row.record_id): row.contest for row in repository.items(session, appeal.id)}
+    contest_note = translate("appeal_item_attribution", "zh")
     record = AppealRecord(
         issuer=notices.issuer(), doc_number=numbered.number, issue_date=today,
         company_name=rating_name or appeal.credit_code, credit_code=appeal.credit_code, cycle_name=cycle.name,
         appeal_id=appeal.id, filed_on=appeal.filed_on, scope=SCOPE_WORDS[appeal.scope], grounds=appeal.grounds,
-        items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}",
+        items=[ContestedItem(record=f"{KINDS[i.kind].zh if i.kind in KINDS else i.kind} {i.record_id}"
+                             + (contest_note if contests.get((i.kind, i.record_id)) == "attribution" else ""),
                              decision=ItemAction(i.action).label("zh"), detail=detail(i)) for i in items],
         outcome=AppealOutcome(appeal.outcome or "rejected").label("zh"), reasons=appeal.decision_reasons or "",
         score_before=f"{before[0]:.1f}", grade_before=before[1],
@@ -225,41 +227,3 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
 
 def _plain(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in changes.items()}
-
-
-def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list[dict[str, Any]]:
-    """Every record that counts for the company in the cycle (after the cycle's appeal decisions), with its points
-    and how it was attributed: named in the record, or by the contract that covered its community that day.
-
-    Re-rates the frozen snapshot with the frozen constants (a county: a fraction of a second).
-    """
-    result, inputs, _methodology = standing.rate_amended(session=session, cycle=cycle)
-    records = result.records
-    mine = records[(records["credit_code"].astype(object) == credit_code) & records["counted"]]
-    contracts = inputs.contracts
-    own_contracts = contracts[contracts["credit_code"].astype(object) == credit_code]
-    out = []
-    details = {kind: inputs.frame(kind).assign(record_id=lambda f: f["record_id"].astype(str)).set_index("record_id")
-               for kind in set(mine["kind"].astype(str))}
-    for row in mine.itertuples(index=False):
-        kind = str(row.kind)
-        source = details[kind].loc[str(row.record_id)] if str(row.record_id) in details[kind].index else None
-        if isinstance(source, pd.DataFrame):
-            source = source.iloc[0]
-        day = None if source is None else source.get(EVENT_DATE[kind])
-        community = None if source is None else source.get("community_id")
-        contract = None
-        if str(row.attribution) == "contract" and community is not None and day is not None:
-            hit = own_contracts[(own_contracts["community_id"].astype(object) == community)
-                                & (pd.to_datetime(own_contracts["start_date"]) <= pd.Timestamp(day))]
-            if len(hit):
-                c = hit.sort_values("start_date").iloc[-1]
-                end = c.get("end_date")
-                contract = {"community_id": str(community), "start": str(pd.Timestamp(c["start_date"]).date()),
-                            "end": None if pd.isna(end) else str(pd.Timestamp(end).date())}
-        out.append({"kind": kind, "record_id": str(row.record_id),
-                    "date": None if day is None or pd.isna(day) else str(pd.Timestamp(day).date()),
-                    "community_id": None if community is None or pd.isna(community) else str(community),
-                    "points": float(row.points), "attribution": str(row.attribution), "contract": contract})
-    out.sort(key=lambda r: (r["kind"], r["date"] or "", r["record_id"]))
-    return out

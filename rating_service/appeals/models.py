@@ -35,6 +35,7 @@ class ItemAction(LabelledEnum):
 
 
 OUTCOMES = tuple(o.value for o in AppealOutcome)
+CONTESTS = ("data", "attribution")
 
 
 class Appeal(Base):
@@ -75,6 +76,7 @@ class AppealItem(Base):
     __tablename__ = "appeal_items"
     __table_args__ = (
         CheckConstraint("action IS NULL OR action IN ('void', 'amend', 'keep')", name="action_known"),
+        CheckConstraint("contest IS NULL OR contest IN ('data', 'attribution')", name="contest_known"),
         Index("ix_appeal_items_appeal", "appeal_id"),
     )
 
@@ -82,6 +84,8 @@ class AppealItem(Base):
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"))
     kind: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(64))
+    # data: the record is wrong; attribution: the company no longer served the community then (NULL: data)
+    contest: Mapped[str | None] = mapped_column(String(16))
     action: Mapped[str | None] = mapped_column(String(8))
     amendment: Mapped[str | None] = mapped_column(Text)  # JSON of the changed fields
     finding: Mapped[str | None] = mapped_column(Text)

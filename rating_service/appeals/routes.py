@@ -16,6 +16,7 @@ from rating_service.appeals.schemas import (
     DecisionIn,
 )
 from rating_service.appeals.uploads import read_attachments
+from rating_service.cycles import facts
 from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
@@ -30,13 +31,19 @@ router = APIRouter(prefix="/api/v1", tags=["appeals / 异议申诉"], responses=
 def file_appeal(cycle_id: DbId, principal: CurrentUser, session: WriteSessionDep,
                 grounds: Annotated[str, Form(max_length=service.MAX_GROUNDS * 4)],
                 scope: Annotated[str, Form(max_length=20)] = "records",
-                records: Annotated[list[str] | None, Form(description="kind:record_id, e.g. complaints:GD2025-0981")]
+                records: Annotated[list[str] | None, Form(
+                    description="kind:record_id of any record counted for the company, e.g. complaints:GD2025-0981")]
                 = None,
                 files: Annotated[list[UploadFile] | None, File(description="PDF, JPG or PNG")] = None,
+                attribution: Annotated[list[str] | None, Form(
+                    description="kind:record_id of contested records whose attribution is contested (the company "
+                                "no longer served the community that day)")] = None,
                 ) -> dict[str, Any]:
     contested = [tuple(r.split(":", 1)) if ":" in r else ("", r) for r in records or []]
+    attributed = [tuple(r.split(":", 1)) if ":" in r else ("", r) for r in attribution or []]
     appeal = service.file_appeal(session=session, cycle_id=cycle_id, principal=principal, filing=service.Filing(
-        scope=scope, grounds=grounds, records=contested, attachments=read_attachments(files)))  # type: ignore[arg-type]
+        scope=scope, grounds=grounds, records=contested, attachments=read_attachments(files),  # type: ignore[arg-type]
+        attribution=attributed))  # type: ignore[arg-type]
     return service.appeal_out(session, appeal)
 
 
@@ -90,5 +97,5 @@ def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDe
 def counted_records(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle, _rating = visible_rating(session, principal, cycle_id, credit_code)
     return {"cycle_id": cycle.id, "credit_code": credit_code,
-            "items": decisions.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
+            "items": facts.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
 

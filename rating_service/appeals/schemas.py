@@ -32,6 +32,7 @@ class ScoreGradeOut(BaseModel):
 class AppealItemOut(BaseModel):
     kind: str
     record_id: str
+    contest: str = Field(description="data (the record is wrong) | attribution (not the company's that day)")
     action: str | None = Field(description="void | amend | keep; null until decided")
     amendment: JsonObject | None = Field(description="amend: field -> new value")
     finding: str | None
@@ -95,8 +96,11 @@ class CountedRecordOut(BaseModel):
     record_id: str
     date: str | None
     community_id: str | None
+    community_name: str | None
     points: float
     attribution: str = Field(description="named | contract")
+    reasons: list[str] = Field(description="the reason codes the record feeds: INSP, COMPL_RATE, COMPL_TIMELY, "
+                                           "FEE, VETO")
     contract: ContractRefOut | None
 
 

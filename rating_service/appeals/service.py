@@ -28,8 +28,10 @@ from rating_service.accounts.service import Principal
 from rating_service.appeals import evidence, repository
 from rating_service.appeals.models import OUTCOMES, Appeal, AppealAttachment, AppealItem
 from rating_service.audit import service as audit
+from rating_service.cycles import facts
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
+from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
 from rating_service.settings import get_settings
 from rating_service.workdays import service as workdays
@@ -58,6 +60,8 @@ class Filing:
     grounds: str
     records: Sequence[tuple[str, str]]  # (kind, record_id) contested
     attachments: Sequence[Upload] = ()
+    # of the records, those whose attribution is contested ("该记录发生时本企业已不再服务该小区")
+    attribution: Sequence[tuple[str, str]] = ()
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -76,9 +80,23 @@ def display_name(filename: str) -> str:
     return (name or "attachment")[:100]
 
 
-def contestable_records(exp: dict[str, Any]) -> set[tuple[str, str]]:
-    """Records that count against the company in its rating: the evidence of its reasons."""
-    return {(e["kind"], e["record_id"]) for r in exp.get("reasons") or [] for e in r.get("evidence") or []}
+def contestable_records(*, session: Session, cycle: Cycle, credit_code: str) -> set[tuple[str, str]]:
+    """Every record counted for the company in the cycle as it stands (not only its top evidence)."""
+    return set(facts.company_facts(session=session, cycle=cycle, credit_code=credit_code).records)
+
+
+def closed_reason(*, session: Session, cycle: Cycle, credit_code: str) -> RatingServiceError | None:
+    """Why the company cannot file now (the window, the cycle's state, a pending appeal), or None."""
+    today = clock.local_today()
+    if cycle.status != "publicized":
+        return Conflict("appeal_cycle_not_open", cycle=cycle.name)
+    if not cycles.window_open_on(cycle, today):
+        return Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
+                        if cycle.appeal_deadline else "-", today=today.isoformat())
+    pending = repository.pending_for(session, cycle_id=cycle.id, credit_code=credit_code)
+    if pending is not None:
+        return Conflict("appeal_pending_exists", appeal_id=pending.id)
+    return None
 
 
 def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing: Filing) -> Appeal:
@@ -111,10 +129,14 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
         raise AppealRefused("appeal_records_required")
     if len(records) > MAX_RECORDS:
         raise AppealRefused("appeal_too_many_records", limit=MAX_RECORDS)
-    counted = contestable_records(json.loads(rating.explanation))
+    counted = contestable_records(session=session, cycle=cycle, credit_code=code) if records else set()
     for number, (kind, record_id) in enumerate(records, start=1):
         if (kind, record_id) not in counted:
             raise AppealRefused("appeal_record_not_counted", row=number, record=record_id[:64], kind=kind[:32])
+    attribution = {(k.strip(), r.strip()) for k, r in filing.attribution}
+    for kind, record_id in attribution:
+        if (kind, record_id) not in set(records):
+            raise AppealRefused("appeal_attribution_not_chosen", record=record_id[:64])
     stored = _checked_attachments(filing.attachments)
     due_on = workdays.add_working_days(session, today, cycle.decision_days)
 
@@ -124,7 +146,8 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     session.add(appeal)
     cycles.disclosure_changed(session=session, cycle=cycle)  # the public appeal statistics count it
     session.flush()
-    session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r) for k, r in records])
+    session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r,
+                                contest="attribution" if (k, r) in attribution else "data") for k, r in records])
     written: list[Path] = []
     try:
         for upload, kept in stored:
@@ -142,6 +165,7 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
         audit.record(session, "appeal.file", actor=principal.username, entity_kind="appeal", entity_id=str(appeal.id),
                      payload={"cycle_id": cycle.id, "credit_code": code, "scope": filing.scope,
                               "records": [f"{k}:{r}" for k, r in records], "attachments": len(stored),
+                              "attribution": sorted(f"{k}:{r}" for k, r in attribution),
                               "due_on": due_on.isoformat()})
     except BaseException:
         for path in written:
@@ -217,7 +241,7 @@ def appeal_out(session: Session, appeal: Appeal) -> dict[str, Any]:
         "decision_document_url": f"/api/v1/documents/{appeal.decision_document_id}/pdf"
         if appeal.decision_document_id else None,
         "revised_notice_url": f"/api/v1/documents/{appeal.revised_notice_id}/pdf" if appeal.revised_notice_id else None,
-        "items": [{"kind": i.kind, "record_id": i.record_id, "action": i.action,
+        "items": [{"kind": i.kind, "record_id": i.record_id, "contest": i.contest or "data", "action": i.action,
                    "amendment": json.loads(i.amendment) if i.amendment else None, "finding": i.finding}
                   for i in repository.items(session, appeal.id)],
         "attachments": [{"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,

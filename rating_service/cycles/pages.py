@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from rating_service import clock
-from rating_service.cycles import repository, service, wording
+from rating_service.cycles import facts, repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.service import visible_rating
 from rating_service.cycles.wording import fixed, num
@@ -210,4 +210,6 @@ def company_page(request: Request, cycle_id: DbId, credit_code: str, principal: 
         "method": wording.method_lines(exp, lang, m),
         "upgrade": wording.path(exp, lang, m),
         "words": words,
+        # evidence as facts, the veto and the lists in full (rating_service/cycles/facts.py)
+        **facts.page_evidence(session=session, cycle=cycle, rating=rating, lang=lang),
     }, catalogue=TEXT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -47,14 +47,18 @@ def visible_as_of(table: Table, watermark: int) -> Any:
     return or_(table.c.batch_id.is_(None), table.c.batch_id <= watermark)
 
 
-def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_end: dt.date) -> Select[Any]:
-    """The rows of ``kind`` as of change-set ``watermark`` that can matter to a rating of the period."""
+def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_end: dt.date,
+                   columns: Sequence[str] | None = None, record_ids: Sequence[str] | None = None) -> Select[Any]:
+    """The rows of ``kind`` as of change-set ``watermark`` that can matter to a rating of the period (``columns``:
+    other columns than the engine's, e.g. every imported one; ``record_ids``: only these records)."""
     main = Base.metadata.tables[kind]
     history = HISTORY[kind]
-    columns = SNAPSHOT_COLUMNS[kind]
+    columns = list(columns or SNAPSHOT_COLUMNS[kind])
     parts = []
     for table, extra in ((main, []), (history, [history.c.superseded_by > watermark])):
         conditions = [visible_as_of(table, watermark), *extra]
+        if record_ids is not None:
+            conditions.append(table.c.record_id.in_(list(record_ids)))
         if kind == "contracts":
             conditions += [table.c.start_date <= period_end,
                            or_(table.c.end_date.is_(None), table.c.end_date >= period_start)]
@@ -73,6 +77,22 @@ def read_snapshot(session: Session, *, watermark: int, period_start: dt.date,
         query = snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end)
         frames[kind] = _read(session, query, SNAPSHOT_COLUMNS[kind])
     return frames
+
+
+def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermark: int, period_start: dt.date,
+                period_end: dt.date, record_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Whole rows (``columns``) of ``kind`` as the snapshot at ``watermark`` holds them, optionally only some
+    records (asked in chunks of at most 5,000 ids)."""
+    def query(ids: Sequence[str] | None) -> Select[Any]:
+        return snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end,
+                              columns=columns, record_ids=ids)
+    if record_ids is None:
+        return _read(session, query(None), list(columns))
+    ids = sorted(set(record_ids))
+    chunks = [_read(session, query(ids[i:i + 5000]), list(columns)) for i in range(0, len(ids), 5000)]
+    if not chunks:
+        return _read(session, query([]), list(columns))
+    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
 
 
 def read_frame(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
@@ -402,6 +422,13 @@ def list_ratings(session: Session, *, cycle_id: int, credit_code: str | None = N
 def rating(session: Session, *, cycle_id: int, credit_code: str) -> Rating | None:
     return session.scalars(select(Rating).where(Rating.cycle_id == cycle_id,
                                                 Rating.credit_code == credit_code)).one_or_none()
+
+
+def rating_explanations(session: Session, cycle_id: int) -> Iterator[tuple[str, str]]:
+    """(credit code, stored explanation JSON) of every rating of the cycle, streamed."""
+    query = select(Rating.credit_code, Rating.explanation).where(Rating.cycle_id == cycle_id)
+    for code, explanation in session.execute(query.execution_options(yield_per=2000)):
+        yield str(code), str(explanation)
 
 
 def grade_counts(session: Session, *, cycle_id: int) -> dict[str, int]:

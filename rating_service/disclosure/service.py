@@ -34,8 +34,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from rating_service.appeals import service as appeals_service
+from rating_service.cycles import facts, standing
 from rating_service.cycles import service as cycles
-from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
@@ -118,6 +118,9 @@ class PublicRating:
     weights: dict[str, float]  # re-normalised weights of the assessed indicators
     counts: dict[str, int]  # counted records by kind
     categories: dict[str, dict[str, int]]  # kind → category → counted records
+    # the public record, by language: the veto stated in full (fee type, amount, decision number) and why the
+    # company is on the red or black list (cycles.facts)
+    statements: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {"rank": self.rank, "credit_code": self.credit_code, "name": self.name, "score": self.score,
@@ -281,6 +284,23 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
     return out
 
 
+def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any]
+                      ) -> dict[str, dict[str, tuple[str, ...]]]:
+    """credit code -> language -> the veto statement and the list statements of the companies on a list (the
+    veto records' facts read at once for all of them)."""
+    explanations = {row.credit_code: json.loads(row.explanation) for row in rows}
+    vetoed = {code: exp for code, exp in explanations.items() if exp.get("veto")}
+    veto_facts = facts.explained_facts(session=session, cycle=cycle, explanations=vetoed, reasons=("VETO",)) \
+        if vetoed else {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for code, exp in explanations.items():
+        out[code] = {}
+        for lang in ("zh", "en"):
+            veto = facts.veto_statement(veto_facts[code], exp, methodology, lang) if code in veto_facts else None
+            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(exp, methodology, lang))
+    return out
+
+
 def build(session: Session, cycle_id: int) -> CycleDisclosure:
     cycle = repository.public_cycle(session, cycle_id)
     if cycle is None:
@@ -297,6 +317,8 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         rows.append((row, {code: line.get("sub_score") for code, line in assessed.items()},
                      {code: line["weight"] for code, line in assessed.items() if line.get("assessed")},
                      {kind: sum(per_kind.get(kind, {}).values()) for kind in KINDS}, categories))
+    statements = public_statements(session, cycle, methodology,
+                                   [row for row, *_rest in rows if row.red_list or row.black_list])
     rows.sort(key=lambda item: (-item[0].score, item[0].name or "", item[0].credit_code))
     ratings = []
     rank, previous = 0, None
@@ -306,7 +328,8 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         ratings.append(PublicRating(rank=rank, credit_code=row.credit_code, name=row.name or row.credit_code,
                                     score=row.score, grade=row.grade, provisional=row.provisional,
                                     red_list=row.red_list, black_list=row.black_list, sub_scores=sub_scores,
-                                    weights=weights, counts=kind_counts, categories=categories))
+                                    weights=weights, counts=kind_counts, categories=categories,
+                                    statements=statements.get(row.credit_code, {})))
     tally = {band.grade: 0 for band in methodology.bands}
     for rating in ratings:
         tally[rating.grade] = tally.get(rating.grade, 0) + 1

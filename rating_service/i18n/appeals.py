@@ -21,8 +21,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "appeal_too_many_records": {"zh": "一次异议最多可选择 {limit} 条记录。", "en": "At most {limit} records per appeal."},
     "appeal_record_not_counted": {
-        "zh": "第 {row} 条记录 {kind}:{record} 不是你单位本期评价中扣分的记录，不能对其提出异议。",
-        "en": "Record {row} ({kind}:{record}) is not one that counts against your company in this rating.",
+        "zh": "第 {row} 条记录 {record} 不是本期计入你单位的记录，不能对其提出异议。",
+        "en": "Record {row} ({record}) is not one counted for your company in this rating.",
+    },
+    "appeal_attribution_not_chosen": {
+        "zh": "记录 {record} 对归属有异议，但未选为有异议的记录。",
+        "en": "Record {record}: its attribution is contested but the record is not among the contested records.",
+    },
+    "appeal_cycle_not_open": {
+        "zh": "“{cycle}”不在公示期，不能提出异议。", "en": "'{cycle}' is not in its publicity period; no appeal can be filed.",
     },
     "appeal_too_many_files": {"zh": "最多可上传 {limit} 个附件。", "en": "At most {limit} attachments."},
     "appeal_file_too_large": {"zh": "附件“{name}”超过 {limit}。", "en": "Attachment '{name}' is larger than {limit}."},
@@ -86,6 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                      "en": "Record {row} ({kind}): field '{field}' cannot be amended."},
     "decision_value_invalid": {"zh": "第 {row} 条记录的字段“{field}”的值“{value}”无效。",
                                "en": "Record {row}: '{value}' is not a valid {field}."},
+    "appeal_item_attribution": {"zh": "（对归属有异议：该记录发生时本企业已不再服务该小区）",
+                                "en": " (attribution contested: the company no longer served the community then)"},
     "decision_rejected_changes": {"zh": "驳回异议时不能撤销或更正记录。",
                                   "en": "A rejected appeal cannot void or amend records."},
 }
@@ -147,4 +156,43 @@ PAGE_TEXT = {
                    "en": "{filed} filed: {pending} pending, {upheld} upheld, {partly_upheld} partly upheld, "
                          "{rejected} rejected; median {median} days to decision."},
     "grounds_placeholder": {"zh": "请写明事实和理由", "en": "Facts and reasons"},
+    # the appeal form: every counted record, searched and paged; then the grounds
+    "step_pick": {"zh": "第一步：选择有异议的记录", "en": "Step 1: choose the contested records"},
+    "step_grounds": {"zh": "第二步：填写异议理由", "en": "Step 2: state the grounds"},
+    "pick_intro": {"zh": "以下是本期计入你单位的全部 {n} 条记录，不限于评价结果中列出的主要扣分记录。"
+                         "可按编号、小区或类别搜索，按类型和月份筛选；勾选后翻页，已选记录会保留。",
+                   "en": "These are all {n} records counted for your company in this cycle, not only the main "
+                         "evidence of the rating. Search by number, community or category, filter by kind and month; "
+                         "choices are kept when you turn the page."},
+    "search": {"zh": "搜索（编号、小区、类别）", "en": "Search (number, community, category)"},
+    "search_button": {"zh": "搜索", "en": "Search"},
+    "filter_kind": {"zh": "记录类型", "en": "Kind"},
+    "filter_month": {"zh": "月份", "en": "Month"},
+    "all_kinds": {"zh": "全部类型", "en": "All kinds"},
+    "all_months": {"zh": "全部月份", "en": "All months"},
+    "found": {"zh": "符合条件的记录 {n} 条，第 {page}/{pages} 页", "en": "{n} records match; page {page} of {pages}"},
+    "none_found": {"zh": "没有符合条件的记录。", "en": "No record matches."},
+    "prev_page": {"zh": "上一页", "en": "Previous"},
+    "next_page": {"zh": "下一页", "en": "Next"},
+    "choose": {"zh": "选择", "en": "Choose"},
+    "chosen_title": {"zh": "已选记录（{n} 条）", "en": "Chosen records ({n})"},
+    "chosen_none": {"zh": "尚未选择记录。", "en": "No record chosen yet."},
+    "to_grounds": {"zh": "下一步：填写理由", "en": "Next: the grounds"},
+    "to_calculation": {"zh": "不选记录，对计算方法提出异议", "en": "Contest the calculation instead (no record)"},
+    "back_to_pick": {"zh": "返回修改所选记录", "en": "Change the chosen records"},
+    "contest_attribution": {"zh": "该记录发生时本企业已不再服务该小区", "en": "My company no longer served this "
+                                                                              "community when this happened"},
+    "contest_attribution_short": {"zh": "对归属有异议", "en": "Attribution contested"},
+    "contest_data_short": {"zh": "对记录内容有异议", "en": "The record is contested"},
+    "contest": {"zh": "异议内容", "en": "Contested"},
+    "fact": {"zh": "记录", "en": "Record"},
+    "points_col": {"zh": "计分", "en": "Points"},
+    "closed_title": {"zh": "现在不能提出异议", "en": "No appeal can be filed now"},
+    "pending_link": {"zh": "查看待处理的异议", "en": "See the pending appeal"},
+    "form_error": {"zh": "未能提交：", "en": "Not filed: "},
+    "files_again": {"zh": "附件未保留，请重新选择。", "en": "Attachments are not kept; choose them again."},
+    "attribution_col": {"zh": "归属", "en": "Attribution"},
+    "reasons_col": {"zh": "计入", "en": "Counts in"},
+    "view_record": {"zh": "查看记录", "en": "View"},
+    "top_mark": {"zh": "主要扣分记录", "en": "Main evidence"},
 }

@@ -291,7 +291,10 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.goto(f"{served}/cycles/1/companies/{code}")
     page.locator("#appeal-link").click()
     page.wait_for_url("**/appeals/new")
-    page.locator("input[name=records]").first.check()
+    # Step 1: every counted record; choose one that costs points, then step 2: the grounds.
+    page.locator("#pick-records tbody tr:not(:has(td.num:text-is('0'))) input[name=records]").first.check()
+    page.locator("#to-grounds").click()
+    page.wait_for_url("**/appeals/new?**step=grounds**")
     page.fill("textarea[name=grounds]", "该工单所涉区域不属于我公司管理范围，附物业服务合同。")
     evidence = tmp_path / "物业服务合同.pdf"
     evidence.write_bytes(f.pdf_file())

@@ -28,7 +28,11 @@ def test_counted_records_show_points_and_the_contract_that_attributes_them(datab
     assert evidence <= set(by_id)
     page = f.page_client(database, "company").get(f"/cycles/{published.cycle_id}/companies/{f.CODE_A}/records")
     assert page.status_code == 200
-    assert "按物业服务合同（ZY-C001，2020-01-01 起）" in page.text and "记录中载明本企业" in page.text
+    # Communities by name, attribution in a sentence, every record a link to its record page; no community code.
+    assert "山水兰亭" in page.text and "ZY-C00" not in page.text
+    assert "依物业服务合同管理（山水兰亭，2020年1月1日起，未约定结束日期）" in page.text
+    assert "记录中载明的企业为安徽皖江物业服务有限公司" in page.text
+    assert f'href="/cycles/{published.cycle_id}/records/complaints/GD-000001"' in page.text
 
 
 def test_a_voided_record_no_longer_counts(database, published):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from rating_service.appeals import service
-from rating_service.cycles import repository as cycles_repo
+from rating_service.cycles import service as cycles_service
 from tests import factories as f
 
 PDF = f.pdf_file()
@@ -16,8 +15,8 @@ JPG = f.image_file("JPEG")
 
 def _evidence(database, cycle_id, code):  # type: ignore[no-untyped-def]
     with database.read_session() as session:
-        rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=code)
-        return sorted(service.contestable_records(json.loads(rating.explanation)))
+        cycle = cycles_service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+        return sorted(service.contestable_records(session=session, cycle=cycle, credit_code=code))
 
 
 def _file(client, cycle_id, *, records=(), grounds="该投诉经核实不属于我公司管理范围。", scope="records",  # type: ignore[no-untyped-def]
@@ -81,7 +80,7 @@ def test_a_company_cannot_contest_another_companys_records_or_see_its_appeal(dat
     assert foreign
     company = f.api_client(database, "company")
     refused = _file(company, published.cycle_id, records=foreign)
-    assert refused.status_code == 400 and "不是你单位本期评价中扣分的记录" in refused.json()["message"]
+    assert refused.status_code == 400 and "不是本期计入你单位的记录" in refused.json()["message"]
 
     b = f.api_client(database, "company_b")
     filed = _file(b, published.cycle_id, records=other_records[:1], files=[("a.pdf", PDF)]).json()
