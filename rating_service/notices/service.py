@@ -39,7 +39,6 @@ from rating_service.notices import repository
 from rating_service.notices.models import Document
 from rating_service.settings import get_settings
 from rating_service.workdays import service as workdays
-from reports.texts import TEXT as DOCUMENT_TEXT
 from reports.model import (
     AppealRecord,
     Bulletin,
@@ -52,6 +51,7 @@ from reports.model import (
     as_payload,
     from_payload,
 )
+from reports.texts import TEXT as DOCUMENT_TEXT
 
 log = logging.getLogger(__name__)
 

@@ -65,7 +65,8 @@ def _layout(data: bytes, path: Path) -> Layout:
 
 @pytest.fixture(scope="module")
 def veto_notice() -> Notice:
-    reasons = [ReasonRow("日常巡查扣分", "13.75", ["XC2025-00017", "XC2025-00042", "XC2025-00058"], 14, evidence=EVIDENCE)]
+    records = ["XC2025-00017", "XC2025-00042", "XC2025-00058"]
+    reasons = [ReasonRow("日常巡查扣分", "13.75", records, 14, evidence=EVIDENCE)]
     return make_notice(doc_number="枞住建信评〔2025〕17号", grade="C", flags=["一票否决", "黑榜"], reasons=reasons,
                        veto_statement=VETO)
 

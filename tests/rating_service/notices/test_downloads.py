@@ -203,7 +203,8 @@ def test_a_download_is_named_in_chinese_with_an_ascii_fallback(published, databa
         published.own.id: f"信用评价结果告知书_{published.own.doc_number}_{company}.pdf",
         published.bulletin.id: f"信用评价结果公示名单_{published.bulletin.doc_number}.pdf",
     }
-    ascii_names = {published.own.id: f"notice-2026-2-{f.CODE_A}.pdf", published.bulletin.id: "bulletin-2026-1-bulletin.pdf"}
+    ascii_names = {published.own.id: f"notice-2026-2-{f.CODE_A}.pdf",
+                   published.bulletin.id: "bulletin-2026-1-bulletin.pdf"}
     for document_id, name in expected.items():
         header = api.get(f"/api/v1/documents/{document_id}/pdf").headers["content-disposition"]
         assert header == f"attachment; filename=\"{ascii_names[document_id]}\"; filename*=UTF-8''{quote(name)}"
