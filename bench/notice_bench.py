@@ -34,6 +34,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -308,7 +309,7 @@ class NaiveRenderer:
         from reports.render import TEMPLATES
 
         self.html_source = reports.renderer()  # only for its templates: the same HTML as the real path
-        self.style = (TEMPLATES / "style.css").read_text(encoding="utf-8").replace("var(--family)", NAIVE_FAMILY)
+        self.style = re.sub(r"var\(--[a-z]+\)", NAIVE_FAMILY, (TEMPLATES / "style.css").read_text(encoding="utf-8"))
         self.base_url = str(TEMPLATES)
 
     def pdf(self, document: Any) -> bytes:

@@ -34,6 +34,10 @@ class ReasonRow:
     lost: str | None
     record_ids: list[str]  # the evidence record numbers, most significant first
     record_count: int  # all evidence records (the list may be shortened)
+    # One full worded fact line per evidence record shown (kind, date, community, category, severity or amount,
+    # deadline, rectification, decision number, points), printed in body size. Empty: the record numbers are
+    # printed instead (documents issued before these lines existed).
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,11 @@ class Notice:
     revision: Revision | None = None
     bonus: str = "0"  # good-conduct bonus points added to the weighted sum
     lang: Lang = "zh"
+    # A full sentence on the veto (what, which decision, which rule, the consequence), printed prominently in
+    # place of the bare flags line; None: no veto, or a document issued before this sentence existed.
+    veto_statement: str | None = None
+    # Sentences saying why the company is on the red or black list.
+    list_statements: list[str] = field(default_factory=list)
 
     @property
     def verification_url(self) -> str:

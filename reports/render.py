@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from reports import fonts
 from reports.model import AppealRecord, Bulletin, Lang, Notice
@@ -35,6 +36,18 @@ Document = Notice | Bulletin | AppealRecord
 def format_date(value: dt.date, lang: Lang = "zh") -> str:
     """Arabic numerals, no leading zeros in Chinese: 2025年7月8日."""
     return TEXT[lang]["date"].format(y=value.year, m=value.month, d=value.day)
+
+
+def url_tokens(url: str) -> Markup:
+    """The address as unbreakable tokens with a break opportunity only after each "/"."""
+    parts = url.split("/")
+    pieces = [f"{part}/" for part in parts[:-1]] + [parts[-1]]
+    return Markup("<wbr>").join(Markup('<span class="token">{}</span>').format(p) for p in pieces if p)
+
+
+def tokens_join(values: Sequence[str], separator: str) -> Markup:
+    """Record numbers joined by the separator; each number unbreakable (XC2025-00017 never splits at "-")."""
+    return Markup(escape(separator)).join(Markup('<span class="record">{}</span>').format(v) for v in values)
 
 
 def qr_data_uri(text: str) -> str:
@@ -93,15 +106,15 @@ class Renderer:
         _default_compression()
         self.font_config = FontConfiguration()
         style = (TEMPLATES / "style.css").read_text(encoding="utf-8")
-        style = fonts.font_face_css() + style.replace("var(--family)", fonts.family_list())
-        self.stylesheet = CSS(string=style, font_config=self.font_config)
+        self.stylesheet = CSS(string=fonts.stylesheet(style), font_config=self.font_config)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["markup"] = Markup
+        self.env.globals.update(url_tokens=url_tokens, tokens_join=tokens_join)
         # Made here with the notices' style, not on first use: later in a long test run the font configuration's
         # temporary folder was gone (after render pools had run) and adding the font faces failed.
         report_style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-        self.report_stylesheet = CSS(string=fonts.font_face_css() + report_style.replace(
-            "var(--family)", fonts.family_list()), font_config=self.font_config)
+        self.report_stylesheet = CSS(string=fonts.stylesheet(report_style), font_config=self.font_config)
         self.lock = threading.Lock()
 
     def html(self, document: Document) -> str:

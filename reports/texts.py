@@ -7,7 +7,7 @@ TEXT: dict[str, dict[str, str]] = {
         "notice_title": "物业服务企业信用评价结果告知书",
         "revised_title": "物业服务企业信用评价结果告知书（更正）",
         "bulletin_title": "物业服务企业信用评价结果公示名单",
-        "intro": "根据《枞阳县物业服务企业信用评价办法》（评价方法{methodology}），我局对你单位{start}至{end}"
+        "intro": "根据《枞阳县物业服务企业信用评价细则》（{methodology}），我局对你单位{start}至{end}"
                  "（{cycle}）的物业服务信用情况进行了评价。现将评价结果告知如下：",
         "revised_intro": "经异议复核，我局对你单位{cycle}的信用评价结果作出更正，原告知书（{replaces}）同时作废。"
                          "更正前得分{prev_score}分、等级{prev_grade}级。更正后的评价结果告知如下：",
@@ -16,6 +16,17 @@ TEXT: dict[str, dict[str, str]] = {
         "result": "信用得分{score}分，信用等级{grade}级。",
         "provisional": "因评价期内管理规模或巡查次数不足，本等级为暂定等级。",
         "flags": "同时列入：{flags}。",
+        "evidence_intro": "证据记录：",
+        # Lines the service words from a stored rating (rating_service/notices/service.py).
+        "evidence_line": "{kind} {record}，{date}",
+        "evidence_points": "，扣{points}分",
+        "evidence_overdue": "，超期{days}天办结",
+        "veto_statement": "因{events}，依评价细则一票否决，信用等级评定为{grade}级{lists}。",
+        "veto_event": "{kind}记录{record}（{date}）",
+        "veto_lists": "，列入{lists}",
+        "list_red": "信用等级为{grade}级且非暂定等级，依评价细则列入红榜。",
+        "list_black": "信用等级为{grade}级，依评价细则列入黑榜。",
+        "more_evidence": "以上列出{shown}条，共{count}条，全部记录可在信用评价系统企业端查看。",
         "h_points": "二、各项指标得分",
         "col_indicator": "指标",
         "col_measure": "计量",
@@ -38,11 +49,13 @@ TEXT: dict[str, dict[str, str]] = {
                   "信用评价系统提出异议申诉，写明异议的记录或计算事项、理由，并附证明材料（PDF、JPG 或 PNG）。"
                   "逾期未提出的，视为无异议，评价结果转为最终结果。",
         "h_verify": "六、真伪核验",
-        "verify": "本告知书核验码{code}。扫描二维码或访问以下网址，可核验本告知书的内容及是否已被更正：",
+        "verify": "扫描二维码或访问下列网址，可核验本告知书的内容及是否已被更正。",
+        "verify_code": "核验码：",
+        "verify_url": "核验网址：",
         "signature_date": "{date}",
         "seal": "（盖章）",
-        "cc": "统一社会信用代码：{credit_code}　　评价方法：{methodology}",
-        "bulletin_intro": "根据《枞阳县物业服务企业信用评价办法》（评价方法{methodology}），我局对全县物业服务企业"
+        "cc": "统一社会信用代码：{credit_code}　　评价细则：{methodology}",
+        "bulletin_intro": "根据《枞阳县物业服务企业信用评价细则》（{methodology}），我局对全县物业服务企业"
                           "{start}至{end}（{cycle}）的信用情况进行了评价，现将结果予以公示。公示期至{end_of_publicity}"
                           "止。对评价结果有异议的企业，请在公示期内通过信用评价系统提出异议申诉。",
         "bulletin_counts": "本次共评价{total}家企业，其中{counts}。",
@@ -53,11 +66,11 @@ TEXT: dict[str, dict[str, str]] = {
         "col_grade": "等级",
         "col_lists": "备注",
         "provisional_mark": "（暂定）",
-        "bulletin_note": "注：标注“暂定”的等级因评价期内管理规模或巡查次数不足而暂定；“红榜”“黑榜”依评价方法确定。",
+        "bulletin_note": "注：标注“暂定”的等级因评价期内管理规模或巡查次数不足而暂定；“红榜”“黑榜”依评价细则确定。",
         "bulletin_audit": "审计日志存证：本名单编号时，系统审计日志共{seq}条，第{seq}条的哈希值以{hash}开头。",
         "record_title": "物业服务企业信用评价异议处理决定书",
-        "record_intro": "{company}（统一社会信用代码：{credit_code}）于{filed}对{cycle}信用评价结果提出异议（异议编号{appeal_id}，{scope}）。"
-                        "我局依据《枞阳县物业服务企业信用评价办法》进行了复核，现决定如下：",
+        "record_intro": "你单位（统一社会信用代码：{credit_code}）于{filed}对{cycle}信用评价结果提出异议（异议编号{appeal_id}，{scope}）。"
+                        "我局依据《枞阳县物业服务企业信用评价细则》进行了复核，现决定如下：",
         "h_grounds": "一、异议请求及理由",
         "h_items": "二、复核的记录及认定",
         "col_record": "记录",
@@ -70,7 +83,12 @@ TEXT: dict[str, dict[str, str]] = {
         "effect_changed": "复核前信用得分{before_score}分、等级{before_grade}级；复核后信用得分{after_score}分、等级{after_grade}级。"
                           "我局同时印发更正后的告知书（{revised}）。",
         "effect_same": "复核前后信用得分均为{after_score}分、等级{after_grade}级，评价结果不变。",
-        "record_verify": "本决定书核验码{code}，可访问以下网址核验：",
+        "h_remedy": "五、救济途径",
+        # The bureau must check this wording (time limits of 行政复议法 and 行政诉讼法, the reviewing body)
+        # before the service goes live.
+        "remedy": "你单位如对本决定不服，可自收到本决定书之日起六十日内依法申请行政复议，"
+                  "或者在六个月内依法提起行政诉讼。",
+        "record_verify": "扫描二维码或访问下列网址，可核验本决定书的内容。",
         "subject_record": "{company}{cycle}信用评价异议处理决定",
         "page": "— {page} —",
         "date": "{y}年{m}月{d}日",
@@ -78,6 +96,11 @@ TEXT: dict[str, dict[str, str]] = {
         "subject_bulletin": "{cycle}信用评价结果公示名单",
         "grade_count": "{grade}级{count}家",
         "list_sep": "、",
+        # Download file names: <what>_<number>[_<company>].pdf
+        "file_notice": "信用评价结果告知书",
+        "file_revised_notice": "信用评价结果告知书（更正）",
+        "file_bulletin": "信用评价结果公示名单",
+        "file_appeal_record": "异议处理决定书",
     },
     "en": {
         "notice_title": "Notice of Credit Rating Result (Property Service Company)",
@@ -93,6 +116,16 @@ TEXT: dict[str, dict[str, str]] = {
         "result": "Credit score {score}, grade {grade}.",
         "provisional": " The grade is provisional: too few households or inspection visits in the period.",
         "flags": " Also listed: {flags}.",
+        "evidence_intro": "Evidence records:",
+        "evidence_line": "{kind} {record}, {date}",
+        "evidence_points": ", {points} points",
+        "evidence_overdue": ", closed {days} days late",
+        "veto_statement": "Because of {events}, the rating is vetoed under the rules: grade {grade}{lists}.",
+        "veto_event": "{kind} record {record} ({date})",
+        "veto_lists": "; listed on the {lists}",
+        "list_red": "Grade {grade}, not provisional: on the red list under the rules.",
+        "list_black": "Grade {grade}: on the black list under the rules.",
+        "more_evidence": "{shown} of {count} records are listed; the company portal of the rating system lists all.",
         "h_points": "2. Points by indicator",
         "col_indicator": "Indicator",
         "col_measure": "Measure",
@@ -115,8 +148,10 @@ TEXT: dict[str, dict[str, str]] = {
                   "notice) in the Zongyang credit rating system, naming the contested records or calculation, your "
                   "grounds, and evidence (PDF, JPG or PNG). Without an appeal the result becomes final.",
         "h_verify": "6. Verification",
-        "verify": "Verification code {code}. Scan the QR code or open this address to check this notice and whether "
-                  "it has been revised:",
+        "verify": "Scan the QR code or open the address below to check this notice and whether it has been "
+                  "revised.",
+        "verify_code": "Verification code: ",
+        "verify_url": "Address: ",
         "signature_date": "{date}",
         "seal": "(seal)",
         "cc": "Methodology: {methodology}    Unified social credit code: {credit_code}",
@@ -137,7 +172,7 @@ TEXT: dict[str, dict[str, str]] = {
         "bulletin_audit": "Audit log record: when this list was numbered, the system's audit log held {seq} entries; "
                           "the hash of entry {seq} begins {hash}.",
         "record_title": "Decision on an Appeal against a Credit Rating",
-        "record_intro": "{company} (credit code {credit_code}) appealed on {filed} against its {cycle} rating (appeal "
+        "record_intro": "Your company (credit code {credit_code}) appealed on {filed} against its {cycle} rating (appeal "
                         "{appeal_id}, {scope}). The bureau reviewed it under the Zongyang rating rules and decides:",
         "h_grounds": "1. Request and grounds",
         "h_items": "2. Records reviewed and findings",
@@ -151,7 +186,11 @@ TEXT: dict[str, dict[str, str]] = {
         "effect_changed": "Before: score {before_score}, grade {before_grade}. After: score {after_score}, grade "
                           "{after_grade}. A revised notice ({revised}) is issued with this decision.",
         "effect_same": "The score ({after_score}) and grade ({after_grade}) are unchanged.",
-        "record_verify": "Verification code {code}; check it at:",
+        "h_remedy": "5. Remedies",
+        # The bureau must check this wording (see the Chinese text).
+        "remedy": "If your company does not accept this decision, it may apply for administrative reconsideration "
+                  "within sixty days of receiving it, or bring an administrative lawsuit within six months.",
+        "record_verify": "Scan the QR code or open the address below to check this decision.",
         "subject_record": "{company}: decision on the appeal against its {cycle} rating",
         "page": "— {page} —",
         "date": "{y}-{m:02d}-{d:02d}",
@@ -159,5 +198,9 @@ TEXT: dict[str, dict[str, str]] = {
         "subject_bulletin": "{cycle}: public list of credit rating results",
         "grade_count": "grade {grade}: {count}",
         "list_sep": ", ",
+        "file_notice": "credit-rating-notice",
+        "file_revised_notice": "revised-credit-rating-notice",
+        "file_bulletin": "credit-rating-list",
+        "file_appeal_record": "appeal-decision",
     },
 }

@@ -81,7 +81,8 @@ def download_document(document_id: DbId, principal: CurrentUser, session: Sessio
                       database: DatabaseDep) -> Response:
     document = visible_document(session, principal, document_id)
     data = service.download(database=database, document=document, actor=principal.username)
-    return private_download(data, media_type="application/pdf", filename=service.file_name(document), inline=True)
+    return private_download(data, media_type="application/pdf", filename=service.file_name(document),
+                            ascii_name=service.ascii_file_name(document))
 
 
 @router.get("/api/v1/cycles/{cycle_id}/documents.zip", summary="All documents of a cycle as zip (officers) / 打包下载",

@@ -14,6 +14,7 @@ import errno
 import json
 import logging
 import os
+import re
 import secrets
 import tempfile
 import zipfile
@@ -50,6 +51,7 @@ from reports.model import (
     as_payload,
     from_payload,
 )
+from reports.texts import TEXT as DOCUMENT_TEXT
 from scoring.methodology import Methodology
 
 log = logging.getLogger(__name__)
@@ -127,12 +129,72 @@ def normalise_code(code: str) -> str:
 
 # -- wording a stored rating into a notice ---------------------------------------------------------------------
 
+def _date_words(value: str, lang: str) -> str:
+    """An ISO date as the documents write it (2025年10月13日); anything else as it is."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return value
+    return DOCUMENT_TEXT[lang]["date"].format(y=day.year, m=day.month, d=day.day)
+
+
+def _evidence_lines(reason: dict[str, Any], lang: str) -> list[str]:
+    """One plain line per evidence record shown: kind, record number, date, points (or days late).
+
+    Built from what a stored explanation holds (`wording.reasons`); the integrator swaps in the richer fact lines
+    of the records (community, category, severity, deadline, rectification, decision number) here.
+    """
+    words = DOCUMENT_TEXT[lang]
+    lines = []
+    for item in reason["evidence"][:EVIDENCE_SHOWN]:
+        line = words["evidence_line"].format(kind=item["kind"], record=item["record_id"],
+                                             date=_date_words(item["event_date"], lang))
+        if item.get("points"):
+            line += words["evidence_points"].format(points=item["points"])
+        if item.get("overdue"):
+            line += words["evidence_overdue"].format(days=item["overdue"])
+        lines.append(line)
+    return lines
+
+
+def _veto_statement(exp: dict[str, Any], worded_reasons: list[dict[str, Any]], grade: str,
+                    lang: str) -> str | None:
+    """The veto in one sentence (which records, the rule, the grade, the list); None without a veto.
+
+    Built from what a stored explanation holds; the integrator swaps in lane "evidence"'s statement (the act,
+    the decision number, the amount) here.
+    """
+    if not exp.get("veto"):
+        return None
+    words = DOCUMENT_TEXT[lang]
+    explain_words = EXPLAIN_TEXT[lang]
+    events = [words["veto_event"].format(kind=e["kind"], record=e["record_id"],
+                                         date=_date_words(e["event_date"], lang))
+              for r in worded_reasons if r["code"] == "VETO" for e in r["evidence"]]
+    lists = [explain_words[name] for name, key in (("red", "red_list"), ("black", "black_list")) if exp.get(key)]
+    return words["veto_statement"].format(
+        events=words["list_sep"].join(events) or explain_words["veto"], grade=grade,
+        lists=words["veto_lists"].format(lists=words["list_sep"].join(lists)) if lists else "")
+
+
+def _list_statements(exp: dict[str, Any], grade: str, lang: str) -> list[str]:
+    """Why the company is on the red or black list (the black list of a veto is said by the veto statement)."""
+    words = DOCUMENT_TEXT[lang]
+    out = []
+    if exp.get("red_list"):
+        out.append(words["list_red"].format(grade=grade))
+    if exp.get("black_list") and not exp.get("veto"):
+        out.append(words["list_black"].format(grade=grade))
+    return out
+
+
 def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_date: dt.date,
                deadline: dt.date, methodology: Methodology, lang: str = "zh") -> Notice:
     exp = json.loads(rating.explanation)
     language: Any = lang
     m = methodology
     upgrade = path(exp, language, m)
+    worded = reasons(exp, language, m)
     return Notice(
         issuer=issuer(), doc_number=number, issue_date=issue_date,
         company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
@@ -145,11 +207,13 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
                     for r in indicator_rows(exp, language, m)],
         reasons=[ReasonRow(label=r["label"], lost=r["lost"],
                            record_ids=[e["record_id"] for e in r["evidence"][:EVIDENCE_SHOWN]],
-                           record_count=len(r["evidence"]))
-                 for r in reasons(exp, language, m)],
+                           record_count=len(r["evidence"]), evidence=_evidence_lines(r, lang))
+                 for r in worded],
         path_headline=upgrade["headline"], path_steps=path_lines(upgrade, language)[1:],
         appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,
         verification_code=code, bonus=num(exp.get("bonus") or 0), lang=language,
+        veto_statement=_veto_statement(exp, worded, rating.grade, lang),
+        list_statements=_list_statements(exp, rating.grade, lang),
     )
 
 
@@ -482,10 +546,26 @@ def latest_notice(*, session: Session, cycle_id: int, credit_code: str) -> Docum
     """The company's notice in force: the newest notice or revised notice not itself revised."""
     return repository.latest_notice(session, cycle_id=cycle_id, credit_code=credit_code)
 
-def file_name(document: Document) -> str:
-    """ASCII file name for downloads (the document number goes into the RFC 5987 name)."""
+def ascii_file_name(document: Document) -> str:
+    """ASCII file name: the fallback `filename` of a download, and the names inside a cycle's zip."""
     who = document.credit_code or "bulletin"
     return f"{document.kind}-{document.doc_year}-{document.doc_seq}-{who}.pdf"
+
+
+# Characters that no file name may hold on common systems (and control characters).
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def file_name(document: Document) -> str:
+    """The download name people see: 信用评价结果告知书_枞住建信评〔2026〕17号_安徽皖江物业服务有限公司.pdf
+    (公示名单 without a company); characters unsafe in file names are dropped."""
+    words = DOCUMENT_TEXT["zh"]
+    parts = [words.get(f"file_{document.kind}", document.kind), document.doc_number]
+    if document.credit_code is not None:
+        company = json.loads(document.payload).get("company_name") or document.credit_code
+        parts.append(company)
+    name = "_".join(_UNSAFE_IN_NAMES.sub("", part).strip(" .") for part in parts)
+    return f"{name}.pdf"
 
 
 def download(*, database: Database, document: Document, actor: str) -> bytes:
@@ -516,7 +596,7 @@ def notices_zip(*, database: Database, session: Session, cycle: Cycle, actor: st
                 break
             for document in documents:
                 day = document.issue_date
-                info = zipfile.ZipInfo(file_name(document), date_time=(day.year, day.month, day.day, 0, 0, 0))
+                info = zipfile.ZipInfo(ascii_file_name(document), date_time=(day.year, day.month, day.day, 0, 0, 0))
                 pdf = pdf_file(document=document)
                 archive.writestr(info, pdf.data)
                 if pdf.fresh:

@@ -28,7 +28,7 @@ def test_notice_bench_writes_a_results_section(tmp_path):
     assert all(float(rate) > 0 for rate in rates.values())
     assert "18 `notice`" in text  # the Zongyang demo's notices
     assert "every PDF distinct: yes" in text
-    assert "Notice-Serif" in text  # the shipped fonts drew the real path
+    assert "Notice-Fang" in text  # the shipped fonts drew the real path
     assert "Noto" in text  # and the system's Noto Serif CJK the naive one
     assert "**first notice**" in text and "`import reports`" in text
     assert "batch / naive" in text

@@ -43,8 +43,8 @@ def test_a_download_renders_once_stores_the_hash_and_renders_a_lost_or_damaged_f
     first = api.get(url)
     assert first.status_code == 200, first.text
     assert first.headers["content-type"] == "application/pdf"
-    assert first.headers["content-disposition"].startswith("inline;")
-    assert f"notice-2026-2-{f.CODE_A}.pdf" in first.headers["content-disposition"]
+    assert first.headers["content-disposition"].startswith("attachment;")
+    assert f'filename="notice-2026-2-{f.CODE_A}.pdf"' in first.headers["content-disposition"]
     assert "no-store" in first.headers["cache-control"]
     data = first.content
     assert _is_pdf(data)
@@ -191,3 +191,30 @@ def test_anonymous_callers_must_log_in(published, database):
     assert response.status_code == 303 and response.headers["location"].startswith("/login?next=")
     assert _audit(database, "document.download") == []
     assert all(d.sha256 is None for d in documents(database, published.cycle_id))
+
+
+def test_a_download_is_named_in_chinese_with_an_ascii_fallback(published, database):
+    """RFC 6266/5987: filename= an ASCII name for old clients, filename*= the Chinese name people see."""
+    from urllib.parse import quote, unquote
+
+    api = f.api_client(database, "officer")
+    company = json.loads(published.own.payload)["company_name"]
+    expected = {
+        published.own.id: f"信用评价结果告知书_{published.own.doc_number}_{company}.pdf",
+        published.bulletin.id: f"信用评价结果公示名单_{published.bulletin.doc_number}.pdf",
+    }
+    ascii_names = {published.own.id: f"notice-2026-2-{f.CODE_A}.pdf",
+                   published.bulletin.id: "bulletin-2026-1-bulletin.pdf"}
+    for document_id, name in expected.items():
+        header = api.get(f"/api/v1/documents/{document_id}/pdf").headers["content-disposition"]
+        assert header == f"attachment; filename=\"{ascii_names[document_id]}\"; filename*=UTF-8''{quote(name)}"
+        assert header.isascii()
+        assert unquote(header.split("filename*=UTF-8''")[1]) == name
+
+
+def test_file_names_drop_characters_unsafe_in_file_names():
+    document = Document(kind="appeal_record", doc_number="枞住建信评〔2026〕17号", credit_code="91340722927900581W",
+                        doc_year=2026, doc_seq=17,
+                        payload=json.dumps({"company_name": 'A/B\\C:物业*?"<有限>|公司\x01'}, ensure_ascii=False))
+    assert notices.file_name(document) == "异议处理决定书_枞住建信评〔2026〕17号_ABC物业有限公司.pdf"
+    assert notices.ascii_file_name(document) == "appeal_record-2026-17-91340722927900581W.pdf"
