@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -10,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, negotiate_lang
@@ -27,6 +29,16 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.env.filters["local_time"] = local_time
+
+_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|[0-9A-Z]{18}|[\w\u4e00-\u9fff]{2,8}\u3014\d{4}\u3015\d+\u53f7")
+
+
+def tokens(text: str) -> Markup:
+    """Escaped text whose dates, credit codes and document numbers never break across lines (`.token`)."""
+    return Markup(_TOKEN.sub(lambda m: f'<span class="token">{m.group(0)}</span>', str(escape(text))))
+
+
+templates.env.filters["tokens"] = tokens
 
 
 def request_lang(request: Request, lang: str | None = None, *, page: bool = False) -> Lang:

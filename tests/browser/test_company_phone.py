@@ -48,8 +48,9 @@ WIDTHS: dict[str, dict[str, Any]] = {
 # - "scroll": the document is wider than the window (the page scrolls sideways);
 # - "overflow": visible elements whose box runs past the viewport's left or right edge (elements inside a
 #   .table-scroll / .scroll box are skipped: that box scrolls, and must fit itself);
-# - "overlaps": pairs of visible text pieces (the client rects of leaf text nodes, clipped to the scroll boxes
-#   they are in) that intersect by more than `tolerance` px both ways, from different elements.
+# - "overlaps": pairs of visible text pieces (the client rects of leaf text nodes, clipped to the boxes around
+#   them that clip: scroll boxes, overflow: hidden; visually hidden text is skipped) that intersect by more than
+#   `tolerance` px both ways, from different elements.
 LAYOUT_PROBLEMS = """
 (tolerance) => {
   const tol = tolerance === undefined ? 2 : tolerance;
@@ -79,13 +80,20 @@ LAYOUT_PROBLEMS = """
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
     if (!node.textContent.trim() || !el || el.closest(HIDDEN) || !shown(el)) continue;
+    // What the boxes around the text clip it to: a scroll box, overflow: hidden, a visually hidden clip.
+    const clips = [];
+    let hidden = false;
+    for (let a = el; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (style.clip !== 'auto' && style.position === 'absolute' || style.clipPath !== 'none') hidden = true;
+      if (style.overflowX !== 'visible' || style.overflowY !== 'visible') clips.push(a.getBoundingClientRect());
+    }
+    if (hidden) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    const clip = el.closest(SCROLLERS);
-    const c = clip ? clip.getBoundingClientRect() : null;
     for (const r of range.getClientRects()) {
       let box = {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
-      if (c) {
+      for (const c of clips) {
         box = {left: Math.max(box.left, c.left), right: Math.min(box.right, c.right),
                top: Math.max(box.top, c.top), bottom: Math.min(box.bottom, c.bottom)};
       }

@@ -26,7 +26,12 @@ def _banner(page_text: str) -> str:
 
 def _field(banner: str, name: str) -> str | None:
     match = re.search(rf'data-field="{name}"[^>]*>(.*?)</(?:dd|p)>', banner, re.S)
-    return None if match is None else re.sub(r"<[^>]+>|\s+", " ", match.group(1)).strip()
+    return None if match is None else _text(match.group(1))
+
+
+def _text(fragment: str) -> str:
+    """The words of an HTML fragment as read (tags dropped, white space collapsed)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
 def _rating(database: Any, cycle_id: int) -> tuple[float, str]:
@@ -47,7 +52,7 @@ def test_while_the_window_is_open_the_banner_gives_grade_score_deadline_and_work
     assert _field(banner, "score") == f"{score:.1f}"
     assert _field(banner, "deadline") == DEADLINE.isoformat()
     assert _field(banner, "days-left") == "4 个工作日"
-    assert f"可在 {DEADLINE.isoformat()}（含当日）前提出异议申诉，还剩 4 个工作日" in banner
+    assert f"可在 {DEADLINE.isoformat()}（含当日）前提出异议申诉，还剩 4 个工作日" in _text(banner)
     assert f'href="/cycles/{published.cycle_id}/appeals/new"' in banner
     assert f'href="/documents/{published.own.id}.pdf"' in banner and published.own.doc_number in banner
     assert f'href="/cycles/{published.cycle_id}/companies/{f.CODE_A}"' in banner
@@ -55,7 +60,7 @@ def test_while_the_window_is_open_the_banner_gives_grade_score_deadline_and_work
 
     english = _banner(f.page_client(database, "company").get("/?lang=en").text)
     assert _field(english, "days-left") == "4 working days"
-    assert f"may appeal until {DEADLINE.isoformat()} (inclusive): 4 working days left" in english
+    assert f"may appeal until {DEADLINE.isoformat()} (inclusive): 4 working days left" in _text(english)
 
 
 def test_on_the_deadline_day_one_working_day_is_left(database: Any, published: Published, today: Any) -> None:
@@ -73,7 +78,7 @@ def test_an_appeal_under_way_is_shown_instead_of_the_appeal_button(
     assert filed.status_code == 201, filed.text
     banner = _banner(f.page_client(database, "company").get("/").text)
     assert _field(banner, "pending") is not None
-    assert f"你单位 {WEDNESDAY.isoformat()} 提出的异议正在处理，处理期限至 {filed.json()['due_on']}" in banner
+    assert f"你单位 {WEDNESDAY.isoformat()} 提出的异议正在处理，处理期限至 {filed.json()['due_on']}" in _text(banner)
     assert f'href="/appeals/{filed.json()["id"]}"' in banner
     assert "/appeals/new" not in banner
 
