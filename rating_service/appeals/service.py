@@ -33,8 +33,10 @@ from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
+from rating_service.notices import service as notices
 from rating_service.settings import get_settings
 from rating_service.workdays import service as workdays
+from rating_service.workdays.holiday_calendar import CalendarUnknown
 
 # Magic numbers of the accepted types: the name's extension decides nothing.
 SIGNATURES = ((b"%PDF-", "application/pdf", "pdf"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -262,3 +264,96 @@ def statistics(*, session: Session, cycle_id: int) -> dict[str, Any]:
     counts = {outcome: sum(1 for a in decided if a.outcome == outcome) for outcome in OUTCOMES}
     return {"cycle_id": cycle_id, "filed": len(appeals), "pending": len(appeals) - len(decided), **counts,
             "median_days_to_decision": median}
+
+
+# -- the company's home: where its ratings stand ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """A decided appeal of the company: the outcome, the score and grade before and after, its documents."""
+
+    appeal_id: int
+    outcome: str  # an AppealOutcome value; the page shows its label
+    decided_on: dt.date | None
+    score_before: float
+    grade_before: str
+    score_after: float | None
+    grade_after: str | None
+    decision_document_id: int | None  # the decision record (异议处理决定书)
+    revised_notice_id: int | None  # the revised notice, when the score or grade changed
+
+    @property
+    def changed(self) -> bool:
+        return (self.score_after, self.grade_after) != (self.score_before, self.grade_before)
+
+
+@dataclass(frozen=True)
+class CycleStanding:
+    """One cycle's banner on a company's home page.
+
+    ``window`` is ``open`` (the company may appeal until ``appeal_deadline``, ``working_days_left`` working days
+    from today, today and the deadline included), ``closed`` (publicized, the deadline has passed, not yet final)
+    or ``final`` (finalized on ``finalized_on``). ``score``/``grade`` are the rating as it stands now (after any
+    decision); ``notice_id`` is the notice in force (the revised one after a change).
+    """
+
+    cycle_id: int
+    cycle_name: str
+    status: str
+    window: str
+    score: float
+    grade: str
+    appeal_deadline: dt.date | None
+    working_days_left: int | None
+    finalized_on: dt.date | None
+    notice_id: int | None
+    notice_number: str | None
+    pending_appeal_id: int | None
+    pending_filed_on: dt.date | None
+    pending_due_on: dt.date | None
+    decisions: list[DecisionOutcome]
+
+
+def _working_days_left(session: Session, today: dt.date, deadline: dt.date | None) -> int | None:
+    if deadline is None or deadline < today:
+        return None
+    try:
+        return workdays.count_working_days(session, today, deadline)
+    except CalendarUnknown:  # a year nobody entered: the page still shows the deadline itself
+        return None
+
+
+def company_standing(*, session: Session, credit_code: str, today: dt.date) -> list[CycleStanding]:
+    """The banners of a company's home, newest cycle first: every publicized cycle it is rated in; when there is
+    none, the latest finalized one (what the company was last told)."""
+    history = cycles_repo.company_history(session, credit_code=credit_code, statuses=cycles.VISIBLE_TO_COMPANIES)
+    shown = [(c, r) for c, r in reversed(history) if c.status == "publicized"]
+    if not shown:
+        shown = [(c, r) for c, r in reversed(history) if c.status == "finalized"][:1]
+    out = []
+    for cycle, rating in shown:
+        appeals = repository.list_appeals(session, cycle_id=cycle.id, credit_code=credit_code)
+        pending = next((a for a in appeals if a.status == "pending"), None)
+        decided = sorted((a for a in appeals if a.status == "decided"),
+                         key=lambda a: (a.decided_at or dt.datetime.min.replace(tzinfo=dt.UTC), a.id), reverse=True)
+        notice = notices.latest_notice(session=session, cycle_id=cycle.id, credit_code=credit_code)
+        if cycle.status == "finalized":
+            window = "final"
+        else:
+            window = "open" if cycles.window_open_on(cycle, today) else "closed"
+        out.append(CycleStanding(
+            cycle_id=cycle.id, cycle_name=cycle.name, status=cycle.status, window=window,
+            score=rating.score, grade=rating.grade, appeal_deadline=cycle.appeal_deadline,
+            working_days_left=_working_days_left(session, today, cycle.appeal_deadline) if window == "open" else None,
+            finalized_on=cycles.to_local_date(cycle.finalized_at) if cycle.finalized_at else None,
+            notice_id=notice.id if notice else None, notice_number=notice.doc_number if notice else None,
+            pending_appeal_id=pending.id if pending else None, pending_filed_on=pending.filed_on if pending else None,
+            pending_due_on=pending.due_on if pending else None,
+            decisions=[DecisionOutcome(
+                appeal_id=a.id, outcome=a.outcome or "rejected",
+                decided_on=cycles.to_local_date(a.decided_at) if a.decided_at else None,
+                score_before=a.score_before, grade_before=a.grade_before, score_after=a.score_after,
+                grade_after=a.grade_after, decision_document_id=a.decision_document_id,
+                revised_notice_id=a.revised_notice_id) for a in decided]))
+    return out

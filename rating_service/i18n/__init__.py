@@ -4,7 +4,7 @@ Each area module (``errors``, ``imports``, ``records``, ``accounts``, ``audit``,
 ``appeals``, ``disclosure``, ``commands``, ``labels``, ``web``, ``explanations``, ``validation``, ``workdays``)
 holds a ``MESSAGES`` dict of ``key -> {"zh": ..., "en": ...}``; this package merges them into ``MESSAGES`` and
 refuses a key defined twice. The words of the pages live here too, as tables the pages index by key
-(``PAGE_TEXT`` of ``accounts``, ``appeals``, ``audit``, ``cycles``, ``notices``, ``records``, ``validation``,
+(``PAGE_TEXT`` of ``accounts``, ``appeals`` (and its ``HOME_TEXT``), ``audit``, ``cycles``, ``notices``, ``records``, ``validation``,
 ``workdays``; ``cycles.DASHBOARD_TEXT``, ``disclosure.PUBLIC_TEXT``, ``web.UI``, ``validation.REASON_WORDS``) and
 the explanation's words (``explanations.EXPLAIN_TEXT``, worded by rating_service/cycles/wording.py). No module of
 the service outside this package writes user-facing text in both languages (a test walks the source).

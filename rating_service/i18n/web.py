@@ -57,6 +57,7 @@ UI: dict[str, dict[str, str]] = {
     "nav_open_data": {"zh": "开放数据", "en": "Open data"},
     "nav_verify": {"zh": "文书核验", "en": "Verify a notice"},
     "skip": {"zh": "跳到正文", "en": "Skip to content"},
+    "scroll_hint": {"zh": "表格较宽，可左右滑动查看 →", "en": "Wide table: swipe sideways to see all →"},
     # punctuation that follows the language
     "colon": {"zh": "：", "en": ": "},
     "lp": {"zh": "（", "en": " ("},

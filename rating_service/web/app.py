@@ -16,6 +16,8 @@ from rating_service.accounts import pages as account_pages
 from rating_service.accounts import routes as account_routes
 from rating_service.appeals import pages as appeal_pages
 from rating_service.appeals import routes as appeal_routes
+from rating_service.appeals import service as appeals
+from rating_service.appeals.models import AppealOutcome
 from rating_service.audit import pages as audit_pages
 from rating_service.audit import routes as audit_routes
 from rating_service.companies import repository as companies_repo
@@ -28,6 +30,7 @@ from rating_service.db import Database
 from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
 from rating_service.disclosure import serving as disclosure_serving
+from rating_service.i18n.appeals import HOME_TEXT
 from rating_service.i18n.cycles import DASHBOARD_TEXT
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
@@ -79,11 +82,13 @@ def create_app(database: Database | None = None) -> FastAPI:
             return redirect("/public")
         lang = request_lang(request, page=True)
         if not principal.is_officer:
-            visible = cycles.list_cycles(session=session, statuses=cycles.VISIBLE_TO_COMPANIES)
-            history = cycles_repo.company_history(session, credit_code=principal.credit_code or "",
-                                                  statuses=cycles.VISIBLE_TO_COMPANIES)
+            code = principal.credit_code or ""
+            history = cycles_repo.company_history(session, credit_code=code, statuses=cycles.VISIBLE_TO_COMPANIES)
             chart = score_chart([(c.name, r.score, r.grade) for c, r in history])
-            return render(request, "company_home.html", {"cycles": visible, "history": history, "chart": chart})
+            standing = appeals.company_standing(session=session, credit_code=code, today=clock.local_today())
+            outcomes = {o.value: o.label(lang) for o in AppealOutcome}
+            return render(request, "company_home.html", {"standing": standing, "history": history, "chart": chart,
+                                                         "outcome_labels": outcomes}, catalogue=HOME_TEXT)
         today = clock.local_today()
         context: dict[str, Any] = {
             "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -10,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, negotiate_lang
@@ -27,6 +29,16 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.env.filters["local_time"] = local_time
+
+_TOKEN = re.compile(r"\d{4}-\d{2}-\d{2}|[0-9A-Z]{18}|[\w\u4e00-\u9fff]{2,8}\u3014\d{4}\u3015\d+\u53f7")
+
+
+def tokens(text: str) -> Markup:
+    """Escaped text whose dates, credit codes and document numbers never break across lines (`.token`)."""
+    return Markup(_TOKEN.sub(lambda m: f'<span class="token">{m.group(0)}</span>', str(escape(text))))
+
+
+templates.env.filters["tokens"] = tokens
 
 
 def request_lang(request: Request, lang: str | None = None, *, page: bool = False) -> Lang:
@@ -74,17 +86,24 @@ def render(request: Request, template: str, context: dict[str, Any], *,
 
 
 def score_chart(points: list[tuple[str, float, str]]) -> dict[str, Any]:
-    """A score-by-cycle line chart (0–100 on a 600 × 200 canvas) of (cycle name, score, grade) points."""
-    width, height, left, top = 600, 200, 40, 26
+    """A score-by-cycle line chart (0–100) of (cycle name, score, grade) points on a 420 × 220 canvas.
+
+    The canvas is small so its 13-unit text stays readable when a phone shrinks it to ~350 px; the first and last
+    labels are anchored inwards (start, end) so a long cycle name never runs off the canvas."""
+    width, height, left, right, top, bottom = 420, 220, 36, 14, 28, 34
     n = len(points)
+    inner = width - left - right
     out = []
     for i, (cycle, score, grade) in enumerate(points):
-        x = left + (width - left - 20) * (i / (n - 1) if n > 1 else 0.5)
-        y = top + (height - top - 30) * (1 - max(0.0, min(100.0, score)) / 100)
-        out.append({"x": round(x, 1), "y": round(y, 1), "score": score, "grade": grade, "cycle": cycle})
-    return {"width": width, "height": height, "points": out,
+        x = left + 10 + (inner - 20) * (i / (n - 1) if n > 1 else 0.5)
+        y = top + (height - top - bottom) * (1 - max(0.0, min(100.0, score)) / 100)
+        anchor = "middle" if n == 1 or 0 < i < n - 1 else ("start" if i == 0 else "end")
+        label_x = x if anchor == "middle" else (x - 10 if anchor == "start" else x + 10)
+        out.append({"x": round(x, 1), "y": round(y, 1), "score": score, "grade": grade, "cycle": cycle,
+                    "anchor": anchor, "label_x": round(label_x, 1)})
+    return {"width": width, "height": height, "left": left, "right": width - right, "points": out,
             "line": " ".join(f"{p['x']},{p['y']}" for p in out),
-            "grid": [{"value": v, "y": round(top + (height - top - 30) * (1 - v / 100), 1)} for v in (0, 50, 100)]}
+            "grid": [{"value": v, "y": round(top + (height - top - bottom) * (1 - v / 100), 1)} for v in (0, 50, 100)]}
 
 
 def error_page(request: Request, exc: RatingServiceError) -> Response:

@@ -82,6 +82,16 @@ def add_working_days(start: dt.date, days: int, schedule: Schedule = NO_SCHEDULE
     return day
 
 
+def count_working_days(first: dt.date, last: dt.date, schedule: Schedule = NO_SCHEDULE) -> int:
+    """How many working days there are from `first` to `last`, both included (0 when `last` is before `first`)."""
+    count = 0
+    day = first
+    while day <= last:
+        count += is_working_day(day, schedule)
+        day += dt.timedelta(days=1)
+    return count
+
+
 def package_days(year: int) -> list[tuple[dt.date, bool, str]]:
     """The package's holidays and make-up working days of a year: (day, working, name), by date."""
     calendar = _china()

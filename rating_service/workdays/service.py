@@ -35,6 +35,11 @@ def add_working_days(session: Session, start: dt.date, days: int) -> dt.date:
     return holiday_calendar.add_working_days(start, days, repository.schedule(session))
 
 
+def count_working_days(session: Session, first: dt.date, last: dt.date) -> int:
+    """Working days from `first` to `last`, both included, on the package's calendar plus the administrators' data."""
+    return holiday_calendar.count_working_days(first, last, repository.schedule(session))
+
+
 def set_year(*, session: Session, year: int, holidays: Sequence[DayEntry], workdays: Sequence[DayEntry],
              source: str, actor: str, whole_year: bool = True) -> None:
     """Replace the administrators' data for a year.

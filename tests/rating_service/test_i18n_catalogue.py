@@ -97,7 +97,7 @@ def test_labels() -> None:
 # -- the pages' word tables, which live in the area modules next to their messages -----------------------------------
 
 PAGE_TABLES = {
-    "accounts": ["PAGE_TEXT"], "appeals": ["PAGE_TEXT"], "audit": ["PAGE_TEXT"],
+    "accounts": ["PAGE_TEXT"], "appeals": ["PAGE_TEXT", "HOME_TEXT"], "audit": ["PAGE_TEXT"],
     "cycles": ["PAGE_TEXT", "DASHBOARD_TEXT"], "disclosure": ["PUBLIC_TEXT"], "explanations": ["EXPLAIN_TEXT"],
     "notices": ["PAGE_TEXT"], "records": ["PAGE_TEXT"], "validation": ["PAGE_TEXT", "REASON_WORDS"],
     "web": ["UI"], "workdays": ["PAGE_TEXT"],

@@ -30,7 +30,7 @@ def test_history_lists_every_publicized_cycle_and_only_the_companys_own_scores(d
 
     page = f.page_client(database, "company").get("/")
     assert page.status_code == 200
-    rows = re.findall(r"<tr><td>([^<]+)</td>", page.text.split('id="history"')[1])
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td>", page.text.split('id="history"')[1])
     assert rows == ["2025上半年", "2025年度"]  # oldest period first
     for name, score in own.items():
         assert f"{score:.1f}" in page.text, name
