@@ -158,3 +158,18 @@ def test_decision_record_has_remedies_and_addresses_the_company_as_you(layouts: 
 def test_english_decision_record_has_the_remedy_sentence(tmp_path: Path, record: AppealRecord) -> None:
     layout = _layout(render(dataclasses.replace(record, lang="en")), tmp_path / "en.pdf")
     assert "administrative reconsideration" in re.sub(r"\s+", " ", layout.text)
+
+
+def test_a_payload_stored_before_the_new_fields_still_loads_and_prints_the_flags_line(tmp_path: Path) -> None:
+    from reports.model import as_payload, from_payload
+
+    payload = as_payload(make_notice())
+    for key in ("veto_statement", "list_statements"):
+        del payload[key]
+    for reason in payload["reasons"]:
+        del reason["evidence"]
+    old = from_payload(payload)
+    assert isinstance(old, Notice) and old.veto_statement is None and old.list_statements == []
+    assert all(reason.evidence == [] for reason in old.reasons)
+    flat = re.sub(r"\s+", "", _layout(render(old), tmp_path / "old.pdf").text)
+    assert "同时列入：黑榜" in flat and "XC2025-00017" in flat
