@@ -138,9 +138,12 @@ def test_the_signature_is_never_alone_on_its_page(layouts: dict[str, Layout], na
     signature = [w for w in layout.words if w.text == "（盖章）"]
     assert len(signature) == 1
     page = signature[0].page
-    above = [w for w in layout.words if w.page == page and w.y1 < signature[0].y0 - 40
-             and w.text not in ("枞阳县住房和城乡建设局",) and not re.fullmatch(r"\d{4}年\d+月\d+日", w.text)]
-    assert len(above) >= 5, [w.text for w in above]
+    signature_words = {"枞阳县住房和城乡建设局", "（盖章）", "—", str(page)}
+    others = [w for w in layout.words if w.page == page and w.text not in signature_words
+              and not re.fullmatch(r"\d{4}年\d+月\d+日", w.text) and w.y0 < signature[0].y0]
+    # Above or beside the signature: a heading and the text of the last section (or the verification block).
+    assert len(others) >= 2 and any(re.match(r"[一二三四五六七八九十]、", w.text) for w in others), \
+        [w.text for w in others]
 
 
 def test_decision_record_has_remedies_and_addresses_the_company_as_you(layouts: dict[str, Layout],
@@ -158,3 +161,18 @@ def test_decision_record_has_remedies_and_addresses_the_company_as_you(layouts: 
 def test_english_decision_record_has_the_remedy_sentence(tmp_path: Path, record: AppealRecord) -> None:
     layout = _layout(render(dataclasses.replace(record, lang="en")), tmp_path / "en.pdf")
     assert "administrative reconsideration" in re.sub(r"\s+", " ", layout.text)
+
+
+def test_a_payload_stored_before_the_new_fields_still_loads_and_prints_the_flags_line(tmp_path: Path) -> None:
+    from reports.model import as_payload, from_payload
+
+    payload = as_payload(make_notice())
+    for key in ("veto_statement", "list_statements"):
+        del payload[key]
+    for reason in payload["reasons"]:
+        del reason["evidence"]
+    old = from_payload(payload)
+    assert isinstance(old, Notice) and old.veto_statement is None and old.list_statements == []
+    assert all(reason.evidence == [] for reason in old.reasons)
+    flat = re.sub(r"\s+", "", _layout(render(old), tmp_path / "old.pdf").text)
+    assert "同时列入：黑榜" in flat and "XC2025-00017" in flat
