@@ -324,6 +324,14 @@ def _working_days_left(session: Session, today: dt.date, deadline: dt.date | Non
         return None
 
 
+def _decided_on(session: Session, appeal: Appeal) -> dt.date | None:
+    """The day of the decision as the company was told: its decision record's date (the service's day, which the
+    demo may simulate), else the local date it was stored."""
+    if appeal.decision_document_id is not None:
+        return notices.get_document_or_raise(session=session, document_id=appeal.decision_document_id).issue_date
+    return cycles.to_local_date(appeal.decided_at) if appeal.decided_at else None
+
+
 def company_standing(*, session: Session, credit_code: str, today: dt.date) -> list[CycleStanding]:
     """The banners of a company's home, newest cycle first: every publicized cycle it is rated in; when there is
     none, the latest finalized one (what the company was last told)."""
@@ -352,7 +360,7 @@ def company_standing(*, session: Session, credit_code: str, today: dt.date) -> l
             pending_due_on=pending.due_on if pending else None,
             decisions=[DecisionOutcome(
                 appeal_id=a.id, outcome=a.outcome or "rejected",
-                decided_on=cycles.to_local_date(a.decided_at) if a.decided_at else None,
+                decided_on=_decided_on(session, a),
                 score_before=a.score_before, grade_before=a.grade_before, score_after=a.score_after,
                 grade_after=a.grade_after, decision_document_id=a.decision_document_id,
                 revised_notice_id=a.revised_notice_id) for a in decided]))
