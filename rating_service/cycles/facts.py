@@ -492,7 +492,7 @@ def fact_parts(f: RecordFact, m: Methodology, lang: Lang) -> list[str]:
                                                      else "not_substantiated", lang), _resolution(f, lang)]
     elif f.kind == "fee_violations":
         parts.append(value_text(f.kind, "violation_type", row.get("violation_type"), m, lang))
-        if row.get("amount_yuan") is not None:
+        if row.get("amount_yuan"):  # a blank or zero amount is not worth a word
             parts.append(_t("amount_involved", lang, amount=amount_text(float(row["amount_yuan"]))))
         if row.get("refunded"):
             parts.append(_t("refunded", lang))
@@ -540,7 +540,7 @@ def _act(f: RecordFact, m: Methodology, lang: Lang) -> str:
     if f.kind == "fee_violations":
         name = value_text(f.kind, "violation_type", row.get("violation_type"), m, lang)
         details = [str(row.get("document_no") or "")]
-        if row.get("amount_yuan") is not None:
+        if row.get("amount_yuan"):
             details.append(_t("amount_involved", lang, amount=amount_text(float(row["amount_yuan"]))))
     else:
         name = value_text(f.kind, "kind", row.get("kind"), m, lang)
@@ -653,3 +653,23 @@ def page_evidence(*, session: Session, cycle: Cycle, rating: Rating, lang: Lang 
         "list_statements": list_statements(exp, m, lang),
         "evidence_words": {"record": _t("col_record", lang), "facts": _t("col_facts", lang)},
     }
+
+
+@dataclass(frozen=True)
+class NoticeWords:
+    """What a notice states of a company's evidence: per reason code its full fact lines, the veto in full, the
+    lists and why (``reports.model``: ``ReasonRow.evidence``, ``Notice.veto_statement``, ``Notice.list_statements``)."""
+
+    evidence: dict[str, list[str]]
+    veto_statement: str | None
+    list_statements: list[str]
+
+
+def notice_words(company: CompanyFacts, exp: Mapping[str, Any], methodology: Methodology,
+                 lang: Lang = "zh") -> NoticeWords:
+    """The notice's words of one company, from ``cycle_facts(session, cycle)[credit_code]`` and its stored
+    explanation (a notice run calls ``cycle_facts`` once for the cycle, then this per company)."""
+    return NoticeWords(
+        evidence={reason: evidence_lines(company, reason, methodology, lang) for reason in company.evidence},
+        veto_statement=veto_statement(company, exp, methodology, lang),
+        list_statements=list_statements(exp, methodology, lang))
