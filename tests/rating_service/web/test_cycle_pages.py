@@ -121,7 +121,8 @@ def test_drill_down_shows_points_reasons_evidence_and_path(database):
     reasons = text.split("二、扣分原因")[1].split("三、升级路径")[0]
     for record_id in ("XC-0001", "SF-001", "GD-000003", "GD-000001"):
         assert record_id in reasons
-    assert "COMPL_TIMELY" in reasons and "逾期天数" in reasons
+    # evidence as facts, no code: GD-000003 was resolved 12 days after its deadline
+    assert "COMPL_TIMELY" not in reasons and "8月20日办结（逾期 12 天）" in reasons
     assert "升至 AAA 还差" in text and "d ≤ 0.30" in text and "仅靠本项无法达到" in text
     assert "ZY-2025" in text and re.search(r"[0-9a-f]{64}", text)
     vetoed = client.get(f"/cycles/{cycle_id}/companies/{f.CODE_B}").text
