@@ -150,7 +150,7 @@ def _read_rows(session: Session, cycle: Cycle, wanted: Mapping[str, set[str] | N
         columns = _columns(kind)
         frame = repository.record_rows(session, kind, columns=columns, watermark=cycle.snapshot_batch,
                                        period_start=cycle.period_start, period_end=cycle.period_end,
-                                       record_ids=None if ids is None else sorted(ids))
+                                       only=None if ids is None else ("record_id", sorted(ids)))
         for values in frame.itertuples(index=False, name=None):
             row = {name: _plain(v) for name, v in zip(columns, values, strict=True)}
             rows[(kind, str(row["record_id"]))] = row
@@ -158,25 +158,24 @@ def _read_rows(session: Session, cycle: Cycle, wanted: Mapping[str, set[str] | N
     return rows
 
 
-def _names(session: Session, cycle: Cycle, table: str) -> dict[str, str]:
+def community_names(session: Session, cycle: Cycle, ids: Collection[str] | None = None) -> dict[str, str]:
+    """Community id -> name, as the cycle's snapshot holds them (of ``ids`` only, when given)."""
     assert cycle.snapshot_batch is not None
-    key = "community_id" if table == "communities" else "credit_code"
-    frame = repository.read_frame(session, repository.snapshot_query(
-        table, watermark=cycle.snapshot_batch, period_start=cycle.period_start, period_end=cycle.period_end,
-        columns=[key, "name"]), [key, "name"])
-    return {str(k): str(v) for k, v in zip(frame[key], frame["name"], strict=True) if _plain(v) is not None}
+    frame = repository.record_rows(session, "communities", columns=["community_id", "name"],
+                                   watermark=cycle.snapshot_batch, period_start=cycle.period_start,
+                                   period_end=cycle.period_end,
+                                   only=None if ids is None else ("community_id", sorted(ids)))
+    return {str(k): str(v) for k, v in zip(frame["community_id"], frame["name"], strict=True)
+            if _plain(v) is not None}
 
 
-def community_names(session: Session, cycle: Cycle) -> dict[str, str]:
-    """Community id -> name, as the cycle's snapshot holds them."""
-    return _names(session, cycle, "communities")
-
-
-def _contracts(session: Session, cycle: Cycle) -> dict[tuple[str, str], list[tuple[dt.date, dt.date | None]]]:
+def _contracts(session: Session, cycle: Cycle, communities: Collection[str] | None = None
+               ) -> dict[tuple[str, str], list[tuple[dt.date, dt.date | None]]]:
     assert cycle.snapshot_batch is not None
-    frame = repository.read_frame(session, repository.snapshot_query(
-        "contracts", watermark=cycle.snapshot_batch, period_start=cycle.period_start, period_end=cycle.period_end),
-        repository.SNAPSHOT_COLUMNS["contracts"])
+    columns = repository.SNAPSHOT_COLUMNS["contracts"]
+    frame = repository.record_rows(session, "contracts", columns=columns, watermark=cycle.snapshot_batch,
+                                   period_start=cycle.period_start, period_end=cycle.period_end,
+                                   only=None if communities is None else ("community_id", sorted(communities)))
     out: dict[tuple[str, str], list[tuple[dt.date, dt.date | None]]] = {}
     for community, code, start, end in frame.itertuples(index=False, name=None):
         out.setdefault((str(code), str(community)), []).append((_plain(start), _plain(end)))
@@ -235,10 +234,12 @@ def _contract_on(spans: list[tuple[dt.date, dt.date | None]] | None, day: dt.dat
 class _Builder:
     """Turns whole rows into facts; holds what every fact of a cycle shares (names, contracts, methodology)."""
 
-    def __init__(self, session: Session, cycle: Cycle) -> None:
+    def __init__(self, session: Session, cycle: Cycle, rows: Iterable[dict[str, Any]]) -> None:
+        """Names and contracts of the communities of ``rows`` only (a page reads a few, a notice run many)."""
+        communities = {str(r["community_id"]) for r in rows if r.get("community_id") is not None}
         self.methodology = methodology_of(cycle)
-        self.communities = community_names(session, cycle)
-        self.contracts = _contracts(session, cycle)
+        self.communities = community_names(session, cycle, communities) if communities else {}
+        self.contracts = _contracts(session, cycle, communities) if communities else {}
         self.as_of = cycle.period_end
 
     def fact(self, key: Key, row: dict[str, Any], credit_code: str, points: float) -> RecordFact:
@@ -301,7 +302,7 @@ def records_by_key(*, session: Session, cycle: Cycle, credit_code: str, keys: Se
         if kind in EVENT_KINDS:
             by_kind.setdefault(kind, set()).add(record_id)
     rows = _read_rows(session, cycle, by_kind, ())
-    builder = _Builder(session, cycle)
+    builder = _Builder(session, cycle, rows.values())
     return {key: builder.fact(key, rows[key], credit_code, points.get(key, 0.0)) for key in keys if key in rows}
 
 
@@ -345,7 +346,7 @@ def _facts_of(session: Session, cycle: Cycle, points: Mapping[str, Mapping[Key, 
             wanted.setdefault(kind, set()).add(record_id)
     rows = _read_rows(session, cycle, {k: v for k, v in wanted.items() if k in EVENT_KINDS},
                       standing.decided_items(session, cycle.id))
-    builder = _Builder(session, cycle)
+    builder = _Builder(session, cycle, rows.values())
     out = {}
     for code, keys in every.items():
         company = CompanyFacts(code)
@@ -492,7 +493,7 @@ def fact_parts(f: RecordFact, m: Methodology, lang: Lang) -> list[str]:
                                                      else "not_substantiated", lang), _resolution(f, lang)]
     elif f.kind == "fee_violations":
         parts.append(value_text(f.kind, "violation_type", row.get("violation_type"), m, lang))
-        if row.get("amount_yuan") is not None:
+        if row.get("amount_yuan"):  # a blank or zero amount is not worth a word
             parts.append(_t("amount_involved", lang, amount=amount_text(float(row["amount_yuan"]))))
         if row.get("refunded"):
             parts.append(_t("refunded", lang))
@@ -540,7 +541,7 @@ def _act(f: RecordFact, m: Methodology, lang: Lang) -> str:
     if f.kind == "fee_violations":
         name = value_text(f.kind, "violation_type", row.get("violation_type"), m, lang)
         details = [str(row.get("document_no") or "")]
-        if row.get("amount_yuan") is not None:
+        if row.get("amount_yuan"):
             details.append(_t("amount_involved", lang, amount=amount_text(float(row["amount_yuan"]))))
     else:
         name = value_text(f.kind, "kind", row.get("kind"), m, lang)
@@ -653,3 +654,23 @@ def page_evidence(*, session: Session, cycle: Cycle, rating: Rating, lang: Lang 
         "list_statements": list_statements(exp, m, lang),
         "evidence_words": {"record": _t("col_record", lang), "facts": _t("col_facts", lang)},
     }
+
+
+@dataclass(frozen=True)
+class NoticeWords:
+    """What a notice states of a company's evidence: per reason code its full fact lines, the veto in full, the
+    lists and why (``reports.model``: ``ReasonRow.evidence``, ``Notice.veto_statement``, ``Notice.list_statements``)."""
+
+    evidence: dict[str, list[str]]
+    veto_statement: str | None
+    list_statements: list[str]
+
+
+def notice_words(company: CompanyFacts, exp: Mapping[str, Any], methodology: Methodology,
+                 lang: Lang = "zh") -> NoticeWords:
+    """The notice's words of one company, from ``cycle_facts(session, cycle)[credit_code]`` and its stored
+    explanation (a notice run calls ``cycle_facts`` once for the cycle, then this per company)."""
+    return NoticeWords(
+        evidence={reason: evidence_lines(company, reason, methodology, lang) for reason in company.evidence},
+        veto_statement=veto_statement(company, exp, methodology, lang),
+        list_statements=list_statements(exp, methodology, lang))

@@ -48,17 +48,18 @@ def visible_as_of(table: Table, watermark: int) -> Any:
 
 
 def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_end: dt.date,
-                   columns: Sequence[str] | None = None, record_ids: Sequence[str] | None = None) -> Select[Any]:
+                   columns: Sequence[str] | None = None, only: tuple[str, Sequence[str]] | None = None
+                   ) -> Select[Any]:
     """The rows of ``kind`` as of change-set ``watermark`` that can matter to a rating of the period (``columns``:
-    other columns than the engine's, e.g. every imported one; ``record_ids``: only these records)."""
+    other columns than the engine's, e.g. every imported one; ``only``: (column, values), only those rows)."""
     main = Base.metadata.tables[kind]
     history = HISTORY[kind]
     columns = list(columns or SNAPSHOT_COLUMNS[kind])
     parts = []
     for table, extra in ((main, []), (history, [history.c.superseded_by > watermark])):
         conditions = [visible_as_of(table, watermark), *extra]
-        if record_ids is not None:
-            conditions.append(table.c.record_id.in_(list(record_ids)))
+        if only is not None:
+            conditions.append(table.c[only[0]].in_(list(only[1])))
         if kind == "contracts":
             conditions += [table.c.start_date <= period_end,
                            or_(table.c.end_date.is_(None), table.c.end_date >= period_start)]
@@ -80,16 +81,16 @@ def read_snapshot(session: Session, *, watermark: int, period_start: dt.date,
 
 
 def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermark: int, period_start: dt.date,
-                period_end: dt.date, record_ids: Sequence[str] | None = None) -> pd.DataFrame:
-    """Whole rows (``columns``) of ``kind`` as the snapshot at ``watermark`` holds them, optionally only some
-    records (asked in chunks of at most 5,000 ids)."""
-    def query(ids: Sequence[str] | None) -> Select[Any]:
+                period_end: dt.date, only: tuple[str, Sequence[str]] | None = None) -> pd.DataFrame:
+    """Whole rows (``columns``) of ``kind`` as the snapshot at ``watermark`` holds them; ``only`` (column, values):
+    only those rows (asked in chunks of at most 5,000 values)."""
+    def query(values: Sequence[str] | None) -> Select[Any]:
         return snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end,
-                              columns=columns, record_ids=ids)
-    if record_ids is None:
+                              columns=columns, only=None if values is None or only is None else (only[0], values))
+    if only is None:
         return _read(session, query(None), list(columns))
-    ids = sorted(set(record_ids))
-    chunks = [_read(session, query(ids[i:i + 5000]), list(columns)) for i in range(0, len(ids), 5000)]
+    values = sorted(set(only[1]))
+    chunks = [_read(session, query(values[i:i + 5000]), list(columns)) for i in range(0, len(values), 5000)]
     if not chunks:
         return _read(session, query([]), list(columns))
     return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)

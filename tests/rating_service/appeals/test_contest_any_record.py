@@ -8,6 +8,7 @@ import re
 from rating_service.appeals import pages
 from rating_service.cycles import repository as cycles_repo
 from tests import factories as f
+from tests.rating_service.notices.helpers import documents, payload
 
 
 def _top(database, cycle_id, code):  # type: ignore[no-untyped-def]
@@ -53,6 +54,14 @@ def test_the_api_accepts_any_counted_record_and_stores_the_attribution_contest(d
     assert response.status_code == 201, response.text
     assert response.json()["items"] == [{"kind": "inspections", "record_id": "XC-0003", "contest": "attribution",
                                          "action": None, "amendment": None, "finding": None}]
+    officer = f.api_client(database, "officer")
+    decided = officer.post(f"/api/v1/appeals/{response.json()['id']}/decision", json={
+        "outcome": "upheld", "reasons": "合同已终止，撤销。",
+        "items": [{"kind": "inspections", "record_id": "XC-0003", "action": "void"}]})
+    assert decided.status_code == 200, decided.text
+    # The decision record says what was contested about the record.
+    record = next(d for d in documents(database, published.cycle_id) if d.kind == "appeal_record")
+    assert "（对归属有异议：该记录发生时本企业已不再服务该小区）" in payload(record)["items"][0]["record"]
 
 
 def test_a_refused_filing_shows_the_form_again_with_the_error_by_its_field_and_the_text_kept(database, published):

@@ -52,8 +52,8 @@ def test_cycle_facts_word_every_evidence_record_without_codes(vetoed: Any) -> No
                     "整改期限 4月15日，未整改（逾期 260 天） · 计 12 分"]
     a_lines = [line for reason in ("INSP", "COMPL_RATE", "COMPL_TIMELY", "FEE")
                for line in facts.evidence_lines(every[f.CODE_A], reason, m)]
-    assert "投诉工单 GD-000003 · 2025年8月1日 · 尚泽江南府 · 停车管理 · 查实 · 办理时限 8月8日，8月20日办结（逾期 12 天）" \
-        in a_lines
+    assert "投诉工单 GD-000003 · 2025年8月1日 · 尚泽江南府 · 停车管理 · 查实 · " \
+           "办理时限 8月8日，8月20日办结（逾期 12 天）" in a_lines
     for line in [*lines, *insp, *a_lines]:
         assert not any(code in line for code in CODES), line
 
@@ -110,6 +110,9 @@ def test_the_veto_companys_page_notice_words_and_public_record_state_fee_type_am
         rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=f.CODE_B)
         notice_veto = facts.veto_statement(every[f.CODE_B], rating, cycles.methodology_of(cycle))
     assert notice_veto is not None and all(s in notice_veto for s in stated)
+    words = facts.notice_words(every[f.CODE_B], json.loads(rating.explanation), cycles.methodology_of(cycle))
+    assert words.veto_statement == notice_veto and words.list_statements[0].startswith("列入黑榜：因一票否决")
+    assert any(all(s in line for s in stated) for line in words.evidence["FEE"])
 
     # The public record.
     public = f.page_client(database).get(f"/public/companies/{f.CODE_B}")

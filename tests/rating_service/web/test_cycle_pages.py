@@ -122,7 +122,8 @@ def test_drill_down_shows_points_reasons_evidence_and_path(database):
     reasons = text.split("二、扣分原因")[1].split("三、升级路径")[0]
     for record_id in ("XC-0001", "SF-001", "GD-000003", "GD-000001"):
         assert record_id in reasons
-    assert "投诉未按时办结" in reasons and "逾期天数" in reasons
+    # evidence as facts, no code: GD-000003 was resolved 12 days after its deadline
+    assert "投诉未按时办结" in reasons and "COMPL_TIMELY" not in reasons and "8月20日办结（逾期 12 天）" in reasons
     assert "升至 AAA 级还差" in text and "平均每次巡查的问题扣分降到 0.30 分及以下" in text
     assert "<summary>计算方法</summary>" in text
     assert "ZY-2025" in text and re.search(r"[0-9a-f]{64}", text)  # an officer sees the snapshot hash
