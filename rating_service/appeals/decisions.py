@@ -21,9 +21,9 @@ from rating_service import clock
 from rating_service.appeals import repository
 from rating_service.appeals.models import OUTCOMES, Appeal, AppealOutcome, ItemAction
 from rating_service.audit import service as audit
+from rating_service.cycles import facts, standing
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
-from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, NotFound, RatingServiceError
 from rating_service.i18n import translate
@@ -139,7 +139,7 @@ def decide_appeal(*, session: Session, appeal_id: int, actor: str, decision: Dec
         raise NotFound("rating_not_found", cycle_id=cycle.id, code=appeal.credit_code)
 
     exp, data = rescore(session=session, cycle=cycle, credit_code=appeal.credit_code,
-                        decisions=[*standing.decided_items(session, cycle.id), *items])
+                        decisions=[*facts.decided_items(session, cycle.id), *items])
     before = (rating.score, rating.grade)
     rating.score, rating.grade, rating.band_grade, rating.bonus = exp.score, exp.grade, exp.band_grade, exp.bonus
     rating.veto, rating.provisional, rating.red_list, rating.black_list = \

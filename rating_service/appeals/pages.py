@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from rating_service.appeals import decisions, repository, service
 from rating_service.appeals.models import AppealOutcome, AppealStatus, ItemAction
 from rating_service.appeals.uploads import read_attachments
-from rating_service.cycles import facts
+from rating_service.cycles import facts, standing
 from rating_service.cycles import service as cycles
 from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.errors import Conflict, Forbidden, NotFound
@@ -61,7 +61,7 @@ def _row(fact: facts.RecordFact, m: Any, lang: Lang, cycle_id: int, company_name
 
 def _company_rows(session: Any, cycle: Any, credit_code: str, lang: Lang) -> tuple[list[dict[str, Any]], Any]:
     rating = cycles.find_rating(session=session, cycle=cycle, credit_code=credit_code)
-    mine = facts.company_facts(session=session, cycle=cycle, credit_code=credit_code)
+    mine = standing.company_facts(session=session, cycle=cycle, credit_code=credit_code)
     m = cycles.methodology_of(cycle)
     rows = [_row(fact, m, lang, cycle.id, rating.name if rating else None) for fact in mine.records.values()]
     rows.sort(key=lambda r: (r["month"], r["kind"], r["record_id"]))
@@ -173,7 +173,7 @@ def appeal_page(request: Request, appeal_id: DbId, principal: CurrentUser, sessi
     lang = request_lang(request, page=True)
     m = cycles.methodology_of(cycle)
     # The contested records as facts (as they stood when filed: a voided record is still shown, from the snapshot)
-    contested = facts.records_by_key(session=session, cycle=cycle, credit_code=appeal.credit_code,
+    contested = standing.records_by_key(session=session, cycle=cycle, credit_code=appeal.credit_code,
                                      keys=[(i["kind"], i["record_id"]) for i in data["items"]])
     for item in data["items"]:
         kind = KINDS.get(item["kind"])
@@ -235,7 +235,7 @@ def record_page(request: Request, cycle_id: DbId, kind: Annotated[str, Path(max_
     """One counted record, whole: its fields as imported (in words), its attribution, its effect on the score.
     A company sees only a record counted for itself in the cycle (anything else is 404); an officer any."""
     cycle = visible_cycle(session, principal, cycle_id)
-    fact = facts.find_record(session=session, cycle=cycle, kind=kind, record_id=record_id) \
+    fact = standing.find_record(session=session, cycle=cycle, kind=kind, record_id=record_id) \
         if kind in facts.EVENT_KINDS else None
     if fact is None or (not principal.is_officer and fact.credit_code != principal.credit_code):
         raise NotFound("record_not_found", kind=KINDS[kind].zh if kind in KINDS else kind[:32],

@@ -16,7 +16,7 @@ from rating_service.appeals.schemas import (
     DecisionIn,
 )
 from rating_service.appeals.uploads import read_attachments
-from rating_service.cycles import facts
+from rating_service.cycles import standing
 from rating_service.cycles.service import visible_cycle, visible_rating
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
@@ -97,5 +97,5 @@ def appeal_statistics(cycle_id: DbId, principal: OfficerUser, session: SessionDe
 def counted_records(cycle_id: DbId, credit_code: str, principal: CurrentUser, session: SessionDep) -> dict[str, Any]:
     cycle, _rating = visible_rating(session, principal, cycle_id, credit_code)
     return {"cycle_id": cycle.id, "credit_code": credit_code,
-            "items": facts.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
+            "items": standing.counted_records(session=session, cycle=cycle, credit_code=credit_code)}
 

@@ -28,9 +28,9 @@ from rating_service.accounts.service import Principal
 from rating_service.appeals import evidence, repository
 from rating_service.appeals.models import OUTCOMES, Appeal, AppealAttachment, AppealItem
 from rating_service.audit import service as audit
-from rating_service.cycles import facts
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
+from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle
 from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
 from rating_service.notices import service as notices
@@ -84,7 +84,7 @@ def display_name(filename: str) -> str:
 
 def contestable_records(*, session: Session, cycle: Cycle, credit_code: str) -> set[tuple[str, str]]:
     """Every record counted for the company in the cycle as it stands (not only its top evidence)."""
-    return set(facts.company_facts(session=session, cycle=cycle, credit_code=credit_code).records)
+    return set(standing.company_facts(session=session, cycle=cycle, credit_code=credit_code).records)
 
 
 def closed_reason(*, session: Session, cycle: Cycle, credit_code: str) -> RatingServiceError | None:

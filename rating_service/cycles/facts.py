@@ -8,8 +8,8 @@ the rectification or resolution, the decision number, and its points; with how i
 The records are read as the cycle's snapshot holds them (every imported column, not only the engine's), with the
 cycle's appeal decisions applied (voided records gone, amended fields changed). Two ways in:
 
-- ``company_facts`` / ``counted_records``: every counted record of one company (the cycle rated once as it
-  stands: ``standing.rate_amended``), for the records page, the appeal form and the record page;
+- ``standing.company_facts`` / ``standing.counted_records``: every counted record of one company (the cycle
+  rated once as it stands), for the records page, the appeal form and the record page;
 - ``evidence_facts`` / ``cycle_facts``: only the records the stored ratings name as evidence (no re-rating), for
   one company's page or for a whole cycle in one pass (a notice run): one read per record kind for every company.
 
@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from rating_service.cycles import repository, standing
+from rating_service.appeals import repository as appeals_repo
+from rating_service.cycles import repository
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.service import methodology_of
 from rating_service.i18n import Lang, translate
+from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import KINDS
 from rating_service.records.personal_data import mask_text
 from scoring.amend import RecordDecision
@@ -158,6 +159,19 @@ def _read_rows(session: Session, cycle: Cycle, wanted: Mapping[str, set[str] | N
     return rows
 
 
+def _methodology(cycle: Cycle) -> Methodology:
+    return methodologies.find(object_session(cycle), cycle.methodology_id)
+
+
+def decided_items(session: Session, cycle_id: int) -> list[RecordDecision]:
+    """Every record decision already taken in the cycle (they stay applied when another appeal re-scores)."""
+    out = []
+    for item in appeals_repo.decided_items(session, cycle_id=cycle_id):
+        out.append(RecordDecision(item.kind, item.record_id, item.action or "keep",
+                                  json.loads(item.amendment) if item.amendment else {}))
+    return out
+
+
 def community_names(session: Session, cycle: Cycle, ids: Collection[str] | None = None) -> dict[str, str]:
     """Community id -> name, as the cycle's snapshot holds them (of ``ids`` only, when given)."""
     assert cycle.snapshot_batch is not None
@@ -237,7 +251,7 @@ class _Builder:
     def __init__(self, session: Session, cycle: Cycle, rows: Iterable[dict[str, Any]]) -> None:
         """Names and contracts of the communities of ``rows`` only (a page reads a few, a notice run many)."""
         communities = {str(r["community_id"]) for r in rows if r.get("community_id") is not None}
-        self.methodology = methodology_of(cycle)
+        self.methodology = _methodology(cycle)
         self.communities = community_names(session, cycle, communities) if communities else {}
         self.contracts = _contracts(session, cycle, communities) if communities else {}
         self.as_of = cycle.period_end
@@ -261,44 +275,11 @@ class _Builder:
                           overdue_days=overdue, deadline=deadline)
 
 
-def _counted_frame(session: Session, cycle: Cycle) -> pd.DataFrame:
-    result, _inputs, _m = standing.rate_amended(session=session, cycle=cycle, with_evidence=False)
-    records = result.records
-    return records[records["counted"] & (records["attribution"].astype(str) != "unattributed")]
-
-
-def company_facts(*, session: Session, cycle: Cycle, credit_code: str) -> CompanyFacts:
-    """Every record counted for the company in the cycle as it stands (after the cycle's appeal decisions), whole,
-    with the evidence order of its stored rating. Rates the cycle once (a county: a fraction of a second)."""
-    counted = _counted_frame(session, cycle)
-    mine = counted[counted["credit_code"].astype(object) == credit_code]
-    points = {(str(k), str(r)): float(p) for k, r, p in zip(mine["kind"], mine["record_id"], mine["points"],
-                                                            strict=True)}
-    return _facts_of(session, cycle, {credit_code: points}, _stored_evidence(session, cycle, [credit_code]))[
-        credit_code]
-
-
-def find_record(*, session: Session, cycle: Cycle, kind: str, record_id: str) -> RecordFact | None:
-    """The record if it counts for a company in the cycle as it stands (else None), with that company's points."""
-    counted = _counted_frame(session, cycle)
-    hit = counted[(counted["kind"].astype(str) == kind) & (counted["record_id"].astype(str) == record_id)]
-    if not len(hit):
-        return None
-    code = str(hit["credit_code"].iloc[0])
-    facts = _facts_of(session, cycle, {code: {(kind, record_id): float(hit["points"].iloc[0])}}, {})
-    return facts[code].records.get((kind, record_id))
-
-
-def records_by_key(*, session: Session, cycle: Cycle, credit_code: str, keys: Sequence[Key]) -> dict[Key, RecordFact]:
-    """Records of the company named by key as imported (no decision applied: a voided record is still there),
-    with the points they count for now (0 when they no longer count): what an appeal contested."""
-    counted = _counted_frame(session, cycle)
-    mine = counted[counted["credit_code"].astype(object) == credit_code]
-    wanted = set(keys)
-    points = {(str(k), str(r)): float(p) for k, r, p in zip(mine["kind"], mine["record_id"], mine["points"],
-                                                            strict=True) if (str(k), str(r)) in wanted}
+def imported_records(*, session: Session, cycle: Cycle, credit_code: str, keys: Sequence[Key],
+                     points: Mapping[Key, float]) -> dict[Key, RecordFact]:
+    """Records of the company named by key as imported (no decision applied), with the given points."""
     by_kind: dict[str, set[str]] = {}
-    for kind, record_id in wanted:
+    for kind, record_id in set(keys):
         if kind in EVENT_KINDS:
             by_kind.setdefault(kind, set()).add(record_id)
     rows = _read_rows(session, cycle, by_kind, ())
@@ -306,7 +287,7 @@ def records_by_key(*, session: Session, cycle: Cycle, credit_code: str, keys: Se
     return {key: builder.fact(key, rows[key], credit_code, points.get(key, 0.0)) for key in keys if key in rows}
 
 
-def _stored_evidence(session: Session, cycle: Cycle, codes: Iterable[str] | None
+def stored_evidence(session: Session, cycle: Cycle, codes: Iterable[str] | None
                      ) -> dict[str, dict[str, list[tuple[Key, float]]]]:
     """credit code -> reason -> [(key, points)] in the stored ratings' evidence order."""
     out: dict[str, dict[str, list[tuple[Key, float]]]] = {}
@@ -330,7 +311,7 @@ def evidence_of(exp: Mapping[str, Any]) -> dict[str, list[tuple[Key, float]]]:
     return out
 
 
-def _facts_of(session: Session, cycle: Cycle, points: Mapping[str, Mapping[Key, float]],
+def facts_of(session: Session, cycle: Cycle, points: Mapping[str, Mapping[Key, float]],
               evidence: Mapping[str, Mapping[str, list[tuple[Key, float]]]]) -> dict[str, CompanyFacts]:
     """Facts of the given records (company -> key -> points) and of the evidence, read in one pass per kind."""
     wanted: dict[str, set[str]] = {}
@@ -345,7 +326,7 @@ def _facts_of(session: Session, cycle: Cycle, points: Mapping[str, Mapping[Key, 
         for kind, record_id in keys:
             wanted.setdefault(kind, set()).add(record_id)
     rows = _read_rows(session, cycle, {k: v for k, v in wanted.items() if k in EVENT_KINDS},
-                      standing.decided_items(session, cycle.id))
+                      decided_items(session, cycle.id))
     builder = _Builder(session, cycle, rows.values())
     out = {}
     for code, keys in every.items():
@@ -362,7 +343,7 @@ def _facts_of(session: Session, cycle: Cycle, points: Mapping[str, Mapping[Key, 
 def evidence_facts(*, session: Session, cycle: Cycle, rating: Rating) -> CompanyFacts:
     """The facts of the records the company's stored rating names as evidence (no re-rating)."""
     evidence = {rating.credit_code: evidence_of(json.loads(rating.explanation))}
-    return _facts_of(session, cycle, {}, evidence).get(rating.credit_code, CompanyFacts(rating.credit_code))
+    return facts_of(session, cycle, {}, evidence).get(rating.credit_code, CompanyFacts(rating.credit_code))
 
 
 def explained_facts(*, session: Session, cycle: Cycle, explanations: Mapping[str, Mapping[str, Any]],
@@ -371,7 +352,7 @@ def explained_facts(*, session: Session, cycle: Cycle, explanations: Mapping[str
     given: e.g. only the veto records, for the public record), read in one pass per record kind."""
     evidence = {code: {r: items for r, items in evidence_of(exp).items() if reasons is None or r in reasons}
                 for code, exp in explanations.items()}
-    out = _facts_of(session, cycle, {}, evidence)
+    out = facts_of(session, cycle, {}, evidence)
     for code in explanations:
         out.setdefault(code, CompanyFacts(code))
     return out
@@ -380,27 +361,10 @@ def explained_facts(*, session: Session, cycle: Cycle, explanations: Mapping[str
 def cycle_facts(session: Session, cycle: Cycle) -> dict[str, CompanyFacts]:
     """Every company of the cycle -> the facts of its stored evidence: one read per record kind for the whole
     cycle (a notice run renders every company; nothing is re-rated)."""
-    evidence = _stored_evidence(session, cycle, None)
-    out = _facts_of(session, cycle, {}, evidence)
+    evidence = stored_evidence(session, cycle, None)
+    out = facts_of(session, cycle, {}, evidence)
     for code in evidence:
         out.setdefault(code, CompanyFacts(code))
-    return out
-
-
-def counted_records(*, session: Session, cycle: Cycle, credit_code: str) -> list[dict[str, Any]]:
-    """Every record that counts for the company in the cycle (after the cycle's appeal decisions), with its points
-    and how it was attributed: named in the record, or by the contract that covered its community that day
-    (the JSON API's rows; ``company_facts`` has the whole records)."""
-    facts = company_facts(session=session, cycle=cycle, credit_code=credit_code)
-    out = []
-    for f in facts.records.values():
-        out.append({"kind": f.kind, "record_id": f.record_id, "date": f.date.isoformat() if f.date else None,
-                    "community_id": f.community_id, "community_name": f.community_name, "points": f.points,
-                    "attribution": f.attribution, "reasons": list(f.reasons),
-                    "contract": None if f.contract is None else {
-                        "community_id": f.contract.community_id, "start": f.contract.start.isoformat(),
-                        "end": f.contract.end.isoformat() if f.contract.end else None}})
-    out.sort(key=lambda r: (r["kind"], r["date"] or "", r["record_id"]))
     return out
 
 
@@ -642,7 +606,7 @@ def record_fields(f: RecordFact, m: Methodology, lang: Lang = "zh") -> list[tupl
 def page_evidence(*, session: Session, cycle: Cycle, rating: Rating, lang: Lang = "zh") -> dict[str, Any]:
     """What a company's rating page shows of its evidence: per reason code the evidence as fact lines with their
     record pages, the veto statement and the list statements (the page's template context)."""
-    m = methodology_of(cycle)
+    m = _methodology(cycle)
     company = evidence_facts(session=session, cycle=cycle, rating=rating)
     exp = json.loads(rating.explanation)
     return {

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rating_service.audit import service as audit
+from rating_service.cycles import facts
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.wording import fixed, flags, indicator_rows, num, path, path_lines, reasons
@@ -129,72 +130,17 @@ def normalise_code(code: str) -> str:
 
 # -- wording a stored rating into a notice ---------------------------------------------------------------------
 
-def _date_words(value: str, lang: str) -> str:
-    """An ISO date as the documents write it (2025年10月13日); anything else as it is."""
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return value
-    return DOCUMENT_TEXT[lang]["date"].format(y=day.year, m=day.month, d=day.day)
-
-
-def _evidence_lines(reason: dict[str, Any], lang: str) -> list[str]:
-    """One plain line per evidence record shown: kind, record number, date, points (or days late).
-
-    Built from what a stored explanation holds (`wording.reasons`); the integrator swaps in the richer fact lines
-    of the records (community, category, severity, deadline, rectification, decision number) here.
-    """
-    words = DOCUMENT_TEXT[lang]
-    lines = []
-    for item in reason["evidence"][:EVIDENCE_SHOWN]:
-        line = words["evidence_line"].format(kind=item["kind"], record=item["record_id"],
-                                             date=_date_words(item["event_date"], lang))
-        if item.get("points"):
-            line += words["evidence_points"].format(points=item["points"])
-        if item.get("overdue"):
-            line += words["evidence_overdue"].format(days=item["overdue"])
-        lines.append(line)
-    return lines
-
-
-def _veto_statement(exp: dict[str, Any], worded_reasons: list[dict[str, Any]], grade: str,
-                    lang: str) -> str | None:
-    """The veto in one sentence (which records, the rule, the grade, the list); None without a veto.
-
-    Built from what a stored explanation holds; the integrator swaps in lane "evidence"'s statement (the act,
-    the decision number, the amount) here.
-    """
-    if not exp.get("veto"):
-        return None
-    words = DOCUMENT_TEXT[lang]
-    explain_words = EXPLAIN_TEXT[lang]
-    events = [words["veto_event"].format(kind=e["kind"], record=e["record_id"],
-                                         date=_date_words(e["event_date"], lang))
-              for r in worded_reasons if r["code"] == "VETO" for e in r["evidence"]]
-    lists = [explain_words[name] for name, key in (("red", "red_list"), ("black", "black_list")) if exp.get(key)]
-    return words["veto_statement"].format(
-        events=words["list_sep"].join(events) or explain_words["veto"], grade=grade,
-        lists=words["veto_lists"].format(lists=words["list_sep"].join(lists)) if lists else "")
-
-
-def _list_statements(exp: dict[str, Any], grade: str, lang: str) -> list[str]:
-    """Why the company is on the red or black list (the black list of a veto is said by the veto statement)."""
-    words = DOCUMENT_TEXT[lang]
-    out = []
-    if exp.get("red_list"):
-        out.append(words["list_red"].format(grade=grade))
-    if exp.get("black_list") and not exp.get("veto"):
-        out.append(words["list_black"].format(grade=grade))
-    return out
-
-
 def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_date: dt.date,
-               deadline: dt.date, methodology: Methodology, lang: str = "zh") -> Notice:
+               deadline: dt.date, methodology: Methodology, company: facts.CompanyFacts,
+               lang: str = "zh") -> Notice:
+    """A company's notice: its stored rating worded (`cycles.wording`), its evidence as facts and the veto and
+    lists stated in full (``company``: the facts of its evidence, `cycles.facts.explained_facts`)."""
     exp = json.loads(rating.explanation)
     language: Any = lang
     m = methodology
     upgrade = path(exp, language, m)
     worded = reasons(exp, language, m)
+    stated = facts.notice_words(company, exp, m, language)
     return Notice(
         issuer=issuer(), doc_number=number, issue_date=issue_date,
         company_name=rating.name or rating.credit_code, credit_code=rating.credit_code,
@@ -207,13 +153,12 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
                     for r in indicator_rows(exp, language, m)],
         reasons=[ReasonRow(label=r["label"], lost=r["lost"],
                            record_ids=[e["record_id"] for e in r["evidence"][:EVIDENCE_SHOWN]],
-                           record_count=len(r["evidence"]), evidence=_evidence_lines(r, lang))
+                           record_count=len(r["evidence"]), evidence=stated.evidence.get(r["code"], []))
                  for r in worded],
         path_headline=upgrade["headline"], path_steps=path_lines(upgrade, language)[1:],
         appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,
         verification_code=code, bonus=num(exp.get("bonus") or 0), lang=language,
-        veto_statement=_veto_statement(exp, worded, rating.grade, lang),
-        list_statements=_list_statements(exp, rating.grade, lang),
+        veto_statement=stated.veto_statement, list_statements=stated.list_statements,
     )
 
 
@@ -298,16 +243,29 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
         bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
                      deadline=deadline, audit_head=audit.printed_head(session),
                      grade_order=[b.grade for b in m.bands]))
+    batch: list[Rating] = []
+
+    def issue_batch() -> None:
+        # The facts of a batch's evidence in one read per record kind (a province's never all in memory).
+        evidence = facts.explained_facts(session=session, cycle=cycle,
+                                         explanations={r.credit_code: json.loads(r.explanation) for r in batch})
+        nonlocal seq
+        for rating in batch:
+            seq = next(numbers)
+            code = new_verification_code()
+            add("notice", rating.credit_code, seq, code,
+                notice_for(cycle=cycle, rating=rating, number=doc_number(prefix, year, seq), code=code,
+                           issue_date=issue_date, deadline=deadline, methodology=m,
+                           company=evidence[rating.credit_code]))
+        repository.insert_documents(session, rows)
+        rows.clear()
+        batch.clear()
+
     for rating in repository.iter_ratings(session, cycle_id=cycle.id, chunk=ISSUE_BATCH):
-        seq = next(numbers)
-        code = new_verification_code()
-        add("notice", rating.credit_code, seq, code,
-            notice_for(cycle=cycle, rating=rating, number=doc_number(prefix, year, seq), code=code,
-                       issue_date=issue_date, deadline=deadline, methodology=m))
-        if len(rows) >= ISSUE_BATCH:
-            repository.insert_documents(session, rows)
-            rows.clear()
-    repository.insert_documents(session, rows)
+        batch.append(rating)
+        if len(batch) >= ISSUE_BATCH:
+            issue_batch()
+    issue_batch()
     audit.record(session, "documents.issue", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
                  payload={"notices": len(summaries), "bulletins": 1, "first": doc_number(prefix, year, first),
                           "last": doc_number(prefix, year, seq), "appeal_deadline": deadline.isoformat()})
@@ -331,7 +289,8 @@ def issue_revised_notice(*, session: Session, cycle: Cycle, credit_code: str, ac
     numbered = take_number(session, issue_date)
     notice = notice_for(cycle=cycle, rating=rating, number=numbered.number, code=numbered.code,
                         issue_date=issue_date, deadline=cycle.appeal_deadline or issue_date,
-                        methodology=methodologies.find(session, cycle.methodology_id))
+                        methodology=methodologies.find(session, cycle.methodology_id),
+                        company=facts.evidence_facts(session=session, cycle=cycle, rating=rating))
     notice = dataclasses.replace(notice, revision=Revision(
         replaces_doc_number=previous.doc_number, decision_doc_number=decision_doc_number,
         previous_score=fixed(previous_score, 1), previous_grade=previous_grade))

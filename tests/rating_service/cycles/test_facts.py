@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from rating_service.cycles import facts
+from rating_service.cycles import facts, standing
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.records.service import import_files
@@ -73,7 +73,7 @@ def test_company_facts_hold_every_counted_record_whole(vetoed: Any) -> None:
     database, cycle_id = vetoed
     with database.read_session() as session:
         cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
-        mine = facts.company_facts(session=session, cycle=cycle, credit_code=f.CODE_A)
+        mine = standing.company_facts(session=session, cycle=cycle, credit_code=f.CODE_A)
         m = cycles.methodology_of(cycle)
     gd1 = mine.records[("complaints", "GD-000001")]
     assert gd1.attribution == "contract" and gd1.contract is not None
