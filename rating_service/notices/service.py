@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 # A notice names at most this many evidence records per reason ("… 等，共 N 条"): it must stay 1–2 pages;
 # the company portal lists them all.
 EVIDENCE_SHOWN = 6
+# Evidence records stated in full per reason on a notice (the rest: "共 N 条", all of them on the company's pages):
+# three keeps a vetoed company's notice to four pages at the body size GB/T 9704 sets.
+NOTICE_FACT_LINES = 3
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 RENDER_BATCH = 50
 
@@ -153,7 +156,8 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
                     for r in indicator_rows(exp, language, m)],
         reasons=[ReasonRow(label=r["label"], lost=r["lost"],
                            record_ids=[e["record_id"] for e in r["evidence"][:EVIDENCE_SHOWN]],
-                           record_count=len(r["evidence"]), evidence=stated.evidence.get(r["code"], []))
+                           record_count=len(r["evidence"]),
+                           evidence=stated.evidence.get(r["code"], [])[:NOTICE_FACT_LINES])
                  for r in worded],
         path_headline=upgrade["headline"], path_steps=path_lines(upgrade, language)[1:],
         appeal_deadline=deadline, appeal_days=cycle.appeal_window_days, methodology_id=rating.methodology_id,

@@ -128,3 +128,18 @@ def test_one_vocabulary(demo_texts: dict[str, str], name: str) -> None:
         assert wrong not in text, wrong
 
 
+
+
+def test_the_veto_notice_states_the_act_its_amount_and_decision_number(demo_texts: dict[str, str]) -> None:
+    """The veto in full, not "一票否决、黑榜": the fee type, the amount, the decision number and the rule's article."""
+    text = re.sub(r"\s+", "", demo_texts["notice_veto_fund"])
+    for fact in ("挪用住宅专项维修资金", "48,600元", "枞住建罚〔2025〕14号", "依评价细则第五条一票否决", "列入黑榜"):
+        assert fact in text, fact
+
+
+def test_evidence_lines_state_facts_not_only_numbers(demo_texts: dict[str, str]) -> None:
+    """Each evidence line names the community and the category, beside the record number and date."""
+    text = re.sub(r"\s+", "", demo_texts["notice_black"])
+    line = r"投诉工单GD2025-\d+·2025年\d+月\d+日·(?P<community>[^·]+)·(?P<category>[^·]+)·查实·办理时限\d+月\d+日"
+    found = re.search(line, text)
+    assert found and not found["community"].startswith("ZY-C"), text[:2000]
