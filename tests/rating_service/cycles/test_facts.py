@@ -10,7 +10,9 @@ import pytest
 from rating_service.cycles import facts, standing
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
+from rating_service.notices import service as notices
 from rating_service.records.service import import_files
+from reports.model import Notice, from_payload
 from tests import factories as f
 from tests.rating_service.notices.helpers import computed_cycle
 
@@ -121,3 +123,13 @@ def test_the_veto_companys_page_notice_words_and_public_record_state_fee_type_am
     assert all(s in statement for s in stated)
     assert "列入黑榜：因一票否决" in public.text
     assert "WG2025-006" in statement and "拒不移交" not in public.text  # the record's number, never its note
+    # The black list says why the company is on it.
+    lists = f.page_client(database).get("/public/lists").text.split('id="black-list"', 1)[1].split("</table>", 1)[0]
+    assert f.CODE_B in lists and all(s in lists for s in stated)
+
+    # The notice issued at publicity carries the statement (rendered from this payload).
+    with database.read_session() as session:
+        issued = notices.latest_notice(session=session, cycle_id=cycle_id, credit_code=f.CODE_B)
+    assert issued is not None
+    notice = from_payload(json.loads(issued.payload))
+    assert isinstance(notice, Notice) and all(s in (notice.veto_statement or "") for s in stated)
