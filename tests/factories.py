@@ -224,3 +224,31 @@ def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
     later = deadline + dt.timedelta(days=1)
     with on_day(later):
         yield later
+
+
+# -- the Zongyang demo county, publicized ------------------------------------------------------------------------
+
+def zongyang_publicized(path: Any, notice_date: dt.date | None = None, **settings: Any) -> tuple[Any, int]:
+    """(database, cycle id): a fresh SQLite file at ``path`` with the Zongyang data (fixtures/zongyang) and its 2025
+    cycle computed and publicized, both on ``notice_date`` when given (the appeal window runs from it), else today.
+    ``settings``: more Settings fields (e.g. documents_dir)."""
+    from rating_service import migrate
+    from rating_service.cycles import service as cycles
+    from rating_service.db import Database
+    from rating_service.records.service import import_folder
+    from rating_service.settings import PROJECT_ROOT, Settings
+
+    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test", **settings))
+    migrate.upgrade(database)
+    with database.write_session() as session:
+        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    with database.write_session() as session:
+        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
+            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
+    with contextlib.ExitStack() as stack:
+        if notice_date is not None:
+            stack.enter_context(on_day(notice_date))
+        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
+        with database.write_session() as session:
+            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=notice_date)
+    return database, cycle_id

@@ -20,12 +20,8 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
 from rating_service.cycles import repository as cycles_repo
-from rating_service.cycles import service as cycles
-from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
+from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
 from tests.browser.test_officer_flow import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IN_CI, _require_chromium, serving
 from tests.conftest import TODAY
@@ -167,18 +163,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The Zongyang data, the 2025 cycle computed and publicized on the pinned today (the appeal window open until
     2026-12-04), and a company user of the lowest-rated company (the one with the most records against it)."""
-    path = tmp_path_factory.mktemp("company-phone") / "rating.db"
-    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
-            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    with f.on_day(NOTICE_DATE):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-        with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
+    database, cycle_id = f.zongyang_publicized(tmp_path_factory.mktemp("company-phone") / "rating.db", NOTICE_DATE)
     with database.read_session() as session:
         ratings, _total = cycles_repo.list_ratings(session, cycle_id=cycle_id, sort="score")
         lowest = ratings[0]

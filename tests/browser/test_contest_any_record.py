@@ -7,7 +7,6 @@ and the company's rating page shows the new score.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,14 +14,11 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
 from rating_service.appeals import decisions
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles import standing
 from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from scoring.amend import RecordDecision
 from tests import factories as f
 from tests.browser.test_officer_flow import ARTIFACTS, page, serving  # noqa: F401  (the page fixture)
@@ -64,16 +60,7 @@ def _record_beyond_the_top_evidence(database: Database, cycle_id: int) -> tuple[
 def publicized(tmp_path: Path) -> Iterator[tuple[str, int, str, str]]:
     """(url, cycle id, credit code, record id): the Zongyang data, the 2025 cycle computed and publicized today
     (the appeal window is open), an officer, and a company user of a company with a record beyond its evidence."""
-    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
-            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-    with database.write_session() as session:
-        cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test")
+    database, cycle_id = f.zongyang_publicized(tmp_path / "rating.db")
     code, record_id = _record_beyond_the_top_evidence(database, cycle_id)
     f.make_user(database, "officer", "officer")
     f.make_user(database, "company", "company", credit_code=code)

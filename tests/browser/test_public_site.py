@@ -9,7 +9,6 @@ tests/artifacts/browser/ (14 onwards) for a human to look at.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from collections.abc import Iterator
@@ -18,12 +17,7 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
-from rating_service.cycles import service as cycles
-from rating_service.db import Database
 from rating_service.disclosure.service import DICTIONARY
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from tests import factories as f
 from tests.browser.test_officer_flow import (
     ARTIFACTS,
@@ -57,19 +51,7 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     and publicized: what a visitor sees during the publicity period. Shared by both widths (read only)."""
 
 
-    path = tmp_path_factory.mktemp("public-site") / "rating.db"
-    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
-            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    # Computed and publicized on the notice date (module scope: the per-test pinned clock is not set yet).
-    with f.on_day(NOTICE_DATE):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-        with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
+    database, cycle_id = f.zongyang_publicized(tmp_path_factory.mktemp("public-site") / "rating.db", NOTICE_DATE)
     with serving(database, "uvicorn-public-site-test") as url:
         yield url
 

@@ -13,15 +13,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from rating_service import migrate
 from rating_service.cli import app as cli_app
 from rating_service.cycles import repository
-from rating_service.cycles import service as cycles
 from rating_service.cycles.models import CYCLE_STATES
-from rating_service.db import Database
 from rating_service.records.formats import EVENT_KIND_PAIRS, LEVEL_PAIRS, SATISFACTION, SEVERITY_PAIRS, VIOLATION_PAIRS
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
+from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
 from tests.rating_service.disclosure import helpers as h
 
@@ -38,18 +34,7 @@ FORBIDDEN = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, CODES + E
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The Zongyang data, the 2025 cycle computed and publicized; the company with the most records (of those not
     vetoed) and a vetoed one logged in."""
-    path = tmp_path_factory.mktemp("plain-words") / "rating.db"
-    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=ZONGYANG, actor="test")
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
-            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    with f.on_day(NOTICE_DATE):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-        with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DATE)
+    database, cycle_id = f.zongyang_publicized(tmp_path_factory.mktemp("plain-words") / "rating.db", NOTICE_DATE)
     with database.read_session() as session:
         ratings, _total = repository.list_ratings(session, cycle_id=cycle_id, sort="-score", limit=1000)
         explanations = {r.credit_code: json.loads(r.explanation) for r in ratings}

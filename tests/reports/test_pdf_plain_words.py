@@ -16,10 +16,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from rating_service import migrate
-from rating_service.cycles import service as cycles
 from rating_service.cycles.models import CYCLE_STATES
-from rating_service.db import Database
 from rating_service.notices.models import Document
 from rating_service.records.formats import (
     EVENT_KIND_PAIRS,
@@ -28,8 +25,6 @@ from rating_service.records.formats import (
     SEVERITY_PAIRS,
     VIOLATION_PAIRS,
 )
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from reports import render
 from reports.model import from_payload
 from tests import factories as f
@@ -65,18 +60,8 @@ def _tokens(text: str, words: list[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def demo_texts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("plain-words")
-    database = Database(Settings(database_url=f"sqlite:///{folder / 'rating.db'}", environment="test",
-                                 documents_dir=str(folder / "documents")))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
-    with database.write_session() as session:
-        cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
-            "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
-    with f.on_day(NOTICE_DAY):
-        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-        with database.write_session() as session:
-            cycles.publicize_cycle(session=session, cycle_id=cycle_id, actor="test", notice_date=NOTICE_DAY)
+    database, cycle_id = f.zongyang_publicized(folder / "rating.db", NOTICE_DAY,
+                                               documents_dir=str(folder / "documents"))
     f.make_user(database, "officer", "officer")
     f.make_user(database, "company", "company", credit_code=APPELLANT)
     with f.on_day(APPEAL_DAY):
