@@ -23,7 +23,7 @@ import pytest
 from rating_service.cycles import repository as cycles_repo
 from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
-from tests.browser.test_officer_flow import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, IN_CI, _require_chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
 from tests.conftest import TODAY
 
 # One run, not one per database engine: the pages are served from their own SQLite file (see test_officer_flow).
@@ -175,18 +175,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if IN_CI:
-            raise
-        pytest.skip("the playwright package is not installed")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _tab(browser: Any, width: str) -> tuple[Any, Any, list[str]]:

@@ -97,8 +97,9 @@ def served(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page() -> Iterator[Any]:
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """The system Chromium under Playwright (never a downloaded browser); skips where it is missing, fails in CI."""
     _require_chromium()
     try:
         from playwright.sync_api import sync_playwright
@@ -109,6 +110,15 @@ def page() -> Iterator[Any]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         tab = context.new_page()
         tab.set_default_timeout(30_000)
@@ -120,8 +130,7 @@ def page() -> Iterator[Any]:
         tab.on("dialog", lambda dialog: dialog.accept())
         yield tab
         context.close()
-        browser.close()
-        assert errors == [], f"JavaScript errors on the pages: {errors}"
+    assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
 def _shot(page: Any, name: str) -> None:

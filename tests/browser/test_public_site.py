@@ -21,10 +21,7 @@ from rating_service.disclosure.service import DICTIONARY
 from tests import factories as f
 from tests.browser.test_officer_flow import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    IN_CI,
-    _require_chromium,
+    chromium,
     serving,
 )
 from tests.conftest import TODAY
@@ -59,17 +56,8 @@ def public_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(params=list(WIDTHS))
 def visitor(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
     """(width, tab): a fresh browser context (no cookies) at a desktop or a phone width, Chinese locale."""
-    _require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if IN_CI:
-            raise
-        pytest.skip("the playwright package is not installed")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     width: str = request.param
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(locale="zh-CN", accept_downloads=True, **WIDTHS[width])
         tab = context.new_page()
         tab.set_default_timeout(30_000)
@@ -79,8 +67,7 @@ def visitor(request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
         tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
         yield width, tab
         context.close()
-        browser.close()
-        assert errors == [], f"JavaScript errors on the pages: {errors}"
+    assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
 def _shot(page: Any, width: str, step: str) -> None:
