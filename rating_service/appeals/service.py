@@ -89,9 +89,14 @@ def contestable_records(*, session: Session, cycle: Cycle, credit_code: str) -> 
 
 def closed_reason(*, session: Session, cycle: Cycle, credit_code: str) -> RatingServiceError | None:
     """Why the company cannot file now (the window, the cycle's state, a pending appeal), or None."""
-    today = clock.local_today()
     if cycle.status != "publicized":
         return Conflict("appeal_cycle_not_open", cycle=cycle.name)
+    return _window_or_pending(session=session, cycle=cycle, credit_code=credit_code)
+
+
+def _window_or_pending(*, session: Session, cycle: Cycle, credit_code: str) -> Conflict | None:
+    """The window closed (in the bureau's time zone), or an appeal of the company still pending; else None."""
+    today = clock.local_today()
     if not cycles.window_open_on(cycle, today):
         return Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
                         if cycle.appeal_deadline else "-", today=today.isoformat())
@@ -111,13 +116,10 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     rating = cycles_repo.rating(session, cycle_id=cycle.id, credit_code=code)
     if rating is None:
         raise NotFound("rating_not_found", cycle_id=cycle_id, code=code)
+    refused = _window_or_pending(session=session, cycle=cycle, credit_code=code)
+    if refused is not None:
+        raise refused
     today = clock.local_today()
-    if not cycles.window_open_on(cycle, today):
-        raise Conflict("appeal_window_closed", deadline=cycle.appeal_deadline.isoformat()
-                       if cycle.appeal_deadline else "-", today=today.isoformat())
-    pending = repository.pending_for(session, cycle_id=cycle.id, credit_code=code)
-    if pending is not None:
-        raise Conflict("appeal_pending_exists", appeal_id=pending.id)
 
     grounds = filing.grounds.strip()
     if not grounds:
