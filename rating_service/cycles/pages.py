@@ -32,6 +32,7 @@ from rating_service.web.deps import (
     WriteSessionDep,
 )
 from rating_service.web.ui import redirect, render, request_lang
+from rating_service.workdays.holiday_calendar import CalendarUnknown
 from scoring.methodology import MethodologyError
 
 router = APIRouter(include_in_schema=False)
@@ -51,14 +52,26 @@ def _lookup_methodologies(session: Session) -> list[Any]:
 
 # -- list and create ---------------------------------------------------------------------------------------
 
+def _next_year_without_cycle(cycles: list[Cycle], today: dt.date) -> int:
+    """The year a new cycle most likely rates: last year, or the first year after it whose period no cycle covers
+    yet (a year that already has its cycle is not offered again)."""
+    year = today.year - 1
+    while any(c.period_start <= dt.date(year, 12, 31) and c.period_end >= dt.date(year, 1, 1) for c in cycles):
+        year += 1
+    return year
+
+
 @router.get("/cycles", response_class=HTMLResponse)
 def cycles_page(request: Request, principal: OfficerUser, session: SessionDep) -> Response:
-    last_year = clock.local_today().year - 1
+    lang = request_lang(request, page=True)
+    cycles = service.list_cycles(session=session)
+    year = _next_year_without_cycle(cycles, clock.local_today())
     return render(request, "cycles.html", {
-        "cycles": service.list_cycles(session=session),
+        "cycles": cycles,
         "methodologies": _lookup_methodologies(session),
-        "default_start": dt.date(last_year, 1, 1).isoformat(),
-        "default_end": dt.date(last_year, 12, 31).isoformat(),
+        "default_name": TEXT["name_default"][lang].format(year=year),
+        "default_start": dt.date(year, 1, 1).isoformat(),
+        "default_end": dt.date(year, 12, 31).isoformat(),
         "default_window": get_settings().appeal_window_days,
         "default_decision": get_settings().decision_days,
     }, catalogue=TEXT)
@@ -114,6 +127,28 @@ def _bars(grades: list[tuple[str, int]]) -> dict[str, Any]:
     return {"bars": bars, "height": len(grades) * row + 8, "bar_h": row - 12, "label_w": label_w}
 
 
+def _long_date(day: dt.date, lang: Lang) -> str:
+    return TEXT["date_long"][lang].format(year=day.year, month=day.month, day=day.day, iso=day.isoformat())
+
+
+def _publicize_effects(session: Session, cycle: Cycle, dates: service.NoticeDates, lang: Lang) -> dict[str, str]:
+    """For every notice date the publicize form offers: what publicizing with it does (how many notices, the last
+    day of the appeal window as publicizing computes it), or why it would be refused (a year without calendar)."""
+    out = {}
+    day = dates.earliest
+    while day <= dates.latest:
+        try:
+            deadline = notices.appeal_deadline(session=session, cycle=cycle, notice_date=day)
+            text = TEXT["publicize_effect"][lang].format(n=cycle.rated or 0, deadline=_long_date(deadline, lang),
+                                                         days=cycle.appeal_window_days)
+        except CalendarUnknown as exc:
+            text = TEXT["publicize_effect_unknown"][lang].format(n=cycle.rated or 0, days=cycle.appeal_window_days,
+                                                                 year=exc.params.get("year", day.year + 1))
+        out[day.isoformat()] = text
+        day += dt.timedelta(days=1)
+    return out
+
+
 @router.get("/cycles/{cycle_id}", response_class=HTMLResponse)
 def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session: SessionDep,
                job: OptionalQueryId = None) -> Response:
@@ -121,6 +156,7 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
     cycle = service.get_cycle_or_raise(session=session, cycle_id=cycle_id)
     current = _job_of_page(session, cycle, job)
     computed = cycle.quality is not None
+    notice_dates = service.notice_dates(cycle, today=clock.local_today())
     context: dict[str, Any] = {
         "cycle": cycle,
         "steps": CYCLE_STATES,
@@ -128,7 +164,9 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "allowed": {action: cycle.status in states for action, states in service.ALLOWED_FROM.items()},
         "window_open": service.window_open_on(cycle, clock.local_today()),
         # The publicize form offers only the notice dates the service accepts today (the default: today).
-        "notice_dates": service.notice_dates(cycle, today=clock.local_today()),
+        "notice_dates": notice_dates,
+        "publicize_effects": _publicize_effects(session, cycle, notice_dates, lang)
+        if cycle.status == "computed" else {},
         "job": current,
         "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
         # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).

@@ -184,6 +184,20 @@ PAGE_TEXT = {
                                "en": "Preliminary rating, open to appeal during the publicity period."},
     "back_to_cycle": {"zh": "返回评价周期", "en": "Back to the cycle"},
     "back_home": {"zh": "返回", "en": "Back"},
+    # what publicizing will do (the confirmation), the new cycle's default name
+    "publicize_effect": {
+        "zh": "将签发 {n} 份评价结果告知书，异议期至 {deadline}（{days}个工作日）。",
+        "en": "{n} rating notices will be issued; appeals close on {deadline} ({days} working days).",
+    },
+    "publicize_effect_unknown": {
+        "zh": "将签发 {n} 份评价结果告知书；但 {year}年的工作日历尚未录入，异议期（{days}个工作日）的截止日无法计算，"
+              "公示将被拒绝。请先录入 {year}年的工作日历。",
+        "en": "{n} rating notices would be issued, but the working-day calendar of {year} has not been entered: the "
+              "appeal deadline ({days} working days) cannot be computed and publicizing will be refused. Enter the "
+              "{year} calendar first.",
+    },
+    "date_long": {"zh": "{year}年{month}月{day}日", "en": "{iso}"},
+    "name_default": {"zh": "{year}年度", "en": "{year}年度"},
 }
 
 # The officers' dashboard (rendered by ``home`` in web/app.py) shows the cycles with these words.
@@ -195,4 +209,58 @@ DASHBOARD_TEXT = {
     "go_import": {"zh": "导入数据", "en": "Import records"},
     "go_new_cycle": {"zh": "新建评价周期", "en": "New rating cycle"},
     "all_cycles": {"zh": "全部评价周期", "en": "All cycles"},
+    # the to-do list (rating_service/todo)
+    "todo_title": {"zh": "待办", "en": "To do"},
+    "todo_none": {"zh": "暂无待办事项。", "en": "Nothing is waiting for you."},
+    "todo_appeal": {
+        "zh": "异议 {appeal_id} 号：{company}（{cycle}），{filed} 提出，应于 {due} 前作出处理决定",
+        "en": "Appeal no. {appeal_id}: {company} ({cycle}), filed {filed}; the decision is due by {due}",
+    },
+    "todo_days_left": {"zh": "还剩 {n} 个工作日", "en": "{n} working days left"},
+    "todo_overdue": {"zh": "已逾期", "en": "Overdue"},
+    "todo_go_appeal": {"zh": "处理异议", "en": "Decide"},
+    "todo_more_appeals": {
+        "zh": "另有 {n} 件未处理的异议未在此列出，见各评价周期的“异议处理”页。",
+        "en": "{n} more undecided appeals are not listed here; see each cycle's Appeals page.",
+    },
+    "todo_cycle_compute": {"zh": "评价周期“{cycle}”尚未计算", "en": "Cycle “{cycle}” has not been computed"},
+    "todo_cycle_publicize": {
+        "zh": "评价周期“{cycle}”已计算（{rated} 家企业），等待公示", "en": "Cycle “{cycle}” is computed ({rated} companies) "
+                                                                     "and waits to be publicized",
+    },
+    "todo_cycle_finalize": {
+        "zh": "评价周期“{cycle}”的异议期已于 {deadline} 结束，异议均已处理，等待定稿",
+        "en": "Cycle “{cycle}”: appeals closed on {deadline} and all are decided; it waits to be finalized",
+    },
+    "todo_step_compute": {"zh": "去计算", "en": "Compute"},
+    "todo_step_publicize": {"zh": "去公示", "en": "Publicize"},
+    "todo_step_finalize": {"zh": "去定稿", "en": "Finalize"},
+    "todo_import": {
+        "zh": "导入批次 {batch}（{kind}，{filename}，{imported_at}）留下 {records} 条未归属记录：记录未载明企业，"
+              "发生时也没有物业服务合同覆盖其小区，不计入任何企业",
+        "en": "Import batch {batch} ({kind}, {filename}, {imported_at}) left {records} records unattributed: they "
+              "name no company and no contract covered their community on their date, so no company answers for them",
+    },
+    "todo_go_import": {"zh": "补充合同或核对记录", "en": "Import contracts or check the records"},
+    "todo_calendar": {
+        "zh": "{year}年的工作日历尚未录入：没有它就无法计算{year}年的异议期和处理期限，{year}年公示评价结果将被拒绝。",
+        "en": "The working-day calendar of {year} has not been entered: without it the appeal and decision deadlines "
+              "in {year} cannot be computed, and publicizing ratings in {year} will be refused.",
+    },
+    "todo_go_calendar": {"zh": "录入{year}年工作日历", "en": "Enter the {year} calendar"},
+    "todo_ask_admin": {"zh": "请系统管理员在“工作日历”页录入。", "en": "Ask an administrator to enter it on the Calendar "
+                                                                "page."},
+    "nav_todo": {"zh": "{n} 项待办", "en": "{n} open to-dos"},
+    # searching and paging the companies and communities
+    "search_label": {"zh": "搜索企业和小区", "en": "Search companies and communities"},
+    "search_placeholder": {"zh": "名称、统一社会信用代码或小区编号", "en": "Name, credit code or community ID"},
+    "search_button": {"zh": "搜索", "en": "Search"},
+    "search_clear": {"zh": "清除", "en": "Clear"},
+    "search_none": {"zh": "没有与“{q}”相符的记录。", "en": "Nothing matches “{q}”."},
+    "page_of": {"zh": "第 {page} / {pages} 页，共 {total} 条", "en": "Page {page} of {pages}, {total} in all"},
+    "page_prev": {"zh": "上一页", "en": "Previous"},
+    "page_next": {"zh": "下一页", "en": "Next"},
+    "pages_label": {"zh": "翻页", "en": "Pages"},
+    "not_rated": {"zh": "尚无评价", "en": "Not rated yet"},
+    "latest_rating": {"zh": "最近一期评价", "en": "Latest rating"},
 }

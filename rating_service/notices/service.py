@@ -218,6 +218,12 @@ def _add_document(session: Session, *, kind: str, cycle_id: int, credit_code: st
 ISSUE_BATCH = 2_000  # notices built and inserted per batch: a province's explanations never all in memory
 
 
+def appeal_deadline(*, session: Session, cycle: Cycle, notice_date: dt.date) -> dt.date:
+    """The last day companies may appeal when the cycle's notices are dated ``notice_date``: the cycle's
+    ``appeal_window_days`` working days later. Raises CalendarUnknown for a year the calendar does not know."""
+    return workdays.add_working_days(session, notice_date, cycle.appeal_window_days)
+
+
 def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     """Number and freeze the bulletin and every company's notice of a cycle that is being publicized.
 
@@ -226,7 +232,7 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
     """
     assert cycle.notice_date is not None
     issue_date = cycle.notice_date
-    deadline = workdays.add_working_days(session, issue_date, cycle.appeal_window_days)
+    deadline = appeal_deadline(session=session, cycle=cycle, notice_date=issue_date)
     cycle.appeal_deadline = deadline
     summaries = repository.rating_summaries(session, cycle_id=cycle.id)
     year = issue_date.year

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
-
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,7 +18,6 @@ from rating_service.appeals import service as appeals
 from rating_service.appeals.models import AppealOutcome
 from rating_service.audit import pages as audit_pages
 from rating_service.audit import routes as audit_routes
-from rating_service.companies import repository as companies_repo
 from rating_service.companies import routes as company_routes
 from rating_service.cycles import pages as cycle_pages
 from rating_service.cycles import repository as cycles_repo
@@ -31,12 +28,11 @@ from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
 from rating_service.disclosure import serving as disclosure_serving
 from rating_service.i18n.appeals import HOME_TEXT
-from rating_service.i18n.cycles import DASHBOARD_TEXT
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
-from rating_service.records.formats import KINDS
 from rating_service.settings import get_settings
+from rating_service.todo import pages as todo_pages
 from rating_service.validation import pages as validation_pages
 from rating_service.validation import routes as validation_routes
 from rating_service.web import api_docs, health
@@ -70,6 +66,7 @@ def create_app(database: Database | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(refuse_control_characters)])
     app.state.database = database
+    app.state.page_hooks = (todo_pages.nav_context,)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
     app.add_middleware(EdgeMiddleware)
@@ -89,17 +86,7 @@ def create_app(database: Database | None = None) -> FastAPI:
             outcomes = {o.value: o.label(lang) for o in AppealOutcome}
             return render(request, "company_home.html", {"standing": standing, "history": history, "chart": chart,
                                                          "outcome_labels": outcomes}, catalogue=HOME_TEXT)
-        today = clock.local_today()
-        context: dict[str, Any] = {
-            "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
-            "counts": companies_repo.record_counts(session),
-            "companies": companies_repo.list_companies(session, on=today, limit=200),
-            "communities": companies_repo.list_communities(session, on=today, limit=200),
-            "last_import": companies_repo.last_import(session),
-            "cycles": cycles.list_cycles(session=session)[:10],
-            "today": today,
-        }
-        return render(request, "overview.html", context, catalogue=DASHBOARD_TEXT)
+        return todo_pages.dashboard(request, session)
 
     # The public site first: routes are matched in order, and it takes most of the traffic (its paths overlap
     # with no other room's).

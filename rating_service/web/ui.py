@@ -79,6 +79,10 @@ def render(request: Request, template: str, context: dict[str, Any], *,
     lang = request_lang(request, page=True)
     base = base_context(request, lang, *([catalogue] if catalogue else []),
                         user=getattr(request.state, "principal", None), csrf_token=csrf_token(request))
+    # The app's page hooks add to every page it answers (not error pages: the cause may be the database itself),
+    # e.g. the officers' to-do count in the navigation (rating_service/todo/pages.py:nav_context).
+    for hook in getattr(request.app.state, "page_hooks", ()) if status_code < 400 else ():
+        base |= hook(request, base["user"])
     response = templates.TemplateResponse(request, template, {**base, **context}, status_code=status_code)
     if remember_lang and request.query_params.get("lang") in ("zh", "en"):
         response.set_cookie("lang", lang, samesite="lax")

@@ -114,3 +114,17 @@ document.querySelectorAll("a[data-back]").forEach(function (link) {
     if (window.history.length > 1) { event.preventDefault(); window.history.back(); }
   });
 });
+
+// issue 17 — todo: the publicize form states what publicizing with the chosen notice date does (how many notices,
+// until when companies may appeal), in the page and in the confirmation.
+document.querySelectorAll("form[data-effects]").forEach(function (form) {
+  var effects = JSON.parse(form.getAttribute("data-effects") || "{}");
+  var input = form.querySelector("input[name=notice_date]");
+  var shown = form.querySelector(".effect");
+  if (!input) { return; }
+  input.addEventListener("change", function () {
+    var effect = effects[input.value] || "";
+    if (shown) { shown.textContent = effect; }
+    form.setAttribute("data-confirm", effect + "\n" + (form.getAttribute("data-question") || ""));
+  });
+});

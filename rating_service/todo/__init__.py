@@ -1,0 +1,2 @@
+"""The officers' dashboard: the to-do list (待办), the count in the navigation, the searchable company and community
+lists."""
