@@ -225,8 +225,8 @@ DASHBOARD_TEXT = {
     },
     "todo_cycle_compute": {"zh": "评价周期“{cycle}”尚未计算", "en": "Cycle “{cycle}” has not been computed"},
     "todo_cycle_publicize": {
-        "zh": "评价周期“{cycle}”已计算（{rated} 家企业），等待公示", "en": "Cycle “{cycle}” is computed ({rated} companies) "
-                                                                     "and waits to be publicized",
+        "zh": "评价周期“{cycle}”已计算（{rated} 家企业），等待公示",
+        "en": "Cycle “{cycle}” is computed ({rated} companies) and waits to be publicized",
     },
     "todo_cycle_finalize": {
         "zh": "评价周期“{cycle}”的异议期已于 {deadline} 结束，异议均已处理，等待定稿",
@@ -241,6 +241,7 @@ DASHBOARD_TEXT = {
         "en": "Import batch {batch} ({kind}, {filename}, {imported_at}) left {records} records unattributed: they "
               "name no company and no contract covered their community on their date, so no company answers for them",
     },
+    "todo_checks_title": {"zh": "待核对的导入", "en": "Imports to check"},
     "todo_go_import": {"zh": "补充合同或核对记录", "en": "Import contracts or check the records"},
     "todo_calendar": {
         "zh": "{year}年的工作日历尚未录入：没有它就无法计算{year}年的异议期和处理期限，{year}年公示评价结果将被拒绝。",
@@ -248,8 +249,8 @@ DASHBOARD_TEXT = {
               "in {year} cannot be computed, and publicizing ratings in {year} will be refused.",
     },
     "todo_go_calendar": {"zh": "录入{year}年工作日历", "en": "Enter the {year} calendar"},
-    "todo_ask_admin": {"zh": "请系统管理员在“工作日历”页录入。", "en": "Ask an administrator to enter it on the Calendar "
-                                                                "page."},
+    "todo_ask_admin": {"zh": "请系统管理员在“工作日历”页录入。",
+                       "en": "Ask an administrator to enter it on the Calendar page."},
     "nav_todo": {"zh": "{n} 项待办", "en": "{n} open to-dos"},
     # searching and paging the companies and communities
     "search_label": {"zh": "搜索企业和小区", "en": "Search companies and communities"},

@@ -29,6 +29,7 @@ from rating_service.workdays import service as workdays
 from rating_service.workdays.holiday_calendar import CalendarUnknown, Schedule, count_working_days, known_years
 
 KINDS = ("appeal", "cycle", "import", "calendar")
+ACTION_KINDS = ("appeal", "cycle", "calendar")
 # Undecided appeals listed one by one; past this many the dashboard says how many more there are.
 APPEALS_LISTED = 50
 # The month from which next year's calendar is asked for (the year's schedule is published in late autumn).
@@ -56,6 +57,21 @@ class TodoItem:
 class Todo:
     items: list[TodoItem]
     appeals_pending: int  # all undecided appeals (the list shows at most APPEALS_LISTED)
+
+    @property
+    def actions(self) -> list[TodoItem]:
+        """The lines an officer acts on (appeals, cycle steps, the calendar): what the navigation's badge counts."""
+        return [i for i in self.items if i.kind in ACTION_KINDS]
+
+    @property
+    def checks(self) -> list[TodoItem]:
+        """The imports to check (records no company answers for): no deadline, not in the badge."""
+        return [i for i in self.items if i.kind not in ACTION_KINDS]
+
+    @property
+    def open_count(self) -> int:
+        """The lines to act on, every undecided appeal counted (also those past APPEALS_LISTED): the badge's number."""
+        return self.appeals_pending + sum(1 for i in self.actions if i.kind != "appeal")
 
     @property
     def appeals_not_listed(self) -> int:
@@ -136,9 +152,9 @@ def officer_todo(session: Session, today: dt.date) -> Todo:
 
 
 def open_count(session: Session, today: dt.date) -> int:
-    """The navigation's badge, read on every officer page: the undecided appeals, the cycles waiting for a step and
-    a missing calendar — a few small queries (the unattributed records of the imports need a scan of the records,
-    so they are on the dashboard only)."""
+    """The navigation's badge, read on every officer page: the lines to act on (``Todo.actions``: the undecided
+    appeals, the cycles waiting for a step, a missing calendar), in a few small queries. The imports to check are
+    not counted: finding their unattributed records reads the records, too much for every page."""
     calendar = 0
     if today.month >= CALENDAR_FROM_MONTH:
         calendar = len(calendar_items(today, workdays.schedule(session)))

@@ -26,6 +26,7 @@ def published(database: Any, monkeypatch: pytest.MonkeyPatch) -> Published:
 def file_appeal(database: Any, cycle_id: int) -> dict[str, Any]:
     """The company contests the calculation of its rating (through the API, as a company does)."""
     company = f.api_client(database, "company")
-    response = company.post(f"/api/v1/cycles/{cycle_id}/appeals", data={"grounds": "计算有误，请复核。", "scope": "calculation"})
+    response = company.post(f"/api/v1/cycles/{cycle_id}/appeals",
+                            data={"grounds": "计算有误，请复核。", "scope": "calculation"})
     assert response.status_code == 201, response.text
     return response.json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from rating_service.cycles import service as cycles
 from rating_service.workdays import service as workdays
 from tests import factories as f
@@ -78,7 +79,7 @@ def test_cycles_waiting_for_their_next_step_link_to_it(database, monkeypatch):
     lines = {re.search(r'href="/cycles/(\d+)#actions"', line).group(1): line for line in _lines(page, "cycle")}
     assert "去公示" in lines[str(cycle_id)] and "2025年度" in lines[str(cycle_id)]
     assert "去计算" in lines[str(draft)]
-    assert _badge(page) == 2
+    assert _badge(page) == 2 and "待办（2）" in _todo(page)
 
 
 def test_a_publicized_cycle_waits_to_be_finalized_once_its_window_closed_and_no_appeal_is_pending(database, published):
@@ -138,3 +139,13 @@ def test_nothing_to_do_says_so(database):
     page = f.page_client(database, "officer").get("/").text
     assert "暂无待办事项" in _todo(page) and _badge(page) is None
 
+
+
+def test_appeals_past_the_listed_number_are_counted_and_said(database, published, monkeypatch):
+    from rating_service.todo import service
+
+    file_appeal(database, published.cycle_id)
+    monkeypatch.setattr(service, "APPEALS_LISTED", 0)
+    page = f.page_client(database, "officer").get("/").text
+    assert _lines(page, "appeal") == [] and "另有 1 件未处理的异议" in _todo(page)
+    assert _badge(page) == 1 and "待办（1）" in _todo(page)
