@@ -23,7 +23,9 @@ MAX_PAGE = 100_000
 def _page_number(request: Request, name: str) -> int:
     """A page number from the query (1 when absent, not a number or out of range: paging never fails)."""
     raw = request.query_params.get(name, "")
-    return min(int(raw), MAX_PAGE) if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) > 0 else 1
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) <= 6):
+        return 1
+    return min(max(int(raw), 1), MAX_PAGE)
 
 
 def dashboard(request: Request, session: Session) -> Response:

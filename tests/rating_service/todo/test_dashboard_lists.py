@@ -44,7 +44,8 @@ def test_companies_are_paged_twenty_at_a_time_with_page_links(database):
     assert set(_ids(first, "companies")).isdisjoint(_ids(third, "companies"))
     # Out of range or not a number: the nearest page, never an error.
     assert client.get("/?cp=99").status_code == 200 and "第 3 / 3 页" in client.get("/?cp=99").text
-    assert client.get("/?cp=abc&mp=-1").status_code == 200
+    for odd in ("abc", "-1", "0", "²", "9" * 40):
+        assert client.get("/", params={"cp": odd, "mp": odd}).status_code == 200, odd
 
 
 def test_searching_filters_companies_by_name_or_credit_code_and_communities_by_name_or_id(database):
