@@ -13,10 +13,10 @@ from fastapi.responses import Response
 from rating_service.appeals import service
 from rating_service.settings import get_settings
 
-# An attachment opened in the appeal page's viewer loads nothing, runs nothing and may be framed by our own pages
-# only. PDFs are not sandboxed: Chromium refuses to show a PDF in a sandboxed document.
-INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
-INLINE_CSP_IMAGE = f"{INLINE_CSP}; sandbox"
+# An attachment opened in the appeal page's viewer loads nothing, runs nothing (a sandboxed document) and may be
+# framed by the site's own pages only. Chromium (156) still shows a sandboxed PDF in its viewer (the browser test
+# tests/browser/test_appeal_decision.py opens one in the page's frame).
+INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 
 def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
@@ -41,7 +41,7 @@ def inline_attachment(data: bytes, *, filename: str, attachment_id: int) -> Resp
         "Content-Disposition": f"{disposition}; filename=\"attachment-{attachment_id}.{extension}\"; "
                                f"filename*=UTF-8''{quote(name)}",
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
-        "Content-Security-Policy": INLINE_CSP_IMAGE if media_type.startswith("image/") else INLINE_CSP,
+        "Content-Security-Policy": INLINE_CSP,
         "X-Frame-Options": "SAMEORIGIN", "Cross-Origin-Resource-Policy": "same-origin",
     }
     return Response(content=data, media_type=media_type, headers=headers)

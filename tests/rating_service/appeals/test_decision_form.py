@@ -232,7 +232,7 @@ def test_attachments_open_inline_with_safe_headers_and_only_for_those_who_may_se
         if data is not None:
             assert response.content == data
     assert "%E5%90%88%E5%90%8C" in pdf.headers["content-disposition"]  # 合同…, encoded
-    assert "sandbox" in png.headers["content-security-policy"]
+    assert all("sandbox" in r.headers["content-security-policy"] for r in (pdf, png))
     # The filing company sees its own; another company gets 404, as for an appeal that does not exist.
     own = f.page_client(database, "company")
     assert own.get(views[0]).status_code == 200
