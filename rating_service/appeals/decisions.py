@@ -319,7 +319,8 @@ def _issue_documents(*, session: Session, cycle: Cycle, appeal: Appeal, rating_n
         appeal.revised_notice_id = revised.id
 
     def detail(item: ItemDecision) -> str:
-        parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value, name)}" for name, value in _plain(item.changes).items()]
+        parts = [f"{FIELD_WORDS.get(name, name)}改为{_worded(value, name)}"
+                 for name, value in _plain(item.changes).items()]
         return "；".join([*parts, *([item.finding] if item.finding else [])]) or "—"
 
     contests = {(row.kind, row.record_id): row.contest for row in repository.items(session, appeal.id)}

@@ -197,7 +197,8 @@ def _amend_fields(fact: facts.RecordFact | None, kind: str, m: Any, lang: Lang,
         current = fact.fields.get(name) if fact else None
         options: list[tuple[str, str]] = []
         if type_ == "enum":
-            options = [(code, facts.value_text(kind, name, code, m, lang)) for code in decisions.allowed_codes(kind, name)]
+            options = [(code, facts.value_text(kind, name, code, m, lang))
+                       for code in decisions.allowed_codes(kind, name)]
         elif type_ == "bool":
             options = [("true", facts.value_text(kind, name, True, m, lang)),
                        ("false", facts.value_text(kind, name, False, m, lang))]

@@ -1,6 +1,6 @@
 """An officer decides an appeal in a real browser: the full-width form at 1366 × 768, a choice per record (none made
 beforehand: the browser refuses the form in Chinese until one is), the preview of the re-scored result, the
-confirmation; the company's PDF and photo open inline in the page.
+confirmation; the company's PDF and photo open inline in the page, also for the company on a phone.
 
 With RATING_UPDATE_SCREENSHOTS=1 the form with its preview is written to docs/images/appeal-decision.png.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -40,8 +39,8 @@ def appeal(tmp_path: Path) -> Iterator[tuple[str, int]]:
     records = [f"inspections:{record_id}", f"{others[0][0]}:{others[0][1]}"]
     filed = f.api_client(database, "company").post(
         f"/api/v1/cycles/{cycle_id}/appeals",
-        data={"grounds": "该巡查发生时我公司与该小区的物业服务合同已经终止，附合同终止协议和现场照片。", "scope": "records",
-              "records": records},
+        data={"grounds": "该巡查发生时我公司与该小区的物业服务合同已经终止，附合同终止协议和现场照片。",
+              "scope": "records", "records": records},
         files=[("files", ("合同终止协议.pdf", f.pdf_file(), "application/pdf")),
                ("files", ("现场照片.png", f.image_file("PNG", (480, 320)), "image/png"))])
     assert filed.status_code == 201, filed.text
@@ -128,4 +127,20 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         expect(page.locator("#appeal-status")).to_have_text("已处理")
         expect(page.locator("#after")).to_contain_text(f"{after:.1f}")
         context.close()
+
+        # The company reads its decided appeal, with its evidence inline, on a phone.
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                    locale="zh-CN")
+        page = phone.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{served}/login")
+        page.fill("input[name=username]", "company")
+        page.fill("input[name=password]", f.PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{served}/")
+        page.goto(appeal_url)
+        expect(page.locator("#appeal-status")).to_have_text("已处理")
+        expect(page.locator("img.attachment-image")).to_be_visible()
+        assert layout_problems(page) == []
+        phone.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
