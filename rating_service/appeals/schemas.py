@@ -14,7 +14,10 @@ class ItemIn(BaseModel):
     kind: str = Field(max_length=32)
     record_id: str = Field(max_length=64)
     action: str = Field(max_length=8, description="void | amend | keep")
-    changes: dict[str, Any] = Field(default_factory=dict, description="amend: field -> new value")
+    changes: dict[str, Any] = Field(default_factory=dict, max_length=10, description=(
+        "amend: field -> new value. Dates YYYY-MM-DD (blank clears), yes/no as true/false or 是/否, amount_yuan a "
+        "number >= 0, severity / violation_type / kind one of the import's codes or their Chinese words (e.g. "
+        "severity none | minor | moderate | serious)"))
     finding: str = Field(default="", max_length=2000)
 
 

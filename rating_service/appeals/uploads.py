@@ -5,10 +5,18 @@ Kept out of ``service.py`` so that the service knows no web types; both the API 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import UploadFile
+from fastapi.responses import Response
 
 from rating_service.appeals import service
 from rating_service.settings import get_settings
+
+# An attachment opened in the appeal page's viewer loads nothing, runs nothing (a sandboxed document) and may be
+# framed by the site's own pages only. Chromium (156) still shows a sandboxed PDF in its viewer (the browser test
+# tests/browser/test_appeal_decision.py opens one in the page's frame).
+INLINE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
 
 
 def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
@@ -19,3 +27,21 @@ def read_attachments(files: list[UploadFile] | None) -> list[service.Upload]:
         data = file.file.read(limit + 1)  # one byte over the limit is enough to refuse it
         out.append(service.Upload(filename=file.filename or "attachment", data=data))
     return out
+
+
+def inline_attachment(data: bytes, *, filename: str, attachment_id: int) -> Response:
+    """A stored attachment for the page's viewer: the type read from its bytes (never the stored or the name's),
+    shown inline only when it is a PDF or an image (anything else is a download of unknown bytes), not sniffed,
+    not cached, framed by the site's own pages only, under a policy that loads and runs nothing."""
+    sniffed = service.sniff(data)
+    media_type, extension = sniffed if sniffed else ("application/octet-stream", "bin")
+    disposition = "inline" if sniffed else "attachment"
+    name = service.display_name(filename)
+    headers = {
+        "Content-Disposition": f"{disposition}; filename=\"attachment-{attachment_id}.{extension}\"; "
+                               f"filename*=UTF-8''{quote(name)}",
+        "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
+        "Content-Security-Policy": INLINE_CSP,
+        "X-Frame-Options": "SAMEORIGIN", "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    return Response(content=data, media_type=media_type, headers=headers)

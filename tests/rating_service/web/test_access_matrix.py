@@ -104,6 +104,11 @@ CASES = [
     Case("GET", "/appeals/{appeal_id}", (303, 404, 404, 404), page=True, path=lambda w, r: "/appeals/999999"),
     Case("POST", "/appeals/{appeal_id}/decision", (303, 403, 404, 404), page=True,
          path=lambda w, r: "/appeals/999999/decision", body=lambda w, r: {"outcome": "rejected", "reasons": "x"}),
+    Case("POST", "/appeals/{appeal_id}/decision/preview", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/appeals/999999/decision/preview",
+         body=lambda w, r: {"outcome": "rejected", "reasons": "x"}),
+    Case("GET", "/appeals/{appeal_id}/attachments/{attachment_id}", (303, 404, 404, 404), page=True,
+         path=lambda w, r: "/appeals/999999/attachments/1"),
     # every counted record of a company: officers, and the company itself (another company's: 404)
     Case("GET", "/api/v1/cycles/{cycle_id}/ratings/{credit_code}/records", (401, 200, 200, 200),
          path=lambda w, r: f"/api/v1/cycles/{w.published}/ratings/{OWN}/records"),
