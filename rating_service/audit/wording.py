@@ -214,7 +214,7 @@ def details(entry: Any, lang: Lang = "zh") -> list[str]:
     skip = {"from", "to", "changed", "before", "after"} if isinstance(before, Mapping) else {"from", "to"}
     for key, value in payload.items():
         if key in skip or (entry.action == "user.login_failed" and key in ("username", "client")) \
-                or value is None or value == "":
+                or value in (None, "", [], {}):
             continue
         lines.append(translate("audit_fact", lang, field=field_name(key, lang, record_kind=kind),
                                value=value_text(value, lang, key=key, record_kind=kind)))
