@@ -255,6 +255,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_field.snapshot_batch": {"zh": "快照截至批次", "en": "Snapshot up to batch"},
     "audit_field.snapshot_hash": {"zh": "快照哈希", "en": "Snapshot hash"},
     "audit_field.constants": {"zh": "计算常数", "en": "Constants"},
+    "audit_field.R0": {"zh": "全县平均查实投诉率（件/千户年）", "en": "County average substantiated complaint rate "
+                                                               "(per 1,000 households a year)"},
     "audit_field.rated": {"zh": "参评企业数", "en": "Companies rated"},
     "audit_field.compute_count": {"zh": "第几次计算", "en": "Computation no."},
     "audit_field.notice_date": {"zh": "公示日期", "en": "Notice date"},

@@ -220,3 +220,31 @@ def test_audit_page_is_for_admins_only_and_speaks_english_on_request(database):
     assert officer.get("/admin/audit/export").status_code == 403
     english = _admin(database).get("/admin/audit?lang=en").text
     assert "Audit log" in english and "Beijing time" in english and "administrator admin signed in" in english
+
+
+def test_names_are_looked_up_once_per_page_not_once_per_entry(database):
+    from sqlalchemy import event
+
+    from rating_service.cycles import service as cycles
+
+    client = _admin(database)
+    with database.write_session() as session:
+        for name in ("甲", "乙", "丙"):
+            cycles.create_cycle(session=session, actor="admin", draft=cycles.CycleDraft(
+                f"{name}周期", dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+
+    def statements_of(url: str, params: dict[str, str]) -> tuple[int, str]:
+        seen: list[str] = []
+        listener = lambda conn, cursor, statement, *rest: seen.append(statement)  # noqa: E731
+        event.listen(database.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get(url, params=params).text
+        finally:
+            event.remove(database.engine, "before_cursor_execute", listener)
+        return len(seen), page
+
+    few, page = statements_of("/admin/audit", {"action": "cycle.create"})
+    assert "新建了评价周期「丙周期」" in _visible(page) and len(_seqs(page)) == 3
+    _record(database, 30, action="cycle.create", actor="admin")
+    many, page = statements_of("/admin/audit", {"action": "cycle.create"})
+    assert len(_seqs(page)) == 33 and many == few
