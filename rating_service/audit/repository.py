@@ -145,7 +145,7 @@ def company_names(session: Session, codes: set[str]) -> dict[str, str]:
     if not codes:
         return {}
     rows = session.execute(select(Company.credit_code, Company.name).where(Company.credit_code.in_(sorted(codes))))
-    return {key: value for key, value in rows}
+    return {row[0]: row[1] for row in rows}
 
 
 def methodology_titles(session: Session, ids: set[str]) -> dict[str, str]:
@@ -153,11 +153,11 @@ def methodology_titles(session: Session, ids: set[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(MethodologyVersion.id, MethodologyVersion.title)
                            .where(MethodologyVersion.id.in_(sorted(ids))))
-    return {key: value for key, value in rows}
+    return {row[0]: row[1] for row in rows}
 
 
 def user_roles(session: Session, usernames: set[str]) -> dict[str, str]:
     if not usernames:
         return {}
     rows = session.execute(select(User.username, User.role).where(User.username.in_(sorted(usernames))))
-    return {key: value for key, value in rows}
+    return {row[0]: row[1] for row in rows}

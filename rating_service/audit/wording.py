@@ -208,7 +208,8 @@ def details(entry: Any, lang: Lang = "zh") -> list[str]:
     before, after = payload.get("before"), payload.get("after")
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         changed = payload.get("changed")
-        keys = changed if isinstance(changed, list) else [k for k in {**before, **after} if before.get(k) != after.get(k)]
+        keys = changed if isinstance(changed, list) else \
+            [k for k in {**before, **after} if before.get(k) != after.get(k)]
         for key in keys:
             change(field_name(str(key), lang, record_kind=kind), before.get(key), after.get(key), str(key))
     skip = {"from", "to", "changed", "before", "after"} if isinstance(before, Mapping) else {"from", "to"}
