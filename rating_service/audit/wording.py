@@ -120,6 +120,11 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
 
 def sentence(entry: Any, names: Names, lang: Lang = "zh") -> str:
     """Who did what to which object, in one sentence of the page's language."""
+    text = _sentence(entry, names, lang)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _sentence(entry: Any, names: Names, lang: Lang) -> str:
     actor = who(entry.actor, names, lang)
     thing = object_text(entry.entity_kind, entry.entity_id, names, lang)
     if entry.action == "user.login_failed":

@@ -219,7 +219,7 @@ def test_audit_page_is_for_admins_only_and_speaks_english_on_request(database):
     assert officer.get("/admin/audit").status_code == 403
     assert officer.get("/admin/audit/export").status_code == 403
     english = _admin(database).get("/admin/audit?lang=en").text
-    assert "Audit log" in english and "Beijing time" in english and "administrator admin signed in" in english
+    assert "Audit log" in english and "Beijing time" in english and "Administrator admin signed in" in english
 
 
 def test_names_are_looked_up_once_per_page_not_once_per_entry(database):
@@ -248,3 +248,14 @@ def test_names_are_looked_up_once_per_page_not_once_per_entry(database):
     _record(database, 30, action="cycle.create", actor="admin")
     many, page = statements_of("/admin/audit", {"action": "cycle.create"})
     assert len(_seqs(page)) == 33 and many == few
+
+
+def test_exported_text_that_looks_like_a_formula_is_neutralised(database):
+    client = _admin(database)
+    _record(database, 1, reason="=HYPERLINK(\"http://x\")")
+    csv_rows = list(csv.reader(io.StringIO(client.get("/admin/audit/export", params={
+        "format": "csv", "action": "cycle.compute"}).content.decode("utf-8-sig"))))
+    assert csv_rows[1][4] == "'=HYPERLINK(\"http://x\")"
+    sheet = load_workbook(io.BytesIO(client.get("/admin/audit/export", params={
+        "format": "xlsx", "action": "cycle.compute"}).content)).active
+    assert sheet.cell(row=2, column=5).value == "'=HYPERLINK(\"http://x\")"
