@@ -197,6 +197,16 @@ def _bounded(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
 
 
+# Payload fields the sentence already says (the file and its kind, the document's number and kind, who failed to
+# sign in and from where), left out of the details.
+_IN_THE_SENTENCE: dict[str, set[str]] = {
+    "import": {"filename", "kind", "batch_id"},
+    "document.download": {"number", "kind"},
+    "documents.revise": {"number"},
+    "user.login_failed": {"username", "client"},
+}
+
+
 def details(entry: Any, lang: Lang = "zh") -> list[str]:
     """The payload field by field: "字段：旧值 → 新值" for what changed, "字段：值" for the rest; never raw JSON."""
     payload = _payload(entry.payload)
@@ -218,9 +228,9 @@ def details(entry: Any, lang: Lang = "zh") -> list[str]:
         for key in keys:
             change(field_name(str(key), lang, record_kind=kind), before.get(key), after.get(key), str(key))
     skip = {"from", "to", "changed", "before", "after"} if isinstance(before, Mapping) else {"from", "to"}
+    skip |= _IN_THE_SENTENCE.get(entry.action, set())
     for key, value in payload.items():
-        if key in skip or (entry.action == "user.login_failed" and key in ("username", "client")) \
-                or value in (None, "", [], {}):
+        if key in skip or value in (None, "", [], {}):
             continue
         lines.append(translate("audit_fact", lang, field=field_name(key, lang, record_kind=kind),
                                value=value_text(value, lang, key=key, record_kind=kind)))

@@ -20,12 +20,17 @@ from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
 
 pytestmark = pytest.mark.slow
 
-# Cells of the audit table narrower than this many pixels while holding more than two characters: the column was
-# squeezed (text wrapping one character a line).
+# Cells of the audit table whose text wraps at two characters a line or fewer (a column squeezed to a character a
+# line): the line boxes of the cell's text counted by their tops.
 SQUEEZED = """
-() => [...document.querySelectorAll('table.audit td, table.audit th')]
-  .filter((cell) => cell.textContent.trim().length > 2 && cell.getBoundingClientRect().width < 48)
-  .map((cell) => cell.textContent.trim().slice(0, 30))
+() => [...document.querySelectorAll('table.audit td, table.audit th')].filter((cell) => {
+  const text = cell.textContent.replace(/\\s+/g, '');
+  if (text.length < 2) return false;
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+  return lines.size >= 2 && text.length / lines.size <= 2.5;
+}).map((cell) => cell.textContent.trim().slice(0, 30))
 """
 
 

@@ -156,7 +156,7 @@ def test_csv_export_has_chinese_headers_sentences_and_code_columns_and_is_audite
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["操作记录"] == "业务人员 officer 下载了信用评价结果告知书 " + published["notice"].doc_number
     assert row["操作"] == "下载文书" and row["操作代码"] == "document.download" and row["对象类型代码"] == "document"
-    assert "文号：" + published["notice"].doc_number in row["详情"]
+    assert "统一社会信用代码：" + published["notice"].credit_code in row["详情"]
     exported = client.get("/admin/audit", params={"action": "audit.export"}).text
     assert "管理员 admin 导出了审计日志" in _visible(exported)
     assert "格式：csv" in _visible(exported) and "行数：1" in _visible(exported)
