@@ -10,7 +10,14 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from rating_service.accounts.models import User
+from rating_service.appeals.models import Appeal
 from rating_service.audit.models import AuditEntry, AuditHead
+from rating_service.companies.models import Company
+from rating_service.cycles.models import Cycle
+from rating_service.methodologies.models import MethodologyVersion
+from rating_service.notices.models import Document
+from rating_service.records.models import ImportBatch
 
 
 def lock_head(session: Session) -> AuditHead | None:
@@ -49,19 +56,21 @@ def entry(session: Session, *, seq: int) -> AuditEntry | None:
 @dataclass(frozen=True)
 class AuditFilter:
     actor: str | None = None
-    action: str | None = None  # a prefix: "cycle." matches every cycle action
+    action: str | None = None  # exact; or a prefix ending in ".": "cycle." matches every cycle action
     entity_kind: str | None = None
     entity_id: str | None = None
     since: dt.datetime | None = None
     until: dt.datetime | None = None
 
 
-def search(session: Session, *, filters: AuditFilter, limit: int, offset: int) -> tuple[list[AuditEntry], int]:
+def _filtered(filters: AuditFilter) -> Any:
     query = select(AuditEntry)
     if filters.actor:
         query = query.where(AuditEntry.actor == filters.actor)
-    if filters.action:
+    if filters.action and filters.action.endswith("."):
         query = query.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    elif filters.action:
+        query = query.where(AuditEntry.action == filters.action)
     if filters.entity_kind:
         query = query.where(AuditEntry.entity_kind == filters.entity_kind)
     if filters.entity_id:
@@ -70,6 +79,11 @@ def search(session: Session, *, filters: AuditFilter, limit: int, offset: int) -
         query = query.where(AuditEntry.at >= filters.since)
     if filters.until:
         query = query.where(AuditEntry.at < filters.until)
+    return query
+
+
+def search(session: Session, *, filters: AuditFilter, limit: int, offset: int) -> tuple[list[AuditEntry], int]:
+    query = _filtered(filters)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit).offset(offset)).all()
     return list(rows), int(total)
@@ -77,3 +91,73 @@ def search(session: Session, *, filters: AuditFilter, limit: int, offset: int) -
 
 def actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+def count(session: Session, *, filters: AuditFilter) -> int:
+    return int(session.execute(select(func.count()).select_from(_filtered(filters).subquery())).scalar_one())
+
+
+def matching(session: Session, *, filters: AuditFilter, limit: int) -> list[AuditEntry]:
+    """The entries matching the filters, newest first, at most `limit` (an export)."""
+    return list(session.scalars(_filtered(filters).order_by(AuditEntry.seq.desc()).limit(limit)))
+
+
+# -- the names an audit entry refers to (one query per kind for a whole page; the ids are a page's worth) -----
+
+def _ints(ids: set[str]) -> list[int]:
+    return [int(i) for i in ids if i.isdigit() and len(i) <= 18]
+
+
+def cycle_names(session: Session, ids: set[str]) -> dict[str, str]:
+    wanted = _ints(ids)
+    if not wanted:
+        return {}
+    return {str(i): name for i, name in session.execute(select(Cycle.id, Cycle.name).where(Cycle.id.in_(wanted)))}
+
+
+def document_numbers(session: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
+    wanted = _ints(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Document.id, Document.doc_number, Document.kind).where(Document.id.in_(wanted)))
+    return {str(i): (number, kind) for i, number, kind in rows}
+
+
+def batch_files(session: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
+    wanted = _ints(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(ImportBatch.id, ImportBatch.filename, ImportBatch.kind)
+                           .where(ImportBatch.id.in_(wanted)))
+    return {str(i): (filename, kind) for i, filename, kind in rows}
+
+
+def appeal_companies(session: Session, ids: set[str]) -> dict[str, str | None]:
+    wanted = _ints(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(select(Appeal.id, Company.name).outerjoin(Company, Company.credit_code == Appeal.credit_code)
+                           .where(Appeal.id.in_(wanted)))
+    return {str(i): name for i, name in rows}
+
+
+def company_names(session: Session, codes: set[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    rows = session.execute(select(Company.credit_code, Company.name).where(Company.credit_code.in_(sorted(codes))))
+    return {row[0]: row[1] for row in rows}
+
+
+def methodology_titles(session: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    rows = session.execute(select(MethodologyVersion.id, MethodologyVersion.title)
+                           .where(MethodologyVersion.id.in_(sorted(ids))))
+    return {row[0]: row[1] for row in rows}
+
+
+def user_roles(session: Session, usernames: set[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    rows = session.execute(select(User.username, User.role).where(User.username.in_(sorted(usernames))))
+    return {row[0]: row[1] for row in rows}

@@ -9,13 +9,15 @@ Three layers, each catching what the one before cannot:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +25,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from rating_service.audit import anchors, keys, repository
+from rating_service.audit import anchors, keys, repository, wording
 from rating_service.audit.models import AuditHead
 from rating_service.errors import Conflict, Misconfigured
+from rating_service.i18n import Lang, translate
 from rating_service.settings import get_settings, to_local
 
 log = logging.getLogger(__name__)
@@ -135,6 +138,103 @@ def search(session: Session, *, filters: repository.AuditFilter, limit: int = 50
            offset: int = 0) -> tuple[list[Any], int]:
     """Entries matching the filters, newest first, and how many match in all."""
     return repository.search(session, filters=filters, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class ReadableEntry:
+    """An entry as people read it (the sentence, the action's name, the details line by line) beside the entry's
+    machine fields (``entry.action``, ``entry.entity_kind``, ``entry.entity_id``)."""
+
+    entry: Any
+    sentence: str
+    action_label: str
+    details: list[str]
+
+
+def readable(session: Session, entries: list[Any], lang: Lang = "zh") -> list[ReadableEntry]:
+    """The entries in words; every name they refer to looked up at once, one query per kind (a page's worth)."""
+    ids = wording.wanted(entries)
+    names = wording.Names(
+        cycles=repository.cycle_names(session, ids["cycle"]),
+        documents=repository.document_numbers(session, ids["document"]),
+        batches=repository.batch_files(session, ids["import_batch"]),
+        appeals=repository.appeal_companies(session, ids["appeal"]),
+        companies=repository.company_names(session, ids["company"]),
+        methodologies=repository.methodology_titles(session, ids["methodology"]),
+        roles=repository.user_roles(session, ids["users"]),
+    )
+    return [ReadableEntry(entry=e, sentence=wording.sentence(e, names, lang),
+                          action_label=wording.action_label(e.action, lang), details=wording.details(e, lang))
+            for e in entries]
+
+
+def count(session: Session, *, filters: repository.AuditFilter) -> int:
+    return repository.count(session, filters=filters)
+
+
+def readable_matching(session: Session, *, filters: repository.AuditFilter, limit: int, lang: Lang = "zh",
+                      slice_size: int = 1000) -> Iterator[ReadableEntry]:
+    """The entries matching the filters in words (at most `limit`), newest first, their names looked up a slice
+    at a time."""
+    entries = repository.matching(session, filters=filters, limit=limit)
+    for start in range(0, len(entries), slice_size):
+        yield from readable(session, entries[start:start + slice_size], lang)
+
+
+EXPORT_FORMATS = {"csv": "text/csv; charset=utf-8",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# The export's columns: (header key in i18n.audit's MESSAGES, value of a ReadableEntry); the last three are the
+# machine columns (codes, for filtering and joining), headed in words too.
+_EXPORT_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("audit_export_seq", lambda r: str(r.entry.seq)),
+    ("audit_export_at", lambda r: to_local(r.entry.at).strftime("%Y-%m-%d %H:%M:%S")),
+    ("audit_export_sentence", lambda r: r.sentence),
+    ("audit_export_action", lambda r: r.action_label),
+    ("audit_export_reason", lambda r: r.entry.reason or ""),
+    ("audit_export_details", lambda r: "\n".join(r.details)),
+    ("audit_export_actor_code", lambda r: r.entry.actor),
+    ("audit_export_action_code", lambda r: r.entry.action),
+    ("audit_export_kind_code", lambda r: r.entry.entity_kind or ""),
+    ("audit_export_id_code", lambda r: r.entry.entity_id or ""),
+)
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would read as a formula gets a leading apostrophe (OWASP's advice)."""
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def export_bytes(fmt: str, rows: Iterator[ReadableEntry], lang: Lang = "zh") -> bytes:
+    """The entries as CSV (UTF-8 with a BOM, so Excel reads the Chinese) or XLSX (every cell text-typed)."""
+    headers = [translate(key, lang) for key, _ in _EXPORT_COLUMNS]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([_cell(value(row)) for _, value in _EXPORT_COLUMNS])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import TYPE_STRING
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(translate("audit_export_sheet", lang))
+    for width, column in zip((8, 20, 60, 18, 24, 60, 16, 22, 16, 20), "ABCDEFGHIJ", strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.append(headers)
+    for row in rows:
+        cells = []
+        for _, value in _EXPORT_COLUMNS:
+            cell = WriteOnlyCell(sheet, value=_cell(value(row))[:32_000])
+            cell.data_type = TYPE_STRING
+            cell.number_format = "@"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def record(session: Session, action: str, **kwargs: Any) -> int:

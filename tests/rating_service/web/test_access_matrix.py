@@ -192,6 +192,8 @@ CASES = [
     Case("POST", "/admin/users/{username}/active", (303, 403, 403, 303), page=True,
          path=lambda w, r: "/admin/users/spare/active", body=lambda w, r: {"active": "false"}),
     Case("GET", "/admin/audit", (303, 403, 403, 200), page=True),
+    Case("GET", "/admin/audit/export", (303, 403, 403, 200), page=True),
+    Case("POST", "/admin/audit/verify", (303, 403, 403, 303), page=True),
     Case("GET", "/imports", (303, 403, 200, 200), page=True),
     Case("POST", "/imports", (303, 403, 200, 200), page=True, files=True, body=lambda w, r: {"kind": "complaints"}),
     Case("GET", "/cycles", (303, 403, 200, 200), page=True),
