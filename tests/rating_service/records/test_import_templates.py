@@ -155,7 +155,7 @@ def test_the_import_page_lists_the_columns_and_links_the_templates(sqlite_only):
         fold = page.split(f'id="columns-{kind}"')[1].split("</details>")[0]
         assert f'href="/imports/templates/{kind}.xlsx"' in fold
         for col in KINDS[kind].columns:
-            assert f"<td>{col.zh}</td>" in fold
+            assert f'<td class="nowrap">{col.zh}</td>' in fold
     inspections = page.split('id="columns-inspections"')[1].split("</details>")[0]
     assert "合格、一般、较重、严重" in inspections and not CODE_WORD.search(inspections.replace("severity", ""))
 
