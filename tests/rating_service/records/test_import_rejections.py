@@ -230,7 +230,7 @@ def test_reasons_are_in_english_on_request(reference):
     assert _snapshot(reference) == before
     (err,) = info.value.details("en")
     assert err["column"] == "severity"
-    assert err["reason"].startswith("Invalid value")
+    assert err["reason"].startswith("Value not allowed. Allowed values: 合格、一般")
     assert info.value.message("en").startswith("The file failed validation")
     assert info.value.message("zh").startswith("文件未通过校验")
 
