@@ -19,6 +19,7 @@ from tests import factories as f
 from tests.rating_service.records.test_import_templates import CODE_WORD, XLSX
 
 ROWS = 300
+SEVERITY_LINE = "「严重程度」300 行：值不在允许范围内。允许的值：合格、一般、较重、严重（如第 2、3、4、5、6 行…）"
 
 
 def _bad_inspections(count: int = ROWS) -> bytes:
@@ -112,7 +113,8 @@ def test_with_room_for_every_error_the_download_lists_all_600(every_error_listed
     assert "前 20 处错误（共 600 处）" in _text(_section(page))
     errors = [[c.value for c in row] for row in _report(officer, page)["错误明细"].iter_rows()][1:]
     assert len(errors) == 600
-    assert {(row[1], row[2]) for row in errors} == {(r, c) for r in range(2, ROWS + 2) for c in ("检查日期", "严重程度")}
+    every = {(r, c) for r in range(2, ROWS + 2) for c in ("检查日期", "严重程度")}
+    assert {(row[1], row[2]) for row in errors} == every
     severity = next(row for row in errors if row[2] == "严重程度")
     assert (severity[0], severity[3]) == ("巡查.csv", "很严重")
     assert severity[4] == "值不在允许范围内。允许的值：合格、一般、较重、严重"
@@ -164,7 +166,7 @@ def test_the_api_answer_keeps_its_details_and_adds_the_groups(database):
     assert set(groups) == {"检查日期", "严重程度"}
     severity = groups["严重程度"]
     assert (severity["count"], severity["rows"], severity["code"]) == (300, [2, 3, 4, 5, 6], "enum_invalid")
-    assert severity["text"] == "「严重程度」300 行：值不在允许范围内。允许的值：合格、一般、较重、严重（如第 2、3、4、5、6 行…）"
+    assert severity["text"] == SEVERITY_LINE
     assert not CODE_WORD.search(str(body["groups"]) + str([d["reason"] for d in body["details"]]))
 
 
@@ -178,7 +180,7 @@ def test_the_cli_prints_the_groups_and_writes_the_xlsx(database, tmp_path):
                                       "--errors-csv", str(errors_csv)])
     assert result.exit_code == 2
     assert "按列和原因汇总：" in result.output
-    assert "「严重程度」300 行：值不在允许范围内。允许的值：合格、一般、较重、严重（如第 2、3、4、5、6 行…）" in result.output
+    assert SEVERITY_LINE in result.output
     rows = list(load_workbook(errors_xlsx)["错误明细"].iter_rows(values_only=True))
     assert len(rows) == 1 + 202
     assert len(errors_csv.read_text(encoding="utf-8-sig").splitlines()) == 1 + 202

@@ -12,8 +12,15 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from rating_service.records.formats import EVENT_KIND_PAIRS, KIND_ORDER, KINDS, LEVEL_PAIRS, SATISFACTION, \
-    SEVERITY_PAIRS, VIOLATION_PAIRS
+from rating_service.records.formats import (
+    EVENT_KIND_PAIRS,
+    KIND_ORDER,
+    KINDS,
+    LEVEL_PAIRS,
+    SATISFACTION,
+    SEVERITY_PAIRS,
+    VIOLATION_PAIRS,
+)
 from rating_service.records.service import import_folder
 from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
