@@ -31,6 +31,7 @@ def _page(request: Request, session: Session, *, kind: str = "", summaries: list
     lang = request_lang(request, page=True)
     listed = [d for d in details or [] if "omitted" not in d]
     counted = [d for d in details or [] if "omitted" in d]
+    files = list(dict.fromkeys(d["file"] for d in listed))  # in the order of the upload
     total = sum(g["count"] for g in groups) if groups else len(listed)
     return render(request, "imports.html", {
         "kinds": [(name, KINDS[name].label(lang)) for name in KIND_ORDER],
@@ -39,7 +40,8 @@ def _page(request: Request, session: Session, *, kind: str = "", summaries: list
         "chosen": kind,
         "summaries": summaries,
         "error": error,
-        "details": sorted(listed, key=lambda d: (d["row"] is None, d["row"] or 0))[:ERRORS_SHOWN],
+        "details": sorted(listed, key=lambda d: (files.index(d["file"]), d["row"] is None, d["row"] or 0))[
+            :ERRORS_SHOWN],
         "counted": counted,
         "errors_total": total,
         "groups": groups or [],

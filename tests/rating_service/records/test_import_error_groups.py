@@ -190,3 +190,15 @@ def test_the_groups_are_english_with_the_switch(officer):
     section = _text(_section(_post(officer, _bad_inspections(3), lang="en").text))
     assert "By column and reason" in section and "3 rows" in section
     assert "Value not allowed. Allowed values: 合格、一般、较重、严重" in section
+
+
+def test_two_bad_files_are_grouped_file_by_file(officer):
+    uploads = [("files", (name, _bad_inspections(count), "text/csv")) for name, count in (("一.csv", 2), ("二.csv", 3))]
+    response = officer.post("/imports", data={"kind": "inspections", "csrf_token": f.csrf_of(officer)}, files=uploads)
+    assert response.status_code == 400
+    groups = _text(_section(response.text).split('class="error-groups"')[1].split("</ul>")[0])
+    assert re.search(r"一.csv：「检查日期」 ?2 行 .*二.csv：「检查日期」 ?3 行", groups), groups
+    individual = _section(response.text).split('class="errors"')[1].split("</table>")[0]
+    files = re.findall(r"<tr>\s*<td>(.)\.csv</td>", individual)
+    # File by file in the order sent, each by row (the second file's ids also repeat the first's: 2 errors more).
+    assert files == ["一"] * 4 + ["二"] * 8
