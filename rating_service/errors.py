@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from rating_service.i18n import Lang, translate
+from rating_service.i18n import MESSAGES, Lang, translate
 
 
 class RatingServiceError(Exception):
@@ -25,6 +25,10 @@ class RatingServiceError(Exception):
 
     def details(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         return []
+
+    def extra(self, lang: Lang = "zh") -> dict[str, Any]:
+        """Fields an error answer of the API carries besides code, message and details (none by default)."""
+        return {}
 
     def __str__(self) -> str:
         return self.message("zh")
@@ -173,6 +177,9 @@ class RowErrors(list[RowError]):
         return self.total > 0
 
 
+GROUP_ROWS_SHOWN = 5  # rows named in a group's line ("如第 2、3、5 行…")
+
+
 class ImportRejected(RatingServiceError):
     """A file (or a set of files) failed validation; nothing was written."""
 
@@ -204,3 +211,41 @@ class ImportRejected(RatingServiceError):
                         "value": None, "reason": translate("errors_omitted", lang, count=f"{count:,}", reason=reason),
                         "code": key, "omitted": count})
         return out
+
+    def groups(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        """The errors grouped by (file, column, reason), in the order of their first row: how many (listed and only
+        counted), the first rows, the reason in words (one wording for the whole group) and a line saying it all."""
+        order: list[ErrorGroup] = []
+        listed: dict[ErrorGroup, list[RowError]] = {}
+        for err in self.errors:
+            group = (err.file, err.column, err.key)
+            if group not in listed:
+                order.append(group)
+                listed[group] = []
+            listed[group].append(err)
+        order.extend(g for g in self.omitted if g not in listed)
+        files = {file for file, _column, _key in order}
+        out = []
+        for group in order:
+            file, column, key = group
+            errors = listed.get(group, [])
+            count = len(errors) + self.omitted.get(group, 0)
+            rows = sorted({e.row for e in errors if e.row is not None})
+            params = errors[0].params if errors else {}
+            reason = translate(f"error_group.{key}" if f"error_group.{key}" in MESSAGES else key, lang, **params)
+            label = self._label(file, column, lang) or column
+            if label and rows:
+                shown = translate("list_separator", lang).join(str(r) for r in rows[:GROUP_ROWS_SHOWN])
+                more = translate("error_group.more", lang) if count > min(len(rows), GROUP_ROWS_SHOWN) else ""
+                line = translate("error_group.line", lang, column=label, count=f"{count:,}",
+                                 reason=reason.rstrip("。."), rows=shown, more=more)
+            else:
+                line = translate("error_group.line_no_column", lang, reason=reason)
+            if len(files) > 1:
+                line = translate("error_group.in_file", lang, file=file, line=line)
+            out.append({"file": file, "column": label, "code": key, "reason": reason, "count": count,
+                        "rows": rows[:GROUP_ROWS_SHOWN], "text": line})
+        return out
+
+    def extra(self, lang: Lang = "zh") -> dict[str, Any]:
+        return {"groups": self.groups(lang)}

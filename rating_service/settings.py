@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     # are cut to this many characters (and personal data in them masked).
     import_errors_per_reason: int = Field(default=100, ge=1)
     import_echo_chars: int = Field(default=100, ge=10)
+    # The XLSX list of a rejected import's errors, offered on the import page: kept here under a random name, for
+    # this many hours.
+    import_reports_dir: Path = PROJECT_ROOT / "var" / "import-errors"
+    import_report_hours: int = Field(default=24, ge=1)
     # Personal data typed into a value (a phone number in a category, an ID number in a note): "refuse" the file
     # naming the row and column, or "mask" it and store the value masked (133****0003).
     personal_data_in_values: Literal["refuse", "mask"] = "refuse"

@@ -47,6 +47,7 @@ TODAY = dt.date(2026, 11, 28)
 # Issued PDFs go to a scratch folder, never into the checkout's var/.
 os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-")
 os.environ["RATING_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-attachments-")
+os.environ["RATING_IMPORT_REPORTS_DIR"] = tempfile.mkdtemp(prefix="rating-import-errors-")
 # The audit key and anchors too; the key is written here so that production-mode Settings validate in tests.
 _AUDIT_DIR = tempfile.mkdtemp(prefix="rating-audit-")
 os.environ["RATING_AUDIT_KEY_FILE"] = os.path.join(_AUDIT_DIR, "audit.key")

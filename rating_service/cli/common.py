@@ -17,6 +17,7 @@ from rating_service.db import Database, get_database
 from rating_service.errors import ImportRejected, RatingServiceError
 from rating_service.i18n import Lang, translate
 from rating_service.records.formats import KINDS
+from rating_service.records.workbooks import errors_workbook
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,11 +50,17 @@ def user_errors(lang: Lang) -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
-def print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = None) -> None:
+def print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = None,
+                    errors_xlsx: Path | None = None) -> None:
     details = exc.details(lang)
     listed = [d for d in details if "omitted" not in d]
     counted = [d for d in details if "omitted" in d]
+    groups = exc.groups(lang)
     err_console.print(f"[red]{exc.message(lang)}[/red]")
+    # First the errors by column and reason (how many, the first rows), then each error.
+    err_console.print(translate("error_group.title", lang) + translate("colon", lang))
+    for group in groups:
+        err_console.print(f"  {group['text']}", markup=False, highlight=False, soft_wrap=True)
     heads = translate("errors_csv_header", lang).split("|")
     for item in listed[:PRINTED_ERRORS]:
         err_console.print(_error_line(item, lang), markup=False, highlight=False, soft_wrap=True)
@@ -70,6 +77,9 @@ def print_rejection(exc: ImportRejected, lang: Lang, errors_csv: Path | None = N
             for item in details:
                 writer.writerow([item["file"], item["row"], item["column"], item["value"], item["reason"]])
         err_console.print(translate("errors_written", lang, path=str(errors_csv)))
+    if errors_xlsx is not None:
+        errors_xlsx.write_bytes(errors_workbook(details, groups, lang=lang))
+        err_console.print(translate("errors_xlsx_written", lang, path=str(errors_xlsx)))
 
 
 def _error_line(item: dict[str, object], lang: Lang) -> str:

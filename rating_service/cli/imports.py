@@ -26,6 +26,7 @@ def import_command(
     lang: LangOption = "zh",
     actor: Annotated[str, typer.Option(help="操作人 / who imports")] = "cli",
     errors_csv: Annotated[Path | None, typer.Option(help="把全部错误写入此 CSV")] = None,
+    errors_xlsx: Annotated[Path | None, typer.Option(help="把全部错误（及按列和原因的汇总）写入此 XLSX")] = None,
 ) -> None:
     """导入数据文件（整文件校验，有错误则不写入）/ import record files (all or nothing)."""
     from rating_service.records import service
@@ -39,6 +40,6 @@ def import_command(
                 summaries = service.import_files(session, kind=record_kind, files=uploads, actor=actor,
                                                  progress=update)
         except ImportRejected as exc:
-            print_rejection(exc, language, errors_csv)
+            print_rejection(exc, language, errors_csv, errors_xlsx)
             raise typer.Exit(2) from None
     print_summaries(summaries, language)

@@ -24,8 +24,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     # spelling (case-folded) -> stored code, for enum columns
     choices: dict[str, str] = field(default_factory=dict)
-    # how the choices are shown in an error message
+    # how the choices are shown in an error message: the Chinese words only (never the stored codes)
     choices_label: str = ""
+    # the Chinese words of the choices, in their order (the template's drop-down list and 填写说明)
+    choice_words: tuple[str, ...] = ()
     max_len: int = 200
     references: Literal["company", "community"] | None = None
     positive: bool = False
@@ -72,14 +74,16 @@ class RecordKind:
         raise KeyError(name)
 
 
-def _enum(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], str]:
-    """Chinese label and English code pairs -> (spelling map, label for messages)."""
+def _enum(pairs: list[tuple[str, str]]) -> tuple[dict[str, str], str, tuple[str, ...]]:
+    """Chinese label and English code pairs -> (spelling map, label for messages, the Chinese words).
+
+    Both the Chinese word and the code are accepted in a file; people are only ever shown the Chinese words."""
     mapping: dict[str, str] = {}
     for zh, code in pairs:
         mapping[zh.casefold()] = code
         mapping[code.casefold()] = code
-    label = "、".join(f"{zh}（{code}）" for zh, code in pairs)
-    return mapping, label
+    words = tuple(zh for zh, _code in pairs)
+    return mapping, "、".join(words), words
 
 
 SEVERITY_PAIRS = [("合格", "none"), ("一般", "minor"), ("较重", "moderate"), ("严重", "serious")]
@@ -118,6 +122,10 @@ LEVEL[0].update(
 EVENT_KIND[0].update(
     {"拒不退出": "refuse_to_exit", "重大安全事故": "major_safety_accident", "虚假材料": "false_material"}
 )
+
+
+def _choices(enum: tuple[dict[str, str], str, tuple[str, ...]]) -> dict[str, object]:
+    return {"choices": enum[0], "choices_label": enum[1], "choice_words": enum[2]}
 
 
 def _col(name: str, zh: str, type_: ColumnType = "text", **kw: object) -> Column:
@@ -182,7 +190,7 @@ KINDS: dict[str, RecordKind] = {
                 CREDIT_OPTIONAL,
                 _col("department", "检查部门", required=True, max_len=50, aliases=("部门",)),
                 _col("category", "问题类别", required=True, max_len=100, listed=True, aliases=("类别", "问题类型")),
-                _col("severity", "严重程度", "enum", required=True, choices=SEVERITY[0], choices_label=SEVERITY[1],
+                _col("severity", "严重程度", "enum", required=True, **_choices(SEVERITY),
                      aliases=("问题等级",)),
                 _col("rectify_by", "整改期限", "date", aliases=("整改时限",)),
                 _col("rectified_on", "整改完成日期", "date", aliases=("整改日期", "整改完成时间")),
@@ -203,7 +211,7 @@ KINDS: dict[str, RecordKind] = {
                 _col("substantiated", "是否查实", "bool", required=True, aliases=("查实",)),
                 _col("due_on", "办理时限", "date", aliases=("办结时限",)),
                 _col("resolved_on", "办结时间", "date", aliases=("办结日期",)),
-                _col("satisfaction", "回访满意度", "enum", choices=SATISFACTION[0], choices_label=SATISFACTION[1],
+                _col("satisfaction", "回访满意度", "enum", **_choices(SATISFACTION),
                      aliases=("满意度",)),
             ),
             event_date="received_on",
@@ -216,8 +224,7 @@ KINDS: dict[str, RecordKind] = {
                 _col("decided_on", "认定日期", "date", required=True, aliases=("决定日期", "处罚日期")),
                 CREDIT_REQUIRED,
                 COMMUNITY_OPTIONAL,
-                _col("violation_type", "违规类型", "enum", required=True, choices=VIOLATION[0],
-                     choices_label=VIOLATION[1]),
+                _col("violation_type", "违规类型", "enum", required=True, **_choices(VIOLATION)),
                 _col("amount_yuan", "涉及金额", "decimal",
                      aliases=("金额", "涉及金额（元）", "涉及金额(元)", "amount")),
                 _col("refunded", "是否退还", "bool", aliases=("已退还", "是否已退还")),
@@ -231,7 +238,7 @@ KINDS: dict[str, RecordKind] = {
                 _record_id("记录编号"),
                 _col("awarded_on", "表彰日期", "date", required=True, aliases=("授予日期",)),
                 CREDIT_REQUIRED,
-                _col("level", "级别", "enum", required=True, choices=LEVEL[0], choices_label=LEVEL[1],
+                _col("level", "级别", "enum", required=True, **_choices(LEVEL),
                      aliases=("表彰级别",)),
                 _col("title", "荣誉名称", required=True, max_len=300, aliases=("表彰名称", "荣誉称号")),
             ),
@@ -243,7 +250,7 @@ KINDS: dict[str, RecordKind] = {
                 _record_id("记录编号"),
                 _col("occurred_on", "发生日期", "date", required=True),
                 CREDIT_REQUIRED,
-                _col("kind", "类型", "enum", required=True, choices=EVENT_KIND[0], choices_label=EVENT_KIND[1],
+                _col("kind", "类型", "enum", required=True, **_choices(EVENT_KIND),
                      aliases=("事项类型",)),
                 _col("document_no", "决定书文号", max_len=100, aliases=("文号",)),
                 _col("note", "备注", max_len=2000),

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import secrets
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 from rating_service import clock
 from rating_service.audit import service as audit
 from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError, RowErrors
+from rating_service.i18n import Lang
 from rating_service.methodologies import service as methodologies
 from rating_service.records import repository
 from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
@@ -29,6 +33,8 @@ from rating_service.records.models import ImportBatch
 from rating_service.records.personal_data import mask_text
 from rating_service.records.reader import FileProblem, read_table
 from rating_service.records.validate import Categories, ParsedFile, check_references, new_errors, parse_table
+from rating_service.records.workbooks import column_guide, errors_workbook, is_report_token, template_workbook
+from rating_service.settings import get_settings
 from scoring.methodology import Methodology
 
 Progress = Callable[[str, int, int], None]
@@ -158,6 +164,63 @@ def labels_for(kind: RecordKind, parsed: Sequence[ParsedFile]) -> dict[tuple[str
         for col in kind.columns:
             labels[(file.filename, col.name)] = {"zh": col.zh, "en": col.name}
     return labels
+
+
+# -- templates and error reports ---------------------------------------------------------------------
+
+def _categories_today(session: Session, kind: RecordKind) -> Categories | None:
+    if not any(col.listed for col in kind.columns):
+        return None
+    return categories_of(kind, methodology_for_imports(session, clock.local_today()))
+
+
+def template(session: Session, kind: RecordKind, lang: Lang = "zh") -> bytes:
+    """The XLSX template of ``kind``, its category lists those of the methodology an import today follows."""
+    return template_workbook(kind, categories=_categories_today(session, kind), lang=lang)
+
+
+def column_guides(session: Session, lang: Lang = "zh") -> dict[str, list[dict[str, Any]]]:
+    """Every kind's columns as the import page lists them (the templates' 填写说明), in import order."""
+    methodology = methodology_for_imports(session, clock.local_today())
+    return {name: column_guide(KINDS[name], categories_of(KINDS[name], methodology), lang) for name in KIND_ORDER}
+
+
+def save_error_report(rejected: ImportRejected, lang: Lang = "zh") -> str:
+    """Write the XLSX of a rejected import's errors under a random name; returns that name (the token). Reports
+    older than ``import_report_hours`` are removed on the way."""
+    settings = get_settings()
+    folder = settings.import_reports_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_expired_reports(folder, settings.import_report_hours)
+    token = secrets.token_urlsafe(24)
+    data = errors_workbook(rejected.details(lang), rejected.groups(lang), lang=lang)
+    path = folder / f"{token}.xlsx"
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
+        fh.write(data)
+    return token
+
+
+def error_report(token: str) -> bytes:
+    """The XLSX of a rejected import's errors; NotFound when the token is unknown or the report has expired."""
+    settings = get_settings()
+    path = settings.import_reports_dir / f"{token}.xlsx"
+    gone = NotFound("error_report_gone", hours=settings.import_report_hours)
+    if not is_report_token(token) or not path.is_file():
+        raise gone
+    if time.time() - path.stat().st_mtime > settings.import_report_hours * 3600:
+        path.unlink(missing_ok=True)
+        raise gone
+    return path.read_bytes()
+
+
+def _remove_expired_reports(folder: Path, hours: int) -> None:
+    cutoff = time.time() - hours * 3600
+    for path in folder.glob("*.xlsx"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
 
 
 def import_files(session: Session, *, kind: RecordKind, files: Sequence[UploadedFile], actor: str,

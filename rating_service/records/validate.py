@@ -32,6 +32,8 @@ BOOL_SPELLINGS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
     "true": True, "false": False, "1": True, "0": False, "t": True, "f": False,
 }
+# The words a template offers for a yes/no column (every spelling above is accepted).
+BOOL_WORDS = ("是", "否")
 DATE_PATTERN = (
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
     r"(?:[ T]+\d{1,2}[:：]\d{1,2}(?:[:：]\d{1,2}(?:\.\d+)?)?)?$"

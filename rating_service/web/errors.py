@@ -40,6 +40,8 @@ class ErrorOut(BaseModel):
     message: str = Field(description="what went wrong, in the caller's language (Chinese by default)")
     details: list[dict[str, Any]] = Field(
         default_factory=list, description="per-field or per-row problems: field/row, column, reason, code")
+    groups: list[dict[str, Any]] | None = Field(
+        default=None, description="a rejected import's errors by file, column and reason: count, first rows, text")
 
 
 ERROR_DESCRIPTIONS = {
@@ -87,7 +89,8 @@ def error_response(request: Request, exc: RatingServiceError) -> Response:
         return response
     lang = request_lang(request)
     return JSONResponse(status_code=exc.status_code, headers=headers or None,
-                        content={"code": exc.code, "message": exc.message(lang), "details": exc.details(lang)})
+                        content={"code": exc.code, "message": exc.message(lang), "details": exc.details(lang),
+                                 **exc.extra(lang)})
 
 
 class _Payload(PayloadInvalid):

@@ -185,7 +185,7 @@ def test_an_xlsx_with_an_entity_declaration_is_not_a_valid_workbook_400_in_the_e
         "/api/v1/imports/companies", files={"files": ("companies.xlsx", _with_prefix(part, prefix, use))})
     assert response.status_code == 400, response.text
     body = response.json()
-    assert body["code"] == "import_rejected" and set(body) == {"code", "message", "details"}
+    assert body["code"] == "import_rejected" and set(body) == {"code", "message", "details", "groups"}
     (detail,) = body["details"]
     assert detail["code"] == "file_xlsx_doctype" and part in detail["reason"]
     assert "不是有效的 XLSX 工作簿" in detail["reason"]

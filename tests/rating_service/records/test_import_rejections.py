@@ -129,7 +129,8 @@ def test_bad_household_counts_are_rejected(database, households, code):
 def test_unknown_severity_is_rejected(reference):
     err = _only(_rejected(reference, "inspections", f.upload("inspections", [_inspection(severity="很严重")])))
     assert (err["column"], err["value"], err["code"]) == ("严重程度", "很严重", "enum_invalid")
-    assert "合格" in err["reason"] and "serious" in err["reason"]
+    # The allowed values in Chinese only: the stored codes (none, minor, …) are no words for people.
+    assert err["reason"] == "值不在允许范围内。允许的值：合格、一般、较重、严重"
 
 
 def test_unknown_violation_type_is_rejected(reference):
@@ -229,7 +230,7 @@ def test_reasons_are_in_english_on_request(reference):
     assert _snapshot(reference) == before
     (err,) = info.value.details("en")
     assert err["column"] == "severity"
-    assert err["reason"].startswith("Invalid value")
+    assert err["reason"].startswith("Value not allowed. Allowed values: 合格、一般")
     assert info.value.message("en").startswith("The file failed validation")
     assert info.value.message("zh").startswith("文件未通过校验")
 
