@@ -204,3 +204,10 @@ class ImportRejected(RatingServiceError):
                         "value": None, "reason": translate("errors_omitted", lang, count=f"{count:,}", reason=reason),
                         "code": key, "omitted": count})
         return out
+
+
+class PasswordChangeRequired(Forbidden):
+    """An account whose password an administrator chose calls anything but the password change: pages redirect to
+    the change-password page, the API answers 403 with this code."""
+
+    code = "password_change_required"
