@@ -308,3 +308,20 @@ def test_the_temporary_password_keeps_the_policy(database):
         assert len(temporary) == 19 and not set(temporary) & set("01ilo")
     with database.write_session() as session, pytest.raises(RatingServiceError):
         accounts.reset_password(session, username="ghost", actor="admin")
+
+
+# -- a forgotten password -----------------------------------------------------------------------------------------
+
+def test_the_login_page_tells_a_company_that_forgot_its_password_whom_to_call(database, monkeypatch):
+    from rating_service.settings import get_settings
+
+    plain = f.page_client(database).get("/login").text
+    assert "忘记密码？" in plain and "联系县住房和城乡建设局" in plain and "联系电话" not in plain
+    monkeypatch.setenv("RATING_BUREAU_PHONE", "0562-3212345")
+    get_settings.cache_clear()
+    try:
+        with_phone = f.page_client(database).get("/login").text
+    finally:
+        monkeypatch.delenv("RATING_BUREAU_PHONE")
+        get_settings.cache_clear()
+    assert '联系电话：<a class="token" href="tel:0562-3212345">0562-3212345</a>' in with_phone
