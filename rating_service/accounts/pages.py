@@ -134,9 +134,13 @@ def password_submit(request: Request, principal: PendingUser, session: WriteSess
                                  keep_token_id=principal.token_id,
                                  client=request.client.host if request.client else None)
     except RatingServiceError as exc:
-        if exc.status_code != 400:
+        if exc.status_code not in (400, 429):
             raise
-        return _password_form(request, principal, error=exc.message(lang), status_code=400)
+        # Returning (not raising) commits: a wrong current password is counted and audited like a failed login.
+        response = _password_form(request, principal, error=exc.message(lang), status_code=exc.status_code)
+        if exc.status_code == 429:
+            response.headers["Retry-After"] = str(exc.params.get("seconds", 1))
+        return response
     # After a forced change, on to the account's home; otherwise the form again, saying it is done.
     return redirect("/" if principal.must_change_password else f"{PASSWORD_PAGE}?changed=1")
 

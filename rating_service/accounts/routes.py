@@ -19,7 +19,7 @@ from rating_service.accounts.schemas import (
     UserOut,
 )
 from rating_service.accounts.service import Principal
-from rating_service.errors import TooManyAttempts, Unauthorized
+from rating_service.errors import RatingServiceError, TooManyAttempts, Unauthorized
 from rating_service.web.deps import AdminUser, PendingUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS, error_responses
 
@@ -63,14 +63,21 @@ def me(principal: PendingUser) -> MeOut:
     return me_out(principal)
 
 
-@router.post("/me/password", response_model=MeOut, summary="Change my password / 修改本人密码")
+@router.post("/me/password", response_model=MeOut, responses=error_responses(429),
+             summary="Change my password / 修改本人密码")
 def change_my_password(body: PasswordChangeIn, request: Request, principal: PendingUser,
                        session: WriteSessionDep) -> MeOut:
     """The current password is required; the new one keeps the policy. Every other session and token of the account
     ends; this call's token stays. Open to an account that must change its password (and ends that)."""
-    accounts.change_password(session, username=principal.username, current=body.current_password,
-                             new=body.new_password, keep_token_id=principal.token_id,
-                             client=request.client.host if request.client else None)
+    try:
+        accounts.change_password(session, username=principal.username, current=body.current_password,
+                                 new=body.new_password, keep_token_id=principal.token_id,
+                                 client=request.client.host if request.client else None)
+    except RatingServiceError as exc:
+        if exc.status_code in (400, 429):
+            # A wrong current password is counted and audited like a failed login: kept though refused.
+            session.commit()
+        raise
     return me_out(replace(principal, must_change_password=False))
 
 

@@ -237,10 +237,25 @@ def change_password(session: Session, *, username: str, current: str, new: str, 
                     client: str | None = None) -> User:
     """The owner changes their own password: the current one is required, the new one keeps the policy and differs
     from it. Every other session and API token of the account ends (``keep_token_id``, the caller's own, stays);
-    a forced change is over."""
+    a forced change is over.
+
+    A wrong current password counts like a failed login (throttled per address and per address and username,
+    audited ``user.login_failed`` with kind ``password_change``), so that a stolen session cannot guess the
+    password; the caller commits before answering the refusal.
+    """
     user = get_user_or_raise(session, username=username)
+    now = _now()
+    by_address, by_pair = _throttle_rows(session, username=username, client=client, kind="password_change",
+                                         now=now)
     if not _verify(user.password_hash, current):
+        extra = _count_failure(by_address, by_pair, now=now, settings=get_settings())
+        _audit_failure(session, typed=typed_username(username), client=client, kind="password_change",
+                       reason="wrong_password", extra=extra)
+        session.flush()
         raise RatingServiceError("user_password_current_wrong")
+    repository.delete_throttle(session, by_pair)
+    if by_address.failures == 0 and by_address.refused == 0:
+        repository.delete_throttle(session, by_address)
     check_password(new, username=username)
     if new == current:
         raise RatingServiceError("user_password_unchanged")
@@ -294,26 +309,7 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
     settings = get_settings()
     now = _now()
     typed = typed_username(username)
-    address = client_key(client)
-    # The address row first, then the pair's: every login locks in this order, so two never wait crosswise.
-    by_address = repository.lock_throttle(session, scope="address", client=address, username="", now=now)
-    by_pair = repository.lock_throttle(session, scope="account", client=address,
-                                       username=throttle_username(username), now=now)
-    for row, reason in ((by_address, "throttled_address"), (by_pair, "throttled_account")):
-        locked_until = _aware(row.locked_until)
-        if locked_until is not None and locked_until > now:
-            seconds = math.ceil((locked_until - now).total_seconds())
-            row.refused += 1
-            row.last_seen = now
-            # An attacker hammering a locked key must not fill the audit log: the first refusal of each lock is
-            # written, the others are counted and reported with the key's next audited failure.
-            if row.refused == 1:
-                _audit_failure(session, typed=typed, client=client, kind=kind, reason=reason,
-                               extra={"retry_after": seconds})
-            session.flush()
-            raise TooManyAttempts("login_locked", seconds=seconds)
-    by_address.last_seen = by_pair.last_seen = now
-    session.flush()
+    by_address, by_pair = _throttle_rows(session, username=username, client=client, kind=kind, now=now)
     repository.prune_throttles(session, idle_before=now - dt.timedelta(hours=settings.login_throttle_keep_hours),
                                now=now)
     # A username with characters no account can have is not looked up (PostgreSQL refuses NUL in a query).
@@ -341,6 +337,33 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
     audit.record(session, "user.login", actor=username, entity_kind="user", entity_id=username,
                  payload={"kind": kind, "client": typed_username(client) if client else None, "label": label})
     return Principal.of(user, token.id), raw
+
+
+def _throttle_rows(session: Session, *, username: str, client: str | None, kind: str,
+                   now: dt.datetime) -> tuple[LoginThrottle, LoginThrottle]:
+    """The throttle rows of the client's address and of the pair (address, username as typed), locked until commit;
+    raises TooManyAttempts (the first refusal of a lock audited) while either is locked."""
+    address = client_key(client)
+    # The address row first, then the pair's: every login locks in this order, so two never wait crosswise.
+    by_address = repository.lock_throttle(session, scope="address", client=address, username="", now=now)
+    by_pair = repository.lock_throttle(session, scope="account", client=address,
+                                       username=throttle_username(username), now=now)
+    for row, reason in ((by_address, "throttled_address"), (by_pair, "throttled_account")):
+        locked_until = _aware(row.locked_until)
+        if locked_until is not None and locked_until > now:
+            seconds = math.ceil((locked_until - now).total_seconds())
+            row.refused += 1
+            row.last_seen = now
+            # An attacker hammering a locked key must not fill the audit log: the first refusal of each lock is
+            # written, the others are counted and reported with the key's next audited failure.
+            if row.refused == 1:
+                _audit_failure(session, typed=typed_username(username), client=client, kind=kind, reason=reason,
+                               extra={"retry_after": seconds})
+            session.flush()
+            raise TooManyAttempts("login_locked", seconds=seconds)
+    by_address.last_seen = by_pair.last_seen = now
+    session.flush()
+    return by_address, by_pair
 
 
 def _count_failure(by_address: LoginThrottle, by_pair: LoginThrottle, *, now: dt.datetime,

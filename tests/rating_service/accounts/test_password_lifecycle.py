@@ -325,3 +325,26 @@ def test_the_login_page_tells_a_company_that_forgot_its_password_whom_to_call(da
         monkeypatch.delenv("RATING_BUREAU_PHONE")
         get_settings.cache_clear()
     assert '联系电话：<a class="token" href="tel:0562-3212345">0562-3212345</a>' in with_phone
+
+
+def test_guessing_the_current_password_from_a_session_is_throttled_and_audited_like_a_login(database):
+    f.make_user(database, "officer", "officer")
+    page = f.page_client(database, "officer")
+    api = f.api_client(database, "officer")
+    for guess in range(3):
+        assert _change(page, f"guess-number-{guess}", NEW_PASSWORD).status_code == 400
+    for guess in range(3, 5):
+        wrong = api.post("/api/v1/me/password", json={"current_password": f"guess-number-{guess}",
+                                                      "new_password": NEW_PASSWORD})
+        assert wrong.status_code == 400
+    # Five failures lock the address and username: even the right current password waits now.
+    locked = _change(page, f.PASSWORD, NEW_PASSWORD)
+    assert locked.status_code == 429 and "秒后再试" in locked.text and int(locked.headers["Retry-After"]) > 0
+    assert api.post("/api/v1/me/password", json={"current_password": f.PASSWORD, "new_password": NEW_PASSWORD}
+                    ).status_code == 429
+    payloads = [json.loads(e.payload) for e in _audit(database, "user.login_failed")]
+    assert [(p["kind"], p["reason"]) for p in payloads] == \
+        [("password_change", "wrong_password")] * 5 + [("password_change", "throttled_account")]
+    assert all(p["client"] == "testclient" for p in payloads)
+    assert not any(f"guess-number-{n}" in _audit_text(database) for n in range(5))
+    assert _audit(database, "user.password_change") == []
