@@ -30,9 +30,9 @@ from rating_service.web.ui import error_page, redirect, request_lang
 
 log = logging.getLogger(__name__)
 
-# Answers outside these prefixes are pages (HTML); inside, JSON in the error shape.
 # Where a page sends an account that must change its password first.
 PASSWORD_PAGE = "/account/password"
+# Answers outside these prefixes are pages (HTML); inside, JSON in the error shape.
 JSON_PREFIXES = ("/api/", "/openapi", "/healthz", "/readyz", "/open-data/")
 
 
