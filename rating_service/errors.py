@@ -249,3 +249,10 @@ class ImportRejected(RatingServiceError):
 
     def extra(self, lang: Lang = "zh") -> dict[str, Any]:
         return {"groups": self.groups(lang)}
+
+
+class PasswordChangeRequired(Forbidden):
+    """An account whose password an administrator chose calls anything but the password change: pages redirect to
+    the change-password page, the API answers 403 with this code."""
+
+    code = "password_change_required"

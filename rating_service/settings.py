@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # passwords (nor such a password with digits or punctuation around it, nor a keyboard or alphabet run), must not
     # contain the username, and need 5 different characters.
     password_min_length: int = Field(default=12, ge=12)
+    # The bureau's telephone for account matters, shown on the login page to a company that forgot its password (an
+    # administrator resets it and tells the company the temporary password); empty: no number shown.
+    bureau_phone: str = Field(default="", max_length=50)
     # Login throttling, kept in the database so that every server process sees it. Per client address and username
     # as typed (known or not): after login_free_failures failures, each further one refuses that pair for
     # login_lock_seconds, doubling, at most login_lock_max_seconds; the owner logging in from another address is

@@ -26,9 +26,12 @@ def token_with_user(session: Session, token_hash: str) -> tuple[AuthToken, User]
     return None if row is None else (row[0], row[1])
 
 
-def revoke_tokens(session: Session, *, user_id: int, at: dt.datetime) -> None:
-    session.execute(update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
-                    .values(revoked_at=at))
+def revoke_tokens(session: Session, *, user_id: int, at: dt.datetime, keep_id: int | None = None) -> None:
+    """End every session and API token of a user (but ``keep_id``, the caller's own)."""
+    stmt = update(AuthToken).where(AuthToken.user_id == user_id, AuthToken.revoked_at.is_(None))
+    if keep_id is not None:
+        stmt = stmt.where(AuthToken.id != keep_id)
+    session.execute(stmt.values(revoked_at=at))
 
 
 def lock_throttle(session: Session, *, scope: str, client: str, username: str, now: dt.datetime) -> LoginThrottle:

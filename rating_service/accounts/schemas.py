@@ -16,6 +16,10 @@ class TokenOut(BaseModel):
     token_type: str = "bearer"
     role: str
     credit_code: str | None
+    must_change_password: bool = Field(
+        default=False, description="an administrator chose the password: only POST /api/v1/me/password (and "
+                                   "GET /api/v1/me, logout) answer until it is changed; the rest is 403 "
+                                   "password_change_required")
 
 
 class MeOut(BaseModel):
@@ -23,6 +27,7 @@ class MeOut(BaseModel):
     display_name: str
     role: str
     credit_code: str | None
+    must_change_password: bool = False
 
 
 class UserIn(BaseModel):
@@ -39,6 +44,18 @@ class UserOut(BaseModel):
     role: str
     credit_code: str | None
     active: bool
+    must_change_password: bool = False
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(max_length=200, description="the current (or temporary) password")
+    new_password: str = Field(max_length=200)
+
+
+class PasswordResetOut(BaseModel):
+    username: str
+    temporary_password: str = Field(description="shown this once, never stored in clear: hand it to the owner, who "
+                                                "must change it at the next login")
 
 
 class ReasonIn(BaseModel):

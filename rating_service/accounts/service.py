@@ -3,6 +3,11 @@
 Passwords are hashed with argon2id and must keep the policy of ``passwords``. Tokens are random 32-byte secrets
 handed to the client once; only their SHA-256 is stored, so a leaked database does not leak sessions.
 
+An account whose password an administrator chose (a new account from the page or the API, a reset) must change
+it at its next login (``must_change_password``): the web layer refuses every other page and API call until the
+owner picks one of their own (``change_password``). A reset hands the administrator a readable temporary password
+once (``reset_password``), stores only its hash and ends all the account's sessions and API tokens.
+
 Failed logins are throttled per client address and per (address, username as typed), whether or not the username
 exists, so that an attacker is slowed down without locking the owner out at another address and without learning
 which usernames exist. Every failed login is audited (``user.login_failed``), never with the password.
@@ -25,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from rating_service import clock
 from rating_service.accounts import repository
 from rating_service.accounts.models import ROLES, AuthToken, LoginThrottle, User
 from rating_service.accounts.passwords import check_password
@@ -54,6 +60,8 @@ class Principal:
     role: str
     credit_code: str | None
     token_id: int | None = None
+    # The account's password was chosen by an administrator: only the password change is open to it.
+    must_change_password: bool = False
 
     @property
     def is_officer(self) -> bool:
@@ -65,7 +73,8 @@ class Principal:
 
     @classmethod
     def of(cls, user: User, token_id: int | None = None) -> Principal:
-        return cls(user.id, user.username, user.display_name, user.role, user.credit_code, token_id)
+        return cls(user.id, user.username, user.display_name, user.role, user.credit_code, token_id,
+                   bool(user.must_change_password))
 
 
 def _now() -> dt.datetime:
@@ -112,10 +121,12 @@ def login_csrf_valid(secret: str | None, sent: str | None) -> bool:
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, actor: str,
-                display_name: str | None = None, credit_code: str | None = None, demo: bool = False) -> User:
+                display_name: str | None = None, credit_code: str | None = None, demo: bool = False,
+                must_change_password: bool = False) -> User:
     """A new active account. ``demo``: one of the demo's published logins (``admin`` / ``admin-demo-2025``), whose
     password may contain the username; every other rule of the password policy still applies (the demo is
-    refused in production)."""
+    refused in production). ``must_change_password``: an administrator chose the password for someone else (the
+    page, the API, the CLI), so its owner must change it at the first login; the demo's logins are not forced."""
     if not USERNAME.match(username):
         raise RatingServiceError("user_name_invalid", username=username)
     if role not in ROLES:
@@ -132,16 +143,35 @@ def create_user(session: Session, *, username: str, password: str, role: str, ac
         raise RatingServiceError("user_exists", username=username)
     user = User(username=username, display_name=display_name or username, role=role,
                 credit_code=credit_code if role == "company" else None, password_hash=_hasher.hash(password),
-                active=True, created_at=_now())
+                active=True, created_at=_now(), must_change_password=must_change_password)
     session.add(user)
     session.flush()
     audit.record(session, "user.create", actor=actor, entity_kind="user", entity_id=username,
-                 payload={"role": role, "credit_code": user.credit_code, "display_name": user.display_name})
+                 payload={"role": role, "credit_code": user.credit_code, "display_name": user.display_name,
+                          "must_change_password": must_change_password})
     return user
 
 
 def list_users(session: Session) -> list[User]:
     return repository.list_users(session)
+
+
+@dataclass(frozen=True)
+class CompanyChoice:
+    """A company an account can be bound to: its credit code and name."""
+
+    credit_code: str
+    name: str
+
+
+# The create-account form offers at most this many companies (a county has a few hundred).
+COMPANY_CHOICES_MAX = 5000
+
+
+def company_choices(session: Session) -> list[CompanyChoice]:
+    """The companies of the register, by name, for the company account form's list."""
+    rows = companies_repo.list_companies(session, on=clock.local_today(), limit=COMPANY_CHOICES_MAX)
+    return [CompanyChoice(r.credit_code, r.name) for r in rows]
 
 
 def get_user_or_raise(session: Session, *, username: str) -> User:
@@ -167,13 +197,75 @@ def set_active(session: Session, *, username: str, active: bool, actor: str, rea
     return user
 
 
-def set_password(session: Session, *, username: str, password: str, actor: str) -> User:
-    check_password(password, username=username)
+# The temporary password's letters: lower case and digits without the look-alikes (0/o, 1/l/i), read out on the
+# phone or copied from the screen without mistakes; four groups of four (~78 bits).
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_GROUPS = 4
+
+
+def temporary_password(username: str) -> str:
+    """A random readable password (``k7m2-q9xz-…``) that keeps the password policy."""
+    while True:
+        candidate = "-".join("".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(4))
+                             for _ in range(TEMPORARY_GROUPS))
+        try:
+            check_password(candidate, username=username)
+        except RatingServiceError:
+            continue
+        return candidate
+
+
+def reset_password(session: Session, *, username: str, actor: str, reason: str | None = None) -> str:
+    """An administrator's reset: a new temporary password (returned once, to be handed to the owner; only its hash
+    is stored and it is never audited), the change forced at the next login, every session and API token of the
+    account ended and its login throttling forgotten."""
     user = get_user_or_raise(session, username=username)
-    user.password_hash = _hasher.hash(password)
+    if user.username == actor:
+        raise RatingServiceError("user_reset_self")
+    temporary = temporary_password(username)
+    user.password_hash = _hasher.hash(temporary)
+    user.must_change_password = True
     repository.revoke_tokens(session, user_id=user.id, at=_now())
+    repository.clear_throttles_of(session, username=throttle_username(username))
     session.flush()
-    audit.record(session, "user.password", actor=actor, entity_kind="user", entity_id=username)
+    audit.record(session, "user.password_reset", actor=actor, entity_kind="user", entity_id=username,
+                 reason=reason, payload={"role": user.role, "sessions_ended": True, "must_change_password": True})
+    return temporary
+
+
+def change_password(session: Session, *, username: str, current: str, new: str, keep_token_id: int | None = None,
+                    client: str | None = None) -> User:
+    """The owner changes their own password: the current one is required, the new one keeps the policy and differs
+    from it. Every other session and API token of the account ends (``keep_token_id``, the caller's own, stays);
+    a forced change is over.
+
+    A wrong current password counts like a failed login (throttled per address and per address and username,
+    audited ``user.login_failed`` with kind ``password_change``), so that a stolen session cannot guess the
+    password; the caller commits before answering the refusal.
+    """
+    user = get_user_or_raise(session, username=username)
+    now = _now()
+    by_address, by_pair = _throttle_rows(session, username=username, client=client, kind="password_change",
+                                         now=now)
+    if not _verify(user.password_hash, current):
+        extra = _count_failure(by_address, by_pair, now=now, settings=get_settings())
+        _audit_failure(session, typed=typed_username(username), client=client, kind="password_change",
+                       reason="wrong_password", extra=extra)
+        session.flush()
+        raise RatingServiceError("user_password_current_wrong")
+    repository.delete_throttle(session, by_pair)
+    if by_address.failures == 0 and by_address.refused == 0:
+        repository.delete_throttle(session, by_address)
+    check_password(new, username=username)
+    if new == current:
+        raise RatingServiceError("user_password_unchanged")
+    forced = bool(user.must_change_password)
+    user.password_hash = _hasher.hash(new)
+    user.must_change_password = False
+    repository.revoke_tokens(session, user_id=user.id, at=_now(), keep_id=keep_token_id)
+    session.flush()
+    audit.record(session, "user.password_change", actor=username, entity_kind="user", entity_id=username,
+                 payload={"forced": forced, "client": typed_username(client) if client else None})
     return user
 
 
@@ -217,26 +309,7 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
     settings = get_settings()
     now = _now()
     typed = typed_username(username)
-    address = client_key(client)
-    # The address row first, then the pair's: every login locks in this order, so two never wait crosswise.
-    by_address = repository.lock_throttle(session, scope="address", client=address, username="", now=now)
-    by_pair = repository.lock_throttle(session, scope="account", client=address,
-                                       username=throttle_username(username), now=now)
-    for row, reason in ((by_address, "throttled_address"), (by_pair, "throttled_account")):
-        locked_until = _aware(row.locked_until)
-        if locked_until is not None and locked_until > now:
-            seconds = math.ceil((locked_until - now).total_seconds())
-            row.refused += 1
-            row.last_seen = now
-            # An attacker hammering a locked key must not fill the audit log: the first refusal of each lock is
-            # written, the others are counted and reported with the key's next audited failure.
-            if row.refused == 1:
-                _audit_failure(session, typed=typed, client=client, kind=kind, reason=reason,
-                               extra={"retry_after": seconds})
-            session.flush()
-            raise TooManyAttempts("login_locked", seconds=seconds)
-    by_address.last_seen = by_pair.last_seen = now
-    session.flush()
+    by_address, by_pair = _throttle_rows(session, username=username, client=client, kind=kind, now=now)
     repository.prune_throttles(session, idle_before=now - dt.timedelta(hours=settings.login_throttle_keep_hours),
                                now=now)
     # A username with characters no account can have is not looked up (PostgreSQL refuses NUL in a query).
@@ -264,6 +337,33 @@ def login(session: Session, *, username: str, password: str, kind: str, client: 
     audit.record(session, "user.login", actor=username, entity_kind="user", entity_id=username,
                  payload={"kind": kind, "client": typed_username(client) if client else None, "label": label})
     return Principal.of(user, token.id), raw
+
+
+def _throttle_rows(session: Session, *, username: str, client: str | None, kind: str,
+                   now: dt.datetime) -> tuple[LoginThrottle, LoginThrottle]:
+    """The throttle rows of the client's address and of the pair (address, username as typed), locked until commit;
+    raises TooManyAttempts (the first refusal of a lock audited) while either is locked."""
+    address = client_key(client)
+    # The address row first, then the pair's: every login locks in this order, so two never wait crosswise.
+    by_address = repository.lock_throttle(session, scope="address", client=address, username="", now=now)
+    by_pair = repository.lock_throttle(session, scope="account", client=address,
+                                       username=throttle_username(username), now=now)
+    for row, reason in ((by_address, "throttled_address"), (by_pair, "throttled_account")):
+        locked_until = _aware(row.locked_until)
+        if locked_until is not None and locked_until > now:
+            seconds = math.ceil((locked_until - now).total_seconds())
+            row.refused += 1
+            row.last_seen = now
+            # An attacker hammering a locked key must not fill the audit log: the first refusal of each lock is
+            # written, the others are counted and reported with the key's next audited failure.
+            if row.refused == 1:
+                _audit_failure(session, typed=typed_username(username), client=client, kind=kind, reason=reason,
+                               extra={"retry_after": seconds})
+            session.flush()
+            raise TooManyAttempts("login_locked", seconds=seconds)
+    by_address.last_seen = by_pair.last_seen = now
+    session.flush()
+    return by_address, by_pair
 
 
 def _count_failure(by_address: LoginThrottle, by_pair: LoginThrottle, *, now: dt.datetime,

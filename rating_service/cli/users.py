@@ -23,6 +23,10 @@ def users_create(
     credit_code: Annotated[str | None, typer.Option(help="企业账户绑定的统一社会信用代码")] = None,
     display_name: Annotated[str | None, typer.Option()] = None,
     actor: Annotated[str, typer.Option(help="操作人 / who creates it")] = "cli",
+    must_change: Annotated[bool, typer.Option(
+        "--must-change/--keep-password",
+        help="首次登录须修改密码（默认）；--keep-password 用于本人设置自己的密码（如第一个管理员）/ the owner must "
+             "change the password at the first login (default); --keep-password when the owner typed it")] = True,
     lang: LangOption = "zh",
 ) -> None:
     """新建账户 / create an account."""
@@ -33,7 +37,8 @@ def users_create(
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     with user_errors(language), open_database("write") as session:
         user = accounts.create_user(session, username=username, password=password, role=role, actor=actor,
-                                    display_name=display_name, credit_code=credit_code)
+                                    display_name=display_name, credit_code=credit_code,
+                                    must_change_password=must_change)
         console.print(translate("user_created", language, username=user.username, role=ROLE_LABELS[user.role]))
 
 
@@ -62,3 +67,18 @@ def users_disable(username: str, reason: Annotated[str | None, typer.Option()] =
     with user_errors(language), open_database("write") as session:
         accounts.set_active(session, username=username, active=False, actor=actor, reason=reason)
     console.print(translate("user_disabled", language, username=username))
+
+
+@app.command("reset-password")
+def users_reset_password(username: str, reason: Annotated[str | None, typer.Option()] = None,
+                         actor: Annotated[str, typer.Option(help="操作人 / who resets it")] = "cli",
+                         lang: LangOption = "zh") -> None:
+    """重置密码：打印一次临时密码，结束其全部会话，下次登录须修改 / reset a password: prints a temporary password
+    once, ends the account's sessions; the owner must change it at the next login."""
+    from rating_service.accounts import service as accounts
+
+    language = parse_lang(lang)
+    with user_errors(language), open_database("write") as session:
+        temporary = accounts.reset_password(session, username=username, actor=actor, reason=reason)
+    console.print(translate("user_password_reset_done", language, username=username, password=temporary),
+                  markup=False, highlight=False)

@@ -74,4 +74,5 @@ UI: dict[str, dict[str, str]] = {
     "error_title": {"zh": "出错了", "en": "Something went wrong"},
     "back": {"zh": "返回", "en": "Back"},
     "signed_in_as": {"zh": "当前用户", "en": "Signed in as"},
+    "change_password": {"zh": "修改密码", "en": "Change password"},
 }

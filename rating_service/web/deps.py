@@ -20,7 +20,13 @@ from starlette.datastructures import FormData
 from rating_service.accounts import service as accounts
 from rating_service.accounts.service import Principal
 from rating_service.db import Database, get_database
-from rating_service.errors import ControlCharacters, Forbidden, RatingServiceError, Unauthorized
+from rating_service.errors import (
+    ControlCharacters,
+    Forbidden,
+    PasswordChangeRequired,
+    RatingServiceError,
+    Unauthorized,
+)
 
 SESSION_COOKIE = "session"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -75,7 +81,8 @@ def _resolve(database: Database, raw: str, kind: str) -> Principal | None:
         return accounts.principal_for_token(session, raw, kind=kind)
 
 
-async def optional_principal(request: Request) -> Principal | None:
+async def principal_even_pending(request: Request) -> Principal | None:
+    """The caller, also when it must change its password first (for the password change, logout, who am I)."""
     raw = request.cookies.get(SESSION_COOKIE)
     checked = getattr(request.state, PRINCIPAL_KEY, None)
     if checked is not None:
@@ -112,7 +119,27 @@ async def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
+PendingPrincipal = Annotated[Principal | None, Depends(principal_even_pending)]
+
+
+async def optional_principal(principal: PendingPrincipal) -> Principal | None:
+    """The caller (None when anonymous). An account that must change its password is refused everything else:
+    pages redirect to the change-password page, the API answers 403 ``password_change_required``."""
+    if principal is not None and principal.must_change_password:
+        raise PasswordChangeRequired("password_change_required")
+    return principal
+
+
 MaybePrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+async def pending_user(principal: PendingPrincipal) -> Principal:
+    if principal is None:
+        raise Unauthorized("auth_required")
+    return principal
+
+
+PendingUser = Annotated[Principal, Depends(pending_user)]
 
 
 def current_user(principal: MaybePrincipal) -> Principal:

@@ -22,13 +22,16 @@ from rating_service.errors import (
     DatabaseUnavailable,
     InternalError,
     MethodNotAllowed,
+    PasswordChangeRequired,
     PayloadInvalid,
     RatingServiceError,
 )
-from rating_service.web.ui import error_page, request_lang
+from rating_service.web.ui import error_page, redirect, request_lang
 
 log = logging.getLogger(__name__)
 
+# Where a page sends an account that must change its password first.
+PASSWORD_PAGE = "/account/password"
 # Answers outside these prefixes are pages (HTML); inside, JSON in the error shape.
 JSON_PREFIXES = ("/api/", "/openapi", "/healthz", "/readyz", "/open-data/")
 
@@ -84,6 +87,8 @@ def error_response(request: Request, exc: RatingServiceError) -> Response:
     if seconds is not None:
         headers["Retry-After"] = str(seconds)
     if wants_html(request.url.path):
+        if isinstance(exc, PasswordChangeRequired):
+            return redirect(PASSWORD_PAGE)
         response = error_page(request, exc)
         response.headers.update(headers)
         return response

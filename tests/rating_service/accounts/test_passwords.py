@@ -99,7 +99,7 @@ def test_the_policy_applies_to_the_api_the_page_the_cli_and_password_changes(dat
     cli = CliRunner().invoke(app, ["users", "create", "clerk", "--role", "officer", "--password", "clerk-2026-ok!"])
     assert cli.exit_code == 2 and "不能包含用户名" in cli.output
     with database.write_session() as session, pytest.raises(RatingServiceError) as changed:
-        accounts.set_password(session, username="admin", password="qwertyuiop12", actor="admin")
+        accounts.change_password(session, username="admin", current=f.PASSWORD, new="qwertyuiop12")
     assert changed.value.key == "user_password_common"
     with database.read_session() as session:
         assert session.scalars(select(User.username)).all() == ["admin"]
