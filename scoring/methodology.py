@@ -406,6 +406,8 @@ def parse_methodology(data: Any, *, source: str = "<methodology>") -> Methodolog
             message = message[len(field) + 2:]
         cause = (first.get("ctx") or {}).get("error")
         kind, params = str(first.get("type", "")), {k: v for k, v in (first.get("ctx") or {}).items() if k != "error"}
+        if isinstance(first.get("input"), str | int | float):
+            params["input"] = first["input"]
         if isinstance(cause, RuleError):
             kind, params = cause.kind, cause.params
             return_msg = (cause.zh, cause.en)
