@@ -236,6 +236,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "metric_tau": {"zh": "Kendall τ（排名一致性）：权重随机浮动后的企业排名与原排名的一致程度，1 为完全相同。",
                    "en": "Kendall's τ (rank agreement): how far the ranking with shaken weights agrees with the "
                          "original one; 1 is identical."},
+    "advice_wrong_sign": {"zh": "「{name}」分项得分越高，风险反而越高（系数 {coef}），与预期相反，建议权重不予采用。",
+                          "en": "A higher {name} sub-score goes with more risk (coefficient {coef}): the wrong sign, "
+                                "not used."},
+    "advice_no_variation": {"zh": "「{name}」分项得分没有差异，无法估计。",
+                            "en": "{name} sub-scores do not vary: no estimate."},
     "pairs_note": {"zh": "结果观察周期须晚于被检验周期。", "en": "The outcome cycle must come after the cycle tested."},
     "simulate": {"zh": "模拟", "en": "Simulate"},
     "changed_companies": {"zh": "等级将改变的企业（{n} 家）", "en": "Companies whose grade would change ({n})"},

@@ -36,6 +36,16 @@ def pct(value: Any, digits: int = 1) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
+def advice_warning(warning: dict[str, Any], coefficients: dict[str, float] | None, lang: Lang) -> str:
+    """An advisory-weight warning in words, by its kind, the indicator named (not coded)."""
+    name = EXPLAIN_TEXT[lang].get(warning["indicator"], warning["indicator"])
+    key = f"advice_{warning['code']}"
+    if key not in TEXT:
+        return str(warning[lang])
+    coef = (coefficients or {}).get(warning["indicator"])
+    return TEXT[key][lang].format(name=name, coef="—" if coef is None else f"{coef:+.3f}")
+
+
 def report_figures(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """What the page and the PDF show besides the report itself: labels and chart geometry."""
     names = {o["code"]: o[lang] for o in report["outcomes"]}
@@ -52,6 +62,7 @@ def report_figures(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
                 for b in stability["bands"]]
     return {"names": names, "bars": bars, "psi_bars": psi_bars, "psi_label": psi_label(stability["label"], lang),
             "fmt": fmt, "pct": pct, "indicator_names": EXPLAIN_TEXT[lang], "conclusion": conclusion(report, lang),
+            "advice_warning": advice_warning,
             "percent": round(
                 100 * report["back_test"]["confidence"])}
 
