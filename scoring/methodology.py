@@ -201,7 +201,8 @@ class ExplanationRules(_Strict):
     @classmethod
     def _all_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if sorted(value) != sorted(REASON_CODES):
-            raise RuleError("tie_order", f"must list each of {list(REASON_CODES)} once", f"应列出 {list(REASON_CODES)} 各一次")
+            raise RuleError("tie_order", f"must list each of {list(REASON_CODES)} once",
+                            f"应列出 {list(REASON_CODES)} 各一次")
         return value
 
 
@@ -275,7 +276,8 @@ class CategoryLists(_Strict):
             raise RuleError("list_empty", "the list must not be empty", "类别列表不能为空")
         for item in value:
             if not isinstance(item, str) or not item.strip() or item != item.strip():
-                raise RuleError("category_blank", f"{item!r}: a category is a non-blank word without surrounding spaces",
+                raise RuleError("category_blank",
+                                f"{item!r}: a category is a non-blank word without surrounding spaces",
                                 f"{item!r}：类别不能为空，也不能有首尾空格")
             if len(item) > CATEGORY_MAX_LENGTH:
                 raise RuleError("category_long", f"{item!r}: at most {CATEGORY_MAX_LENGTH} characters",
@@ -354,9 +356,11 @@ class Methodology(_Strict):
         if unknown := set(self.veto.fee_types) - set(FEE_TYPES):
             raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知违规类型", field="veto.fee_types")
         if unknown := set(self.veto.major_event_kinds) - set(EVENT_KINDS):
-            raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知重大事项类型", field="veto.major_event_kinds")
+            raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知重大事项类型",
+                            field="veto.major_event_kinds")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise RuleError("dates_order", "effective_to is before effective_from", "失效日期早于生效日期", field="effective_to")
+            raise RuleError("dates_order", "effective_to is before effective_from", "失效日期早于生效日期",
+                            field="effective_to")
         return self
 
     # -- derived ---------------------------------------------------------------------------------

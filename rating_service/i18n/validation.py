@@ -140,13 +140,15 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "adopted": {"zh": "住建局采用", "en": "Adopted"},
     "effective_from": {"zh": "施行日期", "en": "In force from"},
     "adopted_by": {"zh": "采用人", "en": "Adopted by"},
-    "what_if_title": {"zh": "修订模拟（what-if）", "en": "What-if"},
+    "what_if_title": {"zh": "修订模拟", "en": "What-if"},
     "what_if_intro": {
-        "zh": "修改权重、折线断点或等级分界（或上传 YAML 文件），用所选已"
-              "计算周期的冻结数据重新计算，查看等级变化。模拟不改变任何评价结果。",
-        "en": "Change weights, breakpoints or grade bands (or upload a YAML file) and see how the chosen rated "
-              "cycle's frozen data would be graded. Nothing is changed by a what-if.",
+        "zh": "修改权重、评分折线或等级分界，用所选已计算周期的冻结数据重新计算，查看哪些企业的等级会变化。"
+              "模拟不改变任何评价结果。",
+        "en": "Change the weights, the scoring curves or the grade bands and see how the chosen rated cycle's frozen "
+              "data would be graded. Nothing is changed by a what-if.",
     },
+    "version_id": {"zh": "版本编号", "en": "Version"},
+    "draft_name": {"zh": "修订草案", "en": "the draft"},
     "base": {"zh": "起草依据", "en": "Start from"},
     "weights": {"zh": "权重", "en": "Weights"},
     "breakpoints": {"zh": "评分折线", "en": "Scoring curves"},

@@ -242,7 +242,6 @@ def _get(methodology: Methodology, path: str) -> Any:
 def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base: Methodology,
                   values: dict[str, Any] | None = None, error: str | None = None, status_code: int = 200,
                   result: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Response:
-    lang = request_lang(request, page=True)
     return render(request, "what_if.html", {
         "rated": _rated(session), "cycle_id": cycle_id, "base": base, "versions": methodologies.all_versions(session),
         "form": _shown(values or _form_of(base)), "error": error, "result": result,
@@ -292,7 +291,8 @@ def what_if_run(request: Request, principal: OfficerUser, session: SessionDep, f
                              status_code=400)
     return _what_if_form(request, session, cycle_id=cycle, base=start, values=_form_of(draft) if uploaded else values,
                          result=outcome.as_dict(), extra={
-        "draft_text": methodologies.as_text(draft), "reasons": lambda codes: reason_text(codes, lang),
+        "uploaded": uploaded, "draft_text": methodologies.as_text(draft),
+        "reasons": lambda codes: reason_text(codes, lang),
         "default_effective": (clock.local_today().replace(month=1, day=1) + dt.timedelta(days=366)).replace(day=1)
         .isoformat(), "default_id": _suggest_id(start.id), "names": EXPLAIN_TEXT[lang]})
 
