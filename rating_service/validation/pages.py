@@ -157,6 +157,15 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "curves": curves}
 
 
+def _weights_total(weights: dict[str, str]) -> tuple[str, bool]:
+    """The weights' total as the page first shows it (the script keeps it current as one types): (per cent, = 100)."""
+    try:
+        total = sum(Decimal(v.removesuffix("%").strip()) for v in weights.values())
+    except InvalidOperation:
+        return "?", False
+    return (_number(total), total == 100) if total.is_finite() else ("?", False)
+
+
 def _decimal(text: str, field: Localized, errors: list[FormInvalid]) -> Decimal | None:
     try:
         value = Decimal(text.removesuffix("%").replace("，", ".").strip())
@@ -245,6 +254,7 @@ def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base:
     return render(request, "what_if.html", {
         "rated": _rated(session), "cycle_id": cycle_id, "base": base, "versions": methodologies.all_versions(session),
         "form": _shown(values or _form_of(base)), "error": error, "result": result,
+        "weights_total": _weights_total((values or _form_of(base))["weights"]),
         "indicator": {code: base.term("indicators", code) for code in base.weights}, "curves": CURVES,
         "max_rows": MAX_ROWS, **(extra or {})}, catalogue=TEXT, status_code=status_code)
 

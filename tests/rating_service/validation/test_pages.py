@@ -68,7 +68,11 @@ def test_the_form_shows_the_methodology_in_words_weights_in_per_cent_and_curves_
     assert "巡查检查" in text and "投诉处置" in text and "收费规范" in text and "指标值" in text and "得分" in text
     assert not CODES.findall(text), CODES.findall(text)
     assert re.search(r'<details id="upload"><summary>高级：上传评价细则 YAML 文件</summary>', page)
-    assert 'id="weight-total"' in page and "/static/what_if.js" in page and "/static/busy.js" in page
+    assert re.search(r'<output id="weight-total"[^>]*>合计 100%</output>', page)  # also without script
+    assert "/static/what_if.js" in page and "/static/busy.js" in page
+    english = officer.get(f"/methodologies/what-if?cycle={demo.first}&lang=en")
+    assert english.status_code == 200 and "Scoring curves" in english.text and "Inspections" in english.text
+    assert re.search(r'<output id="weight-total"[^>]*>Total 100%</output>', english.text)
     result = officer.post("/methodologies/what-if", data={**data, "band_AA": "85"})
     assert result.status_code == 200 and 'id="what-if-changes"' in result.text
     assert not CODES.findall(h.text_of(result.text)), CODES.findall(h.text_of(result.text))
@@ -111,6 +115,7 @@ def test_weights_that_do_not_add_up_to_100_are_refused_in_chinese(database, demo
     assert response.status_code == 400
     assert _error(response.text) == "各指标权重合计应为 100%，现为 110%。"
     assert 'name="weight_INSP" value="50"' in response.text
+    assert re.search(r'<output id="weight-total"[^>]*>合计 110%：应为 100%</output>', response.text)
     negative = officer.post("/methodologies/what-if", data={**data, "weight_INSP": "-10", "weight_FEE": "75"})
     assert negative.status_code == 400 and "「巡查检查」权重：权重应在 0% 到 100% 之间" in _error(negative.text)
 
