@@ -69,8 +69,14 @@ def validation_page(request: Request, principal: OfficerUser, session: SessionDe
     context: dict[str, Any] = {"rated": rated, "judged": judged, "outcomes": outcomes, "cycle_id": cycle,
                                "next_id": next, "report": report, "error": error}
     if report is not None:
-        context.update(report_figures(report, lang))
+        context.update(report_figures(report, lang, _indicator_names(session, report, lang)))
     return render(request, "validation.html", context, catalogue=TEXT, status_code=400 if error else 200)
+
+
+def _indicator_names(session: Any, report: dict[str, Any], lang: Lang) -> dict[str, str]:
+    """The names of the judged cycle's indicators in its methodology's own words."""
+    methodology = methodologies.find(session, report["methodology_id"])
+    return {code: methodology.name("indicators", code, lang) for code in methodology.weights}
 
 
 @router.get("/validation/report.pdf")
@@ -78,7 +84,8 @@ def validation_pdf(request: Request, principal: OfficerUser, session: SessionDep
                    cycle: QueryId, next: QueryId) -> Response:  # noqa: A002
     lang = request_lang(request, page=True)
     report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
-    data = report_pdf.render_report(report, lang=lang, issuer=get_settings().issuer_name)
+    data = report_pdf.render_report(report, lang=lang, issuer=get_settings().issuer_name,
+                                    indicators=_indicator_names(session, report, lang))
     name = f"methodology-validation-{cycle}-{next}.pdf"
     return private_download(data, media_type="application/pdf", filename=f"评价细则验证报告-{cycle}-{next}.pdf",
                             ascii_name=name)
@@ -160,7 +167,7 @@ def _shown(values: dict[str, Any]) -> dict[str, Any]:
 def _weights_total(weights: dict[str, str]) -> tuple[str, bool]:
     """The weights' total as the page first shows it (the script keeps it current as one types): (per cent, = 100)."""
     try:
-        total = sum(Decimal(v.removesuffix("%").strip()) for v in weights.values())
+        total = sum((Decimal(v.removesuffix("%").strip()) for v in weights.values()), Decimal(0))
     except InvalidOperation:
         return "?", False
     return (_number(total), total == 100) if total.is_finite() else ("?", False)

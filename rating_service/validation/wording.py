@@ -36,9 +36,10 @@ def pct(value: Any, digits: int = 1) -> str:
     return f"{100 * float(value):.{digits}f}%"
 
 
-def advice_warning(warning: dict[str, Any], coefficients: dict[str, float] | None, lang: Lang) -> str:
+def advice_warning(warning: dict[str, Any], coefficients: dict[str, float] | None, lang: Lang,
+                   names: dict[str, str] | None = None) -> str:
     """An advisory-weight warning in words, by its kind, the indicator named (not coded)."""
-    name = EXPLAIN_TEXT[lang].get(warning["indicator"], warning["indicator"])
+    name = (names or EXPLAIN_TEXT[lang]).get(warning["indicator"], warning["indicator"])
     key = f"advice_{warning['code']}"
     if key not in TEXT:
         return str(warning[lang])
@@ -46,8 +47,9 @@ def advice_warning(warning: dict[str, Any], coefficients: dict[str, float] | Non
     return TEXT[key][lang].format(name=name, coef="—" if coef is None else f"{coef:+.3f}")
 
 
-def report_figures(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
-    """What the page and the PDF show besides the report itself: labels and chart geometry."""
+def report_figures(report: dict[str, Any], lang: Lang, indicators: dict[str, str] | None = None) -> dict[str, Any]:
+    """What the page and the PDF show besides the report itself: labels and chart geometry. ``indicators``: the
+    indicators' names in the methodology's own words (``indicator_names``)."""
     names = {o["code"]: o[lang] for o in report["outcomes"]}
     bars = []
     for o in report["back_test"]["outcomes"]:
@@ -61,10 +63,9 @@ def report_figures(report: dict[str, Any], lang: Lang) -> dict[str, Any]:
     psi_bars = [{**b, "e": 80 * b["expected_share"] / widest, "a": 80 * b["actual_share"] / widest}
                 for b in stability["bands"]]
     return {"names": names, "bars": bars, "psi_bars": psi_bars, "psi_label": psi_label(stability["label"], lang),
-            "fmt": fmt, "pct": pct, "indicator_names": EXPLAIN_TEXT[lang], "conclusion": conclusion(report, lang),
-            "advice_warning": advice_warning,
-            "percent": round(
-                100 * report["back_test"]["confidence"])}
+            "fmt": fmt, "pct": pct, "indicator_names": indicators or EXPLAIN_TEXT[lang],
+            "conclusion": conclusion(report, lang), "advice_warning": advice_warning,
+            "percent": round(100 * report["back_test"]["confidence"])}
 
 
 # -- the plain conclusion at the top of the report -------------------------------------------------------------------
