@@ -34,12 +34,26 @@ VOCABULARY_SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class MethodologyError(ValueError):
-    """A methodology file that cannot be used; ``field`` names the offending key path."""
+class RuleError(ValueError):
+    """A rule of a methodology broken, as a ``kind`` (``weights_sum``, ``breakpoints_x_order``, …) with its figures
+    in ``params``, so that a caller can word it in its own language without reading the sentence; ``str()`` stays
+    the sentence in both languages (``field`` first where a cross-field check names its field)."""
 
-    def __init__(self, source: str, field: str, zh: str, en: str) -> None:
+    def __init__(self, kind: str, en: str, zh: str, *, field: str | None = None, **params: Any) -> None:
+        super().__init__(f"{field + ': ' if field else ''}{en} / {zh}")
+        self.kind, self.en, self.zh, self.params = kind, en, zh, params
+
+
+class MethodologyError(ValueError):
+    """A methodology file that cannot be used; ``field`` names the offending key path; ``kind`` and ``params`` say
+    which rule failed (a ``RuleError``'s kind, or pydantic's error type such as ``float_parsing``), for callers
+    that word the error themselves."""
+
+    def __init__(self, source: str, field: str, zh: str, en: str, *, kind: str | None = None,
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(f"{source}: {field}: {zh} / {en}")
         self.source, self.field, self.zh, self.en = source, field, zh, en
+        self.kind, self.params = kind, dict(params or {})
 
     def message(self, lang: str = "zh") -> str:
         return f"{self.source}：{self.field}：{self.zh}" if lang == "zh" else f"{self.source}: {self.field}: {self.en}"
@@ -54,15 +68,20 @@ Breakpoints = tuple[tuple[float, float], ...]
 
 def _check_breakpoints(points: Breakpoints) -> Breakpoints:
     if len(points) < 2:
-        raise ValueError("need at least two breakpoints / 至少需要两个折点")
+        raise RuleError("breakpoints_too_few", "need at least two breakpoints", "至少需要两个折点", count=len(points))
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
-        raise ValueError(f"x must increase strictly / 折点横坐标必须严格递增: {xs}")
-    if any(b > a for a, b in zip(ys, ys[1:], strict=False)):
-        raise ValueError(f"y must not increase / 折点纵坐标不得递增: {ys}")
+    for row, (a, b) in enumerate(zip(xs, xs[1:], strict=False), start=2):
+        if b <= a:
+            raise RuleError("breakpoints_x_order", f"x must increase strictly: {xs}", f"折点横坐标必须严格递增：{xs}",
+                            row=row, value=b, previous=a)
+    for row, (a, b) in enumerate(zip(ys, ys[1:], strict=False), start=2):
+        if b > a:
+            raise RuleError("breakpoints_y_order", f"y must not increase: {ys}", f"折点纵坐标不得递增：{ys}",
+                            row=row, value=b, previous=a)
     if xs[0] != 0:
-        raise ValueError("the first breakpoint must be at x = 0 / 第一个折点横坐标应为 0")
+        raise RuleError("breakpoints_first_x", "the first breakpoint must be at x = 0", "第一个折点横坐标应为 0",
+                        value=xs[0])
     return points
 
 
@@ -70,9 +89,10 @@ def _exact_keys(value: dict[str, float], expected: tuple[str, ...], zh: str, *,
                 non_negative: bool = False) -> dict[str, float]:
     """A table keyed by codes must name every code once (and, where asked, hold no negative number)."""
     if set(value) != set(expected):
-        raise ValueError(f"keys must be exactly {list(expected)} / {zh}应覆盖 {list(expected)}")
+        raise RuleError("keys_exact", f"keys must be exactly {list(expected)}", f"{zh}应覆盖 {list(expected)}",
+                        expected=list(expected))
     if non_negative and any(v < 0 for v in value.values()):
-        raise ValueError(f"values must not be negative / {zh}不得为负")
+        raise RuleError("negative", "values must not be negative", f"{zh}不得为负")
     return value
 
 
@@ -108,7 +128,7 @@ class ComplaintRules(_Strict):
     @model_validator(mode="after")
     def _parts_sum_to_one(self) -> ComplaintRules:
         if abs(self.rate_weight + self.timeliness_weight - 1) > 1e-9:
-            raise ValueError("rate_weight + timeliness_weight must be 1 / 两部分权重之和应为 1")
+            raise RuleError("parts_sum", "rate_weight + timeliness_weight must be 1", "两部分权重之和应为 1")
         return self
 
 
@@ -181,7 +201,8 @@ class ExplanationRules(_Strict):
     @classmethod
     def _all_codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if sorted(value) != sorted(REASON_CODES):
-            raise ValueError(f"must list each of {list(REASON_CODES)} once / 应列出 {list(REASON_CODES)} 各一次")
+            raise RuleError("tie_order", f"must list each of {list(REASON_CODES)} once",
+                            f"应列出 {list(REASON_CODES)} 各一次")
         return value
 
 
@@ -227,11 +248,11 @@ class Vocabulary(_Strict):
                     continue  # pydantic names the missing or malformed section
                 missing = [c for c in codes if c not in table]
                 if missing:
-                    raise ValueError(f"words.{section}.{missing[0]}: every code needs its words (name and "
-                                     f"explanation) / 每个代码都须有名称和说明")
+                    raise RuleError("words_missing", "every code needs its words (name and explanation)",
+                                    "每个代码都须有名称和说明", field=f"words.{section}.{missing[0]}")
                 extra = sorted(set(table) - set(codes))
                 if extra:
-                    raise ValueError(f"words.{section}.{extra[0]}: unknown code / 未知代码")
+                    raise RuleError("unknown_code", "unknown code", "未知代码", field=f"words.{section}.{extra[0]}")
         return data
 
     def term(self, section: str, code: str) -> Term:
@@ -252,19 +273,21 @@ class CategoryLists(_Strict):
     @classmethod
     def _listed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value:
-            raise ValueError("the list must not be empty / 类别列表不能为空")
+            raise RuleError("list_empty", "the list must not be empty", "类别列表不能为空")
         for item in value:
             if not isinstance(item, str) or not item.strip() or item != item.strip():
-                raise ValueError(f"{item!r}: a category is a non-blank word without surrounding spaces / "
-                                 "类别不能为空，也不能有首尾空格")
+                raise RuleError("category_blank",
+                                f"{item!r}: a category is a non-blank word without surrounding spaces",
+                                f"{item!r}：类别不能为空，也不能有首尾空格")
             if len(item) > CATEGORY_MAX_LENGTH:
-                raise ValueError(f"{item!r}: at most {CATEGORY_MAX_LENGTH} characters / 类别不超过 "
-                                 f"{CATEGORY_MAX_LENGTH} 个字符")
+                raise RuleError("category_long", f"{item!r}: at most {CATEGORY_MAX_LENGTH} characters",
+                                f"{item!r}：类别不超过 {CATEGORY_MAX_LENGTH} 个字符")
             if any(ord(c) < 32 for c in item):
-                raise ValueError(f"{item!r}: control characters are not allowed / 类别不能含控制字符")
+                raise RuleError("category_control", f"{item!r}: control characters are not allowed",
+                                f"{item!r}：类别不能含控制字符")
         duplicates = sorted({item for item in value if value.count(item) > 1})
         if duplicates:
-            raise ValueError(f"repeated: {duplicates} / 类别重复")
+            raise RuleError("repeated", f"repeated: {duplicates}", f"类别重复：{duplicates}")
         return value
 
 
@@ -300,21 +323,25 @@ class Methodology(_Strict):
         _exact_keys(value, INDICATORS, "指标权重", non_negative=True)
         total = sum(value.values())
         if abs(total - 1) > 1e-9:
-            raise ValueError(f"weights must sum to 1, got {total:g} / 权重之和应为 1，实际为 {total:g}")
+            raise RuleError("weights_sum", f"weights must sum to 1, got {total:g}", f"权重之和应为 1，实际为 {total:g}",
+                            total=total)
         return value
 
     @field_validator("bands")
     @classmethod
     def _bands(cls, value: tuple[Band, ...]) -> tuple[Band, ...]:
         if not value:
-            raise ValueError("at least one band / 至少需要一个等级")
+            raise RuleError("bands_none", "at least one band", "至少需要一个等级")
         mins = [b.min for b in value]
-        if any(b >= a for a, b in zip(mins, mins[1:], strict=False)):
-            raise ValueError(f"bands overlap or are out of order (min must decrease): {mins} / 等级区间重叠或顺序错误")
+        for band, (a, b) in zip(value[1:], zip(mins, mins[1:], strict=False), strict=False):
+            if b >= a:
+                raise RuleError("bands_order", f"bands overlap or are out of order (min must decrease): {mins}",
+                                f"等级区间重叠或顺序错误：{mins}", grade=band.grade, value=b, previous=a)
         if mins[-1] != 0:
-            raise ValueError(f"bands leave a gap: the lowest band must start at 0, not {mins[-1]:g} / 等级区间有空缺")
+            raise RuleError("bands_gap", f"bands leave a gap: the lowest band must start at 0, not {mins[-1]:g}",
+                            "等级区间有空缺：最低等级应从 0 分起", grade=value[-1].grade, value=mins[-1])
         if len({b.grade for b in value}) != len(value):
-            raise ValueError("grades must be distinct / 等级名称重复")
+            raise RuleError("bands_repeated", "grades must be distinct", "等级名称重复")
         return value
 
     @model_validator(mode="after")
@@ -322,16 +349,18 @@ class Methodology(_Strict):
         grades = {b.grade for b in self.bands}
         for name, grade in (("veto.grade", self.veto.grade), ("floor.grade", self.floor.grade)):
             if grade not in grades:
-                raise ValueError(f"{name}: unknown grade {grade!r} / 未知等级")
+                raise RuleError("unknown_grade", f"unknown grade {grade!r}", f"未知等级 {grade!r}", field=name)
         for grade in (*self.lists.red.grades, *self.lists.black.grades):
             if grade not in grades:
-                raise ValueError(f"lists: unknown grade {grade!r} / 未知等级")
+                raise RuleError("unknown_grade", f"unknown grade {grade!r}", f"未知等级 {grade!r}", field="lists")
         if unknown := set(self.veto.fee_types) - set(FEE_TYPES):
-            raise ValueError(f"veto.fee_types: unknown {sorted(unknown)} / 未知违规类型")
+            raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知违规类型", field="veto.fee_types")
         if unknown := set(self.veto.major_event_kinds) - set(EVENT_KINDS):
-            raise ValueError(f"veto.major_event_kinds: unknown {sorted(unknown)} / 未知重大事项类型")
+            raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知重大事项类型",
+                            field="veto.major_event_kinds")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("effective_to: effective_to is before effective_from / 失效日期早于生效日期")
+            raise RuleError("dates_order", "effective_to is before effective_from", "失效日期早于生效日期",
+                            field="effective_to")
         return self
 
     # -- derived ---------------------------------------------------------------------------------
@@ -365,6 +394,9 @@ def _field_of(error: Any) -> str:
     return ".".join(loc) or "(file)"
 
 
+NUMBER_ERRORS = ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "finite_number")
+
+
 def parse_methodology(data: Any, *, source: str = "<methodology>") -> Methodology:
     if not isinstance(data, dict):
         raise MethodologyError(source, "(file)", "文件内容应为键值映射", "the file must hold a mapping")
@@ -376,13 +408,23 @@ def parse_methodology(data: Any, *, source: str = "<methodology>") -> Methodolog
         message = str(first.get("msg", "")).removeprefix("Value error, ")
         if message.startswith(field + ": "):
             message = message[len(field) + 2:]
-        if first.get("type") == "extra_forbidden":
+        cause = (first.get("ctx") or {}).get("error")
+        kind, params = str(first.get("type", "")), {k: v for k, v in (first.get("ctx") or {}).items() if k != "error"}
+        if isinstance(first.get("input"), str | int | float):
+            params["input"] = first["input"]
+        if isinstance(cause, RuleError):
+            kind, params = cause.kind, cause.params
+            return_msg = (cause.zh, cause.en)
+        elif first.get("type") == "extra_forbidden":
             return_msg = ("未知的键（拼写错误？）", "unknown key (a typo?)")
         elif first.get("type") == "missing":
             return_msg = ("缺少必需的键", "required key is missing")
+        elif kind in NUMBER_ERRORS:
+            return_msg = ("应为数字", message)
         else:
-            return_msg = (message, message)
-        raise MethodologyError(source, field, *return_msg) from None
+            # pydantic's own sentence is English: the Chinese says what kind of value is wrong, the English says how.
+            return_msg = (f"取值不符合要求：{first.get('input')!r:.40}", message)
+        raise MethodologyError(source, field, *return_msg, kind=kind, params=params) from None
 
 
 def load_methodology(path: str | Path) -> Methodology:

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from rating_service.audit import service as audit
 from rating_service.db import DISCLOSURE_CHANGED
 from rating_service.errors import Conflict, NotFound, RatingServiceError
+from rating_service.i18n import Lang, Localized
+from rating_service.i18n.validation import PAGE_TEXT
 from rating_service.methodologies import repository
 from rating_service.methodologies.models import MethodologyVersion
 from scoring.methodology import (
@@ -28,6 +30,7 @@ from scoring.methodology import (
     methodology_from_text,
     parse_methodology,
     shipped_categories,
+    shipped_words,
 )
 
 MAX_TEXT = 100_000
@@ -40,10 +43,71 @@ _parsed: dict[tuple[str, str], Methodology] = {}
 class MethodologyInvalid(RatingServiceError):
     status_code = 400
     code = "methodology_invalid"
+    path: str | None = None  # the key path in the methodology (for machines; the message names it in words)
+
+    def details(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        if self.path is None:
+            return []
+        return [{"field": self.path, "reason": self.message(lang), "code": self.key}]
+
+
+# The key paths of the fields the what-if form edits, with the indicator whose curve they hold.
+CURVE_PATHS = {"inspections.breakpoints": "INSP", "complaints.rate_breakpoints": "COMPL", "fees.breakpoints": "FEE"}
+# Rule kinds (``scoring.methodology.RuleError`` and pydantic's error types) worded by a message of their own.
+_WORDED = {"weights_sum", "breakpoints_too_few", "breakpoints_first_x", "breakpoints_x_order", "breakpoints_y_order",
+           "bands_order", "bands_gap", "negative"}
+_NUMBER = {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float", "finite_number"}
+_RANGE = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}
+
+
+def _words(key: str, **params: Any) -> Localized:
+    return Localized({lang: PAGE_TEXT[key][lang].format(**params) for lang in ("zh", "en")})
+
+
+def field_words(field: str, methodology: Methodology | None = None) -> Localized:
+    """A methodology's key path in words: 「巡查检查」评分折线 for ``inspections.breakpoints.2.0``; a path the forms do
+    not edit is named as it stands in the file (the YAML upload is where it was written)."""
+    vocabulary = (methodology.words if methodology is not None else shipped_words())
+    for path, code in CURVE_PATHS.items():
+        if field == path or field.startswith(path + "."):
+            term = vocabulary.term("indicators", code)
+            return Localized({lang: PAGE_TEXT["field_curve_of"][lang].format(name=term.name(lang))
+                              for lang in ("zh", "en")})
+    head = field.split(".", 1)[0]
+    if head == "weights":
+        return _words("field_weights")
+    if head == "bands":
+        return _words("field_bands")
+    if field == "(file)":
+        return _words("field_file")
+    if field.startswith("line "):
+        return _words("field_line", n=field.removeprefix("line "))
+    return _words("field_path", path=field[:80])
+
+
+def rule_error(kind: str | None, field: Localized, params: dict[str, Any], *, zh: str, en: str) -> MethodologyInvalid:
+    """The error of a broken rule, worded by its kind (never by reading the sentence ``zh``/``en``, which words a
+    kind this table does not know)."""
+    def number(value: Any) -> str:
+        return f"{value:g}" if isinstance(value, int | float) else str(value)[:40]
+
+    figures = {k: number(v) for k, v in params.items() if isinstance(v, int | float | str)}
+    if kind in _WORDED:
+        if kind == "weights_sum":
+            figures["total"] = f"{100 * float(params.get('total', 0)):.6g}"
+        return MethodologyInvalid(f"rule_{kind}", field=field, **figures)
+    if kind in _NUMBER:
+        return MethodologyInvalid("rule_not_a_number", field=field, value=figures.get("input", ""))
+    if kind in _RANGE:
+        bound = next((f"{_RANGE[kind]} {number(v)}" for k, v in params.items() if k in ("gt", "ge", "lt", "le")), "")
+        return MethodologyInvalid("rule_out_of_range", field=field, bound=bound)
+    return MethodologyInvalid("rule_other", field=field, reason=Localized({"zh": zh, "en": en}))
 
 
 def _invalid(error: MethodologyError) -> MethodologyInvalid:
-    return MethodologyInvalid("methodology_invalid", field=error.field, reason_zh=error.zh, reason_en=error.en)
+    invalid = rule_error(error.kind, field_words(error.field), error.params, zh=error.zh, en=error.en)
+    invalid.path = error.field
+    return invalid
 
 
 @cache

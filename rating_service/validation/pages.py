@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, UploadFile
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from rating_service import clock
 from rating_service.cycles import service as cycles
 from rating_service.errors import RatingServiceError
+from rating_service.i18n import Lang, Localized
 from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.i18n.validation import PAGE_TEXT as TEXT
 from rating_service.methodologies import service as methodologies
@@ -32,7 +34,7 @@ from rating_service.web.ui import private_download, redirect, render, request_la
 from scoring.methodology import Methodology
 
 router = APIRouter(include_in_schema=False)
-CURVES = {"insp": "inspections.breakpoints", "compl": "complaints.rate_breakpoints", "fee": "fees.breakpoints"}
+CURVES = tuple(methodologies.CURVE_PATHS.items())  # (key path, indicator code) of each scoring curve
 MAX_UPLOAD = 100_000
 
 
@@ -52,14 +54,29 @@ def validation_page(request: Request, principal: OfficerUser, session: SessionDe
             if later is not None:
                 cycle, next = candidate.id, later.id
                 break
-    report = None
-    if cycle is not None and next is not None:
-        report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
+    report, error = None, None
     lang = request_lang(request, page=True)
-    context: dict[str, Any] = {"rated": rated, "cycle_id": cycle, "next_id": next, "report": report}
+    if cycle is not None and next is not None:
+        try:
+            report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
+        except RatingServiceError as exc:
+            if exc.status_code != 400:
+                raise
+            error = exc.message(lang)
+    # Only pairs that can be judged: a cycle that some rated cycle follows, an outcome cycle that follows one.
+    judged = [c for c in rated if any(service.follows(c, o) for o in rated)]
+    outcomes = [o for o in rated if any(service.follows(c, o) for c in rated)]
+    context: dict[str, Any] = {"rated": rated, "judged": judged, "outcomes": outcomes, "cycle_id": cycle,
+                               "next_id": next, "report": report, "error": error}
     if report is not None:
-        context.update(report_figures(report, lang))
-    return render(request, "validation.html", context, catalogue=TEXT)
+        context.update(report_figures(report, lang, _indicator_names(session, report, lang)))
+    return render(request, "validation.html", context, catalogue=TEXT, status_code=400 if error else 200)
+
+
+def _indicator_names(session: Any, report: dict[str, Any], lang: Lang) -> dict[str, str]:
+    """The names of the judged cycle's indicators in its methodology's own words."""
+    methodology = methodologies.find(session, report["methodology_id"])
+    return {code: methodology.name("indicators", code, lang) for code in methodology.weights}
 
 
 @router.get("/validation/report.pdf")
@@ -67,7 +84,8 @@ def validation_pdf(request: Request, principal: OfficerUser, session: SessionDep
                    cycle: QueryId, next: QueryId) -> Response:  # noqa: A002
     lang = request_lang(request, page=True)
     report = service.validate(session=session, cycle_id=cycle, next_id=next).as_dict()
-    data = report_pdf.render_report(report, lang=lang, issuer=get_settings().issuer_name)
+    data = report_pdf.render_report(report, lang=lang, issuer=get_settings().issuer_name,
+                                    indicators=_indicator_names(session, report, lang))
     name = f"methodology-validation-{cycle}-{next}.pdf"
     return private_download(data, media_type="application/pdf", filename=f"评价细则验证报告-{cycle}-{next}.pdf",
                             ascii_name=name)
@@ -85,32 +103,149 @@ def methodologies_page(request: Request, principal: OfficerUser, session: Sessio
         "in_force": in_force, "rated": _rated(session)}, catalogue=TEXT)
 
 
-def _points_text(points: Any) -> str:
-    return ", ".join(f"{x:g}:{y:g}" for x, y in points)
+# The what-if form. Weights are typed in per cent (the page shows their total as you type); each scoring curve is a
+# small table of rows 指标值 → 得分 (blank rows ignored, so the page works without script as a few spare rows); the
+# grade bands one lower edge each. The form's fields become ``methodologies.with_changes`` overrides of the base
+# version (the same path a YAML file's values take), after checks that name the field and the row in words.
+MAX_ROWS = 20
+SPARE_ROWS = 2
+MAX_CELL = 20
 
 
-def _parse_points(text: str, field: str) -> list[list[float]]:
-    points = []
-    for part in text.replace("，", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        x, sep, y = part.replace("：", ":").partition(":")
-        try:
-            if not sep:
-                raise ValueError
-            points.append([float(x), float(y)])
-        except ValueError:
-            raise MethodologyInvalid("methodology_invalid", field=field,
-                                     reason_zh=f"无法识别“{part[:20]}”，应为 x:得分",
-                                     reason_en=f"cannot read '{part[:20]}'; expected x:score") from None
-    return points
+class FormInvalid(RatingServiceError):
+    status_code = 400
+    code = "methodology_invalid"
+
+
+class FormErrors(FormInvalid):
+    """Several fields wrong at once: every message, one after the other."""
+
+    def __init__(self, errors: list[FormInvalid]) -> None:
+        super().__init__("rule_other")
+        self.errors = errors
+
+    def message(self, lang: Lang = "zh") -> str:
+        return "".join(dict.fromkeys(e.message(lang) for e in self.errors[:8]))
+
+
+def _number(value: Decimal | float) -> str:
+    return f"{float(value):.10g}"
 
 
 def _form_of(methodology: Methodology) -> dict[str, Any]:
-    return {"weights": dict(methodology.weights),
-            "curves": {key: _points_text(_get(methodology, path)) for key, path in CURVES.items()},
-            "bands": [(b.grade, b.min) for b in methodology.bands]}
+    """The form's values of a version: weights in per cent, each curve's rows (and spare blank ones), bands."""
+    return {"weights": {code: _number(100 * w) for code, w in methodology.weights.items()},
+            "curves": {code: [(_number(x), _number(y)) for x, y in _get(methodology, path)] for path, code in CURVES},
+            "bands": [(b.grade, _number(b.min)) for b in methodology.bands]}
+
+
+def _values_of(form: Any, start: Methodology) -> dict[str, Any]:
+    """The form's values as typed (bounded: at most 2 × ``MAX_ROWS`` rows a curve, blank ones included, and
+    ``MAX_CELL`` characters a cell)."""
+    def cell(value: Any) -> str:
+        return str(value or "").strip()[:MAX_CELL]
+
+    curves = {}
+    for _path, code in CURVES:
+        xs = [cell(v) for v in form.getlist(f"x_{code}")[:2 * MAX_ROWS]]
+        ys = [cell(v) for v in form.getlist(f"y_{code}")[:2 * MAX_ROWS]]
+        width = max(len(xs), len(ys))
+        curves[code] = [((xs + [""] * width)[i], (ys + [""] * width)[i]) for i in range(width)]
+    return {"weights": {code: cell(form.get(f"weight_{code}")) for code in start.weights},
+            "curves": curves, "bands": [(b.grade, cell(form.get(f"band_{b.grade}"))) for b in start.bands]}
+
+
+def _shown(values: dict[str, Any]) -> dict[str, Any]:
+    """The values with spare blank rows under each curve, as the page shows them."""
+    curves = {}
+    for code, rows in values["curves"].items():
+        filled = [row for row in rows if row[0] or row[1]]
+        curves[code] = filled + [("", "")] * max(0, min(SPARE_ROWS, MAX_ROWS - len(filled)))
+    return {**values, "curves": curves}
+
+
+def _weights_total(weights: dict[str, str]) -> tuple[str, bool]:
+    """The weights' total as the page first shows it (the script keeps it current as one types): (per cent, = 100)."""
+    try:
+        total = sum((Decimal(v.removesuffix("%").strip()) for v in weights.values()), Decimal(0))
+    except InvalidOperation:
+        return "?", False
+    return (_number(total), total == 100) if total.is_finite() else ("?", False)
+
+
+def _decimal(text: str, field: Localized, errors: list[FormInvalid]) -> Decimal | None:
+    try:
+        value = Decimal(text.removesuffix("%").replace("，", ".").strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        errors.append(FormInvalid("rule_not_a_number", field=field, value=text))
+        return None
+    return value
+
+
+def _draft_from(start: Methodology, values: dict[str, Any]) -> Methodology:
+    """The draft the form describes, or ``FormInvalid`` naming every field that is wrong (in words, with rows)."""
+    errors: list[FormInvalid] = []
+    changes: dict[str, Any] = {"id": f"{start.id}-draft"}
+    weights: dict[str, Decimal] = {}
+    for code, text in values["weights"].items():
+        field = Localized({lang: TEXT["field_weight_of"][lang].format(name=start.name("indicators", code, lang))
+                           for lang in ("zh", "en")})
+        value = _decimal(text, field, errors)
+        if value is not None and not 0 <= value <= 100:
+            errors.append(FormInvalid("rule_weight_range", field=field, value=_number(value)))
+        elif value is not None:
+            weights[code] = value
+    if len(weights) == len(values["weights"]) and sum(weights.values()) != 100:
+        errors.append(FormInvalid("rule_weights_sum", total=_number(sum(weights.values()))))
+    # Decimal per cent over 100, then float: 35 -> 0.35 exactly as a YAML file's 0.35 reads.
+    changes["weights"] = {code: float(value / 100) for code, value in weights.items()}
+    for path, code in CURVES:
+        field = methodologies.field_words(path, start)
+        rows = values["curves"][code]
+        if sum(1 for x_text, y_text in rows if x_text or y_text) > MAX_ROWS:
+            errors.append(FormInvalid("rule_too_many_rows", field=field, limit=MAX_ROWS))
+            continue
+        points: list[tuple[int, Decimal, Decimal]] = []
+        for row, (x_text, y_text) in enumerate(rows, start=1):
+            if not x_text and not y_text:
+                continue
+            if not x_text or not y_text:
+                errors.append(FormInvalid("rule_row_half", field=field, row=row))
+                continue
+            x, y = _decimal(x_text, field, errors), _decimal(y_text, field, errors)
+            if x is None or y is None:
+                continue
+            if x < 0:
+                errors.append(FormInvalid("rule_value_negative", field=field, row=row, value=_number(x)))
+            if not 0 <= y <= 100:
+                errors.append(FormInvalid("rule_score_range", field=field, row=row, value=_number(y)))
+            points.append((row, x, y))
+        if len(points) < 2:
+            errors.append(FormInvalid("rule_breakpoints_too_few", field=field))
+            continue
+        if points[0][1] != 0:
+            errors.append(FormInvalid("rule_breakpoints_first_x", field=field, value=_number(points[0][1])))
+        for (_r, x0, y0), (row, x1, y1) in zip(points, points[1:], strict=False):
+            if x1 <= x0:
+                errors.append(FormInvalid("rule_breakpoints_x_order", field=field, row=row, value=_number(x1),
+                                          previous=_number(x0)))
+            if y1 > y0:
+                errors.append(FormInvalid("rule_breakpoints_y_order", field=field, row=row, value=_number(y1),
+                                          previous=_number(y0)))
+        changes[path] = [[float(x), float(y)] for _r, x, y in points]
+    bands = []
+    for grade, text in values["bands"]:
+        field = Localized({lang: TEXT["field_band_of"][lang].format(grade=grade) for lang in ("zh", "en")})
+        value = _decimal(text, field, errors)
+        if value is not None and not 0 <= value <= 100:
+            errors.append(FormInvalid("rule_band_range", field=field, value=_number(value)))
+        bands.append({"grade": grade, "min": float(value) if value is not None else 0.0})
+    changes["bands"] = bands
+    if errors:
+        raise errors[0] if len(errors) == 1 else FormErrors(errors)
+    return methodologies.with_changes(start, changes)
 
 
 def _get(methodology: Methodology, path: str) -> Any:
@@ -121,10 +256,14 @@ def _get(methodology: Methodology, path: str) -> Any:
 
 
 def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base: Methodology,
-                  values: dict[str, Any] | None = None, error: str | None = None, status_code: int = 200) -> Response:
+                  values: dict[str, Any] | None = None, error: str | None = None, status_code: int = 200,
+                  result: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> Response:
     return render(request, "what_if.html", {
         "rated": _rated(session), "cycle_id": cycle_id, "base": base, "versions": methodologies.all_versions(session),
-        "form": values or _form_of(base), "error": error, "result": None}, catalogue=TEXT, status_code=status_code)
+        "form": _shown(values or _form_of(base)), "error": error, "result": result,
+        "weights_total": _weights_total((values or _form_of(base))["weights"]),
+        "indicator": {code: base.term("indicators", code) for code in base.weights}, "curves": CURVES,
+        "max_rows": MAX_ROWS, **(extra or {})}, catalogue=TEXT, status_code=status_code)
 
 
 @router.get("/methodologies/what-if", response_class=HTMLResponse)
@@ -147,55 +286,38 @@ def what_if_run(request: Request, principal: OfficerUser, session: SessionDep, f
                 cycle: Annotated[int, Form(ge=1, le=MAX_DB_INT)], base: Annotated[str, Form(max_length=64)],
                 file: UploadFile | None = None) -> Response:
     start = methodologies.find(session, base)
-    values = {"weights": {code: str(form.get(f"weight_{code}", "")) for code in start.weights},
-              "curves": {key: str(form.get(f"curve_{key}", "")) for key in CURVES},
-              "bands": [(b.grade, str(form.get(f"band_{b.grade}", ""))) for b in start.bands]}
+    values = _values_of(form, start)
     lang = request_lang(request, page=True)
+    uploaded = file is not None and bool(file.filename)
     try:
         if file is not None and file.filename:
             raw = file.file.read(MAX_UPLOAD + 1)
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise MethodologyInvalid("methodology_invalid", field="(file)", reason_zh="文件应为 UTF-8 编码",
-                                         reason_en="the file must be UTF-8") from None
+                raise MethodologyInvalid("methodology_invalid", field=methodologies.field_words("(file)"),
+                                         reason_zh="文件应为 UTF-8 编码", reason_en="the file must be UTF-8") from None
             draft = methodologies.parse_text(text)
         else:
             draft = _draft_from(start, values)
         outcome = service.what_if(session=session, cycle_id=cycle, draft=draft)
-    except MethodologyInvalid as exc:
+    except RatingServiceError as exc:
+        if exc.status_code != 400:
+            raise
         return _what_if_form(request, session, cycle_id=cycle, base=start, values=values, error=exc.message(lang),
                              status_code=400)
-    result = outcome.as_dict()
-    return render(request, "what_if.html", {
-        "rated": _rated(session), "cycle_id": cycle, "base": start, "versions": methodologies.all_versions(session),
-        "form": values if not (file is not None and file.filename) else _form_of(draft), "error": None,
-        "result": result, "draft_text": methodologies.as_text(draft), "reasons": lambda codes: reason_text(codes, lang),
+    return _what_if_form(request, session, cycle_id=cycle, base=start, values=_form_of(draft) if uploaded else values,
+                         result=outcome.as_dict(), extra={
+        "uploaded": uploaded, "draft_text": methodologies.as_text(draft),
+        "reasons": lambda codes: reason_text(codes, lang),
         "default_effective": (clock.local_today().replace(month=1, day=1) + dt.timedelta(days=366)).replace(day=1)
-        .isoformat(), "default_id": _suggest_id(start.id), "names": EXPLAIN_TEXT[lang]}, catalogue=TEXT)
+        .isoformat(), "default_id": _suggest_id(start.id), "names": EXPLAIN_TEXT[lang]})
 
 
 def _suggest_id(base: str) -> str:
     year = clock.local_today().year + 1
     stem = base.rsplit("-", 1)[0] if "-" in base else base
     return f"{stem}-{year}"
-
-
-def _draft_from(start: Methodology, values: dict[str, Any]) -> Methodology:
-    changes: dict[str, Any] = {"id": f"{start.id}-draft"}
-    try:
-        changes["weights"] = {code: float(value) for code, value in values["weights"].items()}
-    except ValueError:
-        raise MethodologyInvalid("methodology_invalid", field="weights", reason_zh="权重应为数字",
-                                 reason_en="weights must be numbers") from None
-    for key, path in CURVES.items():
-        changes[path] = _parse_points(values["curves"][key], path)
-    try:
-        changes["bands"] = [{"grade": grade, "min": float(value)} for grade, value in values["bands"]]
-    except ValueError:
-        raise MethodologyInvalid("methodology_invalid", field="bands", reason_zh="等级最低分应为数字",
-                                 reason_en="grade edges must be numbers") from None
-    return methodologies.with_changes(start, changes)
 
 
 @router.post("/methodologies/adopt")

@@ -9,8 +9,9 @@ from rating_service.validation.wording import report_figures, words
 from reports.render import render_report as render_pdf
 
 
-def render_report(report: dict[str, Any], *, lang: Lang, issuer: str) -> bytes:
+def render_report(report: dict[str, Any], *, lang: Lang, issuer: str,
+                  indicators: dict[str, str] | None = None) -> bytes:
     return render_pdf("validation_report.html", {
         "r": report, "t": words(lang), "lang": lang, "issuer": issuer, "html_lang": translate("html_lang", lang),
-        "colon": translate("colon", lang), **report_figures(report, lang),
+        "colon": translate("colon", lang), **report_figures(report, lang, indicators),
     }, identifier=f"validation|{report['cycle']['id']}|{report['next']['id']}|{report['generated_on']}|{lang}")

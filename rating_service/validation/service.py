@@ -66,6 +66,9 @@ def validate(*, session: Session, cycle_id: int, next_id: int, bootstrap: int = 
         raise RatingServiceError("validation_same_cycle", cycle_id=cycle_id)
     first = rated_cycle_or_raise(session=session, cycle_id=cycle_id)
     then = rated_cycle_or_raise(session=session, cycle_id=next_id)
+    if not follows(first, then):
+        raise RatingServiceError("validation_next_not_later", cycle=first.name, next=then.name,
+                                 cycle_end=first.period_end.isoformat(), next_start=then.period_start.isoformat())
     methodology = cycles.methodology_of(first)
     result, _inputs = standing.rate_amended_cycle(session=session, cycle=first)
     later, later_inputs = standing.rate_amended_cycle(session=session, cycle=then)
@@ -121,6 +124,11 @@ def what_if(*, session: Session, cycle_id: int, draft: Methodology) -> WhatIf:
     grades = list(dict.fromkeys([*current.grades, *draft.grades]))
     return WhatIf(cycle=_cycle_facts(cycle), current=current, draft=draft,
                   result=validation.what_if(current=before, draft=after, grades=grades))
+
+
+def follows(cycle: Cycle, later: Cycle) -> bool:
+    """Whether ``later`` can judge ``cycle``: what happened in it must come after the period that was rated."""
+    return later.period_start > cycle.period_end
 
 
 def next_cycle_of(*, session: Session, cycle: Cycle) -> Cycle | None:

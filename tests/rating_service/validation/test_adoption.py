@@ -119,20 +119,22 @@ def test_an_effective_date_before_today_is_refused_and_today_is_accepted(databas
     assert _adopt(admin, identifier="ZY-TODAY", effective_from="2026-11-28").status_code == 201
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"weights": {"INSP": 0.5, "COMPL": 0.35, "FEE": 0.25}}, "weights"),
-    ({"inspections__breakpoints": [[0, 100], [3, 70], [1, 90], [10, 0]]}, "inspections.breakpoints"),
-    ({"colour": "blue"}, "colour"),
+@pytest.mark.parametrize(("changes", "field", "words"), [
+    ({"weights": {"INSP": 0.5, "COMPL": 0.35, "FEE": 0.25}}, "weights", "权重合计应为 100%"),
+    ({"inspections__breakpoints": [[0, 100], [3, 70], [1, 90], [10, 0]]}, "inspections.breakpoints",
+     "「巡查检查」评分折线第 3 行"),
+    ({"colour": "blue"}, "colour", "“colour”"),
     ({"bands": [{"grade": "AAA", "min": 90}, {"grade": "AA", "min": 95}, {"grade": "B", "min": 60},
-                {"grade": "C", "min": 0}]}, "bands"),
+                {"grade": "C", "min": 0}]}, "bands", "等级分界"),
 ])
-def test_an_invalid_draft_is_refused_naming_the_field_and_nothing_is_written(database, demo, changes, field):
+def test_an_invalid_draft_is_refused_naming_the_field_and_nothing_is_written(database, demo, changes, field, words):
     admin = f.api_client(database, "admin")
     response = admin.post("/api/v1/methodologies", json={"yaml": draft_text("ZY-BAD", "2027-01-01", **changes),
                                                          "reason": "试"})
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "methodology_invalid"
-    assert f"（{field}）" in response.json()["message"], response.json()["message"]
+    assert words in response.json()["message"], response.json()["message"]  # the field in words, in Chinese
+    assert response.json()["details"][0]["field"] == field  # the key path for machines
     assert adopted_count(database) == 0 and audit_entries(database, "methodology.adopt") == []
 
 

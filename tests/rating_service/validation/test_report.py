@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -11,8 +12,10 @@ from typer.testing import CliRunner
 
 from rating_service.cli import app
 from rating_service.cycles import service as cycles
-from rating_service.validation.wording import fmt
+from rating_service.i18n.validation import PAGE_TEXT
+from rating_service.validation.wording import auc_band, conclusion, fmt
 from tests import factories as f
+from tests.rating_service.disclosure import helpers as h
 from tests.rating_service.validation.conftest import FIRST, new_cycle, stored_ratings
 
 runner = CliRunner()
@@ -65,14 +68,49 @@ def test_migration_rows_add_up_to_the_companies_rated_in_both(database, demo):
             assert count == sum(1 for code in both if (first[code][1], second[code][1]) == (grade, later))
 
 
-def test_a_cycle_against_an_identical_cycle_is_perfectly_stable(database, demo):
+def test_an_outcome_cycle_that_does_not_follow_the_cycle_it_judges_is_refused(database, demo):
+    """"2025 judged by 2024": the outcome cycle must come after the judged one (a twin of the same period too)."""
     twin = new_cycle(database, "2025年上半年（复核）", FIRST[1], FIRST[2])
-    report = _report(f.api_client(database, "officer"), demo.first, twin).json()
-    assert report["stability"]["psi"] == 0
-    assert report["stability"]["label"] == "stable"
-    migration = report["migration"]
-    assert migration["stayed"] == migration["both"] == len(stored_ratings(database, demo.first))
-    assert migration["upgraded"] == migration["downgraded"] == 0
+    officer = f.api_client(database, "officer")
+    for cycle_id, next_id in ((demo.second, demo.first), (demo.first, twin)):
+        refused = _report(officer, cycle_id, next_id)
+        assert refused.status_code == 400, refused.text
+        assert "结果观察周期应在被检验周期之后" in refused.json()["message"]
+    page = f.page_client(database, "officer").get(f"/validation?cycle={demo.second}&next={demo.first}")
+    assert page.status_code == 400 and '<table id="back-test">' not in page.text
+    error = re.search(r'<p class="flash error" role="alert" id="error">([^<]*)</p>', page.text)
+    assert error is not None and "结果观察周期应在被检验周期之后" in html.unescape(error.group(1))
+    # The selects offer only cycles that can be judged and cycles that can judge.
+    options = dict(re.findall(r'<select name="(cycle|next)" id="(?:cycle|next)">(.*?)</select>', page.text, re.S))
+    assert f'value="{demo.second}"' not in options["cycle"] and f'value="{demo.first}"' in options["cycle"]
+    assert f'value="{demo.first}"' not in options["next"] and f'value="{demo.second}"' in options["next"]
+    cli = runner.invoke(app, ["validate", "--cycle", str(demo.second), "--next", str(demo.first)])
+    assert cli.exit_code == 2 and "结果观察周期应在被检验周期之后" in cli.output
+
+
+def test_the_page_opens_with_a_plain_conclusion_banded_by_the_auc(database, demo):
+    report = _report(f.api_client(database, "officer"), demo.first, demo.second, bootstrap=500, draws=200,
+                     seed=0).json()
+    page = f.page_client(database, "officer").get(f"/validation?cycle={demo.first}&next={demo.second}")
+    assert page.status_code == 200
+    found = re.search(r'<section class="conclusion" id="conclusion".*?<p>(.*?)</p>', page.text, re.S)
+    assert found is not None
+    conclusion = html.unescape(found.group(1))
+    assert page.text.index('id="conclusion"') < page.text.index('<details id="technical">') < \
+        page.text.index('<table id="back-test">')  # the figures are folded below the conclusion
+    for outcome in report["back_test"]["outcomes"]:
+        band = auc_band(outcome["auc"], events=outcome["events"], n=outcome["n"])
+        name = next(o["zh"] for o in report["outcomes"] if o["code"] == outcome["code"])
+        if band == "unknown":
+            assert f"{name}：下一周期没有或几乎没有企业出现这种情况" in conclusion
+        else:
+            assert f"{PAGE_TEXT[f'conclusion_{band}']['zh']}：" in conclusion
+            assert f"（AUC {outcome['auc']:.2f}）" in conclusion and name in conclusion
+    assert "PSI" in conclusion and "排名一致性" in conclusion
+    text = h.text_of(page.text)
+    assert not re.search(r"(?<![A-Za-z_])(INSP|COMPL|FEE|COMPL_RATE|COMPL_TIMELY|VETO)(?![A-Za-z_])", text)
+    for metric in ("metric_auc", "metric_gini", "metric_psi", "metric_tau"):
+        assert PAGE_TEXT[metric]["zh"] in text
 
 
 def test_the_page_shows_the_aucs_of_the_report(database, demo):
@@ -126,6 +164,11 @@ def test_the_pdf_report_carries_the_title_and_the_aucs_and_is_reproducible(datab
     assert response.content.startswith(b"%PDF")
     text = _pdf_text(response.content, tmp_path)
     assert "评价细则验证报告" in text
+    report = _report(f.api_client(database, "officer"), demo.first, demo.second, bootstrap=500, draws=200,
+                     seed=0).json()
+    flat = re.sub(r"\s+", "", text)
+    shown = [re.sub(r"\s+", "", sentence)[:12] for sentence in conclusion(report, "zh")]
+    assert "结论" in flat and [s for s in shown if s not in flat] == []
     for value in expected.values():
         assert value in text
     assert page.get(url).content == response.content

@@ -113,7 +113,8 @@ def test_what_if_errors(database, demo):
     bad = officer.post("/api/v1/methodologies/what-if", json={
         "cycle_id": demo.first, "yaml": draft_text("X", weights={"INSP": 0.5, "COMPL": 0.35, "FEE": 0.25})})
     assert bad.status_code == 400 and bad.json()["code"] == "methodology_invalid"
-    assert "weights" in bad.json()["message"]
+    assert bad.json()["message"] == "各指标权重合计应为 100%，现为 110%。"
+    assert bad.json()["details"][0]["field"] == "weights"
     draft = draft_text("ZY-2025-copy")
     with database.write_session() as session:
         draft_cycle = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(

@@ -38,6 +38,7 @@ class World:
     job: int = 0
     documents: dict[str, int] = field(default_factory=dict)  # the published cycle's: bulletin, own, other
     code: str = ""  # the verification code of the company's own notice
+    later: int = 0  # computed, a period after the others': the outcome cycle of a validation
 
 
 @dataclass(frozen=True)
@@ -276,7 +277,7 @@ CASES = [
          path=lambda w, r: "/public/methodology/ZY-2025"),
     # methodology validation, what-if and versions: officers; adopting a version: administrators
     Case("GET", "/api/v1/validation", (401, 403, 200, 200),
-         path=lambda w, r: f"/api/v1/validation?cycle={w.published}&next={w.computed['officer']}&bootstrap=20&draws=5"),
+         path=lambda w, r: f"/api/v1/validation?cycle={w.published}&next={w.later}&bootstrap=20&draws=5"),
     Case("GET", "/api/v1/validation", (401, 403, 409, 409),
          path=lambda w, r: f"/api/v1/validation?cycle={w.draft}&next={w.published}"),
     Case("GET", "/api/v1/methodologies", (401, 403, 200, 200)),
@@ -285,15 +286,17 @@ CASES = [
     Case("POST", "/api/v1/methodologies", (401, 403, 403, 201),
          body=lambda w, r: {"yaml": _methodology_text(f"ZY-T-{r}"), "reason": "matrix"}),
     Case("GET", "/validation", (303, 403, 200, 200), page=True,
-         path=lambda w, r: f"/validation?cycle={w.published}&next={w.computed['officer']}"),
+         path=lambda w, r: f"/validation?cycle={w.published}&next={w.later}"),
     Case("GET", "/validation/report.pdf", (303, 403, 200, 200), page=True,
-         path=lambda w, r: f"/validation/report.pdf?cycle={w.published}&next={w.computed['officer']}"),
+         path=lambda w, r: f"/validation/report.pdf?cycle={w.published}&next={w.later}"),
     Case("GET", "/methodologies", (303, 403, 200, 200), page=True),
     Case("GET", "/methodologies/what-if", (303, 403, 200, 200), page=True),
     Case("POST", "/methodologies/what-if", (303, 403, 200, 200), page=True,
-         body=lambda w, r: {"cycle": str(w.published), "base": "ZY-2025", "weight_INSP": "0.5", "weight_COMPL": "0.3",
-                            "weight_FEE": "0.2", "curve_insp": "0:100, 1:90, 3:70, 6:40, 10:0",
-                            "curve_compl": "0:100, 2:90, 5:75, 10:50, 20:0", "curve_fee": "0:100, 4:75, 10:40, 20:0",
+         body=lambda w, r: {"cycle": str(w.published), "base": "ZY-2025", "weight_INSP": "50", "weight_COMPL": "30",
+                            "weight_FEE": "20", "x_INSP": ["0", "1", "3", "6", "10"],
+                            "y_INSP": ["100", "90", "70", "40", "0"],
+                            "x_COMPL": ["0", "2", "5", "10", "20"], "y_COMPL": ["100", "90", "75", "50", "0"],
+                            "x_FEE": ["0", "4", "10", "20"], "y_FEE": ["100", "75", "40", "0"],
                             "band_AAA": "90", "band_AA": "80", "band_A": "70", "band_B": "60", "band_C": "0"}),
     Case("POST", "/methodologies/adopt", (303, 403, 403, 303), page=True,
          body=lambda w, r: {"draft_text": _methodology_text("ZY-2025-draft"), "new_id": f"ZY-P-{r}",
@@ -315,11 +318,13 @@ COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/to
 CLOSED_WINDOW_NOTICE = dt.date(2026, 11, 2)
 
 
-def _new_cycle(database: Any, name: str, to: str, notice_date: dt.date | None = None) -> int:
-    """A cycle moved on to ``to``; with a notice date, computed and publicized on that day (else today)."""
+def _new_cycle(database: Any, name: str, to: str, notice_date: dt.date | None = None,
+               period: tuple[dt.date, dt.date] = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))) -> int:
+    """A cycle of ``period`` moved on to ``to``; with a notice date, computed and publicized on that day (else
+    today)."""
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="setup", draft=cycles.CycleDraft(
-            name, dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
+            name, *period)).id
     with f.on_day(notice_date or f.TODAY):
         if to in ("computed", "publicized"):
             cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="setup")
@@ -355,6 +360,7 @@ def _world(database: Any) -> World:
     by_code = {d.credit_code: d for d in issued}
     world.documents = {"bulletin": by_code[None].id, "own": by_code[OWN].id, "other": by_code[OTHER].id}
     world.code = by_code[OWN].verification_code
+    world.later = _new_cycle(database, "later", "computed", period=(dt.date(2026, 1, 1), dt.date(2026, 6, 30)))
     job_cycle = _new_cycle(database, "job-seen", "draft")
     with database.write_session() as session:
         world.job = cycles.start_job(session=session, kind="compute", cycle_id=job_cycle, actor="setup").id
