@@ -1,6 +1,6 @@
-"""An officer decides an appeal in a real browser: the full-width form at 1366 × 768, a choice per record (none made
+"""An officer decides an appeal in a real browser: opened from the dashboard's to-do, the full-width form at 1366 × 768, a choice per record (none made
 beforehand: the browser refuses the form in Chinese until one is), the preview of the re-scored result, the
-confirmation; the company's PDF and photo open inline in the page, also for the company on a phone.
+confirmation; the company's PDF and photo open inline in the page, also for the company on a phone; decided, the appeal leaves the to-do.
 
 With RATING_UPDATE_SCREENSHOTS=1 the form with its preview is written to docs/images/appeal-decision.png.
 """
@@ -66,7 +66,12 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         page.fill("input[name=password]", f.PASSWORD)
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(f"{served}/")
-        page.goto(f"{served}/appeals/{appeal_id}")
+        # The dashboard's to-do names the undecided appeal and leads to its decision page.
+        todo_appeals = page.locator('#todo [data-todo="appeal"]')
+        expect(todo_appeals).to_have_count(1)
+        expect(page.locator("nav #nav-todo")).to_be_visible()
+        todo_appeals.get_by_role("link").click()
+        page.wait_for_url(f"{served}/appeals/{appeal_id}")
         appeal_url = page.url
 
         # Full width, nothing clipped, no sideways scroll.
@@ -126,6 +131,9 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         page.wait_for_url(appeal_url)
         expect(page.locator("#appeal-status")).to_have_text("已处理")
         expect(page.locator("#after")).to_contain_text(f"{after:.1f}")
+        # Decided, the appeal has left the to-do.
+        page.goto(f"{served}/")
+        expect(page.locator('#todo [data-todo="appeal"]')).to_have_count(0)
         context.close()
 
         # The company reads its decided appeal, with its evidence inline, on a phone.
