@@ -118,6 +118,12 @@ def error_page(request: Request, exc: RatingServiceError) -> Response:
                   remember_lang=False)
 
 
+def public_attachment(ascii_name: str, name: str) -> str:
+    """``Content-Disposition`` of a public file (RFC 6266): an ASCII ``filename`` for old clients and the name people
+    see as ``filename*`` (RFC 5987: UTF-8, percent-encoded)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def private_download(data: bytes, *, media_type: str, filename: str, ascii_name: str | None = None,
                      inline: bool = False) -> Response:
     """A non-public file: never cached, never sniffed; the name survives non-ASCII (RFC 5987)."""
