@@ -107,6 +107,18 @@ class PublicCycle:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicCommunity:
+    """A community the company managed during the cycle's period (its contract as the cycle's snapshot holds it):
+    public facts only, no contact and no person."""
+
+    name: str
+    neighborhood: str  # the 社区 it belongs to ("" when not given)
+    households: int | None
+    start: dt.date | None  # the contract's first day, when it began within the period (else None: before it)
+    end: dt.date | None  # its last day, when it ended within the period (else None: still managed at its end)
+
+
+@dataclass(frozen=True, slots=True)
 class PublicRating:
     rank: int  # 1 = best score of the cycle (ties share a rank)
     credit_code: str
@@ -123,6 +135,14 @@ class PublicRating:
     # the public record, by language: the veto stated in full (fee type, amount, decision number) and why the
     # company is on the red or black list (cycles.facts)
     statements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    communities: tuple[PublicCommunity, ...] = ()  # managed during the period, by name
+
+    def matches(self, needle: str, code: str) -> bool:
+        """A search hit: the name, the credit code or a managed community's name holds the text."""
+        return needle in self.name.casefold() or code in self.credit_code or bool(self.communities_matching(needle))
+
+    def communities_matching(self, needle: str) -> list[PublicCommunity]:
+        return [c for c in self.communities if needle and needle in c.name.casefold()]
 
     def as_json(self) -> dict[str, Any]:
         return {"rank": self.rank, "credit_code": self.credit_code, "name": self.name, "score": self.score,
@@ -216,7 +236,7 @@ def search(disclosure: CycleDisclosure, query: Query) -> Found:
     if query.q:
         needle = query.q.casefold()
         code = query.q.upper()
-        rows = [r for r in rows if needle in r.name.casefold() or code in r.credit_code]
+        rows = [r for r in rows if r.matches(needle, code)]
     if query.grade:
         rows = [r for r in rows if r.grade == query.grade]
     if query.list == "red":
@@ -254,6 +274,39 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
         appeal_deadline=cycle.appeal_deadline,
         finalized_on=cycles.to_local_date(cycle.finalized_at) if cycle.finalized_at else None,
         version=cycle.disclosure_version)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _day(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
+
+
+def managed_communities(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
+    """credit code → the communities it managed during the cycle's period (frozen snapshot), by name; a community
+    managed under several contracts is listed once, from its first day to its last."""
+    spans: dict[tuple[str, str], list[Any]] = {}
+    for code, community, name, neighborhood, households, start, end in repository.managed_communities(session, cycle):
+        start, end = _day(start), _day(end)
+        key = (code, community)
+        held = spans.get(key)
+        if held is None:
+            spans[key] = [community if _missing(name) else name, "" if _missing(neighborhood) else str(neighborhood),
+                          None if _missing(households) else int(households), start, end]
+            continue
+        held[3] = min(held[3], start) if held[3] and start else None
+        held[4] = None if held[4] is None or end is None else max(held[4], end)
+    out: dict[str, list[PublicCommunity]] = {}
+    for (code, _community), (name, neighborhood, households, start, end) in spans.items():
+        out.setdefault(code, []).append(PublicCommunity(
+            name=str(name), neighborhood=neighborhood, households=households,
+            start=start if start and start > cycle.period_start else None,
+            end=end if end and end < cycle.period_end else None))
+    return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
 def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
@@ -309,6 +362,7 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
     methodology = cycles.methodology_of(cycle)
     counts = counted_record_counts(session, cycle)
+    communities = managed_communities(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
         indicators = {line["code"]: line for line in json.loads(row.explanation)["indicators"]}
@@ -331,7 +385,8 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
                                     score=row.score, grade=row.grade, provisional=row.provisional,
                                     red_list=row.red_list, black_list=row.black_list, sub_scores=sub_scores,
                                     weights=weights, counts=kind_counts, categories=categories,
-                                    statements=statements.get(row.credit_code, {})))
+                                    statements=statements.get(row.credit_code, {}),
+                                    communities=communities.get(row.credit_code, ())))
     tally = {band.grade: 0 for band in methodology.bands}
     for rating in ratings:
         tally[rating.grade] = tally.get(rating.grade, 0) + 1

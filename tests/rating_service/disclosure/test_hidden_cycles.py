@@ -29,7 +29,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/public"): Route(
         hidden=lambda w, c: [f"/public?cycle={c}", f"/public?cycle={c}&grade=AAA&sort=name&page=2"],
         visible=lambda w: ["/public", f"/public?cycle={w.publicized}", f"/public?cycle={w.final}",
-                           "/public?lang=en"]),
+                           "/public?lang=en", "/public?q=隐藏小区", f"/public?cycle={w.final}&q=隐藏小区"]),
     ("GET", "/public/companies/{credit_code}"): Route(
         hidden=lambda w, c: [*(f"/public/companies/{code}?cycle={c}" for code in _companies(w)),
                              f"/public/companies/{h.ONLY_COMPUTED_CODE}",
