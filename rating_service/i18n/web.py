@@ -72,6 +72,16 @@ UI: dict[str, dict[str, str]] = {
         "en": "Officers, administrators and property companies log in with the account the bureau issued.",
     },
     "error_title": {"zh": "出错了", "en": "Something went wrong"},
+    "not_found_title": {"zh": "页面不存在", "en": "Page not found"},
+    "not_found_text": {"zh": "您访问的地址不存在、已更改或暂未公开。可以查询企业信用评价结果，或返回首页。",
+                       "en": "This address does not exist, has moved or is not public. Search the ratings or go home."},
+    "not_found_search": {"zh": "企业名称、信用代码或小区名称", "en": "Company, credit code or community"},
+    "not_found_go": {"zh": "查询", "en": "Search"},
+    "not_found_home": {"zh": "返回首页", "en": "Home"},
+    # the footer's site fields (settings: RATING_SITE_OWNER, RATING_SITE_PHONE, RATING_SITE_ICP)
+    "site_owner": {"zh": "主办单位", "en": "Run by"},
+    "site_phone": {"zh": "咨询电话", "en": "Enquiries"},
+    "site_icp": {"zh": "备案号", "en": "ICP filing"},
     "back": {"zh": "返回", "en": "Back"},
     "signed_in_as": {"zh": "当前用户", "en": "Signed in as"},
 }
