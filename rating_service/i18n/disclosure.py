@@ -60,7 +60,7 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
               "appeals are decided; the final ratings prevail.",
     },
     "final_note": {"zh": "本周期评价结果已于 {day} 终评发布。", "en": "These ratings became final on {day}."},
-    "search": {"zh": "企业名称、信用代码或小区名称", "en": "Company, credit code or community"},
+    "search": {"zh": "名称、代码或小区", "en": "Company, credit code or community"},
     "manages": {"zh": "管理小区", "en": "Manages"},
     "list_sep": {"zh": "、", "en": ", "},
     "communities_title": {"zh": "管理的小区", "en": "Communities managed"},
