@@ -64,7 +64,8 @@ def managed_communities(session: Session, cycle: Cycle) -> list[tuple[Any, ...]]
     of the cycle's frozen snapshot that covers part of its period: public facts of a community (no contact, no
     person). A community's own columns only, never the company's registered contacts."""
     assert cycle.snapshot_batch is not None
-    window = {"watermark": cycle.snapshot_batch, "period_start": cycle.period_start, "period_end": cycle.period_end}
+    window: dict[str, Any] = {"watermark": cycle.snapshot_batch, "period_start": cycle.period_start,
+                              "period_end": cycle.period_end}
     contracts = record_rows(session, "contracts", columns=["community_id", "credit_code", "start_date", "end_date"],
                             **window)
     if contracts.empty:

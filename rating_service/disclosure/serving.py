@@ -25,7 +25,6 @@ from rating_service.disclosure.service import (
 )
 from rating_service.i18n import Lang
 from rating_service.settings import get_settings
-from rating_service.web.ui import public_attachment as attachment
 from rating_service.web.ui import request_lang
 
 # Pages and API answers may change with any decision: a browser revalidates every time (a 304 costs a few bytes).
