@@ -22,7 +22,7 @@ run: install
 	@echo "  网址 / URL:  http://$(HOST):$(PORT)   公开信息 / public site: http://$(HOST):$(PORT)/public"
 	@echo "  演示账户 / demo logins: admin / admin-demo-2025 · officer / officer-demo-2025 · company1, company2 / company-demo-2025"
 	@echo ""
-	$(BIN)/rating serve --host $(HOST) --port $(PORT)
+	RATING_SITE_OWNER="$${RATING_SITE_OWNER-枞阳县住房和城乡建设局}" $(BIN)/rating serve --host $(HOST) --port $(PORT)
 
 test: install
 	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver wrk

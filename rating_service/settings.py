@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     issuer_name: str = "枞阳县住房和城乡建设局"
     document_prefix: str = "枞住建信评"
     public_base_url: str = "http://127.0.0.1:8000"
+    # The footer of every page: the site's owner (主办单位), an enquiry phone (咨询电话) and its ICP filing (备案号);
+    # a blank one is not shown. `make run` (the demo) names the Zongyang bureau as the owner.
+    site_owner: str = ""
+    site_phone: str = ""
+    site_icp: str = ""
     documents_dir: Path = PROJECT_ROOT / "var" / "documents"
     render_processes: int = 0
     # Render every notice in the background right after publicize (tests turn it off and render on demand).

@@ -117,6 +117,13 @@ class Bulletin:
     # rewrite of the log up to that entry contradicts every posted copy. 0: not printed (older lists).
     audit_seq: int = 0
     audit_hash: str = ""
+    # The list's own verification code (the documents table's), printed with its QR code so that a posted copy can
+    # be checked at /verify/{code}. "": not printed (lists issued before it was).
+    verification_code: str = ""
+
+    @property
+    def verification_url(self) -> str:
+        return f"{self.issuer.base_url.rstrip('/')}/verify/{self.verification_code}"
 
 
 @dataclass(frozen=True)

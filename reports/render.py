@@ -136,8 +136,9 @@ class Renderer:
                 **common)
         counts = [t["grade_count"].format(grade=g, count=c) for g, c in document.grade_counts]
         subject = t["subject_bulletin"].format(cycle=document.cycle_name)
+        qr = qr_data_uri(document.verification_url) if document.verification_code else ""
         return self.env.get_template("bulletin.html").render(
-            b=document, title=t["bulletin_title"], subject=subject, counts=counts, **common)
+            b=document, title=t["bulletin_title"], subject=subject, counts=counts, qr=qr, **common)
 
     def pdf(self, document: Document) -> bytes:
         from weasyprint import HTML

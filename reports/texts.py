@@ -81,6 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
         "remedy": "你单位如对本决定不服，可自收到本决定书之日起六十日内依法申请行政复议，"
                   "或者在六个月内依法提起行政诉讼。",
         "record_verify": "扫描二维码或访问下列网址，可核验本决定书的内容。",
+        "bulletin_verify": "扫描二维码或访问下列网址，可核验本名单的内容。",
         "subject_record": "{company}{cycle}信用评价异议处理决定",
         "page": "— {page} —",
         "date": "{y}年{m}月{d}日",
@@ -175,6 +176,7 @@ TEXT: dict[str, dict[str, str]] = {
         "remedy": "If your company does not accept this decision, it may apply for administrative reconsideration "
                   "within sixty days of receiving it, or bring an administrative lawsuit within six months.",
         "record_verify": "Scan the QR code or open the address below to check this decision.",
+        "bulletin_verify": "Scan the QR code or open the address below to check this list.",
         "subject_record": "{company}: decision on the appeal against its {cycle} rating",
         "page": "— {page} —",
         "date": "{y}-{m:02d}-{d:02d}",

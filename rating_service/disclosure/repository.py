@@ -10,7 +10,7 @@ from sqlalchemy import and_, select, union_all
 from sqlalchemy.orm import Session
 
 from rating_service.cycles.models import Cycle, Rating
-from rating_service.cycles.repository import read_frame, visible_as_of
+from rating_service.cycles.repository import read_frame, record_rows, visible_as_of
 from rating_service.db import Base
 from rating_service.methodologies.models import MethodologyVersion
 from rating_service.records.models import HISTORY
@@ -57,3 +57,24 @@ def record_categories(session: Session, *, kind: str, watermark: int, period_sta
     frame = read_frame(session, union_all(*parts), ["record_id", "category"])  # type: ignore[arg-type]
     return pd.Series(frame["category"].fillna("").to_numpy(dtype=object),
                      index=frame["record_id"].to_numpy(dtype=object), dtype=object)
+
+
+def managed_communities(session: Session, cycle: Cycle) -> list[tuple[Any, ...]]:
+    """(credit code, community id, name, neighbourhood, households, contract start, contract end) of every contract
+    of the cycle's frozen snapshot that covers part of its period: public facts of a community (no contact, no
+    person). A community's own columns only, never the company's registered contacts."""
+    assert cycle.snapshot_batch is not None
+    window: dict[str, Any] = {"watermark": cycle.snapshot_batch, "period_start": cycle.period_start,
+                              "period_end": cycle.period_end}
+    contracts = record_rows(session, "contracts", columns=["community_id", "credit_code", "start_date", "end_date"],
+                            **window)
+    if contracts.empty:
+        return []
+    communities = record_rows(session, "communities", columns=["community_id", "name", "neighborhood", "households"],
+                              only=("community_id", [str(c) for c in contracts["community_id"].unique()]), **window)
+    about = {str(row[0]): row[1:] for row in communities.itertuples(index=False, name=None)}
+    out = []
+    for community, code, start, end in contracts.itertuples(index=False, name=None):
+        name, neighborhood, households = about.get(str(community), (None, None, None))
+        out.append((str(code), str(community), name, neighborhood, households, start, end))
+    return out

@@ -21,12 +21,14 @@ from rating_service.disclosure.serving import JSON_TYPE, REVALIDATE, serve
 from rating_service.i18n import Lang
 from rating_service.web.deps import DbId
 from rating_service.web.errors import PUBLIC_ERRORS
+from rating_service.web.ui import public_attachment as attachment
 from scoring.methodology import Methodology
 
 router = APIRouter(tags=["public / 公开信息"], responses=PUBLIC_ERRORS)
 
 # Open data files: a minute of staleness is acceptable to a downloader, and spares the server a crowd.
 OPEN_DATA = "public, max-age=60"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _json(data: Any, cache_control: str = REVALIDATE, **headers: str) -> Cached:
@@ -41,6 +43,7 @@ def _cycle_ref(view: PublicView, cycle: str) -> service.CycleDisclosure:
 def cycles_document(view: PublicView) -> list[dict[str, Any]]:
     return [{**d.cycle.as_json(), "companies": len(d.ratings), "grades": dict(d.grades), "appeals": d.appeals,
              "open_data": {"csv": f"/open-data/cycles/{d.cycle.id}/ratings.csv",
+                             "xlsx": f"/open-data/cycles/{d.cycle.id}/ratings.xlsx",
                            "json": f"/open-data/cycles/{d.cycle.id}/ratings.json"}} for d in view.cycles()]
 
 
@@ -93,18 +96,32 @@ async def public_methodology(request: Request, identifier: Annotated[str, Path(m
         view.methodology(identifier).model_dump(mode="json")))
 
 
-@router.get("/open-data/cycles/{cycle_id}/ratings.csv", summary="Open data: a cycle's ratings as CSV / 开放数据 CSV",
+@router.get("/open-data/cycles/{cycle_id}/ratings.csv",
+            summary="Open data: a cycle's ratings as CSV / 开放数据 CSV (lang=en: field names and machine values)",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 async def open_data_csv(request: Request, cycle_id: DbId) -> Response:
     lang: Lang = "en" if request.query_params.get("lang") == "en" else "zh"
 
     def make(view: PublicView) -> Cached:
         disclosure = view.cycle(cycle_id)
-        name = f"ratings-cycle-{cycle_id}{'-en' if lang == 'en' else ''}.csv"
+        ascii_name, name = service.open_data_names(disclosure.cycle, "csv", lang)
         return Cached.of(service.ratings_csv(disclosure, lang), "text/csv; charset=utf-8",
-                         {"Cache-Control": OPEN_DATA, "Content-Disposition": f'attachment; filename="{name}"'})
+                         {"Cache-Control": OPEN_DATA, "Content-Disposition": attachment(ascii_name, name)})
 
     return await serve(request, ("open-data", "csv", cycle_id, lang), make)
+
+
+@router.get("/open-data/cycles/{cycle_id}/ratings.xlsx",
+            summary="Open data: a cycle's ratings as an Excel workbook / 开放数据 Excel（中文表头、代码为文本）",
+            response_class=Response, responses={200: {"content": {XLSX_TYPE: {}}}})
+async def open_data_xlsx(request: Request, cycle_id: DbId) -> Response:
+    def make(view: PublicView) -> Cached:
+        disclosure = view.cycle(cycle_id)
+        ascii_name, name = service.open_data_names(disclosure.cycle, "xlsx")
+        return Cached.of(service.ratings_xlsx(disclosure), XLSX_TYPE,
+                         {"Cache-Control": OPEN_DATA, "Content-Disposition": attachment(ascii_name, name)})
+
+    return await serve(request, ("open-data", "xlsx", cycle_id), make)
 
 
 @router.get("/open-data/cycles/{cycle_id}/ratings.json", response_model=OpenDataOut,

@@ -32,6 +32,7 @@ class AppealCountsOut(BaseModel):
 
 class OpenDataLinksOut(BaseModel):
     csv: str
+    xlsx: str = Field(description="Excel workbook: Chinese headers and values, credit codes as text / Excel 文件")
     json_: str = Field(alias="json")
 
 

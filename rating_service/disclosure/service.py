@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 import threading
 import time
 import weakref
@@ -36,13 +37,14 @@ from sqlalchemy.orm import Session
 from rating_service.appeals import service as appeals_service
 from rating_service.cycles import facts, standing
 from rating_service.cycles import service as cycles
-from rating_service.cycles.models import Cycle
+from rating_service.cycles.models import Cycle, CycleState
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.disclosure import repository
 from rating_service.errors import NotFound, RatingServiceError
-from rating_service.i18n import Lang, translate
+from rating_service.i18n import MESSAGES, Lang, translate
 from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import ZH_WORDS
+from rating_service.settings import get_settings
 from scoring.engine import EVENT_DATE, RECORD_KINDS
 from scoring.methodology import INDICATORS, Methodology
 
@@ -105,6 +107,18 @@ class PublicCycle:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicCommunity:
+    """A community the company managed during the cycle's period (its contract as the cycle's snapshot holds it):
+    public facts only, no contact and no person."""
+
+    name: str
+    neighborhood: str  # the 社区 it belongs to ("" when not given)
+    households: int | None
+    start: dt.date | None  # the contract's first day, when it began within the period (else None: before it)
+    end: dt.date | None  # its last day, when it ended within the period (else None: still managed at its end)
+
+
+@dataclass(frozen=True, slots=True)
 class PublicRating:
     rank: int  # 1 = best score of the cycle (ties share a rank)
     credit_code: str
@@ -121,6 +135,14 @@ class PublicRating:
     # the public record, by language: the veto stated in full (fee type, amount, decision number) and why the
     # company is on the red or black list (cycles.facts)
     statements: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    communities: tuple[PublicCommunity, ...] = ()  # managed during the period, by name
+
+    def matches(self, needle: str, code: str) -> bool:
+        """A search hit: the name, the credit code or a managed community's name holds the text."""
+        return needle in self.name.casefold() or code in self.credit_code or bool(self.communities_matching(needle))
+
+    def communities_matching(self, needle: str) -> list[PublicCommunity]:
+        return [c for c in self.communities if needle and needle in c.name.casefold()]
 
     def as_json(self) -> dict[str, Any]:
         return {"rank": self.rank, "credit_code": self.credit_code, "name": self.name, "score": self.score,
@@ -214,7 +236,7 @@ def search(disclosure: CycleDisclosure, query: Query) -> Found:
     if query.q:
         needle = query.q.casefold()
         code = query.q.upper()
-        rows = [r for r in rows if needle in r.name.casefold() or code in r.credit_code]
+        rows = [r for r in rows if r.matches(needle, code)]
     if query.grade:
         rows = [r for r in rows if r.grade == query.grade]
     if query.list == "red":
@@ -252,6 +274,39 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
         appeal_deadline=cycle.appeal_deadline,
         finalized_on=cycles.to_local_date(cycle.finalized_at) if cycle.finalized_at else None,
         version=cycle.disclosure_version)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _day(value: Any) -> dt.date | None:
+    if _missing(value):
+        return None
+    return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
+
+
+def managed_communities(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
+    """credit code → the communities it managed during the cycle's period (frozen snapshot), by name; a community
+    managed under several contracts is listed once, from its first day to its last."""
+    spans: dict[tuple[str, str], list[Any]] = {}
+    for code, community, name, neighborhood, households, start, end in repository.managed_communities(session, cycle):
+        start, end = _day(start), _day(end)
+        key = (code, community)
+        held = spans.get(key)
+        if held is None:
+            spans[key] = [community if _missing(name) else name, "" if _missing(neighborhood) else str(neighborhood),
+                          None if _missing(households) else int(households), start, end]
+            continue
+        held[3] = min(held[3], start) if held[3] and start else None
+        held[4] = None if held[4] is None or end is None else max(held[4], end)
+    out: dict[str, list[PublicCommunity]] = {}
+    for (code, _community), (name, neighborhood, households, start, end) in spans.items():
+        out.setdefault(code, []).append(PublicCommunity(
+            name=str(name), neighborhood=neighborhood, households=households,
+            start=start if start and start > cycle.period_start else None,
+            end=end if end and end < cycle.period_end else None))
+    return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
 def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
@@ -307,6 +362,7 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
     methodology = cycles.methodology_of(cycle)
     counts = counted_record_counts(session, cycle)
+    communities = managed_communities(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
         indicators = {line["code"]: line for line in json.loads(row.explanation)["indicators"]}
@@ -329,7 +385,8 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
                                     score=row.score, grade=row.grade, provisional=row.provisional,
                                     red_list=row.red_list, black_list=row.black_list, sub_scores=sub_scores,
                                     weights=weights, counts=kind_counts, categories=categories,
-                                    statements=statements.get(row.credit_code, {})))
+                                    statements=statements.get(row.credit_code, {}),
+                                    communities=communities.get(row.credit_code, ())))
     tally = {band.grade: 0 for band in methodology.bands}
     for rating in ratings:
         tally[rating.grade] = tally.get(rating.grade, 0) + 1
@@ -397,16 +454,112 @@ def open_data_rows(disclosure: CycleDisclosure) -> list[dict[str, Any]]:
              **{kind: r.counts.get(kind, 0) for kind in KINDS}} for r in disclosure.ratings]
 
 
+def _zh_values(disclosure: CycleDisclosure) -> list[list[Any]]:
+    """The open-data rows as people read them: the cycle's state in words (公示中, 已终评), yes/no in words, a
+    blank for "not assessed"; codes (credit codes) and numbers as they are."""
+    yes, no = translate("yes", "zh"), translate("no", "zh")
+    rows = []
+    for row in open_data_rows(disclosure):
+        row["cycle_status"] = CycleState(row["cycle_status"]).label("zh")
+        rows.append([yes if value is True else no if value is False else "" if value is None else value
+                     for value in row.values()])
+    return rows
+
+
 def ratings_csv(disclosure: CycleDisclosure, lang: Lang) -> bytes:
-    """UTF-8 with a BOM (Excel opens it as UTF-8), Chinese headers by default, formula-like text neutralised."""
+    """UTF-8 with a BOM (Excel opens it as UTF-8), formula-like text neutralised. Chinese (the default): Chinese
+    headers and values in words (状态 = 公示中 / 已终评); English: the field names and the machine values, unchanged
+    for programs (status = publicized / finalized)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name if lang == "en" else zh for name, _type, zh, _en in DICTIONARY])
+    if lang == "zh":
+        for values in _zh_values(disclosure):
+            writer.writerow([neutralised(value) for value in values])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
     yes, no = translate("yes", lang), translate("no", lang)
     for row in open_data_rows(disclosure):
         writer.writerow([neutralised(yes if value is True else no if value is False else "" if value is None
                                      else value) for value in row.values()])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# Text columns of the workbook: written as text cells (never a number Excel would round, never a formula).
+XLSX_TEXT = {"credit_code", "cycle_name", "name", "period_start", "period_end", "methodology_id", "cycle_status",
+             "grade"}
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell.data_type = "s"  # a value starting with "=" stays text, and an all-digit code is not a number
+    cell.number_format = "@"
+    return cell
+
+
+def ratings_xlsx(disclosure: CycleDisclosure) -> bytes:
+    """The cycle's open data as a workbook people open in Excel: the ratings with Chinese headers and values (credit
+    codes as text cells, equal to the CSV's), the red and black lists with the reason each company is listed, and
+    the data dictionary. Bounded by the cycle's ratings (write-only: rows are streamed, not kept as cells)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.creator = get_settings().issuer_name
+    stamp = dt.datetime.combine(disclosure.cycle.finalized_on or disclosure.cycle.notice_date
+                                or disclosure.cycle.period_end, dt.time())
+    book.properties.created = book.properties.modified = stamp
+    names = [name for name, *_rest in DICTIONARY]
+
+    ratings = book.create_sheet(translate("xlsx_ratings_sheet", "zh"))
+    ratings.freeze_panes = "A2"
+    ratings.append([_text_cell(ratings, zh) for _n, _t, zh, _en in DICTIONARY])
+    for values in _zh_values(disclosure):
+        ratings.append([_text_cell(ratings, value) if name in XLSX_TEXT or isinstance(value, str) else value
+                        for name, value in zip(names, values, strict=True)])
+
+    lists = book.create_sheet(translate("xlsx_lists_sheet", "zh"))
+    lists.append([_text_cell(lists, translate(key, "zh")) for key in
+                  ("xlsx_list", "xlsx_name", "xlsx_credit_code", "xlsx_grade", "xlsx_reason")])
+    for key, listed in (("xlsx_red", disclosure.red_list()), ("xlsx_black", disclosure.black_list())):
+        for r in listed:
+            reason = translate("xlsx_reason_sep", "zh").join(r.statements.get("zh", ()))
+            lists.append([_text_cell(lists, v) for v in (translate(key, "zh"), r.name, r.credit_code, r.grade,
+                                                           reason)])
+
+    dictionary = book.create_sheet(translate("xlsx_dictionary_sheet", "zh"))
+    dictionary.append([_text_cell(dictionary, translate(key, "zh"))
+                       for key in ("xlsx_header", "xlsx_field", "xlsx_type", "xlsx_meaning")])
+    for name, kind, zh, _en in DICTIONARY:
+        dictionary.append([_text_cell(dictionary, v) for v in (zh, name, translate(f"xlsx_type_{kind}", "zh"),
+                                                               dictionary_meaning(name, zh, "zh", xlsx=True))])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def dictionary_meaning(name: str, zh: str, lang: Lang, *, xlsx: bool = False) -> str:
+    """A field's meaning in the data dictionary; in the workbook, what its values read there (words, not codes)."""
+    if xlsx and f"xlsx_values_{name}" in MESSAGES:
+        return translate(f"xlsx_values_{name}", lang)
+    return DICTIONARY_ZH.get(name, zh) if lang == "zh" else zh
+
+
+def open_data_names(cycle: PublicCycle, ext: str, lang: Lang = "zh") -> tuple[str, str]:
+    """(ASCII name, name people see) of a cycle's open-data file: ratings-2025.xlsx and
+    枞阳县物业服务企业信用评价结果-2025年度.xlsx for a calendar year; the cycle's id and name otherwise."""
+    start, end = cycle.period_start, cycle.period_end
+    whole_year = start.year == end.year and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    tag = f"{start.year}" if whole_year else f"cycle-{cycle.id}"
+    ascii_name = f"ratings-{tag}{'-en' if lang == 'en' else ''}.{ext}"
+    if lang == "en":
+        return ascii_name, ascii_name
+    period = translate("open_data_year", "zh", year=start.year) if whole_year else cycle.name
+    name = _UNSAFE_IN_NAMES.sub("", translate("open_data_file", "zh", period=period)).strip(" .")
+    return ascii_name, f"{name}.{ext}"
+
+
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def ratings_json(disclosure: CycleDisclosure) -> bytes:

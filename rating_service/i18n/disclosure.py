@@ -14,6 +14,37 @@ MESSAGES: dict[str, dict[str, str]] = {
     "methodology_invalid": {"zh": "评价细则草案有误（{field}）：{reason_zh}", "en": "The draft methodology is invalid ({field}): {reason_en}"},
     "methodology_id_taken": {"zh": "评价细则编号“{methodology}”已被使用，请换一个编号。",
                              "en": "The methodology id '{methodology}' is taken; choose another."},
+    # the open-data workbook (XLSX) and file names
+    "open_data_file": {"zh": "枞阳县物业服务企业信用评价结果-{period}", "en": "zongyang-property-credit-ratings-{period}"},
+    "open_data_year": {"zh": "{year}年度", "en": "{year}"},
+    "xlsx_ratings_sheet": {"zh": "评价结果", "en": "Ratings"},
+    "xlsx_lists_sheet": {"zh": "红榜与黑榜", "en": "Red and black lists"},
+    "xlsx_dictionary_sheet": {"zh": "数据字典", "en": "Data dictionary"},
+    "xlsx_list": {"zh": "榜单", "en": "List"},
+    "xlsx_name": {"zh": "企业名称", "en": "Company"},
+    "xlsx_credit_code": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "xlsx_grade": {"zh": "信用等级", "en": "Grade"},
+    "xlsx_reason": {"zh": "列入原因", "en": "Why listed"},
+    "xlsx_reason_sep": {"zh": "；", "en": "; "},
+    "xlsx_red": {"zh": "红榜", "en": "Red list"},
+    "xlsx_black": {"zh": "黑榜", "en": "Black list"},
+    "xlsx_header": {"zh": "表头", "en": "Header"},
+    "xlsx_field": {"zh": "字段（CSV 英文表头、JSON）", "en": "Field (English CSV header, JSON)"},
+    "xlsx_type": {"zh": "类型", "en": "Type"},
+    "xlsx_meaning": {"zh": "说明", "en": "Meaning"},
+    "xlsx_type_integer": {"zh": "整数", "en": "integer"},
+    "xlsx_type_number": {"zh": "数值", "en": "number"},
+    "xlsx_type_text": {"zh": "文本", "en": "text"},
+    "xlsx_type_date": {"zh": "日期（文本，年-月-日）", "en": "date (text, year-month-day)"},
+    "xlsx_type_boolean": {"zh": "是/否", "en": "yes/no"},
+    "xlsx_values_cycle_status": {
+        "zh": "公示中（异议期内，可能调整）或已终评；英文表头的 CSV 和 JSON 中分别为 publicized、finalized",
+        "en": "In publicity (may still change) or final; publicized or finalized in the English CSV and the JSON",
+    },
+    "xlsx_values_credit_code": {
+        "zh": "统一社会信用代码（GB 32100-2015），18 位，文本格式，与 CSV 中的代码逐字相同",
+        "en": "Unified social credit code (GB 32100-2015), 18 characters, stored as text exactly as in the CSV",
+    },
 }
 
 PUBLIC_TEXT: dict[str, dict[str, str]] = {
@@ -29,7 +60,22 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
               "appeals are decided; the final ratings prevail.",
     },
     "final_note": {"zh": "本周期评价结果已于 {day} 终评发布。", "en": "These ratings became final on {day}."},
-    "search": {"zh": "企业名称或信用代码", "en": "Company name or credit code"},
+    "search": {"zh": "名称、代码或小区", "en": "Company, credit code or community"},
+    "manages": {"zh": "管理小区", "en": "Manages"},
+    "list_sep": {"zh": "、", "en": ", "},
+    "communities_title": {"zh": "管理的小区", "en": "Communities managed"},
+    "community": {"zh": "小区名称", "en": "Community"},
+    "neighborhood": {"zh": "所属社区", "en": "Neighbourhood"},
+    "households": {"zh": "户数", "en": "Households"},
+    "managed_when": {"zh": "管理期间", "en": "Managed"},
+    "whole_period": {"zh": "评价期间全程", "en": "the whole period"},
+    "communities_note": {
+        "zh": "本周期评价期间内该企业依物业服务合同管理的小区（以评价时的数据为准）。",
+        "en": "The communities the company managed under contract during this cycle's period (as rated).",
+    },
+    "no_communities": {"zh": "评价期间内没有登记的在管小区。", "en": "No community under contract in this period."},
+    "bulletin_note": {"zh": "可张贴于小区公告栏；扫描名单上的二维码可核验真伪。",
+                      "en": "For posting in communities; scan its QR code to check it."},
     "grade": {"zh": "信用等级", "en": "Grade"},
     "list": {"zh": "榜单", "en": "List"},
     "all": {"zh": "全部", "en": "All"},
@@ -109,6 +155,17 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
               "fixed addresses. Text cells starting with =, +, -, @ and the like get a leading apostrophe so that a "
               "spreadsheet never runs them as formulas.",
     },
+    "xlsx": {"zh": "Excel（中文表头）", "en": "Excel (Chinese headers)"},
+    "xlsx_note": {
+        "zh": "Excel 文件中的统一社会信用代码为文本格式，不会被显示为科学计数法或丢失位数；状态、是否等均为中文，"
+              "另附红黑榜（含列入原因）和数据字典两张工作表。英文表头的 CSV 和 JSON 保留程序使用的字段名和取值"
+              "（如 status 为 publicized、finalized，见数据字典）。",
+        "en": "In the Excel file credit codes are text cells, never shown as 9.13E+17 nor cut short; states and yes/no "
+              "are in words, with two more sheets: the red and black lists (with why each company is listed) and "
+              "the data dictionary. The English-header CSV and the JSON keep the field names and machine values "
+              "(status: publicized or finalized; see the dictionary).",
+    },
+    "bulletin_pdf": {"zh": "公示名单（PDF）", "en": "Bulletin (PDF)"},
     "csv_zh": {"zh": "CSV（中文表头）", "en": "CSV (Chinese headers)"},
     "csv_en": {"zh": "CSV（英文表头）", "en": "CSV (English headers)"},
     "json": {"zh": "JSON", "en": "JSON"},

@@ -2,6 +2,8 @@
 verification page (``PAGE_TEXT``)."""
 
 MESSAGES: dict[str, dict[str, str]] = {
+    "public_bulletin_not_found": {"zh": "评价周期 {cycle_id} 没有可公开的公示名单。",
+                                  "en": "Cycle {cycle_id} has no public bulletin."},
     # calendar and documents
     "calendar_year_unknown": {
         "zh": "工作日历中没有 {year} 年的节假日安排（{day}），无法计算期限；请管理员先补充该年的安排。",

@@ -27,7 +27,7 @@ from rating_service.notices.models import Document, DocumentKind
 from rating_service.notices.schemas import DocumentPageOut, VerificationOut
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
-from rating_service.web.ui import private_download, render, request_lang
+from rating_service.web.ui import private_download, public_attachment, render, request_lang
 
 router = APIRouter(tags=["documents"], responses=API_ERRORS)
 
@@ -102,6 +102,19 @@ def download_zip(cycle_id: DbId, principal: OfficerUser, session: SessionDep, da
     return FileResponse(target, media_type="application/zip", filename=f"cycle-{cycle.id}-documents.zip",
                         headers={"Cache-Control": "private, no-store"},
                         background=BackgroundTask(target.unlink, missing_ok=True))
+
+
+@router.get("/public/cycles/{cycle_id}/bulletin.pdf", tags=["public / 公开信息"],
+            summary="The bulletin (公示名单) of a publicized or final cycle, no login / 公示名单 PDF",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def public_bulletin(request: Request, cycle_id: DbId, database: DatabaseDep) -> Response:
+    document, pdf = service.public_bulletin_pdf(database=database, cycle_id=cycle_id)
+    etag = f'"{pdf.sha256}"'
+    headers = {"Content-Disposition": public_attachment(service.ascii_file_name(document), service.file_name(document)),
+               "Cache-Control": "public, max-age=300", "ETag": etag, "X-Content-Type-Options": "nosniff"}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return Response(content=pdf.data, media_type="application/pdf", headers=headers)
 
 
 @router.get("/api/v1/verify/{code}", response_model=VerificationOut, response_class=JSONResponse,

@@ -167,7 +167,8 @@ def notice_for(*, cycle: Cycle, rating: Rating, number: str, code: str, issue_da
 
 
 def bulletin_for(*, cycle: Cycle, ratings: Sequence[Any], number: str, issue_date: dt.date,
-                 deadline: dt.date, grade_order: list[str], audit_head: tuple[int, str] = (0, "")) -> Bulletin:
+                 deadline: dt.date, grade_order: list[str], audit_head: tuple[int, str] = (0, ""),
+                 code: str = "") -> Bulletin:
     rows: list[BulletinRow] = []
     counts: dict[str, int] = {}
     words = EXPLAIN_TEXT["zh"]
@@ -182,7 +183,7 @@ def bulletin_for(*, cycle: Cycle, ratings: Sequence[Any], number: str, issue_dat
                     methodology_id=cycle.methodology_id, rows=rows,
                     grade_counts=[(g, counts[g]) for g in grade_order if g in counts]
                     + [(g, c) for g, c in sorted(counts.items()) if g not in grade_order],
-                    audit_seq=audit_head[0], audit_hash=audit_head[1])
+                    audit_seq=audit_head[0], audit_hash=audit_head[1], verification_code=code)
 
 
 # -- issuing at publicize ---------------------------------------------------------------------------------------
@@ -249,10 +250,11 @@ def issue_cycle_documents(*, session: Session, cycle: Cycle, actor: str) -> int:
 
     seq = first = next(numbers)
     m = methodologies.find(session, cycle.methodology_id)
-    add("bulletin", None, seq, new_verification_code(),
+    bulletin_code = new_verification_code()
+    add("bulletin", None, seq, bulletin_code,
         bulletin_for(cycle=cycle, ratings=summaries, number=doc_number(prefix, year, seq), issue_date=issue_date,
                      deadline=deadline, audit_head=audit.printed_head(session),
-                     grade_order=[b.grade for b in m.bands]))
+                     grade_order=[b.grade for b in m.bands], code=bulletin_code))
     batch: list[Rating] = []
 
     def issue_batch() -> None:
@@ -504,6 +506,32 @@ def document_counts(*, session: Session, cycle_id: int) -> dict[str, int]:
 def bulletin(*, session: Session, cycle_id: int) -> Document | None:
     """The cycle's bulletin, if issued."""
     return next(iter(repository.list_documents(session, cycle_id=cycle_id, kinds=["bulletin"])[0]), None)
+
+
+PUBLIC_CYCLE_STATES = ("publicized", "finalized")
+
+
+def public_bulletin(*, session: Session, cycle_id: int) -> Document:
+    """The bulletin (公示名单) of a publicized or finalized cycle, for anyone; 404 for any other cycle (a draft or
+    computed cycle's list is not public, and no one learns that it exists)."""
+    cycle = session.get(Cycle, cycle_id)
+    found = bulletin(session=session, cycle_id=cycle_id) if cycle and cycle.status in PUBLIC_CYCLE_STATES else None
+    if found is None:
+        raise NotFound("public_bulletin_not_found", cycle_id=cycle_id)
+    return found
+
+
+def public_bulletin_pdf(*, database: Database, cycle_id: int) -> tuple[Document, PdfFile]:
+    """The public bulletin and its PDF (rendered outside any write transaction when it is not yet; its first hash
+    then recorded). Not audited: the list is public, like the pages that link to it."""
+    with database.read_session() as session:
+        document = public_bulletin(session=session, cycle_id=cycle_id)
+        session.expunge(document)
+    pdf = pdf_file(document=document)
+    if pdf.fresh:
+        with database.write_session() as session:
+            repository.store_rendered(session, [_rendered_row(document.id, pdf)])
+    return document, pdf
 
 
 def notice_numbers(*, session: Session, cycle_id: int) -> dict[str, tuple[int, str]]:

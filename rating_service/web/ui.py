@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, negotiate_lang
 from rating_service.i18n.web import UI
-from rating_service.settings import to_local
+from rating_service.settings import get_settings, to_local
 from rating_service.web.deps import csrf_token
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +69,15 @@ def base_context(request: Request, lang: Lang, *catalogues: dict[str, dict[str, 
         "path": request.url.path,
         # The switch keeps the page's other parameters (filters, the running job).
         "lang_switch_url": "?" + urlencode({**dict(request.query_params), "lang": "en" if lang == "zh" else "zh"}),
+        "site": site_footer(),
     }
+
+
+def site_footer() -> list[tuple[str, str]]:
+    """(word key, value) of the footer's site fields that are set: owner, enquiry phone, ICP filing."""
+    settings = get_settings()
+    fields = (("site_owner", settings.site_owner), ("site_phone", settings.site_phone), ("site_icp", settings.site_icp))
+    return [(key, value.strip()) for key, value in fields if value and value.strip()]
 
 
 def render(request: Request, template: str, context: dict[str, Any], *,
@@ -117,9 +125,18 @@ def error_page(request: Request, exc: RatingServiceError) -> Response:
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     lang = request_lang(request, page=True)
     # An error answer does not change the visitor's language (``?lang=en`` of a missing CSV is the file's).
+    if exc.status_code == 404:  # a page in the public site's style: what was not found, the way home, a search
+        return render(request, "not_found.html", {"message": exc.message(lang), "status": 404}, status_code=404,
+                      remember_lang=False)
     return render(request, "error.html", {"message": exc.message(lang), "details": exc.details(lang),
                                           "status": exc.status_code}, status_code=exc.status_code,
                   remember_lang=False)
+
+
+def public_attachment(ascii_name: str, name: str) -> str:
+    """``Content-Disposition`` of a public file (RFC 6266): an ASCII ``filename`` for old clients and the name people
+    see as ``filename*`` (RFC 5987: UTF-8, percent-encoded)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def private_download(data: bytes, *, media_type: str, filename: str, ascii_name: str | None = None,

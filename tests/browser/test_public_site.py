@@ -241,7 +241,8 @@ def test_a_visitor_searches_filters_opens_a_company_switches_to_english_and_down
     with page.expect_download() as download_info:
         csv_link.click()
     download = download_info.value
-    assert re.fullmatch(r"ratings-cycle-\d+\.csv", download.suggested_filename)
+    # The name people see (filename*, RFC 5987); old clients get the ASCII one, ratings-2025.csv.
+    assert download.suggested_filename == "枞阳县物业服务企业信用评价结果-2025年度.csv"
     body = Path(download.path()).read_bytes()
     assert body.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
@@ -251,7 +252,7 @@ def test_a_visitor_searches_filters_opens_a_company_switches_to_english_and_down
     assert len(records) == total
     assert [(r["统一社会信用代码"], r["企业名称"], f"{float(r['信用分']):.1f}", r["信用等级"]) for r in records] == \
         [(r["code"], r["name"], r["score"], r["grade"]) for r in everyone]
-    assert {r["状态"] for r in records} == {"publicized"} and {r["评价周期"] for r in records} == {"2025年度"}
+    assert {r["状态"] for r in records} == {"公示中"} and {r["评价周期"] for r in records} == {"2025年度"}
 
     # And back to Chinese, which sticks as well.
     page.locator("nav a.lang").click()
@@ -279,3 +280,36 @@ def test_every_public_page_fits_a_phone_in_both_languages(
         page.goto(f"{public_site}{path.format(code=code)}?lang={lang}")
         expect(page.locator("html")).to_have_attribute("lang", html_lang)
         _no_horizontal_scroll(page, f"{path} ({lang})")
+
+
+@pytest.mark.parametrize("visitor", ["phone"], indirect=True)
+def test_a_resident_finds_the_company_of_a_community_on_a_phone(public_site: str, visitor: tuple[str, Any]) -> None:
+    """At 390 px: search 山水兰亭, see the company that manages it, open its page and find the community listed;
+    the bulletin and the workbook are linked; an unknown address shows the "page not found" page."""
+    from playwright.sync_api import expect
+
+    from tests.browser.test_company_phone import layout_problems
+
+    _width, page = visitor
+    page.goto(f"{public_site}/public")
+    page.locator("#q").fill("山水兰亭")
+    page.locator("form.search button[type=submit]").tap()
+    page.wait_for_url(re.compile(r"q=%E5%B1%B1"))
+    expect(page.locator("#ratings tbody tr")).to_have_count(1)
+    expect(page.locator("#ratings .community-hit")).to_contain_text("山水兰亭")
+    assert layout_problems(page) == [], layout_problems(page)
+    page.screenshot(path=str(ARTIFACTS / "public-community-search-phone.png"), full_page=True)
+    expect(page.locator("#bulletin-link")).to_have_attribute("href", re.compile(r"/public/cycles/\d+/bulletin\.pdf"))
+    expect(page.locator("#xlsx-link")).to_have_attribute("href", re.compile(r"/open-data/cycles/\d+/ratings\.xlsx"))
+
+    page.locator("#ratings tbody a").first.tap()
+    page.wait_for_url(re.compile(r"/public/companies/"))
+    expect(page.locator("#communities")).to_contain_text("山水兰亭")
+    assert layout_problems(page) == [], layout_problems(page)
+    page.screenshot(path=str(ARTIFACTS / "public-company-communities-phone.png"), full_page=True)
+
+    response = page.goto(f"{public_site}/public/no-such-page")
+    assert response is not None and response.status == 404
+    expect(page.locator("h2#not-found-title")).to_have_text("页面不存在")
+    assert layout_problems(page) == [], layout_problems(page)
+    page.screenshot(path=str(ARTIFACTS / "public-not-found-phone.png"), full_page=True)

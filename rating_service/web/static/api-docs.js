@@ -6,6 +6,7 @@
     dom_id: "#swagger-ui",
     layout: "BaseLayout",
     deepLinking: true,
+    validatorUrl: null, // no badge from validator.swagger.io: the page loads nothing beyond the app
     showExtensions: true,
     showCommonExtensions: true,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset]

@@ -122,6 +122,23 @@ class Crawl:
         return {url: body for url, (_status, _type, body) in self.answers.items()}
 
 
+def readable(kind: str, content: bytes) -> str:
+    """An answer as the text a reader gets out of it: a workbook's cells, a PDF's text, else the decoded body."""
+    import io
+
+    if kind.startswith("application/vnd.openxmlformats") and content.startswith(b"PK"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content))
+        return "\n".join(" ".join(str(v) for v in row if v is not None)
+                         for sheet in book for row in sheet.iter_rows(values_only=True))
+    if kind.startswith("application/pdf") and content.startswith(b"%PDF"):
+        import pypdf
+
+        return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8-sig", errors="replace")
+
+
 CRAWL_PREFIXES = ("/public", "/open-data", "/api/v1/public", "/verify", "/api/v1/verify")
 
 
@@ -137,7 +154,7 @@ def crawl(client: Any, seeds: Sequence[str], *, limit: int = 400) -> Crawl:
         url = queue.pop(0)
         response = client.get(url)
         kind = response.headers.get("content-type", "")
-        body = response.content.decode("utf-8-sig", errors="replace")
+        body = readable(kind, response.content)
         result.answers[url] = (response.status_code, kind, body)
         if "html" not in kind:
             continue

@@ -29,7 +29,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/public"): Route(
         hidden=lambda w, c: [f"/public?cycle={c}", f"/public?cycle={c}&grade=AAA&sort=name&page=2"],
         visible=lambda w: ["/public", f"/public?cycle={w.publicized}", f"/public?cycle={w.final}",
-                           "/public?lang=en"]),
+                           "/public?lang=en", "/public?q=隐藏小区", f"/public?cycle={w.final}&q=隐藏小区"]),
     ("GET", "/public/companies/{credit_code}"): Route(
         hidden=lambda w, c: [*(f"/public/companies/{code}?cycle={c}" for code in _companies(w)),
                              f"/public/companies/{h.ONLY_COMPUTED_CODE}",
@@ -62,6 +62,12 @@ ROUTES: dict[tuple[str, str], Route] = {
         hidden=lambda w, c: [f"/open-data/cycles/{c}/ratings.csv", f"/open-data/cycles/{c}/ratings.csv?lang=en"],
         visible=lambda w: [f"/open-data/cycles/{i}/ratings.csv{q}" for i in (w.final, w.publicized)
                            for q in ("", "?lang=en")]),
+    ("GET", "/open-data/cycles/{cycle_id}/ratings.xlsx"): Route(
+        hidden=lambda w, c: [f"/open-data/cycles/{c}/ratings.xlsx"],
+        visible=lambda w: [f"/open-data/cycles/{i}/ratings.xlsx" for i in (w.final, w.publicized)]),
+    ("GET", "/public/cycles/{cycle_id}/bulletin.pdf"): Route(
+        hidden=lambda w, c: [f"/public/cycles/{c}/bulletin.pdf"],
+        visible=lambda w: [f"/public/cycles/{i}/bulletin.pdf" for i in (w.final, w.publicized)]),
     ("GET", "/open-data/cycles/{cycle_id}/ratings.json"): Route(
         hidden=lambda w, c: [f"/open-data/cycles/{c}/ratings.json"],
         visible=lambda w: [f"/open-data/cycles/{i}/ratings.json" for i in (w.final, w.publicized)]),
@@ -77,6 +83,23 @@ def _cycle_ids(url: str, body: str) -> set[int]:
         rows = list(csv.reader(io.StringIO(body)))
         found |= {int(row[0].lstrip("'")) for row in rows[1:] if row}
     return found
+
+
+def _body(url: str, content: bytes) -> str:
+    """An answer as text: a workbook's cells (the first column, the cycle id, as ``/cycles/<id>`` so that it is
+    counted), a PDF's text, else the decoded body."""
+    if url.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content))
+        rows = [row for sheet in book for row in sheet.iter_rows(values_only=True)]
+        ids = [f"/cycles/{row[0]}" for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+        return "\n".join([*ids, *(" ".join(str(v) for v in row if v is not None) for row in rows)])
+    if url.endswith(".pdf"):
+        import pypdf
+
+        return "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+    return content.decode("utf-8-sig")
 
 
 def _mentions(body: str, world: h.World, url: str = "") -> list[str]:
@@ -109,7 +132,7 @@ def test_no_public_route_answers_with_or_mentions_a_draft_or_computed_cycle(data
                     failures.append(f"{template}: {url} mentions {leaked}")
         for url in route.visible(world):
             response = client.get(url)
-            body = response.content.decode("utf-8-sig")
+            body = _body(url, response.content) if response.status_code == 200 else response.text
             if response.status_code != 200:
                 failures.append(f"{template}: {url} answered {response.status_code}, not 200")
             if leaked := _mentions(body, world):

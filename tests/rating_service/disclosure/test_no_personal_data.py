@@ -18,7 +18,7 @@ PRIVATE_KEYS = ("legal_representative", "phone", "address", "grounds", "filed_by
 # there only the identifiers count.
 PRIVATE_IDENTIFIERS = ("legal_representative", "filed_by", "decided_by", "decision_reasons")
 PAGE_SEEDS = ("/public", "/public?lang=en", "/public/lists", "/public/appeals", "/public/open-data",
-              "/public/methodology", "/verify")
+              "/public/methodology", "/verify", "/public?q=山水兰亭", "/public?q=城关", "/public/no-such-page")
 
 
 def _json_keys(value: Any) -> set[str]:
@@ -41,7 +41,8 @@ def _api_urls(client: Any, world: h.World) -> list[str]:
         cycle_id = cycle["id"]
         urls += [f"/api/v1/public/cycles/{cycle_id}/ratings?per_page=100",
                  f"/open-data/cycles/{cycle_id}/ratings.csv", f"/open-data/cycles/{cycle_id}/ratings.csv?lang=en",
-                 f"/open-data/cycles/{cycle_id}/ratings.json"]
+                 f"/open-data/cycles/{cycle_id}/ratings.json", f"/open-data/cycles/{cycle_id}/ratings.xlsx",
+                 f"/public/cycles/{cycle_id}/bulletin.pdf"]
         ratings = client.get(f"/api/v1/public/cycles/{cycle_id}/ratings?per_page=100").json()["items"]
         codes |= {r["credit_code"] for r in ratings}
     for code in sorted(codes):
@@ -82,6 +83,11 @@ def test_a_crawl_of_every_public_answer_finds_no_personal_or_appeal_data(databas
                 f"/public/companies/{f.CODE_A}", f"/public/companies/{f.CODE_B}?cycle={world.final}",
                 f"/verify/{world.verification_codes[0]}", "/public/methodology/ZY-2025"):
         assert statuses.get(url) == 200, (url, statuses.get(url))
+    # The "page not found" page is crawled too (with its language switch).
+    missing = {u: statuses.pop(u) for u in list(statuses) if u.startswith("/public/no-such-page")}
+    assert missing and set(missing.values()) == {404}, missing
+    for url in (f"/open-data/cycles/{world.final}/ratings.xlsx", f"/public/cycles/{world.publicized}/bulletin.pdf"):
+        assert statuses.get(url) == 200 and crawled.answers[url][2].strip(), url  # read as text, not as bytes
     assert all(status == 200 for status in statuses.values()), {u: s for u, s in statuses.items() if s != 200}
 
     failures = []

@@ -319,14 +319,18 @@ def test_in_production_the_session_cookie_is_secure_and_the_api_docs_need_a_logi
 
 def test_the_api_docs_load_only_local_assets_and_can_be_turned_off(world, monkeypatch):
     client = TestClient(create_app(world))
-    page = client.get("/docs")
-    assert page.status_code == 200
-    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert sources and all(s.startswith("/") for s in sources), sources
-    assert all(client.get(s).status_code == 200 for s in sources)
+    for url in ("/docs", "/docs/redoc"):  # Swagger UI and ReDoc, from the app's own files (an intranet has no CDN)
+        page = client.get(url)
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href|spec-url|data-openapi-url)="([^"]+)"', page.text)
+        assert sources and all(s.startswith("/") and not s.startswith("//") for s in sources), sources
+        assert all(client.get(s).status_code == 200 for s in sources), sources
+        assert "http://" not in page.text and "https://" not in page.text
+    assert "validatorUrl: null" in client.get("/static/api-docs.js").text  # no badge from validator.swagger.io
     monkeypatch.setattr(get_settings(), "api_docs", "off")
     off = TestClient(create_app(world))
     assert off.get("/docs").status_code == 404 and off.get("/openapi.json").status_code == 404
+    assert off.get("/docs/redoc").status_code == 404
 
 
 # -- health ----------------------------------------------------------------------------------------------
