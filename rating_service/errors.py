@@ -177,6 +177,9 @@ class RowErrors(list[RowError]):
         return self.total > 0
 
 
+# An answer (API, page, terminal) lists at most this many errors of each (file, column, reason) and counts the rest;
+# the XLSX list of a rejected import has every error kept (``Settings.import_errors_per_reason`` of each).
+DETAILS_PER_GROUP = 100
 GROUP_ROWS_SHOWN = 5  # rows named in a group's line ("如第 2、3、5 行…")
 
 
@@ -199,12 +202,22 @@ class ImportRejected(RatingServiceError):
             return None
         return self.labels.get((file, column), {}).get(lang)
 
-    def details(self, lang: Lang = "zh") -> list[dict[str, Any]]:
-        """Every kept error, then one line per (file, column, reason) whose further errors were only counted:
+    def details(self, lang: Lang = "zh", per_group: int | None = DETAILS_PER_GROUP) -> list[dict[str, Any]]:
+        """The kept errors, at most ``per_group`` of each (file, column, reason) (None: all of them, as the XLSX
+        list has them), then one line per (file, column, reason) whose further errors are only counted here:
         ``omitted`` says how many, ``code`` names the reason."""
-        out = [err.as_dict(lang, self._label(err.file, err.column, lang)) for err in self.errors]
+        out = []
+        shown: dict[ErrorGroup, int] = {}
+        omitted = dict(self.omitted)
+        for err in self.errors:
+            group = (err.file, err.column, err.key)
+            if per_group is not None and shown.get(group, 0) >= per_group:
+                omitted[group] = omitted.get(group, 0) + 1
+                continue
+            shown[group] = shown.get(group, 0) + 1
+            out.append(err.as_dict(lang, self._label(err.file, err.column, lang)))
         examples = {(e.file, e.column, e.key): e for e in self.errors}
-        for (file, column, key), count in self.omitted.items():
+        for (file, column, key), count in omitted.items():
             example = examples.get((file, column, key))
             reason = translate(key, lang, **(example.params if example else {}))
             out.append({"file": file, "row": None, "column": self._label(file, column, lang) or column,

@@ -82,9 +82,10 @@ class Settings(BaseSettings):
     import_xlsx_max_unpacked_mb: int = Field(default=768, ge=1)
     import_xlsx_max_ratio: int = Field(default=100, ge=1)
     import_xlsx_max_parts: int = Field(default=1_000, ge=1)
-    # A rejected import lists the first errors of each (file, column, reason) and counts the rest; echoed cell values
-    # are cut to this many characters (and personal data in them masked).
-    import_errors_per_reason: int = Field(default=100, ge=1)
+    # A rejected import keeps the first errors of each (file, column, reason) and counts the rest: all of them go
+    # into its XLSX list of errors, the first 100 of each into the answer (errors.DETAILS_PER_GROUP). Echoed cell
+    # values are cut to this many characters (and personal data in them masked).
+    import_errors_per_reason: int = Field(default=1_000, ge=1)
     import_echo_chars: int = Field(default=100, ge=10)
     # The XLSX list of a rejected import's errors, offered on the import page: kept here under a random name, for
     # this many hours.

@@ -236,9 +236,11 @@ def zongyang_publicized(path: Any, notice_date: dt.date | None = None, **setting
     from rating_service.cycles import service as cycles
     from rating_service.db import Database
     from rating_service.records.service import import_folder
-    from rating_service.settings import PROJECT_ROOT, Settings
+    from rating_service.settings import PROJECT_ROOT, Settings, get_settings
 
     database = Database(Settings(database_url=f"sqlite:///{path}", environment="test", **settings))
+    # A fresh database starts a new audit chain: the anchors another test's database left no longer apply.
+    get_settings().audit_anchor_file.unlink(missing_ok=True)
     migrate.upgrade(database)
     with database.write_session() as session:
         import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")

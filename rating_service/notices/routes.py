@@ -106,7 +106,10 @@ def download_zip(cycle_id: DbId, principal: OfficerUser, session: SessionDep, da
 
 @router.get("/public/cycles/{cycle_id}/bulletin.pdf", tags=["public / 公开信息"],
             summary="The bulletin (公示名单) of a publicized or final cycle, no login / 公示名单 PDF",
-            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}},
+                       # A reader following a link gets the site's HTML "not found" page, not JSON.
+                       404: {"content": {"text/html": {}}, "description": "No such public cycle / 无此公开周期"}})
 def public_bulletin(request: Request, cycle_id: DbId, database: DatabaseDep) -> Response:
     document, pdf = service.public_bulletin_pdf(database=database, cycle_id=cycle_id)
     etag = f'"{pdf.sha256}"'

@@ -193,7 +193,7 @@ def save_error_report(rejected: ImportRejected, lang: Lang = "zh") -> str:
     folder.mkdir(parents=True, exist_ok=True)
     _remove_expired_reports(folder, settings.import_report_hours)
     token = secrets.token_urlsafe(24)
-    data = errors_workbook(rejected.details(lang), rejected.groups(lang), lang=lang)
+    data = errors_workbook(rejected.details(lang, per_group=None), rejected.groups(lang), lang=lang)
     path = folder / f"{token}.xlsx"
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
         fh.write(data)

@@ -42,9 +42,9 @@ def officer(database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def every_error_listed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Errors listed one by one up to 1,000 per column and reason (instead of 100)."""
-    monkeypatch.setenv("RATING_IMPORT_ERRORS_PER_REASON", "1000")
+def few_errors_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Errors kept one by one up to 100 per column and reason (instead of 1,000)."""
+    monkeypatch.setenv("RATING_IMPORT_ERRORS_PER_REASON", "100")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -93,8 +93,8 @@ def test_a_300_row_bad_file_shows_counts_by_column_and_reason_and_the_first_rows
     assert not CODE_WORD.search(text), CODE_WORD.findall(text)
 
 
-def test_the_error_list_download_holds_every_listed_error_and_counts_the_rest(officer):
-    """Kept as the limits say (100 per column and reason): the rest of each group is one line with its count."""
+def test_past_the_kept_limit_the_error_list_counts_the_rest_of_each_group(few_errors_kept, officer):
+    """Kept as the limits say (here 100 per column and reason): the rest of each group is one line with its count."""
     page = _post(officer, _bad_inspections()).text
     workbook = _report(officer, page)
     errors = [[c.value for c in row] for row in workbook["错误明细"].iter_rows()]
@@ -108,7 +108,7 @@ def test_the_error_list_download_holds_every_listed_error_and_counts_the_rest(of
     assert not any(CODE_WORD.search(str(cell)) for row in errors + groups for cell in row if cell)
 
 
-def test_with_room_for_every_error_the_download_lists_all_600(every_error_listed, officer):
+def test_the_download_lists_all_600_errors_of_a_300_row_file(officer):
     page = _post(officer, _bad_inspections()).text
     assert "前 20 处错误（共 600 处）" in _text(_section(page))
     errors = [[c.value for c in row] for row in _report(officer, page)["错误明细"].iter_rows()][1:]
