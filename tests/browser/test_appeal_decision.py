@@ -1,6 +1,7 @@
-"""An officer decides an appeal in a real browser: opened from the dashboard's to-do, the full-width form at 1366 × 768, a choice per record (none made
-beforehand: the browser refuses the form in Chinese until one is), the preview of the re-scored result, the
-confirmation; the company's PDF and photo open inline in the page, also for the company on a phone; decided, the appeal leaves the to-do.
+"""An officer decides an appeal in a real browser: opened from the dashboard's to-do, the full-width form at
+1366 × 768, a choice per record (none made beforehand: the browser refuses the form in Chinese until one is), the
+preview of the re-scored result, the confirmation; decided, the appeal leaves the to-do. The company's PDF and photo
+open inline in the page, also for the company on a phone.
 
 With RATING_UPDATE_SCREENSHOTS=1 the form with its preview is written to docs/images/appeal-decision.png.
 """

@@ -261,7 +261,8 @@ def test_every_bad_row_of_every_file_is_listed(example):
     assert "contracts.csv 第 6 行 [开始日期] “2024-01-01”：与该小区的另一份合同" in result.output
     assert "inspections.csv 第 2 行 [检查日期] “2025-02-30”：日期不存在" in result.output
     assert "inspections.csv 第 3 行 [小区编号] “NOWHERE”：小区不存在" in result.output
-    assert "inspections.csv 第 3 行 [严重程度] “很严重”：值不在允许范围内。允许的值：合格、一般、较重、严重" in result.output
+    assert ("inspections.csv 第 3 行 [严重程度] “很严重”：值不在允许范围内。允许的值：合格、一般、较重、严重"
+            in result.output)
     assert result.output.index("contracts.csv") < result.output.index("inspections.csv")
 
 
