@@ -228,12 +228,10 @@ def appeals_closed(database: Any, cycle_id: int) -> Iterator[dt.date]:
 
 # -- the Zongyang demo county, publicized ------------------------------------------------------------------------
 
-def zongyang_publicized(path: Any, notice_date: dt.date | None = None, **settings: Any) -> tuple[Any, int]:
-    """(database, cycle id): a fresh SQLite file at ``path`` with the Zongyang data (fixtures/zongyang) and its 2025
-    cycle computed and publicized, both on ``notice_date`` when given (the appeal window runs from it), else today.
-    ``settings``: more Settings fields (e.g. documents_dir)."""
+def zongyang_register(path: Any, *, today: dt.date | None = None, **settings: Any) -> Any:
+    """A fresh SQLite file at ``path`` with the Zongyang data (fixtures/zongyang) imported (on ``today`` when
+    given); ``settings``: more Settings fields (e.g. documents_dir)."""
     from rating_service import migrate
-    from rating_service.cycles import service as cycles
     from rating_service.db import Database
     from rating_service.records.service import import_folder
     from rating_service.settings import PROJECT_ROOT, Settings, get_settings
@@ -243,7 +241,18 @@ def zongyang_publicized(path: Any, notice_date: dt.date | None = None, **setting
     get_settings().audit_anchor_file.unlink(missing_ok=True)
     migrate.upgrade(database)
     with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test",
+                      **({"today": today} if today is not None else {}))
+    return database
+
+
+def zongyang_publicized(path: Any, notice_date: dt.date | None = None, **settings: Any) -> tuple[Any, int]:
+    """(database, cycle id): a fresh SQLite file at ``path`` with the Zongyang data (fixtures/zongyang) and its 2025
+    cycle computed and publicized, both on ``notice_date`` when given (the appeal window runs from it), else today.
+    ``settings``: more Settings fields (e.g. documents_dir)."""
+    from rating_service.cycles import service as cycles
+
+    database = zongyang_register(path, **settings)
     with database.write_session() as session:
         cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
             "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id

@@ -17,7 +17,7 @@ import pytest
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
 from tests.browser.test_contest_any_record import _record_beyond_the_top_evidence
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -54,19 +54,9 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
 
     served, appeal_id = appeal
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        page.on("dialog", lambda dialog: dialog.accept())
-
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", "officer")
-        page.fill("input[name=password]", f.PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{served}/")
+        page = watched_tab(browser, errors, accept_dialogs=True)
+        log_in(page, served, "officer")
         # The dashboard's to-do names the undecided appeal and leads to its decision page.
         todo_appeals = page.locator('#todo [data-todo="appeal"]')
         expect(todo_appeals).to_have_count(1)
@@ -135,21 +125,14 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         # Decided, the appeal has left the to-do.
         page.goto(f"{served}/")
         expect(page.locator('#todo [data-todo="appeal"]')).to_have_count(0)
-        context.close()
+        page.context.close()
 
         # The company reads its decided appeal, with its evidence inline, on a phone.
-        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                    locale="zh-CN")
-        page = phone.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", "company")
-        page.fill("input[name=password]", f.PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{served}/")
+        page = watched_tab(browser, errors, width=390, height=844, is_mobile=True, has_touch=True)
+        log_in(page, served, "company")
         page.goto(appeal_url)
         expect(page.locator("#appeal-status")).to_have_text("已处理")
         expect(page.locator("img.attachment-image")).to_be_visible()
         assert layout_problems(page) == []
-        phone.close()
+        page.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -16,7 +15,7 @@ from rating_service.audit import service as audit
 from rating_service.notices.models import Document
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -50,26 +49,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _login(tab: Any, url: str, username: str, password: str) -> None:
-    tab.goto(f"{url}/login")
-    tab.fill("input[name=username]", username)
-    tab.fill("input[name=password]", password)
-    tab.get_by_role("button", name="登录").click()
-
-
 def test_a_failed_login_reads_as_a_chinese_sentence_on_the_audit_page(site: str) -> None:
     with chromium() as browser:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
         errors: list[str] = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+        tab = watched_tab(browser, errors)
 
-        _login(tab, site, "officer", "not-the-password")
+        log_in(tab, site, "officer", "not-the-password", home=False)
         assert "/login" in tab.url
-        _login(tab, site, "admin", f.PASSWORD)
-        tab.wait_for_url(f"{site}/**")
+        log_in(tab, site, "admin")
         tab.goto(f"{site}/admin/audit")
 
         table = tab.locator("table.audit").inner_text()
@@ -86,5 +73,5 @@ def test_a_failed_login_reads_as_a_chinese_sentence_on_the_audit_page(site: str)
         folder = DOC_IMAGES if UPDATE_SCREENSHOTS else ARTIFACTS
         folder.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(folder / "audit.png"))
-        context.close()
+        tab.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"

@@ -10,13 +10,9 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
-from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 from tests.rating_service.records.test_import_error_groups import _bad_inspections
 
 pytestmark = pytest.mark.slow
@@ -24,10 +20,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
-    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    database = f.zongyang_register(tmp_path / "rating.db")
     f.make_user(database, "officer", "officer")
     with serving(database, "uvicorn-import-errors") as url:
         yield url
@@ -39,16 +32,9 @@ def test_the_import_error_summary_at_1366(served: str, tmp_path: Path) -> None:
     bad = tmp_path / "巡查记录.csv"
     bad.write_bytes(_bad_inspections())
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True)
-        page: Any = context.new_page()
         errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", "officer")
-        page.fill("input[name=password]", f.PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{served}/")
+        page: Any = watched_tab(browser, errors, accept_downloads=True)
+        log_in(page, served, "officer")
         page.goto(f"{served}/imports")
         page.select_option("select[name=kind]", "inspections")
         page.set_input_files("input[name=files]", str(bad))
@@ -66,5 +52,5 @@ def test_the_import_error_summary_at_1366(served: str, tmp_path: Path) -> None:
         folder = DOC_IMAGES if UPDATE_SCREENSHOTS else ARTIFACTS
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / "import-errors.png"))
-        context.close()
+        page.context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"

@@ -18,11 +18,9 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
 from rating_service.cycles import service as cycles
 from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
+from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
 
 # One run, not one per database engine: the flow does not use the `database` fixture (it serves its own
@@ -85,10 +83,7 @@ def serving(database: Any, name: str) -> Iterator[str]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The real app on a free port, over a fresh SQLite file with the Zongyang data, an officer and a draft cycle."""
-    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    database = f.zongyang_register(tmp_path / "rating.db")
     f.make_user(database, "officer", "officer")
     with database.write_session() as session:
         cycles.create_cycle(session=session, actor="test",
@@ -116,20 +111,38 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def watched_tab(browser: Any, errors: list[str], *, width: int = 1366, height: int = 768, timeout: int = 30_000,
+                accept_dialogs: bool = False, **context: Any) -> Any:
+    """A tab in a new Chinese browser context; its JavaScript errors and Content-Security-Policy breaches are added
+    to ``errors``; with ``accept_dialogs`` every confirmation is answered yes. Close it with tab.context.close()."""
+    tab = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **context).new_page()
+    tab.set_default_timeout(timeout)
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    if accept_dialogs:
+        tab.on("dialog", lambda dialog: dialog.accept())
+    return tab
+
+
+def log_in(tab: Any, url: str, username: str, password: str = f.PASSWORD, *, home: bool = True) -> None:
+    """Log in on /login; with ``home``, wait for the home page (a refused or redirected login passes home=False)."""
+    tab.goto(f"{url}/login")
+    tab.fill("input[name=username]", username)
+    tab.fill("input[name=password]", password)
+    tab.get_by_role("button", name="登录").click()
+    if home:
+        tab.wait_for_url(f"{url}/")
+
+
 @pytest.fixture
 def page() -> Iterator[Any]:
+    errors: list[str] = []
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        errors: list[str] = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        # A page that breaks its own Content-Security-Policy (an inline script or style) shows it here.
-        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        # Every consequential button asks first; the officer says yes.
-        tab.on("dialog", lambda dialog: dialog.accept())
+        # A page that breaks its own Content-Security-Policy (an inline script or style) shows it in ``errors``;
+        # every consequential button asks first, and the officer says yes.
+        tab = watched_tab(browser, errors, width=1280, height=900, accept_dialogs=True)
         yield tab
-        context.close()
+        tab.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
@@ -277,11 +290,7 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
 
     def login(username: str, password: str) -> None:
         page.context.clear_cookies()
-        page.goto(f"{served}/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(f"{served}/")
+        log_in(page, served, username, password)
 
     # The officer computes and publicizes (today is pinned to 2026-11-28 in the tests: the window is open).
     login("officer", f.PASSWORD)

@@ -17,7 +17,7 @@ from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -56,17 +56,9 @@ def test_the_officer_sees_the_pending_appeals_in_the_todo_and_opens_one(site: tu
 
     url, (overdue_id, pending_id) = site
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
         errors: list[str] = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        tab.goto(f"{url}/login")
-        tab.fill("input[name=username]", "officer")
-        tab.fill("input[name=password]", f.PASSWORD)
-        tab.get_by_role("button", name="登录").click()
-        tab.wait_for_url(f"{url}/")
+        tab = watched_tab(browser, errors)
+        log_in(tab, url, "officer")
 
         todo = tab.locator("#todo")
         expect(todo.locator('[data-todo="appeal"]')).to_have_count(2)
@@ -89,5 +81,5 @@ def test_the_officer_sees_the_pending_appeals_in_the_todo_and_opens_one(site: tu
         tab.wait_for_url(f"{url}/appeals/{overdue_id}")
         expect(tab.locator("nav #nav-todo")).to_have_text("4")
         assert pending_id != overdue_id
-        context.close()
+        tab.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"

@@ -11,14 +11,10 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
 from rating_service.accounts import service as accounts
-from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from tests import factories as f
 from tests.browser.test_company_phone import assert_fits
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -28,10 +24,8 @@ NEW_PASSWORD = "amber-lantern-47"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     """The app over a fresh SQLite file with the Zongyang register, an admin and one company account."""
-    database = Database(Settings(database_url=f"sqlite:///{tmp_path / 'rating.db'}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test")
+    database = f.zongyang_register(tmp_path / "rating.db")
+    with database.read_session() as session:
         code = accounts.company_choices(session)[0].credit_code
     f.make_user(database, "admin", "admin")
     f.make_user(database, "wanjiang", "company", credit_code=code)
@@ -40,24 +34,12 @@ def served(tmp_path: Path) -> Iterator[str]:
 
 
 def _tab(browser: Any, width: int, height: int, errors: list[str]) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-    tab.on("dialog", lambda dialog: dialog.accept())  # the reset asks first; the administrator says yes
-    return tab
+    # The reset asks first; the administrator says yes.
+    return watched_tab(browser, errors, width=width, height=height, accept_dialogs=True)
 
 
 def _shot(tab: Any, name: str) -> None:
     tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def _log_in(tab: Any, url: str, username: str, password: str) -> None:
-    tab.goto(f"{url}/login")
-    tab.fill("input[name=username]", username)
-    tab.fill("input[name=password]", password)
-    tab.get_by_role("button", name="登录").click()
 
 
 def test_admin_resets_a_company_password_and_the_company_must_change_it(served: str) -> None:
@@ -66,8 +48,7 @@ def test_admin_resets_a_company_password_and_the_company_must_change_it(served: 
     errors: list[str] = []
     with chromium() as browser:
         admin = _tab(browser, 1366, 900, errors)
-        _log_in(admin, served, "admin", f.PASSWORD)
-        admin.wait_for_url(f"{served}/")
+        log_in(admin, served, "admin")
         admin.locator("nav").get_by_role("link", name="账户管理").click()
         admin.wait_for_url(f"{served}/admin/users")
         row = admin.locator("tbody tr", has_text="wanjiang")
@@ -86,7 +67,7 @@ def test_admin_resets_a_company_password_and_the_company_must_change_it(served: 
         expect(company.locator("#forgot")).to_contain_text("联系县住房和城乡建设局")
         assert_fits(company, "the login page")
         _shot(company, "accounts-02-login-390")
-        _log_in(company, served, "wanjiang", temporary)
+        log_in(company, served, "wanjiang", temporary, home=False)
         company.wait_for_url(f"{served}/account/password")
         expect(company.locator(".flash.warn")).to_contain_text("请先设置您自己的新密码")
         # Its home stays closed until the password is changed.

@@ -11,14 +11,10 @@ from typing import Any
 
 import pytest
 
-from rating_service import migrate
 from rating_service.cycles import service as cycles
-from rating_service.db import Database
-from rating_service.records.service import import_folder
-from rating_service.settings import PROJECT_ROOT, Settings
 from tests import factories as f
 from tests.browser.test_company_phone import layout_problems
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, serving
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -30,10 +26,7 @@ HALVES = (("2025年上半年", dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The Zongyang data with its two half-year cycles computed, and an officer."""
     path = tmp_path_factory.mktemp("what-if") / "rating.db"
-    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
-    migrate.upgrade(database)
-    with database.write_session() as session:
-        import_folder(session, folder=PROJECT_ROOT / "fixtures" / "zongyang", actor="test", today=f.TODAY)
+    database = f.zongyang_register(path, today=f.TODAY)
     for name, start, end in HALVES:
         with database.write_session() as session:
             cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(name, start, end)).id
@@ -45,20 +38,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def page(served: str) -> Iterator[Any]:
+    errors: list[str] = []
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        tab = context.new_page()
-        tab.set_default_timeout(60_000)
-        errors: list[str] = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-        tab.goto(f"{served}/login")
-        tab.fill("input[name=username]", "officer")
-        tab.fill("input[name=password]", f.PASSWORD)
-        tab.get_by_role("button", name="登录").click()
-        tab.wait_for_url(f"{served}/")
+        tab = watched_tab(browser, errors, timeout=60_000)
+        log_in(tab, served, "officer")
         yield tab
-        context.close()
+        tab.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
