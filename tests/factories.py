@@ -125,13 +125,14 @@ def make_user(database: Any, username: str, role: str, *, credit_code: str | Non
                              credit_code=credit_code)
 
 
-def page_client(database: Any, username: str | None = None, password: str = PASSWORD) -> Any:
-    """A browser-like client (cookie session); logged in when a username is given."""
+def page_client(database: Any, username: str | None = None, password: str = PASSWORD, *, app: Any = None) -> Any:
+    """A browser-like client (cookie session); logged in when a username is given. ``app``: an app several clients
+    share (its per-process caches built once), else a new one."""
     from fastapi.testclient import TestClient
 
     from rating_service.web.app import create_app
 
-    client = TestClient(create_app(database), follow_redirects=False)
+    client = TestClient(app or create_app(database), follow_redirects=False)
     if username is not None:
         response = client.post("/login", data={"username": username, "password": password, "next": "/",
                                                "login_csrf": login_csrf_of(client)})
@@ -156,13 +157,13 @@ def csrf_of(client: Any) -> str:
     return csrf_token_for(client.cookies.get("session"))
 
 
-def api_client(database: Any, username: str | None = None, password: str = PASSWORD) -> Any:
-    """An API client holding a bearer token (anonymous when no username is given)."""
+def api_client(database: Any, username: str | None = None, password: str = PASSWORD, *, app: Any = None) -> Any:
+    """An API client holding a bearer token (anonymous when no username is given); ``app`` as for page_client."""
     from fastapi.testclient import TestClient
 
     from rating_service.web.app import create_app
 
-    client = TestClient(create_app(database), follow_redirects=False)
+    client = TestClient(app or create_app(database), follow_redirects=False)
     if username is not None:
         response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
         assert response.status_code == 200, response.text

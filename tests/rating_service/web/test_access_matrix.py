@@ -381,9 +381,14 @@ def _world(database: Any) -> World:
 
 
 def _clients(database: Any) -> Iterator[tuple[str, Any, Any]]:
+    # One app for every role, as one server process serves them all: its public-data cache and OpenAPI document
+    # are built once, not once per client.
+    from rating_service.web.app import create_app
+
+    app = create_app(database)
     for role in ROLES:
         username = None if role == "anonymous" else role
-        yield role, f.api_client(database, username), f.page_client(database, username)
+        yield role, f.api_client(database, username, app=app), f.page_client(database, username, app=app)
 
 
 def _wait_for_jobs(database: Any) -> None:
