@@ -72,7 +72,7 @@ CYCLE_ID = 1
 ACTOR = "bench"
 NAIVE_FAMILY = '"Noto Serif CJK SC", serif'
 STEADY_MIN = 100  # notices in a pool run before its steady rate is shown
-QUICK = {"notices": 24, "repeat": 1, "batch_repeat": 1, "naive_sample": 2, "single_sample": 3}
+QUICK = {"notices": 19, "repeat": 1, "batch_repeat": 1, "naive_sample": 1, "single_sample": 2}
 
 # The first notice, in a fresh interpreter: argv[1] is the pickled notices.
 FIRST_CODE = """\

@@ -22,7 +22,7 @@ had any is marked. Targets (from the issue, on 2 cores): >= 1,000 req/s and p99 
 
     python bench/public_bench.py [--duration 30] [--connections 50] [--threads 2] [--repeats 3] [--warmup 2]
                                  [--port 8101] [--bare-port 8102] [--postgres URL] [--out bench/RESULTS.md]
-    python bench/public_bench.py --quick --out bench/out/quick.md     # 3 s runs, one repetition: a smoke test
+    python bench/public_bench.py --quick --out bench/out/quick.md     # 1 s runs, no warm-up: a smoke test
 
 wrk shares the machine's cores with the server, and timings on shared machines are noisy: the report gives medians,
 min-max spreads, the per-repetition ratios to the ceiling and the load average around each run. Nothing here asserts
@@ -76,7 +76,7 @@ LABELS = {
 }
 CONTENT_TYPES = {"bare": "application/json", "json": "application/json", "page": "text/html",
                  "company": "text/html"}
-QUICK = {"duration": 3, "repeats": 1, "warmup": 1}
+QUICK = {"duration": 1, "repeats": 1, "warmup": 0}
 TIME_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
