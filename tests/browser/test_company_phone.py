@@ -46,7 +46,9 @@ WIDTHS: dict[str, dict[str, Any]] = {
 #   .table-scroll / .scroll box are skipped: that box scrolls, and must fit itself);
 # - "overlaps": pairs of visible text pieces (the client rects of leaf text nodes, clipped to the boxes around
 #   them that clip: scroll boxes, overflow: hidden; visually hidden text is skipped) that intersect by more than
-#   `tolerance` px both ways, from different elements.
+#   `tolerance` px both ways, from different elements;
+# - "stretched": one-line form controls (inputs other than checkboxes and radios, selects, buttons) more than 80 px
+#   tall: a layout that stretches a search box into a tall block (a flex basis read as a height).
 LAYOUT_PROBLEMS = """
 (tolerance) => {
   const tol = tolerance === undefined ? 2 : tolerance;
@@ -111,21 +113,28 @@ LAYOUT_PROBLEMS = """
       }
     }
   }
+  const stretched = [];
+  for (const el of document.body.querySelectorAll('input, select, button')) {
+    if (['checkbox', 'radio', 'hidden', 'file', 'image'].includes(el.type) || !shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.height > 80) stretched.push(name(el) + ' is ' + Math.round(r.height) + ' px tall');
+  }
   return {scroll_width: document.documentElement.scrollWidth, width: width, overflow: overflow.slice(0, 20),
-          overlaps: overlaps.slice(0, 20)};
+          overlaps: overlaps.slice(0, 20), stretched: stretched.slice(0, 20)};
 }
 """
 
 
 def layout_problems(page: Any, tolerance: float = 2) -> list[str]:
     """What is wrong with the layout of the page as shown (empty when nothing is): sideways scrolling, elements
-    past the viewport's edge, overlapping text."""
+    past the viewport's edge, overlapping text, one-line controls stretched tall."""
     found = page.evaluate(LAYOUT_PROBLEMS, tolerance)
     problems = []
     if found["scroll_width"] > found["width"] + 1:
         problems.append(f"the page scrolls sideways: {found['scroll_width']}px wide in a {found['width']}px window")
     problems += [f"past the edge: {o}" for o in found["overflow"]]
     problems += [f"overlap: {o}" for o in found["overlaps"]]
+    problems += [f"stretched: {o}" for o in found["stretched"]]
     return problems
 
 
