@@ -5,13 +5,12 @@ Kept out of ``service.py`` so that the service knows no web types; both the API 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import UploadFile
 from fastapi.responses import Response
 
 from rating_service.appeals import service
 from rating_service.settings import get_settings
+from rating_service.web.ui import content_disposition
 
 # An attachment opened in the appeal page's viewer loads nothing, runs nothing (a sandboxed document) and may be
 # framed by the site's own pages only. Chromium (156) still shows a sandboxed PDF in its viewer (the browser test
@@ -35,11 +34,10 @@ def inline_attachment(data: bytes, *, filename: str, attachment_id: int) -> Resp
     not cached, framed by the site's own pages only, under a policy that loads and runs nothing."""
     sniffed = service.sniff(data)
     media_type, extension = sniffed if sniffed else ("application/octet-stream", "bin")
-    disposition = "inline" if sniffed else "attachment"
     name = service.display_name(filename)
     headers = {
-        "Content-Disposition": f"{disposition}; filename=\"attachment-{attachment_id}.{extension}\"; "
-                               f"filename*=UTF-8''{quote(name)}",
+        "Content-Disposition": content_disposition(f"attachment-{attachment_id}.{extension}", name,
+                                                   inline=sniffed is not None),
         "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
         "Content-Security-Policy": INLINE_CSP,
         "X-Frame-Options": "SAMEORIGIN", "Cross-Origin-Resource-Policy": "same-origin",

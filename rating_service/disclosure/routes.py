@@ -21,7 +21,7 @@ from rating_service.disclosure.serving import JSON_TYPE, REVALIDATE, serve
 from rating_service.i18n import Lang
 from rating_service.web.deps import DbId
 from rating_service.web.errors import PUBLIC_ERRORS
-from rating_service.web.ui import public_attachment as attachment
+from rating_service.web.ui import content_disposition as attachment
 from scoring.methodology import Methodology
 
 router = APIRouter(tags=["public / 公开信息"], responses=PUBLIC_ERRORS)

@@ -27,7 +27,7 @@ from rating_service.notices.models import Document, DocumentKind
 from rating_service.notices.schemas import DocumentPageOut, VerificationOut
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep
 from rating_service.web.errors import API_ERRORS
-from rating_service.web.ui import private_download, public_attachment, render, request_lang
+from rating_service.web.ui import content_disposition, private_download, render, request_lang
 
 router = APIRouter(tags=["documents"], responses=API_ERRORS)
 
@@ -113,7 +113,8 @@ def download_zip(cycle_id: DbId, principal: OfficerUser, session: SessionDep, da
 def public_bulletin(request: Request, cycle_id: DbId, database: DatabaseDep) -> Response:
     document, pdf = service.public_bulletin_pdf(database=database, cycle_id=cycle_id)
     etag = f'"{pdf.sha256}"'
-    headers = {"Content-Disposition": public_attachment(service.ascii_file_name(document), service.file_name(document)),
+    name = content_disposition(service.ascii_file_name(document), service.file_name(document))
+    headers = {"Content-Disposition": name,
                "Cache-Control": "public, max-age=300", "ETag": etag, "X-Content-Type-Options": "nosniff"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)

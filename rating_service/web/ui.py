@@ -133,19 +133,19 @@ def error_page(request: Request, exc: RatingServiceError) -> Response:
                   remember_lang=False)
 
 
-def public_attachment(ascii_name: str, name: str) -> str:
-    """``Content-Disposition`` of a public file (RFC 6266): an ASCII ``filename`` for old clients and the name people
-    see as ``filename*`` (RFC 5987: UTF-8, percent-encoded)."""
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+def content_disposition(ascii_name: str, name: str, *, inline: bool = False) -> str:
+    """``Content-Disposition`` of a file (RFC 6266): an ASCII ``filename`` for old clients and the name people see
+    as ``filename*`` (RFC 5987: UTF-8, percent-encoded); shown in the page when ``inline``, else saved."""
+    disposition = "inline" if inline else "attachment"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def private_download(data: bytes, *, media_type: str, filename: str, ascii_name: str | None = None,
                      inline: bool = False) -> Response:
     """A non-public file: never cached, never sniffed; the name survives non-ASCII (RFC 5987)."""
-    disposition = f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name or filename}\"; " \
-                  f"filename*=UTF-8''{quote(filename)}"
     return Response(content=data, media_type=media_type, headers={
-        "Content-Disposition": disposition, "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+        "Content-Disposition": content_disposition(ascii_name or filename, filename, inline=inline),
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
 
 
 def redirect(url: str) -> RedirectResponse:
