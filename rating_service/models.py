@@ -6,6 +6,7 @@ from rating_service.audit.models import AuditEntry, AuditHead
 from rating_service.companies.models import Community, Company, Contract
 from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
 from rating_service.db import Base
+from rating_service.intake.models import CommunityName, IntakeItem, IntakeMapping, IntakeSystem, TriageModel
 from rating_service.methodologies.models import MethodologyVersion
 from rating_service.notices.models import Document, DocumentCounter
 from rating_service.records.models import (
@@ -45,6 +46,11 @@ __all__ = [
     "Contract",
     "FeeViolation",
     "ImportBatch",
+    "CommunityName",
+    "IntakeItem",
+    "IntakeMapping",
+    "IntakeSystem",
+    "TriageModel",
     "Inspection",
     "MajorEvent",
 ]

@@ -34,6 +34,7 @@ from rating_service.i18n import (
     errors,
     explanations,
     imports,
+    intake,
     labels,
     notices,
     records,
@@ -46,7 +47,7 @@ Lang = Literal["zh", "en"]
 
 AREAS: tuple[ModuleType, ...] = (
     errors, imports, records, accounts, audit, cycles, notices, appeals, disclosure, commands, labels, web, explanations,
-    validation, workdays,
+    validation, workdays, intake,
 )
 
 

@@ -100,7 +100,7 @@ PAGE_TABLES = {
     "accounts": ["PAGE_TEXT"], "appeals": ["PAGE_TEXT", "HOME_TEXT"], "audit": ["PAGE_TEXT"],
     "cycles": ["PAGE_TEXT", "DASHBOARD_TEXT"], "disclosure": ["PUBLIC_TEXT"], "explanations": ["EXPLAIN_TEXT"],
     "notices": ["PAGE_TEXT"], "records": ["PAGE_TEXT"], "validation": ["PAGE_TEXT", "REASON_WORDS"],
-    "web": ["UI"], "workdays": ["PAGE_TEXT"],
+    "web": ["UI"], "workdays": ["PAGE_TEXT"], "intake": ["PAGE_TEXT"],
 }
 LANG_FIRST = {("explanations", "EXPLAIN_TEXT")}  # shaped {"zh": {...}, "en": {...}}; the others key -> {"zh", "en"}
 

@@ -1,0 +1,27 @@
+"""The words of intake: the community directory, matching, personal-data removal, triage, the review queue, the
+intake API and its keys. ``MESSAGES`` holds the value names and the messages; ``PAGE_TEXT`` the pages' words.
+
+Each lane of issue 18 keeps its own section below (a comment line names it), so that merges stay apart.
+"""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- value names (rating_service/intake/models.py) -------------------------------------------------------
+    "name_kind.alias": {"zh": "别名", "en": "Alias"},
+    "name_kind.former": {"zh": "曾用名", "en": "Former name"},
+    "name_kind.address": {"zh": "地址", "en": "Address"},
+    "name_kind.town": {"zh": "所在镇（街道）", "en": "Town or street"},
+    "item_kind.hotline": {"zh": "12345热线工单", "en": "12345 hotline ticket"},
+    "item_kind.patrol": {"zh": "巡查记录", "en": "Patrol finding"},
+    "item_status.pending": {"zh": "待确认", "en": "To confirm"},
+    "item_status.confirmed": {"zh": "已确认", "en": "Confirmed"},
+    "item_status.not_property": {"zh": "非物业服务类", "en": "Not property-related"},
+    "item_status.duplicate": {"zh": "重复工单", "en": "Duplicate"},
+    "match_status.proposed": {"zh": "建议匹配", "en": "Proposed"},
+    "match_status.review": {"zh": "待人工判断", "en": "Needs review"},
+    "match_status.tie": {"zh": "多个小区同样接近", "en": "Tie between communities"},
+    "match_status.none": {"zh": "未找到小区", "en": "No community found"},
+}
+
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    "queue_title": {"zh": "工单确认", "en": "Ticket review"},
+}
