@@ -11,7 +11,24 @@ import sys
 
 import typer
 
-from rating_service.cli import audit, cycles, db, demo, imports, methodology, score, serve, users, validate, workdays
+from rating_service.cli import (
+    audit,
+    cycles,
+    db,
+    demo,
+    imports,
+    intake,
+    intake_directory,
+    intake_files,
+    intake_keys,
+    intake_model,
+    methodology,
+    score,
+    serve,
+    users,
+    validate,
+    workdays,
+)
 from rating_service.cli.demo import DEMO_DIR
 
 __all__ = ["DEMO_DIR", "app", "main"]
@@ -30,6 +47,9 @@ app.add_typer(users.app, name="users")
 app.add_typer(cycles.app, name="cycle")
 app.add_typer(workdays.app, name="calendar")
 app.add_typer(methodology.app, name="methodology")
+app.add_typer(intake.app, name="intake")
+# the intake group's commands, registered by importing their modules
+_INTAKE_MODULES = (intake_directory, intake_files, intake_keys, intake_model)
 
 
 def main() -> None:

@@ -29,6 +29,10 @@ from rating_service.disclosure import pages as disclosure_pages
 from rating_service.disclosure import routes as disclosure_routes
 from rating_service.disclosure import serving as disclosure_serving
 from rating_service.i18n.appeals import HOME_TEXT
+from rating_service.intake import routes as intake_routes
+from rating_service.intake.pages import community as intake_community_pages
+from rating_service.intake.pages import queue as intake_queue_pages
+from rating_service.intake.pages import systems as intake_system_pages
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
@@ -94,6 +98,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     for module in (disclosure_routes, disclosure_pages, account_routes, company_routes, record_routes,
                    cycle_routes, audit_routes, account_pages, cycle_pages, record_pages, audit_pages, notice_routes,
                    calendar_routes, appeal_routes, appeal_pages, calendar_pages, validation_routes,
-                   validation_pages):
+                   validation_pages, intake_routes, intake_queue_pages, intake_community_pages,
+                   intake_system_pages):
         app.include_router(module.router)
     return app
