@@ -54,6 +54,7 @@ def matcher() -> Matcher:
     ("桂花苑三栋二单元", "桂花园"),
     ("凤凰城小区二期5栋", "凤凰城小区"),
     ("连城路与凤仪路交叉口", "连城路与凤仪路交叉口"),
+    ("枞川路88-2号", "枞川路88号"),
 ])
 def test_normalise(text: str, normal: str) -> None:
     assert normalise(text) == normal
