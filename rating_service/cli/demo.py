@@ -81,20 +81,15 @@ def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
     then the 2026 tickets and patrol sheet left in the queue for an officer to try. Each step keeps what is there."""
     import csv
 
+    from rating_service.intake import directory, training
     from rating_service.intake import service as intake
-    from rating_service.intake import training
     from rating_service.records.service import UploadedFile
 
     database = get_database()
     names = INTAKE_DIR / "community_names.csv"
     if names.is_file():
-        try:
-            from rating_service.intake import directory
-        except ImportError:  # the directory's names are another lane's piece: without it, official names only
-            directory = None  # type: ignore[assignment]
-        if directory is not None:
-            with names.open(encoding="utf-8-sig", newline="") as fh, database.write_session() as session:
-                directory.import_names(session, rows=list(csv.DictReader(fh)), actor="demo")
+        with names.open(encoding="utf-8-sig", newline="") as fh, database.write_session() as session:
+            directory.import_names(session, rows=list(csv.DictReader(fh)), actor="demo")
 
     def stage(name: str, done: int, total: int) -> None:
         update(translate(f"intake_stage.{name}", lang), done, total)

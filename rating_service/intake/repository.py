@@ -73,10 +73,6 @@ def community_names(session: Session, ids: Iterable[str | None]) -> dict[str, st
     return names
 
 
-def all_community_names(session: Session) -> list[tuple[str, str]]:
-    return [(cid, name) for cid, name in session.execute(select(Community.community_id, Community.name))]
-
-
 def system_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:

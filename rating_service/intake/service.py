@@ -25,7 +25,8 @@ from rating_service import clock
 from rating_service.audit import service as audit
 from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError, RowErrors
 from rating_service.i18n import Lang, translate
-from rating_service.intake import formats, repository
+from rating_service.intake import directory, formats, matching, repository, training
+from rating_service.intake import redact as redaction
 from rating_service.intake.formats import RawFormat
 from rating_service.intake.models import IntakeItem, IntakeMapping, ItemKind, ItemStatus, MatchStatus
 from rating_service.records import service as records
@@ -159,12 +160,11 @@ class DecisionSummary:
     batch_ids: list[int] = field(default_factory=list)
 
 
-# -- the other lanes' pieces (redaction, matching, triage) -----------------------------------------------------
+# -- redaction and the match rule's words -------------------------------------------------------------------------
 
 def _redactor() -> Callable[[str], tuple[str, int]]:
     """text -> (text with personal data removed, how many pieces were removed)."""
     house_numbers = get_settings().intake_remove_house_numbers
-    from rating_service.intake import redact as redaction
 
     def run(text: str) -> tuple[str, int]:
         done = redaction.redact(text, house_numbers=house_numbers)
@@ -173,30 +173,9 @@ def _redactor() -> Callable[[str], tuple[str, int]]:
     return run
 
 
-def _matcher(session: Session) -> Any:
-    try:
-        from rating_service.intake import directory
-    except ImportError:  # the directory's names not there yet: official names only
-        from rating_service.intake import matching
-
-        return matching.Matcher(matching.Entry(cid, name, "name")
-                                for cid, name in repository.all_community_names(session))
-    return directory.matcher(session)
-
-
-def _active_model(session: Session) -> Any:
-    try:
-        from rating_service.intake import training
-    except ImportError:
-        return None
-    return training.active_model(session)
-
-
 def _rule_label(rule: str | None, lang: Lang) -> str:
     if not rule:
         return ""
-    from rating_service.intake import matching
-
     return matching.rule_label(rule, lang)
 
 
@@ -519,12 +498,12 @@ def _store(session: Session, kind: str, fresh: list[_Prepared], *, actor: str, b
     if not fresh:
         return 0, 0
     progress("matching", 0, len(fresh))
-    matches = _matcher(session).match_many([p.place_text for p in fresh])
+    matches = directory.matcher(session).match_many([p.place_text for p in fresh])
     progress("matching", len(fresh), len(fresh))
     suggestions: list[Any] = [None] * len(fresh)
     model_id = None
     if kind == ItemKind.HOTLINE.value and decisions is None:
-        active = _active_model(session)
+        active = training.active_model(session)
         if active is not None:
             record, model = active
             model_id = record.id
