@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.companies import repository as companies_repo
-from rating_service.errors import RatingServiceError
 from rating_service.intake.models import IntakeItem, ItemKind, ItemStatus
-from rating_service.methodologies import service as methodologies
+from rating_service.records import service as records
 
 # What a confirmed item becomes, per item kind: the methodology's category list of that record kind.
 CATEGORY_LISTS = {ItemKind.HOTLINE.value: "complaints", ItemKind.PATROL.value: "inspections"}
@@ -36,14 +35,9 @@ def community_choices(session: Session, *, first: Sequence[str] = ()) -> list[Co
 
 
 def categories(session: Session, *, kind: str, day: dt.date) -> tuple[str, ...]:
-    """The categories an item of ``kind`` may take: the methodology in force on ``day`` (the shipped list when none
-    is in force on that day)."""
-    name = CATEGORY_LISTS.get(kind, "complaints")
-    try:
-        methodology = methodologies.in_force(session, day)
-    except RatingServiceError:
-        methodology = methodologies.shipped()[-1]
-    return methodology.category_list(name)
+    """The categories an item of ``kind`` may take: those an import on ``day`` accepts (the methodology in force,
+    or the latest before the first takes force)."""
+    return records.methodology_for_imports(session, day).category_list(CATEGORY_LISTS.get(kind, "complaints"))
 
 
 def pending_count(session: Session) -> int:

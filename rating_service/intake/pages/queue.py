@@ -20,7 +20,7 @@ from rating_service.i18n import Lang
 from rating_service.i18n.intake import PAGE_TEXT as TEXT
 from rating_service.i18n.records import PAGE_TEXT as RECORDS_TEXT
 from rating_service.intake import review, service
-from rating_service.intake.models import ITEM_KINDS, ItemKind
+from rating_service.intake.models import ITEM_KINDS, ItemKind, ItemStatus
 from rating_service.records import service as records
 from rating_service.records.uploads import read_uploads
 from rating_service.settings import get_settings
@@ -33,13 +33,14 @@ PER_PAGE = 50
 MAX_PAGE = 100_000
 MAX_QUERY = 100
 MAX_IDS = 1000  # one bulk form holds one page (50); a crafted one may not name more than this
-# The tabs of the queue: (view, the service's status filter, its view filter).
+# The tabs of the queue: (view, the service's status filter, its view filter); 已处理 shows one decision at a time.
 TABS = {
     "all": ("pending", "all"),
     "high": ("pending", "high"),
     "review": ("pending", "review"),
-    "done": ("decided", "all"),
+    "done": ("confirmed", "all"),
 }
+DECIDED = tuple(s.value for s in ItemStatus if s is not ItemStatus.PENDING)
 ACTIONS = ("confirm", "not_property")
 ERRORS_SHOWN = 20
 # The upload page lists a rejected file's errors in the import page's words (row, column, reason, the groups).
@@ -78,7 +79,7 @@ def _queue_url(view: str = "all", kind: str | None = None, q: str = "", page: in
         params["q"] = q
     if page > 1:
         params["page"] = page
-    params.update({k: v for k, v in extra.items() if v not in (None, "")})
+    params.update({k: v for k, v in extra.items() if v not in (None, "") and not (k == "status" and view != "done")})
     return "/intake" + (f"?{urlencode(params)}" if params else "")
 
 
@@ -97,10 +98,16 @@ def _kinds(lang: Lang) -> list[tuple[str, str]]:
 # -- the queue ---------------------------------------------------------------------------------------------------
 
 
+def _decided(raw: str | None) -> str:
+    return raw if raw in DECIDED else ItemStatus.CONFIRMED.value
+
+
 def _queue_page(request: Request, session: Session, *, view: str, kind: str | None, q: str, page: int,
                 error: str | None = None, selected: list[int] | None = None, status_code: int = 200) -> Response:
     lang = request_lang(request, page=True)
     status, view_filter = TABS[view]
+    decided = _decided(request.query_params.get("status")) if view == "done" else None
+    status = decided or status
     listing = service.queue(session, service.QueueFilter(status=status, kind=kind, view=view_filter, q=q or None,
                                                          page=page, per_page=PER_PAGE), lang)
     progress = service.progress(session, kind=kind)
@@ -125,8 +132,12 @@ def _queue_page(request: Request, session: Session, *, view: str, kind: str | No
         "selected": set(selected or ()),
         "percent": _percent,
         "score": _score,
-        "prev_url": _queue_url(view, kind, q, listing.page - 1) if listing.page > 1 else None,
-        "next_url": _queue_url(view, kind, q, listing.page + 1) if listing.page < listing.pages else None,
+        "decided": decided,
+        "decided_tabs": [(value, ItemStatus(value).label(lang), _queue_url(view, kind, q, status=value))
+                         for value in DECIDED],
+        "prev_url": _queue_url(view, kind, q, listing.page - 1, status=decided) if listing.page > 1 else None,
+        "next_url": (_queue_url(view, kind, q, listing.page + 1, status=decided) if listing.page < listing.pages
+                     else None),
         "clear_url": _queue_url(view),
         "return_to": {"view": view, "kind": kind or "", "q": q, "page": page},
     }, catalogue=TEXT, status_code=status_code)
@@ -232,7 +243,7 @@ def _item_page(request: Request, session: Session, item_id: int, *, view: str = 
     category = (form or {}).get("category") or item.category or item.category_suggested
     return render(request, "intake_item.html", {
         "item": item,
-        "fields": _fields(item.fields, lang),
+        "fields": list(item.fields.items()),
         "alternatives": alternatives,
         "communities": review.community_choices(session, first=first),
         "alternative_ids": set(first),
@@ -249,19 +260,6 @@ def _item_page(request: Request, session: Session, item_id: int, *, view: str = 
         "percent": _percent,
         "score": _score,
     }, catalogue=TEXT, status_code=status_code)
-
-
-def _fields(fields: dict[str, Any] | None, lang: Lang) -> list[tuple[str, str]]:
-    """The item's other values with their names in words (a name without words is not shown: no codes on pages)."""
-    out = []
-    for key, value in (fields or {}).items():
-        if value is None or value == "":
-            continue
-        words = TEXT.get(f"field.{key}")
-        label = words[lang] if words else (key if not key.isascii() else None)
-        if label is not None:
-            out.append((label, str(value)))
-    return out
 
 
 @router.get("/intake/items/{item_id}", response_class=HTMLResponse)
