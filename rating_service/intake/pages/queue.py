@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from rating_service.errors import ImportRejected, RatingServiceError
+from rating_service.errors import Conflict, ImportRejected, RatingServiceError
 from rating_service.i18n import Lang
 from rating_service.i18n.intake import PAGE_TEXT as TEXT
 from rating_service.i18n.records import PAGE_TEXT as RECORDS_TEXT
@@ -207,7 +207,7 @@ def confirm_high(request: Request, principal: OfficerUser, database: DatabaseDep
             if not ids:
                 raise RatingServiceError("intake_queue.none_high")
             if expected is not None and expected != len(ids):
-                raise RatingServiceError("intake_queue.high_changed", expected=expected, now=len(ids))
+                raise Conflict("intake_queue.high_changed", expected=expected, now=len(ids))
             service.confirm(session, item_ids=ids, actor=principal.username)
     except RatingServiceError as exc:
         with database.read_session() as session:
