@@ -92,7 +92,7 @@ def community_profile(session: Session, community_id: str, *, today: dt.date) ->
     """The community's register entry with its contracts; NotFound for an unknown id."""
     community = session.get(Community, community_id)
     if community is None:
-        raise NotFound("community_not_found", community_id=community_id)
+        raise NotFound("not_found", what=community_id)
     rows = session.execute(
         select(Contract.credit_code, Company.name, Contract.start_date, Contract.end_date)
         .join(Company, Company.credit_code == Contract.credit_code)
@@ -130,8 +130,8 @@ def _name_kind_label(kind: str, lang: Lang) -> str:
 def _community_names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Community.community_id, Community.name)
-                                .where(Community.community_id.in_(ids))).tuples().all())
+    rows = session.execute(select(Community.community_id, Community.name).where(Community.community_id.in_(ids)))
+    return {community_id: name for community_id, name in rows}
 
 
 def try_match(session: Session, text: str, *, community_id: str, lang: Lang = "zh") -> TryResult:
