@@ -131,7 +131,7 @@ def _community_names(session: Session, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = session.execute(select(Community.community_id, Community.name).where(Community.community_id.in_(ids)))
-    return {community_id: name for community_id, name in rows}
+    return dict(rows.all())
 
 
 def try_match(session: Session, text: str, *, community_id: str, lang: Lang = "zh") -> TryResult:

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.errors import NotFound, RatingServiceError
-from rating_service.i18n import Lang
+from rating_service.i18n import Lang, translate
 from rating_service.i18n.intake import PAGE_TEXT as TEXT
-from rating_service.intake import directory, profile, service, training
+from rating_service.intake import directory, formats, profile, service, training
+from rating_service.intake.formats import RawField
 from rating_service.intake.models import ITEM_KINDS, NAME_KINDS, ItemKind, NameKind
 from rating_service.web.deps import AdminUser, DatabaseDep, DbId, FormDataDep, OfficerUser, SessionDep
 from rating_service.web.ui import redirect, render, request_lang
@@ -233,11 +234,10 @@ def train_model(request: Request, principal: OfficerUser, database: DatabaseDep)
 # -- the administrators' column mappings ------------------------------------------------------------------
 
 
-def _field_label(field: str, headers: list[str], lang: Lang) -> str:
-    key = f"mapping_field.{field}"
-    if key in TEXT:
-        return _t(key, lang)
-    return headers[0] if headers else field
+def _field_label(field: RawField, lang: Lang) -> str:
+    """The field in words: its Chinese header, or the English words of the page."""
+    entry = TEXT.get(f"mapping_field.{field.name}")
+    return field.zh if lang == "zh" or entry is None else entry["en"]
 
 
 def _mapping_page(request: Request, session: Session, *, notice: str | None = None, error: str | None = None,
@@ -246,12 +246,19 @@ def _mapping_page(request: Request, session: Session, *, notice: str | None = No
     lang = request_lang(request, page=True)
     kinds = []
     for kind in ITEM_KINDS:
+        fmt = formats.FORMATS[kind]
+        defaults = formats.default_mapping(kind)
         current = service.mapping(session, kind)
         rows = []
-        for field, headers in current.items():
-            shown = typed.get(field) if typed is not None and kind == error_kind else None
-            rows.append({"field": field, "label": _field_label(field, headers, lang),
-                         "value": shown if shown is not None else "、".join(headers)})
+        for field in fmt.fields:
+            default = defaults.get(field.name, [])
+            added = [h for h in current.get(field.name, []) if h not in default]
+            shown = typed.get(field.name) if typed is not None and kind == error_kind else None
+            rows.append({"field": field.name, "label": _field_label(field, lang),
+                         # the field's own name is a machine spelling: accepted, not shown
+                         "defaults": [h for h in default if h != field.name],
+                         "history_only": field.history_only, "required": field.required,
+                         "value": shown if shown is not None else "、".join(added)})
         kinds.append({"kind": kind, "label": ItemKind(kind).label(lang), "rows": rows,
                       "error": error if kind == error_kind else None})
     return render(request, "intake_mapping.html", {"kinds": kinds, "notice": notice, "headers_max": HEADERS_MAX,
@@ -272,6 +279,16 @@ def split_headers(value: str) -> list[str]:
     return list(dict.fromkeys(h.strip() for h in _SEPARATORS.split(value) if h.strip()))
 
 
+def _in_words(exc: RatingServiceError, kind: str, lang: Lang) -> str:
+    """The service's refusal with the fields it names in words instead of their machine names."""
+    fmt = formats.FORMATS[kind]
+    params = dict(exc.params)
+    for key in ("field", "first", "second"):
+        if params.get(key) in fmt.names:
+            params[key] = _field_label(fmt.field(params[key]), lang)
+    return translate(exc.key, lang, **params)
+
+
 @router.post("/admin/intake/mapping", response_class=HTMLResponse)
 def save_mapping(request: Request, principal: AdminUser, database: DatabaseDep, form: FormDataDep) -> Response:
     lang = request_lang(request, page=True)
@@ -282,12 +299,12 @@ def save_mapping(request: Request, principal: AdminUser, database: DatabaseDep, 
             return _mapping_page(request, session, error=_t("mapping_kind_unknown", lang), status_code=400)
     try:
         with database.write_session() as session:
-            known = service.mapping(session, kind)
-            mapping = {field: split_headers(typed.get(field, "")[:HEADERS_MAX]) for field in known}
+            mapping = {name: split_headers(typed.get(name, "")[:HEADERS_MAX])
+                       for name in formats.FORMATS[kind].names}
             service.set_mapping(session, kind, mapping, principal.username)
     except RatingServiceError as exc:
         with database.read_session() as session:
-            return _mapping_page(request, session, error=_t("mapping_not_saved", lang) + exc.message(lang),
+            return _mapping_page(request, session, error=_t("mapping_not_saved", lang) + _in_words(exc, kind, lang),
                                  error_kind=kind, typed=typed, status_code=400)
     return redirect(f"/admin/intake/mapping?saved={kind}")
 
