@@ -84,7 +84,8 @@ def test_an_officer_adds_and_removes_names_and_both_are_audited(world):
     added = _add(client, "ZY-C001", "alias", "  山水兰庭 ")
     assert added.status_code == 303 and added.headers["location"].startswith("/communities/ZY-C001?")
     _add(client, "ZY-C001", "address", "枞阳县城关镇枞川路88号")
-    assert _names(world, "ZY-C001") == [("alias", "山水兰庭", "officer"), ("address", "枞阳县城关镇枞川路88号", "officer")]
+    assert _names(world, "ZY-C001") == [("alias", "山水兰庭", "officer"),
+                                        ("address", "枞阳县城关镇枞川路88号", "officer")]
     page = client.get(added.headers["location"])
     names = re.search(r'<section id="names".*?</section>', page.text, re.S).group(0)
     assert "已添加“山水兰庭”" in names and "别名" in names and "地址" in names and "officer" in names

@@ -38,7 +38,8 @@ def test_admins_see_every_field_in_words_with_its_headers(world):
     page = f.page_client(world, "admin").get("/admin/intake/mapping")
     assert page.status_code == 200
     text = _visible(page.text)
-    for words in ("12345热线工单", "巡查记录", "工单编号", "诉求地址", "回访满意度", "记录编号", "整改完成日期", "工单号"):
+    for words in ("12345热线工单", "巡查记录", "工单编号", "诉求地址", "回访满意度", "记录编号", "整改完成日期",
+                  "工单号"):
         assert words in text, words
     assert [name for name in MACHINE_NAMES if re.search(rf"\b{name}\b", text)] == []
     english = f.page_client(world, "admin").get("/admin/intake/mapping?lang=en")
@@ -61,7 +62,8 @@ def test_an_admin_adds_headers_separated_by_commas_or_the_chinese_comma(world):
     assert saved.status_code == 303 and saved.headers["location"] == "/admin/intake/mapping?saved=hotline"
     with world.read_session() as session:
         mapping = service.mapping(session, "hotline")
-        assert mapping["place_text"][-2:] == ["报修地址", "投诉地址"] and mapping["text"][-2:] == ["反映内容", "问题描述"]
+        assert mapping["place_text"][-2:] == ["报修地址", "投诉地址"]
+        assert mapping["text"][-2:] == ["反映内容", "问题描述"]
         assert "工单编号" in mapping["external_no"]  # the defaults always stay
         audited = session.scalars(select(AuditEntry).where(AuditEntry.actor == "admin",
                                                           AuditEntry.action.like("intake.%"))).all()
