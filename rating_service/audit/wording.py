@@ -27,7 +27,7 @@ MAX_LINES = 40  # detail lines of one entry
 _HEX = re.compile(r"[0-9a-f]{40,}")
 # Value words already in the catalogue, tried in this order for a value nothing more specific names.
 _VALUE_PREFIXES = ("audit_value.", "cycle_state.", "appeal_outcome.", "item_action.", "document_kind.", "role.",
-                   "appeal_status.")
+                   "appeal_status.", "name_kind.")
 
 
 @dataclass
@@ -115,6 +115,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
         return say("methodology", name=title) if title is not None else say("methodology_gone")
     if kind == "triage_model":
         return say("triage_model")
+    if kind == "community":
+        return say("community")
     if kind in KINDS:
         return say("record", kind=translate(f"record_kind.{kind}", lang))
     return say("unknown")

@@ -378,6 +378,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_export_action_code": {"zh": "操作代码", "en": "action"},
     "audit_export_kind_code": {"zh": "对象类型代码", "en": "entity_kind"},
     "audit_export_id_code": {"zh": "对象编号", "en": "entity_id"},
+    # -- intake match: the community directory
+    "audit_action.community.name_add": {"zh": "添加小区名称", "en": "Add a community name"},
+    "audit_says.community.name_add": {"zh": "{who} 为{object}添加了名称", "en": "{who} added a name to {object}"},
+    "audit_action.community.name_remove": {"zh": "删除小区名称", "en": "Remove a community name"},
+    "audit_says.community.name_remove": {"zh": "{who} 删除了{object}的一个名称",
+                                         "en": "{who} removed a name of {object}"},
+    "audit_object.community": {"zh": "小区（编号 {id}）", "en": "community {id}"},
 }
 
 PAGE_TEXT = {

@@ -198,6 +198,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "物业服务类判断：精确率 {precision}，召回率 {recall}，F1 {f1}（物业服务类 {support} 条）",
         "en": "Property-related or not: precision {precision}, recall {recall}, F1 {f1} ({support} property-related)"},
     "intake_model.none": {"zh": "无", "en": "none"},
+    "directory_community_unknown": {"zh": "没有编号为 {community} 的小区", "en": "There is no community {community}"},
+    "directory_kind_unknown": {"zh": "名称类型“{kind}”无法识别，应为别名、曾用名、地址或所在镇（街道）",
+                               "en": "Unknown name type \u201c{kind}\u201d: use alias, former name, address or town"},
+    "directory_name_empty": {"zh": "名称不能为空", "en": "The name is empty"},
+    "directory_name_too_long": {"zh": "名称不能超过 {limit} 个字", "en": "The name is longer than {limit} characters"},
+    "directory_name_personal_data": {"zh": "名称中含有电话、身份证号等个人信息，不能保存",
+                                     "en": "The name contains personal data (a phone or ID number): not saved"},
+    "directory_name_taken": {"zh": "“{name}”已是小区「{community}」（{community_id}）的名称，不能再用于其他小区",
+                             "en": "\u201c{name}\u201d already names {community} ({community_id})"},
+    "directory_name_exists": {"zh": "该小区已有名称“{name}”", "en": "The community already has the name \u201c{name}\u201d"},
+    "directory_name_unknown": {"zh": "没有编号为 {id} 的小区名称", "en": "There is no directory name no. {id}"},
+    "directory_import_row": {"zh": "第 {row} 行：{reason}", "en": "Row {row}: {reason}"},
+    "directory_cli_imported": {"zh": "已导入 {added} 个小区名称（共 {rows} 行，其余已存在）",
+                               "en": "{added} community names imported ({rows} rows, the others were there already)"},
+    "directory_cli_match": {"zh": "{text} → {status}：{community}，得分 {score}，依据：{rule}",
+                            "en": "{text} → {status}: {community}, score {score}, by: {rule}"},
+    "directory_cli_no_community": {"zh": "（无）", "en": "(none)"},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
