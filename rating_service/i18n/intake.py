@@ -257,16 +257,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "community_name_placeholder": {"zh": "如：山水兰庭、枞川路88号", "en": "e.g. 山水兰庭, 枞川路88号"},
     "community_name_added": {"zh": "已添加“{text}”。", "en": "Added “{text}”."},
     "community_name_removed": {"zh": "已删除一个名称。", "en": "A name was removed."},
-    "community_name_empty": {"zh": "请填写名称或地址。", "en": "Please type a name or an address."},
     "community_name_kind_unknown": {"zh": "请选择名称类型。", "en": "Please choose what kind of name it is."},
-    "community_name_too_long": {"zh": "名称或地址不能超过 {max} 个字。", "en": "At most {max} characters."},
-    "community_name_duplicate": {"zh": "本小区已有这个名称：“{text}”。",
-                                 "en": "This community already has “{text}”."},
-    "community_name_personal": {
-        "zh": "名称或地址中似乎有个人信息（电话、身份证号等），没有保存。请只填写小区名称或楼栋级地址。",
-        "en": "The text seems to hold personal data (a phone or ID number…); it was not saved. Type only a "
-              "community name or an address down to the building.",
-    },
     "community_name_gone": {"zh": "这个名称已不存在。", "en": "That name no longer exists."},
     "community_try_title": {"zh": "试一试", "en": "Try it"},
     "community_try_hint": {"zh": "像来电群众那样输入一个地址或小区名称，看看系统会匹配到哪个小区。",

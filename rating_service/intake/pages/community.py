@@ -76,19 +76,6 @@ def community_page(request: Request, community_id: CommunityId, principal: Offic
     return _community_page(request, session, community_id, try_text=try_, notice=notice)
 
 
-def _name_problem(session: Session, community_id: str, kind: str, text: str, lang: Lang) -> str | None:
-    """Why a typed name cannot be added (the page's own checks, before the directory's), or None."""
-    if kind not in NAME_KINDS:
-        return _t("community_name_kind_unknown", lang)
-    if not text:
-        return _t("community_name_empty", lang)
-    if len(text) > NAME_MAX:
-        return _t("community_name_too_long", lang, max=NAME_MAX)
-    if any(n.kind == kind and n.text == text for n in profile.names(session, community_id, lang)):
-        return _t("community_name_duplicate", lang, text=text)
-    return None
-
-
 @router.post("/communities/{community_id}/names", response_class=HTMLResponse)
 def add_name(request: Request, community_id: CommunityId, principal: OfficerUser, database: DatabaseDep,
              kind: Annotated[str, Form(max_length=32)] = "",
@@ -101,8 +88,10 @@ def add_name(request: Request, community_id: CommunityId, principal: OfficerUser
     try:
         with database.write_session() as session:
             profile.community_profile(session, community_id, today=clock.local_today())  # 404 for an unknown id
-            error = _name_problem(session, community_id, kind, text, lang)
-            if error is None:
+            # The directory refuses an empty, too long or duplicate name and personal data, in words.
+            if kind not in NAME_KINDS:
+                error = _t("community_name_kind_unknown", lang)
+            else:
                 directory.add_name(session, community_id=community_id, kind=kind, text=text,
                                    actor=principal.username)
     except RatingServiceError as exc:

@@ -113,8 +113,8 @@ def test_a_name_of_another_community_is_not_removed_through_this_one(world):
 
 
 @pytest.mark.parametrize(("kind", "text", "message"), [
-    ("alias", "   ", "请填写名称或地址"),
-    ("alias", "兰" * 301, "不能超过 300 个字"),
+    ("alias", "   ", "名称不能为空"),
+    ("alias", "兰" * 301, "名称不能超过 300 个字"),
     ("nickname", "兰亭", "请选择名称类型"),
 ])
 def test_bad_input_is_a_message_on_the_page_and_nothing_is_stored(world, kind, text, message):
@@ -129,9 +129,9 @@ def test_a_duplicate_and_personal_data_are_refused_with_a_message(world):
     client = f.page_client(world, "officer")
     assert _add(client, "ZY-C001", "alias", "山水兰庭").status_code == 303
     again = _add(client, "ZY-C001", "alias", "山水兰庭")
-    assert again.status_code == 400 and "已有这个名称" in again.text
+    assert again.status_code == 400 and "该小区已有名称“山水兰庭”" in again.text
     phone = _add(client, "ZY-C001", "address", "枞川路88号 联系电话13812345678")
-    assert phone.status_code == 400 and 'class="flash error"' in phone.text
+    assert phone.status_code == 400 and "个人信息" in phone.text
     assert "13812345678" not in _visible(phone.text.split('class="flash error"')[1].split("</p>")[0])
     assert _names(world, "ZY-C001") == [("alias", "山水兰庭", "officer")]
 
