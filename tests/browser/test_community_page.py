@@ -32,12 +32,12 @@ def site(tmp_path: Path) -> Iterator[str]:
     with database.write_session() as session:
         for kind, text in (("alias", "山水兰庭"), ("former", "城关镇职工住宅小区"),
                            ("address", "枞阳县城关镇枞川路88号山水兰亭小区东门"), ("town", "枞阳镇")):
-            directory.add_name(session, community_id="ZY-C002", kind=kind, text=text, actor="officer")
+            directory.add_name(session, community_id="ZY-C001", kind=kind, text=text, actor="officer")
         for n in range(3):
             session.add(IntakeItem(kind="hotline", external_no=f"3407222026110{n:05d}", content_sha=f"{n:064d}",
-                                   received_on=f.TODAY, place_text=f"枞阳县城关镇尚泽江南府{n + 3}栋2单元",
+                                   received_on=f.TODAY, place_text=f"枞阳县城关镇山水兰庭{n + 3}栋2单元",
                                    text="楼道堆物", fields="{}", created_at=clock.now(), match_status="proposed",
-                                   match_community_id="ZY-C002", status="pending"))
+                                   match_community_id="ZY-C001", status="pending"))
     with serving(database, "uvicorn-community-page-test") as url:
         yield url
     database.dispose()
@@ -51,8 +51,8 @@ def test_the_community_page_fits_desktop_and_phone(site: str, width: int, height
         errors: list[str] = []
         tab = watched_tab(browser, errors, width=width, height=height)
         log_in(tab, site, "officer")
-        tab.goto(f"{site}/communities/ZY-C002?try=枞阳县城关镇山水兰庭3栋2单元#try")
-        expect(tab.locator("#community-name")).to_contain_text("尚泽江南府")
+        tab.goto(f"{site}/communities/ZY-C001?try=枞阳县城关镇山水兰庭3栋2单元#try")
+        expect(tab.locator("#community-name")).to_contain_text("山水兰亭")
         expect(tab.locator(".try-result")).to_contain_text("山水兰亭")
         expect(tab.locator("#names")).to_contain_text("城关镇职工住宅小区")
         assert layout_problems(tab) == []
