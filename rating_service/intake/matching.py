@@ -51,6 +51,7 @@ _TAIL = re.compile(
     r"(?:东|西|南|北|东南|东北|西南|西北|正|侧|后|前)?(?:大门|门口|门)(?:口|处|外|旁)?$).*$"
 )
 _PUNCT = re.compile(r"[^0-9a-z#\-\u3400-\u9fff]+")
+_SUB_NUMBER = re.compile(r"(\d+)[-#]\d+号")
 _MARKS = re.compile(r"[#\-]+")
 _ADDRESS_PATTERN = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:大道|大街|路|街|巷))(\d+)")
 _SUFFIXES = ("小区", "家园", "花园", "新村", "园", "府", "苑")
@@ -77,6 +78,7 @@ def normalise(text: str) -> str:
     cut = _TAIL.search(text)
     if cut and cut.start() > 0:
         text = text[: cut.start()]
+    text = _SUB_NUMBER.sub(r"\1号", text)  # 枞川路88-2号 is at 枞川路88号, not 882号
     return _MARKS.sub("", text)
 
 
