@@ -31,11 +31,11 @@ def print_metrics(metrics: dict[str, Any], lang: Lang, out: Console = console) -
                       _number(numbers.get("f1"), lang), str(numbers.get("support", 0)))
     out.print(table)
     out.print(translate("intake_model.macro", lang, macro_f1=_number(metrics.get("macro_f1"), lang),
-                        accuracy=_number(metrics.get("accuracy"), lang)), markup=False, highlight=False)
+                        accuracy=_number(metrics.get("accuracy"), lang)), markup=False, highlight=False, soft_wrap=True)
     relevance = metrics.get("relevance", {})
     out.print(translate("intake_model.relevance", lang, precision=_number(relevance.get("precision"), lang),
                         recall=_number(relevance.get("recall"), lang), f1=_number(relevance.get("f1"), lang),
-                        support=relevance.get("support", 0)), markup=False, highlight=False)
+                        support=relevance.get("support", 0)), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("train")
@@ -54,11 +54,12 @@ def train_command(
         version, samples = row.id, row.samples
     relevance = metrics.get("relevance", {})
     console.print(translate("intake_model.trained", language, version=version, samples=samples,
-                            seconds=f"{metrics.get('seconds', 0):.1f}"), markup=False, highlight=False)
+                            seconds=f"{metrics.get('seconds', 0):.1f}"), markup=False, highlight=False, soft_wrap=True)
     console.print(translate("intake_model.heldout", language, n_test=metrics.get("n_test", 0),
                             n_train=metrics.get("n_train", 0), macro_f1=_number(metrics.get("macro_f1"), language),
                             precision=_number(relevance.get("precision"), language),
-                            recall=_number(relevance.get("recall"), language)), markup=False, highlight=False)
+                            recall=_number(relevance.get("recall"), language)),
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("evaluate")
@@ -84,5 +85,5 @@ def evaluate_command(
                 heading = translate("intake_model.evaluated_stored", language, version=row.id,
                                     trained_at=row.trained_at.strftime("%Y-%m-%d %H:%M") if row.trained_at else "",
                                     by=row.trained_by, samples=row.samples, count=metrics.get("n_test", 0))
-    console.print(heading, markup=False, highlight=False)
+    console.print(heading, markup=False, highlight=False, soft_wrap=True)
     print_metrics(metrics, language)

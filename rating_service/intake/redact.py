@@ -53,7 +53,11 @@ _DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ -]?\d+)*(?:[Xx](?![A-Za-z]))?")
 _PHONE_WORDS = re.compile(r"(?:电话|手机|手机号|号码|联系方式|座机|微信|tel|TEL|Tel)[号码]?\s*[:：是为]?\s*$")
 
 # Names after the words that introduce a person, and 王先生 / 张女士 forms.
-_NAME_WORDS = "联系人|来电人|投诉人|反映人|举报人|求助人|姓名"
+_NAME_WORDS = "联系人|来电人|投诉人|反映人|举报人|求助人|诉求人|姓名"
+# "本人" (I, myself) is followed by a name only sometimes ("本人郑小明，身份证号…", not "本人居住的小区"): a name there
+# must be two or three Han characters ending where the sentence pauses or a phone or ID word begins.
+_MYSELF = re.compile(r"本人[ \t\u3000]*[:：]?[ \t\u3000]*([\u4e00-\u9fff]{2,3})"
+                     r"(?=[，,。；;、\s]|身份证|电话|手机|联系|$)")
 _HAN = "\u4e00-\u9fff"
 _TITLES = "先生|女士|小姐|阿姨|师傅|老师"
 _AFTER_WORD = re.compile(rf"(?:{_NAME_WORDS})[ \t\u3000]*[:：]?[ \t\u3000]*([{_HAN}]{{1,4}})")
@@ -135,6 +139,9 @@ def _names(text: str, removed: dict[str, int]) -> str:
         end = _name_span(text, start)
         if end - start >= 2:
             spans.append((start, end, "name"))
+    for match in _MYSELF.finditer(text):
+        if _name_span(text, match.start(1)) >= match.end(1):
+            spans.append((match.start(1), match.end(1), "name"))
     taken = [(s, e) for s, e, _ in spans]
     for match in _TITLED.finditer(text):
         if not any(s <= match.start() < e for s, e in taken):

@@ -80,6 +80,8 @@ def test_dates_building_numbers_and_short_numbers_stay() -> None:
     ("姓名：刘德华", f"姓名：{NAME}"),
     ("业主张女士多次反映垃圾未清运", f"业主{NAME}多次反映垃圾未清运"),
     ("于先生说楼上漏水", f"{NAME}说楼上漏水"),
+    ("本人郑小明，身份证号见附件", f"本人{NAME}，身份证号见附件"),
+    ("诉求人：赵四反映路灯不亮", f"诉求人：{NAME}反映路灯不亮"),
 ])
 def test_names_after_the_introducing_words_and_titled_names(text: str, expected: str) -> None:
     result = redact(text)
@@ -87,7 +89,7 @@ def test_names_after_the_introducing_words_and_titled_names(text: str, expected:
 
 
 @pytest.mark.parametrize("text", ["投诉人称小区垃圾无人清运", "来电人反映物业费过高", "姓名不详，反映路灯不亮",
-                                  "物业服务中心未处理"])
+                                  "物业服务中心未处理", "本人居住的小区屋顶坏了", "本人多次报修，无人处理"])
 def test_words_that_only_look_like_a_name_place_stay(text: str) -> None:
     assert redact(text).text == text
 
