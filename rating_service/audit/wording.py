@@ -113,6 +113,10 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
     if kind == "methodology":
         title = names.methodologies.get(ident)
         return say("methodology", name=title) if title is not None else say("methodology_gone")
+    if kind == "intake_item":
+        return say("intake_item")
+    if kind == "intake_mapping":
+        return say("intake_mapping", kind=translate(f"item_kind.{ident}", lang))
     if kind == "triage_model":
         return say("triage_model")
     if kind == "community":

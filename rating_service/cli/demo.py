@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,11 +64,59 @@ def demo_command(lang: LangOption = "zh",
     for folder, summaries in imported:
         console.print(f"[bold]{folder.relative_to(PROJECT_ROOT).as_posix()}/[/bold]", highlight=False)
         print_summaries(summaries, language)
+    with user_errors(language), progress_bar(language) as update:
+        _demo_intake(language, update)
     with user_errors(language):
         if cycle:
             _demo_cycle(language)
         if accounts:
             _print_logins(_demo_accounts(), language)
+
+
+INTAKE_DIR = DEMO_DIR / "intake"
+
+
+def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
+    """The community directory's names, the bureau's confirmed 2025 tickets, the first triage model trained on them,
+    then the 2026 tickets and patrol sheet left in the queue for an officer to try. Each step keeps what is there."""
+    import csv
+
+    from rating_service.intake import service as intake
+    from rating_service.intake import training
+    from rating_service.records.service import UploadedFile
+
+    database = get_database()
+    names = INTAKE_DIR / "community_names.csv"
+    if names.is_file():
+        try:
+            from rating_service.intake import directory
+        except ImportError:  # the directory's names are another lane's piece: without it, official names only
+            directory = None  # type: ignore[assignment]
+        if directory is not None:
+            with names.open(encoding="utf-8-sig", newline="") as fh, database.write_session() as session:
+                directory.import_names(session, rows=list(csv.DictReader(fh)), actor="demo")
+
+    def stage(name: str, done: int, total: int) -> None:
+        update(translate(f"intake_stage.{name}", lang), done, total)
+
+    def load(kind: str, filename: str, history: bool = False) -> None:
+        path = INTAKE_DIR / filename
+        if not path.is_file():
+            return
+        with database.write_session() as session:
+            summary = intake.import_file(session, kind=kind, upload=UploadedFile.from_path(path), actor="demo",
+                                         history=history, progress=stage)
+        console.print(translate("intake_import_summary", lang, file=filename, received=f"{summary.received:,}",
+                                inserted=f"{summary.inserted:,}", unchanged=f"{summary.unchanged:,}",
+                                proposed=f"{summary.proposed:,}", review=f"{summary.review:,}",
+                                redactions=f"{summary.redactions:,}"))
+
+    load("hotline", "12345-2025-history.xlsx", history=True)
+    with database.write_session() as session:
+        if not training.models(session) and intake.progress(session, kind="hotline").decided:
+            training.train_from_confirmed(session, actor="demo")
+    load("hotline", "12345-2026.xlsx")
+    load("patrol", "patrol-2026.xlsx")
 
 
 def _demo_folders() -> list[Path]:

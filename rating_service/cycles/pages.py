@@ -18,6 +18,7 @@ from rating_service.cycles.wording import fixed, num
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.i18n.cycles import PAGE_TEXT as TEXT
 from rating_service.i18n.explanations import EXPLAIN_TEXT
+from rating_service.intake import service as intake
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
@@ -176,6 +177,12 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "kind_labels": {k: v.label(lang) for k, v in KINDS.items()},
         "flag_text": EXPLAIN_TEXT[lang],
     }
+    if cycle.status in ("draft", "computed"):
+        # Tickets and patrol findings of the period still waiting in the intake queue count only once confirmed.
+        pending = intake.unconfirmed_in_period(session, cycle.period_start, cycle.period_end)
+        if pending:
+            context["intake_warning"] = translate("intake_cycle_warning", lang, count=f"{pending:,}")
+            context["intake_warning_link"] = translate("intake_cycle_warning_link", lang)
     if computed:
         grades = service.grade_distribution(session=session, cycle=cycle)
         ratings, total = repository.list_ratings(session, cycle_id=cycle.id, sort="-score", limit=RATINGS_SHOWN)

@@ -33,6 +33,7 @@ from rating_service.cycles.models import CYCLE_STATES, Cycle, CycleAction, Cycle
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
 from rating_service.i18n import Localized
+from rating_service.intake import service as intake
 from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
@@ -250,6 +251,8 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         cycle.snapshot_batch = snapshot.watermark
         cycle.snapshot_hash = snapshot.digest
         cycle.constants = json.dumps(result.constants.as_dict())
+        # Tickets and patrol findings of the period still waiting for an officer's confirmation (not counted).
+        quality["unconfirmed_intake"] = intake.unconfirmed_in_period(session, cycle.period_start, cycle.period_end)
         cycle.quality = json.dumps(quality, ensure_ascii=False)
         cycle.rated = len(rows)
         session.flush()

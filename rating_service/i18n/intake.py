@@ -160,6 +160,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_field.history": {"zh": "已确认的历史数据", "en": "Confirmed history"},
     "audit_field.ticket": {"zh": "工单编号", "en": "Ticket number"},
     "audit_field.of": {"zh": "重复于", "en": "Duplicate of"},
+    "intake_stage.reading": {"zh": "读取", "en": "Reading"},
+    "intake_stage.checking": {"zh": "校验并删除个人信息", "en": "Checking, removing personal data"},
+    "intake_stage.matching": {"zh": "匹配小区", "en": "Matching communities"},
+    "intake_stage.triage": {"zh": "类别建议", "en": "Suggesting categories"},
+    "intake_stage.writing": {"zh": "写入", "en": "Writing"},
+    "intake_import_summary": {
+        "zh": "{file}：共 {received} 条，新增 {inserted} 条，未变 {unchanged} 条；建议匹配 {proposed} 条，待人工判断 "
+              "{review} 条；删除个人信息 {redactions} 处。",
+        "en": "{file}: {received} rows, {inserted} new, {unchanged} unchanged; {proposed} matched, {review} to "
+              "review; {redactions} pieces of personal data removed."},
+    "intake_status_line": {
+        "zh": "已处理 {decided} / {total}（确认 {confirmed}，非物业服务类 {not_property}，重复 {duplicate}）；待确认 "
+              "{pending}，其中可批量确认 {high}。",
+        "en": "Decided {decided} / {total} (confirmed {confirmed}, not property-related {not_property}, duplicates "
+              "{duplicate}); {pending} to confirm, {high} of them in bulk."},
     "intake_triage.column_missing": {"zh": "缺少「{column}」列。", "en": "The column \u201c{column}\u201d is missing."},
     "intake_triage.yes_no": {"zh": "应填“是”或“否”。", "en": "Must be 是 (yes) or 否 (no)."},
     "intake_triage.category_missing": {"zh": "物业服务类工单须填写诉求类别。",

@@ -100,9 +100,17 @@ def test_demo_loads_the_zongyang_data_and_is_idempotent(database):
     assert 1400 <= counts["inspections"] <= 1700 and 2200 <= counts["complaints"] <= 2500
     assert counts["major_events"] >= 1
     assert "已删除的个人信息列（未保存）：投诉人、联系电话" in first.output
+    from rating_service.intake import service as intake
+
+    with database.read_session() as session:  # the intake queue: 2025 history decided, 2026 tickets waiting
+        queue = intake.progress(session)
+        assert queue.decided >= 1000 and queue.pending >= 1000
+        assert intake.high_confidence_ids(session, kind="hotline")  # a trained model suggests categories
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0, second.output
     assert _counts(database) == counts
+    with database.read_session() as session:
+        assert intake.progress(session) == queue
     assert "新增 0，更新 0" in second.output and "新增 1" not in second.output
     from rating_service.audit import service as audit
 

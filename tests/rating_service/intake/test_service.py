@@ -80,3 +80,27 @@ def test_an_administrators_mapping_adds_headers_and_is_validated(db) -> None:  #
     with db.write_session() as session, pytest.raises(RatingServiceError) as twice_new:
         service.set_mapping(session, "hotline", {"text": ["说明"], "place_text": ["说明"]}, "admin")
     assert twice_new.value.key == "intake_mapping_header_twice"
+
+
+def test_the_commands_import_show_progress_and_mappings(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from rating_service.cli import app
+
+    runner = CliRunner()
+    path = tmp_path / "12345.csv"
+    path.write_bytes(upload(HOTLINE_HEADER, [ticket("GD-1"), ticket("GD-2", day="2026-02-30")]).data)
+    refused = runner.invoke(app, ["intake", "import", "hotline", str(path)])
+    assert refused.exit_code == 2 and "受理时间" in refused.output and "3" in refused.output
+    path.write_bytes(upload(HOTLINE_HEADER, [ticket("GD-1"), ticket("GD-2")]).data)
+    done = runner.invoke(app, ["intake", "import", "hotline", str(path)])
+    assert done.exit_code == 0, done.output
+    assert "新增 2 条" in done.output and "联系电话" in done.output
+    status = runner.invoke(app, ["intake", "status"])
+    assert status.exit_code == 0 and "已处理 0 / 2" in status.output
+    mapping_file = tmp_path / "mapping.json"
+    mapping_file.write_text(json.dumps({"external_no": ["单号"]}, ensure_ascii=False), encoding="utf-8")
+    shown = runner.invoke(app, ["intake", "mapping", "hotline", "--set", str(mapping_file)])
+    assert shown.exit_code == 0 and "单号" in shown.output
+    bad = runner.invoke(app, ["intake", "mapping", "hotline", "--set", str(tmp_path / "missing.json")])
+    assert bad.exit_code != 0 and "Traceback" not in bad.output
