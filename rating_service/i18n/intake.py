@@ -230,15 +230,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "directory_cli_match": {"zh": "{text} → {status}：{community}，得分 {score}，依据：{rule}",
                             "en": "{text} → {status}: {community}, score {score}, by: {rule}"},
     "directory_cli_no_community": {"zh": "（无）", "en": "(none)"},
-    # -- match: the matching rules and the community directory ------------------------------------------------
-    "match_rule.exact_name": {"zh": "与小区名称一致", "en": "Same as the community's name"},
-    "match_rule.exact_alias": {"zh": "与小区别名一致", "en": "Same as an alias of the community"},
-    "match_rule.exact_former": {"zh": "与小区曾用名一致", "en": "Same as a former name of the community"},
-    "match_rule.address": {"zh": "与小区地址（路名门牌）一致", "en": "Same road and number as the community's address"},
-    "match_rule.contains_name": {"zh": "地址中含有小区名称", "en": "The address contains the community's name"},
-    "match_rule.contains_alias": {"zh": "地址中含有小区别名或曾用名",
-                                  "en": "The address contains an alias or former name of the community"},
-    "match_rule.fuzzy_name": {"zh": "与小区名称相近", "en": "Close to the community's name"},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
