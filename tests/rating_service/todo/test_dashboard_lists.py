@@ -71,6 +71,6 @@ def test_rows_link_to_the_companys_latest_rating(database):
     assert f'href="/cycles/{cycle_id}/companies/{f.CODE_A}"' in companies
     communities = re.search(r'<section id="communities">.*?</section>', page, re.S).group(0)
     # 山水兰亭 is managed by 皖江: its row leads to 皖江's rating.
-    row = communities.split("ZY-C001")[1].split("</tr>")[0]
+    row = communities.split(">ZY-C001<")[1].split("</tr>")[0]
     assert f'href="/cycles/{cycle_id}/companies/{f.CODE_A}"' in row
     assert f.page_client(database, "officer").get(f"/cycles/{cycle_id}/companies/{f.CODE_A}").status_code == 200

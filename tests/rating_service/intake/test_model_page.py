@@ -1,0 +1,105 @@
+"""The triage model's page: the version in use with its held-out evaluation in people's numbers, earlier versions,
+and retraining on the confirmed tickets (officers and administrators), refused with a message when too few."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from rating_service import clock
+from rating_service.audit.models import AuditEntry
+from rating_service.intake.models import IntakeItem, TriageModel
+from tests import factories as f
+
+TOPICS = {
+    "电梯故障": ["电梯又坏了困人", "电梯停运一周没人修", "电梯异响不敢坐", "电梯按钮失灵"],
+    "环境卫生": ["楼道垃圾没人清理", "小区卫生很差到处是垃圾", "垃圾桶满了发臭", "绿化带里堆满垃圾"],
+    "停车管理": ["小区停车乱收费", "消防通道被车堵住", "外来车辆随便停", "车位被占没人管"],
+}
+NOT_PROPERTY = ["市政道路坑洼", "公交线路调整", "医院挂号难", "邻居吵架纠纷", "路灯不亮在主干道"]
+
+
+@pytest.fixture
+def world(database: Any) -> Any:
+    f.load(database, "companies")
+    f.make_user(database, "officer", "officer")
+    f.make_user(database, "admin", "admin")
+    f.make_user(database, "company", "company", credit_code=f.CODE_A)
+    return database
+
+
+def _decided(database: Any, copies: int) -> None:
+    """Hotline tickets an officer decided: ``copies`` rounds of every topic's texts plus the non-property ones."""
+    with database.write_session() as session:
+        n = 0
+        for round_ in range(copies):
+            for category, texts in [*TOPICS.items(), (None, NOT_PROPERTY)]:
+                for text in texts:
+                    n += 1
+                    session.add(IntakeItem(
+                        kind="hotline", external_no=f"GD-{n:05d}", content_sha=f"{n:064d}", received_on=f.TODAY,
+                        place_text="山水兰亭", text=f"{text}（第{round_}次反映）", fields="{}", created_at=clock.now(),
+                        status="confirmed" if category else "not_property", category=category,
+                        decided_by="officer", decided_at=clock.now()))
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
+
+
+def _train(client: Any) -> Any:
+    return client.post("/intake/model/train", data={"csrf_token": f.csrf_of(client)})
+
+
+def test_without_a_model_the_page_says_so_and_offers_training(world):
+    page = f.page_client(world, "officer").get("/intake/model")
+    assert page.status_code == 200
+    assert 'id="no-model"' in page.text and "还没有训练过模型" in page.text
+    assert "用已确认工单重新训练" in page.text and 'action="/intake/model/train"' in page.text
+
+
+def test_too_few_confirmed_tickets_is_a_clear_message_and_nothing_is_stored(world):
+    _decided(world, 1)  # 17 tickets
+    answer = _train(f.page_client(world, "officer"))
+    assert answer.status_code == 400
+    error = re.search(r'class="flash error"[^>]*>(.*?)</p>', answer.text, re.S).group(1)
+    assert "太少" in error and "17" in error
+    with world.read_session() as session:
+        assert session.scalars(select(TriageModel)).all() == []
+
+
+def test_an_officer_retrains_and_sees_the_evaluation_in_percentages_with_earlier_versions(world):
+    _decided(world, 3)
+    client = f.page_client(world, "officer")
+    first = _train(client)
+    assert first.status_code == 303 and first.headers["location"].startswith("/intake/model?trained=")
+    page = client.get(first.headers["location"])
+    text = _visible(page.text)
+    assert "已训练第 1 版模型" in text and "第 1 版" in text and "officer" in text and "51 张" in text
+    assert "类别平均 F1" in text and "物业服务类判断的精确率" in text and "物业服务类判断的召回率" in text
+    assert re.search(r"\d{1,3}\.\d%", text)  # percentages for people, not 0.8333
+    assert not re.search(r"\b0\.\d{3,}\b", text)
+    table = re.search(r'<table class="model-categories">.*?</table>', page.text, re.S).group(0)
+    assert "电梯故障" in table and "环境卫生" in table
+    assert "__not_property__" not in page.text and "macro_f1" not in text
+    second = _train(f.page_client(world, "admin"))
+    assert second.status_code == 303
+    page = client.get("/intake/model")
+    history = re.search(r'<section id="history">.*?</section>', page.text, re.S).group(0)
+    assert "第 1 版" in history and "已停用" in history
+    assert "第 2 版" in _visible(page.text.split('<section id="history">')[0])
+    with world.read_session() as session:
+        trained = session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "intake.model_train")).all()
+    assert sorted(trained) == ["admin", "officer"]
+
+
+def test_companies_and_the_public_cannot_see_or_train(world):
+    assert f.page_client(world, "company").get("/intake/model").status_code == 403
+    assert f.page_client(world).get("/intake/model").status_code == 303
+    _decided(world, 3)
+    assert _train(f.page_client(world, "company")).status_code == 403
+    with world.read_session() as session:
+        assert session.scalars(select(TriageModel)).all() == []
