@@ -149,8 +149,12 @@ def item_ids(session: Session, conditions: list[Any]) -> list[int]:
                                 .order_by(IntakeItem.received_on, IntakeItem.id)).scalars())
 
 
-def status_counts(session: Session, kind: str | None) -> dict[str, int]:
+def status_counts(session: Session, kind: str | None, *, reviewed_only: bool = False) -> dict[str, int]:
+    """Items by status. ``reviewed_only``: leave out the bureau's history, which arrives already decided (its
+    decided_at is its created_at); what is left is what went, or goes, through the review queue."""
     query = select(IntakeItem.status, func.count(IntakeItem.id)).group_by(IntakeItem.status)
+    if reviewed_only:
+        query = query.where(or_(IntakeItem.decided_at.is_(None), IntakeItem.decided_at != IntakeItem.created_at))
     if kind:
         query = query.where(IntakeItem.kind == kind)
     return {status: int(n) for status, n in session.execute(query)}

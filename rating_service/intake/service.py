@@ -811,8 +811,9 @@ def item_view(session: Session, item_id: int, lang: Lang = "zh") -> ItemView:
     return _views(session, [item], lang)[0]
 
 
-def progress(session: Session, *, kind: str | None = None) -> Progress:
-    counts = repository.status_counts(session, kind)
+def progress(session: Session, *, kind: str | None = None, reviewed_only: bool = False) -> Progress:
+    """How far the review has come. ``reviewed_only`` leaves out the confirmed history imported for training."""
+    counts = repository.status_counts(session, kind, reviewed_only=reviewed_only)
     confirmed = counts.get(ItemStatus.CONFIRMED.value, 0)
     not_property = counts.get(ItemStatus.NOT_PROPERTY.value, 0)
     duplicate = counts.get(ItemStatus.DUPLICATE.value, 0)

@@ -110,7 +110,7 @@ def _queue_page(request: Request, session: Session, *, view: str, kind: str | No
     status = decided or status
     listing = service.queue(session, service.QueueFilter(status=status, kind=kind, view=view_filter, q=q or None,
                                                          page=page, per_page=PER_PAGE), lang)
-    progress = service.progress(session, kind=kind)
+    progress = service.progress(session, kind=kind, reviewed_only=True)
     high = len(service.high_confidence_ids(session, kind=kind))
     done = request.query_params.get("done")
     flash = None
