@@ -252,6 +252,9 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "nav_intake": {"zh": "工单确认", "en": "Ticket review"},
     "nav_intake_count": {"zh": "{n} 件工单待确认", "en": "{n} items to confirm"},
     "upload_link": {"zh": "上传工单文件", "en": "Upload a ticket file"},
+    "model_link": {"zh": "分类模型", "en": "Triage model"},
+    "mapping_link": {"zh": "导出文件列名对照", "en": "Export column mapping"},
+    "systems_link": {"zh": "推送接口密钥", "en": "Intake API keys"},
     "progress_line": {"zh": "已确认 {decided} / {total}", "en": "Decided {decided} / {total}"},
     "progress_detail": {"zh": "待确认 {pending} 件 · 已确认 {confirmed} · 非物业服务类 {not_property} · 重复 {duplicate}",
                         "en": "{pending} to confirm · {confirmed} confirmed · {not_property} not property-related · "
