@@ -113,6 +113,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
     if kind == "methodology":
         title = names.methodologies.get(ident)
         return say("methodology", name=title) if title is not None else say("methodology_gone")
+    if kind == "intake_system":  # the intake API's pushing systems: by name (intake.system_issue / _revoke)
+        return say("intake_system")
     if kind in KINDS:
         return say("record", kind=translate(f"record_kind.{kind}", lang))
     return say("unknown")
