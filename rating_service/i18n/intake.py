@@ -93,6 +93,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake_key_none": {"zh": "还没有接收系统。", "en": "No intake systems yet."},
     "intake_system_state.active": {"zh": "有效", "en": "Active"},
     "intake_system_state.revoked": {"zh": "已吊销", "en": "Revoked"},
+    # -- match: the matching rules and the community directory ------------------------------------------------
+    "match_rule.exact_name": {"zh": "与小区名称一致", "en": "Same as the community's name"},
+    "match_rule.exact_alias": {"zh": "与小区别名一致", "en": "Same as an alias of the community"},
+    "match_rule.exact_former": {"zh": "与小区曾用名一致", "en": "Same as a former name of the community"},
+    "match_rule.address": {"zh": "与小区地址（路名门牌）一致", "en": "Same road and number as the community's address"},
+    "match_rule.contains_name": {"zh": "地址中含有小区名称", "en": "The address contains the community's name"},
+    "match_rule.contains_alias": {"zh": "地址中含有小区别名或曾用名",
+                                  "en": "The address contains an alias or former name of the community"},
+    "match_rule.fuzzy_name": {"zh": "与小区名称相近", "en": "Close to the community's name"},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
