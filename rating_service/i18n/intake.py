@@ -102,6 +102,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "match_rule.contains_alias": {"zh": "地址中含有小区别名或曾用名",
                                   "en": "The address contains an alias or former name of the community"},
     "match_rule.fuzzy_name": {"zh": "与小区名称相近", "en": "Close to the community's name"},
+    # -- triage: personal-data markers (stored in Chinese), training and evaluation -------------------------
+    "redacted.phone": {"zh": "【已删除电话】", "en": "[phone removed]"},
+    "redacted.id_number": {"zh": "【已删除身份证号】", "en": "[ID number removed]"},
+    "redacted.bank_card": {"zh": "【已删除银行卡号】", "en": "[bank card removed]"},
+    "redacted.email": {"zh": "【已删除邮箱】", "en": "[e-mail removed]"},
+    "redacted.name": {"zh": "【已删除姓名】", "en": "[name removed]"},
+    "redacted.house_number": {"zh": "【已删除门牌】", "en": "[house number removed]"},
+    "intake_triage.lengths": {
+        "zh": "训练数据的条数不一致：诉求内容 {texts} 条、诉求类别 {categories} 条、是否物业服务类 {relevant} 条。",
+        "en": "The training data do not line up: {texts} texts, {categories} categories, {relevant} relevance flags."},
+    "intake_triage.no_category": {
+        "zh": "第 {row} 条是物业服务类，但没有诉求类别。",
+        "en": "Ticket {row} is property-related but has no category."},
+    "intake_triage.too_few": {
+        "zh": "已确认的工单太少，无法训练：现有 {count} 条，至少需要 {needed} 条（已确认或标为非物业服务类）。",
+        "en": "Too few confirmed tickets to train on: {count}, at least {needed} are needed (confirmed or marked "
+              "not property-related)."},
+    "intake_triage.no_relevant": {
+        "zh": "没有一条物业服务类工单，无法学习诉求类别：请先确认一些物业服务类工单。",
+        "en": "No property-related ticket to learn the categories from: confirm some property-related tickets first."},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
