@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     # Personal data typed into a value (a phone number in a category, an ID number in a note): "refuse" the file
     # naming the row and column, or "mask" it and store the value masked (133****0003).
     personal_data_in_values: Literal["refuse", "mask"] = "refuse"
+    # Intake (docs/intake.md): remove house numbers beyond building level (…栋2单元【已删除门牌】) from tickets' text
+    # and addresses before storing them; a ticket is offered for bulk confirmation when its community match is
+    # proposed and its suggested category and its relevance are at least this probable (a patrol finding: the match).
+    intake_remove_house_numbers: bool = True
+    intake_bulk_category: float = Field(default=0.8, ge=0.0, le=1.0)
+    intake_bulk_relevance: float = Field(default=0.8, ge=0.0, le=1.0)
     # Issued documents: the issuing body, the document number prefix (枞住建信评〔2025〕12号), the public address
     # printed in verification QR codes, where PDFs are kept, and how many processes render them (0: one per CPU).
     issuer_name: str = "枞阳县住房和城乡建设局"

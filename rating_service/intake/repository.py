@@ -1,0 +1,176 @@
+"""Every query of intake's items and mappings (SQLAlchemy 2 ``select()``); never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.orm import Session
+
+from rating_service.companies.models import Community
+from rating_service.intake.models import IntakeItem, IntakeMapping, IntakeSystem, ItemStatus, MatchStatus
+
+CHUNK = 500
+INSERT_SLICE = 10_000
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def stored_by_number(session: Session, kind: str, numbers: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """external_no -> (id, content_sha) of the items of ``kind`` already stored under these numbers."""
+    found: dict[str, tuple[int, str]] = {}
+    unique = sorted(set(numbers))
+    if not unique or not session.execute(select(IntakeItem.id).where(IntakeItem.kind == kind).limit(1)).first():
+        return found
+    for chunk in _chunks(unique):
+        rows = session.execute(select(IntakeItem.external_no, IntakeItem.id, IntakeItem.content_sha)
+                               .where(IntakeItem.kind == kind, IntakeItem.external_no.in_(chunk)))
+        for number, ident, sha in rows:
+            found[number] = (ident, sha)
+    return found
+
+
+def stored_by_key(session: Session, system_id: int, keys: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """idempotency_key -> (id, content_sha) of the items a system already pushed under these keys."""
+    found: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        rows = session.execute(select(IntakeItem.idempotency_key, IntakeItem.id, IntakeItem.content_sha)
+                               .where(IntakeItem.system_id == system_id, IntakeItem.idempotency_key.in_(chunk)))
+        for key, ident, sha in rows:
+            found[key] = (ident, sha)
+    return found
+
+
+def insert_items(session: Session, rows: list[dict[str, Any]], on_slice: Any = None) -> None:
+    """Bulk insert (executemany in slices; no ORM objects)."""
+    table = IntakeItem.__table__
+    for start in range(0, len(rows), INSERT_SLICE):
+        session.execute(insert(table), rows[start:start + INSERT_SLICE])
+        if on_slice is not None:
+            on_slice(min(start + INSERT_SLICE, len(rows)), len(rows))
+
+
+def known_communities(session: Session, ids: Iterable[str]) -> set[str]:
+    wanted = sorted(set(ids))
+    found: set[str] = set()
+    for chunk in _chunks(wanted):
+        found.update(session.execute(select(Community.community_id).where(Community.community_id.in_(chunk)))
+                     .scalars())
+    return found
+
+
+def community_names(session: Session, ids: Iterable[str | None]) -> dict[str, str]:
+    wanted = sorted({i for i in ids if i})
+    names: dict[str, str] = {}
+    for chunk in _chunks(wanted):
+        query = select(Community.community_id, Community.name).where(Community.community_id.in_(chunk))
+        names.update({str(row[0]): str(row[1]) for row in session.execute(query)})
+    return names
+
+
+def all_community_names(session: Session) -> list[tuple[str, str]]:
+    return [(cid, name) for cid, name in session.execute(select(Community.community_id, Community.name))]
+
+
+def system_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    query = select(IntakeSystem.id, IntakeSystem.name).where(IntakeSystem.id.in_(wanted))
+    return {int(row[0]): str(row[1]) for row in session.execute(query)}
+
+
+def items(session: Session, ids: Sequence[int]) -> list[IntakeItem]:
+    found: list[IntakeItem] = []
+    for chunk in _chunks(sorted(set(ids))):
+        found.extend(session.execute(select(IntakeItem).where(IntakeItem.id.in_(chunk))).scalars())
+    return found
+
+
+def item(session: Session, item_id: int) -> IntakeItem | None:
+    return session.get(IntakeItem, item_id)
+
+
+def item_by_number(session: Session, kind: str, number: str) -> IntakeItem | None:
+    return session.execute(select(IntakeItem).where(IntakeItem.kind == kind, IntakeItem.external_no == number)) \
+        .scalar_one_or_none()
+
+
+def numbers_of(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return {}
+    query = select(IntakeItem.id, IntakeItem.external_no).where(IntakeItem.id.in_(wanted))
+    return {int(row[0]): str(row[1]) for row in session.execute(query)}
+
+
+def high_confidence(*, bulk_category: float, bulk_relevance: float) -> Any:
+    """The condition of an item an officer may confirm in bulk."""
+    return and_(
+        IntakeItem.match_status == MatchStatus.PROPOSED.value,
+        IntakeItem.match_community_id.is_not(None),
+        or_(IntakeItem.kind == "patrol",
+            and_(IntakeItem.category_suggested.is_not(None),
+                 IntakeItem.category_probability >= bulk_category,
+                 IntakeItem.relevant_probability >= bulk_relevance)),
+    )
+
+
+def queue_conditions(*, status: str | None, kind: str | None, view: str, q: str | None, high: Any) -> list[Any]:
+    conditions: list[Any] = []
+    if status and status != "all":
+        conditions.append(IntakeItem.status == status)
+    if kind:
+        conditions.append(IntakeItem.kind == kind)
+    if view == "high":
+        conditions.append(high)
+    elif view == "review":
+        conditions.append(~high)
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        conditions.append(or_(IntakeItem.external_no.like(like), IntakeItem.place_text.like(like),
+                              IntakeItem.text.like(like)))
+    return conditions
+
+
+def count_items(session: Session, conditions: list[Any]) -> int:
+    return int(session.execute(select(func.count(IntakeItem.id)).where(*conditions)).scalar_one())
+
+
+def page_items(session: Session, conditions: list[Any], *, offset: int, limit: int) -> list[IntakeItem]:
+    return list(session.execute(select(IntakeItem).where(*conditions)
+                                .order_by(IntakeItem.received_on, IntakeItem.id).offset(offset).limit(limit))
+                .scalars())
+
+
+def item_ids(session: Session, conditions: list[Any]) -> list[int]:
+    return list(session.execute(select(IntakeItem.id).where(*conditions)
+                                .order_by(IntakeItem.received_on, IntakeItem.id)).scalars())
+
+
+def status_counts(session: Session, kind: str | None) -> dict[str, int]:
+    query = select(IntakeItem.status, func.count(IntakeItem.id)).group_by(IntakeItem.status)
+    if kind:
+        query = query.where(IntakeItem.kind == kind)
+    return {status: int(n) for status, n in session.execute(query)}
+
+
+def pending_between(session: Session, start: dt.date, end: dt.date) -> int:
+    return count_items(session, [IntakeItem.status == ItemStatus.PENDING.value,
+                                 IntakeItem.received_on >= start, IntakeItem.received_on <= end])
+
+
+def mapping_row(session: Session, kind: str) -> IntakeMapping | None:
+    return session.get(IntakeMapping, kind)
+
+
+def existing_record_ids(session: Session, table: Any, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(ids))):
+        found.update(session.execute(select(table.c.record_id).where(table.c.record_id.in_(chunk))).scalars())
+    return found
