@@ -34,6 +34,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake_key_conflict": {"zh": "幂等键“{key}”已用于内容不同的工单，本批工单均未保存。",
                             "en": "The idempotency key '{key}' was used for a ticket with different content; "
                                   "nothing of this batch was stored."},
+    "intake_number_conflict": {"zh": "工单编号“{number}”（幂等键“{key}”）已以不同内容保存，本批工单均未保存。",
+                               "en": "The ticket number '{number}' (idempotency key '{key}') is stored with "
+                                     "different content; nothing of this batch was stored."},
     "intake_push_invalid": {"zh": "推送的工单有 {count} 处不符合格式，本批工单均未保存。",
                             "en": "The pushed tickets have {count} problem(s); nothing of this batch was stored."},
     "intake_push_item_problem": {"zh": "第 {index} 条工单（从 0 起计）的“{field}”：{reason}",

@@ -19,11 +19,9 @@ from fastapi.routing import APIRoute
 
 from rating_service.errors import PayloadInvalid, Unauthorized
 from rating_service.i18n import Lang, translate
-from rating_service.intake import systems
+from rating_service.intake import formats, systems
 from rating_service.intake.models import IntakeSystem
 from rating_service.intake.schemas import (
-    SATISFACTION_CODES,
-    SATISFACTION_WORDS,
     PushOut,
     PushSummaryOut,
     SystemIn,
@@ -33,6 +31,7 @@ from rating_service.intake.schemas import (
     TicketPushIn,
     TicketResultOut,
 )
+from rating_service.intake.service import ItemIn
 from rating_service.settings import get_settings, to_local
 from rating_service.web.deps import AdminUser, DbId, SessionDep, WriteSessionDep
 from rating_service.web.edge import INTAKE_SYSTEM_KEY
@@ -129,31 +128,31 @@ def _local_date(value: dt.datetime) -> dt.date:
     return to_local(value).date() if value.tzinfo is not None else value.date()
 
 
-def _satisfaction(value: str | None) -> str | None:
-    if value in SATISFACTION_CODES:
-        return SATISFACTION_WORDS[SATISFACTION_CODES.index(value)]
-    return value
+def _code(field: str, value: str | None) -> str | None:
+    """A worded value as the raw export's column stores it (the format's code), so that a ticket pushed and the
+    same ticket in an export have the same content."""
+    if value is None:
+        return None
+    choices = next(f.choices for f in formats.HOTLINE.fields if f.name == field)
+    return choices.get(value.casefold(), value)
 
 
 def _substantiated(value: bool | str | None) -> bool | None:
     return value if value is None or isinstance(value, bool) else value == "是"
 
 
-def item_in(ticket: TicketPushIn) -> Any:
-    """A pushed ticket as the intake's ingest takes it (the other columns in ``fields``, as a file's would be)."""
-    from rating_service.intake.service import ItemIn  # noqa: PLC0415
-
+def item_in(ticket: TicketPushIn) -> ItemIn:
+    """A pushed ticket as the intake's ingest takes it: the other columns in ``fields``, as an export's would be."""
     fields: dict[str, Any] = {
-        "request_type": ticket.request_type,
+        "request_type": _code("request_type", ticket.request_type),
         "handling_unit": ticket.handling_unit,
         "due_on": ticket.due_on.isoformat() if ticket.due_on else None,
         "resolved_on": _local_date(ticket.resolved_at).isoformat() if ticket.resolved_at else None,
         "substantiated": _substantiated(ticket.substantiated),
-        "satisfaction": _satisfaction(ticket.satisfaction),
+        "satisfaction": _code("satisfaction", ticket.satisfaction),
     }
     return ItemIn(external_no=ticket.ticket_no, received_on=_local_date(ticket.received_at),
-                  place_text=ticket.address, text=ticket.content,
-                  fields={k: v for k, v in fields.items() if v is not None},
+                  place_text=ticket.address, text=ticket.content, fields=fields,
                   idempotency_key=ticket.idempotency_key)
 
 

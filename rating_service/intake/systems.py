@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from rating_service.accounts.service import hash_token
 from rating_service.audit import service as audit
-from rating_service.errors import Conflict, NotFound, RatingServiceError
+from rating_service.errors import Conflict, ImportRejected, NotFound, RatingServiceError
+from rating_service.intake import service
 from rating_service.intake.models import IntakeItem, IntakeSystem, ItemKind
 
 KEY_PREFIX = "zyik_"
@@ -155,8 +156,6 @@ def push(session: Session, *, caller: SystemCaller, items: Sequence[Any]) -> Pus
     A key sent twice in the batch with different content, or again later with different content, is refused
     (409 naming the key) and nothing of the batch is stored.
     """
-    from rating_service.intake import service  # noqa: PLC0415  (the core of the intake)
-
     seen: dict[str, Any] = {}
     unique = []
     for item in items:
@@ -168,8 +167,11 @@ def push(session: Session, *, caller: SystemCaller, items: Sequence[Any]) -> Pus
         seen[key] = item
         unique.append(item)
     before = _items_by_key(session, caller.id, list(seen))
-    summary = service.ingest(session, kind="hotline", items=unique, actor=f"system:{caller.name}",
-                             system_id=caller.id)
+    try:
+        summary = service.ingest(session, kind="hotline", items=unique, actor=f"system:{caller.name}",
+                                 system_id=caller.id)
+    except ImportRejected as exc:
+        raise _rejection(exc, unique) from None
     after = _items_by_key(session, caller.id, list(seen))
     results = []
     for key, item in seen.items():
@@ -181,6 +183,25 @@ def push(session: Session, *, caller: SystemCaller, items: Sequence[Any]) -> Pus
         results.append(PushedItem(key, "unchanged" if key in before else "inserted", item_id))
     touch(session, caller.id)
     return PushResult(results, summary)
+
+
+_KEY_CONFLICTS = ("intake_key_repeated", "intake_key_stored_differs")
+_NUMBER_CONFLICTS = ("intake_number_repeated", "intake_number_stored_differs")
+
+
+def _rejection(exc: ImportRejected, items: Sequence[Any]) -> RatingServiceError:
+    """The ingest's refusal in the API's terms: a key (or ticket number) stored with other content is a conflict
+    naming it (409); anything else stays the ingest's rejection, naming the ticket (row = index + 1)."""
+    for error in exc.errors:
+        index = (error.row or 0) - 1
+        if error.key in _KEY_CONFLICTS and 0 <= index < len(items):
+            return Conflict("intake_key_conflict", key=items[index].idempotency_key)
+    for error in exc.errors:
+        index = (error.row or 0) - 1
+        if error.key in _NUMBER_CONFLICTS and 0 <= index < len(items):
+            return Conflict("intake_number_conflict", number=items[index].external_no,
+                            key=items[index].idempotency_key)
+    return exc
 
 
 def _content(item: Any) -> tuple[Any, ...]:

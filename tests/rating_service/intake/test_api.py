@@ -172,3 +172,86 @@ def test_the_cli_issues_lists_and_revokes(world, monkeypatch):
     assert runner.invoke(app, ["intake", "key-revoke", "没有"]).exit_code != 0
     assert [a[0] for a in audit_actions(world) if a[0].startswith("intake.")] == [
         "intake.system_issue", "intake.system_revoke"]
+
+
+def test_a_push_inserts_a_retry_changes_nothing_and_a_changed_ticket_is_a_conflict(world):
+    admin = f.api_client(world, "admin1")
+    client = pusher(world, issue(admin)["key"])
+    batch = [ticket(1), ticket(2, content="楼道灯坏了，请物业处理，联系电话13912345678。", satisfaction="dissatisfied",
+                               substantiated=False, resolved_at="2026-03-10 16:00:00")]
+    first = client.post(PUSH, json={"tickets": batch})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["system"] == "12345平台"
+    assert [(i["idempotency_key"], i["status"]) for i in body["items"]] == [("k-1", "inserted"), ("k-2", "inserted")]
+    assert body["summary"]["received"] == 2 and body["summary"]["inserted"] == 2
+    assert body["summary"]["redactions"] >= 1
+    ids = [i["item_id"] for i in body["items"]]
+    again = client.post(PUSH, json={"tickets": batch + [ticket(3)]})
+    assert again.status_code == 200, again.text
+    assert [(i["idempotency_key"], i["status"], i["item_id"]) for i in again.json()["items"][:2]] == \
+        [("k-1", "unchanged", ids[0]), ("k-2", "unchanged", ids[1])]
+    assert again.json()["items"][2]["status"] == "inserted"
+    with world.read_session() as session:
+        items = session.scalars(select(IntakeItem).order_by(IntakeItem.id)).all()
+        assert len(items) == 3
+        assert all(i.system_id is not None and i.idempotency_key for i in items)
+        assert "13912345678" not in (items[1].text or "")
+        last_used = session.scalars(select(IntakeSystem.last_used_at)).one()
+    assert last_used is not None
+    changed = client.post(PUSH, json={"tickets": [ticket(4), ticket(2, content="内容改了")]})
+    assert changed.status_code == 409, changed.text
+    assert changed.json()["code"] == "conflict" and "k-2" in changed.json()["message"]
+    twice = client.post(PUSH, json={"tickets": [ticket(5), ticket(5, content="另一条")]})
+    assert twice.status_code == 409 and "k-5" in twice.json()["message"]
+    with world.read_session() as session:
+        assert len(session.scalars(select(IntakeItem)).all()) == 3  # nothing of the refused batches
+    actors = {a[2] for a in audit_actions(world)}
+    assert admin and "admin1" in actors
+
+
+@pytest.mark.parametrize(("tickets", "index", "field"), [
+    ([ticket(1), {**ticket(2), "ticket_no": ""}], 1, "ticket_no"),
+    ([ticket(1), ticket(2), {k: v for k, v in ticket(3).items() if k != "idempotency_key"}], 2, "idempotency_key"),
+    ([{**ticket(1), "idempotency_key": "x" * 129}], 0, "idempotency_key"),
+    ([ticket(1), {**ticket(2), "received_at": "2026-02-30 09:00:00"}], 1, "received_at"),
+    ([{**ticket(1), "due_on": "2026-13-01"}], 0, "due_on"),
+    ([{**ticket(1), "satisfaction": "还行"}], 0, "satisfaction"),
+    ([{**ticket(1), "substantiated": "也许"}], 0, "substantiated"),
+    ([{**ticket(1), "address": "   "}], 0, "address"),
+    ([{**ticket(1), "phone": "13912345678"}], 0, "phone"),
+])
+def test_a_malformed_ticket_is_named_by_index_and_field_in_chinese(world, tickets, index, field):
+    client = pusher(world, issue(f.api_client(world, "admin1"))["key"])
+    answer = client.post(PUSH, json={"tickets": tickets})
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert body["code"] == "payload_invalid" and "未保存" in body["message"]
+    assert {"index": index, "field": field} in [{"index": d["index"], "field": d["field"]} for d in body["details"]]
+    detail = next(d for d in body["details"] if d["index"] == index and d["field"] == field)
+    assert f"第 {index} 条" in detail["reason"]
+    assert "13912345678" not in answer.text
+    with world.read_session() as session:
+        assert session.scalars(select(IntakeItem)).all() == []
+
+
+def test_the_batch_is_bounded_and_the_body_must_be_a_batch(world, monkeypatch):
+    client = pusher(world, issue(f.api_client(world, "admin1"))["key"])
+    monkeypatch.setenv("RATING_INTAKE_BATCH_MAX", "3")
+    from rating_service.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        answer = client.post(PUSH, json={"tickets": [ticket(n) for n in range(4)]})
+    finally:
+        monkeypatch.delenv("RATING_INTAKE_BATCH_MAX")
+        get_settings.cache_clear()
+    assert answer.status_code == 422 and "3" in answer.json()["details"][0]["reason"]
+    for body in ({"tickets": []}, {}, [], {"tickets": "x"}, {"tickets": [1]}):
+        answer = client.post(PUSH, json=body)
+        assert answer.status_code == 422, (body, answer.text)
+    raw = client.post(PUSH, content=b"{not json", headers={"content-type": "application/json"})
+    assert raw.status_code == 422
+    huge = client.post(PUSH, content=b"{" + b" " * (9 * 1024 * 1024) + b"}",
+                       headers={"content-type": "application/json"})
+    assert huge.status_code == 413
