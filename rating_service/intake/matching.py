@@ -47,10 +47,11 @@ _HOMOPHONES = str.maketrans({"庭": "亭", "婷": "亭", "苑": "园"})
 _PREFIXES = ("安徽省", "安徽", "铜陵市", "铜陵", "枞阳县", "枞阳镇", "县城", "枞阳", "城关镇")
 _NUM = r"(?:\d+|[一二三四五六七八九十百零〇两]+)"
 _TAIL = re.compile(
-    rf"(?:{_NUM}(?:号楼|#楼|#|栋|幢|座|单元|室|层|楼)|{_NUM}期|"
+    rf"(?:{_NUM}(?:号楼|#楼|#|栋|幢|座|单元|室|层|楼)|{_NUM}期|\d+-\d+-\d+|"
     r"(?:东|西|南|北|东南|东北|西南|西北|正|侧|后|前)?(?:大门|门口|门)(?:口|处|外|旁)?$).*$"
 )
-_PUNCT = re.compile(r"[^0-9a-z#\u3400-\u9fff]+")
+_PUNCT = re.compile(r"[^0-9a-z#\-\u3400-\u9fff]+")
+_MARKS = re.compile(r"[#\-]+")
 _ADDRESS_PATTERN = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:大道|大街|路|街|巷))(\d+)")
 _SUFFIXES = ("小区", "家园", "花园", "新村", "园", "府", "苑")
 _NEARBY = ("对面", "附近", "旁边", "隔壁", "路口", "交叉口", "斜对面", "周边", "边上")
@@ -76,15 +77,20 @@ def normalise(text: str) -> str:
     cut = _TAIL.search(text)
     if cut and cut.start() > 0:
         text = text[: cut.start()]
-    return text
+    return _MARKS.sub("", text)
 
 
 def _core(normal: str) -> str:
-    """The name without its generic suffix (山水兰亭小区 -> 山水兰亭, 桂花园 -> 桂花)."""
+    """The name without its generic suffix (山水兰亭小区 -> 山水兰亭, 桂花园 -> 桂花), the longest suffix first."""
     for suffix in _SUFFIXES:
-        if normal.endswith(suffix) and len(normal) > len(suffix):
+        if normal.endswith(suffix) and len(normal) - len(suffix) >= _MIN_CORE:
             return normal[: -len(suffix)]
     return normal
+
+
+def _cores(normal: str) -> set[str]:
+    """Every form of the name without one generic suffix (桂花园 -> 桂花; 馨园小区 -> 馨园)."""
+    return {normal[: -len(s)] for s in _SUFFIXES if normal.endswith(s) and len(normal) - len(s) >= _MIN_CORE}
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,7 @@ class Matcher:
             if kind not in _KIND_RANK:
                 continue
             _keep_best(self._exact.setdefault(normal, {}), entry.community_id, kind)
-            core = _core(normal)
-            if len(core) >= _MIN_CORE:
+            for core in _cores(normal):
                 _keep_best(self._cores.setdefault(core, {}), entry.community_id, kind)
         # Keys looked for inside longer texts: full forms and cores long enough not to occur by chance.
         self._contained: dict[str, dict[str, str]] = {}
@@ -161,9 +166,10 @@ class Matcher:
         )
         self._fuzzy_keys: list[str] = []
         self._fuzzy_owners: list[dict[str, str]] = []
-        for core, owners in self._cores.items():
-            self._fuzzy_keys.append(core)
-            self._fuzzy_owners.append(owners)
+        for table in (self._exact, self._cores):
+            for form, owners in table.items():
+                self._fuzzy_keys.append(form)
+                self._fuzzy_owners.append(owners)
         self._cache: dict[str, Match] = {}
 
     # -- public ------------------------------------------------------------------------------------------------
@@ -193,11 +199,11 @@ class Matcher:
             for community_id, kind in owners.items():
                 _offer(best, community_id, _EXACT[kind], _exact_rule(kind))
             return best
-        core = _core(normal)
-        owners = self._cores.get(core) if len(core) >= _MIN_CORE else None
-        if owners:
-            for community_id, kind in owners.items():
-                _offer(best, community_id, _EXACT[kind] - _SUFFIX_EQUIVALENT, _exact_rule(kind))
+        for form in (normal, *_cores(normal)):
+            for table in (self._exact, self._cores):
+                for community_id, kind in table.get(form, {}).items():
+                    _offer(best, community_id, _EXACT[kind] - _SUFFIX_EQUIVALENT, _exact_rule(kind))
+        if best:
             return best
         # 3. address: a known road and its number
         rest = normal
@@ -222,8 +228,8 @@ class Matcher:
                     _offer(best, community_id, score, _contains_rule(kind))
         if best:
             return best
-        # 5. fuzzy: the text (without its road and number) against every name's core
-        query = _core(rest)
+        # 5. fuzzy: the text (without its road and number) against every name and its cores
+        query = rest
         if len(query) >= _MIN_CORE and self._fuzzy_keys:
             for _key, score, index in process.extract(
                 query, self._fuzzy_keys, scorer=fuzz.ratio, limit=8, score_cutoff=_FUZZY_FLOOR
