@@ -115,6 +115,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
         return say("methodology", name=title) if title is not None else say("methodology_gone")
     if kind == "intake_system":  # the intake API's pushing systems: by name (intake.system_issue / _revoke)
         return say("intake_system")
+    if kind == "triage_model":
+        return say("triage_model")
     if kind in KINDS:
         return say("record", kind=translate(f"record_kind.{kind}", lang))
     return say("unknown")

@@ -236,6 +236,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_field.history": {"zh": "已确认的历史数据", "en": "Confirmed history"},
     "audit_field.ticket": {"zh": "工单编号", "en": "Ticket number"},
     "audit_field.of": {"zh": "重复于", "en": "Duplicate of"},
+    "intake_triage.column_missing": {"zh": "缺少「{column}」列。", "en": "The column \u201c{column}\u201d is missing."},
+    "intake_triage.yes_no": {"zh": "应填“是”或“否”。", "en": "Must be 是 (yes) or 否 (no)."},
+    "intake_triage.category_missing": {"zh": "物业服务类工单须填写诉求类别。",
+                                       "en": "A property-related ticket needs its category."},
+    "intake_triage.empty_file": {"zh": "文件 {file} 中没有工单。", "en": "The file {file} holds no ticket."},
+    "intake_triage.no_model": {
+        "zh": "还没有训练好的分类模型：请先运行 rating intake train（需要已确认的工单）。",
+        "en": "No triage model has been trained yet: run rating intake train first (it needs confirmed tickets)."},
+    "audit_action.intake.model_train": {"zh": "训练工单分类模型", "en": "Train the ticket triage model"},
+    "audit_says.intake.model_train": {"zh": "{who} 训练了{object}", "en": "{who} trained {object}"},
+    "audit_object.triage_model": {"zh": "工单分类模型第 {id} 版", "en": "ticket triage model version {id}"},
+    "audit_field.samples": {"zh": "训练工单数", "en": "Tickets trained on"},
+    "audit_field.macro_f1": {"zh": "类别宏平均 F1", "en": "Category macro-F1"},
+    "audit_field.relevance_precision": {"zh": "物业服务类判断的精确率", "en": "Relevance precision"},
+    "audit_field.relevance_recall": {"zh": "物业服务类判断的召回率", "en": "Relevance recall"},
+    "audit_field.seed": {"zh": "随机种子", "en": "Random seed"},
+    "audit_field.deactivated": {"zh": "停用的旧版本", "en": "Earlier versions deactivated"},
+    "intake_model.trained": {
+        "zh": "已训练工单分类模型第 {version} 版：{samples} 条工单，用时 {seconds} 秒。",
+        "en": "Trained ticket triage model version {version}: {samples} tickets, {seconds} s."},
+    "intake_model.heldout": {
+        "zh": "留出 {n_test} 条检验（训练 {n_train} 条）：类别宏平均 F1 {macro_f1}，物业服务类判断精确率 {precision}、"
+              "召回率 {recall}。",
+        "en": "Held out {n_test} tickets (trained on {n_train}): category macro-F1 {macro_f1}, relevance precision "
+              "{precision}, recall {recall}."},
+    "intake_model.evaluated_file": {
+        "zh": "第 {version} 版模型在 {file} 的 {count} 条工单上的表现：",
+        "en": "Model version {version} on the {count} tickets of {file}:"},
+    "intake_model.evaluated_stored": {
+        "zh": "第 {version} 版模型（{trained_at} 由 {by} 训练，{samples} 条工单）在留出的 {count} 条工单上的表现：",
+        "en": "Model version {version} (trained {trained_at} by {by} on {samples} tickets) on its {count} held-out "
+              "tickets:"},
+    "intake_model.macro": {"zh": "类别宏平均 F1：{macro_f1}；准确率：{accuracy}",
+                           "en": "Category macro-F1: {macro_f1}; accuracy: {accuracy}"},
+    "intake_model.relevance": {
+        "zh": "物业服务类判断：精确率 {precision}，召回率 {recall}，F1 {f1}（物业服务类 {support} 条）",
+        "en": "Property-related or not: precision {precision}, recall {recall}, F1 {f1} ({support} property-related)"},
+    "intake_model.none": {"zh": "无", "en": "none"},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
@@ -268,4 +306,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "systems_back": {"zh": "返回接收系统列表", "en": "Back to the intake systems"},
     "systems_revoked_by": {"zh": "吊销：{who}，{when}", "en": "Revoked by {who}, {when}"},
     "systems_active": {"zh": "有效", "en": "Active"},
+    # -- triage: the evaluation table (rating intake evaluate; a page may show the same) ---------------------
+    "triage_table_title": {"zh": "各类别的精确率、召回率与 F1", "en": "Precision, recall and F1 by category"},
+    "triage_category": {"zh": "诉求类别", "en": "Category"},
+    "triage_precision": {"zh": "精确率", "en": "Precision"},
+    "triage_recall": {"zh": "召回率", "en": "Recall"},
+    "triage_f1": {"zh": "F1", "en": "F1"},
+    "triage_support": {"zh": "工单数", "en": "Tickets"},
 }

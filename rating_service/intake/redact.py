@@ -49,7 +49,7 @@ _FULL_WIDTH.update({0xFF0D: 0x2D, 0x3000: 0x20, 0xFF0B: 0x2B, 0x2014: 0x2D, 0x20
                     0xFF58: 0x78, 0xFF1A: 0x3A})
 
 # The last pass over numbers: a run of digits (single spaces or hyphens between groups), perhaps ending in X.
-_DIGIT_RUN = re.compile(r"(?<![\dA-Za-z])\d+(?:[ -]?\d+)*(?:[Xx](?![A-Za-z]))?")
+_DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ -]?\d+)*(?:[Xx](?![A-Za-z]))?")
 _PHONE_WORDS = re.compile(r"(?:电话|手机|手机号|号码|联系方式|座机|微信|tel|TEL|Tel)[号码]?\s*[:：是为]?\s*$")
 
 # Names after the words that introduce a person, and 王先生 / 张女士 forms.
