@@ -116,10 +116,12 @@ def fresh_database(engine: str, work: Path) -> Any:
                          actor="bench-setup")
             session.flush()
         names = data / "intake" / "community_names.csv"
-        try:
-            from rating_service.intake import directory  # the match lane's directory (issue 18)
+        import importlib
+
+        try:  # the match lane's directory (issue 18), when it is there
+            directory: Any = importlib.import_module("rating_service.intake.directory")
         except ImportError:
-            directory = None  # type: ignore[assignment]
+            directory = None
         if directory is not None and names.exists() and hasattr(directory, "import_names"):
             import csv
 
@@ -139,14 +141,14 @@ def child_import(engine: str, work: Path, export: Path) -> dict[str, Any]:
     reset = benchlib.reset_peak()
     stages: dict[str, float] = {}
     began = time.perf_counter()
-    last = [began, ""]
+    since, current = [began], [""]
 
     def progress(stage: str, done: int, total: int) -> None:
         now = time.perf_counter()
-        if last[1] and stage != last[1]:
-            stages[str(last[1])] = stages.get(str(last[1]), 0.0) + now - float(last[0])
-        if stage != last[1]:
-            last[0], last[1] = now, stage
+        if stage != current[0]:
+            if current[0]:
+                stages[current[0]] = stages.get(current[0], 0.0) + now - since[0]
+            since[0], current[0] = now, stage
 
     try:
         with db.write_session() as session:

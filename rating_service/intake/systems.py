@@ -20,7 +20,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,7 +52,7 @@ def _now() -> dt.datetime:
 
 
 def looks_like_key(raw: str | None) -> bool:
-    return bool(raw) and raw.startswith(KEY_PREFIX) and len(raw) <= MAX_KEY_LENGTH  # type: ignore[union-attr]
+    return raw is not None and raw.startswith(KEY_PREFIX) and len(raw) <= MAX_KEY_LENGTH
 
 
 def new_key() -> str:
@@ -139,7 +139,7 @@ def touch(session: Session, system_id: int) -> None:
 @dataclass(frozen=True)
 class PushedItem:
     idempotency_key: str
-    status: str  # "inserted" | "unchanged"
+    status: Literal["inserted", "unchanged"]
     item_id: int
 
 
