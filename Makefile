@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/import_limits_bench.py $(IMPORT_LIMITS_BENCH_ARGS)
 	$(BIN)/python bench/edge_bench.py $(EDGE_BENCH_ARGS)
 	$(BIN)/python bench/cache_rebuild_bench.py $(CACHE_BENCH_ARGS)
+	$(BIN)/python bench/bench_intake.py $(INTAKE_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 

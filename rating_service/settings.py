@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     # Request bodies are limited while they stream in, before any work is done on them (the edge middleware,
     # rating_service/web/edge.py): imports get the upload limit, appeals their attachments, everything else this.
     body_limit_kb: int = 1024
+    # The intake API (docs/intake.md, "Intake API"): at most this many tickets in one push, and the push's body
+    # limit (500 tickets of 4,000 characters of Chinese each are about 6 MB).
+    intake_batch_max: int = Field(default=500, ge=1, le=10_000)
+    intake_body_limit_kb: int = Field(default=8192, ge=64)
     # Browser security: Strict-Transport-Security on HTTPS answers in production (0 turns it off).
     hsts_seconds: int = 31_536_000
     # Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (uvicorn's forwarded_allow_ips):
@@ -201,6 +205,10 @@ class Settings(BaseSettings):
         # Several files may go in one request; together they stay within one upload's limit (plus the form's
         # own bytes: boundaries and part headers).
         return self.upload_limit_mb * 1024 * 1024 + 64 * 1024
+
+    @property
+    def intake_body_limit_bytes(self) -> int:
+        return self.intake_body_limit_kb * 1024
 
     @property
     def appeal_body_limit_bytes(self) -> int:

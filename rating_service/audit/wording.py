@@ -119,6 +119,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
         return say("intake_item")
     if kind == "intake_mapping":
         return say("intake_mapping", kind=translate(f"item_kind.{ident}", lang))
+    if kind == "intake_system":  # the intake API's pushing systems: by name (intake.system_issue / _revoke)
+        return say("intake_system")
     if kind == "triage_model":
         return say("triage_model")
     if kind in KINDS:

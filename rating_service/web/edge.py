@@ -8,7 +8,8 @@
 - A route that needs an account has its caller authenticated before one byte of the body is read; a cookie
   session must also show its CSRF token first (header ``X-CSRF-Token``, query ``csrf_token``, or the form's
   ``csrf_token`` field: a urlencoded form is small and read whole, a multipart form must carry the field
-  before its files, as browsers send a form's fields in document order).
+  before its files, as browsers send a form's fields in document order). The intake push
+  (``POST /api/v1/intake/tickets``) is opened by a system's intake key instead, found the same way first.
 - Every answer gets the browser security headers (CSP without inline script, frame-ancestors, referrer and
   permissions policies, nosniff, HSTS over HTTPS in production).
 """
@@ -29,6 +30,7 @@ from rating_service.accounts import service as accounts
 from rating_service.accounts.service import Principal
 from rating_service.db import get_database
 from rating_service.errors import BodyTooLarge, ControlCharacters, RatingServiceError
+from rating_service.intake import systems as intake_systems
 from rating_service.settings import Settings, get_settings
 from rating_service.web.deps import PRINCIPAL_KEY, SAFE_METHODS, SESSION_COOKIE, CsrfFailed
 from rating_service.web.errors import error_response
@@ -44,6 +46,11 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ANONYMOUS_WRITES = frozenset({"/login", "/logout", "/api/v1/auth/token"})
 IMPORT_PATHS = re.compile(r"^/(?:imports|api/v1/imports/[^/]+)$")
 APPEAL_PATHS = re.compile(r"^/(?:api/v1/)?cycles/[^/]+/appeals$")
+# Pushes of other systems: authenticated by an intake key (``Authorization: Bearer zyik_…``), not by an account;
+# the key is found before the body is read, as an account is elsewhere (docs/intake.md, "Intake API").
+INTAKE_PUSH_PATHS = frozenset({"/api/v1/intake/tickets"})
+# The intake system the edge found for a push, handed over in the request state (rating_service/intake/routes.py).
+INTAKE_SYSTEM_KEY = "intake_system"
 # How much of a multipart body may be read to find the CSRF field that precedes the files.
 CSRF_PEEK_BYTES = 64 * 1024
 
@@ -73,6 +80,8 @@ def body_limit(path: str, settings: Settings) -> int:
         return settings.import_body_limit_bytes
     if APPEAL_PATHS.match(path):
         return settings.appeal_body_limit_bytes
+    if path in INTAKE_PUSH_PATHS:
+        return settings.intake_body_limit_bytes
     return settings.body_limit_bytes
 
 
@@ -106,6 +115,15 @@ def _resolve(app: Any, raw: str, kind: str) -> Principal | None:
     database = getattr(app.state, "database", None) or get_database()
     with database.read_session() as session:
         return accounts.principal_for_token(session, raw, kind=kind)
+
+
+def _resolve_intake_system(app: Any, headers: Headers) -> intake_systems.SystemCaller | None:
+    authorization = headers.get("authorization", "")
+    if not authorization.lower().startswith("bearer "):
+        return None
+    database = getattr(app.state, "database", None) or get_database()
+    with database.read_session() as session:
+        return intake_systems.caller_for_key(session, authorization[7:].strip())
 
 
 def _multipart_boundary(content_type: str) -> bytes | None:
@@ -178,7 +196,14 @@ class EdgeMiddleware:
 
         buffered: list[bytes] = []
         more_body = True
-        if scope["method"] not in SAFE_METHODS and scope["path"] not in ANONYMOUS_WRITES:
+        if scope["method"] not in SAFE_METHODS and scope["path"] in INTAKE_PUSH_PATHS:
+            # Only an intake key opens the push (no account, no cookie: so no CSRF either).
+            system = await run_in_threadpool(_resolve_intake_system, app, headers)
+            if system is None:
+                await self.app(_without_body(scope), _no_body, send_with_headers)
+                return
+            scope.setdefault("state", {})[INTAKE_SYSTEM_KEY] = system
+        elif scope["method"] not in SAFE_METHODS and scope["path"] not in ANONYMOUS_WRITES:
             principal, from_cookie = await self._authenticate(app, headers)
             if principal is None:
                 # The route answers as it would without a body (401, a login redirect, 404, 405): its
