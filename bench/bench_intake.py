@@ -3,8 +3,8 @@ and the triage classifier trained on 50,000 confirmed tickets.
 
 - **import**: `fixtures/hotline.py` writes the export (XLSX, cached in `bench/out/intake/`); each run is a fresh
   subprocess on a fresh database (migrated, Zongyang's companies, communities and contracts, and the directory's
-  names when the directory module is there; untimed), then the timed part: the file's bytes through
-  `intake.service.import_file(kind="hotline")` (read, check, redact, match, triage when a model is active, store)
+  names; untimed), then the timed part: the file's bytes through
+  `intake.service.import_file(kind="hotline")` (read, check, redact, match, triage with the model, store)
   and the commit. Peak memory is the subprocess's high-water mark (VmHWM, reset after the setup; `ru_maxrss`
   where it cannot be reset).
 - **train**: `intake.triage.train` on the redacted texts of a generated confirmed history (categories and
@@ -85,10 +85,14 @@ def database_url(engine: str, work: Path) -> str:
 
 
 def fresh_database(engine: str, work: Path) -> Any:
-    """A migrated database holding Zongyang's reference data (and the directory's names, when that module is
-    there): nothing of the intake yet."""
+    """A migrated database holding Zongyang's reference data, the directory's names and a triage model trained on
+    the demo's confirmed 2025 history (as the demo leaves it), so that the timed import also suggests categories."""
+    import csv
+
     from rating_service import migrate
     from rating_service.db import Database
+    from rating_service.intake import directory, training
+    from rating_service.intake import service as intake
     from rating_service.records.formats import KINDS
     from rating_service.records.service import UploadedFile, import_files
     from rating_service.settings import Settings
@@ -116,17 +120,11 @@ def fresh_database(engine: str, work: Path) -> Any:
                          actor="bench-setup")
             session.flush()
         names = data / "intake" / "community_names.csv"
-        import importlib
-
-        try:  # the match lane's directory (issue 18), when it is there
-            directory: Any = importlib.import_module("rating_service.intake.directory")
-        except ImportError:
-            directory = None
-        if directory is not None and names.exists() and hasattr(directory, "import_names"):
-            import csv
-
-            with names.open(encoding="utf-8-sig") as handle:
-                directory.import_names(session, rows=list(csv.DictReader(handle)), actor="bench-setup")
+        with names.open(encoding="utf-8-sig") as handle:
+            directory.import_names(session, rows=list(csv.DictReader(handle)), actor="bench-setup")
+        history = UploadedFile.from_path(data / "intake" / "12345-2025-history.xlsx")
+        intake.import_file(session, kind="hotline", upload=history, actor="bench-setup", history=True)
+        training.train_from_confirmed(session, actor="bench-setup")
     return db
 
 

@@ -18,6 +18,7 @@ from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceEr
 from rating_service.i18n import Lang
 from rating_service.i18n.appeals import PAGE_TEXT
 from rating_service.i18n.records import PAGE_TEXT as RECORD_TEXT
+from rating_service.intake import service as intake
 from rating_service.records.formats import KINDS
 from rating_service.web.deps import (
     CurrentUser,
@@ -495,4 +496,6 @@ def record_page(request: Request, cycle_id: DbId, kind: Annotated[str, Path(max_
         "attribution": facts.attribution_text(fact, name, m, lang), "effect": facts.effect_text(fact, m, lang),
         "can_contest": not principal.is_officer and service.closed_reason(
             session=session, cycle=cycle, credit_code=fact.credit_code) is None,
+        "source": intake.record_source(session, record_kind=kind, record_id=fact.record_id,
+                                       officer=principal.is_officer, lang=lang),
     }, catalogue=TEXT)

@@ -320,6 +320,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "物业服务类判断：精确率 {precision}，召回率 {recall}，F1 {f1}（物业服务类 {support} 条）",
         "en": "Property-related or not: precision {precision}, recall {recall}, F1 {f1} ({support} property-related)"},
     "intake_model.none": {"zh": "无", "en": "none"},
+    # -- integration: a record's source, on the record page
+    "intake_record_source_officer": {"zh": "来源：{kind} {number}，由 {by} 于 {day} 确认。",
+                                     "en": "Source: {kind} {number}, confirmed by {by} on {day}."},
+    "intake_record_source": {"zh": "来源：{kind} {number}，经县住建局核实确认（{day}）。",
+                             "en": "Source: {kind} {number}, checked and confirmed by the bureau ({day})."},
 }
 
 PAGE_TEXT: dict[str, dict[str, str]] = {

@@ -36,7 +36,7 @@ from rating_service.records.models import Complaint, ImportBatch, Inspection
 from rating_service.records.personal_data import mask_text
 from rating_service.records.reader import FileProblem, read_table
 from rating_service.records.validate import BOOL_SPELLINGS, DATE_PATTERN, new_errors
-from rating_service.settings import get_settings
+from rating_service.settings import get_settings, to_local
 
 ProgressFn = Callable[[str, int, int], None]
 API_FILE = "api"  # the "file" of a push's row errors
@@ -825,6 +825,32 @@ def progress(session: Session, *, kind: str | None = None, reviewed_only: bool =
 
 def high_confidence_ids(session: Session, *, kind: str | None = None) -> list[int]:
     return repository.item_ids(session, _conditions(QueueFilter(status="pending", kind=kind, view="high")))
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    """Where a complaint or inspection record came from, when an officer confirmed it from the intake queue."""
+
+    item_id: int
+    line: str  # "来源：12345热线工单 GD-…，由 officer 于 2026-03-05 确认" (officers) or without the officer (companies)
+
+
+RECORD_KINDS = {"complaints": ItemKind.HOTLINE.value, "inspections": ItemKind.PATROL.value}
+
+
+def record_source(session: Session, *, record_kind: str, record_id: str, officer: bool,
+                  lang: Lang = "zh") -> RecordSource | None:
+    """The intake item behind a record (None for a record imported in the records format)."""
+    kind = RECORD_KINDS.get(record_kind)
+    item = repository.item_for_record(session, kind, record_id) if kind else None
+    if item is None:
+        return None
+    day = to_local(item.decided_at).date().isoformat() if item.decided_at else ""
+    params = {"kind": ItemKind(item.kind).label(lang), "number": item.external_no, "day": day}
+    if officer:
+        line = translate("intake_record_source_officer", lang, by=item.decided_by or "", **params)
+        return RecordSource(item.id, line)
+    return RecordSource(item.id, translate("intake_record_source", lang, **params))
 
 
 def unconfirmed_in_period(session: Session, start: dt.date, end: dt.date) -> int:

@@ -174,5 +174,10 @@ def test_an_officer_turns_a_raw_export_into_counted_complaints(served: str, tmp_
         expect(records).to_contain_text("GD-2026-0001")
         expect(records).to_contain_text("GD-2026-0005")  # the corrected one counts for the chosen community
         assert "GD-2026-0006" not in tab.content()
+        # the record page names the ticket it came from and who confirmed it, linked to the ticket
+        tab.goto(f"{cycle_url}/records/complaints/GD-2026-0005")
+        expect(tab.locator("#record-source")).to_contain_text("来源：12345热线工单 GD-2026-0005，由 officer 于")
+        tab.locator("#record-source a").click()
+        expect(tab.locator("main")).to_contain_text("GD-2026-0005")
         tab.context.close()
     assert errors == [], f"JavaScript errors on the pages: {errors}"
