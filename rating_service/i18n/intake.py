@@ -175,7 +175,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake_key_stored_differs": {
         "zh": "该幂等键已使用过，但内容与已保存的不同。",
         "en": "This idempotency key was used before with different content."},
-    "intake_category_unknown": {"zh": "诉求类别不在评价办法的类别中。可选：{choices}",
+    "intake_category_unknown": {"zh": "诉求类别不在评价细则的类别中。可选：{choices}",
                                 "en": "The category is not one of the methodology's. Allowed: {choices}"},
     "intake_mapping_field_unknown": {"zh": "对应关系中的字段“{field}”不存在。可用字段：{choices}",
                                      "en": "Unknown field '{field}' in the mapping. Fields: {choices}"},
@@ -195,7 +195,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "intake_no_category": {"zh": "工单 {numbers} 没有诉求类别：请先选择类别。",
                            "en": "Ticket {numbers} has no category: choose one first."},
     "intake_community_unknown": {"zh": "小区编号 {community} 不存在。", "en": "No community {community}."},
-    "intake_category_not_listed": {"zh": "类别“{category}”不在评价办法的类别中（工单 {numbers}）。",
+    "intake_category_not_listed": {"zh": "类别“{category}”不在评价细则的类别中（工单 {numbers}）。",
                                    "en": "The category '{category}' is not one of the methodology's (ticket {numbers})."},
     "intake_duplicate_unknown": {"zh": "找不到编号为 {number} 的工单。", "en": "No ticket numbered {number}."},
     "intake_duplicate_itself": {"zh": "工单不能是它自己的重复（{number}）。",

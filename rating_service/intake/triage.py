@@ -15,7 +15,8 @@ random split when some class is too rare to stratify), measures the model traine
 everything. The same seed gives the same model and the same numbers. A ``Triage`` is picklable (only the service
 pickles it, into ``triage_models.model``).
 
-Pure: scikit-learn and numpy, no database, no web.
+Pure: scikit-learn and numpy, no database, no web. scikit-learn is imported where a model is trained or evaluated
+(a pickled model brings it in when loaded), so the web app starts without it.
 """
 
 from __future__ import annotations
@@ -27,11 +28,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import StratifiedKFold, train_test_split
 from threadpoolctl import threadpool_limits
 
 from rating_service.errors import RatingServiceError
@@ -69,6 +65,10 @@ class _Classifier:
 
     @classmethod
     def fit(cls, features: Any, labels: Sequence[Any], seed: int) -> _Classifier:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
         counts = Counter(labels)
         if len(counts) == 1:
             return cls(list(counts), None, "constant")
@@ -93,7 +93,7 @@ class Triage:
 
     version: int | None
 
-    def __init__(self, vectorizer: TfidfVectorizer, relevance: _Classifier, category: _Classifier, seed: int) -> None:
+    def __init__(self, vectorizer: Any, relevance: _Classifier, category: _Classifier, seed: int) -> None:
         self.version = None  # the triage_models row's id, once stored
         self.vectorizer = vectorizer
         self.relevance = relevance
@@ -142,6 +142,8 @@ def _check(texts: Sequence[str], categories: Sequence[str | None], relevant: Seq
 
 
 def _fit(texts: list[str], categories: list[str | None], relevant: list[bool], seed: int) -> Triage:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True,
                                  min_df=2 if len(texts) >= 1000 else 1, max_features=_MAX_FEATURES,
                                  dtype=np.float32)
@@ -155,6 +157,8 @@ def _fit(texts: list[str], categories: list[str | None], relevant: list[bool], s
 
 def _split(labels: list[str], seed: int) -> tuple[list[int], list[int]]:
     """Train and held-out positions: stratified on the labels when every label has two examples, else random."""
+    from sklearn.model_selection import train_test_split
+
     positions = list(range(len(labels)))
     n_test = max(1, round(len(labels) * HOLDOUT))
     counts = Counter(labels)
@@ -223,6 +227,8 @@ def evaluate(model: Triage | None, texts: Sequence[str], categories: Sequence[st
       (None without any), ``accuracy`` the share of those tickets whose likeliest category is right.
     - ``n_test``: the tickets evaluated.
     """
+    from sklearn.metrics import precision_recall_fscore_support
+
     relevant = [bool(r) for r in relevant]
     _check(texts, [c if r else None for c, r in zip(categories, relevant, strict=False)], relevant)
     suggestions = model.suggest_many(list(texts)) if model is not None and texts else []
