@@ -4,13 +4,11 @@ generated export the matcher was not tuned on."""
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from fixtures import hotline
 from rating_service.intake.matching import Entry, Matcher, normalise, rule_label
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -18,16 +16,6 @@ NAMES_CSV = REPO_ROOT / "fixtures" / "zongyang" / "intake" / "community_names.cs
 KINDS = {"别名": "alias", "曾用名": "former", "地址": "address", "所在镇街": "town"}
 
 
-def _hotline() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fixtures_hotline", REPO_ROOT / "fixtures" / "hotline.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-hotline = _hotline()
 
 
 def _directory() -> list[Entry]:
