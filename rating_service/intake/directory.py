@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.audit import service as audit
-from rating_service.companies.models import Community
 from rating_service.errors import Conflict, NotFound, PayloadInvalid
 from rating_service.i18n import Localized
-from rating_service.intake import matching
+from rating_service.intake import matching, repository
 from rating_service.intake.models import NAME_KINDS, CommunityName, NameKind
 from rating_service.records.personal_data import find_in_text
 
@@ -35,21 +33,17 @@ class NameTaken(Conflict):
 
 def matcher(session: Session, *, threshold: float = 90.0, margin: float = 5.0) -> matching.Matcher:
     """A matcher over every community's official name and every directory name."""
-    entries = [matching.Entry(cid, name, "name") for cid, name in session.execute(
-        select(Community.community_id, Community.name))]
-    entries += [matching.Entry(cid, text, kind) for cid, text, kind in session.execute(
-        select(CommunityName.community_id, CommunityName.text, CommunityName.kind))]
+    entries = [matching.Entry(cid, name, "name") for cid, name in repository.official_names(session)]
+    entries += [matching.Entry(cid, text, kind) for cid, text, kind in repository.directory_entries(session)]
     return matching.Matcher(entries, threshold=threshold, margin=margin)
 
 
 def names_of(session: Session, community_id: str) -> list[CommunityName]:
-    return list(session.scalars(
-        select(CommunityName).where(CommunityName.community_id == community_id)
-        .order_by(CommunityName.kind, CommunityName.text, CommunityName.id)))
+    return repository.names_of(session, community_id)
 
 
 def _clean(session: Session, community_id: str, kind: str, text: str) -> str:
-    if session.get(Community, community_id) is None:
+    if repository.community(session, community_id) is None:
         raise NotFound("directory_community_unknown", community=community_id)
     if kind not in NAME_KINDS:
         raise NameRefused("directory_kind_unknown", kind=kind)
@@ -62,20 +56,19 @@ def _clean(session: Session, community_id: str, kind: str, text: str) -> str:
         raise NameRefused("directory_name_personal_data")
     if kind in (NameKind.ALIAS.value, NameKind.FORMER.value):
         normal = matching.normalise(text)
-        rows = session.execute(select(Community.community_id, Community.name)).all()
-        rows += session.execute(select(CommunityName.community_id, CommunityName.text).where(
-            CommunityName.kind.in_((NameKind.ALIAS.value, NameKind.FORMER.value)))).all()
+        rows = repository.official_names(session)
+        rows += [(cid, text) for cid, text, kind in repository.directory_entries(session)
+                 if kind in (NameKind.ALIAS.value, NameKind.FORMER.value)]
         for other_id, other_text in rows:
             if other_id != community_id and matching.normalise(other_text) == normal:
-                other = session.get(Community, other_id)
+                other = repository.community(session, other_id)
                 raise NameTaken("directory_name_taken", name=text, community=other.name if other else other_id,
                                 community_id=other_id)
     return text
 
 
 def _existing(session: Session, community_id: str, kind: str, text: str) -> CommunityName | None:
-    return session.scalars(select(CommunityName).where(
-        CommunityName.community_id == community_id, CommunityName.kind == kind, CommunityName.text == text)).first()
+    return repository.directory_entry(session, community_id, kind, text)
 
 
 def add_name(session: Session, *, community_id: str, kind: str, text: str, actor: str) -> CommunityName:
@@ -97,7 +90,7 @@ def _add(session: Session, *, community_id: str, kind: str, text: str, actor: st
 
 def remove_name(session: Session, *, name_id: int, actor: str) -> None:
     """Remove one directory name (audited)."""
-    row = session.get(CommunityName, name_id)
+    row = repository.directory_name(session, name_id)
     if row is None:
         raise NotFound("directory_name_unknown", id=name_id)
     payload: dict[str, Any] = {"kind": row.kind, "name": row.text}

@@ -8,17 +8,14 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from rating_service.companies.models import Community, Company, Contract
 from rating_service.errors import NotFound
 from rating_service.i18n import Lang
-from rating_service.intake import directory, matching
+from rating_service.intake import directory, matching, repository
 from rating_service.intake.models import (
     NAME_KINDS,
     CommunityName,
-    IntakeItem,
     ItemKind,
     ItemStatus,
     MatchStatus,
@@ -90,15 +87,10 @@ class RecentItem:
 
 def community_profile(session: Session, community_id: str, *, today: dt.date) -> CommunityProfile:
     """The community's register entry with its contracts; NotFound for an unknown id."""
-    community = session.get(Community, community_id)
+    community = repository.community(session, community_id)
     if community is None:
         raise NotFound("not_found", what=community_id)
-    rows = session.execute(
-        select(Contract.credit_code, Company.name, Contract.start_date, Contract.end_date)
-        .join(Company, Company.credit_code == Contract.credit_code)
-        .where(Contract.community_id == community_id)
-        .order_by(Contract.start_date.desc(), Contract.id.desc())
-    ).all()
+    rows = repository.contracts_of(session, community_id)
     contracts = [ContractView(code, name, start, end, start <= today and (end is None or end >= today))
                  for code, name, start, end in rows]
     manager = next((c for c in contracts if c.current), None)
@@ -116,7 +108,7 @@ def names(session: Session, community_id: str, lang: Lang = "zh") -> list[NameVi
 
 def name_owner(session: Session, name_id: int) -> str | None:
     """The community a directory name belongs to (None when there is no such name)."""
-    row = session.get(CommunityName, name_id)
+    row = repository.directory_name(session, name_id)
     return None if row is None else row.community_id
 
 
@@ -127,13 +119,6 @@ def _name_kind_label(kind: str, lang: Lang) -> str:
         return kind
 
 
-def _community_names(session: Session, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    rows = session.execute(select(Community.community_id, Community.name).where(Community.community_id.in_(ids)))
-    return dict(rows.all())
-
-
 def try_match(session: Session, text: str, *, community_id: str, lang: Lang = "zh") -> TryResult:
     """What matching makes of ``text`` (an address or a name as a caller writes it), with the directory as it
     stands now."""
@@ -142,7 +127,7 @@ def try_match(session: Session, text: str, *, community_id: str, lang: Lang = "z
     ids = {c.community_id for c in found.alternatives}
     if found.community_id:
         ids.add(found.community_id)
-    known = _community_names(session, ids)
+    known = repository.community_names(session, ids)
     alternatives = [CandidateView(c.community_id, known.get(c.community_id, c.community_id), float(c.score),
                                   matching.rule_label(c.rule, lang)) for c in found.alternatives]
     best = None
@@ -157,12 +142,6 @@ def try_match(session: Session, text: str, *, community_id: str, lang: Lang = "z
 def recent_items(session: Session, community_id: str, lang: Lang = "zh", *, limit: int = RECENT_ITEMS
                  ) -> list[RecentItem]:
     """The latest intake items decided for the community or matched to it, newest first."""
-    rows = session.scalars(
-        select(IntakeItem)
-        .where(or_(IntakeItem.community_id == community_id,
-                   (IntakeItem.community_id.is_(None)) & (IntakeItem.match_community_id == community_id)))
-        .order_by(IntakeItem.received_on.desc(), IntakeItem.id.desc())
-        .limit(limit)
-    ).all()
+    rows = repository.recent_items_of(session, community_id, limit=limit)
     return [RecentItem(r.id, ItemKind(r.kind).label(lang), r.external_no, r.received_on, r.place_text,
                        ItemStatus(r.status).label(lang), r.community_id == community_id) for r in rows]

@@ -6,11 +6,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.orm import Session, defer
 
-from rating_service.companies.models import Community
-from rating_service.intake.models import IntakeItem, IntakeMapping, IntakeSystem, ItemStatus, MatchStatus
+from rating_service.companies.models import Community, Company, Contract
+from rating_service.intake.models import (
+    CommunityName,
+    IntakeItem,
+    IntakeMapping,
+    IntakeSystem,
+    ItemStatus,
+    MatchStatus,
+    TriageModel,
+)
 from rating_service.records.repository import insert_rows
 
 CHUNK = 5_000  # numbers per IN (…) query: SQLite allows 32,766 parameters
@@ -184,8 +192,118 @@ def mapping_row(session: Session, kind: str) -> IntakeMapping | None:
     return session.get(IntakeMapping, kind)
 
 
+def insert_records(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Complaint or inspection rows of confirmed items."""
+    if rows:
+        session.execute(insert(table), rows)
+
+
 def existing_record_ids(session: Session, table: Any, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for chunk in _chunks(sorted(set(ids))):
         found.update(session.execute(select(table.c.record_id).where(table.c.record_id.in_(chunk))).scalars())
     return found
+
+
+# -- triage models ---------------------------------------------------------------------------------------------------
+
+def decided_texts(session: Session, kind: str) -> list[tuple[str | None, str | None, str]]:
+    """(text, category, status) of every confirmed or not-property item of ``kind``, oldest first."""
+    return [tuple(row) for row in session.execute(
+        select(IntakeItem.text, IntakeItem.category, IntakeItem.status)
+        .where(IntakeItem.kind == kind,
+               IntakeItem.status.in_((ItemStatus.CONFIRMED.value, ItemStatus.NOT_PROPERTY.value)))
+        .order_by(IntakeItem.id))]
+
+
+def retire_models(session: Session) -> list[int]:
+    """Every active model version made inactive (a new one is about to be stored); their ids."""
+    earlier = list(session.scalars(select(TriageModel.id).where(TriageModel.active.is_(True))))
+    if earlier:
+        session.execute(update(TriageModel).where(TriageModel.id.in_(earlier)).values(active=False))
+    return earlier
+
+
+def models(session: Session) -> list[TriageModel]:
+    return list(session.scalars(select(TriageModel).options(defer(TriageModel.model))
+                                .order_by(TriageModel.id.desc())))
+
+
+def active_model_row(session: Session) -> TriageModel | None:
+    return session.scalars(select(TriageModel).options(defer(TriageModel.model))
+                           .where(TriageModel.active.is_(True)).order_by(TriageModel.id.desc()).limit(1)).first()
+
+
+def model_bytes(session: Session, model_id: int) -> bytes | None:
+    return session.scalar(select(TriageModel.model).where(TriageModel.id == model_id))
+
+
+# -- a community's page ----------------------------------------------------------------------------------------------
+
+def community(session: Session, community_id: str) -> Community | None:
+    return session.get(Community, community_id)
+
+
+def contracts_of(session: Session, community_id: str) -> list[Any]:
+    """(credit_code, company name, start, end) of the community's contracts, newest first."""
+    return list(session.execute(
+        select(Contract.credit_code, Company.name, Contract.start_date, Contract.end_date)
+        .join(Company, Company.credit_code == Contract.credit_code)
+        .where(Contract.community_id == community_id)
+        .order_by(Contract.start_date.desc(), Contract.id.desc())).all())
+
+
+def directory_name(session: Session, name_id: int) -> CommunityName | None:
+    return session.get(CommunityName, name_id)
+
+
+def recent_items_of(session: Session, community_id: str, *, limit: int) -> list[IntakeItem]:
+    """The latest items decided for the community or (undecided) matched to it, newest first."""
+    return list(session.scalars(
+        select(IntakeItem)
+        .where(or_(IntakeItem.community_id == community_id,
+                   (IntakeItem.community_id.is_(None)) & (IntakeItem.match_community_id == community_id)))
+        .order_by(IntakeItem.received_on.desc(), IntakeItem.id.desc())
+        .limit(limit)).all())
+
+
+# -- intake systems --------------------------------------------------------------------------------------------------
+
+def systems(session: Session) -> list[IntakeSystem]:
+    return list(session.scalars(select(IntakeSystem).order_by(IntakeSystem.name)))
+
+
+def system(session: Session, system_id: int) -> IntakeSystem | None:
+    return session.get(IntakeSystem, system_id)
+
+
+def system_by_name(session: Session, name: str) -> IntakeSystem | None:
+    return session.scalar(select(IntakeSystem).where(IntakeSystem.name == name))
+
+
+def system_by_key_hash(session: Session, digest: str) -> IntakeSystem | None:
+    return session.scalar(select(IntakeSystem).where(IntakeSystem.key_hash == digest))
+
+
+# -- the community directory -----------------------------------------------------------------------------------------
+
+def official_names(session: Session) -> list[tuple[str, str]]:
+    """(community_id, official name) of every community."""
+    return [(str(cid), str(name)) for cid, name in session.execute(select(Community.community_id, Community.name))]
+
+
+def directory_entries(session: Session) -> list[tuple[str, str, str]]:
+    """(community_id, text, kind) of every directory name."""
+    return [(str(cid), str(text), str(kind)) for cid, text, kind in session.execute(
+        select(CommunityName.community_id, CommunityName.text, CommunityName.kind))]
+
+
+def names_of(session: Session, community_id: str) -> list[CommunityName]:
+    return list(session.scalars(
+        select(CommunityName).where(CommunityName.community_id == community_id)
+        .order_by(CommunityName.kind, CommunityName.text, CommunityName.id)))
+
+
+def directory_entry(session: Session, community_id: str, kind: str, text: str) -> CommunityName | None:
+    return session.scalars(select(CommunityName).where(
+        CommunityName.community_id == community_id, CommunityName.kind == kind, CommunityName.text == text)).first()

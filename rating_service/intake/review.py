@@ -8,11 +8,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.companies import repository as companies_repo
+from rating_service.intake import repository
 from rating_service.intake.models import IntakeItem, ItemKind, ItemStatus
 from rating_service.records import service as records
 
@@ -42,5 +42,4 @@ def categories(session: Session, *, kind: str, day: dt.date) -> tuple[str, ...]:
 
 def pending_count(session: Session) -> int:
     """How many items wait for an officer (the navigation's badge)."""
-    stmt = select(func.count()).select_from(IntakeItem).where(IntakeItem.status == ItemStatus.PENDING.value)
-    return int(session.execute(stmt).scalar_one())
+    return repository.count_items(session, [IntakeItem.status == ItemStatus.PENDING.value])

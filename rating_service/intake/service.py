@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from rating_service import clock
@@ -937,8 +936,7 @@ def confirm(session: Session, *, item_ids: Sequence[int], actor: str, community_
                 for i, c, k in new]
         for row in rows:
             row["batch_id"] = batch.id
-        if rows:
-            session.execute(insert(table), rows)
+        repository.insert_records(session, table, rows)
         for item, community, cat in mine:
             item.status = ItemStatus.CONFIRMED.value
             item.community_id, item.category = community, cat

@@ -22,14 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rating_service.accounts.service import hash_token
 from rating_service.audit import service as audit
 from rating_service.errors import Conflict, ImportRejected, NotFound, RatingServiceError
-from rating_service.intake import service
-from rating_service.intake.models import IntakeItem, IntakeSystem, ItemKind
+from rating_service.intake import repository, service
+from rating_service.intake.models import IntakeSystem, ItemKind
 
 KEY_PREFIX = "zyik_"
 PREFIX_SHOWN = 12  # characters of the key kept in clear to tell keys apart: "zyik_" and 7 more
@@ -61,19 +60,18 @@ def new_key() -> str:
 
 def systems(session: Session) -> list[IntakeSystem]:
     """Every system, live ones first, then by name."""
-    rows = session.scalars(select(IntakeSystem).order_by(IntakeSystem.name)).all()
-    return sorted(rows, key=lambda s: s.revoked_at is not None)
+    return sorted(repository.systems(session), key=lambda s: s.revoked_at is not None)
 
 
 def get(session: Session, system_id: int) -> IntakeSystem:
-    found = session.get(IntakeSystem, system_id)
+    found = repository.system(session, system_id)
     if found is None:
         raise NotFound("intake_system_not_found", name=str(system_id))
     return found
 
 
 def by_name(session: Session, name: str) -> IntakeSystem:
-    found = session.scalar(select(IntakeSystem).where(IntakeSystem.name == name.strip()))
+    found = repository.system_by_name(session, name.strip())
     if found is None:
         raise NotFound("intake_system_not_found", name=name.strip())
     return found
@@ -86,7 +84,7 @@ def issue(session: Session, *, name: str, actor: str) -> tuple[IntakeSystem, str
         raise RatingServiceError("intake_system_name_invalid", maximum=NAME_MAX)
     raw = new_key()
     now = _now()
-    system = session.scalar(select(IntakeSystem).where(IntakeSystem.name == name))
+    system = repository.system_by_name(session, name)
     renewed = system is not None
     if system is None:
         system = IntakeSystem(name=name, key_hash=hash_token(raw), key_prefix=raw[:PREFIX_SHOWN], created_by=actor,
@@ -120,7 +118,7 @@ def caller_for_key(session: Session, raw: str | None) -> SystemCaller | None:
     if not looks_like_key(raw):
         return None
     digest = hash_token(raw or "")
-    found = session.scalar(select(IntakeSystem).where(IntakeSystem.key_hash == digest))
+    found = repository.system_by_key_hash(session, digest)
     if found is None or not hmac.compare_digest(found.key_hash.encode(), digest.encode()):
         return None
     if found.revoked_at is not None:
@@ -130,7 +128,7 @@ def caller_for_key(session: Session, raw: str | None) -> SystemCaller | None:
 
 def touch(session: Session, system_id: int) -> None:
     """Notes that the system's key was just used."""
-    found = session.get(IntakeSystem, system_id)
+    found = repository.system(session, system_id)
     if found is not None:
         found.last_used_at = _now()
         session.flush()
@@ -210,14 +208,9 @@ def _content(item: Any) -> tuple[Any, ...]:
 
 
 def _items_by_key(session: Session, system_id: int, keys: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 500):
-        rows = session.execute(select(IntakeItem.idempotency_key, IntakeItem.id).where(
-            IntakeItem.system_id == system_id, IntakeItem.idempotency_key.in_(keys[start:start + 500])))
-        found.update({key: item_id for key, item_id in rows if key is not None})
-    return found
+    return {key: item_id for key, (item_id, _sha) in repository.stored_by_key(session, system_id, keys).items()}
 
 
 def _item_by_number(session: Session, external_no: str) -> int | None:
-    return session.scalar(select(IntakeItem.id).where(IntakeItem.kind == ItemKind.HOTLINE.value,
-                                                      IntakeItem.external_no == external_no))
+    item = repository.item_by_number(session, ItemKind.HOTLINE.value, external_no)
+    return None if item is None else item.id

@@ -15,14 +15,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.audit import service as audit
 from rating_service.errors import ImportRejected, RatingServiceError, RowError, RowErrors
-from rating_service.intake import triage
-from rating_service.intake.models import IntakeItem, ItemKind, ItemStatus, TriageModel
+from rating_service.intake import repository, triage
+from rating_service.intake.models import ItemKind, ItemStatus, TriageModel
 from rating_service.intake.redact import redact
 from rating_service.records.reader import FileProblem, read_table
 
@@ -37,11 +36,7 @@ _CACHED = 4  # model versions kept unpickled
 
 def _decided(session: Session) -> list[tuple[str, str | None, bool]]:
     """(text, category, relevant) of every decided hotline ticket, oldest first."""
-    rows = session.execute(
-        select(IntakeItem.text, IntakeItem.category, IntakeItem.status)
-        .where(IntakeItem.kind == ItemKind.HOTLINE.value,
-               IntakeItem.status.in_((ItemStatus.CONFIRMED.value, ItemStatus.NOT_PROPERTY.value)))
-        .order_by(IntakeItem.id)).all()
+    rows = repository.decided_texts(session, ItemKind.HOTLINE.value)
     return [(text or "", category, status == ItemStatus.CONFIRMED.value) for text, category, status in rows]
 
 
@@ -55,9 +50,7 @@ def train_from_confirmed(session: Session, *, actor: str, seed: int = 0) -> Tria
     categories = [category for _, category, _ in decided]
     relevant = [is_relevant for _, _, is_relevant in decided]
     model, metrics = triage.train(texts, categories, relevant, seed=seed)
-    earlier = list(session.scalars(select(TriageModel.id).where(TriageModel.active.is_(True))))
-    if earlier:
-        session.execute(update(TriageModel).where(TriageModel.id.in_(earlier)).values(active=False))
+    earlier = repository.retire_models(session)
     row = TriageModel(trained_at=clock.now(), trained_by=actor, samples=len(texts), metrics=json.dumps(metrics,
                       ensure_ascii=False), model=b"", active=True)
     session.add(row)
@@ -76,8 +69,7 @@ def train_from_confirmed(session: Session, *, actor: str, seed: int = 0) -> Tria
 
 def models(session: Session) -> list[TriageModel]:
     """Every model version, newest first (their pickles not loaded)."""
-    return list(session.scalars(select(TriageModel).options(defer(TriageModel.model))
-                                .order_by(TriageModel.id.desc())))
+    return repository.models(session)
 
 
 def metrics_of(row: TriageModel) -> dict[str, Any]:
@@ -91,15 +83,14 @@ def metrics_of(row: TriageModel) -> dict[str, Any]:
 
 def active_model(session: Session) -> tuple[TriageModel, triage.Triage] | None:
     """The newest active version and its model (unpickled once per version and kept), or None before training."""
-    row = session.scalars(select(TriageModel).options(defer(TriageModel.model))
-                          .where(TriageModel.active.is_(True)).order_by(TriageModel.id.desc()).limit(1)).first()
+    row = repository.active_model_row(session)
     if row is None:
         return None
     key = (row.id, row.trained_at.isoformat() if row.trained_at else "", row.samples)
     with _cache_lock:
         cached = _cache.get(key)
     if cached is None:
-        data = session.scalar(select(TriageModel.model).where(TriageModel.id == row.id))
+        data = repository.model_bytes(session, row.id)
         cached = pickle.loads(data or b"")  # noqa: S301  (only this module writes the column, from its own models)
         cached.version = row.id
         with _cache_lock:
