@@ -163,7 +163,7 @@ def _houses(text: str, removed: dict[str, int]) -> str:
 
 # What every piece of personal data above needs somewhere in the text: a digit (ASCII or full width: numbers, house
 # numbers), an '@' (e-mail), a word that introduces a person, 本人, or a title. Most request texts have none of them
-# and skip the passes (a third of an import's checking time).
+# and skip the passes (redaction of a 20,000-ticket export under cProfile: 2.5 s → 1.9 s).
 _MAYBE = re.compile(rf"[0-9\uff10-\uff19@]|{_NAME_WORDS}|本人|{_TITLES}")
 
 

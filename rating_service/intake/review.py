@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.companies import repository as companies_repo
-from rating_service.intake import repository
+from rating_service.intake import repository, service
 from rating_service.intake.models import IntakeItem, ItemKind, ItemStatus
-from rating_service.records import service as records
 
 # What a confirmed item becomes, per item kind: the methodology's category list of that record kind.
 CATEGORY_LISTS = {ItemKind.HOTLINE.value: "complaints", ItemKind.PATROL.value: "inspections"}
@@ -37,7 +36,7 @@ def community_choices(session: Session, *, first: Sequence[str] = ()) -> list[Co
 def categories(session: Session, *, kind: str, day: dt.date) -> tuple[str, ...]:
     """The categories an item of ``kind`` may take: those an import on ``day`` accepts (the methodology in force,
     or the latest before the first takes force)."""
-    return records.methodology_for_imports(session, day).category_list(CATEGORY_LISTS.get(kind, "complaints"))
+    return service.categories_for(session, CATEGORY_LISTS.get(kind, "complaints"), day)
 
 
 def pending_count(session: Session) -> int:

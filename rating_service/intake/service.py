@@ -635,7 +635,7 @@ def _history_decisions(session: Session, items: list[ItemIn], *, filename: str, 
                        errors: RowErrors) -> dict[str, tuple[str, str | None, str | None]]:
     """external_no -> (status, community, category) of the bureau's confirmed history; bad rows to ``errors``."""
     known = repository.known_communities(session, [i.fields.get("community_id") or "" for i in items])
-    categories = _categories(session, "complaints", max((i.received_on for i in items), default=clock.local_today()))
+    categories = categories_for(session, "complaints", max((i.received_on for i in items), default=clock.local_today()))
     out: dict[str, tuple[str, str | None, str | None]] = {}
     for item in items:
         row = item.row or 0
@@ -662,7 +662,9 @@ def _history_decisions(session: Session, items: list[ItemIn], *, filename: str, 
     return out
 
 
-def _categories(session: Session, record_kind: str, day: dt.date) -> tuple[str, ...]:
+def categories_for(session: Session, record_kind: str, day: dt.date) -> tuple[str, ...]:
+    """The categories a record of ``record_kind`` (complaints, inspections) may take on ``day``: those an import on
+    that day accepts (the methodology in force, or the latest before the first takes force)."""
     return records.methodology_for_imports(session, day).category_list(record_kind)
 
 
@@ -907,7 +909,7 @@ def confirm(session: Session, *, item_ids: Sequence[int], actor: str, community_
     for kind, record_kind in ((ItemKind.HOTLINE.value, "complaints"), (ItemKind.PATROL.value, "inspections")):
         mine = [(i, c, k) for i, c, k in chosen if i.kind == kind]
         if mine:
-            allowed = set(_categories(session, record_kind, max(i.received_on for i, _c, _k in mine)))
+            allowed = set(categories_for(session, record_kind, max(i.received_on for i, _c, _k in mine)))
             wrong = [(i, k) for i, _c, k in mine if k not in allowed]
             if wrong:
                 raise RatingServiceError("intake_category_not_listed", category=wrong[0][1],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import pickle
 import threading
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -165,11 +164,3 @@ def stored_metrics(session: Session) -> tuple[TriageModel, dict[str, Any]]:
     if found is None:
         raise RatingServiceError("intake_triage.no_model")
     return found[0], metrics_of(found[0])
-
-
-def suggest(session: Session, texts: Sequence[str]) -> tuple[int | None, list[triage.Suggestion]]:
-    """The active model's version and its suggestions for ``texts`` (no model yet: (None, []))."""
-    found = active_model(session)
-    if found is None:
-        return None, []
-    return found[0].id, found[1].suggest_many(texts)
