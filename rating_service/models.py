@@ -8,6 +8,7 @@ from rating_service.cycles.models import Cycle, Job, Rating, UnattributedRecord
 from rating_service.db import Base
 from rating_service.intake.models import CommunityName, IntakeItem, IntakeMapping, IntakeSystem, TriageModel
 from rating_service.methodologies.models import MethodologyVersion
+from rating_service.monitor.models import MonitorSummary
 from rating_service.notices.models import Document, DocumentCounter
 from rating_service.records.models import (
     HISTORY,
@@ -18,6 +19,7 @@ from rating_service.records.models import (
     Inspection,
     MajorEvent,
 )
+from rating_service.repair.models import CommitmentBreach, RepairAttachment, RepairItem, RepairRequest
 from rating_service.workdays.models import CalendarDay, CalendarYear
 
 __all__ = [
@@ -53,4 +55,9 @@ __all__ = [
     "TriageModel",
     "Inspection",
     "MajorEvent",
+    "MonitorSummary",
+    "CommitmentBreach",
+    "RepairAttachment",
+    "RepairItem",
+    "RepairRequest",
 ]

@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     attachments_dir: Path = PROJECT_ROOT / "var" / "attachments"
     attachment_limit_mb: int = 10
     attachments_per_appeal: int = 5
+    # Early warning (docs/monitor.md): a company whose running score is within this many points above the lower
+    # edge of its band is listed as close to the next band down.
+    monitor_margin_points: float = Field(default=3.0, ge=0, le=50)
     # Images are decoded and re-encoded before storage: at most this many pixels (50 million: a 600 dpi A4 scan or
     # a 50-megapixel photo; about 150 MB decoded, one file at a time). Larger ones, and decompression bombs, are
     # refused before decoding.

@@ -163,7 +163,63 @@ class AppealRecord:
         return f"{self.issuer.base_url.rstrip('/')}/verify/{self.verification_code}"
 
 
-def as_payload(document: Notice | Bulletin | AppealRecord) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RepairDecision:
+    """信用修复决定书: the bureau's decision on one repair request (repaired, refused at acceptance or at decision).
+    Every line is worded by the service; no person is named (the company, the bureau, record numbers only)."""
+
+    issuer: Issuer
+    doc_number: str
+    issue_date: dt.date
+    company_name: str
+    credit_code: str
+    cycle_name: str
+    request_id: int
+    filed_on: dt.date
+    mark: str  # worded: 列入黑榜 / 一票否决 / 不良记录
+    marked: list[str]  # the mark and the records behind it, one worded line each
+    original_notice: str | None  # the number of the cycle's notice that stated the mark
+    statement: str  # the company's account of its correction
+    evidence: list[str]  # the evidence files, by name
+    conditions: list[list[str]]  # [condition worded, finding worded], in the rules' order
+    verification_note: str | None  # the on-site verification
+    outcome: str  # worded: 同意修复 / 不予修复 / 不予受理
+    repaired: bool
+    reasons: str
+    effects: list[str]  # what the repair does (or, refused, when a new request may be filed), worded
+    repaired_on: dt.date | None
+    commitment_until: dt.date | None
+    refile_from: dt.date | None
+    basis: str  # the rules' basis (the NDRC order) and the methodology
+    verification_code: str
+    lang: Lang = "zh"
+
+    @property
+    def verification_url(self) -> str:
+        return f"{self.issuer.base_url.rstrip('/')}/verify/{self.verification_code}"
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """信用承诺书: what a company undertakes when it asks for repair (the catalogue's text, filled in), as signed
+    in the form. A company's letter: no bureau number, no person named."""
+
+    issuer: Issuer  # addressed to
+    company_name: str
+    credit_code: str
+    cycle_name: str
+    request_id: int
+    mark: str  # worded
+    paragraphs: list[str]  # the undertakings, worded from the catalogue
+    commitment_months: int
+    signed_on: dt.date
+    signed_at: str  # the time of signing, ISO 8601 with the bureau's offset
+    issue_date: dt.date  # = signed_on (the renderer dates every document)
+    doc_number: str  # "" : a company's letter carries no bureau number
+    lang: Lang = "zh"
+
+
+def as_payload(document: Notice | Bulletin | AppealRecord | RepairDecision | Commitment) -> dict[str, Any]:
     """Plain JSON-able data (dates as ISO strings) from which `from_payload` rebuilds the same document."""
 
     def plain(value: Any) -> Any:
@@ -180,12 +236,13 @@ def as_payload(document: Notice | Bulletin | AppealRecord) -> dict[str, Any]:
     return data
 
 
-def from_payload(data: dict[str, Any]) -> Notice | Bulletin | AppealRecord:
+def from_payload(data: dict[str, Any]) -> Notice | Bulletin | AppealRecord | RepairDecision | Commitment:
     data = dict(data)
     kind = data.pop("type")
     issuer = Issuer(**data.pop("issuer"))
     dates = {k: dt.date.fromisoformat(v) for k, v in data.items()
-             if k in ("issue_date", "period_start", "period_end", "appeal_deadline", "publicity_end", "filed_on")}
+             if k in ("issue_date", "period_start", "period_end", "appeal_deadline", "publicity_end", "filed_on",
+                      "repaired_on", "commitment_until", "refile_from", "signed_on") and v is not None}
     data.update(dates)
     if kind == "Notice":
         revision = data.pop("revision")
@@ -197,4 +254,8 @@ def from_payload(data: dict[str, Any]) -> Notice | Bulletin | AppealRecord:
                                           "grade_counts": [(g, int(c)) for g, c in data["grade_counts"]]})
     if kind == "AppealRecord":
         return AppealRecord(issuer=issuer, **{**data, "items": [ContestedItem(**i) for i in data["items"]]})
+    if kind == "RepairDecision":
+        return RepairDecision(issuer=issuer, **data)
+    if kind == "Commitment":
+        return Commitment(issuer=issuer, **data)
     raise ValueError(f"unknown document type {kind!r}")

@@ -291,6 +291,135 @@ class CategoryLists(_Strict):
         return value
 
 
+REPAIR_SEVERITIES = ("general", "serious")
+REPAIR_MARKS = ("black_list", "veto")  # marks of a cycle's public record, besides individual records
+REPAIR_RECORD_KINDS = ("fee_violations", "major_events")  # adverse records that are decisions of their own
+REPAIR_CONDITIONS = ("rectified", "penalty_fulfilled", "commitment_signed", "no_new_same_kind")
+REPAIR_FROM = ("publicity", "record")  # the minimum publicity counts from the cycle's notice date, or the record's
+
+
+class PublicityPeriod(_Strict):
+    """How long a mark of one severity stays public: at least ``min_months`` before a repair request is accepted;
+    ``max_months`` after which it is no longer publicized in any case."""
+
+    min_months: int = Field(ge=0, le=120)
+    max_months: int = Field(ge=1, le=120)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PublicityPeriod:
+        if self.max_months < self.min_months:
+            raise RuleError("publicity_order", "max_months is below min_months", "最长公示期短于最短公示期")
+        return self
+
+
+class RepairMarkRule(_Strict):
+    """One repairable mark: its severity, when its publicity starts, and which later records are "of the same
+    kind" (a new one blocks a request and, after a repair, breaches the commitment). ``same_kind``: record kinds
+    (``fee_violations``, ``major_events``), or ``same_ground`` for the record's own kind and type."""
+
+    severity: str
+    counted_from: str
+    same_kind: tuple[str, ...] = Field(min_length=1)
+    repairable: bool = True
+
+    @field_validator("severity")
+    @classmethod
+    def _severity(cls, value: str) -> str:
+        if value not in REPAIR_SEVERITIES:
+            raise RuleError("unknown_code", f"severity must be one of {list(REPAIR_SEVERITIES)}",
+                            f"严重程度应为 {list(REPAIR_SEVERITIES)} 之一")
+        return value
+
+    @field_validator("counted_from")
+    @classmethod
+    def _from(cls, value: str) -> str:
+        if value not in REPAIR_FROM:
+            raise RuleError("unknown_code", f"counted_from must be one of {list(REPAIR_FROM)}",
+                            f"起算点应为 {list(REPAIR_FROM)} 之一")
+        return value
+
+    @field_validator("same_kind")
+    @classmethod
+    def _same_kind(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if unknown := set(value) - {*REPAIR_RECORD_KINDS, "same_ground"}:
+            raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知记录类型")
+        return value
+
+
+class RepairRecordRule(RepairMarkRule):
+    """An individual adverse record (a decision of its own): its severity by type, where the type matters.
+    ``serious_types``: the fee-violation types or major-event kinds that are serious whatever ``severity`` says;
+    ``not_repairable``: types that can never be repaired."""
+
+    serious_types: tuple[str, ...] = ()
+    not_repairable: tuple[str, ...] = ()
+
+
+class RepairRules(_Strict):
+    """Credit repair (信用修复) as data: which marks may be repaired, after how long, on what conditions, within
+    which working-day deadlines, and what a repair does to the next cycle. Figures follow ``basis``."""
+
+    basis: str = Field(min_length=4, max_length=200)
+    publicity: dict[str, PublicityPeriod]
+    accept_working_days: int = Field(ge=1, le=60)  # from receipt: accept the request or refuse to accept it
+    decide_working_days: int = Field(ge=1, le=120)  # from acceptance: repair or refuse
+    commitment_months: int = Field(ge=1, le=60)  # the signed 信用承诺书 binds this long from the decision
+    refile_after_days: int = Field(ge=0, le=3650)  # after a refusal (never before the minimum publicity ends)
+    false_material_bar_years: int = Field(ge=0, le=10)  # false material in a request: no new request this long
+    marks: dict[str, RepairMarkRule]
+    records: dict[str, RepairRecordRule]
+    conditions: tuple[str, ...]
+    # True: a repaired record still counts in the cycle of the period it occurred in (history stays true);
+    # False: a cycle computed after the repair leaves it out.
+    counted_after_repair: bool = True
+
+    @field_validator("publicity")
+    @classmethod
+    def _severities(cls, value: dict[str, PublicityPeriod]) -> dict[str, PublicityPeriod]:
+        if set(value) != set(REPAIR_SEVERITIES):
+            raise RuleError("keys_exact", f"keys must be exactly {list(REPAIR_SEVERITIES)}",
+                            f"公示期应覆盖 {list(REPAIR_SEVERITIES)}", expected=list(REPAIR_SEVERITIES))
+        return value
+
+    @field_validator("marks")
+    @classmethod
+    def _marks(cls, value: dict[str, RepairMarkRule]) -> dict[str, RepairMarkRule]:
+        if unknown := set(value) - set(REPAIR_MARKS):
+            raise RuleError("unknown_code", f"unknown mark {sorted(unknown)}", "未知的失信标记")
+        return value
+
+    @field_validator("records")
+    @classmethod
+    def _records(cls, value: dict[str, RepairRecordRule]) -> dict[str, RepairRecordRule]:
+        if unknown := set(value) - set(REPAIR_RECORD_KINDS):
+            raise RuleError("unknown_code", f"unknown record kind {sorted(unknown)}", "未知的记录类型")
+        for kind, rule in value.items():
+            known = FEE_TYPES if kind == "fee_violations" else EVENT_KINDS
+            if unknown := (set(rule.serious_types) | set(rule.not_repairable)) - set(known):
+                raise RuleError("unknown_code", f"unknown type {sorted(unknown)}", "未知类型",
+                                field=f"repair.records.{kind}")
+        return value
+
+    @field_validator("conditions")
+    @classmethod
+    def _conditions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if unknown := set(value) - set(REPAIR_CONDITIONS):
+            raise RuleError("unknown_code", f"unknown condition {sorted(unknown)}", "未知的修复条件")
+        if len(set(value)) != len(value):
+            raise RuleError("repeated", "a condition is listed twice", "修复条件重复")
+        return value
+
+    def severity_of(self, kind: str, subtype: str | None = None) -> str:
+        """The severity of a mark (``black_list``, ``veto``) or of a record kind and its type."""
+        if kind in self.marks:
+            return self.marks[kind].severity
+        rule = self.records[kind]
+        return "serious" if subtype in rule.serious_types else rule.severity
+
+    def rule_of(self, kind: str) -> RepairMarkRule:
+        return self.marks[kind] if kind in self.marks else self.records[kind]
+
+
 class Methodology(_Strict):
     id: str
     title: str
@@ -316,6 +445,8 @@ class Methodology(_Strict):
     categories: CategoryLists | None = None
     # The words people read for every code (names and one-sentence explanations), required.
     words: Vocabulary
+    # Credit repair (信用修复) rules; versions adopted before repair existed take the shipped ones (``repair_rules``).
+    repair: RepairRules | None = None
 
     @field_validator("weights")
     @classmethod
@@ -377,6 +508,10 @@ class Methodology(_Strict):
 
     def name(self, section: str, code: str, lang: str = "zh") -> str:
         return self.words.term(section, code).name(lang)
+
+    def repair_rules(self) -> RepairRules:
+        """This version's repair rules, or the latest shipped ones."""
+        return self.repair or shipped_repair_rules()
 
     def category_list(self, kind: str) -> tuple[str, ...]:
         """The categories of ``kind`` (inspections or complaints): this version's, or the shipped ones."""
@@ -466,6 +601,16 @@ def shipped_categories() -> CategoryLists:
             return methodology.categories
     raise MethodologyError(str(METHODOLOGY_DIR), "categories", "没有附带类别列表的评价细则",
                            "no shipped methodology lists categories")
+
+
+@cache
+def shipped_repair_rules() -> RepairRules:
+    """The repair rules of the latest shipped methodology that has them (for versions without their own)."""
+    for methodology in reversed(available_methodologies()):
+        if methodology.repair is not None:
+            return methodology.repair
+    raise MethodologyError(str(METHODOLOGY_DIR), "repair", "没有附带信用修复规则的评价细则",
+                           "no shipped methodology has repair rules")
 
 
 def available_methodologies(directory: Path = METHODOLOGY_DIR) -> list[Methodology]:

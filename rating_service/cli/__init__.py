@@ -23,6 +23,8 @@ from rating_service.cli import (
     intake_keys,
     intake_model,
     methodology,
+    monitor,
+    repair,
     score,
     serve,
     users,
@@ -48,8 +50,11 @@ app.add_typer(cycles.app, name="cycle")
 app.add_typer(workdays.app, name="calendar")
 app.add_typer(methodology.app, name="methodology")
 app.add_typer(intake.app, name="intake")
+app.add_typer(repair.app, name="repair")
 # the intake group's commands, registered by importing their modules
 _INTAKE_MODULES = (intake_directory, intake_files, intake_keys, intake_model)
+# `rating monitor` (a command of its own, registered by its module when the monitor lane fills it)
+_MONITOR = monitor
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """User-facing text, Chinese by default with English available: one catalogue, assembled from a module per area.
 
 Each area module (``errors``, ``imports``, ``records``, ``accounts``, ``audit``, ``cycles``, ``notices``,
-``appeals``, ``disclosure``, ``commands``, ``labels``, ``web``, ``explanations``, ``validation``, ``workdays``)
+``appeals``, ``disclosure``, ``commands``, ``labels``, ``web``, ``explanations``, ``validation``, ``workdays``, ``intake``, ``repair``, ``monitor``)
 holds a ``MESSAGES`` dict of ``key -> {"zh": ..., "en": ...}``; this package merges them into ``MESSAGES`` and
 refuses a key defined twice. The words of the pages live here too, as tables the pages index by key
 (``PAGE_TEXT`` of ``accounts``, ``appeals`` (and its ``HOME_TEXT``), ``audit``, ``cycles``, ``notices``, ``records``, ``validation``,
@@ -36,8 +36,10 @@ from rating_service.i18n import (
     imports,
     intake,
     labels,
+    monitor,
     notices,
     records,
+    repair,
     validation,
     web,
     workdays,
@@ -47,7 +49,7 @@ Lang = Literal["zh", "en"]
 
 AREAS: tuple[ModuleType, ...] = (
     errors, imports, records, accounts, audit, cycles, notices, appeals, disclosure, commands, labels, web, explanations,
-    validation, workdays, intake,
+    validation, workdays, intake, repair, monitor,
 )
 
 

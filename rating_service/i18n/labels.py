@@ -41,6 +41,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document_kind.revised_notice": {"zh": "信用评价结果告知书（更正）", "en": "Revised rating notice"},
     "document_kind.bulletin": {"zh": "信用评价结果公示名单", "en": "Public list of ratings"},
     "document_kind.appeal_record": {"zh": "异议处理决定书", "en": "Appeal decision"},
+    "document_kind.repair_decision": {"zh": "信用修复决定书", "en": "Credit repair decision"},
     # rating_service.records.formats.RecordKind (KINDS)
     "record_kind.companies": {"zh": "企业", "en": "Companies"},
     "record_kind.communities": {"zh": "小区", "en": "Communities"},

@@ -18,7 +18,7 @@ class DocumentKind(LabelledEnum):
     REVISED_NOTICE = "revised_notice"
     BULLETIN = "bulletin"
     APPEAL_RECORD = "appeal_record"
-
+    REPAIR_DECISION = "repair_decision"  # 信用修复决定书 (repaired, or refused with the reason)
 
 
 class Document(Base):
@@ -30,7 +30,8 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        CheckConstraint("kind IN ('notice', 'revised_notice', 'bulletin', 'appeal_record')", name="kind_known"),
+        CheckConstraint("kind IN ('notice', 'revised_notice', 'bulletin', 'appeal_record', 'repair_decision')",
+                        name="kind_known"),
         UniqueConstraint("doc_year", "doc_seq", name="uq_documents_number"),
         UniqueConstraint("verification_code", name="uq_documents_verification_code"),
         Index("ix_documents_cycle_company", "cycle_id", "credit_code"),

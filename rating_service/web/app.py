@@ -33,9 +33,13 @@ from rating_service.intake import routes as intake_routes
 from rating_service.intake.pages import community as intake_community_pages
 from rating_service.intake.pages import queue as intake_queue_pages
 from rating_service.intake.pages import systems as intake_system_pages
+from rating_service.monitor import pages as monitor_pages
+from rating_service.monitor import routes as monitor_routes
 from rating_service.notices import routes as notice_routes
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
+from rating_service.repair import pages as repair_pages
+from rating_service.repair import routes as repair_routes
 from rating_service.settings import get_settings
 from rating_service.todo import pages as todo_pages
 from rating_service.validation import pages as validation_pages
@@ -99,6 +103,6 @@ def create_app(database: Database | None = None) -> FastAPI:
                    cycle_routes, audit_routes, account_pages, cycle_pages, record_pages, audit_pages, notice_routes,
                    calendar_routes, appeal_routes, appeal_pages, calendar_pages, validation_routes,
                    validation_pages, intake_routes, intake_queue_pages, intake_community_pages,
-                   intake_system_pages):
+                   intake_system_pages, repair_routes, repair_pages, monitor_routes, monitor_pages):
         app.include_router(module.router)
     return app

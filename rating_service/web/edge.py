@@ -46,6 +46,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 ANONYMOUS_WRITES = frozenset({"/login", "/logout", "/api/v1/auth/token"})
 IMPORT_PATHS = re.compile(r"^/(?:imports|api/v1/imports/[^/]+)$")
 APPEAL_PATHS = re.compile(r"^/(?:api/v1/)?cycles/[^/]+/appeals$")
+# Repair requests carry evidence under the same rules as appeals (docs/repair.md).
+REPAIR_PATHS = re.compile(r"^/(?:api/v1/)?repair/requests$")
 # Pushes of other systems: authenticated by an intake key (``Authorization: Bearer zyik_…``), not by an account;
 # the key is found before the body is read, as an account is elsewhere (docs/intake.md, "Intake API").
 INTAKE_PUSH_PATHS = frozenset({"/api/v1/intake/tickets"})
@@ -78,7 +80,7 @@ def body_limit(path: str, settings: Settings) -> int:
     """The body limit of a path, in bytes: uploads of imports and of appeal attachments, or the general one."""
     if IMPORT_PATHS.match(path):
         return settings.import_body_limit_bytes
-    if APPEAL_PATHS.match(path):
+    if APPEAL_PATHS.match(path) or REPAIR_PATHS.match(path):
         return settings.appeal_body_limit_bytes
     if path in INTAKE_PUSH_PATHS:
         return settings.intake_body_limit_bytes

@@ -86,7 +86,7 @@ def test_labels() -> None:
     assert ROLES == ("admin", "officer", "company")
     assert tuple(AppealStatus) == ("pending", "decided") and OUTCOMES == ("upheld", "partly_upheld", "rejected")
     assert AppealOutcome.PARTLY_UPHELD.label("zh") == "异议部分成立" and ItemAction.VOID.label("en") == "Void"
-    assert tuple(DocumentKind) == ("notice", "revised_notice", "bulletin", "appeal_record")
+    assert tuple(DocumentKind) == ("notice", "revised_notice", "bulletin", "appeal_record", "repair_decision")
     assert i18n.translate("cycle_not_computed", "en", cycle_id=3, status=CycleState.DRAFT.localized()) == \
         "Cycle 3 has not been computed yet (status: draft)."
     assert i18n.STATE_LABELS["finalized"].render("zh") == "已终评"
@@ -100,7 +100,8 @@ PAGE_TABLES = {
     "accounts": ["PAGE_TEXT"], "appeals": ["PAGE_TEXT", "HOME_TEXT"], "audit": ["PAGE_TEXT"],
     "cycles": ["PAGE_TEXT", "DASHBOARD_TEXT"], "disclosure": ["PUBLIC_TEXT"], "explanations": ["EXPLAIN_TEXT"],
     "notices": ["PAGE_TEXT"], "records": ["PAGE_TEXT"], "validation": ["PAGE_TEXT", "REASON_WORDS"],
-    "web": ["UI"], "workdays": ["PAGE_TEXT"], "intake": ["PAGE_TEXT"],
+    "web": ["UI"], "workdays": ["PAGE_TEXT"], "intake": ["PAGE_TEXT"], "repair": ["PAGE_TEXT"],
+    "monitor": ["PAGE_TEXT"],
 }
 LANG_FIRST = {("explanations", "EXPLAIN_TEXT")}  # shaped {"zh": {...}, "en": {...}}; the others key -> {"zh", "en"}
 
