@@ -296,6 +296,7 @@ REPAIR_MARKS = ("black_list", "veto")  # marks of a cycle's public record, besid
 REPAIR_RECORD_KINDS = ("fee_violations", "major_events")  # adverse records that are decisions of their own
 REPAIR_CONDITIONS = ("rectified", "penalty_fulfilled", "commitment_signed", "no_new_same_kind")
 REPAIR_FROM = ("publicity", "record")  # the minimum publicity counts from the cycle's notice date, or the record's
+SAME_KIND_RULES = ("same_ground", "veto_grounds")
 
 
 class PublicityPeriod(_Strict):
@@ -315,7 +316,8 @@ class PublicityPeriod(_Strict):
 class RepairMarkRule(_Strict):
     """One repairable mark: its severity, when its publicity starts, and which later records are "of the same
     kind" (a new one blocks a request and, after a repair, breaches the commitment). ``same_kind``: record kinds
-    (``fee_violations``, ``major_events``), or ``same_ground`` for the record's own kind and type."""
+    (``fee_violations``, ``major_events``), ``same_ground`` (the record's own kind and type: a veto's records, or
+    the repaired record) or ``veto_grounds`` (any record the methodology's veto names)."""
 
     severity: str
     counted_from: str
@@ -341,7 +343,7 @@ class RepairMarkRule(_Strict):
     @field_validator("same_kind")
     @classmethod
     def _same_kind(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if unknown := set(value) - {*REPAIR_RECORD_KINDS, "same_ground"}:
+        if unknown := set(value) - {*REPAIR_RECORD_KINDS, *SAME_KIND_RULES}:
             raise RuleError("unknown_code", f"unknown {sorted(unknown)}", "未知记录类型")
         return value
 
