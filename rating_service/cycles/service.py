@@ -38,6 +38,7 @@ from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records import repository as records_repo
+from rating_service.repair import repository as repair_repo
 from rating_service.settings import get_settings, to_local
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain_all
@@ -197,9 +198,18 @@ def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def read_snapshot(*, session: Session, watermark: int, period: Period) -> Snapshot:
+def read_snapshot(*, session: Session, watermark: int, period: Period, methodology: Methodology | None = None,
+                  repairs_by: dt.datetime | None = None) -> Snapshot:
+    """The records of ``period`` as batch ``watermark`` left them. With a ``methodology`` whose repair rules leave
+    repaired records out of later cycles (``counted_after_repair: false``), the records repaired by ``repairs_by``
+    (the cycle's compute time) are left out; the default rules keep every record where it occurred."""
     frames = repository.read_snapshot(session, watermark=watermark, period_start=period.start,
                                       period_end=period.end)
+    if methodology is not None and repairs_by is not None and not methodology.repair_rules().counted_after_repair:
+        for kind, record_ids in repair_repo.repaired_records(session, decided_by=repairs_by).items():
+            if kind in frames and record_ids:
+                frame = frames[kind]
+                frames[kind] = frame[~frame["record_id"].astype(str).isin(record_ids)].reset_index(drop=True)
     digest = snapshot_digest(frames)
     inputs = RatingInputs(**frames)
     return Snapshot(watermark, inputs, digest, {kind: len(frame) for kind, frame in frames.items()})
@@ -212,6 +222,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
     Owns its transactions (see the module docstring); returns the updated cycle.
     """
     progress("snapshot", 0, 1)
+    started = _now()
     with database.write_session() as session:
         cycle = get_cycle_or_raise(session=session, cycle_id=cycle_id, for_update=True)
         _require(cycle, "compute")
@@ -223,7 +234,8 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
 
     progress("selecting", 0, 1)
     with database.snapshot_session() as session:
-        snapshot = read_snapshot(session=session, watermark=watermark, period=period)
+        snapshot = read_snapshot(session=session, watermark=watermark, period=period, methodology=methodology,
+                                 repairs_by=started)
     progress("selecting", 1, 1)
 
     progress("scoring", 0, 1)
@@ -245,7 +257,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
                               [(cycle.id, *row) for row in unattributed])
         previous = cycle.status
         cycle.status = "computed"
-        cycle.computed_at = _now()
+        cycle.computed_at = started  # repairs decided by then are the ones the snapshot read (read_snapshot)
         cycle.computed_by = actor
         cycle.compute_count = (cycle.compute_count or 0) + 1
         cycle.snapshot_batch = snapshot.watermark

@@ -32,7 +32,8 @@ def amended_cycle_inputs(*, session: Session, cycle: Cycle, decisions: Sequence[
         decisions = facts.decided_items(session, cycle.id)
     period = Period(cycle.period_start, cycle.period_end)
     assert cycle.snapshot_batch is not None and cycle.constants
-    snapshot = read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period)
+    snapshot = read_snapshot(session=session, watermark=cycle.snapshot_batch, period=period,
+                             methodology=methodology_of(cycle), repairs_by=cycle.computed_at)
     return (amended_inputs(snapshot.inputs, decisions), period,
             Constants(r0=float(json.loads(cycle.constants)["R0"])))
 

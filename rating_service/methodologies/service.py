@@ -30,6 +30,7 @@ from scoring.methodology import (
     methodology_from_text,
     parse_methodology,
     shipped_categories,
+    shipped_repair_rules,
     shipped_words,
 )
 
@@ -216,6 +217,9 @@ def adopt(*, session: Session, draft: Methodology, actor: str, reason: str, base
         # A draft without category lists (a YAML file written before they existed) adopts the shipped ones, so that
         # the version keeps the lists it was adopted with whatever later code ships.
         draft = draft.model_copy(update={"categories": shipped_categories()})
+    if draft.repair is None:
+        # Likewise the repair rules: the version keeps the ones in force when it was adopted.
+        draft = draft.model_copy(update={"repair": shipped_repair_rules()})
     text = as_text(draft)
     checked = parse_text(text)  # what is stored must read back as the same methodology
     if checked != draft:

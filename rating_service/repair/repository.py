@@ -50,3 +50,15 @@ def confirmed_breaches(session: Session, request_ids: list[int]) -> dict[int, Co
     for breach in session.scalars(query):
         out.setdefault(breach.request_id, breach)
     return out
+
+
+def repaired_records(session: Session, *, decided_by: dt.datetime) -> dict[str, set[str]]:
+    """kind -> record ids of the records covered by requests repaired at or before ``decided_by`` (for a
+    methodology that leaves repaired records out of later cycles)."""
+    query = (select(RepairItem.kind, RepairItem.record_id)
+             .join(RepairRequest, RepairRequest.id == RepairItem.request_id)
+             .where(RepairRequest.status == "repaired", RepairRequest.decided_at <= decided_by))
+    out: dict[str, set[str]] = {}
+    for kind, record_id in session.execute(query):
+        out.setdefault(kind, set()).add(record_id)
+    return out

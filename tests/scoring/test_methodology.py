@@ -86,6 +86,25 @@ def test_section_5_composite_grades_veto_floor_provisional_lists(zy2025) -> None
     assert zy2025.lists.black.grades == ("C",) and not zy2025.lists.black.exclude_provisional
 
 
+def test_repair_rules_follow_the_ndrc_order(zy2025) -> None:  # type: ignore[no-untyped-def]
+    rules = zy2025.repair_rules()
+    assert "国家发展改革委令2023年第58号" in rules.basis
+    assert (rules.publicity["general"].min_months, rules.publicity["general"].max_months) == (3, 12)
+    assert (rules.publicity["serious"].min_months, rules.publicity["serious"].max_months) == (12, 36)
+    assert (rules.accept_working_days, rules.decide_working_days, rules.commitment_months) == (2, 5, 12)
+    assert rules.severity_of("black_list") == rules.severity_of("veto") == "serious"
+    assert rules.severity_of("fee_violations", "overcharge") == "general"
+    assert rules.severity_of("fee_violations", "maintenance_fund") == "serious"
+    assert rules.severity_of("major_events", "refuse_to_exit") == "serious"
+    assert rules.conditions == ("rectified", "penalty_fulfilled", "commitment_signed", "no_new_same_kind")
+    assert rules.counted_after_repair  # a repaired record still counts in the period it occurred in
+
+
+def test_a_version_without_repair_rules_takes_the_shipped_ones(zy2025) -> None:  # type: ignore[no-untyped-def]
+    older = parse_methodology(_mutated(_delete("repair")))
+    assert older.repair is None and older.repair_rules() == zy2025.repair
+
+
 def test_section_6_explanation(zy2025) -> None:  # type: ignore[no-untyped-def]
     e = zy2025.explanation
     assert (e.max_reasons, e.max_evidence) == (4, 5)
@@ -183,6 +202,22 @@ REFUSALS = {
     "words_explanation_missing": (_delete("words.indicators.INSP.explain_zh"), "words.indicators.INSP.explain_zh"),
     "words_english_name_missing": (_delete("words.lists.red.en"), "words.lists.red.en"),
     "words_blank_name": (_set("words.levels.city.zh", ""), "words.levels.city.zh"),
+    # Credit repair (信用修复) rules are data like the rest.
+    "repair_publicity_max_below_min": (_set("repair.publicity.serious", {"min_months": 12, "max_months": 6}),
+                                       "repair.publicity.serious"),
+    "repair_publicity_severity_missing": (_set("repair.publicity", {"general": {"min_months": 3, "max_months": 12}}),
+                                          "repair.publicity"),
+    "repair_unknown_mark": (_set("repair.marks.red_list", {"severity": "general", "counted_from": "publicity",
+                                                           "same_kind": ["same_ground"]}), "repair.marks"),
+    "repair_unknown_severity": (_set("repair.marks.veto.severity", "grave"), "repair.marks.veto.severity"),
+    "repair_unknown_start": (_set("repair.marks.veto.counted_from", "filing"), "repair.marks.veto.counted_from"),
+    "repair_unknown_same_kind": (_set("repair.marks.black_list.same_kind", ["inspections"]),
+                                 "repair.marks.black_list.same_kind"),
+    "repair_unknown_fee_type": (_set("repair.records.fee_violations.serious_types", ["maintenance_fnd"]),
+                                "repair.records.fee_violations"),
+    "repair_unknown_condition": (_set("repair.conditions", ["rectified", "apologised"]), "repair.conditions"),
+    "repair_no_working_days": (_set("repair.accept_working_days", 0), "repair.accept_working_days"),
+    "repair_unknown_key": (_set("repair.appeal_days", 5), "repair.appeal_days"),
 }
 
 
