@@ -114,6 +114,7 @@ async def lists_page(request: Request) -> Response:
         rules = disclosure.methodology.lists
         return {"disclosure": disclosure, "cycles": view.public_cycles(),
                 "red": disclosure.red_list(), "black": disclosure.black_list(),
+                "repaired": disclosure.repaired_off_black_list(),
                 "red_grades": translate("list_separator", lang).join(rules.red.grades),
                 "red_excludes_provisional": rules.red.exclude_provisional,
                 "black_grades": translate("list_separator", lang).join(rules.black.grades)}

@@ -45,6 +45,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "统一社会信用代码（GB 32100-2015），18 位，文本格式，与 CSV 中的代码逐字相同",
         "en": "Unified social credit code (GB 32100-2015), 18 characters, stored as text exactly as in the CSV",
     },
+    # -- i19 public
+    "public_repair_repaired": {"zh": "已修复", "en": "Repaired"},
+    "public_repair_breached": {"zh": "已修复（违反承诺）", "en": "Repaired (commitment breached)"},
+    "xlsx_black_repaired": {"zh": "经信用修复移出黑榜", "en": "Off the black list by credit repair"},
+    "xlsx_values_repair_status": {
+        "zh": "信用修复：空（无）、已修复、已修复（违反承诺）；英文表头的 CSV 和 JSON 中分别为空、repaired、"
+              "repaired_breached",
+        "en": "Credit repair: blank (none), repaired, or repaired with a confirmed breach of the commitment; blank, "
+              "repaired or repaired_breached in the English CSV and the JSON",
+    },
 }
 
 PUBLIC_TEXT: dict[str, dict[str, str]] = {
@@ -234,4 +244,17 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "curve_note": {"zh": "折线之间线性插值，超过最后一点保持不变。",
                    "en": "Linear between the points, constant beyond the last one."},
     "used_by": {"zh": "使用该细则的评价周期：", "en": "Cycles rated with it:"},
+    # -- i19 public
+    "repair_badge": {"zh": "已修复", "en": "Repaired"},
+    "repaired_title": {"zh": "经信用修复移出黑榜", "en": "Off the black list by credit repair"},
+    "repaired_rule": {"zh": "以下企业原列入本周期黑榜，经信用修复，自修复之日起移出黑榜。本周期的评价结果（信用分、等级）不变。",
+                      "en": "These companies were on this cycle's black list and left it by credit repair from the "
+                            "day of the repair. The cycle's rating (score, grade) is unchanged."},
+    "repair_note_title": {"zh": "信用修复", "en": "Credit repair"},
+    "repair_explain": {"zh": "该企业已完成信用修复：本周期的评价结果（信用分、等级）保持不变，已修复的失信信息不再公示其具体内容{black}。",
+                       "en": "This company has repaired its credit: the cycle's rating (score, grade) is unchanged, "
+                             "and the details of the repaired information are no longer publicized{black}."},
+    "repair_explain_black": {"zh": "，并自修复之日起移出黑榜", "en": "; it left the black list from the day of the repair"},
+    "repair_counts_note": {"zh": "计入记录数包括已修复的记录（只公示数量，不公示内容）。",
+                           "en": "The counts include repaired records (counted, their details not shown)."},
 }
