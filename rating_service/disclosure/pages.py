@@ -114,6 +114,7 @@ async def lists_page(request: Request) -> Response:
         rules = disclosure.methodology.lists
         return {"disclosure": disclosure, "cycles": view.public_cycles(),
                 "red": disclosure.red_list(), "black": disclosure.black_list(),
+                "repaired": disclosure.repaired_off_black_list(),
                 "red_grades": translate("list_separator", lang).join(rules.red.grades),
                 "red_excludes_provisional": rules.red.exclude_provisional,
                 "black_grades": translate("list_separator", lang).join(rules.black.grades)}
@@ -187,8 +188,34 @@ def methodology_context(methodology: Methodology, lang: Lang, view: PublicView) 
         "reasons_words": [term("reasons", code) for code in (*m.explanation.tie_order, "VETO")],
         "versions": view.methodologies(),
         "used_by": [c for c in view.public_cycles() if c.methodology_id == m.id],
+        "repair": repair_context(m, lang),
         "n": _n,
     }
+
+
+def repair_context(m: Methodology, lang: Lang) -> dict[str, Any]:
+    """The methodology's credit repair rules in words (its ``repair:`` section, or the shipped one)."""
+    rules = m.repair_rules()
+
+    def severity(code: str) -> str:
+        return translate(f"repair_severity.{code}", lang)
+
+    sep = translate("list_separator", lang)
+    marks = [translate("repair_mark_rule", lang, mark=translate(f"repair_mark.{code}", lang),
+                       severity=severity(rule.severity))
+             for code, rule in rules.marks.items() if rule.repairable]
+    words = {"fee_violations": "fee_types", "major_events": "event_kinds"}
+    for kind, rule in rules.records.items():
+        if not rule.repairable:
+            continue
+        line = translate("repair_mark_rule", lang, mark=KINDS[kind].label(lang), severity=severity(rule.severity))
+        if rule.serious_types and rule.severity != "serious":
+            line += translate("repair_serious_types", lang, types=sep.join(
+                m.name(words[kind], code, lang) for code in rule.serious_types), severity=severity("serious"))
+        marks.append(line)
+    return {"rules": rules, "basis": rules.basis, "marks": marks,
+            "periods": [(severity(code), period) for code, period in rules.publicity.items()],
+            "conditions": [translate(f"repair_condition.{code}", lang) for code in rules.conditions]}
 
 
 @router.get("/public/methodology", response_class=HTMLResponse)

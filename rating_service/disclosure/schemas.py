@@ -43,6 +43,15 @@ class PublicCycleListingOut(PublicCycleOut):
     open_data: OpenDataLinksOut
 
 
+class PublicRepairOut(BaseModel):
+    repaired_on: dt.date
+    document_no: str = Field(description="the 信用修复决定书's number / 决定书文号")
+    left_black_list: bool = Field(description="a repaired black list or veto: off the cycle's black list from "
+                                  "repaired_on (black_list is then false)")
+    breach_confirmed_on: dt.date | None = Field(description="a breach of the signed commitment, confirmed / "
+                                                "违反信用承诺（经核实）")
+
+
 class PublicRatingOut(BaseModel):
     rank: int = Field(description="1 = best score of the cycle; ties share a rank")
     credit_code: str
@@ -56,6 +65,12 @@ class PublicRatingOut(BaseModel):
     weights: dict[str, float] = Field(description="re-normalised weights of the assessed indicators")
     counted_records: dict[str, int] = Field(description="record kind -> counted records")
     counted_records_by_category: dict[str, dict[str, int]]
+    repair_status: str = Field(description="credit repair / 信用修复: \"\" (none) | repaired (已修复) | "
+                               "repaired_breached (已修复，违反承诺)")
+    repair_date: dt.date | None = Field(description="the day the (latest) repair took effect / 修复日期")
+    repair_document_no: str = Field(description="the 信用修复决定书's number(s), separated by 「；」 / 修复决定书文号")
+    repairs: list[PublicRepairOut] = Field(description="every repair decided for this rating, oldest first; the "
+                                           "rating itself is never changed")
 
 
 class PublicRatingPageOut(BaseModel):

@@ -44,6 +44,8 @@ from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import MESSAGES, Lang, translate
 from rating_service.methodologies import service as methodologies
 from rating_service.records.formats import ZH_WORDS
+from rating_service.repair import service as repair_service
+from rating_service.repair.service import PublicRepair
 from rating_service.settings import get_settings
 from scoring.engine import EVENT_DATE, RECORD_KINDS
 from scoring.methodology import INDICATORS, Methodology
@@ -68,6 +70,7 @@ def code_word(column: str, code: str, lang: Lang) -> str:
     """An enumerated value (a fee violation type, a commendation level…) in words; unknown codes as they are."""
     words = ZH_WORDS if lang == "zh" else EN_WORDS
     return words.get(column, {}).get(code, code)
+REPAIR_NUMBER_SEP = "；"
 SORTS = ("score", "name", "credit_code", "grade")
 LISTS = ("red", "black")
 PAGE_SIZE = 20
@@ -136,6 +139,37 @@ class PublicRating:
     # company is on the red or black list (cycles.facts)
     statements: dict[str, tuple[str, ...]] = field(default_factory=dict)
     communities: tuple[PublicCommunity, ...] = ()  # managed during the period, by name
+    # Credit repairs decided for this company in this cycle (repair.service.public_repairs), oldest first. The
+    # stored rating is never changed: ``black_list`` above is the public flag (False once a repaired black list or
+    # veto took the company off), ``listed_black`` what the cycle's rating said.
+    repairs: tuple[PublicRepair, ...] = ()
+    listed_black: bool = False
+
+    @property
+    def left_black_list(self) -> bool:
+        """On the cycle's black list, taken off by a repair."""
+        return self.listed_black and not self.black_list
+
+    @property
+    def repair_status(self) -> str:
+        """Open data's machine value: "" (no repair), "repaired", "repaired_breached" (a breach confirmed)."""
+        if not self.repairs:
+            return ""
+        return "repaired_breached" if any(r.breach_confirmed_on for r in self.repairs) else "repaired"
+
+    @property
+    def repair_date(self) -> dt.date | None:
+        """The latest repair's day."""
+        return max((r.repaired_on for r in self.repairs), default=None)
+
+    @property
+    def repair_document_no(self) -> str:
+        """The repair decisions' numbers (several joined by 「；」, oldest first)."""
+        return REPAIR_NUMBER_SEP.join(r.doc_number for r in self.repairs if r.doc_number)
+
+    def repair_notes(self, lang: Lang = "zh") -> list[str]:
+        """「已修复（2026年12月3日，枞住建信评〔2026〕5号）」 per repair, with a confirmed breach."""
+        return [r.note(lang) for r in self.repairs]
 
     def matches(self, needle: str, code: str) -> bool:
         """A search hit: the name, the credit code or a managed community's name holds the text."""
@@ -148,7 +182,12 @@ class PublicRating:
         return {"rank": self.rank, "credit_code": self.credit_code, "name": self.name, "score": self.score,
                 "grade": self.grade, "provisional": self.provisional, "red_list": self.red_list,
                 "black_list": self.black_list, "sub_scores": self.sub_scores, "weights": self.weights,
-                "counted_records": self.counts, "counted_records_by_category": self.categories}
+                "counted_records": self.counts, "counted_records_by_category": self.categories,
+                "repair_status": self.repair_status, "repair_date": _iso(self.repair_date),
+                "repair_document_no": self.repair_document_no,
+                "repairs": [{"repaired_on": r.repaired_on.isoformat(), "document_no": r.doc_number,
+                             "left_black_list": r.leaves_black_list,
+                             "breach_confirmed_on": _iso(r.breach_confirmed_on)} for r in self.repairs]}
 
 
 @dataclass
@@ -176,6 +215,10 @@ class CycleDisclosure:
 
     def black_list(self) -> list[PublicRating]:
         return [r for r in self.ratings if r.black_list]
+
+    def repaired_off_black_list(self) -> list[PublicRating]:
+        """On the cycle's black list as rated, off it by a credit repair."""
+        return [r for r in self.ratings if r.left_black_list]
 
 
 @dataclass(frozen=True)
@@ -339,20 +382,40 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
     return out
 
 
-def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any]
+def leaves_black_list(repairs: Iterable[PublicRepair]) -> bool:
+    """A repaired black list or veto takes the company off the cycle's black list. Every decided repair counts
+    (``public_repairs(on=None)``): its ``repaired_on`` is the decision's day, and the decision moves the cycle's
+    disclosure version (``cycles.service.disclosure_changed``), so the build that follows it already shows it; a
+    build never waits for a later day to arrive."""
+    return any(r.leaves_black_list for r in repairs)
+
+
+def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any],
+                      repairs: Mapping[str, Sequence[PublicRepair]] | None = None
                       ) -> dict[str, dict[str, tuple[str, ...]]]:
     """credit code -> language -> the veto statement and the list statements of the companies on a list (the
-    veto records' facts read at once for all of them)."""
+    veto records' facts read at once for all of them).
+
+    A repair changes them (the rating itself stays as stored): a repaired black list or veto takes the company
+    off the black list, so its black-list statement goes, and its veto statement (the fee type, amount and
+    decision number of the veto records) is no longer publicized; a veto statement naming a repaired record goes
+    too. The repair's note (``PublicRating.repair_notes``) says what happened instead."""
+    repairs = repairs or {}
     explanations = {row.credit_code: json.loads(row.explanation) for row in rows}
     vetoed = {code: exp for code, exp in explanations.items() if exp.get("veto")}
     veto_facts = facts.explained_facts(session=session, cycle=cycle, explanations=vetoed, reasons=("VETO",)) \
         if vetoed else {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     for code, exp in explanations.items():
+        mine = repairs.get(code, ())
+        public = {**exp, "black_list": bool(exp.get("black_list")) and not leaves_black_list(mine)}
+        repaired_records = {(kind, record_id) for r in mine for kind, record_id in r.records}
+        shown_veto = code in veto_facts and not leaves_black_list(mine) \
+            and not repaired_records & veto_facts[code].records.keys()
         out[code] = {}
         for lang in ("zh", "en"):
-            veto = facts.veto_statement(veto_facts[code], exp, methodology, lang) if code in veto_facts else None
-            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(exp, methodology, lang))
+            veto = facts.veto_statement(veto_facts[code], public, methodology, lang) if shown_veto else None
+            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(public, methodology, lang))
     return out
 
 
@@ -373,20 +436,24 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         rows.append((row, {code: line.get("sub_score") for code, line in assessed.items()},
                      {code: line["weight"] for code, line in assessed.items() if line.get("assessed")},
                      {kind: sum(per_kind.get(kind, {}).values()) for kind in KINDS}, categories))
+    repairs = repair_service.public_repairs(session, cycle_id=cycle.id)  # on=None: see leaves_black_list
     statements = public_statements(session, cycle, methodology,
-                                   [row for row, *_rest in rows if row.red_list or row.black_list])
+                                   [row for row, *_rest in rows if row.red_list or row.black_list], repairs)
     rows.sort(key=lambda item: (-item[0].score, item[0].name or "", item[0].credit_code))
     ratings = []
     rank, previous = 0, None
     for position, (row, sub_scores, weights, kind_counts, categories) in enumerate(rows, start=1):
         if row.score != previous:
             rank, previous = position, row.score
+        mine = tuple(repairs.get(row.credit_code, ()))
         ratings.append(PublicRating(rank=rank, credit_code=row.credit_code, name=row.name or row.credit_code,
                                     score=row.score, grade=row.grade, provisional=row.provisional,
-                                    red_list=row.red_list, black_list=row.black_list, sub_scores=sub_scores,
-                                    weights=weights, counts=kind_counts, categories=categories,
-                                    statements=statements.get(row.credit_code, {}),
-                                    communities=communities.get(row.credit_code, ())))
+                                    red_list=row.red_list,
+                                    black_list=bool(row.black_list) and not leaves_black_list(mine),
+                                    sub_scores=sub_scores, weights=weights, counts=kind_counts,
+                                    categories=categories, statements=statements.get(row.credit_code, {}),
+                                    communities=communities.get(row.credit_code, ()), repairs=mine,
+                                    listed_black=bool(row.black_list)))
     tally = {band.grade: 0 for band in methodology.bands}
     for rating in ratings:
         tally[rating.grade] = tally.get(rating.grade, 0) + 1
@@ -434,12 +501,23 @@ DICTIONARY: tuple[tuple[str, str, str, str], ...] = (
     ("fee_violations", "integer", "计入的收费违规数", "Fee violations counted"),
     ("commendations", "integer", "计入的表彰数", "Commendations counted"),
     ("major_events", "integer", "计入的重大事项数", "Major events counted"),
+    ("repair_status", "text", "修复状态", "Credit repair: blank (none), repaired, or repaired_breached (repaired; "
+     "a breach of the signed commitment was confirmed later)"),
+    ("repair_date", "date", "修复日期", "The day the (latest) repair took effect (blank: none)"),
+    ("repair_document_no", "text", "修复决定书文号",
+     "Number of the credit repair decision, 信用修复决定书 (several: separated by 「；」)"),
 )
+# The repair columns' machine values (English CSV, JSON) → their words (Chinese CSV, workbook).
+REPAIR_STATUS_WORDS = {"repaired": "public_repair_repaired", "repaired_breached": "public_repair_breached"}
 DICTIONARY_ZH = {
     "cycle_status": "publicized 表示公示中（异议期内，可能调整），finalized 表示已终评",
     "rank": "按信用分排名（同分同名次）", "score": "信用分，0–100", "grade": "信用等级（AAA、AA、A、B、C）",
     "provisional": "在管户数或检查次数不足，评价为暂定", "insp_score": "巡查检查指标得分，0–100（空：不参评）",
     "compl_score": "投诉处置指标得分，0–100（空：不参评）", "fee_score": "收费规范指标得分，0–100（空：不参评）",
+    "black_list": "是否在黑榜；信用修复后移出黑榜的为“否”（评价结果本身不变）",
+    "repair_status": "信用修复：空（无）、repaired（已修复）或 repaired_breached（已修复，后经核实违反信用承诺）",
+    "repair_date": "（最近一次）信用修复生效的日期（空：无）",
+    "repair_document_no": "信用修复决定书文号（多个以“；”分隔）",
 }
 
 
@@ -451,7 +529,9 @@ def open_data_rows(disclosure: CycleDisclosure) -> list[dict[str, Any]]:
              "score": r.score, "grade": r.grade, "provisional": r.provisional, "red_list": r.red_list,
              "black_list": r.black_list, "insp_score": r.sub_scores.get("INSP"),
              "compl_score": r.sub_scores.get("COMPL"), "fee_score": r.sub_scores.get("FEE"),
-             **{kind: r.counts.get(kind, 0) for kind in KINDS}} for r in disclosure.ratings]
+             **{kind: r.counts.get(kind, 0) for kind in KINDS},
+             "repair_status": r.repair_status, "repair_date": _iso(r.repair_date),
+             "repair_document_no": r.repair_document_no} for r in disclosure.ratings]
 
 
 def _zh_values(disclosure: CycleDisclosure) -> list[list[Any]]:
@@ -461,6 +541,8 @@ def _zh_values(disclosure: CycleDisclosure) -> list[list[Any]]:
     rows = []
     for row in open_data_rows(disclosure):
         row["cycle_status"] = CycleState(row["cycle_status"]).label("zh")
+        if row["repair_status"]:
+            row["repair_status"] = translate(REPAIR_STATUS_WORDS[row["repair_status"]], "zh")
         rows.append([yes if value is True else no if value is False else "" if value is None else value
                      for value in row.values()])
     return rows
@@ -486,7 +568,7 @@ def ratings_csv(disclosure: CycleDisclosure, lang: Lang) -> bytes:
 
 # Text columns of the workbook: written as text cells (never a number Excel would round, never a formula).
 XLSX_TEXT = {"credit_code", "cycle_name", "name", "period_start", "period_end", "methodology_id", "cycle_status",
-             "grade"}
+             "grade", "repair_status", "repair_date", "repair_document_no"}
 
 
 def _text_cell(sheet: Any, value: Any) -> Any:
@@ -521,9 +603,10 @@ def ratings_xlsx(disclosure: CycleDisclosure) -> bytes:
     lists = book.create_sheet(translate("xlsx_lists_sheet", "zh"))
     lists.append([_text_cell(lists, translate(key, "zh")) for key in
                   ("xlsx_list", "xlsx_name", "xlsx_credit_code", "xlsx_grade", "xlsx_reason")])
-    for key, listed in (("xlsx_red", disclosure.red_list()), ("xlsx_black", disclosure.black_list())):
+    for key, listed in (("xlsx_red", disclosure.red_list()), ("xlsx_black", disclosure.black_list()),
+                        ("xlsx_black_repaired", disclosure.repaired_off_black_list())):
         for r in listed:
-            reason = translate("xlsx_reason_sep", "zh").join(r.statements.get("zh", ()))
+            reason = translate("xlsx_reason_sep", "zh").join((*r.statements.get("zh", ()), *r.repair_notes("zh")))
             lists.append([_text_cell(lists, v) for v in (translate(key, "zh"), r.name, r.credit_code, r.grade,
                                                            reason)])
 

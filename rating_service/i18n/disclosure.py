@@ -45,6 +45,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "统一社会信用代码（GB 32100-2015），18 位，文本格式，与 CSV 中的代码逐字相同",
         "en": "Unified social credit code (GB 32100-2015), 18 characters, stored as text exactly as in the CSV",
     },
+    # -- i19 public
+    "public_repair_repaired": {"zh": "已修复", "en": "Repaired"},
+    "public_repair_breached": {"zh": "已修复（违反承诺）", "en": "Repaired (commitment breached)"},
+    "xlsx_black_repaired": {"zh": "经信用修复移出黑榜", "en": "Off the black list by credit repair"},
+    "repair_mark_rule": {"zh": "{mark}（{severity}）", "en": "{mark} ({severity})"},
+    "repair_serious_types": {"zh": "；其中{types}为{severity}", "en": "; {types}: {severity}"},
+    "xlsx_values_repair_status": {
+        "zh": "信用修复：空（无）、已修复、已修复（违反承诺）；英文表头的 CSV 和 JSON 中分别为空、repaired、"
+              "repaired_breached",
+        "en": "Credit repair: blank (none), repaired, or repaired with a confirmed breach of the commitment; blank, "
+              "repaired or repaired_breached in the English CSV and the JSON",
+    },
 }
 
 PUBLIC_TEXT: dict[str, dict[str, str]] = {
@@ -234,4 +246,44 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "curve_note": {"zh": "折线之间线性插值，超过最后一点保持不变。",
                    "en": "Linear between the points, constant beyond the last one."},
     "used_by": {"zh": "使用该细则的评价周期：", "en": "Cycles rated with it:"},
+    # -- i19 public
+    "repair_badge": {"zh": "已修复", "en": "Repaired"},
+    "repaired_title": {"zh": "经信用修复移出黑榜", "en": "Off the black list by credit repair"},
+    "repaired_rule": {"zh": "以下企业原列入本周期黑榜，经信用修复，自修复之日起移出黑榜。本周期的评价结果（信用分、等级）不变。",
+                      "en": "These companies were on this cycle's black list and left it by credit repair from the "
+                            "day of the repair. The cycle's rating (score, grade) is unchanged."},
+    "repair_note_title": {"zh": "信用修复", "en": "Credit repair"},
+    "repair_explain": {"zh": "该企业已完成信用修复：本周期的评价结果（信用分、等级）保持不变，已修复的失信信息不再公示其具体内容{black}。",
+                       "en": "This company has repaired its credit: the cycle's rating (score, grade) is unchanged, "
+                             "and the details of the repaired information are no longer publicized{black}."},
+    "repair_explain_black": {"zh": "，并自修复之日起移出黑榜", "en": "; it left the black list from the day of the repair"},
+    "repair_counts_note": {"zh": "计入记录数包括已修复的记录（只公示数量，不公示内容）。",
+                           "en": "The counts include repaired records (counted, their details not shown)."},
+    "repair_title": {"zh": "信用修复", "en": "Credit repair"},
+    "repair_basis": {"zh": "依据", "en": "Basis"},
+    "repair_period": {"zh": "公示满 {min} 个月后可申请修复，最长公示 {max} 个月",
+                      "en": "repair may be requested after {min} months of publicity; publicity ends after {max} months"},
+    "repair_marks": {"zh": "可申请修复的事项", "en": "What may be repaired"},
+    "repair_conditions": {"zh": "修复条件", "en": "Conditions"},
+    "repair_deadlines": {"zh": "办理时限", "en": "Deadlines"},
+    "repair_deadlines_text": {"zh": "收到申请后 {accept} 个工作日内决定是否受理；受理后 {decide} 个工作日内作出决定",
+                              "en": "accepted or refused within {accept} working days of receipt; decided within "
+                                    "{decide} working days of acceptance"},
+    "repair_commitment": {"zh": "信用承诺", "en": "Commitment"},
+    "repair_commitment_text": {"zh": "信用承诺书自修复决定之日起 {months} 个月内有效，期间再次发生同类失信行为的，经核实后公示违反承诺",
+                               "en": "the signed commitment binds for {months} months from the decision; a new breach "
+                                     "of the same kind within it is published once confirmed"},
+    "repair_refile": {"zh": "重新申请", "en": "New request"},
+    "repair_refile_text": {"zh": "不予修复的，{days} 日后可重新申请；提供虚假材料的，{years} 年内不得申请",
+                           "en": "after a refusal, a new request after {days} days; false material bars requests for "
+                                 "{years} years"},
+    "repair_effect": {"zh": "修复效果", "en": "Effect"},
+    "repair_effect_text": {"zh": "自修复之日起公示“已修复（日期，决定书文号）”，移出黑榜，不再公示已修复信息的具体内容；原评价结果不变。",
+                           "en": "From the repair the public record says “Repaired (date, decision number)”, the "
+                                 "company leaves the black list and the repaired information's details are no "
+                                 "longer publicized; the rating itself is unchanged."},
+    "repair_counted": {"zh": "已修复的记录仍计入其发生期间的评价。",
+                       "en": "Repaired records still count in the period they occurred in."},
+    "repair_not_counted": {"zh": "修复后计算的评价周期不再计入已修复的记录。",
+                           "en": "Cycles computed after a repair leave the repaired records out."},
 }

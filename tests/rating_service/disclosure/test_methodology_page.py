@@ -19,7 +19,7 @@ FILE = Path(__file__).resolve().parents[3] / "scoring" / "methodologies" / "ZY-2
 SECTIONS: dict[str, str | None] = {
     "weights": "weights_title", "inspections": "insp_title", "complaints": "compl_title", "fees": "fee_title",
     "bonus": "bonus_title", "bands": "bands_title", "rounding": "bands_title", "provisional": "rules_title",
-    "days_per_year": None, "explanation": None,
+    "days_per_year": None, "explanation": None, "repair": "repair_title",
 }
 
 
