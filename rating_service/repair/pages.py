@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service import clock
 from rating_service.appeals.uploads import inline_attachment, read_attachments
+from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
 from rating_service.i18n import MESSAGES, Lang, translate
@@ -156,7 +157,9 @@ def _form_context(request: Request, session: Any, principal: Any, *, cycle_id: i
     code = _company_only(principal)
     view = _chosen_mark(session, code, cycle_id, mark, records, lang)
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
-    company_name = documents.company_name(session, cycle_id=cycle_id, credit_code=code)
+    rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=code)
+    # The name the signature must equal, as file_request reads it.
+    company_name = repository.company_names(session, [code]).get(code) or (rating.name if rating else "") or code
     # The text shown is the text signed: the same words file_request freezes into the commitment.
     paragraphs = documents.commitment_paragraphs(
         company_name=company_name, mark_label=translate(f"repair_mark.{mark}", lang), cycle_name=cycle.name,
