@@ -216,7 +216,9 @@ def file_request(request: Request, principal: CurrentUser, session: WriteSession
                 where = FIELD_OF_CHECK.get(check.code, "form")
                 if where == "commitment" and signed:
                     where = "signature"  # the box is ticked: the name typed is what differs
-                error.setdefault(where, service.refusal_text(check, lang))
+                words = translate("repair_refused.commitment_signed", lang, name=refused.params.get("name", "")) \
+                    if check.code == "commitment_signed" else service.refusal_text(check, lang)
+                error.setdefault(where, words)
         else:
             error[_field_of(refused)] = refused.message(lang)
         context = _form_context(request, session, principal, cycle_id=cycle_id, mark=mark, records=chosen,
