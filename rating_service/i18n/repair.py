@@ -229,8 +229,9 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     # -- pages
     "nav_repair": {"zh": "信用修复", "en": "Credit repair"},
     "nav_repair_count": {"zh": "{n} 件信用修复申请待处理", "en": "{n} repair requests waiting"},
-    "home_repairable": {"zh": "“{mark}”已满最短公示期，可以申请信用修复。",
-                        "en": "“{mark}” has passed its minimum publicity: you may request its repair."},
+    "home_repairable": {"zh": "本企业有 {n} 项失信标记已满最短公示期，可以申请信用修复。",
+                        "en": "{n} of your company's marks have passed their minimum publicity: you may request "
+                              "their repair."},
     "home_repair_link": {"zh": "去申请信用修复", "en": "Request repair"},
     "home_intro": {"zh": "失信行为纠正后，企业可在最短公示期满后申请信用修复。修复后评价结果不改写，公开记录注明“已修复”。",
                    "en": "Once the conduct is corrected and the minimum publicity has passed, a company may request "

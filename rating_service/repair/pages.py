@@ -427,4 +427,4 @@ def home_line(session: Any, *, credit_code: str, lang: Lang) -> dict[str, str] |
     ready = [v for v in views if v.eligibility.eligible and v.repaired is None]
     if not ready:
         return None
-    return {"text": _t("home_repairable", lang, mark=ready[0].label), "link": _t("home_repair_link", lang)}
+    return {"text": _t("home_repairable", lang, n=len(ready)), "link": _t("home_repair_link", lang)}
