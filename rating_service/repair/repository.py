@@ -95,14 +95,14 @@ def company_names(session: Session, codes: Collection[str]) -> dict[str, str]:
     if not codes:
         return {}
     rows = session.execute(select(Company.credit_code, Company.name).where(Company.credit_code.in_(list(codes))))
-    return {str(code): str(name) for code, name in rows.tuples()}
+    return {str(code): str(name) for code, name in rows}
 
 
 def cycle_names(session: Session, ids: Collection[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.execute(select(Cycle.id, Cycle.name).where(Cycle.id.in_(list(ids))))
-    return {int(i): str(n) for i, n in rows.tuples()}
+    return {int(i): str(n) for i, n in rows}
 
 
 # -- the company's records as they are now (not a cycle's snapshot) -------------------------------------------------

@@ -47,64 +47,15 @@ from rating_service.repair.models import (
     RepairItem,
     RepairRequest,
 )
+from rating_service.repair.public import PublicRepair, day_text, public_repairs
 from rating_service.settings import to_local
 from rating_service.workdays import service as workdays
 from rating_service.workdays.holiday_calendar import CalendarUnknown
 from reports import model as report_model
 from scoring.methodology import REPAIR_CONDITIONS, Methodology
 
-# -- the effect in the public record (read by disclosure/ and notices/) ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicRepair:
-    """A repair in force, as the public record shows it: no person, no evidence, the decision's number only."""
-
-    request_id: int
-    cycle_id: int
-    credit_code: str
-    mark: str  # black_list, veto or records
-    repaired_on: dt.date
-    doc_number: str  # the 信用修复决定书's number
-    records: tuple[tuple[str, str], ...]  # (kind, record_id) of the repaired records
-    breach_confirmed_on: dt.date | None  # the commitment was breached (an officer confirmed it) on this day
-
-    @property
-    def leaves_black_list(self) -> bool:
-        """A repaired black list or veto takes the company off the cycle's black list from ``repaired_on``."""
-        return self.mark in ("black_list", "veto")
-
-    def note(self, lang: Lang = "zh") -> str:
-        """「已修复（2026年12月3日，枞住建信评〔2026〕5号）」, and the breach when one is confirmed."""
-        day = _day(self.repaired_on, lang)
-        text = translate("repair_public_note", lang, date=day, number=self.doc_number)
-        if self.breach_confirmed_on is not None:
-            text += translate("repair_public_breach", lang, date=_day(self.breach_confirmed_on, lang))
-        return text
-
-
-def _day(value: dt.date, lang: Lang) -> str:
-    return f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else value.isoformat()
-
-
-def public_repairs(session: Session, *, cycle_id: int | None = None, credit_code: str | None = None,
-                   on: dt.date | None = None) -> dict[str, list[PublicRepair]]:
-    """credit code -> the repairs in force by ``on`` (every decided one when None), of one cycle or of all."""
-    rows = repository.repaired(session, cycle_id=cycle_id, credit_code=credit_code, on=on)
-    ids = [request.id for request, _number in rows]
-    items = repository.items_of(session, ids)
-    breaches = repository.confirmed_breaches(session, ids)
-    out: dict[str, list[PublicRepair]] = {}
-    for request, number in rows:
-        assert request.repaired_on is not None
-        breach = breaches.get(request.id)
-        out.setdefault(request.credit_code, []).append(PublicRepair(
-            request_id=request.id, cycle_id=request.cycle_id, credit_code=request.credit_code, mark=request.mark,
-            repaired_on=request.repaired_on, doc_number=number or "",
-            records=tuple((item.kind, item.record_id) for item in items[request.id]),
-            breach_confirmed_on=breach.decided_on if breach else None))
-    return out
-
+# -- the effect in the public record (read by disclosure/ and notices/): in ``public.py``, which imports nothing of
+# the workflow below, so notices (which this module needs for the decision document) can read it without a cycle.
 
 # -- requests: the rules applied to a company's marks, filing, review, decision, breaches --------------------------
 #
@@ -233,7 +184,7 @@ def _date(value: dt.date | str | None, lang: Lang) -> str:
         return ""
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
-    return _day(value, lang)
+    return day_text(value, lang)
 
 
 def check_label(code: str, lang: Lang = "zh") -> str:
@@ -288,7 +239,7 @@ def record_line(record: rules.MarkRecord, methodology: Methodology, lang: Lang =
     """"收费违规 SF-001：超标准收费，2025年6月1日，枞住建罚〔2025〕1号" (no person, no free text)."""
     name = "violation_type" if record.kind == "fee_violations" else "kind"
     subtype = facts.value_text(record.kind, name, record.subtype, methodology, lang) if record.subtype else ""
-    parts = [p for p in (subtype, _day(record.record_date, lang), record.document_no or "") if p]
+    parts = [p for p in (subtype, day_text(record.record_date, lang), record.document_no or "") if p]
     return translate("repair_record_line", lang, kind=KINDS[record.kind].label(lang), record=record.record_id,
                      details=translate("repair_detail_sep", lang).join(parts))
 
