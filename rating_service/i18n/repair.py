@@ -235,7 +235,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "home_repair_link": {"zh": "去申请信用修复", "en": "Request repair"},
     "home_intro": {"zh": "失信行为纠正后，企业可在最短公示期满后申请信用修复。修复后评价结果不改写，公开记录注明“已修复”。",
                    "en": "Once the conduct is corrected and the minimum publicity has passed, a company may request "
-                         "repair. The rating is not rewritten; the public record says “repaired”."},
+                         "repair. The rating is not rewritten; the public record says 'repaired'."},
     "my_marks": {"zh": "本企业的失信标记", "en": "My marks"},
     "no_marks": {"zh": "本企业没有可申请修复的失信标记。", "en": "Your company has no mark to repair."},
     "col_mark": {"zh": "失信标记", "en": "Mark"},
