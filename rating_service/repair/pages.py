@@ -107,10 +107,11 @@ def _mark_row(view: Any, lang: Lang) -> dict[str, Any]:
             "new_url": f"/repair/new?{query}"}
 
 
-def _request_row(r: Any, lang: Lang, decision_ids: dict[int, int] | None = None) -> dict[str, Any]:
+def _request_row(r: Any, lang: Lang, cycle_names: dict[int, str]) -> dict[str, Any]:
     due = r.decide_due_on if r.status == "accepted" else r.accept_due_on if r.status == "submitted" else None
     return {"id": r.id, "status": r.status, "status_label": TEXT[f"status_{r.status}"][lang],
-            "mark_label": translate(f"repair_mark.{r.mark}", lang), "filed_on": _day(r.filed_on, lang),
+            "mark_label": service.mark_label(r.mark, cycle_names.get(r.cycle_id, ""), lang=lang),
+            "filed_on": _day(r.filed_on, lang),
             "due_on": _day(due, lang), "decided_on": _day(r.decided_on, lang),
             "refile_from": _day(r.refile_from, lang) if r.status == "refused" else "",
             "decision_url": f"/documents/{r.decision_document_id}.pdf" if r.decision_document_id else ""}
@@ -126,7 +127,9 @@ def repair_home(request: Request, principal: CurrentUser, session: SessionDep) -
     lang = request_lang(request, page=True)
     today = clock.local_today()
     marks = [_mark_row(v, lang) for v in service.company_marks(session, credit_code=code, today=today, lang=lang)]
-    requests = [_request_row(r, lang) for r in service.list_requests(session, principal, limit=200)]
+    mine = service.list_requests(session, principal, limit=200)
+    cycle_names = repository.cycle_names(session, {r.cycle_id for r in mine})
+    requests = [_request_row(r, lang, cycle_names) for r in mine]
     return render(request, "repair_home.html", {"marks": marks, "requests": requests}, catalogue=TEXT)
 
 

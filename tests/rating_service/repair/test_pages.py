@@ -185,3 +185,39 @@ def test_only_officers_act_and_a_company_cannot_open_the_queue(database, world):
     # A mark that is not the company's: not found, in words.
     assert company.get("/repair/new?cycle_id=999&mark=black_list").status_code == 404
     assert f.page_client(database, "officer").get("/repair/new?cycle_id=1&mark=black_list").status_code == 403
+
+
+def test_a_breach_of_the_commitment_is_listed_for_the_officer_and_confirmed_through_the_form(database, world,
+                                                                                              monkeypatch):
+    from rating_service.records.formats import KINDS
+    from rating_service.records.service import import_files
+    from rating_service.repair import service
+
+    company = f.page_client(database, "company")
+    target = _file(company, _form_url(company)).headers["location"]
+    officer = f.page_client(database, "officer")
+    token = f.csrf_of(officer)
+    assert officer.post(f"{target}/accept", data={"csrf_token": token}).status_code == 303
+    assert officer.post(f"{target}/decide", data={"csrf_token": token, "reasons": "整改到位。",
+                                                  "verification_note": "已到小区现场核实。"}).status_code == 303
+    later = dt.date(2026, 4, 1)
+    f.pin_today(monkeypatch, later)
+    with database.write_session() as session:  # a new overcharge of 皖江 within the commitment
+        import_files(session, kind=KINDS["fee_violations"], actor="test", today=later, files=[f.upload(
+            "fee_violations", [["SF-009", "2026-03-20", f.CODE_A, "ZY-C001", "超标准收费", "5000", "是",
+                                "枞住建罚〔2026〕3号"]])])
+        assert service.detect_breaches(session, today=later) == 1
+    todo = re.search(r'<section id="todo".*?</section>', officer.get("/").text, re.S).group(0)
+    assert 'href="/repair/breaches"' in todo and NAME_A in todo
+    assert 'id="breaches-flagged"' in officer.get("/repair/queue").text
+    page = officer.get("/repair/breaches")
+    assert "SF-009" in page.text and "待核实" in page.text and not _plain(page.text), _plain(page.text)
+    breach_id = int(re.search(r'action="/repair/breaches/(\d+)"', page.text).group(1))
+    unchosen = officer.post(f"/repair/breaches/{breach_id}", data={"csrf_token": token, "note": "已核实"})
+    assert unchosen.status_code == 400 and "确认违反承诺" in re.search(r'id="breach-error">(.*?)</p>',
+                                                                      unchosen.text).group(1)
+    assert officer.post(f"/repair/breaches/{breach_id}", data={
+        "csrf_token": token, "decision": "confirm", "note": "新发生超标准收费，违反承诺。"}).status_code == 303
+    page = officer.get("/repair/breaches")
+    assert "已确认违反承诺" in page.text and f'action="/repair/breaches/{breach_id}"' not in page.text
+    assert 'href="/repair/breaches"' not in officer.get("/").text
