@@ -264,4 +264,14 @@ DASHBOARD_TEXT = {
     "pages_label": {"zh": "翻页", "en": "Pages"},
     "not_rated": {"zh": "尚无评价", "en": "Not rated yet"},
     "latest_rating": {"zh": "最近一期评价", "en": "Latest rating"},
+    # -- i19 pages
+    "todo_repair_submitted": {"zh": "{company}的信用修复申请（{mark}）待受理，受理期限{due}",
+                              "en": "Repair request of {company} ({mark}) to accept by {due}"},
+    "todo_repair_accepted": {"zh": "{company}的信用修复申请（{mark}）已受理，待作出决定，决定期限{due}",
+                             "en": "Repair request of {company} ({mark}) to decide by {due}"},
+    "todo_repair_breach": {"zh": "{company}已修复的{mark}在承诺期内又有同类失信记录，待核实是否违反信用承诺",
+                           "en": "{company}: a new record of the same kind within the commitment for {mark}: check "
+                                 "the breach"},
+    "todo_go_repair": {"zh": "办理修复申请", "en": "Act on the request"},
+    "todo_go_breach": {"zh": "核实", "en": "Check"},
 }

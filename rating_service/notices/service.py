@@ -653,7 +653,7 @@ class Verification:
 
 def _repairs_of(session: Session, document: Document) -> tuple[VerifiedRepair, ...]:
     """The repair decisions that now stand beside a company's notice (its rating itself is never rewritten)."""
-    from rating_service.repair.service import public_repairs  # the repair room reads this one: imported late
+    from rating_service.repair.public import public_repairs  # the repair room reads this one: imported late
 
     if document.kind not in ("notice", "revised_notice") or document.credit_code is None:
         return ()

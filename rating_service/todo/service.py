@@ -9,7 +9,9 @@ Every line names its kind (``appeal``, ``cycle``, ``import``, ``calendar``) and 
 - an import batch that left records unattributed: they name no company and no contract covers their community on
   their date, so no company answers for them (the engine's rule);
 - from 1 December, next year's working-day calendar when nobody has entered it: publicizing needs it for the appeal
-  deadline and is refused without it.
+  deadline and is refused without it;
+- a credit repair request waiting to be accepted or decided (its working-day deadline, overdue once passed) and a
+  possible breach of a repaired company's commitment waiting to be checked (``repair.service.todo_items``).
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ from rating_service.companies import repository as companies_repo
 from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
+from rating_service.repair import repository as repair_repo
+from rating_service.repair import service as repair
+from rating_service.repair.models import OPEN_STATUSES as REPAIR_OPEN
 from rating_service.todo import repository
 from rating_service.workdays import service as workdays
 from rating_service.workdays.holiday_calendar import CalendarUnknown, Schedule, count_working_days, known_years
 
-KINDS = ("appeal", "cycle", "import", "calendar")
-ACTION_KINDS = ("appeal", "cycle", "calendar")
+KINDS = ("appeal", "cycle", "import", "calendar", "repair")
+ACTION_KINDS = ("appeal", "cycle", "calendar", "repair")
 # Undecided appeals listed one by one; past this many the dashboard says how many more there are.
 APPEALS_LISTED = 50
 # The month from which next year's calendar is asked for (the year's schedule is published in late autumn).
@@ -142,23 +147,41 @@ def calendar_items(today: dt.date, schedule: Schedule) -> list[TodoItem]:
     return [TodoItem(kind="calendar", url=f"/admin/calendar?year={year}", facts={"year": year})]
 
 
+def repair_items(session: Session, today: dt.date) -> list[TodoItem]:
+    """Repair requests waiting for a step (overdue first, then by due date) and breaches waiting to be checked."""
+    out = []
+    for row in repair.todo_items(session, today=today):
+        breach = row.kind == "breach"
+        out.append(TodoItem(
+            kind="repair", url="/repair/breaches" if breach else f"/repair/requests/{row.request_id}",
+            overdue=row.overdue, due_on=row.due_on, working_days_left=row.working_days_left,
+            step="breach" if breach else row.status,
+            facts={"request_id": row.request_id, "company": row.company_name, "credit_code": row.credit_code,
+                   "mark": row.mark_label, "filed_on": row.filed_on}))
+    return out
+
+
 def officer_todo(session: Session, today: dt.date) -> Todo:
-    """Everything waiting for an officer today: undecided appeals (overdue first), cycles waiting for their next
-    step, next year's calendar when it is missing, imports that left records unattributed."""
+    """Everything waiting for an officer today: undecided appeals (overdue first), repair requests and breaches,
+    cycles waiting for their next step, next year's calendar when it is missing, imports that left records
+    unattributed."""
     schedule = workdays.schedule(session)
-    items = [*appeal_items(session, today, schedule), *cycle_items(session, today), *calendar_items(today, schedule),
-             *import_items(session)]
+    items = [*appeal_items(session, today, schedule), *repair_items(session, today), *cycle_items(session, today),
+             *calendar_items(today, schedule), *import_items(session)]
     return Todo(items=items, appeals_pending=repository.pending_appeal_count(session))
 
 
 def open_count(session: Session, today: dt.date) -> int:
     """The navigation's badge, read on every officer page: the lines to act on (``Todo.actions``: the undecided
-    appeals, the cycles waiting for a step, a missing calendar), in a few small queries. The imports to check are
-    not counted: finding their unattributed records reads the records, too much for every page."""
+    appeals, the open repair requests and breaches, the cycles waiting for a step, a missing calendar), in a few
+    small queries. The imports to check are not counted: finding their unattributed records reads the records, too
+    much for every page."""
     calendar = 0
     if today.month >= CALENDAR_FROM_MONTH:
         calendar = len(calendar_items(today, workdays.schedule(session)))
-    return repository.pending_appeal_count(session) + len(cycle_items(session, today)) + calendar
+    repairs = len(repair_repo.requests_of(session, statuses=REPAIR_OPEN)) + len(
+        repair_repo.breaches(session, status="flagged"))
+    return repository.pending_appeal_count(session) + len(cycle_items(session, today)) + calendar + repairs
 
 
 # -- the dashboard's lists ---------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def create_app(database: Database | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(refuse_control_characters)])
     app.state.database = database
-    app.state.page_hooks = (todo_pages.nav_context, intake_queue_pages.nav_context)
+    app.state.page_hooks = (todo_pages.nav_context, intake_queue_pages.nav_context, repair_pages.nav_context)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
     app.add_middleware(EdgeMiddleware)
@@ -93,8 +93,10 @@ def create_app(database: Database | None = None) -> FastAPI:
             chart = score_chart([(c.name, r.score, r.grade) for c, r in history])
             standing = appeals.company_standing(session=session, credit_code=code, today=clock.local_today())
             outcomes = {o.value: o.label(lang) for o in AppealOutcome}
+            repair = repair_pages.home_line(session, credit_code=code, lang=lang)
             return render(request, "company_home.html", {"standing": standing, "history": history, "chart": chart,
-                                                         "outcome_labels": outcomes}, catalogue=HOME_TEXT)
+                                                         "outcome_labels": outcomes, "repair": repair},
+                          catalogue=HOME_TEXT)
         return todo_pages.dashboard(request, session)
 
     # The public site first: routes are matched in order, and it takes most of the traffic (its paths overlap

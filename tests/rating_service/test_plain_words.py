@@ -60,7 +60,7 @@ def _offending(text: str) -> list[str]:
 def _company_pages(demo: dict[str, Any], code: str) -> list[str]:
     c = demo["cycle_id"]
     return ["/", f"/cycles/{c}/companies/{code}", f"/cycles/{c}/companies/{code}/records",
-            f"/cycles/{c}/appeals/new", f"/cycles/{c}/appeals"]
+            f"/cycles/{c}/appeals/new", f"/cycles/{c}/appeals", "/repair"]
 
 
 def _public_pages(demo: dict[str, Any]) -> list[str]:

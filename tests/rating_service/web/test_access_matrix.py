@@ -346,6 +346,32 @@ CASES = [
     Case("POST", "/methodologies/adopt", (303, 403, 403, 303), page=True,
          body=lambda w, r: {"draft_text": _methodology_text("ZY-2025-draft"), "new_id": f"ZY-P-{r}",
                             "title": "试行", "effective_from": "2027-01-01", "reason": "matrix"}),
+    # -- i19 pages
+    # repair pages: a company sees its marks and files for its own (the filing below is refused: no statement); a
+    # request id that is not the caller's (or none) is 404 for a company, officers act on requests and breaches
+    Case("GET", "/repair", (303, 200, 303, 303), page=True),
+    Case("GET", "/repair/new", (303, 200, 403, 403), page=True,
+         path=lambda w, r: f"/repair/new?cycle_id={w.published}&mark=records&records=fee_violations:SF-001"),
+    Case("POST", "/repair/requests", (303, 400, 403, 403), page=True,
+         body=lambda w, r: {"cycle_id": str(w.published), "mark": "records", "records": "fee_violations:SF-001",
+                            "statement": "", "commitment": "yes", "signature": "x"}),
+    Case("GET", "/repair/requests/{request_id}", (303, 404, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999"),
+    Case("GET", "/repair/requests/{request_id}/attachments/{attachment_id}", (303, 404, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999/attachments/1"),
+    Case("GET", "/repair/requests/{request_id}/commitment.pdf", (303, 404, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999/commitment.pdf"),
+    Case("POST", "/repair/requests/{request_id}/accept", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999/accept", body=lambda w, r: {"note": ""}),
+    Case("POST", "/repair/requests/{request_id}/refuse", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999/refuse", body=lambda w, r: {"reasons": "材料不全"}),
+    Case("POST", "/repair/requests/{request_id}/decide", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/repair/requests/999999/decide",
+         body=lambda w, r: {"reasons": "整改到位", "verification_note": "已现场核实"}),
+    Case("GET", "/repair/queue", (303, 403, 200, 200), page=True),
+    Case("GET", "/repair/breaches", (303, 403, 200, 200), page=True),
+    Case("POST", "/repair/breaches/{breach_id}", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/repair/breaches/999999", body=lambda w, r: {"decision": "confirm", "note": "已核实"}),
 ]
 
 
