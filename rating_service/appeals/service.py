@@ -178,26 +178,31 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     return appeal
 
 
-def _checked_attachments(uploads: Sequence[Upload]) -> list[tuple[Upload, evidence.Evidence]]:
+def checked_attachments(uploads: Sequence[Upload], *, refused: type[RatingServiceError] = AppealRefused
+                        ) -> list[tuple[Upload, evidence.Evidence]]:
     """Each upload with what is stored of it: all of them checked (count, size, type by content) before any is
-    opened, then each PDF inspected and each image re-encoded; the first refusal names the file and the reason."""
+    opened, then each PDF inspected and each image re-encoded; the first refusal names the file and the reason.
+    ``refused``: the error raised (another room's, e.g. credit repair's evidence, with the same messages)."""
     settings = get_settings()
     if len(uploads) > settings.attachments_per_appeal:
-        raise AppealRefused("appeal_too_many_files", limit=settings.attachments_per_appeal)
+        raise refused("appeal_too_many_files", limit=settings.attachments_per_appeal)
     limit = settings.attachment_limit_mb * 1024 * 1024
     typed = []
     for upload in uploads:
         name = display_name(upload.filename)
         if len(upload.data) > limit:
-            raise AppealRefused("appeal_file_too_large", name=name, limit=f"{settings.attachment_limit_mb} MB")
+            raise refused("appeal_file_too_large", name=name, limit=f"{settings.attachment_limit_mb} MB")
         if not upload.data:
-            raise AppealRefused("appeal_file_empty", name=name)
+            raise refused("appeal_file_empty", name=name)
         sniffed = sniff(upload.data)
         if sniffed is None:
-            raise AppealRefused("appeal_file_type", name=name)
+            raise refused("appeal_file_type", name=name)
         typed.append((upload, name, *sniffed))
     return [(upload, evidence.checked(name=name, data=upload.data, content_type=content_type, extension=extension))
             for upload, name, content_type, extension in typed]
+
+
+_checked_attachments = checked_attachments  # the name the appeal filing used first
 
 
 def attachment_path(storage_key: str) -> Path:

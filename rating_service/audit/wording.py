@@ -27,7 +27,8 @@ MAX_LINES = 40  # detail lines of one entry
 _HEX = re.compile(r"[0-9a-f]{40,}")
 # Value words already in the catalogue, tried in this order for a value nothing more specific names.
 _VALUE_PREFIXES = ("audit_value.", "cycle_state.", "appeal_outcome.", "item_action.", "document_kind.", "role.",
-                   "appeal_status.", "name_kind.")
+                   "appeal_status.", "name_kind.", "repair_status.", "repair_mark.", "refusal_stage.",
+                   "breach_status.")
 
 
 @dataclass
@@ -123,6 +124,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
         return say("intake_system")
     if kind == "triage_model":
         return say("triage_model")
+    if kind == "repair_request":
+        return say("repair_request")
     if kind in KINDS:
         return say("record", kind=translate(f"record_kind.{kind}", lang))
     return say("unknown")
