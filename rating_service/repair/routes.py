@@ -13,9 +13,9 @@ from rating_service import clock
 from rating_service.appeals.uploads import read_attachments
 from rating_service.errors import Forbidden, RatingServiceError
 from rating_service.i18n import Lang, translate
-from rating_service.repair import documents, repository, service
-from rating_service.repair.models import REPAIR_STATUSES, BreachStatus, RefusalStage, RepairMark, RepairRequest, \
-    RepairStatus
+from rating_service.records.formats import KINDS
+from rating_service.repair import repository, service
+from rating_service.repair.models import RepairRequest
 from rating_service.repair.schemas import (
     AcceptIn,
     BreachDecisionIn,
@@ -27,7 +27,7 @@ from rating_service.repair.schemas import (
     RequestListOut,
     RequestOut,
 )
-from rating_service.web.deps import CurrentUser, DbId, OfficerUser, SessionDep, WriteSessionDep
+from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
 from rating_service.web.ui import private_download, request_lang
 
@@ -58,7 +58,7 @@ def _company(principal: Any) -> str:
 
 
 def _kind_label(kind: str, lang: Lang) -> str:
-    return translate(f"repair_kind.{kind}", lang)
+    return KINDS[kind].label(lang) if kind in KINDS else kind
 
 
 # -- a company's marks -----------------------------------------------------------------------------------------
@@ -79,8 +79,8 @@ def marks(request: Request, principal: CurrentUser, session: SessionDep) -> dict
             "severity_label": translate(f"repair_severity.{mark.severity}", lang),
             "publicity_from": mark.publicity_from, "earliest_on": view.earliest_on,
             "publicity_ends_on": view.publicity_ends_on, "eligible": view.eligibility.eligible,
-            "checks": [{"code": c.code, "ok": c.ok, "label": service.check_label(c, lang)}
-                       for c in view.eligibility.checks],
+            "checks": [{"code": c.code, "ok": c.ok, "label": service.check_label(c.code, lang),
+                        "detail": service.check_detail(c, lang)} for c in view.eligibility.checks],
             "records": [{"kind": r.kind, "kind_label": _kind_label(r.kind, lang), "record_id": r.record_id,
                          "subtype": r.subtype, "record_date": r.record_date, "document_no": r.document_no}
                         for r in mark.records],
@@ -150,6 +150,8 @@ def show_request(request: Request, request_id: DbId, principal: CurrentUser, ses
 @router.get("/repair/requests/{request_id}/commitment", summary="The signed commitment / 信用承诺书 PDF",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
 def commitment(request_id: DbId, principal: CurrentUser, session: WriteSessionDep) -> Response:
+    from rating_service.repair import documents  # renders the payload; stores its hash the first time
+
     found = service.visible_request(session, principal, request_id)
     data = documents.commitment_pdf(request=found)
     return private_download(data, media_type="application/pdf", filename=f"信用承诺书-{found.id}.pdf",
@@ -159,9 +161,10 @@ def commitment(request_id: DbId, principal: CurrentUser, session: WriteSessionDe
 @router.get("/repair/requests/{request_id}/attachments/{attachment_id}",
             summary="A repair request's evidence / 信用修复证明材料", response_class=Response,
             responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
-def attachment(request_id: DbId, attachment_id: DbId, principal: CurrentUser,
-               session: WriteSessionDep) -> Response:
+def attachment(request_id: DbId, attachment_id: DbId, principal: CurrentUser, session: SessionDep,
+               database: DatabaseDep) -> Response:
     item, data = service.attachment_bytes(session, principal, request_id, attachment_id)
+    service.record_attachment_download(database=database, attachment=item, actor=principal.username)
     return private_download(data, media_type=item.content_type, filename=item.filename,
                             ascii_name=f"attachment-{item.id}")
 
@@ -205,11 +208,10 @@ def _request_out(session: Any, principal: Any, request_id: int, lang: Lang) -> d
         "id": r.id, "cycle_id": r.cycle_id, "cycle_name": detail.cycle_name, "credit_code": r.credit_code,
         "company_name": detail.company_name, "mark": r.mark, "mark_label": detail.mark_label,
         "severity": r.severity, "severity_label": translate(f"repair_severity.{r.severity}", lang),
-        "status": r.status, "status_label": RepairStatus(r.status).label(lang),
-        "refused_stage": r.refused_stage,
-        "refused_stage_label": RefusalStage(r.refused_stage).label(lang) if r.refused_stage else None,
+        "status": r.status, "status_label": detail.status_label,
+        "refused_stage": r.refused_stage, "refused_stage_label": detail.refusal_stage_label,
         "statement": r.statement, "conditions": declared,
-        "conditions_labels": [translate(f"repair_condition.{c}", lang) for c in declared],
+        "conditions_labels": [service.check_label(c, lang) for c in declared],
         "filed_at": r.filed_at, "filed_on": r.filed_on, "earliest_on": r.earliest_on,
         "accept_due_on": r.accept_due_on, "accepted_on": r.accepted_on, "decide_due_on": r.decide_due_on,
         "working_days_left": detail.working_days_left, "overdue": detail.overdue, "decided_on": r.decided_on,
@@ -231,16 +233,16 @@ def _request_out(session: Any, principal: Any, request_id: int, lang: Lang) -> d
 # -- breaches --------------------------------------------------------------------------------------------------
 
 def _breaches_out(session: Any, status: str | None, lang: Lang) -> list[dict[str, Any]]:
-    return [_breach_out(row, lang) for row in service.list_breaches(session, status=status)]
+    return [_breach_out(row) for row in service.list_breaches(session, status=status, lang=lang)]
 
 
-def _breach_out(row: Any, lang: Lang) -> dict[str, Any]:
-    breach = row.breach
-    return {"id": breach.id, "request_id": breach.request_id, "credit_code": breach.credit_code,
-            "company_name": row.company_name, "kind": breach.kind, "kind_label": _kind_label(breach.kind, lang),
-            "record_id": breach.record_id, "record_date": breach.record_date, "status": breach.status,
-            "status_label": BreachStatus(breach.status).label(lang), "decided_on": breach.decided_on,
-            "note": breach.note}
+def _breach_out(row: service.BreachRow) -> dict[str, Any]:
+    return {"id": row.breach_id, "request_id": row.request_id, "credit_code": row.credit_code,
+            "company_name": row.company_name, "cycle_name": row.cycle_name, "mark_label": row.mark_label,
+            "kind": row.kind, "kind_label": row.record_label, "record_id": row.record_id,
+            "record_date": row.record_date, "status": row.status, "status_label": row.status_label,
+            "decided_on": row.decided_on, "note": row.note, "repaired_on": row.repaired_on,
+            "commitment_until": row.commitment_until}
 
 
 @router.get("/repair/breaches", response_model=BreachListOut,
@@ -265,9 +267,5 @@ def decide_breach(request: Request, breach_id: DbId, body: BreachDecisionIn, pri
     breach = service.decide_breach(session, breach_id=breach_id, actor=principal.username,
                                    confirm=body.action == "confirm", note=body.note)
     session.flush()
-    lang = request_lang(request)
-    return {"items": [_breach_out(row, lang) for row in service.list_breaches(session)
-                      if row.breach.id == breach.id]}
-
-
-_CODES = (REPAIR_STATUSES, RepairMark)
+    rows = service.list_breaches(session, lang=request_lang(request))
+    return {"items": [_breach_out(row) for row in rows if row.breach_id == breach.id]}

@@ -41,6 +41,7 @@ class CheckOut(BaseModel):
                                   "no_new_same_kind) or too_early, not_repairable, request_open, refile_wait, barred")
     ok: bool
     label: str = Field(description="the check in words, in the caller's language")
+    detail: str = Field(description="what the check found, in words")
 
 
 class MarkRecordOut(BaseModel):
@@ -161,7 +162,9 @@ class BreachOut(BaseModel):
     request_id: int
     credit_code: str
     company_name: str
-    kind: str
+    cycle_name: str
+    mark_label: str
+    kind: str = Field(description="fee_violations | major_events")
     kind_label: str
     record_id: str
     record_date: dt.date
@@ -169,6 +172,8 @@ class BreachOut(BaseModel):
     status_label: str
     decided_on: dt.date | None
     note: str | None
+    repaired_on: dt.date | None
+    commitment_until: dt.date | None
 
 
 class BreachListOut(BaseModel):
