@@ -23,14 +23,14 @@ import jinja2
 from markupsafe import Markup, escape
 
 from reports import fonts
-from reports.model import AppealRecord, Bulletin, Lang, Notice
+from reports.model import AppealRecord, Bulletin, Commitment, Lang, Notice, RepairDecision
 from reports.texts import TEXT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PDF_VARIANT = "pdf/a-3b"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
-Document = Notice | Bulletin | AppealRecord
+Document = Notice | Bulletin | AppealRecord | RepairDecision | Commitment
 
 
 def format_date(value: dt.date, lang: Lang = "zh") -> str:
@@ -134,6 +134,20 @@ class Renderer:
             return self.env.get_template("appeal_record.html").render(
                 a=document, title=t["record_title"], subject=subject, qr=qr_data_uri(document.verification_url),
                 **common)
+        if isinstance(document, RepairDecision):
+            subject = t["subject_repair"].format(company=document.company_name, cycle=document.cycle_name)
+            return self.env.get_template("repair_decision.html").render(
+                r=document, title=t["repair_title"], subject=subject, no_verification=t["repair_no_verification"],
+                qr=qr_data_uri(document.verification_url), **common)
+        if isinstance(document, Commitment):
+            subject = t["subject_commitment"].format(company=document.company_name, cycle=document.cycle_name,
+                                                     mark=document.mark)
+            at = dt.datetime.fromisoformat(document.signed_at)
+            when = t["commitment_when"].format(y=at.year, m=at.month, d=at.day, hh=at.hour, mm=at.minute)
+            common["timestamp"] = at.isoformat()
+            return self.env.get_template("commitment.html").render(
+                c=document, title=t["commitment_title"], subject=subject,
+                signed=t["commitment_signed"].format(credit_code=document.credit_code, when=when), **common)
         counts = [t["grade_count"].format(grade=g, count=c) for g, c in document.grade_counts]
         subject = t["subject_bulletin"].format(cycle=document.cycle_name)
         qr = qr_data_uri(document.verification_url) if document.verification_code else ""
@@ -144,7 +158,10 @@ class Renderer:
         from weasyprint import HTML
 
         source = self.html(document)
-        identifier = hashlib.md5(f"{document.doc_number}|{document.issue_date}".encode(),
+        # A commitment has no number: its company and request name it.
+        key = (f"commitment|{document.credit_code}|{document.request_id}" if isinstance(document, Commitment)
+               else f"{document.doc_number}|{document.issue_date}")
+        identifier = hashlib.md5(key.encode(),
                                  usedforsecurity=False).hexdigest().encode()
         with self.lock:
             return HTML(string=source, base_url=str(TEMPLATES)).write_pdf(

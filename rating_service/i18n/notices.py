@@ -73,4 +73,13 @@ PAGE_TEXT = {
     "score": {"zh": "信用得分", "en": "Score"},
     "grade": {"zh": "信用等级", "en": "Grade"},
     "provisional": {"zh": "（暂定）", "en": " (provisional)"},
+    # -- i19 docs
+    "outcome": {"zh": "决定", "en": "Decision"},
+    "repairs": {"zh": "信用修复", "en": "Credit repair"},
+    "repair_line": {"zh": "{date}起已修复，信用修复决定书{number}", "en": "Repaired from {date}, decision {number}"},
+    "repairs_note": {
+        "zh": "该企业本周期的失信信息已作出信用修复决定（见下表）。本告知书的评价结果不因修复而改变，公示信息自修复之日起相应调整。",
+        "en": "A credit repair decision was made on this company's marks in this cycle (see below). The rating in "
+              "this notice is not changed by it; the published record changes from the day of the repair.",
+    },
 }

@@ -131,6 +131,90 @@ MESSAGES: dict[str, dict[str, str]] = {
     "repair_list_sep": {"zh": "；", "en": "; "},
     # -- pages
     # -- docs
+    # the 信用承诺书's undertakings (repair.documents.commitment_paragraphs): the catalogue text, filled in
+    "repair_commitment_p1": {
+        "zh": "本企业{company}对{cycle}信用评价中{mark}所涉失信行为已完成整改，所提交的申请材料和证明材料真实、准确、完整；"
+              "如有虚假，本企业自愿承担相应法律责任，接受撤销修复决定，并接受依规限制再次申请信用修复。",
+        "en": "{company} has corrected the conduct behind its mark ({mark}) in the {cycle} credit rating; the request "
+              "and its evidence are true, accurate and complete. If anything is false, the company accepts the legal "
+              "consequences, the withdrawal of the repair decision and the limits on any new request.",
+    },
+    "repair_commitment_p2": {
+        "zh": "本企业已履行行政处罚决定、整改通知等确定的法定义务，涉及退还费用的已全额退还。",
+        "en": "The company has fulfilled the penalty decisions, rectification notices and other duties set for it, "
+              "and refunded in full any fees it had to refund.",
+    },
+    "repair_commitment_p3": {
+        "zh": "自信用修复决定作出之日起{months}个月内，本企业严格遵守物业服务管理法律法规和物业服务合同约定，"
+              "不再发生同类失信行为。",
+        "en": "For {months} months from the repair decision, the company will keep the laws and rules on property "
+              "services and its service contracts, and commit no new breach of the same kind.",
+    },
+    "repair_commitment_p4": {
+        "zh": "承诺期内如再次发生同类失信行为，本企业同意主管部门核实后在信用信息公示中予以注明，并依法依规接受相应处理。",
+        "en": "If a breach of the same kind occurs within that period, the company agrees that the bureau, once it has "
+              "confirmed it, notes the breach in the published credit record and deals with it under the rules.",
+    },
+    "repair_commitment_p5": {
+        "zh": "本企业同意将本承诺书纳入企业信用档案并向社会公开承诺事项，接受主管部门和社会监督。",
+        "en": "The company agrees that this commitment joins its credit file and that its undertakings are public, "
+              "open to the bureau's and the public's scrutiny.",
+    },
+    "repair_commitment_name": {"zh": "信用修复申请{request_id}的信用承诺书", "en": "the commitment of repair request {request_id}"},
+    # the 信用修复决定书's lines (repair.documents.decision_for)
+    "repair_doc_marked_mark": {"zh": "{cycle}信用评价{mark}（{severity}，公示自{date}起计算）",
+                               "en": "{mark} in the {cycle} credit rating ({severity}; publicity counted from {date})"},
+    "repair_doc_marked_record": {"zh": "{kind}记录{record_id}（{date}，{type}）",
+                                 "en": "{kind} record {record_id} ({date}, {type})"},
+    "repair_doc_marked_record_short": {"zh": "{kind}记录{record_id}（{detail}）", "en": "{kind} record {record_id} ({detail})"},
+    "repair_doc_marked_record_bare": {"zh": "{kind}记录{record_id}", "en": "{kind} record {record_id}"},
+    "repair_doc_outcome_repaired": {"zh": "同意修复", "en": "Repair granted"},
+    "repair_doc_met": {"zh": "符合", "en": "Met"},
+    "repair_doc_not_met": {"zh": "不符合", "en": "Not met"},
+    "repair_doc_met_signed": {"zh": "符合（{date}在线签署）", "en": "Met (signed online on {date})"},
+    "repair_doc_min_publicity": {"zh": "最短公示期已届满（{date}起可申请）",
+                                 "en": "The minimum publicity period has ended (requests from {date})"},
+    "repair_doc_check.not_repairable": {"zh": "该事项属于可修复的失信信息", "en": "The mark can be repaired"},
+    "repair_doc_check.request_open": {"zh": "同一事项无尚未办结的修复申请", "en": "No other open request for the same mark"},
+    "repair_doc_check.refile_wait": {"zh": "已过前次申请被拒后的重新申请等待期",
+                                     "en": "The waiting time after an earlier refusal has passed"},
+    "repair_doc_check.barred": {"zh": "未因提供虚假材料被限制申请", "en": "Not barred for false material"},
+    "repair_doc_effect_leaves": {
+        "zh": "自{date}起，你单位不再列入{cycle}信用评价黑榜，公示信息中标注“{note}”。",
+        "en": "From {date} your company is no longer on the {cycle} black list; the published record reads \"{note}\".",
+    },
+    "repair_doc_effect_veto": {
+        "zh": "自{date}起，{cycle}信用评价中一票否决事项的具体内容不再公示。",
+        "en": "From {date} the details of the veto in the {cycle} credit rating are no longer published.",
+    },
+    "repair_doc_effect_records": {
+        "zh": "自{date}起，以下记录的具体内容不再公示：{records}；公示信息中标注“{note}”。",
+        "en": "From {date} the details of these records are no longer published: {records}; the published record "
+              "reads \"{note}\".",
+    },
+    "repair_doc_effect_rating_kept": {
+        "zh": "{cycle}的信用评价结果（得分和等级）不作变更，历史评价记录如实保留。",
+        "en": "The {cycle} rating itself (score and grade) is not changed; the history stays as it was.",
+    },
+    "repair_doc_effect_counted": {
+        "zh": "按照评价细则，已修复的记录仍计入其发生期间的信用评价。",
+        "en": "Under the methodology, repaired records still count in the rating of the period they occurred in.",
+    },
+    "repair_doc_effect_not_counted": {
+        "zh": "按照评价细则，此后计算的信用评价不再计入已修复的记录。",
+        "en": "Under the methodology, ratings computed after this decision leave the repaired records out.",
+    },
+    "repair_doc_effect_commitment": {
+        "zh": "你单位作出的信用承诺有效期至{date}。承诺期内再次发生同类失信行为的，经核实后将在信用信息公示中予以注明。",
+        "en": "Your company's credit commitment binds until {date}. A breach of the same kind within that period, once "
+              "confirmed, is noted in the published credit record.",
+    },
+    "repair_doc_effect_refile": {
+        "zh": "{cycle}信用评价中{mark}的公示不因本申请而改变。你单位可自{date}起重新提出信用修复申请。",
+        "en": "The publicity of the {mark} in the {cycle} credit rating is unchanged. Your company may file a new "
+              "repair request from {date}.",
+    },
+    "repair_doc_basis": {"zh": "{basis}；《{methodology}》（{id}）", "en": "{basis}; {methodology} ({id})"},
     # -- public
     # -- api
     "repair_records_format": {"zh": "字段 records 的值“{value}”格式不正确，应为“记录类型:记录编号”，如 fee_violations:WG2025-006。",

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 class DocumentOut(BaseModel):
     id: int
-    kind: str = Field(description="notice | revised_notice | bulletin | appeal_record")
+    kind: str = Field(description="notice | revised_notice | bulletin | appeal_record | repair_decision")
     kind_label: str
     cycle_id: int
     credit_code: str | None = Field(description="null for a bulletin")
@@ -32,6 +32,12 @@ class DocumentPageOut(BaseModel):
     items: list[DocumentOut]
 
 
+class VerifiedRepairOut(BaseModel):
+    doc_number: str = Field(description="the number of the 信用修复决定书")
+    repaired_on: dt.date = Field(description="the repair's effect starts on this day")
+    note: str = Field(description="the public record's note, in Chinese: 已修复（日期，文号）")
+
+
 class VerificationOut(BaseModel):
     code: str
     kind: str
@@ -46,3 +52,7 @@ class VerificationOut(BaseModel):
     provisional: bool | None
     revised: bool
     revised_by: str | None = Field(description="the number of the document in force instead")
+    outcome: str | None = Field(default=None, description="a repair decision: 同意修复 / 不予受理 / 不予修复")
+    repairs: list[VerifiedRepairOut] = Field(
+        default_factory=list, description="a notice: the credit repair decisions on its company in its cycle (the "
+                                          "rating itself is unchanged)")

@@ -48,6 +48,7 @@ from reports.model import (
     Issuer,
     Notice,
     ReasonRow,
+    RepairDecision,
     Revision,
     as_payload,
     from_payload,
@@ -205,7 +206,7 @@ def take_number(session: Session, issue_date: dt.date) -> Numbered:
 
 
 def _add_document(session: Session, *, kind: str, cycle_id: int, credit_code: str | None, numbered: Numbered,
-                  issue_date: dt.date, content: Notice | Bulletin | AppealRecord, actor: str,
+                  issue_date: dt.date, content: Notice | Bulletin | AppealRecord | RepairDecision, actor: str,
                   replaces_id: int | None = None) -> Document:
     document = Document(kind=kind, cycle_id=cycle_id, credit_code=credit_code, doc_year=numbered.year,
                         doc_seq=numbered.seq, doc_number=numbered.number, verification_code=numbered.code,
@@ -322,6 +323,13 @@ def add_appeal_record(*, session: Session, cycle: Cycle, credit_code: str, numbe
     """Store an appeal decision record (异议处理决定书) under a number taken with `take_number`."""
     return _add_document(session, kind="appeal_record", cycle_id=cycle.id, credit_code=credit_code,
                          numbered=numbered, issue_date=record.issue_date, content=record, actor=actor)
+
+
+def add_repair_decision(*, session: Session, cycle_id: int, credit_code: str, numbered: Numbered,
+                        decision: RepairDecision, actor: str) -> Document:
+    """Store a credit repair decision (信用修复决定书) under a number taken with `take_number`."""
+    return _add_document(session, kind="repair_decision", cycle_id=cycle_id, credit_code=credit_code,
+                         numbered=numbered, issue_date=decision.issue_date, content=decision, actor=actor)
 
 
 # -- rendering and storage --------------------------------------------------------------------------------------
@@ -608,6 +616,19 @@ def notices_zip(*, database: Database, session: Session, cycle: Cycle, actor: st
 
 
 @dataclass(frozen=True)
+class VerifiedRepair:
+    """A repair decision on the verified notice's company and cycle: its number, the day its effect starts and the
+    public note (「已修复（2026年3月2日，枞住建信评〔2026〕4号）」)."""
+
+    doc_number: str
+    repaired_on: dt.date
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc_number": self.doc_number, "repaired_on": self.repaired_on.isoformat(), "note": self.note}
+
+
+@dataclass(frozen=True)
 class Verification:
     code: str
     kind: str
@@ -622,13 +643,28 @@ class Verification:
     provisional: bool | None
     revised: bool
     revised_by: str | None
+    outcome: str | None = None  # a repair decision: 同意修复 / 不予受理 / 不予修复, as printed
+    repairs: tuple[VerifiedRepair, ...] = ()  # a notice: the repair decisions on its company in its cycle
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "issue_date": self.issue_date.isoformat()}
+        return {**self.__dict__, "issue_date": self.issue_date.isoformat(),
+                "repairs": [r.as_dict() for r in self.repairs]}
+
+
+def _repairs_of(session: Session, document: Document) -> tuple[VerifiedRepair, ...]:
+    """The repair decisions that now stand beside a company's notice (its rating itself is never rewritten)."""
+    from rating_service.repair.service import public_repairs  # the repair room reads this one: imported late
+
+    if document.kind not in ("notice", "revised_notice") or document.credit_code is None:
+        return ()
+    found = public_repairs(session, cycle_id=document.cycle_id, credit_code=document.credit_code)
+    return tuple(VerifiedRepair(doc_number=r.doc_number, repaired_on=r.repaired_on, note=r.note("zh"))
+                 for r in found.get(document.credit_code, []))
 
 
 def verify(*, session: Session, code: str) -> Verification:
-    """What a verification code stands for, as issued, and whether the document has since been revised."""
+    """What a verification code stands for, as issued, and whether the document has since been revised; a
+    notice also says which repair decisions stand beside it."""
     document = repository.by_verification_code(session, normalise_code(code))
     if document is None:
         raise NotFound("verification_code_unknown", code=code[:40])
@@ -643,10 +679,16 @@ def verify(*, session: Session, code: str) -> Verification:
             issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,
             company_name=issued.company_name, credit_code=document.credit_code, score=issued.score_after,
             grade=issued.grade_after, provisional=None, revised=False, revised_by=None)
+    if isinstance(issued, RepairDecision):
+        return Verification(
+            code=document.verification_code, kind=document.kind, doc_number=document.doc_number,
+            issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,
+            company_name=issued.company_name, credit_code=document.credit_code, score=None, grade=None,
+            provisional=None, revised=False, revised_by=None, outcome=issued.outcome)
     return Verification(
         code=document.verification_code, kind=document.kind, doc_number=document.doc_number,
         issue_date=document.issue_date, cycle_name=cycle.name, cycle_status=cycle.status,
         company_name=notice.company_name if notice else None, credit_code=document.credit_code,
         score=notice.score if notice else None, grade=notice.grade if notice else None,
         provisional=notice.provisional if notice else None, revised=revised_by is not None,
-        revised_by=revised_by.doc_number if revised_by else None)
+        revised_by=revised_by.doc_number if revised_by else None, repairs=_repairs_of(session, document))

@@ -6,7 +6,7 @@ from tests import factories as f
 from tests.rating_service.notices.helpers import payload
 
 FIELDS = {"code", "kind", "doc_number", "issue_date", "cycle_name", "cycle_status", "company_name", "credit_code",
-          "score", "grade", "provisional", "revised", "revised_by"}
+          "score", "grade", "provisional", "revised", "revised_by", "outcome", "repairs"}
 # What the imported company rows hold beyond name and code: never shown by a verification.
 PERSONAL = ("张三", "李四", "湖滨路", "长江路", "0556-321")
 
@@ -22,7 +22,7 @@ def test_a_code_verifies_without_login_and_says_only_what_the_notice_says(publis
         "code": code, "kind": "notice", "doc_number": "枞住建信评〔2026〕2号", "issue_date": "2026-01-12",
         "cycle_name": "2025年度", "cycle_status": "publicized", "company_name": "安徽皖江物业服务有限公司",
         "credit_code": f.CODE_A, "score": issued["score"], "grade": issued["grade"],
-        "provisional": issued["provisional"], "revised": False, "revised_by": None,
+        "provisional": issued["provisional"], "revised": False, "revised_by": None, "outcome": None, "repairs": [],
     }
     assert set(body) == FIELDS
     with database.read_session() as session:
