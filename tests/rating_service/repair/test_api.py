@@ -26,8 +26,8 @@ def world(database: Any, monkeypatch: pytest.MonkeyPatch) -> Published:
     return published
 
 
-def filing(cycle_id: int, **changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"cycle_id": str(cycle_id), "mark": "records", "records": ["fee_violations:SF-001"],
+def filing(cycle: int, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"cycle_id": str(cycle), "mark": "records", "records": ["fee_violations:SF-001"],
                             "statement": "已按物价部门核定标准退还多收费用，并在小区公示栏公示收费标准。",
                             "conditions": ["rectified", "penalty_fulfilled"], "commitment_signed": "true",
                             "signature": NAME_A}
