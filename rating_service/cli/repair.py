@@ -7,6 +7,7 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from rating_service.cli.common import LangOption, console, open_database, parse_lang, user_errors
@@ -24,6 +25,11 @@ def _officer(actor: str) -> Any:
     from rating_service.accounts.service import Principal
 
     return Principal(user_id=0, username=actor, display_name=actor, role="officer", credit_code=None)
+
+
+def _table_console() -> Console:
+    """A terminal's own console; into a pipe or a log, one wide line per row (for grep)."""
+    return console if console.is_terminal else Console(width=200, highlight=False)
 
 
 def _date(value: Any) -> str:
@@ -53,9 +59,11 @@ def repair_list(status: Annotated[str | None, typer.Option(
             r = d.request
             left = translate("repair_cli_overdue", language) if d.overdue else (
                 "-" if d.working_days_left is None else str(d.working_days_left))
-            table.add_row(str(r.id), d.company_name, r.credit_code, d.mark_label, d.status_label,
+            table.add_row(str(r.id), d.company_name, r.credit_code, service.mark_label(r.mark, d.cycle_name,
+                                                                                      lang=language),
+                          d.status_label,
                           _date(r.accept_due_on), _date(r.decide_due_on), left)
-        console.print(table)
+        _table_console().print(table)
 
 
 def _row_json(detail: Any, lang: Lang) -> dict[str, Any]:
@@ -139,4 +147,4 @@ def repair_breaches(detect: Annotated[bool, typer.Option(
         for b in rows:
             table.add_row(str(b.breach_id), str(b.request_id), b.company_name, f"{b.record_label} {b.record_id}",
                           b.record_date.isoformat(), b.status_label)
-        console.print(table)
+        _table_console().print(table)
