@@ -250,24 +250,30 @@ def _demo_accounts() -> list[tuple[str, str, str, str | None]]:
 def _demo_repair_company(session: Session) -> tuple[str, str | None] | None:
     """The credit code and name of the demo's repair-ready company: on the black list of an earlier demo year's
     final cycle, its black list repairable today but for the conditions the company declares (no record of the
-    same kind since, none under way); the first by credit code. None when no company is (no final year yet)."""
+    same kind since). Companies none of whose marks in that cycle is blocked by a later record come first (the
+    demo's story is a company that has put everything right); then the first by credit code. None when no company
+    qualifies (no final year yet)."""
     from rating_service import clock
     from rating_service.cycles import repository as cycles_repo
     from rating_service.repair import service as repair
 
+    blocking = {"no_new_same_kind", "not_repairable", "barred"}
     today = clock.local_today()
     for _folder, name, *_dates in DEMO_PAST_CYCLES:
         cycle = cycles_repo.cycle_by_name(session, name)
         if cycle is None or cycle.status != "finalized":
             continue
         ratings, _total = cycles_repo.list_ratings(session, cycle_id=cycle.id)
-        for rating in sorted((r for r in ratings if r.black_list), key=lambda r: r.credit_code):
-            for view in repair.company_marks(session, credit_code=rating.credit_code, today=today):
-                if view.mark.key != "black_list" or view.mark.cycle_id != cycle.id:
-                    continue
-                blocking = {c.code for c in view.eligibility.checks if not c.ok}
-                if not blocking & {"no_new_same_kind", "not_repairable", "barred"}:
-                    return rating.credit_code, rating.name
+        candidates: list[tuple[bool, str, str | None]] = []
+        for rating in (r for r in ratings if r.black_list):
+            views = [v for v in repair.company_marks(session, credit_code=rating.credit_code, today=today)
+                     if v.mark.cycle_id == cycle.id]
+            blocked = {v.mark.key for v in views if any(not c.ok and c.code in blocking for c in v.eligibility.checks)}
+            if any(v.mark.key == "black_list" for v in views) and "black_list" not in blocked:
+                candidates.append((bool(blocked), rating.credit_code, rating.name))
+        if candidates:
+            _blocked, code, company_name = min(candidates)
+            return code, company_name
     return None
 
 
