@@ -24,6 +24,8 @@ from rating_service.i18n import ROLE_LABELS, STATE_LABELS, Lang, translate
 from rating_service.settings import PROJECT_ROOT, get_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from rating_service.records.service import ImportSummary
 
 DEMO_DIR = PROJECT_ROOT / "fixtures" / "zongyang"
@@ -38,6 +40,9 @@ DEMO_PASSWORDS = {"admin": "admin-demo-2025", "officer": "officer-demo-2025"}
 # The managers of the 2025 pilot communities get the two demo company accounts.
 DEMO_COMPANY_COMMUNITIES = (("company1", "山水兰亭"), ("company2", "尚泽江南府"))
 DEMO_COMPANY_PASSWORD = "company-demo-2025"
+# The third company account goes to a company that can ask for credit repair today (docs/repair.md): one on the
+# black list of an earlier, final demo year with no record of the same kind since (the first by credit code).
+DEMO_REPAIR_ACCOUNT = "company3"
 
 
 def demo_command(lang: LangOption = "zh",
@@ -228,12 +233,48 @@ def _demo_accounts() -> list[tuple[str, str, str, str | None]]:
             if code:
                 taken.add(code)
                 wanted.append((username, DEMO_COMPANY_PASSWORD, "company", code, company_name))
+        # Once created, the account stays as it is (its request may have repaired the mark since).
+        existing = accounts_repo.user_by_username(session, DEMO_REPAIR_ACCOUNT)
+        repairable = ((existing.credit_code or "", existing.display_name) if existing is not None
+                      else _demo_repair_company(session))
+        if repairable is not None:
+            wanted.append((DEMO_REPAIR_ACCOUNT, DEMO_COMPANY_PASSWORD, "company", *repairable))
         for username, password, role, code, display in wanted:
             if accounts_repo.user_by_username(session, username) is None:
                 accounts.create_user(session, username=username, password=password, role=role, actor="demo",
                                      display_name=display, credit_code=code, demo=True)
             logins.append((username, password, role, display))
     return logins
+
+
+def _demo_repair_company(session: Session) -> tuple[str, str | None] | None:
+    """The credit code and name of the demo's repair-ready company: on the black list of an earlier demo year's
+    final cycle, its black list repairable today but for the conditions the company declares (no record of the
+    same kind since). Companies none of whose marks in that cycle is blocked by a later record come first (the
+    demo's story is a company that has put everything right); then the first by credit code. None when no company
+    qualifies (no final year yet)."""
+    from rating_service import clock
+    from rating_service.cycles import repository as cycles_repo
+    from rating_service.repair import service as repair
+
+    blocking = {"no_new_same_kind", "not_repairable", "barred"}
+    today = clock.local_today()
+    for _folder, name, *_dates in DEMO_PAST_CYCLES:
+        cycle = cycles_repo.cycle_by_name(session, name)
+        if cycle is None or cycle.status != "finalized":
+            continue
+        ratings, _total = cycles_repo.list_ratings(session, cycle_id=cycle.id)
+        candidates: list[tuple[bool, str, str | None]] = []
+        for rating in (r for r in ratings if r.black_list):
+            views = [v for v in repair.company_marks(session, credit_code=rating.credit_code, today=today)
+                     if v.mark.cycle_id == cycle.id]
+            blocked = {v.mark.key for v in views if any(not c.ok and c.code in blocking for c in v.eligibility.checks)}
+            if any(v.mark.key == "black_list" for v in views) and "black_list" not in blocked:
+                candidates.append((bool(blocked), rating.credit_code, rating.name))
+        if candidates:
+            _blocked, code, company_name = min(candidates)
+            return code, company_name
+    return None
 
 
 def _print_logins(logins: list[tuple[str, str, str, str | None]], lang: Lang) -> None:

@@ -220,6 +220,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "repair_doc_basis": {"zh": "{basis}；《{methodology}》（{id}）", "en": "{basis}; {methodology} ({id})"},
     # -- public
     # -- api
+    "repair_records_format": {"zh": "字段 records 的值“{value}”格式不正确，应为“记录类型:记录编号”，如 fee_violations:WG2025-006。",
+                              "en": "Field records: \"{value}\" is not kind:record_id (e.g. fee_violations:WG2025-006)."},
+    "repair_value_too_long": {"zh": "字段 records 或 conditions 的值“{value}…”过长（最多 100 个字符）。",
+                              "en": "A value of records or conditions (\"{value}…\") is too long (at most 100 characters)."},
+    "repair_cli_one_action": {"zh": "请只选择一项：--accept、--refuse 或 --repair。",
+                              "en": "Choose exactly one of --accept, --refuse or --repair."},
+    "repair_cli_decided": {"zh": "信用修复申请 {id}：{status}。", "en": "Repair request {id}: {status}."},
+    "repair_cli_document": {"zh": "决定书 {number}（验证码 {code}）", "en": "Decision {number} (verification code {code})"},
+    "repair_cli_none": {"zh": "没有信用修复申请。", "en": "No repair requests."},
+    "repair_cli_no_breaches": {"zh": "没有违反信用承诺的线索。", "en": "No possible breaches."},
+    "repair_cli_detected": {"zh": "新发现 {count} 条违反信用承诺的线索。", "en": "{count} new possible breaches found."},
+    "repair_cli_columns": {"zh": "编号|企业|统一社会信用代码|修复事项|状态|受理期限|决定期限|剩余工作日",
+                           "en": "ID|Company|Credit code|Mark|Status|Accept by|Decide by|Working days left"},
+    "repair_cli_breach_columns": {"zh": "编号|申请|企业|记录|日期|状态",
+                                  "en": "ID|Request|Company|Record|Date|Status"},
+    "repair_cli_overdue": {"zh": "已逾期", "en": "overdue"},
 }
 
 # The words of the repair pages (company request and status, officer queue and review): key -> {"zh", "en"}.

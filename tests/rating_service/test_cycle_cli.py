@@ -46,13 +46,16 @@ def test_demo_loads_data_computes_the_2025_cycle_and_creates_logins(database):
     first = runner.invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
     assert "2025年度" in first.output and "已计算" in first.output and "参评企业 18 家" in first.output
-    for login in ("admin", "admin-demo-2025", "officer", "officer-demo-2025", "company1", "company2",
+    for login in ("admin", "admin-demo-2025", "officer", "officer-demo-2025", "company1", "company2", "company3",
                   "company-demo-2025"):
         assert login in first.output
     with database.read_session() as session:
         users = {u.username: u for u in session.scalars(select(User))}
     assert users["company1"].credit_code != users["company2"].credit_code
     assert {users["company1"].role, users["company2"].role} == {"company"}
+    # company3: the 2024 black-listed company that can ask for repair today (顺和), found from the data
+    assert users["company3"].role == "company" and users["company3"].credit_code == "913407225190696375"
+    assert users["company3"].display_name in first.output
     # Running it again changes nothing but recomputing the same snapshot content.
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0 and "新增 0" in second.output

@@ -372,6 +372,30 @@ CASES = [
     Case("GET", "/repair/breaches", (303, 403, 200, 200), page=True),
     Case("POST", "/repair/breaches/{breach_id}", (303, 403, 404, 404), page=True,
          path=lambda w, r: "/repair/breaches/999999", body=lambda w, r: {"decision": "confirm", "note": "已核实"}),
+    # -- i19 api
+    # credit repair: a company's own marks and requests (another's: 404); officers read all and take the steps
+    Case("GET", "/api/v1/repair/marks", (401, 200, 403, 403)),
+    Case("POST", "/api/v1/repair/requests", (401, 400, 403, 403), form=True,
+         body=lambda w, r: {"cycle_id": str(w.published), "mark": "nonsense", "statement": "已整改",
+                            "signature": "x", "commitment_signed": "true"}),
+    Case("GET", "/api/v1/repair/requests", (401, 200, 200, 200)),
+    Case("GET", "/api/v1/repair/requests/{request_id}", (401, 404, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999"),
+    Case("GET", "/api/v1/repair/requests/{request_id}/commitment", (401, 404, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999/commitment"),
+    Case("GET", "/api/v1/repair/requests/{request_id}/attachments/{attachment_id}", (401, 404, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999/attachments/1"),
+    Case("POST", "/api/v1/repair/requests/{request_id}/accept", (401, 403, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999/accept", body=lambda w, r: {"note": "材料齐全"}),
+    Case("POST", "/api/v1/repair/requests/{request_id}/refuse", (401, 403, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999/refuse", body=lambda w, r: {"reasons": "材料不足"}),
+    Case("POST", "/api/v1/repair/requests/{request_id}/decide", (401, 403, 404, 404),
+         path=lambda w, r: "/api/v1/repair/requests/999999/decide",
+         body=lambda w, r: {"reasons": "符合条件", "verification_note": "已核查"}),
+    Case("GET", "/api/v1/repair/breaches", (401, 403, 200, 200)),
+    Case("POST", "/api/v1/repair/breaches/detect", (401, 403, 200, 200), body=lambda w, r: {}),
+    Case("POST", "/api/v1/repair/breaches/{breach_id}", (401, 403, 404, 404),
+         path=lambda w, r: "/api/v1/repair/breaches/999999", body=lambda w, r: {"action": "dismiss", "note": "不构成"}),
 ]
 
 
