@@ -12,6 +12,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "en": "Your company has no rated records in the period so far: no running score."},
     "monitor_summary_not_found": {"zh": "{week} 所在周没有预警周报。", "en": "No weekly summary for the week of {week}."},
     "monitor_week_invalid": {"zh": "「周」应为日期，如 2026-11-30。", "en": "week must be a date such as 2026-11-30."},
+    "monitor_company_only": {"zh": "只有企业账户可以查看本企业的预警。",
+                             "en": "Only a company account has its own early warning."},
     "monitor_summary_written": {"zh": "已写入 {week} 起一周的预警周报（{lines} 家企业）。",
                                 "en": "Weekly summary of the week from {week} written ({lines} companies)."},
 }
@@ -68,6 +70,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
                   "en": "Running this period: {score}, {grade} (last: {last}; visible to you only)"},
     "home_link": {"zh": "查看原因", "en": "See why"},
     "back": {"zh": "返回信用预警", "en": "Back to early warning"},
+    "nav_monitor": {"zh": "信用预警", "en": "Early warning"},
+    "summary_saved": {"zh": "本周周报已写入。", "en": "This week's summary is written."},
     # CLI (rating monitor)
     "cli_caption": {"zh": "信用预警（暂定·不公开）：{start} 至 {end}，细则 {id}，{count} 家下滑或临近降级",
                     "en": "Early warning (provisional, not published): {start} to {end}, {id}, {count} sliding"},
