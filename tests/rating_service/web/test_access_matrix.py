@@ -346,6 +346,16 @@ CASES = [
     Case("POST", "/methodologies/adopt", (303, 403, 403, 303), page=True,
          body=lambda w, r: {"draft_text": _methodology_text("ZY-2025-draft"), "new_id": f"ZY-P-{r}",
                             "title": "试行", "effective_from": "2027-01-01", "reason": "matrix"}),
+    # -- i19 monitor
+    # the running rating: officers see every company; a company only its own position; nothing anonymous
+    Case("GET", "/api/v1/monitor", (401, 403, 200, 200)),
+    Case("GET", "/api/v1/monitor/mine", (401, 200, 403, 403)),
+    Case("GET", "/monitor", (303, 403, 200, 200), page=True),
+    Case("POST", "/monitor/summaries", (303, 403, 303, 303), page=True, body=lambda w, r: {}),
+    Case("GET", "/monitor/summaries", (303, 403, 200, 200), page=True),
+    Case("GET", "/monitor/summaries/{week}", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/monitor/summaries/2020-01-06"),
+    Case("GET", "/monitor/mine", (303, 200, 403, 403), page=True),
 ]
 
 
