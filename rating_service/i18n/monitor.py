@@ -45,7 +45,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "lowest_band": {"zh": "已是最低等级", "en": "Lowest band"},
     "below_last": {"zh": "低于上期等级", "en": "Below the last grade"},
     "near_edge": {"zh": "临近降级", "en": "Close to the band below"},
-    "no_last": {"zh": "上期未评价", "en": "Not rated last time"},
+    "no_last": {"zh": "上期未评价或未公示", "en": "Not rated or not yet published last time"},
     "drivers_title": {"zh": "主要扣分原因和记录", "en": "What pulls it down, and the records"},
     "driver_lost": {"zh": "扣 {lost} 分", "en": "{lost} points lost"},
     "no_drivers": {"zh": "没有扣分记录。", "en": "No record costs points."},

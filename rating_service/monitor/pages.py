@@ -69,7 +69,8 @@ def mine_page(request: Request, principal: CurrentUser, session: SessionDep) -> 
     context: dict[str, Any] = {}
     try:
         context["position"] = service.company_position(session, credit_code=principal.credit_code,
-                                                       today=clock.local_today(), lang=lang)
+                                                       today=clock.local_today(), lang=lang,
+                                                       for_company=True)
     except NotFound as exc:
         context["unavailable"] = exc.message(lang)
     return render(request, "monitor_mine.html", context, catalogue=TEXT)
@@ -87,7 +88,8 @@ def nav_context(request: Request, user: Any) -> dict[str, Any]:
         return {}
     try:
         with database_of(request).read_session() as session:
-            position = service.company_position(session, credit_code=code, today=clock.local_today(), lang=lang)
+            position = service.company_position(session, credit_code=code, today=clock.local_today(), lang=lang,
+                                                       for_company=True)
     except NotFound:
         return {}
     line = position.line

@@ -49,7 +49,7 @@ def monitor_mine(request: Request, principal: CurrentUser, session: SessionDep) 
         raise Forbidden("monitor_company_only")
     lang = request_lang(request)
     position = service.company_position(session, credit_code=principal.credit_code, today=clock.local_today(),
-                                        lang=lang)
+                                        lang=lang, for_company=True)
     current = position.running
     return PositionOut(provisional=True, period_start=current.period.start, period_end=current.period.end,
                        methodology=current.methodology.id, last_cycle=current.last_cycle_name,

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -48,6 +48,7 @@ class Running:
     watermark: int  # the import batch the records were read at
     last_cycle_id: int
     last_cycle_name: str
+    last_published: bool  # the last cycle is publicized or finalized (a company may see its grade there)
     result: RatingResult
     last: dict[str, tuple[float, str]]  # credit code -> (score, grade) of the last cycle
     seconds: float  # how long reading and rating took
@@ -117,7 +118,8 @@ def running(session: Session, *, today: dt.date | None = None) -> Running:
     snapshot = cycles.read_snapshot(session=session, watermark=watermark, period=period)
     result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)
     return Running(period=period, methodology=methodology, watermark=watermark, last_cycle_id=cycle.id,
-                  last_cycle_name=cycle.name, result=result, last=repository.last_grades(session, cycle.id),
+                   last_cycle_name=cycle.name, last_published=cycle.status in ("publicized", "finalized"),
+                   result=result, last=repository.last_grades(session, cycle.id),
                    seconds=time.perf_counter() - began)
 
 
@@ -183,13 +185,16 @@ def drivers(session: Session, current: Running, codes: Iterable[str], lang: Lang
 
 
 def company_position(session: Session, *, credit_code: str, today: dt.date | None = None,
-                     lang: Lang = "zh") -> Position:
+                     lang: Lang = "zh", for_company: bool = False) -> Position:
     """The company's running score and grade against its last, and what pulls it down (NotFound: not rated in
-    the running period)."""
+    the running period). ``for_company``: the company's own view; a last cycle not yet publicized is not its to
+    see, so its last score and grade are left out (and the comparison with them)."""
     current = running(session, today=today)
     line = next((li for li in lines(current) if li.credit_code == credit_code), None)
     if line is None:
         raise NotFound("monitor_company_not_rated")
+    if for_company and not current.last_published:
+        line = replace(line, last_score=None, last_grade=None, below_last=False)
     return Position(current, line, drivers(session, current, [credit_code], lang)[credit_code])
 
 

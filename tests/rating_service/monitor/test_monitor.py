@@ -105,6 +105,8 @@ def test_a_company_sees_only_its_own_position(demo):
         body = mine.json()
         assert body["provisional"] is True and body["position"]["credit_code"] == COMPANY_1
         assert SLIDING not in mine.text and "诚信达" not in mine.text
+        # The last cycle (2025) is computed, not publicized: its grade is not the company's to see yet.
+        assert body["position"]["last_grade"] is None and body["position"]["last_score"] is None
         assert api.get("/api/v1/monitor").status_code == 403
         page = f.page_client(demo, "company1").get("/monitor/mine")
         assert page.status_code == 200 and "暂定·不公开" in page.text and "安徽诚信达" not in page.text
