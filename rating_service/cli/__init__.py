@@ -43,6 +43,7 @@ app.command("import")(imports.import_command)
 app.command("demo")(demo.demo_command)
 app.command("score")(score.score_command)
 app.command("serve")(serve.serve)
+app.command("monitor")(monitor.monitor_command)
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
@@ -53,8 +54,6 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(repair.app, name="repair")
 # the intake group's commands, registered by importing their modules
 _INTAKE_MODULES = (intake_directory, intake_files, intake_keys, intake_model)
-# `rating monitor` (a command of its own, registered by its module when the monitor lane fills it)
-_MONITOR = monitor
 
 
 def main() -> None:

@@ -119,8 +119,13 @@ def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
     load("patrol", "patrol-2026.xlsx")
 
 
+# The records of 2026 so far (fixtures/generate_2026.py): no cycle yet; the early warning's period (docs/monitor.md).
+DEMO_RUNNING_DIR = DEMO_DIR / "2026"
+
+
 def _demo_folders() -> list[Path]:
-    return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir())]
+    return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir()),
+            *([DEMO_RUNNING_DIR] if DEMO_RUNNING_DIR.is_dir() else [])]
 
 
 def _demo_cycle(lang: Lang) -> None:

@@ -75,7 +75,8 @@ def create_app(database: Database | None = None) -> FastAPI:
                   docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(refuse_control_characters)])
     app.state.database = database
-    app.state.page_hooks = (todo_pages.nav_context, intake_queue_pages.nav_context, repair_pages.nav_context)
+    app.state.page_hooks = (todo_pages.nav_context, intake_queue_pages.nav_context, repair_pages.nav_context,
+                            monitor_pages.nav_context)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
     app.add_middleware(EdgeMiddleware)

@@ -396,6 +396,16 @@ CASES = [
     Case("POST", "/api/v1/repair/breaches/detect", (401, 403, 200, 200), body=lambda w, r: {}),
     Case("POST", "/api/v1/repair/breaches/{breach_id}", (401, 403, 404, 404),
          path=lambda w, r: "/api/v1/repair/breaches/999999", body=lambda w, r: {"action": "dismiss", "note": "不构成"}),
+    # -- i19 monitor
+    # the running rating: officers see every company; a company only its own position; nothing anonymous
+    Case("GET", "/api/v1/monitor", (401, 403, 200, 200)),
+    Case("GET", "/api/v1/monitor/mine", (401, 200, 403, 403)),
+    Case("GET", "/monitor", (303, 403, 200, 200), page=True),
+    Case("POST", "/monitor/summaries", (303, 403, 303, 303), page=True, body=lambda w, r: {}),
+    Case("GET", "/monitor/summaries", (303, 403, 200, 200), page=True),
+    Case("GET", "/monitor/summaries/{week}", (303, 403, 404, 404), page=True,
+         path=lambda w, r: "/monitor/summaries/2020-01-06"),
+    Case("GET", "/monitor/mine", (303, 200, 403, 403), page=True),
 ]
 
 
