@@ -501,7 +501,6 @@ def file_request(session: Session, *, principal: Principal, filing: Filing) -> R
             id=first.params.get("request_id", ""), name=company_name)
 
     now = dt.datetime.now(dt.UTC)
-    label = mark_label(mark.request_mark, cycle.name, lang="zh")
     request = RepairRequest(
         cycle_id=cycle.id, credit_code=code, mark=mark.request_mark, severity=mark.severity,
         methodology_id=cycle.methodology_id, status="submitted", statement=statement,
@@ -535,8 +534,8 @@ def file_request(session: Session, *, principal: Principal, filing: Filing) -> R
         session.flush()
         audit.record(session, "repair.file", actor=principal.username, entity_kind="repair_request",
                      entity_id=str(request.id),
-                     payload={"cycle_id": cycle.id, "credit_code": code, "mark": mark.request_mark,
-                              "label": label, "records": [f"{k}:{r}" for k, r in mark.record_keys],
+                     payload={"cycle_id": cycle.id, "credit_code": code, "repair_mark": mark.request_mark,
+                              "repair_records": [f"{k}:{r}" for k, r in mark.record_keys],
                               "attachments": len(stored), "accept_due_on": request.accept_due_on.isoformat()})
     except BaseException:
         for path in written:
