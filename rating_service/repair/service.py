@@ -422,6 +422,8 @@ def _chosen_mark(session: Session, *, cycle: Cycle, rating: Rating, filing: Fili
     marks = cycle_marks(session, cycle=cycle, rating=rating)
     if filing.mark in ("black_list", "veto"):
         found = next((m for m in marks if m.request_mark == filing.mark), None)
+        if found is None and filing.mark == "black_list":  # a vetoed company's black list goes with its veto
+            found = next((m for m in marks if m.request_mark == "veto"), None)
         if found is None:
             raise RepairRefused("repair_not_your_mark", mark=localized(f"repair_mark.{filing.mark}"),
                                 cycle=cycle.name)

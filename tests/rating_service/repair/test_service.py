@@ -205,8 +205,10 @@ def test_too_early_via_the_service(database: Any, published: Any, today: Any) ->
         request = service.visible_request(session, COMPANY_B, request_id)
         assert (request.mark, request.severity, request.earliest_on) == ("veto", "serious", D(2026, 7, 15))
         assert request.accept_due_on == D(2026, 7, 17)
-    # one open request per mark; the black list is the same thing as the veto here
+    # one open request per mark; the black list goes with the veto here (asking for it asks for the veto)
     assert refused(database, COMPANY_B, veto).key == "repair_refused.request_open"
+    black_list = filing(published.cycle_id, mark="black_list", records=[], signature=NAME_B)
+    assert refused(database, COMPANY_B, black_list).key == "repair_refused.request_open"
 
 
 @pytest.mark.parametrize(("changes", "key"), [
@@ -355,3 +357,14 @@ def test_list_requests_bounds_its_inputs(database: Any, published: Any) -> None:
         assert service.list_requests(session, OFFICER, status="repaired", limit=-5) == []
         with pytest.raises(service.RepairRefused):
             service.list_requests(session, OFFICER, status="nonsense")
+
+
+def test_marks_only_in_public_cycles(database: Any, published: Any) -> None:
+    from tests.rating_service.notices.helpers import computed_cycle
+
+    hidden = computed_cycle(database, "2025年度（重算）")
+    with pytest.raises(NotFound), database.write_session() as session:
+        service.file_request(session, principal=COMPANY_A, filing=filing(hidden))
+    with database.read_session() as session:
+        marks = service.company_marks(session, credit_code=f.CODE_A, today=D(2026, 1, 14))
+    assert {m.mark.cycle_id for m in marks} == {published.cycle_id}
