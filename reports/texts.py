@@ -121,7 +121,7 @@ TEXT: dict[str, dict[str, str]] = {
         "commitment_title": "信用承诺书",
         "commitment_intro": "本企业{company}（统一社会信用代码：{credit_code}）就{cycle}信用评价中的{mark}事项申请信用修复"
                             "（申请编号{request_id}），郑重作出如下承诺：",
-        "commitment_period": "本承诺书自信用修复决定作出之日起{months}个月内有效；本企业知悉，违反承诺的，主管部门可依规在信用信息公示中予以注明。",
+        "commitment_period": "本承诺有效期为{months}个月，自信用修复决定作出之日起计算。",
         "commitment_company": "承诺企业：{company}",
         "commitment_signed": "本企业（统一社会信用代码 {credit_code}）于 {when} 在线签署",
         "commitment_when": "{y}年{m}月{d}日{hh}时{mm:02d}分",
@@ -249,8 +249,7 @@ TEXT: dict[str, dict[str, str]] = {
         "commitment_title": "Credit Commitment",
         "commitment_intro": "{company} (credit code {credit_code}) asks for the repair of its {mark} in the {cycle} "
                             "credit rating (request {request_id}) and solemnly undertakes:",
-        "commitment_period": "This commitment binds for {months} months from the repair decision; the company knows "
-                             "that the bureau may note a breach in the published credit record.",
+        "commitment_period": "This commitment binds for {months} months from the repair decision.",
         "commitment_company": "Company: {company}",
         "commitment_signed": "Signed online by the company (credit code {credit_code}) at {when}",
         "commitment_when": "{y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d}",

@@ -133,9 +133,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- docs
     # the 信用承诺书's undertakings (repair.documents.commitment_paragraphs): the catalogue text, filled in
     "repair_commitment_p1": {
-        "zh": "本企业{company}对{cycle}信用评价中{mark}所涉失信行为已完成整改，所提交的申请材料和证明材料真实、准确、完整；"
+        "zh": "本企业对{cycle}信用评价中{mark}所涉失信行为已完成整改，所提交的申请材料和证明材料真实、准确、完整；"
               "如有虚假，本企业自愿承担相应法律责任，接受撤销修复决定，并接受依规限制再次申请信用修复。",
-        "en": "{company} has corrected the conduct behind its mark ({mark}) in the {cycle} credit rating; the request "
+        "en": "The company has corrected the conduct behind its mark ({mark}) in the {cycle} credit rating; the request "
               "and its evidence are true, accurate and complete. If anything is false, the company accepts the legal "
               "consequences, the withdrawal of the repair decision and the limits on any new request.",
     },
@@ -164,9 +164,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the 信用修复决定书's lines (repair.documents.decision_for)
     "repair_doc_marked_mark": {"zh": "{cycle}信用评价{mark}（{severity}，公示自{date}起计算）",
                                "en": "{mark} in the {cycle} credit rating ({severity}; publicity counted from {date})"},
-    "repair_doc_marked_record": {"zh": "{kind}记录{record_id}（{date}，{type}）",
-                                 "en": "{kind} record {record_id} ({date}, {type})"},
-    "repair_doc_marked_record_short": {"zh": "{kind}记录{record_id}（{detail}）", "en": "{kind} record {record_id} ({detail})"},
+    "repair_doc_marked_record": {"zh": "{kind}记录{record_id}（{detail}）", "en": "{kind} record {record_id} ({detail})"},
     "repair_doc_marked_record_bare": {"zh": "{kind}记录{record_id}", "en": "{kind} record {record_id}"},
     "repair_doc_outcome_repaired": {"zh": "同意修复", "en": "Repair granted"},
     "repair_doc_met": {"zh": "符合", "en": "Met"},
@@ -197,12 +195,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The {cycle} rating itself (score and grade) is not changed; the history stays as it was.",
     },
     "repair_doc_effect_counted": {
-        "zh": "按照评价细则，已修复的记录仍计入其发生期间的信用评价。",
-        "en": "Under the methodology, repaired records still count in the rating of the period they occurred in.",
+        "zh": "按照评价细则，已修复的失信信息仍计入其发生期间的信用评价。",
+        "en": "Under the methodology, repaired marks and records still count in the rating of the period they "
+              "occurred in.",
     },
     "repair_doc_effect_not_counted": {
-        "zh": "按照评价细则，此后计算的信用评价不再计入已修复的记录。",
-        "en": "Under the methodology, ratings computed after this decision leave the repaired records out.",
+        "zh": "按照评价细则，此后计算的信用评价不再计入已修复的失信信息。",
+        "en": "Under the methodology, ratings computed after this decision leave the repaired marks and records out.",
     },
     "repair_doc_effect_commitment": {
         "zh": "你单位作出的信用承诺有效期至{date}。承诺期内再次发生同类失信行为的，经核实后将在信用信息公示中予以注明。",

@@ -22,6 +22,7 @@ from rating_service.methodologies import service as methodologies
 from rating_service.notices import repository as notices_repo
 from rating_service.notices import service as notices
 from rating_service.notices.models import Document
+from rating_service.records.models import FeeViolation, MajorEvent
 from rating_service.repair import repository
 from rating_service.repair.models import RefusalStage, RepairAttachment, RepairItem, RepairMark, RepairRequest
 from rating_service.settings import to_local
@@ -106,17 +107,27 @@ def _type_words(methodology: Methodology, kind: str, subtype: str | None, lang: 
         return None  # a code the words do not know is left out, never printed
 
 
-def record_line(item: RepairItem, methodology: Methodology, lang: Lang) -> str:
-    """「收费违规记录WG2025-004（2025年3月2日，挪用住宅专项维修资金）」: kind, number, date, type in words."""
+def record_line(item: RepairItem, methodology: Methodology, lang: Lang, document_no: str | None = None) -> str:
+    """「收费违规记录WG2024-002（2024年2月28日，超标准收费，枞住建罚〔2024〕10号）」: kind, number, date, type in
+    words and the decision's number when the record has one."""
     kind = translate(f"record_kind.{item.kind}", lang)
-    type_words = _type_words(methodology, item.kind, item.subtype, lang)
-    if item.record_date is not None and type_words:
-        return translate("repair_doc_marked_record", lang, kind=kind, record_id=item.record_id,
-                         date=_day(item.record_date, lang), type=type_words)
-    detail = type_words or (_day(item.record_date, lang) if item.record_date is not None else None)
+    details = [_day(item.record_date, lang) if item.record_date is not None else None,
+               _type_words(methodology, item.kind, item.subtype, lang), document_no]
+    detail = ("，" if lang == "zh" else ", ").join(d for d in details if d)
     if detail:
-        return translate("repair_doc_marked_record_short", lang, kind=kind, record_id=item.record_id, detail=detail)
+        return translate("repair_doc_marked_record", lang, kind=kind, record_id=item.record_id, detail=detail)
     return translate("repair_doc_marked_record_bare", lang, kind=kind, record_id=item.record_id)
+
+
+def _document_numbers(session: Session, items: list[RepairItem]) -> dict[tuple[str, str], str]:
+    """(kind, record id) -> the number of the decision behind the record (a penalty, a finding), when recorded."""
+    out: dict[tuple[str, str], str] = {}
+    for kind, model in (("fee_violations", FeeViolation), ("major_events", MajorEvent)):
+        ids = [item.record_id for item in items if item.kind == kind]
+        if ids:
+            query = select(model.record_id, model.document_no).where(model.record_id.in_(ids))
+            out.update({(kind, rid): number for rid, number in session.execute(query) if number})
+    return out
 
 
 def _checks(request: RepairRequest) -> list[dict[str, Any]]:
@@ -206,7 +217,8 @@ def decision_for(*, session: Session, request: RepairRequest, number: str, code:
                                   .order_by(RepairAttachment.id)).all()
     notice = notices_repo.latest_notice(session, cycle_id=request.cycle_id, credit_code=request.credit_code)
     mark_label = RepairMark(request.mark).label(lang)
-    records = [record_line(item, methodology, lang) for item in items]
+    numbers = _document_numbers(session, items)
+    records = [record_line(item, methodology, lang, numbers.get((item.kind, item.record_id))) for item in items]
     marked = [translate("repair_doc_marked_mark", lang, cycle=cycle.name, mark=mark_label,
                         severity=translate(f"repair_severity.{request.severity}", lang),
                         date=_day(request.publicity_from, lang)), *records]

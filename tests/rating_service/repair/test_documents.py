@@ -110,7 +110,7 @@ def test_a_decision_takes_the_next_number_and_its_payload_round_trips(published,
     assert decision.doc_number == document.doc_number and decision.verification_code == document.verification_code
     assert decision.company_name == "安徽皖江物业服务有限公司" and decision.outcome == "同意修复"
     assert decision.original_notice == published.own.doc_number
-    assert decision.marked[1] == "收费违规记录SF-001（2025年6月1日，超标准收费）"
+    assert decision.marked[1] == "收费违规记录SF-001（2025年6月1日，超标准收费，枞住建罚〔2025〕1号）"
     assert decision.evidence == ["evidence-1.pdf"]
     assert [c[1] for c in decision.conditions][-2] == "符合（2026年2月16日在线签署）"
     assert any("2027年3月2日" in e for e in decision.effects)
@@ -197,8 +197,30 @@ def test_the_commitment_renders_from_its_payload_and_keeps_its_hash(published, d
 def test_the_commitment_paragraphs_fill_in_the_catalogue_text():
     zh = documents.commitment_paragraphs(company_name="安徽皖江物业服务有限公司", mark_label="列入黑榜",
                                          cycle_name="2024年度", commitment_months=12)
-    assert len(zh) == 5 and "安徽皖江物业服务有限公司" in zh[0] and "2024年度" in zh[0] and "列入黑榜" in zh[0]
+    assert len(zh) == 5 and "2024年度" in zh[0] and "列入黑榜" in zh[0]
     assert "12个月" in zh[2]
     en = documents.commitment_paragraphs(company_name="Wanjiang", mark_label="Black list", cycle_name="2024",
                                          commitment_months=12, lang="en")
     assert "12 months" in en[2] and all("{" not in p for p in zh + en)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_service_words_every_line_in_both_languages_without_codes(published, database, lang):
+    from reports.render import renderer
+
+    request_id = file_request(database, published.cycle_id)
+    decide(database, request_id)
+    with database.read_session() as session:
+        request = session.get(RepairRequest, request_id)
+        assert request is not None
+        worded = documents.decision_for(session=session, request=request, number="枞住建信评〔2026〕9号",
+                                        code="K7QM-2WXR-9HTD", issue_date=DECIDED_ON, lang=lang)
+        commitment = from_payload(json.loads(request.commitment_payload))
+    html = renderer().html(worded) + renderer().html(dataclasses.replace(commitment, lang=lang))
+    text = " ".join(strings(json.loads(json.dumps(dataclasses.asdict(worded), default=str))))
+    # English words such as "records" or "repaired" are words there; the codes with "_" and the raw type are not
+    codes = CODES if lang == "zh" else [c for c in CODES if "_" in c or c in ("None", "overcharge", "veto")]
+    assert [code for code in codes if code in text] == []
+    assert ("超标准收费" if lang == "zh" else "Overcharging") in text
+    assert ("同意修复" if lang == "zh" else "Repair granted") in html
+    assert "None" not in html and "安徽皖江物业服务有限公司" in html and f.CODE_A in html
