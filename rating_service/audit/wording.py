@@ -27,8 +27,10 @@ MAX_LINES = 40  # detail lines of one entry
 _HEX = re.compile(r"[0-9a-f]{40,}")
 # Value words already in the catalogue, tried in this order for a value nothing more specific names.
 _VALUE_PREFIXES = ("audit_value.", "cycle_state.", "appeal_outcome.", "item_action.", "document_kind.", "role.",
-                   "appeal_status.", "name_kind.", "repair_status.", "repair_mark.", "refusal_stage.",
-                   "breach_status.")
+                   "appeal_status.", "name_kind.", "repair_status.", "refusal_stage.", "breach_status.")
+# Payload keys whose values are named by one catalogue prefix, before any other (a repair's mark ``records`` is not
+# an appeal's scope ``records``).
+_KEY_PREFIXES = {"repair_mark": "repair_mark.", "stage": "refusal_stage."}
 
 
 @dataclass
@@ -194,10 +196,12 @@ def value_text(value: Any, lang: Lang = "zh", *, key: str = "", record_kind: str
         return ZH_WORDS[key][text]
     if key == "kind" and text in KINDS:
         return translate(f"record_kind.{text}", lang)
-    if key in ("record", "records", "attribution") and ":" in text:
+    if key in ("record", "records", "attribution", "repair_records") and ":" in text:
         kind, _, ident = text.partition(":")
         if kind in KINDS:
             return translate("audit_object.record", lang, kind=translate(f"record_kind.{kind}", lang), id=ident)
+    if key in _KEY_PREFIXES and _KEY_PREFIXES[key] + text in MESSAGES:
+        return translate(_KEY_PREFIXES[key] + text, lang)
     for prefix in _VALUE_PREFIXES:
         if prefix + text in MESSAGES:
             return translate(prefix + text, lang)

@@ -422,6 +422,8 @@ def _chosen_mark(session: Session, *, cycle: Cycle, rating: Rating, filing: Fili
     marks = cycle_marks(session, cycle=cycle, rating=rating)
     if filing.mark in ("black_list", "veto"):
         found = next((m for m in marks if m.request_mark == filing.mark), None)
+        if found is None and filing.mark == "black_list":  # a vetoed company's black list goes with its veto
+            found = next((m for m in marks if m.request_mark == "veto"), None)
         if found is None:
             raise RepairRefused("repair_not_your_mark", mark=localized(f"repair_mark.{filing.mark}"),
                                 cycle=cycle.name)
@@ -501,7 +503,6 @@ def file_request(session: Session, *, principal: Principal, filing: Filing) -> R
             id=first.params.get("request_id", ""), name=company_name)
 
     now = dt.datetime.now(dt.UTC)
-    label = mark_label(mark.request_mark, cycle.name, lang="zh")
     request = RepairRequest(
         cycle_id=cycle.id, credit_code=code, mark=mark.request_mark, severity=mark.severity,
         methodology_id=cycle.methodology_id, status="submitted", statement=statement,
@@ -535,8 +536,8 @@ def file_request(session: Session, *, principal: Principal, filing: Filing) -> R
         session.flush()
         audit.record(session, "repair.file", actor=principal.username, entity_kind="repair_request",
                      entity_id=str(request.id),
-                     payload={"cycle_id": cycle.id, "credit_code": code, "mark": mark.request_mark,
-                              "label": label, "records": [f"{k}:{r}" for k, r in mark.record_keys],
+                     payload={"cycle_id": cycle.id, "credit_code": code, "repair_mark": mark.request_mark,
+                              "repair_records": [f"{k}:{r}" for k, r in mark.record_keys],
                               "attachments": len(stored), "accept_due_on": request.accept_due_on.isoformat()})
     except BaseException:
         for path in written:

@@ -36,4 +36,4 @@ def published(database: Any, today: Any) -> Any:
     f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations", "major_events")
     cycle_id = computed_cycle(database, "2025年度")
     publicize(database, cycle_id)
-    return types.SimpleNamespace(cycle_id=cycle_id)
+    return types.SimpleNamespace(cycle_id=cycle_id, codes=(f.CODE_A, f.CODE_B))

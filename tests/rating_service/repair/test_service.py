@@ -205,8 +205,10 @@ def test_too_early_via_the_service(database: Any, published: Any, today: Any) ->
         request = service.visible_request(session, COMPANY_B, request_id)
         assert (request.mark, request.severity, request.earliest_on) == ("veto", "serious", D(2026, 7, 15))
         assert request.accept_due_on == D(2026, 7, 17)
-    # one open request per mark; the black list is the same thing as the veto here
+    # one open request per mark; the black list goes with the veto here (asking for it asks for the veto)
     assert refused(database, COMPANY_B, veto).key == "repair_refused.request_open"
+    black_list = filing(published.cycle_id, mark="black_list", records=[], signature=NAME_B)
+    assert refused(database, COMPANY_B, black_list).key == "repair_refused.request_open"
 
 
 @pytest.mark.parametrize(("changes", "key"), [
@@ -325,3 +327,44 @@ def test_breach_outside_the_commitment_is_not_flagged(database: Any, published: 
                D(2027, 2, 1))
     with database.write_session() as session:
         assert service.detect_breaches(session, today=D(2027, 2, 1)) == 0  # commitment ended 2027-01-14
+
+
+def test_a_record_of_the_same_kind_after_filing_shows_and_stops_the_repair(database: Any, published: Any,
+                                                                           today: Any) -> None:
+    request_id = file(database, COMPANY_A, filing(published.cycle_id))
+    with database.write_session() as session:
+        service.accept(session, request_id=request_id, actor="officer")
+    add_record(database, "fee_violations", ["SF-501", "2026-01-15", f.CODE_A, None, "超标准收费", "50", "否", None],
+               D(2026, 1, 16))
+    today(D(2026, 1, 16))
+    with database.read_session() as session:
+        detail = service.request_detail(session, OFFICER, request_id)
+    failing = [(label, text) for label, ok, text in detail.checks if not ok]
+    assert failing == [("此后未再发生同类失信行为", "2025年6月1日之后又有同类失信记录：SF-501")]
+    with pytest.raises(Conflict) as caught, database.write_session() as session:
+        service.decide(session, request_id=request_id, actor="officer", reasons="", verification_note="核查属实。")
+    assert "SF-501" in caught.value.message()
+    with database.write_session() as session:
+        service.refuse(session, request_id=request_id, actor="officer", reasons="受理后又发生同类违规收费。")
+    with database.read_session() as session:
+        assert service.visible_request(session, COMPANY_A, request_id).refused_stage == "decision"
+
+
+def test_list_requests_bounds_its_inputs(database: Any, published: Any) -> None:
+    file(database, COMPANY_A, filing(published.cycle_id))
+    with database.read_session() as session:
+        assert len(service.list_requests(session, OFFICER, status="submitted", limit=10**9)) == 1
+        assert service.list_requests(session, OFFICER, status="repaired", limit=-5) == []
+        with pytest.raises(service.RepairRefused):
+            service.list_requests(session, OFFICER, status="nonsense")
+
+
+def test_marks_only_in_public_cycles(database: Any, published: Any) -> None:
+    from tests.rating_service.notices.helpers import computed_cycle
+
+    hidden = computed_cycle(database, "2025年度（重算）")
+    with pytest.raises(NotFound), database.write_session() as session:
+        service.file_request(session, principal=COMPANY_A, filing=filing(hidden))
+    with database.read_session() as session:
+        marks = service.company_marks(session, credit_code=f.CODE_A, today=D(2026, 1, 14))
+    assert {m.mark.cycle_id for m in marks} == {published.cycle_id}
