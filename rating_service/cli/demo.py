@@ -120,12 +120,18 @@ def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
 
 
 # The records of 2026 so far (fixtures/generate_2026.py): no cycle yet; the early warning's period (docs/monitor.md).
+# Its last record is dated DEMO_RUNNING_LAST: on an earlier day (a test's simulated one) those records would lie in
+# the future, which an import refuses, so the folder is then left out.
 DEMO_RUNNING_DIR = DEMO_DIR / "2026"
+DEMO_RUNNING_LAST = dt.date(2026, 10, 31)
 
 
 def _demo_folders() -> list[Path]:
+    from rating_service import clock
+
+    running = DEMO_RUNNING_DIR.is_dir() and clock.local_today() >= DEMO_RUNNING_LAST
     return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir()),
-            *([DEMO_RUNNING_DIR] if DEMO_RUNNING_DIR.is_dir() else [])]
+            *([DEMO_RUNNING_DIR] if running else [])]
 
 
 def _demo_cycle(lang: Lang) -> None:

@@ -299,6 +299,12 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
                     "en": "Evidence (PDF, JPG, PNG; at most {mb} MB each, at most {n} files, at least one)"},
     "files_again": {"zh": "出于安全考虑，已选择的文件需要重新选择。", "en": "Please choose the files again."},
     "commitment_title": {"zh": "信用承诺书", "en": "Credit commitment"},
+    "commitment_intro": {"zh": "本企业{company}（统一社会信用代码：{credit_code}）就{cycle}信用评价中的{mark}事项申请信用修复，"
+                                "郑重作出如下承诺：",
+                         "en": "{company} (credit code {credit_code}) asks for the repair of its {mark} in the {cycle} "
+                               "credit rating and solemnly undertakes:"},
+    "commitment_period": {"zh": "本承诺有效期为{months}个月，自信用修复决定作出之日起计算。",
+                          "en": "This commitment binds for {months} months from the repair decision."},
     "commitment_hint": {"zh": "请完整阅读承诺内容。提交后，承诺书连同签署时间一并保存，可随时下载。",
                         "en": "Read the commitment in full. It is kept, with the time it was signed, and can be "
                               "downloaded at any time."},

@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from rating_service import clock
 from rating_service.appeals.uploads import inline_attachment, read_attachments
-from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
 from rating_service.errors import Conflict, Forbidden, NotFound, RatingServiceError
 from rating_service.i18n import MESSAGES, Lang, translate
@@ -160,17 +159,22 @@ def _form_context(request: Request, session: Any, principal: Any, *, cycle_id: i
     code = _company_only(principal)
     view = _chosen_mark(session, code, cycle_id, mark, records, lang)
     cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
-    rating = cycles_repo.rating(session, cycle_id=cycle_id, credit_code=code)
+    rating = cycles.find_rating(session=session, cycle=cycle, credit_code=code)
     # The name the signature must equal, as file_request reads it.
     company_name = repository.company_names(session, [code]).get(code) or (rating.name if rating else "") or code
     # The text shown is the text signed: the same words file_request freezes into the commitment.
-    paragraphs = documents.commitment_paragraphs(
-        company_name=company_name, mark_label=translate(f"repair_mark.{mark}", lang), cycle_name=cycle.name,
-        commitment_months=cycles.methodology_of(cycle).repair_rules().commitment_months, lang=lang)
+    months = cycles.methodology_of(cycle).repair_rules().commitment_months
+    mark_label = translate(f"repair_mark.{mark}", lang)
+    paragraphs = documents.commitment_paragraphs(company_name=company_name, mark_label=mark_label,
+                                                 cycle_name=cycle.name, commitment_months=months, lang=lang)
+    # The whole letter as the PDF words it: who undertakes what (intro), the undertakings, how long it binds.
+    letter = {"intro": TEXT["commitment_intro"][lang].format(company=company_name, credit_code=code,
+                                                             cycle=cycle.name, mark=mark_label),
+              "period": TEXT["commitment_period"][lang].format(months=months)}
     settings = get_settings()
     return {"mark": _mark_row(view, lang), "mark_code": mark, "cycle_id": cycle_id,
             "records_values": [f"{k}:{r}" for k, r in records], "company_name": company_name,
-            "paragraphs": paragraphs,
+            "paragraphs": paragraphs, "letter": letter,
             "conditions": [(c, translate(f"repair_condition.{c}", lang)) for c in DECLARED],
             "statement": statement, "declared": set(declared), "signed": signed, "signature": signature,
             "limit_mb": settings.attachment_limit_mb, "limit_n": settings.attachments_per_appeal,
