@@ -128,6 +128,8 @@ def object_text(kind: str | None, ident: str | None, names: Names, lang: Lang = 
         return say("triage_model")
     if kind == "repair_request":
         return say("repair_request")
+    if kind == "monitor_summary":  # the early warning's weekly summary, by its week's Monday
+        return say("monitor_summary")
     if kind in KINDS:
         return say("record", kind=translate(f"record_kind.{kind}", lang))
     return say("unknown")

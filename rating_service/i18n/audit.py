@@ -405,6 +405,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                                               "en": "{who} downloaded evidence of {object}"},
     "audit_object.repair_request": {"zh": "第 {id} 号信用修复申请", "en": "credit repair request no. {id}"},
     "audit_kind.repair_request": {"zh": "信用修复申请", "en": "Credit repair request"},
+    # -- i19 monitor: the early warning's weekly summary
+    "audit_action.monitor.summary": {"zh": "生成信用预警周报", "en": "Write the weekly early-warning summary"},
+    "audit_says.monitor.summary": {"zh": "{who} 生成了{object}", "en": "{who} wrote {object}"},
+    "audit_object.monitor_summary": {"zh": "{id} 当周的信用预警周报", "en": "the early-warning summary of the week of {id}"},
+    "audit_kind.monitor_summary": {"zh": "信用预警周报", "en": "Early-warning summary"},
+    "audit_field.week_start": {"zh": "周起始日", "en": "Week of"},
+    "audit_field.lines": {"zh": "预警企业数", "en": "Companies listed"},
     "audit_field.repair_mark": {"zh": "修复事项", "en": "Mark"},
     "audit_field.repair_records": {"zh": "申请修复的记录", "en": "Records to repair"},
     "audit_field.accept_due_on": {"zh": "受理期限", "en": "Acceptance due"},

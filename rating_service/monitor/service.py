@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rating_service import clock
+from rating_service.audit import service as audit
 from rating_service.cycles import facts
 from rating_service.cycles import service as cycles
 from rating_service.cycles.models import Cycle
@@ -230,6 +231,11 @@ def write_summary(session: Session, *, today: dt.date | None = None, actor: str)
     row.generated_at = clock.now()
     row.generated_by = actor
     session.flush()
+    audit.record(session, "monitor.summary", actor=actor, entity_kind="monitor_summary",
+                 entity_id=monday.isoformat(),
+                 payload={"week_start": monday.isoformat(), "period_start": current.period.start.isoformat(),
+                          "period_end": current.period.end.isoformat(), "methodology": current.methodology.id,
+                          "lines": len(data)})
     return row
 
 

@@ -145,6 +145,16 @@ def test_weekly_summary_is_frozen_and_replaced(demo):
         data = service.summary_payload(again)
     lines = {li["credit_code"]: li for li in data["lines"]}
     assert SLIDING in lines and lines[SLIDING]["drivers"]["zh"] and lines[SLIDING]["drivers"]["en"]
+    # Each writing is in the audit log, in words (who wrote which week's summary, how many companies it lists).
+    from rating_service.audit import service as audit
+
+    with demo.read_session() as session:
+        found, total = audit.search(session, filters=audit.audit_filter(None, "monitor.summary", None, None, None,
+                                                                        None))
+        assert total == 2 and {e.entity_id for e in found} == {"2026-11-30"}
+        readable = audit.readable(session, found[:1], "zh")[0]
+        assert "2026-11-30 当周的信用预警周报" in readable.sentence and "monitor" not in readable.sentence
+        assert any("预警企业数" in line for line in readable.details)
 
 
 def _lines(database: Any) -> list[Any]:
