@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # The words of the early-warning pages (officer page, weekly summary, a company's own running position).
 PAGE_TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "信用预警", "en": "Early warning"},
+    "page_title": {"zh": "信用预警", "en": "Early warning"},  # not "title": that key is the site's name
     # -- monitor
     "provisional": {"zh": "暂定·不公开", "en": "Provisional · not published"},
     "intro": {"zh": "按本期截至今天的记录，用与年度评价相同的细则和算法试算的得分。仅供内部预警，不是评价结果，"

@@ -240,7 +240,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 # The words of the repair pages (company request and status, officer queue and review): key -> {"zh", "en"}.
 PAGE_TEXT: dict[str, dict[str, str]] = {
-    "title": {"zh": "信用修复", "en": "Credit repair"},
+    "page_title": {"zh": "信用修复", "en": "Credit repair"},  # not "title": that key is the site's name
     # -- pages
     "nav_repair": {"zh": "信用修复", "en": "Credit repair"},
     "nav_repair_count": {"zh": "{n} 件信用修复申请待处理", "en": "{n} repair requests waiting"},

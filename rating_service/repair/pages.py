@@ -37,7 +37,7 @@ from scoring.methodology import REPAIR_SEVERITIES
 router = APIRouter(include_in_schema=False)
 
 TEXT = {
-    **{key: words for key, words in PAGE_TEXT.items() if key != "title"},  # "title" stays the site's
+    **PAGE_TEXT,
     **{f"status_{s.value}": s.localized() for s in RepairStatus},
     **{f"breach_{s.value}": s.localized() for s in BreachStatus},
     **{f"severity_{s}": {lang: translate(f"repair_severity.{s}", lang) for lang in ("zh", "en")}
