@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python bench/edge_bench.py $(EDGE_BENCH_ARGS)
 	$(BIN)/python bench/cache_rebuild_bench.py $(CACHE_BENCH_ARGS)
 	$(BIN)/python bench/bench_intake.py $(INTAKE_BENCH_ARGS)
+	$(BIN)/python bench/monitor_bench.py $(MONITOR_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 
