@@ -11,6 +11,7 @@ Only the weekly summary is stored, as the words it had when written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import time
 from collections.abc import Iterable
@@ -56,9 +57,13 @@ class Running:
     provisional: bool = True  # always: the running rating is never a rating of record
 
     def grade_rank(self, grade: str | None) -> int | None:
-        """0 for the best band, 1 for the next, …; None for no grade."""
-        grades = self.methodology.grades
-        return grades.index(grade) if grade in grades else None
+        """0 for the best band, 1 for the next, …; None for no grade (asked once per company and grade: the
+        ranks are made once, not the band list on every call)."""
+        return self._ranks.get(grade) if grade is not None else None
+
+    @functools.cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {grade: rank for rank, grade in enumerate(self.methodology.grades)}
 
 
 @dataclass(frozen=True)
