@@ -39,6 +39,10 @@ class World:
     documents: dict[str, int] = field(default_factory=dict)  # the published cycle's: bulletin, own, other
     code: str = ""  # the verification code of the company's own notice
     later: int = 0  # computed, a period after the others': the outcome cycle of a validation
+    # the other company's repair request (its fee violation SF-002 in the published cycle) and its evidence: the
+    # company user must get 404 for both, officers see them
+    repair_other: int = 0
+    repair_other_file: int = 0
 
 
 @dataclass(frozen=True)
@@ -381,6 +385,19 @@ CASES = [
     Case("GET", "/api/v1/repair/requests", (401, 200, 200, 200)),
     Case("GET", "/api/v1/repair/requests/{request_id}", (401, 404, 404, 404),
          path=lambda w, r: "/api/v1/repair/requests/999999"),
+    # the other company's real request: the company gets 404 (never another's), officers read it
+    Case("GET", "/api/v1/repair/requests/{request_id}", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/repair/requests/{w.repair_other}"),
+    Case("GET", "/api/v1/repair/requests/{request_id}/commitment", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/repair/requests/{w.repair_other}/commitment"),
+    Case("GET", "/api/v1/repair/requests/{request_id}/attachments/{attachment_id}", (401, 404, 200, 200),
+         path=lambda w, r: f"/api/v1/repair/requests/{w.repair_other}/attachments/{w.repair_other_file}"),
+    Case("GET", "/repair/requests/{request_id}", (303, 404, 200, 200), page=True,
+         path=lambda w, r: f"/repair/requests/{w.repair_other}"),
+    Case("GET", "/repair/requests/{request_id}/commitment.pdf", (303, 404, 200, 200), page=True,
+         path=lambda w, r: f"/repair/requests/{w.repair_other}/commitment.pdf"),
+    Case("GET", "/repair/requests/{request_id}/attachments/{attachment_id}", (303, 404, 200, 200), page=True,
+         path=lambda w, r: f"/repair/requests/{w.repair_other}/attachments/{w.repair_other_file}"),
     Case("GET", "/api/v1/repair/requests/{request_id}/commitment", (401, 404, 404, 404),
          path=lambda w, r: "/api/v1/repair/requests/999999/commitment"),
     Case("GET", "/api/v1/repair/requests/{request_id}/attachments/{attachment_id}", (401, 404, 404, 404),
@@ -473,7 +490,29 @@ def _world(database: Any) -> World:
     f.make_user(database, "officer", "officer")
     f.make_user(database, "company", "company", credit_code=OWN)
     f.make_user(database, "spare", "officer")
+    world.repair_other, world.repair_other_file = _other_companys_repair_request(database, world.published)
     return world
+
+
+def _other_companys_repair_request(database: Any, cycle_id: int) -> tuple[int, int]:
+    """The other company (江南, CODE_B) asks for the repair of its fee violation SF-002 (general: three months of
+    publicity from 2025-09-01 have passed), with one PDF of evidence."""
+    from rating_service.accounts.service import Principal
+    from rating_service.appeals.service import Upload
+    from rating_service.repair import service as repair
+
+    other = Principal(9001, "other-company", "江南", "company", OTHER)
+    officer = Principal(9002, "setup", "科员", "officer", None)
+    with database.write_session() as session:
+        request = repair.file_request(session, principal=other, filing=repair.Filing(
+            cycle_id=cycle_id, mark="records", records=[("fee_violations", "SF-002")],
+            statement="已在小区公示栏公示收费项目和标准。", declared=["rectified", "penalty_fulfilled"],
+            commitment_signed=True, signature="枞阳县江南物业管理有限公司",
+            attachments=[Upload("公示照片.pdf", f.pdf_file())]))
+        request_id = request.id
+    with database.read_session() as session:
+        (attachment, *_rest) = repair.request_detail(session, officer, request_id).attachments
+    return request_id, attachment.id
 
 
 def _clients(database: Any) -> Iterator[tuple[str, Any, Any]]:
