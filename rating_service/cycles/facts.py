@@ -251,7 +251,9 @@ class _Builder:
     def __init__(self, session: Session, cycle: Cycle, rows: Iterable[dict[str, Any]]) -> None:
         """Names and contracts of the communities of ``rows`` only (a page reads a few, a notice run many)."""
         communities = {str(r["community_id"]) for r in rows if r.get("community_id") is not None}
-        self.methodology = _methodology(cycle)
+        # The cycle's own session when it has one; a cycle-shaped view never stored (the early warning's running
+        # period) finds its methodology, shipped or adopted, through the session it is read in.
+        self.methodology = methodologies.find(object_session(cycle) or session, cycle.methodology_id)
         self.communities = community_names(session, cycle, communities) if communities else {}
         self.contracts = _contracts(session, cycle, communities) if communities else {}
         self.as_of = cycle.period_end

@@ -161,3 +161,30 @@ def _lines(database: Any) -> list[Any]:
     from rating_service.monitor import service
 
     return service.lines(_running(database))
+
+
+def test_an_adopted_methodology_in_force_today_words_the_driving_records_too(tmp_path: Path):
+    """The running rating takes the bureau's adopted version when it is the one in force; the records that drive a
+    slide are still worded (the facts find an adopted methodology through the session they are read in)."""
+    from rating_service.cycles import service as cycles
+    from rating_service.methodologies import service as methodologies
+    from rating_service.monitor import service
+    from rating_service.records.service import import_folder
+    from scoring.methodology import methodology_by_id
+
+    with f.on_day(TODAY):
+        database = f.zongyang_register(tmp_path / "adopted.db", today=TODAY)
+        with database.write_session() as session:
+            import_folder(session, folder=DEMO / "2026", actor="test", today=TODAY)
+            cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
+                "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
+        cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
+        draft = methodology_by_id("ZY-2025").model_copy(update={"id": "ZY-2026-local", "effective_from": TODAY})
+        with database.write_session() as session:
+            methodologies.adopt(session=session, draft=draft, actor="admin", reason="本县修订", based_on="ZY-2025",
+                                today=TODAY)
+    with database.read_session() as session:
+        current = service.running(session, today=TODAY)
+        assert current.methodology.id == "ZY-2026-local"
+        worded = service.drivers(session, current, [SLIDING])
+    assert worded[SLIDING] and all(driver.records for driver in worded[SLIDING])
