@@ -10,13 +10,14 @@ per company and cycle. The decision is due a number of working days after filing
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,30 +153,53 @@ def file_appeal(*, session: Session, cycle_id: int, principal: Principal, filing
     session.flush()
     session.add_all([AppealItem(appeal_id=appeal.id, kind=k, record_id=r,
                                 contest="attribution" if (k, r) in attribution else "data") for k, r in records])
-    written: list[Path] = []
-    try:
-        for upload, kept in stored:
-            key = f"{uuid.uuid4().hex}.{kept.extension}"
-            path = attachment_path(key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as out:  # generated name: never an existing file
-                out.write(kept.data)
-            written.append(path)
-            session.add(AppealAttachment(appeal_id=appeal.id, filename=display_name(upload.filename),
-                                         content_type=kept.content_type, size=len(kept.data),
-                                         sha256=hashlib.sha256(kept.data).hexdigest(), storage_key=key,
-                                         created_at=dt.datetime.now(dt.UTC)))
+    with stored_files(stored) as files:
+        session.add_all([AppealAttachment(appeal_id=appeal.id, created_at=dt.datetime.now(dt.UTC), **vars(kept))
+                         for kept in files])
         session.flush()
         audit.record(session, "appeal.file", actor=principal.username, entity_kind="appeal", entity_id=str(appeal.id),
                      payload={"cycle_id": cycle.id, "credit_code": code, "scope": filing.scope,
                               "records": [f"{k}:{r}" for k, r in records], "attachments": len(stored),
                               "attribution": sorted(f"{k}:{r}" for k, r in attribution),
                               "due_on": due_on.isoformat()})
+    return appeal
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A checked upload as written under its generated name: the columns of an attachment row (appeals' and
+    repair requests' evidence share the folder and the rules)."""
+
+    filename: str  # the original name made harmless, for display only
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
+
+
+@contextlib.contextmanager
+def stored_files(checked: Sequence[tuple[Upload, evidence.Evidence]]) -> Iterator[list[StoredFile]]:
+    """Writes each checked upload (``checked_attachments``) under a generated name in the attachments folder and
+    yields what was written, for the caller's rows; whatever fails inside the block removes the files again, so a
+    refused or rolled-back filing leaves none behind."""
+    written: list[Path] = []
+    try:
+        files = []
+        for upload, kept in checked:
+            key = f"{uuid.uuid4().hex}.{kept.extension}"
+            path = attachment_path(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as out:  # generated name: never an existing file
+                out.write(kept.data)
+            written.append(path)
+            files.append(StoredFile(filename=display_name(upload.filename), content_type=kept.content_type,
+                                    size=len(kept.data), sha256=hashlib.sha256(kept.data).hexdigest(),
+                                    storage_key=key))
+        yield files
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    return appeal
 
 
 def checked_attachments(uploads: Sequence[Upload], *, refused: type[RatingServiceError] = AppealRefused

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
-import uuid
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy.orm import Session, object_session
@@ -520,29 +517,14 @@ def file_request(session: Session, *, principal: Principal, filing: Filing) -> R
         mark_label=translate(f"repair_mark.{mark.request_mark}", "zh"),
         commitment_months=repair_rules.commitment_months, signed_at=to_local(now))
     request.commitment_payload = json.dumps(report_model.as_payload(commitment), ensure_ascii=False)
-    written: list[Path] = []
-    try:
-        for upload, kept in stored:
-            key = f"{uuid.uuid4().hex}.{kept.extension}"
-            path = appeals.attachment_path(key)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as out:  # generated name: never an existing file
-                out.write(kept.data)
-            written.append(path)
-            session.add(RepairAttachment(request_id=request.id, filename=appeals.display_name(upload.filename),
-                                         content_type=kept.content_type, size=len(kept.data),
-                                         sha256=hashlib.sha256(kept.data).hexdigest(), storage_key=key,
-                                         created_at=now))
+    with appeals.stored_files(stored) as files:
+        session.add_all([RepairAttachment(request_id=request.id, created_at=now, **vars(kept)) for kept in files])
         session.flush()
         audit.record(session, "repair.file", actor=principal.username, entity_kind="repair_request",
                      entity_id=str(request.id),
                      payload={"cycle_id": cycle.id, "credit_code": code, "repair_mark": mark.request_mark,
                               "repair_records": [f"{k}:{r}" for k, r in mark.record_keys],
                               "attachments": len(stored), "accept_due_on": request.accept_due_on.isoformat()})
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
     return request
 
 
