@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from rating_service import clock
 from rating_service.cycles import repository, standing
 from rating_service.cycles import service as cycles
 from rating_service.methodologies import service as methodologies
-from rating_service.repair.models import RepairItem, RepairRequest
 from scoring.methodology import methodology_by_id
 from tests import factories as f
 
@@ -19,23 +17,26 @@ START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 
 
 def _repair_sf001(database) -> None:  # type: ignore[no-untyped-def]
-    """A decided repair of CODE_A's fee violation SF-001 (in the table as the repair room writes it)."""
-    now = clock.now()  # the service's clock (tests pin the day), as the repair room stamps decisions
+    """皖江 (CODE_A) has its fee violation SF-001 repaired through the repair service, in a publicized cycle: filed
+    with evidence and the commitment, accepted, decided (on the service's clock, as a compute is)."""
+    from rating_service.appeals.service import Upload
+    from rating_service.repair import service as repair
+    from tests.rating_service.notices.helpers import computed_cycle, publicize
+    from tests.rating_service.repair.conftest import COMPANY_A, NAME_A
+
+    cycle_id = computed_cycle(database, "修复所在周期")
+    publicize(database, cycle_id)
     with database.write_session() as session:
-        cycle = cycles.create_cycle(session=session, draft=cycles.CycleDraft("修复所在周期", START, END),
-                                    actor="officer")
-        request = RepairRequest(
-            cycle_id=cycle.id, credit_code=f.CODE_A, mark="records", severity="general", methodology_id="ZY-2025",
-            status="repaired", statement="已退还多收费用", conditions="{}", eligibility="{}",
-            publicity_from=dt.date(2025, 6, 1), earliest_on=dt.date(2025, 9, 1), filed_at=now, filed_by="a",
-            filed_on=dt.date(2026, 11, 2), accept_due_on=dt.date(2026, 11, 4), accepted_on=dt.date(2026, 11, 3),
-            accepted_by="officer", decide_due_on=dt.date(2026, 11, 10), decided_at=now - dt.timedelta(seconds=1),
-            decided_on=dt.date(2026, 11, 5), decided_by="officer", repaired_on=dt.date(2026, 11, 5),
-            commitment_until=dt.date(2027, 11, 5), commitment_signed_at=now, commitment_payload="{}")
-        session.add(request)
-        session.flush()
-        session.add(RepairItem(request_id=request.id, kind="fee_violations", record_id="SF-001",
-                               subtype="overcharge", record_date=dt.date(2025, 6, 1)))
+        request = repair.file_request(session, principal=COMPANY_A, filing=repair.Filing(
+            cycle_id=cycle_id, mark="records", records=[("fee_violations", "SF-001")],
+            statement="已退还多收费用，并在小区公示栏公示收费标准。", declared=["rectified", "penalty_fulfilled"],
+            commitment_signed=True, signature=NAME_A, attachments=[Upload("退费凭证.pdf", f.pdf_file())]))
+        request_id = request.id
+    with database.write_session() as session:
+        repair.accept(session, request_id=request_id, actor="officer")
+    with database.write_session() as session:
+        repair.decide(session, request_id=request_id, actor="officer", reasons="整改到位",
+                      verification_note="现场核实收费公示已张贴")
 
 
 def _fee_counted(database, cycle_id: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
