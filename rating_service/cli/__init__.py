@@ -13,6 +13,7 @@ import typer
 
 from rating_service.cli import (
     audit,
+    backup,
     cycles,
     db,
     demo,
@@ -43,6 +44,8 @@ app.command("import")(imports.import_command)
 app.command("demo")(demo.demo_command)
 app.command("score")(score.score_command)
 app.command("serve")(serve.serve)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
 app.command("monitor")(monitor.monitor_command)
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")

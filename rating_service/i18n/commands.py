@@ -84,4 +84,28 @@ MESSAGES: dict[str, dict[str, str]] = {
               "{provisional} provisional ratings",
     },
     "cycle_none": {"zh": "尚无评价周期。", "en": "No rating cycles yet."},
+    # -- i20 backup: `rating backup DIR`, `rating restore DIR`
+    "backup_command_failed": {"zh": "{command} 执行失败：{detail}", "en": "{command} failed: {detail}"},
+    "backup_target_not_empty": {"zh": "备份目录 {path} 不是空的，请换一个空目录。",
+                                "en": "The backup folder {path} is not empty; choose an empty one."},
+    "restore_no_manifest": {"zh": "找不到备份清单 {path}，这不是本系统的备份。",
+                            "en": "No backup manifest at {path}: this is not a backup of this service."},
+    "restore_unknown_format": {"zh": "备份清单 {path} 的格式无法识别。", "en": "The manifest {path} has an unknown format."},
+    "restore_file_damaged": {"zh": "备份文件 {file} 缺失或已损坏（大小或 SHA-256 与清单不符），已停止恢复，未做任何改动。",
+                             "en": "The backup file {file} is missing or damaged (size or SHA-256 differs from the "
+                                   "manifest); nothing was restored."},
+    "restore_engine_differs": {"zh": "这是 {backup} 数据库的备份，不能恢复到 {target} 数据库。",
+                               "en": "This is a backup of a {backup} database; it cannot be restored into {target}."},
+    "restore_database_not_empty": {"zh": "目标数据库不是空的：只能恢复到一个空数据库（不要先执行 rating db upgrade）。",
+                                   "en": "The target database is not empty: restore only into an empty database "
+                                         "(do not run rating db upgrade first)."},
+    "restore_folder_not_empty": {"zh": "目标目录 {path} 不是空的，恢复不会覆盖已有文件。",
+                                 "en": "The folder {path} is not empty; a restore never overwrites files."},
+    "restore_anchors_differ": {"zh": "审计锚点文件 {path} 已存在且内容不同，请先移走它。",
+                               "en": "The audit anchor file {path} exists with other content; move it away first."},
+    "backup_written": {"zh": "备份已写入 {path}：{files} 个文件，数据库 {engine}，结构版本 {revision}，审计日志第 {seq} 条。",
+                       "en": "Backup written to {path}: {files} files, {engine} database, schema {revision}, audit "
+                             "entry {seq}."},
+    "restore_done": {"zh": "已从 {path} 恢复：{files} 个文件已核对，结构版本 {revision}。请执行 rating audit verify 核验审计日志。",
+                     "en": "Restored from {path}: {files} files checked, schema {revision}. Run rating audit verify."},
 }
