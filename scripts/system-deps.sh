@@ -6,6 +6,11 @@ set -euo pipefail
 # Extra packages come as arguments (`make test` adds chromium and chromium-driver for browser tests).
 # fonts-noto-cjk and fonts-hanazono are the notices' fallbacks for characters the shipped fonts lack.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono poppler-utils "$@")
+# `rating backup` / `rating restore` on PostgreSQL run pg_dump and pg_restore (any installed client will do; Debian's
+# postgresql-client matches its server's major version).
+if ! command -v pg_dump >/dev/null 2>&1 || ! command -v pg_restore >/dev/null 2>&1; then
+  packages+=(postgresql-client)
+fi
 # A Python without ensurepip (Debian's split python3-venv) cannot create the virtual environment.
 python_bin="${PYTHON:-python3}"
 if ! "$python_bin" -c "import ensurepip, venv" >/dev/null 2>&1; then
