@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
 from rating_service import migrate
+from rating_service.appeals.models import AppealAttachment
 from rating_service.audit import service as audit
 from rating_service.backup import service as backup
 from rating_service.db import Database
@@ -105,8 +106,13 @@ def test_a_backup_after_an_appeal_restores_elsewhere_and_everything_verifies(dat
             pdf = Path(elsewhere.settings.documents_dir) / f"cycle-{cycle_id}" / f"{document_id}.pdf"
             assert hashlib.sha256(pdf.read_bytes()).hexdigest() == sha256 == restored[document_id].sha256
             assert notices.verify(session=session, code=code).doc_number == number
-    attachments = list(Path(elsewhere.settings.attachments_dir).iterdir())
-    assert attachments and all(p.suffix == ".pdf" for p in attachments)
+    # The appeal's evidence is back under its generated name, byte for byte (the folder may hold other files).
+    with elsewhere.read_session() as session:
+        evidence = list(session.scalars(select(AppealAttachment)))
+    assert evidence
+    for item in evidence:
+        stored = Path(elsewhere.settings.attachments_dir) / item.storage_key
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == item.sha256
 
 
 def test_a_damaged_backup_or_a_used_database_is_refused_and_nothing_changes(database, elsewhere, tmp_path):
