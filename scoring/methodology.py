@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodologies"
 INDICATORS = ("INSP", "COMPL", "FEE")
@@ -297,6 +297,8 @@ REPAIR_RECORD_KINDS = ("fee_violations", "major_events")  # adverse records that
 REPAIR_CONDITIONS = ("rectified", "penalty_fulfilled", "commitment_signed", "no_new_same_kind")
 REPAIR_FROM = ("publicity", "record")  # the minimum publicity counts from the cycle's notice date, or the record's
 SAME_KIND_RULES = ("same_ground", "veto_grounds")
+# A repair rule's fields that take one of a few codes: the codes, and the field's name in Chinese.
+_REPAIR_CHOICES = {"severity": (REPAIR_SEVERITIES, "严重程度"), "counted_from": (REPAIR_FROM, "起算点")}
 
 
 class PublicityPeriod(_Strict):
@@ -324,20 +326,13 @@ class RepairMarkRule(_Strict):
     same_kind: tuple[str, ...] = Field(min_length=1)
     repairable: bool = True
 
-    @field_validator("severity")
+    @field_validator("severity", "counted_from")
     @classmethod
-    def _severity(cls, value: str) -> str:
-        if value not in REPAIR_SEVERITIES:
-            raise RuleError("unknown_code", f"severity must be one of {list(REPAIR_SEVERITIES)}",
-                            f"严重程度应为 {list(REPAIR_SEVERITIES)} 之一")
-        return value
-
-    @field_validator("counted_from")
-    @classmethod
-    def _from(cls, value: str) -> str:
-        if value not in REPAIR_FROM:
-            raise RuleError("unknown_code", f"counted_from must be one of {list(REPAIR_FROM)}",
-                            f"起算点应为 {list(REPAIR_FROM)} 之一")
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        allowed, zh = _REPAIR_CHOICES[str(info.field_name)]
+        if value not in allowed:
+            raise RuleError("unknown_code", f"{info.field_name} must be one of {list(allowed)}",
+                            f"{zh}应为 {list(allowed)} 之一")
         return value
 
     @field_validator("same_kind")
