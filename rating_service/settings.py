@@ -147,6 +147,36 @@ class Settings(BaseSettings):
     # request waits at most this long, counted from the start, and is then answered "preparing" (503, Retry-After).
     disclosure_build_wait_seconds: float = 1.0
 
+    # Background work (docs/operations.md, "The job queue"). "procrastinate": jobs go to a queue in the PostgreSQL
+    # database and `rating worker` processes (on any number of machines pointing at the same database) run them;
+    # "local": threads of the serving process run them (the embedded default, no extra process or service);
+    # "auto": procrastinate on PostgreSQL, local on SQLite.
+    job_queue: Literal["auto", "local", "procrastinate"] = "auto"
+    # A worker process runs this many jobs at once (rendering uses one CPU per job).
+    worker_concurrency: int = Field(default=1, ge=1, le=64)
+    # A worker writes a heartbeat this often; a job whose worker has been silent for worker_stalled_seconds (killed,
+    # its machine lost) is given to another worker, which renders only what is still missing.
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_stalled_seconds: float = Field(default=60.0, gt=0)
+    # A job that fails is tried again after task_retry_seconds, doubling, at most task_max_attempts times in all;
+    # an error in the data (a RatingServiceError) is not retried: it fails the job at once with its message.
+    task_max_attempts: int = Field(default=5, ge=1, le=50)
+    task_retry_seconds: int = Field(default=5, ge=0)
+    # A cycle's documents are rendered in batches of this many, one job each, spread over the workers.
+    render_batch_size: int = Field(default=200, ge=1, le=100_000)
+
+    # Observability (docs/operations.md, "Metrics" and "Logs"). /metrics in Prometheus' text format: off, or
+    # answered only to clients whose address is in metrics_allow_ips (comma-separated addresses or networks; empty:
+    # any address) and, when metrics_token is set, that send "Authorization: Bearer <token>".
+    metrics_enabled: bool = True
+    metrics_allow_ips: str = "127.0.0.1,::1"
+    metrics_token: SecretStr | None = None
+    # A worker serves its own metrics (task durations) on this port of 127.0.0.1; 0: none.
+    worker_metrics_port: int = Field(default=0, ge=0, le=65_535)
+    # "text" (for a terminal) or "json" (one object per line, with the request id, for a log collector).
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
     # Audit log
     # Every entry, the head row and every anchor carry an HMAC-SHA256 under a key that never enters the database,
     # so whoever can write the database still cannot rewrite the log unnoticed. The key is RATING_AUDIT_KEY
@@ -172,6 +202,13 @@ class Settings(BaseSettings):
             if len(self.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
                 raise ValueError(f"RATING_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
                                  "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return self
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.job_queue == "procrastinate" and self.is_sqlite:
+            raise ValueError("RATING_JOB_QUEUE=procrastinate needs PostgreSQL (DATABASE_URL=postgresql+psycopg://…); "
+                             "with SQLite use local (or auto)")
         return self
 
     @model_validator(mode="after")
@@ -220,6 +257,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def queue_backend(self) -> Literal["local", "procrastinate"]:
+        """The job queue in use: `job_queue`, with "auto" resolved by the database engine."""
+        if self.job_queue == "auto":
+            return "local" if self.is_sqlite else "procrastinate"
+        return self.job_queue
 
 
 @lru_cache(maxsize=1)

@@ -56,6 +56,8 @@ with open(os.open(os.environ["RATING_AUDIT_KEY_FILE"], os.O_WRONLY | os.O_CREAT,
     _key.write(os.urandom(32).hex() + "\n")
 # Publicizing does not render every PDF in the background here; downloads render on demand.
 os.environ.setdefault("RATING_RENDER_ON_PUBLICIZE", "false")
+# Jobs run on the serving process's threads unless a test starts real workers (tests/rating_service/jobs/).
+os.environ.setdefault("RATING_JOB_QUEUE", "local")
 # The public data is built in the background; a test's first public request right after its app starts waits for it
 # (the service waits 1 s at most). Tests of the minimal "preparing" answer make their own cache that does not wait.
 os.environ.setdefault("RATING_DISCLOSURE_BUILD_WAIT_SECONDS", "60")
