@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from rating_service import clock
@@ -19,6 +19,7 @@ from rating_service.cycles.models import Job
 from rating_service.db import Database
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Localized
+from rating_service.observability.context import bound_request_id, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class _Queued:
     kind: str
     arguments: dict[str, Any]
     handle: Submitted
+    request_id: str | None = None
 
 
 def new_job(session: Session, *, kind: str, cycle_id: int | None, actor: str) -> Job:
@@ -74,7 +76,8 @@ def run_after_commit(session: Session, database: Database, job: Job, arguments: 
     """Queue ``job`` (a row made by `new_job` in ``session``) once the session's transaction commits; its task
     function is called with ``database``, ``arguments`` and a progress callback."""
     handle = Submitted(job.id)
-    session.info.setdefault(_PENDING, []).append(_Queued(database, job.id, job.kind, dict(arguments), handle))
+    session.info.setdefault(_PENDING, []).append(_Queued(database, job.id, job.kind, dict(arguments), handle,
+                                                         current_request_id()))
     return handle
 
 
@@ -95,6 +98,16 @@ def _queue_committed(session: Session) -> None:
 def _drop_rolled_back(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended: anything not queued by now rolled back
         session.info.pop(_PENDING, None)
+
+
+def queue_depth(database: Database) -> dict[str, int]:
+    """Jobs waiting for a worker (queued, not started), by kind; every kind is named, with 0 when none waits."""
+    depth = dict.fromkeys(TASKS, 0)
+    with database.read_session() as session:
+        rows = session.execute(select(Job.kind, func.count()).where(Job.status == "running", Job.stage == "queued")
+                               .group_by(Job.kind)).all()
+    depth.update({str(kind): int(count) for kind, count in rows})
+    return depth
 
 
 # -- the workers ---------------------------------------------------------------------------------------------------
@@ -130,7 +143,8 @@ class _Workers:
                 self._idle -= 1
                 self._waiting -= 1
             try:
-                _run(queued)
+                with bound_request_id(queued.request_id):
+                    _run(queued)
             finally:
                 queued.handle._finished.set()
 
