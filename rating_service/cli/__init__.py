@@ -31,6 +31,7 @@ from rating_service.cli import (
     users,
     validate,
     workdays,
+    worker,
 )
 from rating_service.cli.demo import DEMO_DIR
 
@@ -44,6 +45,7 @@ app.command("import")(imports.import_command)
 app.command("demo")(demo.demo_command)
 app.command("score")(score.score_command)
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("monitor")(monitor.monitor_command)

@@ -142,3 +142,16 @@ class Job(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)  # JSON {code, key, params}
+
+
+class JobBatch(Base):
+    """One batch of a job split across workers (rendering a cycle's documents): its items (JSON list of ids) and
+    when it was done. Written once by the job's first step; a batch is counted on its job exactly once."""
+
+    __tablename__ = "job_batches"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    items: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

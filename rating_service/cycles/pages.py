@@ -40,7 +40,7 @@ router = APIRouter(include_in_schema=False)
 
 # A page lists this many ratings (best first); the API pages through the rest.
 RATINGS_SHOWN = 500
-COMPUTE_STAGES = ("queued", *service.COMPUTE_STAGES)
+COMPUTE_STAGES = ("queued", "retrying", *service.COMPUTE_STAGES)
 
 
 def _lookup_methodologies(session: Session) -> list[Any]:

@@ -535,7 +535,10 @@ def start_background_compute(*, database: Database, cycle_id: int, actor: str, r
 
 
 def fail_interrupted_jobs(*, session: Session) -> int:
-    """Jobs run in the serving process: when it starts, any job still "running" died with the last one."""
+    """With the embedded queue jobs run in the serving process: when it starts, any job still "running" died with
+    the last one. On the real queue they run in workers, which take back the tasks of a lost one: none is failed."""
+    if get_settings().queue_backend != "local":
+        return 0
     running = repository.running_jobs(session)
     for job in running:
         job.status = "failed"

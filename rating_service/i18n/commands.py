@@ -108,4 +108,14 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "entry {seq}."},
     "restore_done": {"zh": "已从 {path} 恢复：{files} 个文件已核对，结构版本 {revision}。请执行 rating audit verify 核验审计日志。",
                      "en": "Restored from {path}: {files} files checked, schema {revision}. Run rating audit verify."},
+    # -- issue 20 queue: `rating worker`
+    "worker_local_queue": {"zh": "本配置的后台任务在网站进程内运行（SQLite，或 RATING_JOB_QUEUE=local），无需启动工作进程。"
+                                 "要由独立的工作进程处理任务，请使用 PostgreSQL 并设置 RATING_JOB_QUEUE=procrastinate（或 auto）。",
+                           "en": "Background jobs of this configuration run inside the web process (SQLite, or "
+                                 "RATING_JOB_QUEUE=local): no worker is needed. To run them in worker processes, use "
+                                 "PostgreSQL with RATING_JOB_QUEUE=procrastinate (or auto)."},
+    "worker_started": {"zh": "工作进程 {name} 已启动：同时处理 {concurrency} 个任务。按 Ctrl+C 停止（先完成手头的任务）。",
+                       "en": "Worker {name} started: {concurrency} job(s) at a time. Ctrl+C stops it (after the jobs "
+                             "in hand)."},
+    "worker_metrics": {"zh": "指标地址：http://127.0.0.1:{port}/metrics", "en": "Metrics: http://127.0.0.1:{port}/metrics"},
 }

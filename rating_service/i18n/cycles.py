@@ -53,6 +53,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Cycle {cycle_id} has no rating for company {code}.",
     },
     "job_not_found": {"zh": "未找到任务 {job_id}。", "en": "No job {job_id}."},
+    "job_queue_unavailable": {
+        "zh": "任务未能进入任务队列（数据库连接中断），请稍后重新操作；如仍失败，请联系系统管理员。",
+        "en": "The job could not be queued (the database connection failed); try again later, and if it fails again "
+              "ask the system administrator.",
+    },
+    "job_worker_lost": {
+        "zh": "处理该任务的工作进程多次中断，任务未完成。请系统管理员检查工作进程（内存、磁盘、日志）后重新操作。",
+        "en": "The worker processes running this job stopped several times; the job did not finish. The system "
+              "administrator should check the workers (memory, disk, logs) before you try again.",
+    },
     "job_interrupted": {
         "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
     },
@@ -124,6 +134,7 @@ PAGE_TEXT = {
     "job_done": {"zh": "计算完成。", "en": "Computation finished."},
     "job_failed": {"zh": "计算失败：", "en": "Computation failed: "},
     "stage_queued": {"zh": "排队中", "en": "queued"},
+    "stage_retrying": {"zh": "出错，稍后自动重试", "en": "failed; trying again shortly"},
     "stage_snapshot": {"zh": "冻结数据快照", "en": "freezing the snapshot"},
     "stage_selecting": {"zh": "读取期间记录", "en": "reading the period's records"},
     "stage_scoring": {"zh": "评分", "en": "scoring"},

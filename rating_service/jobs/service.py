@@ -1,64 +1,28 @@
-"""Submitting background jobs and the worker threads that run them (see the package's docstring)."""
+"""Submitting background jobs (queued when the caller's transaction commits, to this process's threads or to the
+real queue), and what the pages, the API, metrics and `rating doctor` read of them (see the package's docstring)."""
 
 from __future__ import annotations
 
-import importlib
-import json
 import logging
-import queue
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, SessionTransaction
 
 from rating_service import clock
 from rating_service.cycles.models import Job
 from rating_service.db import Database
-from rating_service.errors import RatingServiceError
-from rating_service.i18n import Localized
-from rating_service.observability.context import bound_request_id, current_request_id
+from rating_service.jobs import local, queue
+from rating_service.jobs.runner import TASKS, Progress, Queued, RetryLater, Submitted, finish, task_function
+from rating_service.observability.context import current_request_id
+from rating_service.settings import get_settings
+
+__all__ = ["TASKS", "Progress", "RetryLater", "Submitted", "live_workers", "new_job", "queue_depth",
+           "run_after_commit", "submit", "task_function"]
 
 log = logging.getLogger(__name__)
 
-# The task function of each kind of job, by import path ("module:function"). It is called with the database, the
-# job's arguments and ``progress=(stage, done, total)``; what it raises is the job's error.
-TASKS: dict[str, str] = {
-    "compute": "rating_service.cycles.service:compute_cycle",
-    "render": "rating_service.notices.service:render_cycle_documents",
-}
-WORKERS = 4  # threads at most, started as jobs come; jobs of different cycles run side by side
 _PENDING = "jobs_to_queue"  # the key in Session.info of the jobs to queue when its transaction commits
-
-Progress = Callable[[str, int, int], None]
-
-
-def task_function(kind: str) -> Callable[..., Any]:
-    module, _, name = TASKS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-@dataclass
-class Submitted:
-    """A submitted job: its row's id, and a way to wait until it has run (the row then holds the outcome)."""
-
-    job_id: int
-    _finished: threading.Event = field(default_factory=threading.Event, repr=False)
-
-    def join(self, timeout: float | None = None) -> bool:
-        return self._finished.wait(timeout)
-
-
-@dataclass
-class _Queued:
-    database: Database
-    job_id: int
-    kind: str
-    arguments: dict[str, Any]
-    handle: Submitted
-    request_id: str | None = None
 
 
 def new_job(session: Session, *, kind: str, cycle_id: int | None, actor: str) -> Job:
@@ -75,9 +39,10 @@ def new_job(session: Session, *, kind: str, cycle_id: int | None, actor: str) ->
 def run_after_commit(session: Session, database: Database, job: Job, arguments: dict[str, Any]) -> Submitted:
     """Queue ``job`` (a row made by `new_job` in ``session``) once the session's transaction commits; its task
     function is called with ``database``, ``arguments`` and a progress callback."""
-    handle = Submitted(job.id)
-    session.info.setdefault(_PENDING, []).append(_Queued(database, job.id, job.kind, dict(arguments), handle,
-                                                         current_request_id()))
+    remote = get_settings().queue_backend != "local"
+    handle = Submitted(job.id, database if remote else None)
+    session.info.setdefault(_PENDING, []).append(Queued(database, job.id, job.kind, dict(arguments), handle,
+                                                        current_request_id()))
     return handle
 
 
@@ -91,13 +56,25 @@ def submit(session: Session, database: Database, *, kind: str, cycle_id: int | N
 @event.listens_for(Session, "after_commit")
 def _queue_committed(session: Session) -> None:
     for queued in session.info.pop(_PENDING, []):
-        _WORKERS.put(queued)
+        _dispatch(queued)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _drop_rolled_back(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction ended: anything not queued by now rolled back
         session.info.pop(_PENDING, None)
+
+
+def _dispatch(queued: Queued) -> None:
+    if get_settings().queue_backend == "local":
+        local.WORKERS.put(queued)
+        return
+    try:
+        queue.defer_job(queued)
+    except Exception:  # noqa: BLE001  (the action is committed; its job must not stay "queued" for ever)
+        log.exception("job %s (%s) could not be queued", queued.job_id, queued.kind)
+        finish(queued.database, queued.job_id, "failed", {"code": "error", "key": "job_queue_unavailable",
+                                                          "params": {}})
 
 
 def queue_depth(database: Database) -> dict[str, int]:
@@ -110,92 +87,12 @@ def queue_depth(database: Database) -> dict[str, int]:
     return depth
 
 
-# -- the workers ---------------------------------------------------------------------------------------------------
-
-class _Workers:
-    """Daemon threads (at most ``size``) taking jobs from one queue; a thread is started when a job comes and no
-    thread is free. Daemons: stopping the server does not wait for a job (the next start marks it failed)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._queue: queue.SimpleQueue[_Queued] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
-        self._idle = 0  # threads waiting for a job
-        self._waiting = 0  # jobs queued and not taken yet
-
-    def put(self, queued: _Queued) -> None:
-        with self._lock:
-            self._queue.put(queued)
-            self._waiting += 1
-            self._threads = [t for t in self._threads if t.is_alive()]
-            if self._waiting > self._idle and len(self._threads) < self._size:
-                thread = threading.Thread(target=self._work, name=f"jobs-{len(self._threads) + 1}", daemon=True)
-                self._threads.append(thread)
-                thread.start()
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                self._idle += 1
-            queued = self._queue.get()
-            with self._lock:
-                self._idle -= 1
-                self._waiting -= 1
-            try:
-                with bound_request_id(queued.request_id):
-                    _run(queued)
-            finally:
-                queued.handle._finished.set()
-
-
-_WORKERS = _Workers(WORKERS)
-
-
-def _run(queued: _Queued) -> None:
-    """Run one job's task function; its progress and outcome go to the job's row."""
-    try:
-        task_function(queued.kind)(database=queued.database, progress=_progress_of(queued.database, queued.job_id),
-                                   **queued.arguments)
-    except RatingServiceError as exc:
-        _finish(queued.database, queued.job_id, "failed",
-                {"code": exc.code, "key": exc.key, "params": _plain(exc.params)})
-    except Exception as exc:  # noqa: BLE001  (the job row must say it failed; the log has the trace)
-        log.exception("%s job %s failed", queued.kind, queued.job_id)
-        _finish(queued.database, queued.job_id, "failed", {"code": "error", "key": "internal_error", "params": {},
-                                                           "detail": type(exc).__name__})
-    else:
-        _finish(queued.database, queued.job_id, "done", None)
-
-
-def _progress_of(database: Database, job_id: int) -> Progress:
-    last = {"stage": ""}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        # One short write per stage change or per reported step; never inside the task's own writes.
-        if stage == last["stage"] and done not in (0, total) and total > 0 and done % 20_000:
-            return
-        last["stage"] = stage
-        with database.write_session() as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                job.stage, job.done, job.total = stage, done, total
-
-    return progress
-
-
-def _plain(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: dict(v) if isinstance(v, Localized) else v if isinstance(v, int | float | str | bool) or v is None
-            else str(v) for k, v in params.items()}
-
-
-def _finish(database: Database, job_id: int, status: str, error: dict[str, Any] | None) -> None:
-    try:
-        with database.write_session() as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                job.status = status
-                job.finished_at = clock.now()
-                job.error = json.dumps(error, ensure_ascii=False) if error else None
-    except Exception:  # noqa: BLE001  (a worker outlives a database it cannot reach; the log has the trace)
-        log.exception("the outcome of job %s (%s) could not be recorded", job_id, status)
+def live_workers(database: Database) -> int | None:
+    """Worker processes (`rating worker`) whose heartbeat is fresh; None when jobs run in the serving process."""
+    settings = get_settings()
+    if settings.queue_backend == "local":
+        return None
+    with database.read_session() as session:
+        return int(session.execute(text(
+            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => :s)"),
+            {"s": settings.worker_stalled_seconds}).scalar_one())

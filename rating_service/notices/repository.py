@@ -71,11 +71,19 @@ def list_documents(session: Session, *, cycle_id: int, credit_code: str | None =
     return list(session.scalars(query)), int(total)
 
 
-def unrendered(session: Session, *, cycle_id: int) -> list[tuple[int, str]]:
-    """(id, payload) of a cycle's documents that have no stored hash yet."""
+def unrendered(session: Session, *, cycle_id: int, ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
+    """(id, payload) of a cycle's documents that have no stored hash yet (of ``ids`` only, when given)."""
     query = (select(Document.id, Document.payload)
              .where(Document.cycle_id == cycle_id, Document.sha256.is_(None)).order_by(Document.id))
+    if ids is not None:
+        query = query.where(Document.id.in_(list(ids)))
     return [(row.id, row.payload) for row in session.execute(query)]
+
+
+def unrendered_ids(session: Session, *, cycle_id: int) -> list[int]:
+    """Ids of a cycle's documents that have no stored hash yet, in order."""
+    return list(session.scalars(select(Document.id).where(Document.cycle_id == cycle_id, Document.sha256.is_(None))
+                                .order_by(Document.id)))
 
 
 def store_rendered(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -406,13 +406,18 @@ def render_documents(*, database: Database, cycle_id: int, progress: Progress | 
             flush()
     if failed is not None:
         error, folder = failed
-        with database.read_session() as session:
-            counts = repository.document_counts(session, cycle_id=cycle_id)
-        kinds = [k for k in counts if not k.endswith("_rendered")]
-        rendered = sum(counts.get(f"{k}_rendered", 0) for k in kinds)
-        raise documents_not_written(error=error, folder=folder, cycle_id=cycle_id, rendered=rendered,
-                                    missing=sum(counts[k] for k in kinds) - rendered) from error
+        raise _not_written(database, error, folder, cycle_id) from error
     return total
+
+
+def _not_written(database: Database, error: OSError, folder: Path, cycle_id: int) -> DocumentsNotWritten:
+    """The error of rendering stopped by a file that could not be written, with the cycle's counts."""
+    with database.read_session() as session:
+        counts = repository.document_counts(session, cycle_id=cycle_id)
+    kinds = [k for k in counts if not k.endswith("_rendered")]
+    rendered = sum(counts.get(f"{k}_rendered", 0) for k in kinds)
+    return documents_not_written(error=error, folder=folder, cycle_id=cycle_id, rendered=rendered,
+                                 missing=sum(counts[k] for k in kinds) - rendered)
 
 
 @dataclass(frozen=True)
@@ -478,6 +483,46 @@ def render_cycle_documents(*, database: Database, cycle_id: int,
     except DocumentsNotWritten as exc:
         log.error("%s", exc.message("zh"))
         raise
+
+
+def documents_to_render(*, database: Database, cycle_id: int) -> list[int]:
+    """The first step of a ``render`` job on the queue: the ids of the cycle's documents still to render."""
+    with database.read_session() as session:
+        return repository.unrendered_ids(session, cycle_id=cycle_id)
+
+
+def render_document_batch(*, database: Database, cycle_id: int, items: list[int], retried: bool) -> int:
+    """One batch of a ``render`` job on the queue: render those of ``items`` still to render, each recorded as soon
+    as its file is in place; returns how many were still to render.
+
+    Exactly once, whatever happens to the worker: a first attempt first removes any file left at the batch's paths
+    (an earlier database's document of the same id), so a file found there by a later attempt (``retried``) was
+    written whole by this batch (files are renamed into place) and is taken as it is, not rendered again.
+    """
+    from reports.render import render, sha256
+
+    with database.read_session() as session:
+        pending = repository.unrendered(session, cycle_id=cycle_id, ids=items)
+    targets = {document_id: storage_path(document_id, cycle_id) for document_id, _ in pending}
+    for target in targets.values():
+        for leftover in target.parent.glob(f".{target.stem}-*.tmp"):
+            leftover.unlink(missing_ok=True)  # a write that a lost worker did not finish
+        if not retried:
+            target.unlink(missing_ok=True)
+    for document_id, payload in pending:
+        target = targets[document_id]
+        if target.exists():
+            data = target.read_bytes()
+        else:
+            data = render(from_payload(json.loads(payload)))
+            try:
+                _write_atomically(target, data)
+            except OSError as exc:
+                raise _not_written(database, exc, target.parent, cycle_id) from exc
+        with database.write_session() as session:
+            repository.store_rendered(session, [{"id": document_id, "sha256": sha256(data), "size": len(data),
+                                                 "rendered_at": dt.datetime.now(dt.UTC)}])
+    return len(pending)
 
 
 def render_in_background(*, database: Database, cycle_id: int, session: Session | None = None,

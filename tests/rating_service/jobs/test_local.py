@@ -10,6 +10,7 @@ import pytest
 from rating_service.cycles.models import Job
 from rating_service.errors import Conflict
 from rating_service.jobs import service as jobs
+from rating_service.settings import get_settings
 
 CALLS: list[dict[str, object]] = []
 
@@ -77,3 +78,36 @@ def test_every_kind_names_a_task_function_free_of_the_mechanism():
     for kind in jobs.TASKS:
         task = jobs.task_function(kind)
         assert callable(task) and task.__module__ != jobs.__name__
+
+
+ATTEMPTS: list[int] = []
+
+
+def flaky_task(*, database: object, progress: jobs.Progress) -> None:
+    ATTEMPTS.append(len(ATTEMPTS))
+    if len(ATTEMPTS) == 1:
+        raise ConnectionError("the connection was lost")
+
+
+def test_the_embedded_queue_tries_a_failed_attempt_again(database, monkeypatch):
+    monkeypatch.setitem(jobs.TASKS, "flaky", f"{__name__}:flaky_task")
+    monkeypatch.setenv("RATING_TASK_RETRY_SECONDS", "0")
+    get_settings.cache_clear()
+    ATTEMPTS.clear()
+    try:
+        with database.write_session() as session:
+            submitted = jobs.submit(session, database, kind="flaky", cycle_id=None, actor="officer", arguments={})
+        assert submitted.join(timeout=30)
+    finally:
+        get_settings.cache_clear()
+    assert ATTEMPTS == [0, 1]
+    assert _row(database, submitted.job_id).status == "done"
+
+
+def test_the_embedded_queue_is_the_default_on_sqlite_and_the_real_one_on_postgresql():
+    from rating_service.settings import Settings
+
+    assert Settings(database_url="sqlite:///x.db", job_queue="auto").queue_backend == "local"
+    assert Settings(database_url="postgresql+psycopg://h/d", job_queue="auto").queue_backend == "procrastinate"
+    with pytest.raises(ValueError, match="needs PostgreSQL"):
+        Settings(database_url="sqlite:///x.db", job_queue="procrastinate")
