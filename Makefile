@@ -25,7 +25,7 @@ run: install
 	RATING_SITE_OWNER="$${RATING_SITE_OWNER-枞阳县住房和城乡建设局}" $(BIN)/rating serve --host $(HOST) --port $(PORT)
 
 test: install
-	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver wrk
+	@PYTHON=$(PYTHON) bash scripts/system-deps.sh chromium chromium-driver wrk nginx-light
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Everything but the benchmark smoke tests, the browser tests and the tests marked slow (CI runs them all).

@@ -20,23 +20,30 @@ TABLE_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "audit_head": ("SELECT", "INSERT", "UPDATE"),  # moved forward by appends (UPDATE also allows FOR UPDATE)
     "alembic_version": ("SELECT",),  # the service checks the schema revision; only upgrades change it
 }
+# The job queue's tables (procrastinate's schema, applied by a migration; tests/deploy/test_roles.py checks this list
+# against the installed procrastinate's schema.sql): web processes queue jobs, workers take, finish and retry them.
+# A database migrated before the queue's revision has none of them; they are granted once they exist.
+QUEUE_TABLES = ("procrastinate_workers", "procrastinate_jobs", "procrastinate_periodic_defers",
+                "procrastinate_events")
 
 
-def privileges() -> dict[str, tuple[str, ...]]:
+def privileges(*, queue_tables: tuple[str, ...] = QUEUE_TABLES) -> dict[str, tuple[str, ...]]:
     """Table → the privileges the application role gets on it."""
-    tables = [t.name for t in Base.metadata.sorted_tables] + ["alembic_version"]
+    tables = [t.name for t in Base.metadata.sorted_tables] + ["alembic_version", *queue_tables]
     return {name: TABLE_PRIVILEGES.get(name, DEFAULT_PRIVILEGES) for name in tables}
 
 
-def grant_statements(*, role: str, schema: str = "public") -> list[str]:
-    """The SQL giving `role` exactly `privileges()` in `schema`, anything else revoked first."""
+def grant_statements(*, role: str, schema: str = "public", queue_tables: tuple[str, ...] = QUEUE_TABLES) -> list[str]:
+    """The SQL giving `role` exactly `privileges()` in `schema`, anything else revoked first; EXECUTE on the
+    schema's functions (the queue's are plpgsql functions, run with the caller's rights)."""
     quote = postgresql.dialect().identifier_preparer.quote
     role, schema = quote(role), quote(schema)
     statements = [f"GRANT USAGE ON SCHEMA {schema} TO {role}"]
-    for table, allowed in privileges().items():
+    for table, allowed in privileges(queue_tables=queue_tables).items():
         statements.append(f"REVOKE ALL ON TABLE {schema}.{table} FROM {role}")
         statements.append(f"GRANT {', '.join(allowed)} ON TABLE {schema}.{table} TO {role}")
     statements.append(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}")
+    statements.append(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {schema} TO {role}")
     return statements
 
 
@@ -57,7 +64,10 @@ def grant_app_role(connection: Connection, *, role: str) -> list[str]:
     if owned is not None:
         raise RatingServiceError("db_grant_role_owns", role=role, table=owned.tablename, owner=owned.tableowner)
     schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-    statements = grant_statements(role=role, schema=schema)
+    present = set(connection.execute(text(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+    statements = grant_statements(role=role, schema=schema,
+                                  queue_tables=tuple(t for t in QUEUE_TABLES if t in present))
     for statement in statements:
         connection.exec_driver_sql(statement)
     kept = connection.execute(text(

@@ -3,7 +3,8 @@
 # missing and apt-get is usable; otherwise prints the one command to run and stops.
 set -euo pipefail
 
-# Extra packages come as arguments (`make test` adds chromium and chromium-driver for browser tests).
+# Extra packages come as arguments (`make test` adds chromium and chromium-driver for browser tests, nginx-light
+# for the check of deploy/nginx/rating.conf).
 # fonts-noto-cjk and fonts-hanazono are the notices' fallbacks for characters the shipped fonts lack.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono poppler-utils "$@")
 # `rating backup` / `rating restore` on PostgreSQL run pg_dump and pg_restore (any installed client will do; Debian's
