@@ -88,10 +88,8 @@ def load_settings(**overrides: Any) -> LoadedSettings:
                    for e in exc.errors() if e["loc"]]
         if invalid:
             return LoadedSettings(None, False, tuple(invalid))
-        try:
-            unchecked = _unchecked_settings_class()(**overrides)
-        except ValidationError as again:  # pragma: no cover - only field errors remain, reported above
-            raise again from exc
+        # Only the model validators refused (a field error is reported above): the values themselves load.
+        unchecked = _unchecked_settings_class()(**overrides)
         reason = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
         refused = Finding("fail", "settings_refused", {"environment": unchecked.environment, "reason": reason})
         return LoadedSettings(unchecked, False, (refused,))
