@@ -237,7 +237,7 @@ def check_calendar(database: Database, today: dt.date) -> CheckResult:
     if findings:
         return CheckResult("calendar", tuple(findings))
     years = sorted(y for y in known if y >= today.year)
-    return CheckResult("calendar", (Finding("pass", "calendar_known", {"years": "、".join(map(str, years))}),))
+    return CheckResult("calendar", (Finding("pass", "calendar_known", {"years": ", ".join(map(str, years))}),))
 
 
 def check_job_queue(settings: Settings, database: Database | None) -> CheckResult:
