@@ -10,6 +10,7 @@ values.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from rating_service.db import Database
 from rating_service.settings import Settings, audit_key_problem, secret_key_problem
@@ -78,12 +80,22 @@ def _env_name(loc: tuple[Any, ...]) -> str:
     return "DATABASE_URL" if name.lower() in ("database_url", "rating_database_url") else f"RATING_{name.upper()}"
 
 
+def _shown(error: Mapping[str, Any]) -> str:
+    """An invalid value as the finding shows it: never a key's, a token's or a password's."""
+    name = _env_name(error["loc"])
+    return "***" if any(word in name for word in ("KEY", "TOKEN", "SECRET", "PASSWORD")) else str(error["input"])[:80]
+
+
 def load_settings(**overrides: Any) -> LoadedSettings:
     """The settings from the environment (and `overrides`, as the tests give them), each problem a finding."""
     try:
         settings = Settings(**overrides)
+    except SettingsError as exc:  # a list or other JSON value that does not parse
+        field_name = re.search(r'field "(\w+)"', str(exc))
+        name = _env_name((field_name.group(1),)) if field_name else "RATING_…"
+        return LoadedSettings(None, False, (Finding("fail", "setting_unparsable", {"name": name}),))
     except ValidationError as exc:
-        invalid = [Finding("fail", "setting_invalid", {"name": _env_name(e["loc"]), "value": str(e.get("input"))[:80],
+        invalid = [Finding("fail", "setting_invalid", {"name": _env_name(e["loc"]), "value": _shown(e),
                                                        "reason": e["msg"]})
                    for e in exc.errors() if e["loc"]]
         if invalid:

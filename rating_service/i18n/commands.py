@@ -142,6 +142,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "设置 {name} 的值“{value}”无效（{reason}）。请在环境变量或 .env 文件中改正 {name}。",
         "en": "The setting {name} has an invalid value \"{value}\" ({reason}). Correct {name} in the environment or "
               "the .env file."},
+    "doctor.setting_unparsable": {
+        "zh": "设置 {name} 的值无法解析：它须是 JSON，例如 [\"/etc/rating/audit-2025.key\"]。请在环境变量或 .env 文件中改正 {name}。",
+        "en": "The setting {name} does not parse: it must be JSON, e.g. [\"/etc/rating/audit-2025.key\"]. Correct "
+              "{name} in the environment or the .env file."},
     "doctor.skipped_no_settings": {"zh": "设置无法加载，本项未检查。", "en": "Not checked: the settings do not load."},
     "doctor.skipped_no_database": {"zh": "数据库不可用，本项未检查。", "en": "Not checked: the database is not usable."},
     "doctor.check_crashed": {"zh": "本项检查出错：{error}。请把这一行报告给维护人员。",

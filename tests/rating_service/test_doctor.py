@@ -300,3 +300,17 @@ def test_a_current_database_passes_on_each_engine(database):
     result = doctor.check_database(database)
     assert (result.status, result.findings[0].params) == ("pass", {"revision": migrate.heads()[0]})
     assert doctor.check_calendar(database, dt.date(2026, 6, 1)).status == "pass"
+
+
+def test_a_list_setting_that_does_not_parse_is_named(site, monkeypatch):
+    monkeypatch.setenv("RATING_AUDIT_RETIRED_KEY_FILES", "/etc/rating/old.key")
+    code, output = _doctor()
+    assert code == 1
+    line = _line(output, "设置加载")
+    assert line.startswith("失败") and "RATING_AUDIT_RETIRED_KEY_FILES" in line and "JSON" in line
+
+
+def test_an_invalid_key_is_named_without_its_value(site):
+    finding = doctor.load_settings(audit_key=12345).findings[0]
+    assert (finding.code, finding.params["name"], finding.params["value"]) == (
+        "setting_invalid", "RATING_AUDIT_KEY", "***")
