@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -196,12 +197,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
-        if self.environment == "production":
-            if self.secret_key == DEFAULT_SECRET:
-                raise ValueError("RATING_SECRET_KEY must be set in production")
-            if len(self.secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
-                raise ValueError(f"RATING_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
-                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        problem = secret_key_problem(self.secret_key) if self.environment == "production" else None
+        if problem == "default":
+            raise ValueError("RATING_SECRET_KEY must be set in production")
+        if problem == "short":
+            raise ValueError(f"RATING_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production "
+                             "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
         return self
 
     @model_validator(mode="after")
@@ -213,19 +214,11 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _require_audit_key_in_production(self) -> Settings:
-        if self.environment != "production":
-            return self
-        if self.audit_key is not None:
-            key = self.audit_key.get_secret_value().strip().encode("utf-8")
-            source = "RATING_AUDIT_KEY"
-        else:
-            source = f"RATING_AUDIT_KEY_FILE ({self.audit_key_file})"
-            try:
-                key = self.audit_key_file.read_bytes().strip()
-            except OSError as exc:
-                raise ValueError(f"production needs an audit key: {source} cannot be read ({exc.strerror})") from None
-        if len(key) < AUDIT_KEY_MIN_BYTES:
-            raise ValueError(f"the audit key in {source} must be at least {AUDIT_KEY_MIN_BYTES} bytes")
+        problem = audit_key_problem(self) if self.environment == "production" else None
+        if problem is not None and problem.kind == "unreadable":
+            raise ValueError(f"production needs an audit key: {problem.source} cannot be read ({problem.reason})")
+        if problem is not None:
+            raise ValueError(f"the audit key in {problem.source} must be at least {AUDIT_KEY_MIN_BYTES} bytes")
         return self
 
     @property
@@ -264,6 +257,36 @@ class Settings(BaseSettings):
         if self.job_queue == "auto":
             return "local" if self.is_sqlite else "procrastinate"
         return self.job_queue
+
+
+def secret_key_problem(secret_key: str) -> Literal["default", "short"] | None:
+    """Why a secret key is too weak for production (the shipped default, or under MIN_SECRET_BYTES); None if not."""
+    if secret_key == DEFAULT_SECRET:
+        return "default"
+    if len(secret_key.encode("utf-8")) < MIN_SECRET_BYTES:
+        return "short"
+    return None
+
+
+@dataclass(frozen=True)
+class AuditKeyProblem:
+    kind: Literal["unreadable", "short"]
+    source: str  # RATING_AUDIT_KEY, or RATING_AUDIT_KEY_FILE with its path
+    reason: str = ""  # why the file cannot be read
+
+
+def audit_key_problem(settings: Settings) -> AuditKeyProblem | None:
+    """Why the configured audit key cannot sign in production (it cannot be read, or it is too short); None if not."""
+    if settings.audit_key is not None:
+        key = settings.audit_key.get_secret_value().strip().encode("utf-8")
+        source = "RATING_AUDIT_KEY"
+    else:
+        source = f"RATING_AUDIT_KEY_FILE ({settings.audit_key_file})"
+        try:
+            key = settings.audit_key_file.read_bytes().strip()
+        except OSError as exc:
+            return AuditKeyProblem("unreadable", source, exc.strerror or type(exc).__name__)
+    return AuditKeyProblem("short", source) if len(key) < AUDIT_KEY_MIN_BYTES else None
 
 
 @lru_cache(maxsize=1)

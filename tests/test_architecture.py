@@ -122,7 +122,7 @@ def test_python_m_runs_the_cli_and_its_help_lists_every_group():
     assert top.exit_code == 0, top.output
     listed = {line.split()[1] for line in top.output.splitlines() if line.startswith("│ ") and len(line.split()) > 1}
     assert {"import", "demo", "score", "validate", "serve", "db", "audit", "users", "cycle", "calendar",
-            "methodology"} <= listed
+            "methodology", "doctor"} <= listed
 
 
 def test_the_walk_sees_imports_in_functions_and_submodules_and_finds_cycles():

@@ -17,6 +17,7 @@ from rating_service.cli import (
     cycles,
     db,
     demo,
+    doctor,
     imports,
     intake,
     intake_directory,
@@ -49,6 +50,7 @@ app.command("worker")(worker.worker_command)
 app.command("backup")(backup.backup_command)
 app.command("restore")(backup.restore_command)
 app.command("monitor")(monitor.monitor_command)
+app.command("doctor")(doctor.doctor_command)
 app.add_typer(db.app, name="db")
 app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
