@@ -130,7 +130,7 @@ async def _give_back(manager: procrastinate.manager.JobManager, job: procrastina
         return
     log.error("task %s (%s) lost its worker %d times: its job fails", job.id, job.task_name, job.attempts + 1)
     await manager.finish_job(job, status=procrastinate.jobs.Status.FAILED, delete_job=False)
-    await asyncio.to_thread(runner.finish, _database(), int(job.task_kwargs["job_id"]), "failed",
+    await asyncio.to_thread(runner.finish, _database(), int(str(job.task_kwargs["job_id"])), "failed",
                             {"code": "error", "key": "job_worker_lost", "params": {}})
 
 

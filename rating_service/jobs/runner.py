@@ -98,7 +98,7 @@ def _running(database: Database, job_id: int) -> bool:
 
 
 def execute(database: Database, job_id: int, kind: str, arguments: dict[str, Any], *, attempt: int,
-            defer_batches: Callable[[list[list[int]]], None] | None = None) -> None:
+            defer_batches: Callable[[list[tuple[int, list[int]]]], None] | None = None) -> None:
     """Run one attempt of a job: its task function (or, with ``defer_batches``, the split of a batched kind into
     batches handed to it), its progress and its outcome written to the job's row.
 
