@@ -15,10 +15,11 @@ from rating_service.cycles import facts, repository, service, wording
 from rating_service.cycles.models import CYCLE_STATES, Cycle, Job, Rating
 from rating_service.cycles.service import visible_rating
 from rating_service.cycles.wording import fixed, num
-from rating_service.i18n import Lang, Localized, translate
+from rating_service.i18n import Lang, translate
 from rating_service.i18n.cycles import PAGE_TEXT as TEXT
 from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.intake import service as intake
+from rating_service.jobs import service as jobs
 from rating_service.methodologies import service as methodologies
 from rating_service.notices import service as notices
 from rating_service.records.formats import KINDS
@@ -101,12 +102,6 @@ def _job_of_page(session: Session, cycle: Cycle, job_id: int | None) -> Job | No
     return repository.running_job(session, cycle_id=cycle.id)
 
 
-def _job_error(job: Job, lang: Lang) -> str:
-    stored = json.loads(job.error) if job.error else {}
-    params = {k: Localized(**v) if isinstance(v, dict) else v for k, v in (stored.get("params") or {}).items()}
-    return translate(stored.get("key") or "internal_error", lang, **params)
-
-
 def _ranked(ratings: list[Rating]) -> list[tuple[int, Rating]]:
     """Competition ranks (1, 2, 2, 4) over ratings sorted best first."""
     out = []
@@ -169,7 +164,7 @@ def cycle_page(request: Request, cycle_id: DbId, principal: OfficerUser, session
         "publicize_effects": _publicize_effects(session, cycle, notice_dates, lang)
         if cycle.status == "computed" else {},
         "job": current,
-        "job_error": _job_error(current, lang) if current is not None and current.status == "failed" else None,
+        "job_error": jobs.error_text(current, lang) if current is not None and current.status == "failed" else None,
         # A list, not a dict: the page's script takes the stages' order from it (tojson sorts dict keys).
         "stages": [[stage, TEXT[f"stage_{stage}"][lang]] for stage in COMPUTE_STAGES],
         "constants": json.loads(cycle.constants) if cycle.constants else {},

@@ -548,6 +548,13 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "model_train_busy": {"zh": "正在训练，请稍候……", "en": "Training, please wait…"},
     "model_trained": {"zh": "已训练第 {n} 版模型。", "en": "Version {n} trained."},
     "model_train_failed": {"zh": "没有训练：", "en": "Not trained: "},
+    "model_training_title": {"zh": "正在训练新版本", "en": "Training a new version"},
+    "model_training_hint": {"zh": "训练在后台进行，完成后本页自动刷新；可以离开本页，稍后再来查看。",
+                            "en": "Training runs in the background and this page reloads when it is done; you may "
+                                  "leave and come back later."},
+    "model_stage_queued": {"zh": "排队中", "en": "queued"},
+    "model_stage_retrying": {"zh": "出错，稍后自动重试", "en": "failed; trying again shortly"},
+    "model_stage_training": {"zh": "训练并评估", "en": "training and evaluating"},
     "mapping_title": {"zh": "原始导出文件的列名", "en": "Columns of raw exports"},
     "mapping_intro": {
         "zh": "导入12345工单和巡查记录时，按下表的列名识别各列。其他县区导出文件的列名不同时，在“另外接受的列名”中补充，多个列名用顿号或逗号分隔。默认列名始终有效。",

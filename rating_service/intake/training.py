@@ -12,12 +12,14 @@ from __future__ import annotations
 import json
 import pickle
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from rating_service import clock
 from rating_service.audit import service as audit
+from rating_service.db import Database
 from rating_service.errors import ImportRejected, RatingServiceError, RowError, RowErrors
 from rating_service.intake import repository, triage
 from rating_service.intake.models import ItemKind, ItemStatus, TriageModel
@@ -39,12 +41,30 @@ def _decided(session: Session) -> list[tuple[str, str | None, bool]]:
     return [(text or "", category, status == ItemStatus.CONFIRMED.value) for text, category, status in rows]
 
 
+def check_enough_decided(session: Session) -> None:
+    """Refuse (before queueing a training) when fewer than ``MIN_CONFIRMED`` tickets are decided."""
+    _enough(_decided(session))
+
+
+def _enough(decided: list[tuple[str, str | None, bool]]) -> None:
+    if len(decided) < MIN_CONFIRMED:
+        raise RatingServiceError("intake_triage.too_few", count=len(decided), needed=MIN_CONFIRMED)
+
+
+def train_job(*, database: Database, actor: str, progress: Callable[[str, int, int], None]) -> None:
+    """The task of an ``intake_train`` job (the model page's "retrain"): `train_from_confirmed` in its own
+    transaction, on a worker."""
+    progress("training", 0, 1)
+    with database.write_session() as session:
+        train_from_confirmed(session, actor=actor)
+    progress("training", 1, 1)
+
+
 def train_from_confirmed(session: Session, *, actor: str, seed: int = 0) -> TriageModel:
     """A new active model version trained on every decided hotline ticket: confirmed ones are property-related with
     their confirmed category, those marked not property-related are not. Refuses fewer than ``MIN_CONFIRMED``."""
     decided = _decided(session)
-    if len(decided) < MIN_CONFIRMED:
-        raise RatingServiceError("intake_triage.too_few", count=len(decided), needed=MIN_CONFIRMED)
+    _enough(decided)
     texts = [text for text, _, _ in decided]
     categories = [category for _, category, _ in decided]
     relevant = [is_relevant for _, _, is_relevant in decided]

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 TASKS: dict[str, str] = {
     "compute": "rating_service.cycles.service:compute_cycle",
     "render": "rating_service.notices.service:render_cycle_documents",
+    "intake_train": "rating_service.intake.training:train_job",
 }
 # Kinds whose work the queue splits into batches, each a task of its own that any worker may take:
 # kind -> (items to do: f(database, **arguments) -> list[int], one batch: f(database, items, retried, **arguments)).

@@ -3,6 +3,7 @@ real queue), and what the pages, the API, metrics and `rating doctor` read of th
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -12,13 +13,14 @@ from sqlalchemy.orm import Session, SessionTransaction
 from rating_service import clock
 from rating_service.cycles.models import Job
 from rating_service.db import Database
+from rating_service.i18n import Lang, Localized, translate
 from rating_service.jobs import local, queue
 from rating_service.jobs.runner import TASKS, Progress, Queued, RetryLater, Submitted, finish, task_function
 from rating_service.observability.context import current_request_id
 from rating_service.settings import get_settings
 
-__all__ = ["TASKS", "Progress", "RetryLater", "Submitted", "live_workers", "new_job", "queue_depth",
-           "run_after_commit", "submit", "task_function"]
+__all__ = ["TASKS", "Progress", "RetryLater", "Submitted", "error_text", "find", "live_workers", "new_job",
+           "queue_depth", "run_after_commit", "submit", "task_function"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,17 @@ def _dispatch(queued: Queued) -> None:
         log.exception("job %s (%s) could not be queued", queued.job_id, queued.kind)
         finish(queued.database, queued.job_id, "failed", {"code": "error", "key": "job_queue_unavailable",
                                                           "params": {}})
+
+
+def find(session: Session, job_id: int) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def error_text(job: Job, lang: Lang) -> str:
+    """Why a failed job failed, in words (its stored error's message; "internal error" when it has none)."""
+    stored = json.loads(job.error) if job.error else {}
+    params = {k: Localized(**v) if isinstance(v, dict) else v for k, v in (stored.get("params") or {}).items()}
+    return translate(stored.get("key") or "internal_error", lang, **params)
 
 
 def queue_depth(database: Database) -> dict[str, int]:

@@ -24,6 +24,7 @@ from rating_service.i18n.intake import PAGE_TEXT as TEXT
 from rating_service.intake import directory, formats, profile, service, training
 from rating_service.intake.formats import RawField
 from rating_service.intake.models import ITEM_KINDS, NAME_KINDS, ItemKind, NameKind
+from rating_service.jobs import service as jobs
 from rating_service.web.deps import AdminUser, DatabaseDep, DbId, FormDataDep, OfficerUser, SessionDep
 from rating_service.web.ui import redirect, render, request_lang
 
@@ -180,7 +181,7 @@ def _metrics_view(raw: str | dict[str, Any] | None, lang: Lang) -> dict[str, Any
 
 
 def _model_page(request: Request, session: Session, *, notice: str | None = None, error: str | None = None,
-                status_code: int = 200) -> Response:
+                job: Any = None, status_code: int = 200) -> Response:
     lang = request_lang(request, page=True)
     versions = training.models(session)
     active = training.active_model(session)
@@ -193,31 +194,42 @@ def _model_page(request: Request, session: Session, *, notice: str | None = None
                      if current is None or m.id != current.id],
         "notice": notice,
         "error": error,
+        "job": job,
+        "stages": [[stage, TEXT[f"model_stage_{stage}"][lang]] for stage in ("queued", "retrying", "training")],
     }, catalogue=TEXT, status_code=status_code)
 
 
 @router.get("/intake/model", response_class=HTMLResponse)
 def model_page(request: Request, principal: OfficerUser, session: SessionDep,
-               trained: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+               job: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None) -> Response:
+    """The model page; with ``job``, a training queued from it: its progress, or how it ended."""
     lang = request_lang(request, page=True)
-    notice = _t("model_trained", lang, n=trained) if trained else None
-    return _model_page(request, session, notice=notice)
+    training_job = jobs.find(session, job) if job is not None else None
+    if training_job is None or training_job.kind != "intake_train":
+        return _model_page(request, session)
+    if training_job.status == "failed":
+        return _model_page(request, session, error=_t("model_train_failed", lang) + jobs.error_text(training_job, lang))
+    if training_job.status == "done":
+        active = training.active_model(session)
+        return _model_page(request, session, notice=_t("model_trained", lang, n=active[0].id) if active else None)
+    return _model_page(request, session, job=training_job)
 
 
 @router.post("/intake/model/train", response_class=HTMLResponse)
 def train_model(request: Request, principal: OfficerUser, database: DatabaseDep) -> Response:
-    """Train a new version on the confirmed tickets (officers and administrators); too few of them is a message."""
+    """Queue a training of a new version on the confirmed tickets (officers and administrators); too few of them is
+    a message at once. The page then shows the job's progress until the new version is there."""
     lang = request_lang(request, page=True)
     try:
         with database.write_session() as session:
-            model = training.train_from_confirmed(session, actor=principal.username)
-            session.flush()
-            version = model.id
+            training.check_enough_decided(session)
+            queued = jobs.submit(session, database, kind="intake_train", cycle_id=None, actor=principal.username,
+                                 arguments={"actor": principal.username})
     except RatingServiceError as exc:
         with database.read_session() as session:
             return _model_page(request, session, error=_t("model_train_failed", lang) + exc.message(lang),
                                status_code=400)
-    return redirect(f"/intake/model?trained={version}")
+    return redirect(f"/intake/model?job={queued.job_id}")
 
 
 # -- the administrators' column mappings ------------------------------------------------------------------

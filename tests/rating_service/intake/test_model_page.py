@@ -3,6 +3,7 @@ and retraining on the confirmed tickets (officers and administrators), refused w
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from rating_service import clock
 from rating_service.audit.models import AuditEntry
 from rating_service.intake.models import IntakeItem, TriageModel
+from rating_service.jobs import service as jobs
 from tests import factories as f
 
 TOPICS = {
@@ -50,8 +52,13 @@ def _visible(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S))
 
 
-def _train(client: Any) -> Any:
-    return client.post("/intake/model/train", data={"csrf_token": f.csrf_of(client)})
+def _train(client: Any, database: Any = None) -> Any:
+    """Post "retrain"; with ``database``, wait for the queued training to finish."""
+    answer = client.post("/intake/model/train", data={"csrf_token": f.csrf_of(client)})
+    if database is not None and answer.status_code == 303:
+        job_id = int(answer.headers["location"].rsplit("=", 1)[1])
+        assert jobs.Submitted(job_id, database).join(timeout=120)
+    return answer
 
 
 def test_without_a_model_the_page_says_so_and_offers_training(world):
@@ -74,8 +81,8 @@ def test_too_few_confirmed_tickets_is_a_clear_message_and_nothing_is_stored(worl
 def test_an_officer_retrains_and_sees_the_evaluation_in_percentages_with_earlier_versions(world):
     _decided(world, 3)
     client = f.page_client(world, "officer")
-    first = _train(client)
-    assert first.status_code == 303 and first.headers["location"].startswith("/intake/model?trained=")
+    first = _train(client, world)
+    assert first.status_code == 303 and first.headers["location"].startswith("/intake/model?job=")
     page = client.get(first.headers["location"])
     text = _visible(page.text)
     assert "已训练第 1 版模型" in text and "第 1 版" in text and "officer" in text and "51 张" in text
@@ -85,7 +92,7 @@ def test_an_officer_retrains_and_sees_the_evaluation_in_percentages_with_earlier
     table = re.search(r'<table class="model-categories">.*?</table>', page.text, re.S).group(0)
     assert "电梯故障" in table and "环境卫生" in table
     assert "__not_property__" not in page.text and "macro_f1" not in text
-    second = _train(f.page_client(world, "admin"))
+    second = _train(f.page_client(world, "admin"), world)
     assert second.status_code == 303
     page = client.get("/intake/model")
     history = re.search(r'<section id="history">.*?</section>', page.text, re.S).group(0)
@@ -103,3 +110,25 @@ def test_companies_and_the_public_cannot_see_or_train(world):
     assert _train(f.page_client(world, "company")).status_code == 403
     with world.read_session() as session:
         assert session.scalars(select(TriageModel)).all() == []
+
+
+def _training_row(database: Any, **values: Any) -> int:
+    """A training job's row as a worker leaves it (not queued here)."""
+    with database.write_session() as session:
+        job = jobs.new_job(session, kind="intake_train", cycle_id=None, actor="officer")
+        for name, value in values.items():
+            setattr(job, name, value)
+        return job.id
+
+
+def test_a_training_in_progress_shows_its_stage_and_one_that_failed_says_why(world):
+    client = f.page_client(world, "officer")
+    running = client.get(f"/intake/model?job={_training_row(world, stage='training')}")
+    box = re.search(r'<section id="job-progress".*?</section>', running.text, re.S).group(0)
+    assert "正在训练新版本" in box and "训练并评估" in box and "/api/v1/jobs/" in box
+    failed = _training_row(world, status="failed", error=json.dumps(
+        {"code": "error", "key": "intake_triage.too_few", "params": {"count": 3, "needed": 20}}))
+    page = client.get(f"/intake/model?job={failed}")
+    error = re.search(r'class="flash error"[^>]*>(.*?)</p>', page.text, re.S).group(1)
+    assert error.startswith("没有训练") and "3" in error and 'id="job-progress"' not in page.text
+    assert "intake_triage" not in page.text
