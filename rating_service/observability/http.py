@@ -9,12 +9,14 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.routing import Match
+from starlette.routing import compile_path
 
 from rating_service.observability import metrics
 from rating_service.observability.context import bound_request_id, new_request_id
@@ -49,34 +51,52 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
 
 
-def route_template(scope: Scope) -> str:
+@dataclass(frozen=True)
+class _Template:
+    pattern: re.Pattern[str]
+    methods: frozenset[str] | None  # None: any (a mount)
+    path: str
+
+
+def _templates(routes: Iterable[Any], prefix: str = "") -> Iterator[_Template]:
+    """Every route of an app, included routers opened, as the router would try them."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            inner = getattr(getattr(route, "include_context", None), "prefix", "") or ""
+            yield from _templates(included.routes, prefix + inner)
+        elif isinstance(getattr(route, "path", None), str):
+            pattern = compile_path(prefix + route.path)[0] if prefix else route.path_regex
+            methods = getattr(route, "methods", None)
+            yield _Template(pattern, frozenset(methods) if methods else None, prefix + route.path)
+
+
+def route_template(scope: Scope, templates: Sequence[_Template]) -> str:
     """The template of the route that served (or would serve) the request; "unmatched" when none does.
 
     The router notes the route it chose in the scope; a request answered before routing (by the edge: a body over
-    its limit, say) is matched against the app's routes here, as the router would."""
-    route = scope.get("route")
-    if route is None:
-        partial = None
-        for candidate in getattr(scope.get("app"), "routes", ()):
-            match, _child = candidate.matches(scope)
-            if match == Match.FULL:
-                route = candidate
-                break
-            if match == Match.PARTIAL and partial is None:
-                partial = candidate
-        route = route or partial
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else metrics.UNMATCHED_ROUTE
+    its limit, say) is matched against the app's routes, as the router would match it."""
+    path = getattr(scope.get("route"), "path", None)
+    if isinstance(path, str) and path:
+        return path
+    found = [t for t in templates if t.pattern.match(scope["path"])]
+    for template in found:
+        if template.methods is None or scope["method"] in template.methods:
+            return template.path
+    return found[0].path if found else metrics.UNMATCHED_ROUTE
 
 
 class HttpMetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._templates: list[_Template] | None = None  # the app's routes, read at the first request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if self._templates is None:
+            self._templates = list(_templates(getattr(scope.get("app"), "routes", ())))
         started = time.perf_counter()
         status = 500  # what the last-resort handler answers when the app raises before answering
 
@@ -89,4 +109,5 @@ class HttpMetricsMiddleware:
         try:
             await self.app(scope, receive, send_noting_status)
         finally:
-            metrics.observe_request(scope["method"], route_template(scope), status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            metrics.observe_request(scope["method"], route_template(scope, self._templates), status, seconds)

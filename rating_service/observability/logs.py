@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from rating_service.observability.context import current_request_id
@@ -14,6 +15,8 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 # The fields of a JSON line besides "time" (ISO 8601, UTC), under these names; an exception is its "exc_info" field
 # (the formatted traceback).
 JSON_FIELDS = {"levelname": "level", "name": "logger", "message": "message", "request_id": "request_id"}
+# Extras other libraries put on their records that are not for a collector (uvicorn's message with terminal colours).
+NOT_LOGGED = ("color_message",)
 
 
 class RequestIdFilter(logging.Filter):
@@ -29,7 +32,8 @@ def formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
         return JsonFormatter(" ".join(f"%({name})s" for name in JSON_FIELDS),
                              rename_fields={k: v for k, v in JSON_FIELDS.items() if k != v},
-                             timestamp="time", json_ensure_ascii=False)
+                             timestamp="time", json_ensure_ascii=False,
+                             reserved_attrs=[*RESERVED_ATTRS, *NOT_LOGGED])
     return logging.Formatter(TEXT_FORMAT)
 
 
