@@ -11,34 +11,39 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.routing import compile_path
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rating_service.observability import metrics
 from rating_service.observability.context import bound_request_id, new_request_id
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 REQUEST_ID_HEADER = "X-Request-ID"
 REQUEST_ID_KEY = "request_id"  # in the request's state
 
 
-class RequestIdMiddleware:
+class _HttpMiddleware:
+    """A pure ASGI middleware that sees HTTP requests only (lifespan and websockets pass through)."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(_HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = new_request_id(Headers(scope=scope).get(REQUEST_ID_HEADER))
         scope.setdefault("state", {})[REQUEST_ID_KEY] = request_id
 
@@ -86,15 +91,12 @@ def route_template(scope: Scope, templates: Sequence[_Template]) -> str:
     return found[0].path if found else metrics.UNMATCHED_ROUTE
 
 
-class HttpMetricsMiddleware:
+class HttpMetricsMiddleware(_HttpMiddleware):
     def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        super().__init__(app)
         self._templates: list[_Template] | None = None  # the app's routes, read at the first request
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._templates is None:
             self._templates = list(_templates(getattr(scope.get("app"), "routes", ())))
         started = time.perf_counter()
