@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -257,6 +258,24 @@ class Settings(BaseSettings):
         if self.job_queue == "auto":
             return "local" if self.is_sqlite else "procrastinate"
         return self.job_queue
+
+    # -- issue 20 obs: the addresses /metrics answers (docs/operations.md, "Metrics") ------------------------------
+    @property
+    def metrics_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """``metrics_allow_ips`` as networks (an address is a network of one); empty: any address."""
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in self.metrics_allow_ips.split(",") if part.strip())
+
+    @model_validator(mode="after")
+    def _metrics_allow_ips_are_addresses(self) -> Settings:
+        for part in filter(None, (p.strip() for p in self.metrics_allow_ips.split(","))):
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError:
+                raise ValueError(f"RATING_METRICS_ALLOW_IPS 中的“{part}”不是 IP 地址或网段：请写逗号分隔的地址或网段，"
+                                 "如 127.0.0.1,10.0.0.0/8；留空表示不限地址。/ RATING_METRICS_ALLOW_IPS: "
+                                 f"'{part}' is not an address or network.") from None
+        return self
 
 
 def secret_key_problem(secret_key: str) -> Literal["default", "short"] | None:

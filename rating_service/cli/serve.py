@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rating_service.cli.common import current_database, user_errors
+from rating_service.observability.logs import configure_logging
 from rating_service.settings import get_settings
 
 
@@ -12,9 +13,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     from rating_service.cycles import service as cycles
 
+    settings = get_settings()
+    configure_logging(settings)
     with user_errors("zh"):
         database = current_database()
     with database.write_session() as session:
         cycles.fail_interrupted_jobs(session=session)
+    # log_config=None: uvicorn leaves logging as configured above, and its access and error lines go through the
+    # root logger's handler, in the same format (text or JSON) and with the request id.
     uvicorn.run("rating_service.web.app:create_app", factory=True, host=host, port=port, proxy_headers=True,
-                forwarded_allow_ips=get_settings().forwarded_allow_ips)
+                forwarded_allow_ips=settings.forwarded_allow_ips, log_config=None)

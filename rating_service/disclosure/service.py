@@ -43,6 +43,7 @@ from rating_service.disclosure import repository
 from rating_service.errors import NotFound, RatingServiceError
 from rating_service.i18n import MESSAGES, Lang, translate
 from rating_service.methodologies import service as methodologies
+from rating_service.observability import metrics
 from rating_service.records.formats import ZH_WORDS
 from rating_service.repair import service as repair_service
 from rating_service.repair.service import PublicRepair
@@ -1051,6 +1052,7 @@ class DisclosureCache:
                           "%g s", cycle_id, version, time.perf_counter() - started,
                           f"version {held.cycle.version} stays served" if held else "it is not shown meanwhile",
                           self.retry_seconds)
+        metrics.observe_disclosure_build(time.perf_counter() - started, built=built is not None)
         with self._lock:
             self._building = None
             if built is None:

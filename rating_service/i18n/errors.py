@@ -28,4 +28,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "数据库结构未初始化或不是最新版本（当前 {revision}），请先运行：rating db upgrade",
         "en": "The database schema is missing or out of date (at {revision}); run: rating db upgrade",
     },
+    # -- issue 20 obs: /metrics (rating_service/web/metrics.py)
+    "metrics_forbidden": {"zh": "运行指标不对此地址开放。", "en": "The metrics are not served to this address."},
+    "metrics_unauthorized": {
+        "zh": "查看运行指标需要令牌（Authorization: Bearer …）。",
+        "en": "The metrics need a token (Authorization: Bearer …).",
+    },
 }

@@ -15,7 +15,7 @@ from rating_service.cycles.models import Job
 from rating_service.db import Database
 from rating_service.i18n import Lang, Localized, translate
 from rating_service.jobs import local, queue
-from rating_service.jobs.runner import TASKS, Progress, Queued, RetryLater, Submitted, finish, task_function
+from rating_service.jobs.runner import BATCHED, TASKS, Progress, Queued, RetryLater, Submitted, finish, task_function
 from rating_service.observability.context import current_request_id
 from rating_service.settings import get_settings
 
@@ -91,12 +91,18 @@ def error_text(job: Job, lang: Lang) -> str:
 
 
 def queue_depth(database: Database) -> dict[str, int]:
-    """Jobs waiting for a worker (queued, not started), by kind; every kind is named, with 0 when none waits."""
+    """Jobs waiting for a worker (queued, not started), by kind, and on the real queue the batches of split jobs
+    waiting (``render_batch``); every kind is named, with 0 when none waits."""
     depth = dict.fromkeys(TASKS, 0)
     with database.read_session() as session:
         rows = session.execute(select(Job.kind, func.count()).where(Job.status == "running", Job.stage == "queued")
                                .group_by(Job.kind)).all()
-    depth.update({str(kind): int(count) for kind, count in rows})
+        depth.update({str(kind): int(count) for kind, count in rows})
+        if get_settings().queue_backend != "local":  # the batches of jobs already split, waiting for a worker
+            for kind in BATCHED:
+                depth[f"{kind}_batch"] = int(session.execute(text(
+                    "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' AND task_name = :task "
+                    "AND args->>'kind' = :kind"), {"task": queue.BATCH_TASK, "kind": kind}).scalar_one())
     return depth
 
 

@@ -26,6 +26,7 @@ from rating_service.audit import service as audit
 from rating_service.errors import ImportRejected, NotFound, RatingServiceError, RowError, RowErrors
 from rating_service.i18n import Lang
 from rating_service.methodologies import service as methodologies
+from rating_service.observability import metrics
 from rating_service.records import repository
 from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
 from rating_service.records.limits import ImportLimits
@@ -239,12 +240,14 @@ def import_files(session: Session, *, kind: RecordKind, files: Sequence[Uploaded
             check_references(file, lookup, errors=errors)
         progress("validating", len(parsed), len(parsed))
     if errors:
+        metrics.count_import_rows(kind.name, "refused", sum(file.rows for file in parsed))
         raise ImportRejected(errors, labels=labels_for(kind, parsed))
     # Change-sets (batches) are numbered in commit order: a cycle's snapshot is "every batch up to W".
     audit.lock_changes(session)
     summaries = []
     for upload, file in zip(files, parsed, strict=True):
         summaries.append(_write_file(session, file, upload, actor=actor, progress=progress))
+    metrics.count_import_rows(kind.name, "stored", sum(summary.rows for summary in summaries))
     return summaries
 
 

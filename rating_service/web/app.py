@@ -36,6 +36,7 @@ from rating_service.intake.pages import systems as intake_system_pages
 from rating_service.monitor import pages as monitor_pages
 from rating_service.monitor import routes as monitor_routes
 from rating_service.notices import routes as notice_routes
+from rating_service.observability.http import HttpMetricsMiddleware, RequestIdMiddleware
 from rating_service.records import pages as record_pages
 from rating_service.records import routes as record_routes
 from rating_service.repair import pages as repair_pages
@@ -44,7 +45,7 @@ from rating_service.settings import get_settings
 from rating_service.todo import pages as todo_pages
 from rating_service.validation import pages as validation_pages
 from rating_service.validation import routes as validation_routes
-from rating_service.web import api_docs, health
+from rating_service.web import api_docs, health, metrics
 from rating_service.web.deps import MaybePrincipal, SessionDep, refuse_control_characters
 from rating_service.web.edge import EdgeMiddleware
 from rating_service.web.errors import install_error_handlers
@@ -79,8 +80,13 @@ def create_app(database: Database | None = None) -> FastAPI:
                             monitor_pages.nav_context)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
+    # The last added is the outermost: the request id is bound first (the edge's own answers carry it too), then the
+    # request is timed, then the edge does its checks.
     app.add_middleware(EdgeMiddleware)
+    app.add_middleware(HttpMetricsMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     health.install(app)
+    metrics.install(app)
     api_docs.install(app, mode=settings.api_docs_mode)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

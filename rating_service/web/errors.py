@@ -26,6 +26,8 @@ from rating_service.errors import (
     PayloadInvalid,
     RatingServiceError,
 )
+from rating_service.observability.context import bound_request_id
+from rating_service.observability.http import REQUEST_ID_HEADER, REQUEST_ID_KEY
 from rating_service.web.ui import error_page, redirect, request_lang
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 # Where a page sends an account that must change its password first.
 PASSWORD_PAGE = "/account/password"
 # Answers outside these prefixes are pages (HTML); inside, JSON in the error shape.
-JSON_PREFIXES = ("/api/", "/openapi", "/healthz", "/readyz", "/open-data/")
+JSON_PREFIXES = ("/api/", "/openapi", "/healthz", "/readyz", "/metrics", "/open-data/")
 
 
 class ErrorOut(BaseModel):
@@ -164,5 +166,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def _internal(request: Request, exc: Exception) -> Response:
-        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        return error_response(request, InternalError("internal_error"))
+        # Answered outside every middleware: the request id is taken again from the request's state.
+        request_id = getattr(request.state, REQUEST_ID_KEY, None)
+        with bound_request_id(request_id):
+            log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        response = error_response(request, InternalError("internal_error"))
+        if request_id:
+            response.headers[REQUEST_ID_HEADER] = request_id
+        return response

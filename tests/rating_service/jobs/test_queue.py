@@ -146,6 +146,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_document_and_renders_
     written = {p.name: p.stat().st_ino for p in folder.glob("*.pdf")}
     assert 2 <= len(written) < len(documents), "the worker was to be killed in the middle of the cycle"
     assert _job(pg, job_id).status == "running"
+    assert jobs.queue_depth(pg)["render_batch"] >= 1  # the batches the killed worker had not started
 
     second = _worker(tmp_path / "second.log")
     try:
@@ -165,7 +166,7 @@ def test_a_worker_killed_in_the_middle_of_a_batch_loses_no_document_and_renders_
         assert digest == hashlib.sha256((folder / f"{document_id}.pdf").read_bytes()).hexdigest()
     assert {name: (folder / name).stat().st_ino for name in written} == written
     assert len(set(documents.values())) == len(documents)  # no document number taken twice
-    assert _tasks_left(pg) == 0
+    assert _tasks_left(pg) == 0 and jobs.queue_depth(pg)["render_batch"] == 0
 
 
 def flaky_task(*, database: object, progress: jobs.Progress, fail: int) -> None:
