@@ -9,9 +9,11 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -66,9 +68,15 @@ def _publicized(database: Database) -> int:
     return cycle_id
 
 
-def _worker(log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([str(RATING), "worker"], stdout=log.open("ab"), stderr=subprocess.STDOUT,
+def _worker(log: Path, *options: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([str(RATING), "worker", *options], stdout=log.open("ab"), stderr=subprocess.STDOUT,
                             env=os.environ.copy())
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -114,10 +122,13 @@ def test_a_compute_job_runs_in_a_worker_process_and_its_progress_is_on_its_row(p
     time.sleep(0.5)
     assert (_job(pg, job.id).status, _job(pg, job.id).stage) == ("running", "queued")
     assert jobs.queue_depth(pg)["compute"] == 1
-    worker = _worker(tmp_path / "worker.log")
+    port = _free_port()
+    worker = _worker(tmp_path / "worker.log", "--metrics-port", str(port))
     try:
         assert jobs.Submitted(job.id, pg).join(timeout=120)
         assert jobs.live_workers(pg) == 1
+        scraped = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        assert 'rating_task_duration_seconds_count{outcome="done",task="compute"} 1.0' in scraped
     finally:
         _stop(worker)
     row = _job(pg, job.id)
