@@ -117,6 +117,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "worker_started": {"zh": "工作进程 {name} 已启动：同时处理 {concurrency} 个任务。按 Ctrl+C 停止（先完成手头的任务）。",
                        "en": "Worker {name} started: {concurrency} job(s) at a time. Ctrl+C stops it (after the jobs "
                              "in hand)."},
+    "serve_no_worker": {"zh": "注意：没有正在运行的工作进程（rating worker），计算与文书生成会排队等待，直到有工作进程启动。",
+                        "en": "Note: no worker (rating worker) is running; computing and rendering wait in the queue "
+                              "until one starts."},
     "worker_metrics": {"zh": "指标地址：http://127.0.0.1:{port}/metrics", "en": "Metrics: http://127.0.0.1:{port}/metrics"},
     # -- issue 20 doctor: `rating doctor` (rating_service/doctor/service.py; doctor.<code> words a finding and its
     # remedy, doctor_check.<name> a check, doctor_status.<status> a status)
