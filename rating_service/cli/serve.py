@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rating_service.cli.common import current_database, err_console, user_errors
-from rating_service.i18n import translate
 from rating_service.db import Database
+from rating_service.i18n import translate
 from rating_service.observability.logs import configure_logging
 from rating_service.settings import get_settings
 
