@@ -233,3 +233,10 @@ def test_the_web_process_never_renders_in_bulk_on_the_real_queue(pg):
     time.sleep(0.5)
     assert _rendered(pg, cycle_id) == 0
     assert _job(pg, _render_job(pg, cycle_id)).stage == "queued"
+
+
+def test_serving_on_the_real_queue_without_a_worker_says_so(pg, capsys):
+    from rating_service.cli import serve
+
+    serve._warn_without_workers(pg)
+    assert "没有正在运行的工作进程" in capsys.readouterr().err
