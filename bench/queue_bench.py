@@ -68,6 +68,7 @@ WORKERS = (1, 2)
 STORE_THREADS = (1, 4)
 WORKER_FLAG = "--as-worker"
 JOB_TIMEOUT_S = 1800
+SETTLE_S = 2.0
 
 
 # -- settings and databases ---------------------------------------------------------------------------------------
@@ -76,7 +77,8 @@ def server_url(args: argparse.Namespace) -> str:
     url = args.database_url or os.environ.get("DATABASE_URL", "") or DEFAULT_URL
     if not url.startswith("postgresql"):
         raise SystemExit(f"the queue benchmark needs PostgreSQL: DATABASE_URL is {url!r}; set "
-                         "DATABASE_URL=postgresql+psycopg://user@host:5432/db (the bench makes its own databases there)")
+                         "DATABASE_URL=postgresql+psycopg://user@host:5432/db (the bench makes its own databases "
+                         "there)")
     return url
 
 
@@ -165,7 +167,8 @@ def start_workers(count: int, logs: Path) -> list[subprocess.Popen[bytes]]:
 
 
 def wait_registered(database: Any, processes: list[subprocess.Popen[bytes]], timeout: float = 180) -> float:
-    """Seconds until every worker is registered with a fresh heartbeat."""
+    """Seconds until every worker is registered with a fresh heartbeat, plus SETTLE_S: a worker registers before it
+    listens for new tasks, and a task deferred in between waits for its next poll (up to 5 s)."""
     from rating_service.jobs.service import live_workers
 
     start = time.perf_counter()
@@ -173,6 +176,7 @@ def wait_registered(database: Any, processes: list[subprocess.Popen[bytes]], tim
         if any(p.poll() is not None for p in processes) or time.perf_counter() - start > timeout:
             raise SystemExit(f"the workers did not start (logs in {WORK_DIR}/…/logs)")
         time.sleep(0.05)
+    time.sleep(SETTLE_S)
     return time.perf_counter() - start
 
 
@@ -228,14 +232,17 @@ def synthetic_folder(work: Path, companies: int, records: int) -> Path:
     return out
 
 
-def wait_job(database: Any, job_id: int, timeout: float = JOB_TIMEOUT_S) -> tuple[float, str]:
-    """Poll the job's row until it is no longer running: the seconds waited and its status."""
+def wait_job(database: Any, job_id: int, timeout: float = JOB_TIMEOUT_S) -> tuple[float, str, int]:
+    """Poll the job's row (every 50 ms) until it is no longer running: the seconds waited, its status, and how many
+    times it was read (each read is one transaction of the bench's own, left out of the database's counts)."""
     start = time.perf_counter()
+    polls = 0
     while True:
         status = scalar(database, "SELECT status FROM jobs WHERE id = :id", id=job_id)
+        polls += 1
         if status != "running" or time.perf_counter() - start > timeout:
-            return time.perf_counter() - start, status
-        time.sleep(0.02)
+            return time.perf_counter() - start, status, polls
+        time.sleep(0.05)
 
 
 def counts(database: Any, cycle_id: int) -> dict[str, int]:
@@ -249,14 +256,14 @@ def documents_of(database: Any, cycle_id: int) -> int:
     return int(scalar(database, "SELECT count(*) FROM documents WHERE cycle_id = :c", c=cycle_id))
 
 
-def end_to_end(label: str, folder: Path, database: Any, work: Path) -> dict[str, Any]:
+def end_to_end(label: str, key: str, folder: Path, database: Any, work: Path) -> dict[str, Any]:
     """Import → compute → publicize → rendered, with 2 workers running; seconds per step."""
     from rating_service.cycles import service as cycles
     from rating_service.notices import service as notices
     from rating_service.records.service import import_folder
 
     steps: dict[str, float] = {}
-    with workers(database, 2, work / "logs" / f"county-{label}"):
+    with workers(database, 2, work / "logs" / f"county-{key}"):
         start = time.perf_counter()
         with database.write_session() as session:
             import_folder(session, folder=folder, actor=ACTOR)
@@ -265,7 +272,7 @@ def end_to_end(label: str, folder: Path, database: Any, work: Path) -> dict[str,
         with database.write_session() as session:
             cycle_id = cycles.create_cycle(session=session, actor=ACTOR, draft=cycles.CycleDraft(*PERIOD)).id
         job = cycles.start_background_compute(database=database, cycle_id=cycle_id, actor=ACTOR)
-        _waited, status = wait_job(database, job.id)
+        _waited, status, _polls = wait_job(database, job.id)
         steps["compute"] = time.perf_counter() - start
         if status != "done":
             raise SystemExit(f"{label}: the compute job ended {status}")
@@ -277,7 +284,7 @@ def end_to_end(label: str, folder: Path, database: Any, work: Path) -> dict[str,
         steps["publicize"] = time.perf_counter() - start
         if submitted is None:
             raise SystemExit("render_on_publicize is off: nothing was queued")
-        render_s, status = wait_job(database, submitted.job_id)
+        render_s, status, _polls = wait_job(database, submitted.job_id)
         steps["render"] = render_s
     found = counts(database, cycle_id)
     kinds = {k: v for k, v in found.items() if not k.endswith("_rendered")}
@@ -313,6 +320,8 @@ def reset(database: Any, cycle_id: int) -> None:
 
 
 def xact_commits(database: Any) -> int:
+    """Transactions committed in the bench database so far (read-only ones included; the statistics lag by up to
+    a second, which is small against a run of 20 s or more)."""
     return int(scalar(database, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"))
 
 
@@ -331,10 +340,10 @@ def timed_run(database: Any, cycle_id: int, count: int, logs: Path) -> dict[str,
         submitted = notices.render_in_background(database=database, cycle_id=cycle_id, actor=ACTOR)
         if submitted is None:
             raise SystemExit("render_on_publicize is off: nothing was queued")
-        _waited, status = wait_job(database, submitted.job_id)
+        _waited, status, polls = wait_job(database, submitted.job_id)
         wall = time.perf_counter() - start
         cpu = sum(cpu_seconds(p.pid) for p in processes) - sum(cpu_before)
-        load_after, commits = loadavg(), xact_commits(database) - commits_before
+        load_after, commits = loadavg(), xact_commits(database) - commits_before - polls - 1
     from sqlalchemy import text
 
     with database.read_session() as session:
@@ -416,14 +425,15 @@ def render_report(args: argparse.Namespace, argv: Sequence[str], info: dict[str,
              f"({', '.join(f'{v} {k}' for k, v in info['kinds'].items())}); median PDF {info['median_kib']:.0f} KiB.",
              f"- Queue: procrastinate on PostgreSQL (`RATING_JOB_QUEUE=procrastinate`); workers "
              f"`rating worker --concurrency 1`, each its own process, its renderer warmed by one render before it "
-             f"registers; RATING_RENDER_BATCH_SIZE={args.batch_size} (about {info['batches']} batches per job, so "
-             f"that 2 workers share the cycle evenly; the default 200 would give 2 uneven batches here). Timed: from "
+             f"registers; RATING_RENDER_BATCH_SIZE={args.batch_size} ({info['batches']} batches per job, so that 2 "
+             f"workers share the cycle evenly; the default 200 would give {-(-info['documents'] // 200)} here). "
+             f"Timed: from "
              f"`notices.service.render_in_background` (the job queued and committed) until the job's row reads "
              f"\"done\"; each run starts from every document \"to render\" (files deleted), with W registered "
              f"workers. 1 and 2 workers alternate; {args.repeat} runs each.",
              "",
              "| worker processes | runs | median notices/s | min–max notices/s | median wall s | first PDF after s "
-             "| worker CPU % (each) | DB commits per notice | load avg before → after (median) |",
+             "| worker CPU % (each) | DB transactions per notice | load avg before → after (median) |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for w in WORKERS:
         group = by[w]
@@ -476,8 +486,8 @@ def projection_lines(info: dict[str, Any], rate: dict[int, float]) -> list[str]:
              f"**{machine_rate:.1f} notices/s** (the 2-worker median; 1 worker: {rate[1]:.1f} notices/s, "
              f"{per_doc_ms:.0f} ms a notice). Wall = {NATION:,} / (machines × {machine_rate:.1f}); the database "
              "must take one UPDATE + commit per notice, the documents folder one fsync'd file per notice:", "",
-             "| worker machines | worker processes | notices/s | nation wall | arithmetic | DB commits/s (1 per notice) "
-             "| documents folder writes MiB/s |",
+             "| worker machines | worker processes | notices/s | nation wall | arithmetic "
+             "| DB commits/s (1 per notice) | documents folder writes MiB/s |",
              "| ---: | ---: | ---: | ---: | --- | ---: | ---: |"]
     for machines in MACHINES:
         total = machines * machine_rate
@@ -497,17 +507,20 @@ def projection_lines(info: dict[str, Any], rate: dict[int, float]) -> list[str]:
               f" — on this 2-core machine with the server sharing the cores. That is "
               f"{100 * single['median_ms'] / per_doc_ms:.1f} % of a worker's {per_doc_ms:.0f} ms per notice. During "
               f"the runs the database committed {info['commits_per_doc']:.1f} transactions per notice in all "
-              "(documents, batches, the queue's own task rows and heartbeats).",
-              f"- So at 16 machines (~{16 * machine_rate:,.0f} notices/s) the database needs "
-              f"~{16 * machine_rate * info['commits_per_doc']:,.0f} commits/s, "
-              + ("within" if four is not None and 16 * machine_rate * info['commits_per_doc'] < four["rate"] else
-                 "near or beyond") +
-              f" what this 2-core machine's server accepted from {four['threads']} connections "
-              f"({four['rate']:,.0f}/s). The job's row is locked once per batch, not per document "
-              f"({NATION // info['batch_size']:,} batch counts for the nation at batch size {info['batch_size']}; "
-              "at the default 200, 750): not a bound. Past a few dozen worker machines, the commit rate (WAL "
-              "flushes) of one server and its connection count (2 per worker: the queue's and the service's) are "
-              "what to watch; a connection pooler and a larger batch size help before a second server does.",
+              "(the documents' UPDATEs, the batches' reads and counts, the queue's task rows, heartbeats and "
+              "polling; the bench's own reads of the job's row left out).",
+              f"- So at 16 machines (~{16 * machine_rate:,.0f} notices/s) the database takes "
+              f"~{16 * machine_rate:,.0f} document UPDATE commits/s: "
+              f"{100 * 16 * machine_rate / four['rate']:.0f} % of what this shared 2-core server accepted from "
+              f"{four['threads']} connections ({four['rate']:,.0f}/s), which these commits alone would fill at "
+              f"~{four['rate'] / machine_rate:,.0f} machines; counting every transaction "
+              f"({info['commits_per_doc']:.1f} per notice, mostly reads, which need no WAL flush) "
+              f"~{16 * machine_rate * info['commits_per_doc']:,.0f}/s. The job's row is locked once per batch, not "
+              f"per document ({NATION // info['batch_size']:,} batch counts for the nation at batch size "
+              f"{info['batch_size']}; at the default 200, 750): not a bound. Beyond ~16 machines: a dedicated "
+              "database server, then its commit rate (WAL flushes) and connection count (2 per worker: the "
+              "queue's and the service's) are what to watch; a connection pooler and a larger batch size help "
+              "before a second server does.",
               f"- **The documents folder.** {NATION:,} files of ~{kib:.0f} KiB = "
               f"{NATION * kib / 1024 / 1024:,.1f} GiB, each written with fsync and renamed; at 16 machines "
               f"{16 * machine_rate * kib / 1024:.1f} MiB/s of synchronous small-file writes to one shared folder "
@@ -554,12 +567,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.skip_county:
             print("county end to end: Zongyang …", flush=True)
             database = fresh(server, names[1], work, args.batch_size)
-            counties.append(end_to_end("Zongyang demo (fixtures/zongyang)", ZONGYANG, database, work))
+            counties.append(end_to_end("Zongyang demo (fixtures/zongyang)", "zongyang", ZONGYANG, database, work))
             database.dispose()
         folder = synthetic_folder(work, args.companies, args.companies * args.records_per_company)
         print(f"county end to end: synthetic, {args.companies} companies …", flush=True)
         database = fresh(server, names[0], work, args.batch_size)
-        synthetic = end_to_end(f"synthetic, {args.companies} companies", folder, database, work)
+        synthetic = end_to_end(f"synthetic, {args.companies} companies", "synthetic", folder, database,
+                               work)
         counties.append(synthetic)
         cycle_id = synthetic["cycle_id"]
         runs = []
@@ -578,6 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 "elapsed_min": (time.perf_counter() - began) / 60}
         database.dispose()
+        (work / "results.json").write_text(json.dumps(info, indent=1, default=str))
     finally:
         if not args.keep_database:
             for name in names:
