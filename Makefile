@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/cache_rebuild_bench.py $(CACHE_BENCH_ARGS)
 	$(BIN)/python bench/bench_intake.py $(INTAKE_BENCH_ARGS)
 	$(BIN)/python bench/monitor_bench.py $(MONITOR_BENCH_ARGS)
+	$(BIN)/python bench/queue_bench.py $(QUEUE_BENCH_ARGS)
 
 install: system-deps $(STAMP)
 
