@@ -165,7 +165,9 @@ class Settings(BaseSettings):
     task_max_attempts: int = Field(default=5, ge=1, le=50)
     task_retry_seconds: int = Field(default=5, ge=0)
     # A cycle's documents are rendered in batches of this many, one job each, spread over the workers.
-    render_batch_size: int = Field(default=200, ge=1, le=100_000)
+    # 50: a county of a few hundred notices makes enough batches for every worker (measured in bench/RESULTS.md,
+    # "Job queue"); the nation's 150,000 make 3,000, each under a minute of one CPU.
+    render_batch_size: int = Field(default=50, ge=1, le=100_000)
 
     # Observability (docs/operations.md, "Metrics" and "Logs"). /metrics in Prometheus' text format: off, or
     # answered only to clients whose address is in metrics_allow_ips (comma-separated addresses or networks; empty:

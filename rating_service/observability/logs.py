@@ -19,6 +19,11 @@ JSON_FIELDS = {"levelname": "level", "name": "logger", "message": "message", "re
 NOT_LOGGED = ("color_message",)
 
 
+# Libraries whose INFO lines say nothing an operator acts on, in volume: WeasyPrint logs each step of every PDF
+# (about nine lines a notice, thousands a cycle) and fontTools each font table it reads.
+QUIET_LIBRARIES = ("weasyprint.progress", "fontTools")
+
+
 class RequestIdFilter(logging.Filter):
     """Puts the current request id (or "-") on every record as ``request_id``."""
 
@@ -49,3 +54,5 @@ def configure_logging(settings: Settings | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    for chatty in QUIET_LIBRARIES:  # a line per step of every PDF rendered, or per font table read
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, root.level))

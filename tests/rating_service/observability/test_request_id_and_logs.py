@@ -115,3 +115,11 @@ def test_a_job_queued_by_a_request_logs_with_that_requests_id(database, monkeypa
     assert state["status"] == "done"
     ran = [r for r in caplog.records if r.name == task_log.name]
     assert [(r.getMessage(), r.request_id) for r in ran] == [(f"computing cycle {cycle_id}", "compute-from-api")]
+
+
+def test_the_pdf_renderers_step_by_step_lines_stay_out_of_the_log(root_logging, capsys):
+    configure_logging(Settings(log_level="INFO"))
+    logging.getLogger("weasyprint.progress").info("Step 5 - Creating layout - Page 1")
+    logging.getLogger("rating_service.jobs").info("a line an operator wants")
+    err = capsys.readouterr().err
+    assert "a line an operator wants" in err and "Creating layout" not in err
