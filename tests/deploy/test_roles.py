@@ -24,7 +24,7 @@ from sqlalchemy.exc import ProgrammingError
 from rating_service import grants
 from rating_service.audit import service as audit
 from rating_service.db import Database, set_database
-from rating_service.settings import Settings
+from rating_service.settings import Settings, get_settings
 from tests import factories as f
 from tests.conftest import IN_CI
 
@@ -73,7 +73,6 @@ def site(postgresql_database: Database) -> Iterator[Site]:
         app_url = server_url.set(username=app, password=None, database=dbname).render_as_string(hide_password=False)
         upgraded = _rating(owner_url, "db", "upgrade")
         assert upgraded.returncode == 0, upgraded.stderr
-        _apply_queue_schema_unless_migrated(owner_url)
         granted = _rating(owner_url, "db", "grant-app-role", app)
         assert granted.returncode == 0, granted.stdout + granted.stderr
         yield Site(owner_url, app_url, app)
@@ -85,25 +84,15 @@ def site(postgresql_database: Database) -> Iterator[Site]:
         admin.dispose()
 
 
-def _apply_queue_schema_unless_migrated(owner_url: str) -> None:
-    """The job queue's tables come with a migration once the queue lands; until then the owner applies
-    procrastinate's schema itself, as that migration will."""
-    engine = create_engine(owner_url)
-    try:
-        with engine.begin() as conn:
-            if conn.execute(text("SELECT to_regclass('procrastinate_jobs')")).scalar() is None:
-                conn.connection.driver_connection.execute(_queue_schema())  # no placeholders: % is SQL
-    finally:
-        engine.dispose()
-
-
 def _queue_schema() -> str:
     return resources.files("procrastinate.sql").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def service(site: Site) -> Iterator[Database]:
-    """The database as the web processes and workers see it: connected as the application role."""
+    """The database as the web processes and workers see it: connected as the application role. Its audit chain is
+    its own: the anchors other tests' databases left in the shared anchor file do not apply."""
+    get_settings().audit_anchor_file.unlink(missing_ok=True)
     database = Database(Settings(database_url=site.app_url, environment="test"))
     set_database(database)
     yield database

@@ -67,7 +67,8 @@ def test_migrations_have_one_head():
 
 def test_migrated_schema_matches_the_models(database):
     with database.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": migrate.include_name}), Base.metadata)
     assert diff == []
     assert migrate.current(database) == migrate.heads()[0]
     assert set(Base.metadata.tables) <= set(inspect(database.engine).get_table_names())
