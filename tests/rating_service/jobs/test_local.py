@@ -111,3 +111,18 @@ def test_the_embedded_queue_is_the_default_on_sqlite_and_the_real_one_on_postgre
     assert Settings(database_url="postgresql+psycopg://h/d", job_queue="auto").queue_backend == "procrastinate"
     with pytest.raises(ValueError, match="needs PostgreSQL"):
         Settings(database_url="sqlite:///x.db", job_queue="procrastinate")
+
+
+def test_rating_worker_says_no_worker_is_needed_when_jobs_run_in_the_web_process(monkeypatch):
+    from typer.testing import CliRunner
+
+    from rating_service.cli import app
+
+    monkeypatch.setenv("RATING_JOB_QUEUE", "local")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["worker"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "无需启动工作进程" in result.output and "RATING_JOB_QUEUE=procrastinate" in result.output
