@@ -98,7 +98,7 @@ def queue_depth(database: Database) -> dict[str, int]:
         rows = session.execute(select(Job.kind, func.count()).where(Job.status == "running", Job.stage == "queued")
                                .group_by(Job.kind)).all()
         depth.update({str(kind): int(count) for kind, count in rows})
-        if get_settings().queue_backend != "local":  # the batches of jobs already split, waiting for a worker
+        if database.settings.queue_backend != "local":  # the batches of jobs already split, waiting for a worker
             for kind in BATCHED:
                 depth[f"{kind}_batch"] = int(session.execute(text(
                     "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' AND task_name = :task "
@@ -107,8 +107,10 @@ def queue_depth(database: Database) -> dict[str, int]:
 
 
 def live_workers(database: Database) -> int | None:
-    """Worker processes (`rating worker`) whose heartbeat is fresh; None when jobs run in the serving process."""
-    settings = get_settings()
+    """Worker processes (`rating worker`) whose heartbeat is fresh; None when jobs run in the serving process.
+    Read from the database's own settings (never the process-wide ones: `rating doctor` checks a configuration of
+    its own)."""
+    settings = database.settings
     if settings.queue_backend == "local":
         return None
     with database.read_session() as session:

@@ -22,7 +22,7 @@ from rating_service.backup import service as backup
 from rating_service.db import Database
 from rating_service.notices import service as notices
 from rating_service.notices.models import Document
-from rating_service.settings import Settings
+from rating_service.settings import Settings, get_settings
 from tests import factories as f
 
 IN_WINDOW = dt.date(2026, 1, 14)  # the factory cycle's notice went out on 2026-01-12; appeals close on 01-19
@@ -81,6 +81,10 @@ def _after_an_appeal(database: Database) -> int:
 
 
 def test_a_backup_after_an_appeal_restores_elsewhere_and_everything_verifies(database, elsewhere, tmp_path):
+    # Documents are written to the process-wide settings' folder and backed up from the database's: the two must be
+    # the same folder (read afresh from the environment, whatever an earlier test left cached).
+    get_settings.cache_clear()
+    assert get_settings().documents_dir == database.settings.documents_dir
     cycle_id = _after_an_appeal(database)
     with database.read_session() as session:
         issued = {d.id: (d.kind, d.doc_number, d.verification_code, d.sha256)

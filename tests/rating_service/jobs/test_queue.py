@@ -51,7 +51,10 @@ def pg(postgresql_database: Database, monkeypatch: pytest.MonkeyPatch, tmp_path:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    yield postgresql_database
+    database = Database(get_settings())  # the same database, with the settings above (the real queue)
+    yield database
+    database.dispose()
+    monkeypatch.undo()  # the environment back first, so that no later call caches this test's settings
     get_settings.cache_clear()
 
 
