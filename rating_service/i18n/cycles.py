@@ -64,7 +64,8 @@ MESSAGES: dict[str, dict[str, str]] = {
               "administrator should check the workers (memory, disk, logs) before you try again.",
     },
     "job_interrupted": {
-        "zh": "计算因服务重启而中断，请重新计算。", "en": "The computation was interrupted by a restart; compute again.",
+        "zh": "任务因服务重启而中断，未完成，请重新操作。", "en": "The job was interrupted by a restart and did not finish; "
+                                                       "start it again.",
     },
 }
 

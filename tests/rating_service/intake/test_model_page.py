@@ -132,3 +132,14 @@ def test_a_training_in_progress_shows_its_stage_and_one_that_failed_says_why(wor
     error = re.search(r'class="flash error"[^>]*>(.*?)</p>', page.text, re.S).group(1)
     assert error.startswith("没有训练") and "3" in error and 'id="job-progress"' not in page.text
     assert "intake_triage" not in page.text
+
+
+def test_a_training_cut_short_by_a_restart_says_so_in_words_that_fit_a_training(world):
+    from rating_service.cycles import service as cycles
+
+    job_id = _training_row(world, stage="training")
+    with world.write_session() as session:
+        assert cycles.fail_interrupted_jobs(session=session) == 1
+    page = f.page_client(world, "officer").get(f"/intake/model?job={job_id}")
+    error = re.search(r'class="flash error"[^>]*>(.*?)</p>', page.text, re.S).group(1)
+    assert "服务重启而中断" in error and "计算" not in error
