@@ -91,10 +91,10 @@ def database_url(server: str, name: str) -> str:
 def recreate_database(server: str, name: str, *, drop_only: bool = False) -> None:
     """Drop ``name`` on the server (its own sessions ended) and, unless ``drop_only``, create it empty."""
     import psycopg
+    from sqlalchemy.engine import make_url
 
-    from rating_service.jobs.queue import conninfo
-
-    with psycopg.connect(conninfo(server), autocommit=True) as conn:
+    libpq = make_url(server).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]

@@ -96,7 +96,7 @@ def create_cycle(principal: OfficerUser, session: WriteSessionDep, name: Annotat
 def _job_of_page(session: Session, cycle: Cycle, job_id: int | None) -> Job | None:
     """The job named in the URL (just started here), else any compute still running for this cycle."""
     if job_id is not None:
-        job = repository.job(session, job_id)
+        job = jobs.find(session, job_id)
         if job is not None and job.cycle_id == cycle.id:
             return job
     return repository.running_job(session, cycle_id=cycle.id)

@@ -454,10 +454,6 @@ def unattributed(session: Session, *, cycle_id: int, limit: int = 500) -> list[U
 
 # -- jobs -----------------------------------------------------------------------------------------------
 
-def job(session: Session, job_id: int) -> Job | None:
-    return session.get(Job, job_id)
-
-
 def running_job(session: Session, *, cycle_id: int) -> Job | None:
     """The cycle's compute still running, if any (rendering its documents does not hold the cycle)."""
     return session.scalars(select(Job).where(Job.cycle_id == cycle_id, Job.kind == "compute", Job.status == "running")

@@ -26,6 +26,7 @@ from rating_service.cycles.schemas import (
 )
 from rating_service.cycles.service import VISIBLE_TO_COMPANIES, visible_cycle, visible_rating
 from rating_service.errors import NotFound
+from rating_service.jobs import service as jobs
 from rating_service.notices import service as notices
 from rating_service.web.deps import CurrentUser, DatabaseDep, DbId, OfficerUser, Offset, SessionDep, WriteSessionDep
 from rating_service.web.errors import API_ERRORS
@@ -116,7 +117,7 @@ def start_compute_job(cycle_id: DbId, principal: OfficerUser, database: Database
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A background job's progress (officers) / 任务进度")
 def show_job(job_id: DbId, principal: OfficerUser, session: SessionDep) -> dict[str, Any]:
-    job = repository.job(session, job_id)
+    job = jobs.find(session, job_id)
     if job is None:
         raise NotFound("job_not_found", job_id=job_id)
     return job_out(job)

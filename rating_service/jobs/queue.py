@@ -24,7 +24,6 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
 from procrastinate.job_context import JobContext
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
-from sqlalchemy.engine import make_url
 
 from rating_service.db import Database
 from rating_service.jobs import runner
@@ -47,9 +46,10 @@ class _RetryLater(BaseRetryStrategy):
         return None
 
 
-def conninfo(database_url: str) -> str:
-    """libpq's form of a SQLAlchemy URL (postgresql+psycopg://… → postgresql://…)."""
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+def conninfo(database: Database) -> str:
+    """libpq's form of the database's URL (postgresql+psycopg://… → postgresql://…); also this process's key of
+    its app for the database."""
+    return database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 _APPS: dict[str, procrastinate.App] = {}  # by database URL: this process's app for deferring, opened at first use
@@ -58,7 +58,7 @@ _WORKER: dict[str, Any] = {}  # "database" and "app" of this process's worker, w
 
 def _new_app(database: Database) -> procrastinate.App:
     queue_app = procrastinate.App(connector=procrastinate.PsycopgConnector(
-        conninfo=conninfo(database.engine.url.render_as_string(hide_password=False))))
+        conninfo=conninfo(database)))
     queue_app.task(name=JOB_TASK, queue=QUEUE, pass_context=True, retry=_RetryLater())(_run_job)
     queue_app.task(name=BATCH_TASK, queue=QUEUE, pass_context=True, retry=_RetryLater())(_run_batch)
     return queue_app
@@ -68,7 +68,7 @@ def _opened(database: Database) -> procrastinate.App:
     """The app that defers from synchronous code (a web process, or a task of this process's worker)."""
     if _WORKER.get("database") is database:
         return _WORKER["app"]
-    url = database.engine.url.render_as_string(hide_password=False)
+    url = conninfo(database)
     if url not in _APPS:
         queue_app = _new_app(database)
         queue_app.open()  # kept open for the process's life

@@ -12,14 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from rating_service import clock
-from rating_service.cycles.models import Job, JobBatch
 from rating_service.db import Database
 from rating_service.errors import RatingServiceError
 from rating_service.i18n import Localized
+from rating_service.jobs import repository
 from rating_service.observability import metrics
 from rating_service.settings import get_settings
 
@@ -40,6 +37,7 @@ BATCHED: dict[str, tuple[str, str]] = {
     "render": ("rating_service.notices.service:documents_to_render",
                "rating_service.notices.service:render_document_batch"),
 }
+BATCH_STAGES = {"render": "rendering"}  # the stage a batched job's row shows while its batches run
 
 Progress = Callable[[str, int, int], None]
 
@@ -69,15 +67,14 @@ class Submitted:
     def join(self, timeout: float | None = None) -> bool:
         """Wait until the job has finished (True) or ``timeout`` seconds have passed (False). A job run by this
         process's threads signals its end; one run by a worker elsewhere is read from its row."""
-        if self._finished.wait(0 if self.database is not None else timeout):
-            return True
         if self.database is None:
-            return False
+            return self._finished.wait(timeout)
         deadline = None if timeout is None else time.monotonic() + timeout
-        while deadline is None or time.monotonic() < deadline:
-            if self._finished.wait(0.2) or not _running(self.database, self.job_id):
-                return True
-        return not _running(self.database, self.job_id)
+        while _running(self.database, self.job_id):
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.2)
+        return True
 
 
 @dataclass
@@ -94,7 +91,7 @@ class Queued:
 
 def _running(database: Database, job_id: int) -> bool:
     with database.read_session() as session:
-        job = session.get(Job, job_id)
+        job = repository.job(session, job_id)
         return job is not None and job.status == "running"
 
 
@@ -106,24 +103,48 @@ def execute(database: Database, job_id: int, kind: str, arguments: dict[str, Any
     A `RatingServiceError` (the data does not allow it) fails the job at once. Any other error is retried while
     attempts remain (`RetryLater`, after task_retry_seconds doubling), and fails the job after the last one.
     """
-    started = time.monotonic()
-    outcome = "error"
-    try:
-        if defer_batches is not None and kind in BATCHED:
-            _split(database, job_id, kind, arguments, defer_batches)
-            outcome = "split"
-            return
+    if defer_batches is not None and kind in BATCHED:
+        _attempt(database, job_id, kind, attempt, lambda: _split(database, job_id, kind, arguments, defer_batches),
+                 outcome="split")
+        return
+
+    def run() -> None:
         task_function(kind)(database=database, progress=progress_of(database, job_id), **arguments)
+        finish(database, job_id, "done", None)
+
+    _attempt(database, job_id, kind, attempt, run)
+
+
+def execute_batch(database: Database, job_id: int, kind: str, arguments: dict[str, Any], seq: int, *,
+                  attempt: int) -> None:
+    """Run batch ``seq`` of a batched job (any worker, any number of times: the batch function does only what is
+    still to do), then count it on the job's row; the batch that completes the job finishes it."""
+    def run() -> None:
+        with database.read_session() as session:
+            items = repository.batch_items(session, job_id, seq)
+        if items is not None:
+            task_function(BATCHED[kind][1])(database=database, items=items, retried=attempt > 0, **arguments)
+            _count_batch(database, job_id, seq)
+
+    _attempt(database, job_id, f"{kind}_batch", attempt, run)
+
+
+def _attempt(database: Database, job_id: int, task: str, attempt: int, work: Callable[[], None], *,
+             outcome: str = "done") -> None:
+    """One attempt of ``work`` for the job: a data error fails the job, any other error is retried or fails it
+    after the last attempt; the attempt's duration and outcome go to the task series."""
+    started = time.monotonic()
+    ended = "error"
+    try:
+        work()
+        ended = outcome
     except RatingServiceError as exc:
-        outcome = "failed"
+        ended = "failed"
         finish(database, job_id, "failed", error_of(exc))
     except Exception as exc:  # noqa: BLE001  (the job row must say what happened; the log has the trace)
-        _attempt_failed(database, job_id, kind, exc, attempt)
-    else:
-        outcome = "done"
-        finish(database, job_id, "done", None)
+        _attempt_failed(database, job_id, task, exc, attempt)
     finally:
-        metrics.observe_task(kind, time.monotonic() - started, outcome)
+        metrics.observe_task(task, time.monotonic() - started, ended)
 
 
 def _attempt_failed(database: Database, job_id: int, task: str, exc: Exception, attempt: int) -> None:
@@ -134,7 +155,8 @@ def _attempt_failed(database: Database, job_id: int, task: str, exc: Exception, 
         log.warning("%s of job %s failed (attempt %d of %d), tried again in %d s", task, job_id, attempt + 1,
                     settings.task_max_attempts, seconds, exc_info=exc)
         metrics.count_task_retry(task)
-        _set_stage(database, job_id, "retrying")
+        with database.write_session() as session:
+            repository.set_running_job(session, job_id, stage="retrying")
         raise RetryLater(seconds, exc) from exc
     log.error("%s of job %s failed after %d attempts", task, job_id, attempt + 1, exc_info=exc)
     finish(database, job_id, "failed", {"code": "error", "key": "internal_error", "params": {},
@@ -147,58 +169,22 @@ def _split(database: Database, job_id: int, kind: str, arguments: dict[str, Any]
     retried first step finds them) and handed to the queue (again, for those not done: the queue refuses a batch
     already waiting)."""
     with database.write_session() as session:
-        job = session.execute(select(Job).where(Job.id == job_id).with_for_update()).scalar_one_or_none()
+        job = repository.locked_job(session, job_id)
         if job is None or job.status != "running":
             return
-        batches = [(b.seq, json.loads(b.items)) for b in
-                   session.scalars(select(JobBatch).where(JobBatch.job_id == job_id).order_by(JobBatch.seq))]
+        batches = repository.batches(session, job_id)
         if not batches:
             items = task_function(BATCHED[kind][0])(database=database, **arguments)
             size = get_settings().render_batch_size
             batches = [(seq, items[i:i + size]) for seq, i in enumerate(range(0, len(items), size))]
-            session.add_all(JobBatch(job_id=job_id, seq=seq, size=len(part), items=json.dumps(part))
-                            for seq, part in batches)
-            job.stage, job.done, job.total = _batch_stage(kind), 0, len(items)
-        waiting = [(seq, part) for seq, part in batches if seq not in _batches_done(session, job_id)]
+            repository.add_batches(session, job_id, batches)
+            job.stage, job.done, job.total = BATCH_STAGES.get(kind, kind), 0, len(items)
+        done = repository.batches_done(session, job_id)
+        waiting = [(seq, part) for seq, part in batches if seq not in done]
     if not batches:
         finish(database, job_id, "done", None)
         return
     defer_batches(waiting)
-
-
-def _batches_done(session: Session, job_id: int) -> set[int]:
-    return set(session.scalars(select(JobBatch.seq).where(JobBatch.job_id == job_id,
-                                                          JobBatch.done_at.is_not(None))))
-
-
-def _batch_stage(kind: str) -> str:
-    return {"render": "rendering"}.get(kind, kind)
-
-
-def execute_batch(database: Database, job_id: int, kind: str, arguments: dict[str, Any], seq: int, *,
-                  attempt: int) -> None:
-    """Run batch ``seq`` of a batched job (any worker, any number of times: the batch function does only what is
-    still to do), then count it on the job's row; the batch that completes the job finishes it."""
-    started = time.monotonic()
-    task = f"{kind}_batch"
-    outcome = "error"
-    try:
-        with database.read_session() as session:
-            batch = session.get(JobBatch, (job_id, seq))
-            items = json.loads(batch.items) if batch is not None and batch.done_at is None else None
-        if items is not None:
-            task_function(BATCHED[kind][1])(database=database, items=items, retried=attempt > 0, **arguments)
-    except RatingServiceError as exc:
-        outcome = "failed"
-        finish(database, job_id, "failed", error_of(exc))
-    except Exception as exc:  # noqa: BLE001
-        _attempt_failed(database, job_id, task, exc, attempt)
-    else:
-        outcome = "done"
-        if items is not None:
-            _count_batch(database, job_id, seq)
-    finally:
-        metrics.observe_task(task, time.monotonic() - started, outcome)
 
 
 def _count_batch(database: Database, job_id: int, seq: int) -> None:
@@ -206,19 +192,13 @@ def _count_batch(database: Database, job_id: int, seq: int) -> None:
     # them sees the last batch done; a batch run twice (its worker lost after the work, before the queue heard)
     # is counted once.
     with database.write_session() as session:
-        job = session.execute(select(Job).where(Job.id == job_id).with_for_update()).scalar_one_or_none()
-        batch = session.get(JobBatch, (job_id, seq))
-        if job is None or batch is None or batch.done_at is not None:
+        job = repository.locked_job(session, job_id)
+        counted = repository.mark_batch_done(session, job_id, seq, clock.now()) if job is not None else None
+        if counted is None or job is None or job.status != "running":
             return
-        batch.done_at = clock.now()
-        session.flush()
-        done, left = session.execute(select(
-            func.coalesce(func.sum(JobBatch.size).filter(JobBatch.done_at.is_not(None)), 0),
-            func.count().filter(JobBatch.done_at.is_(None))).where(JobBatch.job_id == job_id)).one()
-        if job.status == "running":
-            job.done = int(done)
-            if not left:
-                job.status, job.finished_at, job.error = "done", clock.now(), None
+        job.done, left = counted
+        if not left:
+            job.status, job.finished_at, job.error = "done", clock.now(), None
 
 
 def progress_of(database: Database, job_id: int) -> Progress:
@@ -230,16 +210,9 @@ def progress_of(database: Database, job_id: int) -> Progress:
             return
         last["stage"] = stage
         with database.write_session() as session:
-            job = session.get(Job, job_id)
-            if job is not None:
-                job.stage, job.done, job.total = stage, done, total
+            repository.set_running_job(session, job_id, stage=stage, done=done, total=total)
 
     return progress
-
-
-def _set_stage(database: Database, job_id: int, stage: str) -> None:
-    with database.write_session() as session:
-        session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(stage=stage))
 
 
 def error_of(exc: RatingServiceError) -> dict[str, Any]:
@@ -255,11 +228,7 @@ def finish(database: Database, job_id: int, status: str, error: dict[str, Any] |
     """Record a job's outcome (once: a job already finished keeps its outcome)."""
     try:
         with database.write_session() as session:
-            session.execute(update(Job).where(Job.id == job_id, Job.status == "running").values(
-                status=status, finished_at=clock.now(),
-                error=json.dumps(error, ensure_ascii=False) if error else None))
+            repository.set_running_job(session, job_id, status=status, finished_at=clock.now(),
+                                       error=json.dumps(error, ensure_ascii=False) if error else None)
     except Exception:  # noqa: BLE001  (a worker outlives a database it cannot reach; the log has the trace)
         log.exception("the outcome of job %s (%s) could not be recorded", job_id, status)
-
-
-# -- what the pages, the API, metrics and `rating doctor` read ------------------------------------------------------

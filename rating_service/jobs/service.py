@@ -7,17 +7,16 @@ import json
 import logging
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from rating_service import clock
 from rating_service.cycles.models import Job
 from rating_service.db import Database
 from rating_service.i18n import Lang, Localized, translate
-from rating_service.jobs import local, queue
+from rating_service.jobs import local, repository
 from rating_service.jobs.runner import BATCHED, TASKS, Progress, Queued, RetryLater, Submitted, finish, task_function
 from rating_service.observability.context import current_request_id
-from rating_service.settings import get_settings
 
 __all__ = ["TASKS", "Progress", "RetryLater", "Submitted", "error_text", "find", "live_workers", "new_job",
            "queue_depth", "run_after_commit", "submit", "task_function"]
@@ -41,7 +40,7 @@ def new_job(session: Session, *, kind: str, cycle_id: int | None, actor: str) ->
 def run_after_commit(session: Session, database: Database, job: Job, arguments: dict[str, Any]) -> Submitted:
     """Queue ``job`` (a row made by `new_job` in ``session``) once the session's transaction commits; its task
     function is called with ``database``, ``arguments`` and a progress callback."""
-    remote = get_settings().queue_backend != "local"
+    remote = database.settings.queue_backend != "local"
     handle = Submitted(job.id, database if remote else None)
     session.info.setdefault(_PENDING, []).append(Queued(database, job.id, job.kind, dict(arguments), handle,
                                                         current_request_id()))
@@ -68,9 +67,11 @@ def _drop_rolled_back(session: Session, transaction: SessionTransaction) -> None
 
 
 def _dispatch(queued: Queued) -> None:
-    if get_settings().queue_backend == "local":
+    if queued.database.settings.queue_backend == "local":
         local.WORKERS.put(queued)
         return
+    from rating_service.jobs import queue  # procrastinate is loaded only where the real queue is used
+
     try:
         queue.defer_job(queued)
     except Exception:  # noqa: BLE001  (the action is committed; its job must not stay "queued" for ever)
@@ -80,7 +81,7 @@ def _dispatch(queued: Queued) -> None:
 
 
 def find(session: Session, job_id: int) -> Job | None:
-    return session.get(Job, job_id)
+    return repository.job(session, job_id)
 
 
 def error_text(job: Job, lang: Lang) -> str:
@@ -95,25 +96,21 @@ def queue_depth(database: Database) -> dict[str, int]:
     waiting (``render_batch``); every kind is named, with 0 when none waits."""
     depth = dict.fromkeys(TASKS, 0)
     with database.read_session() as session:
-        rows = session.execute(select(Job.kind, func.count()).where(Job.status == "running", Job.stage == "queued")
-                               .group_by(Job.kind)).all()
-        depth.update({str(kind): int(count) for kind, count in rows})
+        depth.update(repository.waiting_jobs(session))
         if database.settings.queue_backend != "local":  # the batches of jobs already split, waiting for a worker
+            from rating_service.jobs import queue
+
             for kind in BATCHED:
-                depth[f"{kind}_batch"] = int(session.execute(text(
-                    "SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo' AND task_name = :task "
-                    "AND args->>'kind' = :kind"), {"task": queue.BATCH_TASK, "kind": kind}).scalar_one())
+                depth[f"{kind}_batch"] = repository.waiting_tasks(session, task=queue.BATCH_TASK, kind=kind)
     return depth
 
 
 def live_workers(database: Database) -> int | None:
     """Worker processes (`rating worker`) whose heartbeat is fresh; None when jobs run in the serving process.
-    Read from the database's own settings (never the process-wide ones: `rating doctor` checks a configuration of
-    its own)."""
+    Read from the database's own settings, as the choice of queue is (`rating doctor` checks a configuration of its
+    own)."""
     settings = database.settings
     if settings.queue_backend == "local":
         return None
     with database.read_session() as session:
-        return int(session.execute(text(
-            "SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - make_interval(secs => :s)"),
-            {"s": settings.worker_stalled_seconds}).scalar_one())
+        return repository.live_workers(session, within_seconds=settings.worker_stalled_seconds)
