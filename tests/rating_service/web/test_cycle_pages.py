@@ -6,8 +6,8 @@ import json
 import re
 import time
 
-from rating_service.cycles import repository as cycles_repo
 from rating_service.cycles import service as cycles
+from rating_service.jobs import service as jobs
 from tests import factories as f
 
 RECORDS = ("inspections", "complaints", "fee_violations", "commendations", "major_events")
@@ -209,7 +209,7 @@ def test_a_failed_job_shows_its_translated_error(database):
     en = client.get(f"/cycles/{cycle_id}?job={job_id}&lang=en").text
     assert "Computation failed" in en and "is publicized; it cannot compute" in en
     with database.read_session() as session:
-        assert cycles_repo.job(session, job_id).status == "failed"
+        assert jobs.find(session, job_id).status == "failed"
 
 
 def test_cycle_pages_are_for_officers_and_english_on_request(database):
