@@ -1,17 +1,14 @@
 """Every query of the cycle workflow: the snapshot read, stored ratings, quality lists, jobs.
 
 The snapshot read runs on the database side: the period's records as of a change-set watermark
-(main rows written up to it, plus history rows it had not yet superseded). PostgreSQL streams the
-result with ``COPY … TO STDOUT`` straight into pandas; SQLite is read in chunks.
+(main rows written up to it, plus history rows it had not yet superseded). On PostgreSQL a second
+connection (ADBC) imports the session's snapshot and fetches the rows as Arrow tables; SQLite is read in chunks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -40,7 +37,6 @@ NUMBER_COLUMNS = {"households", "amount_yuan"}
 # Few distinct values over many rows: categoricals keep a nation's snapshot small.
 CATEGORY_COLUMNS = {"credit_code", "community_id", "severity", "violation_type", "level", "kind"}
 CHUNK_ROWS = 200_000
-COPY_CHUNK_BYTES = 48 * 1024 * 1024
 
 
 def visible_as_of(table: Table, watermark: int) -> Any:
@@ -73,11 +69,10 @@ def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_e
 def read_snapshot(session: Session, *, watermark: int, period_start: dt.date,
                   period_end: dt.date) -> dict[str, pd.DataFrame]:
     """One frame per table kind, with the engine's dtypes; the same frames on SQLite and PostgreSQL."""
-    frames = {}
-    for kind in ("companies", "communities", "contracts", *RECORD_KINDS):
-        query = snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end)
-        frames[kind] = _read(session, query, SNAPSHOT_COLUMNS[kind])
-    return frames
+    queries = {kind: (snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end),
+                      SNAPSHOT_COLUMNS[kind])
+               for kind in ("companies", "communities", "contracts", *RECORD_KINDS)}
+    return _read_bulk(session, queries)
 
 
 def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermark: int, period_start: dt.date,
@@ -88,26 +83,33 @@ def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermar
         return snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end,
                               columns=columns, only=None if values is None or only is None else (only[0], values))
     if only is None:
-        return _read(session, query(None), list(columns))
+        return read_frame(session, query(None), list(columns))
     values = sorted(set(only[1]))
-    chunks = [_read(session, query(values[i:i + 5000]), list(columns)) for i in range(0, len(values), 5000)]
+    chunks = [_read_rows(session, query(values[i:i + 5000]), list(columns)) for i in range(0, len(values), 5000)]
     if not chunks:
-        return _read(session, query([]), list(columns))
+        return _read_rows(session, query([]), list(columns))
     return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
 
 
 def read_frame(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
-    """Any select's rows as a typed frame, read the way the snapshot is (``COPY`` on PostgreSQL, chunks on
+    """Any select's rows as a typed frame, read the way the snapshot is (Arrow on PostgreSQL, chunks on
     SQLite); ``columns`` name the select's columns in order."""
-    return _read(session, query, columns)
+    return _read_bulk(session, {"frame": (query, columns)})["frame"]
 
 
-def _read(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
-    """The query's rows with the engine's dtypes."""
+def _read_bulk(session: Session, queries: dict[str, tuple[Select[Any], list[str]]]) -> dict[str, pd.DataFrame]:
+    """Each query's rows with the engine's dtypes: through ADBC on PostgreSQL when the session's view can be
+    shared (``_exported_view``), else row by row."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        return _read_copy(connection, query, columns)
-    result = connection.execute(query)
+    view = _exported_view(connection) if connection.dialect.name == "postgresql" else None
+    if view is None:
+        return {name: _read_rows(session, query, columns) for name, (query, columns) in queries.items()}
+    return _read_arrow(connection, view, queries)
+
+
+def _read_rows(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """The query's rows through SQLAlchemy, in chunks, with the engine's dtypes (the reference path)."""
+    result = session.connection().execute(query)
     chunks = []
     while rows := result.fetchmany(CHUNK_ROWS):
         chunks.append(pd.DataFrame.from_records(rows, columns=columns))
@@ -116,230 +118,107 @@ def _read(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFr
     return _typed(chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True), columns)
 
 
-def _read_copy(connection: Any, query: Select[Any], columns: list[str]) -> pd.DataFrame:
-    """PostgreSQL: ``COPY (select) TO STDOUT`` parsed a chunk at a time, already typed.
+# -- PostgreSQL: Arrow through ADBC, on a second connection that sees what the session sees ---------------------
 
-    Dates travel as day numbers and booleans as 0/1; ids and enumerations are factorized per chunk and
-    become one categorical at the end (sorted categories, as ``astype("category")`` gives). The result is
-    what ``_typed`` makes of the plain text. Chunks are parsed on a second thread while rows arrive
-    (mostly numpy work, which releases the GIL that the row loop needs).
-    """
-    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-    wire = ", ".join(_wire_expression(name) for name in columns)
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    parsing: deque[Future[dict[str, Any]]] = deque()
-    chunks: list[dict[str, Any]] = []
-    with ThreadPoolExecutor(max_workers=1) as pool, raw.cursor() as cursor, \
-            cursor.copy(f"COPY (SELECT {wire} FROM ({sql}) AS snapshot) TO STDOUT WITH (FORMAT csv)") as copy:
-        buffer = bytearray()
-        for block in copy:  # one block per row
-            buffer += block
-            if len(buffer) >= COPY_CHUNK_BYTES:
-                while len(parsing) >= 2:  # at most two chunks waiting: bounded memory
-                    chunks.append(parsing.popleft().result())
-                parsing.append(pool.submit(_parse_chunk, buffer, columns))
-                buffer = bytearray()
-        if buffer:
-            parsing.append(pool.submit(_parse_chunk, buffer, columns))
-        chunks.extend(future.result() for future in parsing)
-    if not chunks:
-        return _typed(pd.DataFrame({c: pd.Series(dtype="str") for c in columns}), columns)
-    rows = sum(chunk["__rows__"] for chunk in chunks)
-    out: dict[str, Any] = {}
-    for name in columns:
-        parts = [chunk[name] for chunk in chunks]
-        if name in CATEGORY_COLUMNS:
-            out[name] = _categorical(parts, rows)
-        elif name in DATE_COLUMNS or name in BOOL_COLUMNS:
-            out[name] = np.concatenate(parts)
-        else:
-            text = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-            out[name] = pd.to_numeric(text, errors="coerce").astype(float) if name in NUMBER_COLUMNS else text
-    return pd.DataFrame(out, index=pd.RangeIndex(rows), copy=False)
+# Session settings that change how values are rendered as text, copied to the reading connection.
+_VIEW_SETTINGS = ("search_path", "TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits")
+
+
+def _exported_view(connection: Any) -> tuple[str, dict[str, str]] | None:
+    """The session transaction's snapshot (``pg_export_snapshot``) and rendering settings, for a second
+    connection to import; None when the transaction has written (its own uncommitted rows are in no
+    exported snapshot), then the session reads itself."""
+    row = connection.exec_driver_sql(
+        "SELECT pg_current_xact_id_if_assigned() IS NOT NULL, "
+        + ", ".join(f"current_setting('{name}')" for name in _VIEW_SETTINGS)).one()
+    if row[0]:
+        return None
+    snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
+    return str(snapshot), dict(zip(_VIEW_SETTINGS, (str(v) for v in row[1:]), strict=True))
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _adbc_uri(connection: Any) -> str:
+    url = connection.engine.url.set(drivername="postgresql")
+    return str(url.render_as_string(hide_password=False))
+
+
+def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
+                queries: dict[str, tuple[Select[Any], list[str]]]) -> dict[str, pd.DataFrame]:
+    """Each query as ``SELECT wire expressions FROM (query)`` on an ADBC connection in a REPEATABLE READ
+    transaction that imports the session's snapshot: exactly the rows the session sees."""
+    import adbc_driver_postgresql.dbapi as adbc
+
+    snapshot, settings = view
+    out = {}
+    with adbc.connect(_adbc_uri(connection), autocommit=True) as reader, reader.cursor() as cursor:
+        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        cursor.execute(f"SET TRANSACTION SNAPSHOT {_literal(snapshot)}")
+        for name, value in settings.items():
+            cursor.execute(f"SELECT set_config({_literal(name)}, {_literal(value)}, true)")
+            cursor.fetchall()
+        for name, (query, columns) in queries.items():
+            sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+            wire = ", ".join(f"{_wire_expression(column)} AS {column}" for column in columns)
+            cursor.execute(f"SELECT {wire} FROM ({sql}) AS snapshot")
+            out[name] = _from_arrow(cursor.fetch_arrow_table(), columns)
+        cursor.execute("COMMIT")
+    return out
 
 
 def _wire_expression(name: str) -> str:
     if name in DATE_COLUMNS:
-        # NULL (and the infinities, which plain text would have turned into NaT) read as NaT.
-        return f"CASE WHEN isfinite(snapshot.{name}) THEN snapshot.{name} - DATE '1970-01-01' END"
+        # NULL and the infinities (which the reference path turns into NaT) read as NULL.
+        return f"CASE WHEN isfinite(snapshot.{name}) THEN snapshot.{name} END"
+    if name in NUMBER_COLUMNS:
+        return f"CAST(snapshot.{name} AS double precision)"
     if name in BOOL_COLUMNS:
-        return f"CASE WHEN snapshot.{name} THEN 1 ELSE 0 END"  # NULL reads as false, as in _typed
-    return f"snapshot.{name}"
+        return f"snapshot.{name}"
+    return f"CAST(snapshot.{name} AS text)"  # PostgreSQL's own text of any other type
 
 
-def _parse_chunk(data: bytearray, columns: list[str]) -> dict[str, Any]:
-    """One chunk of COPY's CSV: per column a datetime64[s] or bool array, ``(codes, distinct values as
-    words)`` for the categorical columns (code -1: NULL; see ``_words``), pandas ``str`` for the rest."""
-    try:
-        return _parse_plain(data, columns)
-    except _NotPlain:
-        return _parse_csv(data, columns)
+def _from_arrow(table: Any, columns: list[str]) -> pd.DataFrame:
+    """An Arrow table of the wire expressions as ``_typed`` would type the same values."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-
-def _parse_csv(data: bytearray, columns: list[str]) -> dict[str, Any]:
-    dtypes = {name: "float64" if name in DATE_COLUMNS else "int64" if name in BOOL_COLUMNS else "str"
-              for name in columns}
-    frame = pd.read_csv(io.BytesIO(data), header=None, names=columns, dtype=dtypes, keep_default_na=False,
-                        na_values=[""], engine="c")
-    out: dict[str, Any] = {"__rows__": len(frame)}
+    rows = table.num_rows
+    if rows == 0:
+        return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), columns)  # as _read_rows
+    out: dict[str, Any] = {}
     for name in columns:
-        values = frame[name]
+        values = table.column(name)
         if name in DATE_COLUMNS:
-            days = values.to_numpy(dtype=np.float64)
-            missing = np.isnan(days)
-            seconds = np.where(missing, 0, days).astype(np.int64) * 86_400
-            out[name] = np.where(missing, np.datetime64("NaT", "s"), seconds.astype("datetime64[s]"))
+            out[name] = pc.cast(values, pa.timestamp("s")).to_numpy()
         elif name in BOOL_COLUMNS:
-            out[name] = values.to_numpy() != 0
+            out[name] = pc.fill_null(values, False).to_numpy()  # NULL reads as false, as in _typed
+        elif name in NUMBER_COLUMNS:
+            out[name] = pc.cast(values, pa.float64()).to_numpy()
         elif name in CATEGORY_COLUMNS:
-            codes, uniques = pd.factorize(values)
-            out[name] = (codes, _encode(np.asarray(uniques, dtype=object)))
+            out[name] = _categorical(values)
         else:
-            out[name] = values
-    return out
+            out[name] = pd.array(values, dtype=pd.StringDtype(na_value=np.nan))
+        table = table.drop_columns([name])  # the column's Arrow memory goes as soon as it is converted
+    return pd.DataFrame(out, index=pd.RangeIndex(rows), copy=False)
 
 
-# -- the common case without read_csv: no quoted values, so every comma and newline separates ----------------
+def _categorical(values: Any) -> pd.Categorical:
+    """Text as a categorical whose categories are the sorted distinct values (what ``astype("category")``
+    gives: UTF-8 byte order is code point order); NULL is missing."""
+    import pyarrow.compute as pc
 
-class _NotPlain(Exception):
-    """A chunk the numpy parser leaves to read_csv (quoted values, or a hash collision)."""
-
-
-# _MASKS[b]: the low b bytes of a little-endian word, i.e. the first b bytes of a field.
-_MASKS = np.array([(1 << (8 * b)) - 1 for b in range(9)], dtype=np.uint64)
-
-
-def _parse_plain(data: bytearray, columns: list[str]) -> dict[str, Any]:
-    """``_parse_csv``'s result, computed with numpy when no value is quoted.
-
-    PostgreSQL quotes every value that holds a comma, quote, CR or LF and every empty string, so without a
-    quote each row has exactly one separator per column and an empty field is NULL.
-    """
-    if b'"' in data or b"\r" in data:
-        raise _NotPlain
-    buf = np.frombuffer(data, dtype=np.uint8)
-    separators = np.flatnonzero((buf == 44) | (buf == 10))
-    width = len(columns)
-    rows = len(separators) // width
-    if len(separators) != rows * width or (rows and buf[len(buf) - 1] != 10):
-        raise _NotPlain
-    ends = separators.reshape(rows, width)
-    if not ((buf[ends[:, -1]] == 10).all() and (buf[ends[:, :-1]] == 44).all()):
-        raise _NotPlain
-    starts = np.empty_like(ends)
-    starts[:1, 0] = 0
-    starts[1:, 0] = ends[:-1, -1] + 1
-    starts[:, 1:] = ends[:, :-1] + 1
-    lengths = ends - starts
-    padded = np.zeros(len(buf) + 8, dtype=np.uint8)  # room for 8-byte reads at the end
-    padded[:len(buf)] = buf
-    out: dict[str, Any] = {"__rows__": rows}
-    for j, name in enumerate(columns):
-        start, length = starts[:, j], lengths[:, j]
-        if name in BOOL_COLUMNS:
-            if not (length == 1).all():
-                raise _NotPlain
-            out[name] = padded[start] == ord("1")
-            continue
-        words = _words(padded, start, length)
-        if name in DATE_COLUMNS:
-            if words.shape[1] != 1:
-                raise _NotPlain
-            codes, distinct = _factorize(words)
-            days = np.array([*(int(text) for text in _texts(distinct)), 0], dtype=np.int64)
-            values = (days * 86_400).astype("datetime64[s]")
-            values[-1] = np.datetime64("NaT")
-            out[name] = values[codes]  # code -1 (NULL) picks the final NaT
-        elif name in CATEGORY_COLUMNS:
-            out[name] = _factorize(words)
-        else:
-            texts = _texts(words)
-            texts[length == 0] = np.nan
-            out[name] = pd.Series(pd.array(texts, dtype="str"))
-    return out
-
-
-def _words(padded: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Each field's bytes, zero-padded to whole 8-byte words: a (rows, words) uint64 array."""
-    count = max(1, (int(lengths.max(initial=0)) + 7) // 8)
-    # Element i of this view is the 8 bytes from position i (unaligned little-endian reads).
-    at = np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
-    last = len(padded) - 8
-    out = np.empty((len(starts), count), dtype="<u8")
-    for j in range(count):
-        out[:, j] = at[np.minimum(starts + 8 * j, last)] & _MASKS[np.clip(lengths - 8 * j, 0, 8)]
-    return out
-
-
-def _key(words: np.ndarray) -> np.ndarray:
-    """A 64-bit key per row of words; zero words add nothing, so the key does not depend on the padding.
-    Equal texts have equal keys; callers check that unequal texts did not meet."""
-    key = words[:, 0].copy()
-    for j in range(1, words.shape[1]):
-        key += words[:, j] * np.uint64(0x9E3779B97F4A7C15 + 2 * j)
-    return key
-
-
-def _factorize(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes in order of first appearance (-1 for an empty field: NULL) and the distinct rows of words."""
-    codes, _ = pd.factorize(words[:, 0] if words.shape[1] == 1 else _key(words))
-    seen = np.maximum.accumulate(codes)
-    first = np.flatnonzero(np.concatenate(([True], codes[1:] > seen[:-1])))  # codes grow with first appearance
-    distinct = words[first]
-    if words.shape[1] > 1 and not (words == distinct[codes]).all():
-        raise _NotPlain  # two texts with one key: read_csv does this chunk
-    null = ~distinct.any(axis=1)  # only an empty field is all zero bytes (text never holds NUL)
-    if null.any():
-        remap = np.where(null, -1, np.cumsum(~null) - 1)
-        codes, distinct = remap[codes], distinct[~null]
-    return codes, distinct
-
-
-def _texts(words: np.ndarray) -> np.ndarray:
-    """Python strings (an object array) of zero-padded UTF-8 fields."""
-    raw = np.ascontiguousarray(words).view(f"S{8 * words.shape[1]}").ravel()
-    try:
-        return raw.astype("U").astype(object)  # ASCII only: numpy refuses other bytes
-    except UnicodeDecodeError:
-        return np.array([value.decode() for value in raw.tolist()], dtype=object)
-
-
-def _encode(texts: np.ndarray) -> np.ndarray:
-    """``_texts``'s inverse: UTF-8 bytes zero-padded to whole words."""
-    raw = np.array([text.encode() for text in texts.tolist()], dtype=bytes)
-    count = max(1, (raw.dtype.itemsize + 7) // 8)
-    return np.ascontiguousarray(raw.astype(f"S{8 * count}")).view("<u8").reshape(len(texts), count)
-
-
-def _categorical(parts: list[tuple[np.ndarray, np.ndarray]], rows: int) -> pd.Categorical:
-    """Per-chunk (codes, distinct words) as one categorical whose categories are the sorted distinct texts
-    (what ``astype("category")`` gives); only the distinct texts become Python strings."""
-    width = max(words.shape[1] for _codes, words in parts)
-    words = np.concatenate([np.pad(w, ((0, 0), (0, width - w.shape[1]))) for _codes, w in parts])
-    if len(words) == 0:
-        return pd.Series(np.full(rows, None, dtype=object)).astype("category").array
-    ids, _ = pd.factorize(_key(words))
-    seen = np.maximum.accumulate(ids)
-    first = np.flatnonzero(np.concatenate(([True], ids[1:] > seen[:-1])))
-    distinct = words[first]
-    if not (words == distinct[ids]).all():
-        # Two texts with one key (never seen in practice): compare the texts themselves.
-        ids, _ = pd.factorize(_texts(words))
-        seen = np.maximum.accumulate(ids)
-        distinct = words[np.flatnonzero(np.concatenate(([True], ids[1:] > seen[:-1])))]
-    texts = _texts(distinct)
-    order = np.argsort(texts, kind="stable")
-    rank = np.empty(len(order), dtype=np.int64)
+    encoded = pc.dictionary_encode(values).combine_chunks()
+    dictionary = encoded.dictionary
+    order = pc.array_sort_indices(dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
-    codes = []
-    offset = 0
-    for chunk_codes, chunk_words in parts:
-        # The chunk's codes to positions in the sorted categories; code -1 (NULL) picks the appended -1.
-        lookup = np.append(rank[ids[offset:offset + len(chunk_words)]], -1)
-        offset += len(chunk_words)
-        codes.append(lookup[chunk_codes])
-    return pd.Categorical.from_codes(np.concatenate(codes), dtype=pd.CategoricalDtype(pd.Index(texts[order])))
+    rank[-1] = -1  # the null code below picks -1: missing
+    codes = encoded.indices.fill_null(len(order)).to_numpy()
+    categories = pd.Index(pd.array(dictionary.take(order), dtype=pd.StringDtype(na_value=np.nan)))
+    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(categories))
 
 
 def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

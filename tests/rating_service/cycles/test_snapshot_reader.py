@@ -1,0 +1,132 @@
+"""The snapshot reader on PostgreSQL (ADBC on a second connection that imports the session's snapshot) gives
+exactly the frames of the reference path (SQLAlchemy rows, ``repository._read_rows``), and sees exactly what
+the session sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Numeric, String, Table, insert, select, text
+from sqlalchemy.orm import Session
+
+from rating_service.cycles import repository
+from rating_service.cycles import service as cycles
+from rating_service.db import Database
+from scoring.engine import Period
+from tests import factories as f
+
+PERIOD = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+# One column of every kind the reader types: categorical ids and codes, dates, booleans, numbers, plain text.
+PROBE = Table(
+    "snapshot_reader_probe", MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("credit_code", String(40)), Column("severity", String(20)), Column("inspected_on", Date),
+    Column("rectified_on", Date), Column("substantiated", Boolean), Column("households", Integer),
+    Column("amount_yuan", Numeric(16, 2)), Column("record_id", String(60)), Column("name", String(200)),
+)
+COLUMNS = [c.name for c in PROBE.columns if c.name != "id"]
+TEXTS = ["", "a", "ZY-C001", "物业", "江南物业有限公司", "quote\"d", "comma, inside", "line\nbreak", "tab\there",
+         "back\\slash", "emoji 🏠", "Ä", "z", "ZZ", "é" * 30, "  spaces  "]
+
+
+def _value(rng: random.Random, name: str) -> object:
+    if rng.random() < 0.15:
+        return None
+    if name in ("inspected_on", "rectified_on"):
+        return dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(0, 20_000))
+    if name == "substantiated":
+        return rng.random() < 0.5
+    if name == "households":
+        return rng.randrange(1, 5000)
+    if name == "amount_yuan":
+        return Decimal(rng.randrange(0, 10**9)) / 100
+    if name in ("credit_code", "severity"):
+        return rng.choice(TEXTS[:8])
+    return rng.choice(TEXTS) + (str(rng.randrange(10**6)) if rng.random() < 0.5 else "")
+
+
+@pytest.fixture
+def probe(postgresql_database: Database) -> Iterator[Database]:
+    database = postgresql_database
+    PROBE.drop(database.engine, checkfirst=True)
+    PROBE.create(database.engine)
+    try:
+        yield database
+    finally:
+        PROBE.drop(database.engine, checkfirst=True)
+
+
+def _fill(database: Database, seed: int, rows: int) -> None:
+    rng = random.Random(seed)
+    with database.engine.begin() as conn:
+        conn.execute(insert(PROBE), [{name: _value(rng, name) for name in COLUMNS} for _ in range(rows)])
+
+
+def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
+    for name in want.columns:
+        assert got[name].dtype == want[name].dtype, name
+        if isinstance(want[name].dtype, pd.CategoricalDtype):
+            assert list(got[name].cat.categories) == list(want[name].cat.categories), name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_arrow_reader_equals_the_row_reader_on_random_rows(probe: Database, seed: int) -> None:
+    _fill(probe, seed, rows=random.Random(seed).randrange(50, 400))
+    query = select(*[PROBE.c[name] for name in COLUMNS]).order_by(PROBE.c.id)
+    with probe.snapshot_session() as session:
+        fast = repository.read_frame(session, query, COLUMNS)
+        reference = repository._read_rows(session, query, COLUMNS)
+        assert repository._exported_view(session.connection()) is not None  # the fast path did run
+    _assert_same(fast, reference)
+
+
+def test_an_empty_read_has_the_reference_dtypes(probe: Database) -> None:
+    query = select(*[PROBE.c[name] for name in COLUMNS])
+    with probe.snapshot_session() as session:
+        _assert_same(repository.read_frame(session, query, COLUMNS),
+                     repository._read_rows(session, query, COLUMNS))
+
+
+def test_the_snapshot_read_equals_the_reference_on_records(postgresql_database: Database) -> None:
+    from tests.conftest import _reset
+
+    database = postgresql_database
+    _reset(database)
+    f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations", "commendations", "major_events")
+    with database.snapshot_session() as session:
+        watermark = cycles.records_repo.current_batch(session)
+        frames = repository.read_snapshot(session, watermark=watermark, period_start=PERIOD.start,
+                                          period_end=PERIOD.end)
+        for kind, frame in frames.items():
+            query = repository.snapshot_query(kind, watermark=watermark, period_start=PERIOD.start,
+                                              period_end=PERIOD.end)
+            _assert_same(frame, repository._read_rows(session, query, repository.SNAPSHOT_COLUMNS[kind]))
+    assert sum(len(frame) for frame in frames.values()) > 0
+
+
+def test_a_row_committed_after_the_snapshot_is_not_seen(probe: Database) -> None:
+    _fill(probe, 7, rows=20)
+    query = select(*[PROBE.c[name] for name in COLUMNS])
+    with probe.snapshot_session() as session:
+        session.execute(text("SELECT count(*) FROM snapshot_reader_probe")).scalar_one()  # the snapshot is taken
+        _fill(probe, 8, rows=5)  # committed by another connection
+        seen = repository.read_frame(session, query, COLUMNS)
+    assert len(seen) == 20
+    with probe.snapshot_session() as session:
+        assert len(repository.read_frame(session, query, COLUMNS)) == 25
+
+
+def test_a_transaction_that_has_written_reads_its_own_rows(probe: Database) -> None:
+    _fill(probe, 9, rows=10)
+    query = select(*[PROBE.c[name] for name in COLUMNS])
+    with Session(probe.engine) as session:  # closed without a commit: the write is rolled back
+        session.execute(insert(PROBE).values(name="uncommitted"))
+        assert repository._exported_view(session.connection()) is None  # no exported view holds its write
+        frame = repository.read_frame(session, query, COLUMNS)
+        assert len(frame) == 11 and "uncommitted" in set(frame["name"])
