@@ -8,12 +8,14 @@ connection (ADBC) imports the session's snapshot and fetches the rows as Arrow t
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, Table, and_, delete, func, or_, select, union_all
+from sqlalchemy import Select, Table, and_, delete, func, or_, select, text, union_all
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
@@ -37,6 +39,9 @@ NUMBER_COLUMNS = {"households", "amount_yuan"}
 # Few distinct values over many rows: categoricals keep a nation's snapshot small.
 CATEGORY_COLUMNS = {"credit_code", "community_id", "severity", "violation_type", "level", "kind"}
 CHUNK_ROWS = 200_000
+# PostgreSQL: the snapshot's tables are read in pieces of about this many rows on this many connections at once.
+PIECE_ROWS = 2_000_000
+READ_CONNECTIONS = 2
 
 
 def visible_as_of(table: Table, watermark: int) -> Any:
@@ -44,16 +49,26 @@ def visible_as_of(table: Table, watermark: int) -> Any:
 
 
 def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_end: dt.date,
-                   columns: Sequence[str] | None = None, only: tuple[str, Sequence[str]] | None = None
-                   ) -> Select[Any]:
+                   columns: Sequence[str] | None = None, only: tuple[str, Sequence[str]] | None = None,
+                   blocks: tuple[int, int | None] | None = None) -> Select[Any]:
     """The rows of ``kind`` as of change-set ``watermark`` that can matter to a rating of the period (``columns``:
-    other columns than the engine's, e.g. every imported one; ``only``: (column, values), only those rows)."""
+    other columns than the engine's, e.g. every imported one; ``only``: (column, values), only those rows).
+
+    ``blocks`` (PostgreSQL): (first, end) pages of the main table only (end None: to its end), and the history
+    rows with the first pages; the pieces of a table in page order hold its rows in the order of one scan."""
     main = Base.metadata.tables[kind]
     history = HISTORY[kind]
     columns = list(columns or SNAPSHOT_COLUMNS[kind])
     parts = []
     for table, extra in ((main, []), (history, [history.c.superseded_by > watermark])):
         conditions = [visible_as_of(table, watermark), *extra]
+        if blocks is not None:
+            if table is history and blocks[0] > 0:
+                continue
+            if table is main:
+                conditions.append(text(f"{main.name}.ctid >= '({blocks[0]},0)'::tid"))
+                if blocks[1] is not None:
+                    conditions.append(text(f"{main.name}.ctid < '({blocks[1]},0)'::tid"))
         if only is not None:
             conditions.append(table.c[only[0]].in_(list(only[1])))
         if kind == "contracts":
@@ -63,16 +78,32 @@ def snapshot_query(kind: str, *, watermark: int, period_start: dt.date, period_e
             date = table.c[EVENT_DATE[kind]]
             conditions += [date >= period_start, date <= period_end]
         parts.append(select(*[table.c[c] for c in columns]).where(and_(*conditions)))
-    return union_all(*parts)  # type: ignore[return-value]
+    return union_all(*parts) if len(parts) > 1 else parts[0]  # type: ignore[return-value]
 
 
 def read_snapshot(session: Session, *, watermark: int, period_start: dt.date,
                   period_end: dt.date) -> dict[str, pd.DataFrame]:
     """One frame per table kind, with the engine's dtypes; the same frames on SQLite and PostgreSQL."""
-    queries = {kind: (snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end),
-                      SNAPSHOT_COLUMNS[kind])
+    queries = {kind: ([snapshot_query(kind, watermark=watermark, period_start=period_start, period_end=period_end,
+                                      blocks=blocks) for blocks in _pieces(session, kind)], SNAPSHOT_COLUMNS[kind])
                for kind in ("companies", "communities", "contracts", *RECORD_KINDS)}
     return _read_bulk(session, queries)
+
+
+def _pieces(session: Session, kind: str) -> list[tuple[int, int | None] | None]:
+    """Page ranges of the kind's main table of about ``PIECE_ROWS`` rows each (by the planner's statistics),
+    read in parallel on PostgreSQL; one piece (None: the whole table) on SQLite or for a small table."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return [None]
+    pages, rows = connection.execute(text(
+        "SELECT pg_relation_size(oid) / current_setting('block_size')::int, reltuples FROM pg_class "
+        "WHERE oid = CAST(:name AS regclass)"), {"name": kind}).one()
+    count = min(int(max(rows, 0) // PIECE_ROWS) + 1, int(pages) or 1, 64)
+    if count == 1:
+        return [None]
+    bounds = [int(pages) * i // count for i in range(count)]
+    return [(start, end) for start, end in zip(bounds, [*bounds[1:], None], strict=True)]
 
 
 def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermark: int, period_start: dt.date,
@@ -85,34 +116,35 @@ def record_rows(session: Session, kind: str, *, columns: Sequence[str], watermar
     if only is None:
         return read_frame(session, query(None), list(columns))
     values = sorted(set(only[1]))
-    chunks = [_read_rows(session, query(values[i:i + 5000]), list(columns)) for i in range(0, len(values), 5000)]
-    if not chunks:
-        return _read_rows(session, query([]), list(columns))
-    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    chunks = [query(values[i:i + 5000]) for i in range(0, len(values), 5000)]
+    return _read_rows(session, *(chunks or [query([])]), columns=list(columns))
 
 
 def read_frame(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
     """Any select's rows as a typed frame, read the way the snapshot is (Arrow on PostgreSQL, chunks on
     SQLite); ``columns`` name the select's columns in order."""
-    return _read_bulk(session, {"frame": (query, columns)})["frame"]
+    return _read_bulk(session, {"frame": ([query], columns)})["frame"]
 
 
-def _read_bulk(session: Session, queries: dict[str, tuple[Select[Any], list[str]]]) -> dict[str, pd.DataFrame]:
-    """Each query's rows with the engine's dtypes: through ADBC on PostgreSQL when the session's view can be
-    shared (``_exported_view``), else row by row."""
+def _read_bulk(session: Session, queries: dict[str, tuple[list[Select[Any]], list[str]]]
+               ) -> dict[str, pd.DataFrame]:
+    """Each frame's rows (the union of its pieces, in order) with the engine's dtypes: through ADBC on PostgreSQL
+    when the session's view can be shared (``_exported_view``), else row by row."""
     connection = session.connection()
     view = _exported_view(connection) if connection.dialect.name == "postgresql" else None
     if view is None:
-        return {name: _read_rows(session, query, columns) for name, (query, columns) in queries.items()}
+        return {name: _read_rows(session, *pieces, columns=columns) for name, (pieces, columns) in queries.items()}
     return _read_arrow(connection, view, queries)
 
 
-def _read_rows(session: Session, query: Select[Any], columns: list[str]) -> pd.DataFrame:
-    """The query's rows through SQLAlchemy, in chunks, with the engine's dtypes (the reference path)."""
-    result = session.connection().execute(query)
+def _read_rows(session: Session, *queries: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """The queries' rows one after the other through SQLAlchemy, in chunks, with the engine's dtypes (the
+    reference path)."""
     chunks = []
-    while rows := result.fetchmany(CHUNK_ROWS):
-        chunks.append(pd.DataFrame.from_records(rows, columns=columns))
+    for query in queries:
+        result = session.connection().execute(query)
+        while rows := result.fetchmany(CHUNK_ROWS):
+            chunks.append(pd.DataFrame.from_records(rows, columns=columns))
     if not chunks:
         return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), columns)
     return _typed(chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True), columns)
@@ -147,26 +179,67 @@ def _adbc_uri(connection: Any) -> str:
 
 
 def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
-                queries: dict[str, tuple[Select[Any], list[str]]]) -> dict[str, pd.DataFrame]:
-    """Each query as ``SELECT wire expressions FROM (query)`` on an ADBC connection in a REPEATABLE READ
-    transaction that imports the session's snapshot: exactly the rows the session sees."""
+                queries: dict[str, tuple[list[Select[Any]], list[str]]]) -> dict[str, pd.DataFrame]:
+    """Each piece as ``SELECT wire expressions FROM (piece)`` on one of ``READ_CONNECTIONS`` ADBC connections, each
+    in a REPEATABLE READ transaction that imports the session's snapshot: exactly the rows the session sees.
+
+    Pieces are fetched in parallel (the driver and Arrow's kernels release the GIL; the server scans on as many
+    backends); a frame is typed by the thread that fetched its last piece, while the others fetch on.
+    """
     import adbc_driver_postgresql.dbapi as adbc
 
     snapshot, settings = view
-    out = {}
-    with adbc.connect(_adbc_uri(connection), autocommit=True) as reader, reader.cursor() as cursor:
-        cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        cursor.execute(f"SET TRANSACTION SNAPSHOT {_literal(snapshot)}")
-        for name, value in settings.items():
-            cursor.execute(f"SELECT set_config({_literal(name)}, {_literal(value)}, true)")
-            cursor.fetchall()
-        for name, (query, columns) in queries.items():
-            sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-            wire = ", ".join(f"{_wire_expression(column)} AS {column}" for column in columns)
-            cursor.execute(f"SELECT {wire} FROM ({sql}) AS snapshot")
-            out[name] = _from_arrow(cursor.fetch_arrow_table(), columns)
-        cursor.execute("COMMIT")
-    return out
+    uri = _adbc_uri(connection)
+    local = threading.local()
+    opened: list[Any] = []
+    lock = threading.Lock()
+    fetched: dict[str, list[Any]] = {name: [None] * len(pieces) for name, (pieces, _columns) in queries.items()}
+    waiting = {name: len(pieces) for name, (pieces, _columns) in queries.items()}
+    out: dict[str, pd.DataFrame] = {}
+
+    def cursor() -> Any:
+        if not hasattr(local, "cursor"):
+            reader = adbc.connect(uri, autocommit=True)
+            with lock:
+                opened.append(reader)
+            local.cursor = reader.cursor()
+            local.cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            local.cursor.execute(f"SET TRANSACTION SNAPSHOT {_literal(snapshot)}")
+            for setting, value in settings.items():
+                local.cursor.execute(f"SELECT set_config({_literal(setting)}, {_literal(value)}, true)")
+                local.cursor.fetchall()
+        return local.cursor
+
+    def fetch(name: str, index: int, sql: str) -> None:
+        reading = cursor()
+        reading.execute(sql)
+        table = reading.fetch_arrow_table()
+        with lock:
+            fetched[name][index] = table
+            waiting[name] -= 1
+            last = waiting[name] == 0
+        if last:
+            import pyarrow as pa
+
+            tables, fetched[name] = fetched[name], []
+            whole = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+            del tables
+            out[name] = _from_arrow(whole, queries[name][1])
+
+    tasks = []
+    for name, (pieces, columns) in queries.items():
+        wire = ", ".join(f"{_wire_expression(column)} AS {column}" for column in columns)
+        for index, piece in enumerate(pieces):
+            sql = str(piece.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+            tasks.append((name, index, f"SELECT {wire} FROM ({sql}) AS snapshot"))
+    try:
+        with ThreadPoolExecutor(max_workers=min(READ_CONNECTIONS, len(tasks))) as pool:
+            for future in [pool.submit(fetch, *task) for task in tasks]:
+                future.result()
+    finally:
+        for reader in opened:
+            reader.close()  # ends the read-only transaction
+    return {name: out[name] for name in queries}
 
 
 def _wire_expression(name: str) -> str:
