@@ -14,10 +14,19 @@ Every measured compute runs in a fresh subprocess that reports its wall time, th
 
     python bench/cycle_bench.py [--companies 150000] [--records 30000000] [--repeat 5] [--nation-repeat 3]
                                 [--engines sqlite,postgresql] [--nation-engines postgresql]
+                                [--readers parser,pyarrow_csv,adbc] [--reader-repeat 1]
+                                [--pg-database rating_bench_cycle] [--note TEXT]
                                 [--skip-nation] [--out bench/RESULTS.md] [--profile]
 
-PostgreSQL: database ``rating_bench_cycle`` on 127.0.0.1:5432 (user postgres, created if missing); the
-county lives in schema ``county`` (rebuilt on each run), a nation in schema ``nation_c…_r…_s…`` (kept).
+On the nation (PostgreSQL), ``--readers`` also times reading the snapshot alone (every kind, in one
+REPEATABLE READ transaction, in a fresh subprocess each) with the service's reader (``adbc``: ADBC, Arrow
+over binary COPY) and the ways it was chosen against: ``parser``, the hand-written ``COPY … TO STDOUT``
+CSV parser the service used before (``bench/copy_text_parser.py``), and ``pyarrow_csv``, the same CSV
+read by ``pyarrow.csv``; each read's snapshot digest must equal the others'.
+
+PostgreSQL: database ``rating_bench_cycle`` (``--pg-database``) on 127.0.0.1:5432 (user postgres, created if
+missing); the county lives in schema ``county`` (rebuilt on each run), a nation in schema ``nation_c…_r…_s…``
+(kept).
 Timings on shared machines are noisy: the report gives medians and min-max spreads. Nothing here
 asserts on a time.
 """
@@ -68,14 +77,18 @@ MARK_START = "<!-- cycle-bench:start -->"
 MARK_END = "<!-- cycle-bench:end -->"
 RESULT_PREFIX = "BENCH_RESULT "
 TARGET_COUNTY_S = 2.0
-TARGET_NATION_S = 180.0
+TARGET_NATION_S = 60.0  # issue 21
+TARGET_NATION_GIB = 5.0  # issue 21: client memory
+TARGET_READ_RATE = 2_000_000  # issue 21: snapshot records read per second
+READERS = ("parser", "pyarrow_csv", "adbc")
 ENGINES = ("sqlite", "postgresql")
 TABLES = ("companies", "communities", "contracts", "inspections", "complaints", "fee_violations",
           "commendations", "major_events")
 RECORD_TABLES = TABLES[3:]
 # Columns of the per-stage table: the progress callback's stages, plus the time between the last
 # "explaining" report and the first "storing" one (the unattributed-record list and the quality summary).
-STAGES = ("snapshot", "selecting", "scoring", "explaining", "unattributed+quality", "storing")
+# "selecting" is split at the service's mark between reading the rows and hashing them (the snapshot digest).
+STAGES = ("snapshot", "reading", "digest", "scoring", "explaining", "unattributed+quality", "storing")
 LOAD_CHUNK = 1_000_000
 LOAD_METHODS = {
     "postgresql": "psycopg `COPY … FROM STDIN` (indexes and foreign keys rebuilt after the load)",
@@ -85,6 +98,12 @@ ACTOR = "bench"
 
 
 # -- databases ------------------------------------------------------------------------------------
+
+def use_pg_database(name: str) -> None:
+    global PG_DATABASE, PG_URL
+    PG_DATABASE = name
+    PG_URL = f"{PG_SERVER.replace('postgresql://', 'postgresql+psycopg://')}/{PG_DATABASE}"
+
 
 def _ensure_pg_database() -> None:
     import psycopg
@@ -402,6 +421,10 @@ def stage_seconds(marks: list[tuple[str, int, int, float, float]], start: float,
         first.setdefault(stage, at)
         last[stage] = at
     out = {stage: last[stage] - first[stage] for stage in first}
+    read = [at for stage, done, total, at, _peak in marks if stage == "selecting" and (done, total) == (1, 2)]
+    if read:
+        del out["selecting"]
+        out["reading"], out["digest"] = read[0] - first["selecting"], last["selecting"] - read[0]
     if "explaining" in last and "storing" in first:
         out["unattributed+quality"] = first["storing"] - last["explaining"]
     out["other"] = (end - start) - sum(out.values())  # transaction set-up, gaps between the stages
@@ -458,7 +481,9 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     cpu = _cpu_seconds() - cpu_start
     peak = peak_mib()
     peak_by_stage: dict[str, float] = {}
-    for stage, _done, _total, _at, stage_peak in marks:
+    for stage, done, total, _at, stage_peak in marks:
+        if stage == "selecting":
+            stage = "reading" if (done, total) == (1, 2) else "digest"
         peak_by_stage[stage] = stage_peak
     quality = json.loads(cycle.quality or "{}")
     out = {
@@ -483,9 +508,53 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def read_child(spec: dict[str, Any]) -> dict[str, Any]:
+    """Read the nation's snapshot (the current watermark, the bench period) with one reader, timed alone."""
+    import pandas  # noqa: F401  (imported before the timer)
+    import snapshot_readers
+    from sqlalchemy import text
+
+    from rating_service.cycles import repository
+    from rating_service.cycles.service import snapshot_digest
+    from rating_service.records import repository as records_repo
+    from scoring.engine import RECORD_KINDS
+
+    database = open_database(spec["target"])
+    with database.read_session() as session:  # connect before the timer
+        session.execute(text("SELECT 1"))
+    reset = reset_peak()
+    load_before = _loadavg()
+    cpu_start = _cpu_seconds()
+    start = time.perf_counter()
+    with database.snapshot_session() as session:
+        args: dict[str, Any] = {"watermark": records_repo.current_batch(session), "period_start": PERIOD[0],
+                                "period_end": PERIOD[1]}
+        if spec["reader"] == "adbc":
+            frames = repository.read_snapshot(session, **args)
+        else:
+            read = snapshot_readers.read_copy if spec["reader"] == "parser" else snapshot_readers.read_pyarrow_csv
+            frames = {kind: read(session.connection(), repository.snapshot_query(kind, **args), columns)
+                      for kind, columns in repository.SNAPSHOT_COLUMNS.items()}
+    seconds = time.perf_counter() - start
+    out = {"reader": spec["reader"], "seconds": seconds, "cpu_s": _cpu_seconds() - cpu_start,
+           "peak_rss_mib": peak_mib(), "peak_reset": reset, "load": [load_before, _loadavg()],
+           "records": sum(len(frames[kind]) for kind in RECORD_KINDS),
+           "rows": sum(len(frame) for frame in frames.values()), "digest": snapshot_digest(frames)}
+    database.dispose()
+    return out
+
+
+def run_read_child(target: dict[str, str], reader: str) -> dict[str, Any]:
+    return _run(["--child", json.dumps({"mode": "read", "target": target, "reader": reader})])
+
+
 def run_child(target: dict[str, str], cycle_id: int, profile: Path | None = None) -> dict[str, Any]:
     spec: dict[str, Any] = {"target": target, "cycle_id": cycle_id, "profile": str(profile) if profile else None}
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)]
+    return _run(["--child", json.dumps(spec)])
+
+
+def _run(args: list[str]) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--pg-database", PG_DATABASE, *args]
     done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=7200)
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
@@ -535,7 +604,8 @@ def _stage_cell(runs: list[dict[str, Any]], stage: str) -> str:
 
 
 def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str, dict[str, dict[str, Any]]],
-           profiles: dict[str, dict[str, Any]], *, command: str, info: dict[str, str], started: dt.datetime,
+           profiles: dict[str, dict[str, Any]], reads: dict[str, list[dict[str, Any]]], *, notes: list[str],
+           command: str, info: dict[str, str], started: dt.datetime,
            code: str, nation_args: dict[str, int], targets: dict[str, float]) -> str:
     lines = [
         MARK_START,
@@ -545,6 +615,7 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
         f"- Command: `{command}`",
         f"- Code: {code}",
         "- Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
+        *[f"- Note: {note}" for note in notes],
     ]
     if "county" in setups:
         counts = next(iter(setups["county"].values()))["counts"]
@@ -590,10 +661,13 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
                          f"{statistics.median(peaks):,.0f} / {max(peaks):,.0f} | ≤ {target:g} s | "
                          f"{'yes' if met else '**no**'} |")
             worst = max(secs) <= target
+            fits = max(peaks) / 1024 <= TARGET_NATION_GIB
+            memory = "" if scale != "nation" else \
+                f" against ≤ {TARGET_NATION_GIB:g} GiB: {'met' if fits else '**NOT met**'}"
             verdicts.append(f"- **{scale}, {engine}**: median {statistics.median(secs):.2f} s (min–max {span} s) "
                             f"against ≤ {target:g} s: {'met' if met else '**NOT met**'}"
                             + ("" if worst == met else f" (but the slowest run took {max(secs):.2f} s)")
-                            + f"; peak RSS {max(peaks) / 1024:.2f} GiB.")
+                            + f"; peak RSS {max(peaks) / 1024:.2f} GiB{memory}.")
     lines += ["", *verdicts, "", "Median seconds per stage:", "",
               "| data | engine | " + " | ".join(STAGES) + " | other | total |",
               "| --- | --- |" + " ---: |" * (len(STAGES) + 2)]
@@ -613,7 +687,7 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
                     continue
                 cells.append(f"{max(r['peak_by_stage_mib'].get(stage, 0.0) for r in runs):,.0f}")
             lines.append(f"| {scale} | {engine} | " + " | ".join(cells) + " |")
-    lines += ["", *_consistency(results)]
+    lines += ["", *_consistency(results), *_reader_lines(reads)]
     for label, p in profiles.items():
         lines += ["", f"- Profile ({label}): one extra run under cProfile, {p['total_s']:.1f} s; listing in "
                   f"`{p['profile_path']}`."]
@@ -626,6 +700,36 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
                 f"{r['load'][0]:.2f} → {r['load'][1]:.2f}" for r in runs))
     lines.append(MARK_END)
     return "\n".join(lines) + "\n"
+
+
+def _reader_lines(reads: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """The snapshot read alone, per reader, beside the old parser and the goal."""
+    if not reads:
+        return []
+    base = statistics.median(r["seconds"] for r in reads["parser"]) if "parser" in reads else None
+    lines = ["", "Reading the nation's snapshot alone (every kind in one REPEATABLE READ transaction, a fresh "
+             "subprocess per read; records: the five record kinds; rows: all eight tables). `adbc` is the service's "
+             "reader; `parser` the hand-written COPY CSV parser it replaced (`bench/snapshot_readers.py`):", "",
+             "| reader | runs | median s | min–max s | records/s | × parser | client CPU s | peak RSS MiB | "
+             f"≥ {TARGET_READ_RATE / 1e6:g} M records/s | load before → after |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    for reader, runs in reads.items():
+        secs = [r["seconds"] for r in runs]
+        med, span = _spread(secs, ".2f")
+        rate = runs[0]["records"] / statistics.median(secs)
+        ratio = f"{base / statistics.median(secs):.2f}×" if base else "–"
+        cpu = statistics.median(r["cpu_s"] for r in runs)
+        lines.append(f"| {reader} | {len(runs)} | {med} | {span} | {rate:,.0f} | {ratio} | "
+                     f"{cpu:.1f} | {max(r['peak_rss_mib'] for r in runs):,.0f} | "
+                     f"{'yes' if rate >= TARGET_READ_RATE else '**no**'} | "
+                     + ", ".join(f"{r['load'][0]:.2f} → {r['load'][1]:.2f}" for r in runs) + " |")
+    digests = {r["digest"] for runs in reads.values() for r in runs}
+    rows = {r["rows"] for runs in reads.values() for r in runs}
+    same = len(digests) == 1 and len(rows) == 1
+    lines += ["", (f"- Every read gave the same snapshot digest (`{next(iter(digests))[:16]}…`, "
+                   f"{next(iter(rows)):,} rows)." if same else "- **The readers' snapshot digests differ**: "
+                   + "; ".join(f"{k}: {', '.join(sorted({r['digest'][:16] for r in v}))}" for k, v in reads.items()))]
+    return lines
 
 
 def _consistency(results: dict[str, dict[str, list[dict[str, Any]]]]) -> list[str]:
@@ -680,12 +784,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep-csv", action="store_true", help="keep the generated CSVs after loading them")
     parser.add_argument("--profile", action="store_true",
                         help="one extra nation run per engine under cProfile (WORK/profile-cycle-ENGINE.txt)")
+    parser.add_argument("--readers", default=",".join(READERS),
+                        help="nation on PostgreSQL: snapshot readers timed alone (parser, pyarrow_csv, adbc; '': none)")
+    parser.add_argument("--reader-repeat", type=int, default=1, help="nation: reads per reader")
+    parser.add_argument("--pg-database", default=PG_DATABASE, help="PostgreSQL database of the bench")
+    parser.add_argument("--note", action="append", default=[], help="a line for the report (e.g. the machine's load)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    use_pg_database(args.pg_database)
 
     if args.child:
-        print(RESULT_PREFIX + json.dumps(child(json.loads(args.child))), flush=True)
+        spec = json.loads(args.child)
+        print(RESULT_PREFIX + json.dumps(read_child(spec) if spec.get("mode") == "read" else child(spec)), flush=True)
         return 0
+    readers = [r for r in args.readers.split(",") if r]
+    if set(readers) - set(READERS):
+        parser.error(f"readers are {', '.join(READERS)}")
     engines = [e for e in args.engines.split(",") if e] if not args.skip_county else []
     nation_engines = [e for e in args.nation_engines.split(",") if e] if not args.skip_nation else []
     unknown = set(engines + nation_engines) - set(ENGINES)
@@ -704,6 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
     setups: dict[str, dict[str, dict[str, Any]]] = {}
     profiles: dict[str, dict[str, Any]] = {}
+    reads: dict[str, list[dict[str, Any]]] = {}
 
     for engine in engines:
         print(f"county on {engine}: importing fixtures/zongyang …", flush=True)
@@ -719,6 +834,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nation on {engine}: {args.companies:,} companies, {args.records:,} records …", flush=True)
         target, setup = setup_nation(engine, work, args.companies, args.records, args.seed)
         setups.setdefault("nation", {})[engine] = setup
+        for rep in range(args.reader_repeat if engine == "postgresql" else 0):
+            for reader in readers:
+                read = run_read_child(target, reader)
+                reads.setdefault(reader, []).append(read)
+                print(f"  read with {reader} {rep + 1}/{args.reader_repeat}: {read['seconds']:.2f} s "
+                      f"({read['records'] / read['seconds']:,.0f} records/s), peak {read['peak_rss_mib']:,.0f} MiB",
+                      flush=True)
         runs = args.nation_repeat + (1 if args.profile else 0)
         for rep in range(runs):
             database = open_database(target)
@@ -740,8 +862,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if nation_engines and not args.keep_csv and csv_dir.exists():
         shutil.rmtree(csv_dir)  # ~3 GB at full size; the loaded databases are the cache
 
-    (work / "last-results.json").write_text(json.dumps({"results": results, "setups": setups, "profiles": profiles}))
-    section = render(results, setups, profiles, command=command_line("bench/cycle_bench.py", argv),
+    (work / "last-results.json").write_text(json.dumps({"results": results, "setups": setups, "profiles": profiles,
+                                                        "reads": reads}))
+    section = render(results, setups, profiles, reads, notes=args.note,
+                     command=command_line("bench/cycle_bench.py", argv),
                      info=full_machine_info(sorted(set(engines + nation_engines))), started=started, code=code,
                      nation_args=nation_args, targets={"county": TARGET_COUNTY_S, "nation": TARGET_NATION_S})
     write_section(args.out, section, start=MARK_START, end=MARK_END)

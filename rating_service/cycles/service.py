@@ -199,12 +199,14 @@ def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
 
 
 def read_snapshot(*, session: Session, watermark: int, period: Period, methodology: Methodology | None = None,
-                  repairs_by: dt.datetime | None = None) -> Snapshot:
+                  repairs_by: dt.datetime | None = None, progress: Progress = _no_progress) -> Snapshot:
     """The records of ``period`` as batch ``watermark`` left them. With a ``methodology`` whose repair rules leave
     repaired records out of later cycles (``counted_after_repair: false``), the records repaired by ``repairs_by``
-    (the cycle's compute time) are left out; the default rules keep every record where it occurred."""
+    (the cycle's compute time) are left out; the default rules keep every record where it occurred.
+    ``progress("selecting", 1, 2)`` once the rows are read, before the digest."""
     frames = repository.read_snapshot(session, watermark=watermark, period_start=period.start,
                                       period_end=period.end)
+    progress("selecting", 1, 2)
     if methodology is not None and repairs_by is not None and not methodology.repair_rules().counted_after_repair:
         for kind, record_ids in repair_repo.repaired_records(session, decided_by=repairs_by).items():
             if kind in frames and record_ids:
@@ -232,11 +234,11 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         methodology = methodology_of(cycle)
     progress("snapshot", 1, 1)
 
-    progress("selecting", 0, 1)
+    progress("selecting", 0, 2)
     with database.snapshot_session() as session:
         snapshot = read_snapshot(session=session, watermark=watermark, period=period, methodology=methodology,
-                                 repairs_by=started)
-    progress("selecting", 1, 1)
+                                 repairs_by=started, progress=progress)
+    progress("selecting", 2, 2)
 
     progress("scoring", 0, 1)
     result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)

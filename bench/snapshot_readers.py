@@ -1,8 +1,10 @@
-"""The snapshot reader the service used before issue 21, kept for cycle_bench's comparison only.
+"""Snapshot readers the service's (ADBC, ``rating_service.cycles.repository``) was measured against, for
+cycle_bench's comparison only (nothing outside bench/ imports this module); each gives the frames of
+``repository._read_rows``:
 
-``COPY (select) TO STDOUT WITH (FORMAT csv)`` parsed by hand: a numpy parser for chunks without quoted values,
-``pandas.read_csv`` for the others. The service now reads through ADBC (``rating_service.cycles.repository``);
-nothing outside bench/ imports this module.
+- ``read_copy``: the reader the service used before issue 21, ``COPY (select) TO STDOUT WITH (FORMAT csv)``
+  parsed by hand (a numpy parser for chunks without quoted values, ``pandas.read_csv`` for the others);
+- ``read_pyarrow_csv``: the same ``COPY`` CSV of the service's wire expressions, read by ``pyarrow.csv``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,43 @@ import pandas as pd
 from sqlalchemy import Select
 from sqlalchemy.dialects import postgresql
 
-from rating_service.cycles.repository import BOOL_COLUMNS, CATEGORY_COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS, _typed
+from rating_service.cycles.repository import (
+    BOOL_COLUMNS,
+    CATEGORY_COLUMNS,
+    DATE_COLUMNS,
+    NUMBER_COLUMNS,
+    _from_arrow,
+    _typed,
+    _wire_expression,
+)
 
 COPY_CHUNK_BYTES = 48 * 1024 * 1024
+
+
+def read_pyarrow_csv(connection: Any, query: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """``COPY (SELECT wire expressions FROM (select)) TO STDOUT (FORMAT csv)`` into one buffer, read by
+    ``pyarrow.csv`` with the wire's types (an unquoted empty field is NULL, a quoted one the empty text), then
+    typed as the service types ADBC's Arrow tables."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    wire = ", ".join(f"{_wire_expression(name)} AS {name}" for name in columns)
+    raw = connection.connection.driver_connection
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor, \
+            cursor.copy(f"COPY (SELECT {wire} FROM ({sql}) AS snapshot) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    types = {name: pa.date32() if name in DATE_COLUMNS else pa.bool_() if name in BOOL_COLUMNS
+             else pa.float64() if name in NUMBER_COLUMNS else pa.string() for name in columns}
+    table = pacsv.read_csv(
+        pa.py_buffer(buffer.getbuffer()), read_options=pacsv.ReadOptions(column_names=columns),
+        convert_options=pacsv.ConvertOptions(column_types=types, true_values=["t"], false_values=["f"],
+                                             null_values=[""], strings_can_be_null=True,
+                                             quoted_strings_can_be_null=False))
+    del buffer
+    return _from_arrow(table, columns)
 
 
 def read_copy(connection: Any, query: Select[Any], columns: list[str]) -> pd.DataFrame:
@@ -31,7 +67,7 @@ def read_copy(connection: Any, query: Select[Any], columns: list[str]) -> pd.Dat
     (mostly numpy work, which releases the GIL that the row loop needs).
     """
     sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
-    wire = ", ".join(_wire_expression(name) for name in columns)
+    wire = ", ".join(_parser_wire_expression(name) for name in columns)
     raw = connection.connection.driver_connection
     assert raw is not None
     parsing: deque[Future[dict[str, Any]]] = deque()
@@ -65,7 +101,7 @@ def read_copy(connection: Any, query: Select[Any], columns: list[str]) -> pd.Dat
     return pd.DataFrame(out, index=pd.RangeIndex(rows), copy=False)
 
 
-def _wire_expression(name: str) -> str:
+def _parser_wire_expression(name: str) -> str:
     if name in DATE_COLUMNS:
         # NULL (and the infinities, which plain text would have turned into NaT) read as NaT.
         return f"CASE WHEN isfinite(snapshot.{name}) THEN snapshot.{name} - DATE '1970-01-01' END"
