@@ -277,6 +277,10 @@ def setup_nation(engine: str, work: Path, companies: int, records: int,
     database = open_database(target)
     try:
         counts = _loaded(database, companies, records, seed)
+        if counts is not None:
+            from rating_service import migrate
+
+            migrate.upgrade(database)  # kept data, the code's schema (migrations added since the load)
     finally:
         database.dispose()
     info: dict[str, Any] = {"cached": counts is not None}

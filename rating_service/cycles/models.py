@@ -107,7 +107,8 @@ class Rating(Base):
     visits: Mapped[int] = mapped_column(Integer)
     methodology_id: Mapped[str] = mapped_column(String(64))
     snapshot_hash: Mapped[str] = mapped_column(String(64))
-    explanation: Mapped[str] = mapped_column(Text)  # JSON of scoring.explain.Explanation
+    # JSON of scoring.explain.Explanation; lz4-compressed on PostgreSQL (migration 0015)
+    explanation: Mapped[str] = mapped_column(Text)
 
 
 class UnattributedRecord(Base):

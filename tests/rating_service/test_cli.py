@@ -81,7 +81,7 @@ def test_kind_accepts_chinese_and_singular_names(database, tmp_path):
 def test_db_heads_prints_the_single_head():
     result = runner.invoke(app, ["db", "heads"])
     assert result.exit_code == 0
-    assert result.output.strip() == "0014"
+    assert result.output.strip() == "0015"
 
 
 def _counts(database) -> dict[str, int]:  # type: ignore[no-untyped-def]
