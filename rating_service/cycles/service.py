@@ -311,12 +311,27 @@ _EXPLANATION_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def _unattributed_rows(result: RatingResult, inputs: RatingInputs) -> list[tuple[Any, ...]]:
     found = result.unattributed
     rows: list[tuple[Any, ...]] = []
-    for kind in RECORD_KINDS:
-        ids = found.loc[found["kind"] == kind, "record_id"].astype(str)
-        if ids.empty:
+    if found.empty:
+        return rows
+    # The engine's records frame is the kinds' frames one after the other: a record's row there gives its row in
+    # its kind's frame, checked against the ids (else, or if the frame is built otherwise, they are looked up).
+    starts = np.cumsum([0, *(len(inputs.frame(kind)) for kind in RECORD_KINDS)])
+    index = result.records.index
+    positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1 and \
+        len(index) == starts[-1]
+    for i, kind in enumerate(RECORD_KINDS):
+        mine = found[found["kind"] == kind]
+        if mine.empty:
             continue
         frame = inputs.frame(kind)
-        picked = frame[frame["record_id"].astype(str).isin(set(ids))]
+        ids = mine["record_id"].astype(str)
+        picked = None
+        if positional:
+            candidate = frame.iloc[mine.index.to_numpy() - starts[i]]
+            if (candidate["record_id"].astype(str).to_numpy() == ids.to_numpy()).all():
+                picked = candidate
+        if picked is None:
+            picked = frame[frame["record_id"].astype(str).isin(set(ids))]
         communities = picked["community_id"] if "community_id" in picked else pd.Series([None] * len(picked))
         dates = picked[EVENT_DATE[kind]]
         for record_id, community, day in zip(picked["record_id"], communities, dates, strict=True):
