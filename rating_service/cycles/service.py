@@ -160,6 +160,7 @@ def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
 
 
 _EMPTY_TEXT = np.array([""], dtype=object)
+_TEXT_CHUNK = 1_000_000
 
 
 def _canonical(values: pd.Series) -> np.ndarray:
@@ -178,6 +179,10 @@ def _canonical(values: pd.Series) -> np.ndarray:
         return pd.util.hash_array(values.to_numpy())
     if pd.api.types.is_float_dtype(values):
         return pd.util.hash_array(values.round(6).fillna(-1e300).to_numpy())
+    if isinstance(values.dtype, pd.StringDtype) and len(values) > _TEXT_CHUNK:
+        # Python strings a chunk at a time (a nation's 30 M record ids at once would hold gigabytes).
+        return np.concatenate([_canonical(values.iloc[start:start + _TEXT_CHUNK])
+                               for start in range(0, len(values), _TEXT_CHUNK)])
     if isinstance(values.dtype, pd.StringDtype):
         text = values.to_numpy(dtype=object, na_value="")
     else:
