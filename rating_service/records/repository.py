@@ -215,3 +215,87 @@ def list_records(session: Session, *, filters: RecordFilter, limit: int,
 
 def list_batches(session: Session, *, limit: int = 50, offset: int = 0) -> list[ImportBatch]:
     return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit).offset(offset)))
+
+
+# -- PostgreSQL: COPY into a staging table, then set-based merge -------------------------------------------------
+
+STAGE = "_import_stage"
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.connection().dialect.name == "postgresql"
+
+
+def stage_copy(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes]) -> None:
+    """A temporary table with ``columns`` of ``table`` (their types, no constraints) and ``_pos``, the row's
+    position in the file, filled by ``COPY … FROM STDIN`` from ``blocks`` of COPY text (tab-separated, \\N null)."""
+    connection = session.connection()
+    names = ", ".join(columns)
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA")
+    connection.exec_driver_sql(f"ALTER TABLE {STAGE} ADD COLUMN _pos bigint")
+    copy_blocks(session, STAGE, [*columns, "_pos"], blocks)
+
+
+def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[bytes]) -> None:
+    """``COPY table (columns) FROM STDIN`` (text format) fed with ready-made blocks of lines."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for block in blocks:
+            copy.write(block)
+
+
+@dataclass
+class MergeResult:
+    inserted: int
+    updated: int
+    unchanged: int
+    # (before, after) of every changed row, in file order: column -> value as the driver returns it
+    changes: list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+def merge_staged(session: Session, table: Table, key: Sequence[str], content: Sequence[str], *,
+                 batch_id: int, empty: bool) -> MergeResult:
+    """Merge the staging table into ``table`` in four statements: archive the stored versions of changed rows into
+    the history, update them, drop every matched row from the staging table, insert what is left (new rows).
+    ``empty``: the table holds no rows (nothing can match). Drops the staging table."""
+    from rating_service.records.models import HISTORY
+
+    connection = session.connection()
+    columns = [*key, *content]
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    matched = updated = 0
+    if not empty:
+        connection.exec_driver_sql(f"ANALYZE {STAGE}")
+        on = " AND ".join(f"t.{k} = s.{k}" for k in key)
+        differs = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in content) or "false"
+        picked = ", ".join([*(f"t.{c}" for c in columns), *(f"s.{c}" for c in columns)])
+        result = connection.exec_driver_sql(
+            f"SELECT {picked} FROM {STAGE} s JOIN {table.name} t ON {on} WHERE {differs} ORDER BY s._pos")
+        width = len(columns)
+        for row in result:
+            changes.append((dict(zip(columns, row[:width], strict=True)),
+                            dict(zip(columns, row[width:], strict=True))))
+        if changes:
+            history = HISTORY[table.name]
+            names = [c.name for c in table.columns]
+            connection.exec_driver_sql(
+                f"INSERT INTO {history.name} ({', '.join(names)}, superseded_by, deleted) "
+                f"SELECT {', '.join(f't.{n}' for n in names)}, %(batch)s, false "
+                f"FROM {table.name} t JOIN {STAGE} s ON {on} WHERE {differs}", {"batch": batch_id})
+            assignments = ", ".join(f"{c} = s.{c}" for c in content)
+            update: Any = connection.exec_driver_sql(
+                f"UPDATE {table.name} t SET {assignments}, batch_id = %(batch)s FROM {STAGE} s "
+                f"WHERE {on} AND ({differs})", {"batch": batch_id})
+            updated = update.rowcount
+        gone: Any = connection.exec_driver_sql(f"DELETE FROM {STAGE} s USING {table.name} t WHERE {on}")
+        matched = gone.rowcount
+    listed = ", ".join(columns)
+    # A temporary table is never scanned in parallel: rows go in in file order.
+    inserted: Any = connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
+        {"batch": batch_id})
+    connection.exec_driver_sql(f"DROP TABLE {STAGE}")
+    return MergeResult(inserted=inserted.rowcount, updated=updated, unchanged=matched - updated, changes=changes)
