@@ -257,10 +257,12 @@ class MergeResult:
 
 
 def merge_staged(session: Session, table: Table, key: Sequence[str], content: Sequence[str], *,
-                 batch_id: int, empty: bool) -> MergeResult:
+                 batch_id: int, empty: bool, staged: int) -> MergeResult:
     """Merge the staging table into ``table`` in four statements: archive the stored versions of changed rows into
     the history, update them, drop every matched row from the staging table, insert what is left (new rows).
-    ``empty``: the table holds no rows (nothing can match). Drops the staging table."""
+    ``empty``: the table holds no rows (nothing can match); ``staged``: the staging table's rows. A bulk load sets
+    the table's foreign keys and secondary indexes aside while inserting (``_set_aside_checks``). Drops the
+    staging table."""
     from rating_service.records.models import HISTORY
 
     connection = session.connection()
@@ -293,9 +295,52 @@ def merge_staged(session: Session, table: Table, key: Sequence[str], content: Se
         gone: Any = connection.exec_driver_sql(f"DELETE FROM {STAGE} s USING {table.name} t WHERE {on}")
         matched = gone.rowcount
     listed = ", ".join(columns)
+    bulk = _bulk_load(session, table, new_rows=staged - matched, empty=empty)
+    deferred = _set_aside_checks(session, table) if bulk else []
     # A temporary table is never scanned in parallel: rows go in in file order.
     inserted: Any = connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
         {"batch": batch_id})
+    for statement in deferred:
+        connection.exec_driver_sql(statement)
     connection.exec_driver_sql(f"DROP TABLE {STAGE}")
     return MergeResult(inserted=inserted.rowcount, updated=updated, unchanged=matched - updated, changes=changes)
+
+
+# New rows from which a load into a table at most as big as them rebuilds its indexes and foreign keys once.
+BULK_MIN_ROWS = 10_000
+
+
+def _bulk_load(session: Session, table: Table, *, new_rows: int, empty: bool) -> bool:
+    """Whether inserting ``new_rows`` is a bulk load: at least BULK_MIN_ROWS, and at least as many as the table
+    holds (the planner's estimate), so that checking the whole table once costs less than row by row."""
+    if new_rows < BULK_MIN_ROWS:
+        return False
+    if empty:
+        return True
+    estimate = session.connection().exec_driver_sql(
+        "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table.name}).scalar_one()
+    return new_rows >= float(estimate)
+
+
+def _set_aside_checks(session: Session, table: Table) -> list[str]:
+    """Drop ``table``'s foreign keys and its non-unique indexes (its primary key and unique constraints stay);
+    returns the statements that put them back. Row by row, a foreign key costs a query per row and an index a
+    random insertion: on a bulk load, building each index once and validating each key in one join is several
+    times faster. All of it is in the import's transaction (a failure restores them with everything else); it
+    holds the table's ACCESS EXCLUSIVE lock until the commit, so readers of that table wait for the import."""
+    connection = session.connection()
+    params = {"t": table.name}
+    keys = connection.exec_driver_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %(t)s::regclass AND contype = 'f' ORDER BY conname", params).all()
+    indexes = connection.exec_driver_sql(
+        "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %(t)s::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname",
+        params).all()
+    for name, _ in keys:
+        connection.exec_driver_sql(f'ALTER TABLE {table.name} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [*(definition for _, definition in indexes),
+            *(f'ALTER TABLE {table.name} ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)]

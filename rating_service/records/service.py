@@ -564,7 +564,7 @@ def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.
     empty = repository.table_is_empty(session, table)
     repository.stage_copy(session, table, columns, _copy_text(kind, frame, columns, progress))
     result = repository.merge_staged(session, table, kind.key, _content_columns(kind), batch_id=batch_id,
-                                     empty=empty)
+                                     empty=empty, staged=len(frame))
     if result.changes:
         changes = ((_stored_row(kind, before), _stored_row(kind, after)) for before, after in result.changes)
         audit.append(session, _update_drafts(kind, changes, batch_id=batch_id, actor=actor))
