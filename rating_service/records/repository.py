@@ -261,7 +261,7 @@ def merge_staged(session: Session, table: Table, key: Sequence[str], content: Se
     """Merge the staging table into ``table`` in four statements: archive the stored versions of changed rows into
     the history, update them, drop every matched row from the staging table, insert what is left (new rows).
     ``empty``: the table holds no rows (nothing can match); ``staged``: the staging table's rows. A bulk load sets
-    the table's foreign keys and secondary indexes aside while inserting (``_set_aside_checks``). Drops the
+    the table's foreign keys and secondary indexes aside while inserting (``set_aside_checks``). Drops the
     staging table."""
     from rating_service.records.models import HISTORY
 
@@ -295,14 +295,13 @@ def merge_staged(session: Session, table: Table, key: Sequence[str], content: Se
         gone: Any = connection.exec_driver_sql(f"DELETE FROM {STAGE} s USING {table.name} t WHERE {on}")
         matched = gone.rowcount
     listed = ", ".join(columns)
-    bulk = _bulk_load(session, table, new_rows=staged - matched, empty=empty)
-    deferred = _set_aside_checks(session, table) if bulk else []
+    bulk = bulk_load(session, table, new_rows=staged - matched, empty=empty)
+    deferred = set_aside_checks(session, table) if bulk else []
     # A temporary table is never scanned in parallel: rows go in in file order.
     inserted: Any = connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
         {"batch": batch_id})
-    for statement in deferred:
-        connection.exec_driver_sql(statement)
+    restore_checks(session, deferred)
     connection.exec_driver_sql(f"DROP TABLE {STAGE}")
     return MergeResult(inserted=inserted.rowcount, updated=updated, unchanged=matched - updated, changes=changes)
 
@@ -311,25 +310,37 @@ def merge_staged(session: Session, table: Table, key: Sequence[str], content: Se
 BULK_MIN_ROWS = 10_000
 
 
-def _bulk_load(session: Session, table: Table, *, new_rows: int, empty: bool) -> bool:
+def bulk_load(session: Session, table: Table, *, new_rows: int, empty: bool) -> bool:
     """Whether inserting ``new_rows`` is a bulk load: at least BULK_MIN_ROWS, and at least as many as the table
-    holds (the planner's estimate), so that checking the whole table once costs less than row by row."""
+    holds (PostgreSQL: the planner's estimate), so that checking the whole table once costs less than row by row."""
     if new_rows < BULK_MIN_ROWS:
         return False
     if empty:
         return True
-    estimate = session.connection().exec_driver_sql(
-        "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table.name}).scalar_one()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        estimate = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table.name}).scalar_one()
+    else:
+        estimate = session.execute(select(func.count()).select_from(table)).scalar_one()
     return new_rows >= float(estimate)
 
 
-def _set_aside_checks(session: Session, table: Table) -> list[str]:
-    """Drop ``table``'s foreign keys and its non-unique indexes (its primary key and unique constraints stay);
-    returns the statements that put them back. Row by row, a foreign key costs a query per row and an index a
-    random insertion: on a bulk load, building each index once and validating each key in one join is several
-    times faster. All of it is in the import's transaction (a failure restores them with everything else); it
-    holds the table's ACCESS EXCLUSIVE lock until the commit, so readers of that table wait for the import."""
+def set_aside_checks(session: Session, table: Table) -> list[str]:
+    """Drop ``table``'s non-unique indexes and, on PostgreSQL, its foreign keys (its primary key and unique
+    constraints stay); returns the statements that put them back. Row by row, a PostgreSQL foreign key costs a query
+    per row and an index a random insertion: on a bulk load, building each index once and validating each key in
+    one join is several times faster. All of it is in the import's transaction (a failure restores them with
+    everything else). On PostgreSQL it holds the table's ACCESS EXCLUSIVE lock until the commit: readers of that
+    table wait for the import. SQLite checks its foreign keys row by row (an index look-up) and keeps them."""
     connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name", (table.name,)).all()
+        for name, _ in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        return [definition for _, definition in indexes]
     params = {"t": table.name}
     keys = connection.exec_driver_sql(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -344,3 +355,8 @@ def _set_aside_checks(session: Session, table: Table) -> list[str]:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
     return [*(definition for _, definition in indexes),
             *(f'ALTER TABLE {table.name} ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)]
+
+
+def restore_checks(session: Session, statements: list[str]) -> None:
+    for statement in statements:
+        session.connection().exec_driver_sql(statement)

@@ -427,7 +427,8 @@ def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.Data
     is_new = np.ones(len(frame), dtype=bool)
     changed_positions: np.ndarray = np.array([], dtype=int)
     existing = pd.DataFrame()
-    if not repository.table_is_empty(session, table):
+    empty = repository.table_is_empty(session, table)
+    if not empty:
         existing = repository.fetch_existing(session, table, kind.key, content, frame[key])
     if not existing.empty:
         existing = _existing_as_frame(kind, existing)
@@ -453,6 +454,8 @@ def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.Data
 
     new_rows = frame[is_new]
     total = len(new_rows)
+    bulk = repository.bulk_load(session, table, new_rows=total, empty=empty)
+    deferred = repository.set_aside_checks(session, table) if bulk else []
     for start in range(0, max(total, 1), WRITE_SLICE):
         part = new_rows.iloc[start:start + WRITE_SLICE]
         if part.empty:
@@ -460,6 +463,7 @@ def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.Data
         names, columns = _db_columns(kind, part, batch_id)
         repository.insert_rows(session, table, names, list(zip(*columns, strict=True)))
         progress("writing", min(start + WRITE_SLICE, total), total)
+    repository.restore_checks(session, deferred)
     summary.inserted = total
 
 
