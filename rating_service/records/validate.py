@@ -115,7 +115,9 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
         return parsed
 
     positions = {name: position for position, name in mapping.items()}
-    frames: list[pd.DataFrame] = []
+    # Each column's pieces, chunk by chunk: joined one column at a time at the end, so the whole file is never
+    # held twice (a list of chunk frames and their concatenation).
+    pieces: dict[str, list[pd.Series]] = {col.name: [] for col in kind.columns}
     numbers: list[np.ndarray] = []
     caches: dict[str, dict[str, str] | None] = {}
     clean: dict[str, set[str] | None] = {}
@@ -131,24 +133,31 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 else:
                     values = np.full(rows, None, dtype=object)
                 columns[col.name] = checker.parse_column(col, values, today=today)
-            frame = pd.DataFrame(
-                {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
-                 for name, v in columns.items()}
-            )
+            series = {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
+                      for name, v in columns.items()}
+            frame = pd.DataFrame(series)
             checker.check_order(kind, frame)
             if kind.event_date:
                 checker.check_not_future(frame, kind.column(kind.event_date), today)
-            frames.append(frame)
+            del frame
+            for name, values in series.items():
+                pieces[name].append(values)
             numbers.append(chunk.row_numbers)
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
     except FileProblem as problem:
         errors.append(problem.as_row_error(raw.filename))
         return parsed
-    if not frames:
+    if not numbers:
         errors.append(RowError(raw.filename, None, None, None, "file_no_rows"))
         return parsed
-    parsed.frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    joined: dict[str, pd.Series] = {}
+    for name in list(pieces):
+        parts = pieces.pop(name)
+        joined[name] = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        del parts
+    parsed.frame = pd.DataFrame(joined, copy=False)
+    del joined
     parsed.row_numbers = np.concatenate(numbers)
     _Checker(raw.filename, parsed.row_numbers, errors).check_duplicate_keys(kind, parsed.frame)
     _apply_defaults(parsed)
