@@ -215,3 +215,148 @@ def list_records(session: Session, *, filters: RecordFilter, limit: int,
 
 def list_batches(session: Session, *, limit: int = 50, offset: int = 0) -> list[ImportBatch]:
     return list(session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit).offset(offset)))
+
+
+# -- PostgreSQL: COPY into a staging table, then set-based merge -------------------------------------------------
+
+STAGE = "_import_stage"
+
+
+def is_postgresql(session: Session) -> bool:
+    return session.connection().dialect.name == "postgresql"
+
+
+def stage_copy(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes]) -> None:
+    """A temporary table with ``columns`` of ``table`` (their types, no constraints) and ``_pos``, the row's
+    position in the file, filled by ``COPY … FROM STDIN`` from ``blocks`` of COPY text (tab-separated, \\N null)."""
+    connection = session.connection()
+    names = ", ".join(columns)
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
+    connection.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE {STAGE} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA")
+    connection.exec_driver_sql(f"ALTER TABLE {STAGE} ADD COLUMN _pos bigint")
+    copy_blocks(session, STAGE, [*columns, "_pos"], blocks)
+
+
+def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[bytes]) -> None:
+    """``COPY table (columns) FROM STDIN`` (text format) fed with ready-made blocks of lines."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for block in blocks:
+            copy.write(block)
+
+
+@dataclass
+class MergeResult:
+    inserted: int
+    updated: int
+    unchanged: int
+    # (before, after) of every changed row, in file order: column -> value as the driver returns it
+    changes: list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+def merge_staged(session: Session, table: Table, key: Sequence[str], content: Sequence[str], *,
+                 batch_id: int, empty: bool, staged: int) -> MergeResult:
+    """Merge the staging table into ``table`` in four statements: archive the stored versions of changed rows into
+    the history, update them, drop every matched row from the staging table, insert what is left (new rows).
+    ``empty``: the table holds no rows (nothing can match); ``staged``: the staging table's rows. A bulk load sets
+    the table's foreign keys and secondary indexes aside while inserting (``set_aside_checks``). Drops the
+    staging table."""
+    from rating_service.records.models import HISTORY
+
+    connection = session.connection()
+    columns = [*key, *content]
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    matched = updated = 0
+    if not empty:
+        connection.exec_driver_sql(f"ANALYZE {STAGE}")
+        on = " AND ".join(f"t.{k} = s.{k}" for k in key)
+        differs = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in content) or "false"
+        picked = ", ".join([*(f"t.{c}" for c in columns), *(f"s.{c}" for c in columns)])
+        result = connection.exec_driver_sql(
+            f"SELECT {picked} FROM {STAGE} s JOIN {table.name} t ON {on} WHERE {differs} ORDER BY s._pos")
+        width = len(columns)
+        for row in result:
+            changes.append((dict(zip(columns, row[:width], strict=True)),
+                            dict(zip(columns, row[width:], strict=True))))
+        if changes:
+            history = HISTORY[table.name]
+            names = [c.name for c in table.columns]
+            connection.exec_driver_sql(
+                f"INSERT INTO {history.name} ({', '.join(names)}, superseded_by, deleted) "
+                f"SELECT {', '.join(f't.{n}' for n in names)}, %(batch)s, false "
+                f"FROM {table.name} t JOIN {STAGE} s ON {on} WHERE {differs}", {"batch": batch_id})
+            assignments = ", ".join(f"{c} = s.{c}" for c in content)
+            update: Any = connection.exec_driver_sql(
+                f"UPDATE {table.name} t SET {assignments}, batch_id = %(batch)s FROM {STAGE} s "
+                f"WHERE {on} AND ({differs})", {"batch": batch_id})
+            updated = update.rowcount
+        gone: Any = connection.exec_driver_sql(f"DELETE FROM {STAGE} s USING {table.name} t WHERE {on}")
+        matched = gone.rowcount
+    listed = ", ".join(columns)
+    bulk = bulk_load(session, table, new_rows=staged - matched, empty=empty)
+    deferred = set_aside_checks(session, table) if bulk else []
+    # A temporary table is never scanned in parallel: rows go in in file order.
+    inserted: Any = connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
+        {"batch": batch_id})
+    restore_checks(session, deferred)
+    connection.exec_driver_sql(f"DROP TABLE {STAGE}")
+    return MergeResult(inserted=inserted.rowcount, updated=updated, unchanged=matched - updated, changes=changes)
+
+
+# New rows from which a load into a table at most as big as them rebuilds its indexes and foreign keys once.
+BULK_MIN_ROWS = 10_000
+
+
+def bulk_load(session: Session, table: Table, *, new_rows: int, empty: bool) -> bool:
+    """Whether inserting ``new_rows`` is a bulk load: at least BULK_MIN_ROWS, and at least as many as the table
+    holds (PostgreSQL: the planner's estimate), so that checking the whole table once costs less than row by row."""
+    if new_rows < BULK_MIN_ROWS:
+        return False
+    if empty:
+        return True
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        estimate = connection.exec_driver_sql(
+            "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": table.name}).scalar_one()
+    else:
+        estimate = session.execute(select(func.count()).select_from(table)).scalar_one()
+    return new_rows >= float(estimate)
+
+
+def set_aside_checks(session: Session, table: Table) -> list[str]:
+    """Drop ``table``'s non-unique indexes and, on PostgreSQL, its foreign keys (its primary key and unique
+    constraints stay); returns the statements that put them back. Row by row, a PostgreSQL foreign key costs a query
+    per row and an index a random insertion: on a bulk load, building each index once and validating each key in
+    one join is several times faster. All of it is in the import's transaction (a failure restores them with
+    everything else). On PostgreSQL it holds the table's ACCESS EXCLUSIVE lock until the commit: readers of that
+    table wait for the import. SQLite checks its foreign keys row by row (an index look-up) and keeps them."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name", (table.name,)).all()
+        for name, _ in indexes:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+        return [definition for _, definition in indexes]
+    params = {"t": table.name}
+    keys = connection.exec_driver_sql(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %(t)s::regclass AND contype = 'f' ORDER BY conname", params).all()
+    indexes = connection.exec_driver_sql(
+        "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE i.indrelid = %(t)s::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname",
+        params).all()
+    for name, _ in keys:
+        connection.exec_driver_sql(f'ALTER TABLE {table.name} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    return [*(definition for _, definition in indexes),
+            *(f'ALTER TABLE {table.name} ADD CONSTRAINT "{name}" {definition}' for name, definition in keys)]
+
+
+def restore_checks(session: Session, statements: list[str]) -> None:
+    for statement in statements:
+        session.connection().exec_driver_sql(statement)

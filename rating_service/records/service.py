@@ -12,7 +12,7 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from rating_service.i18n import Lang
 from rating_service.methodologies import service as methodologies
 from rating_service.observability import metrics
 from rating_service.records import repository
-from rating_service.records.formats import KIND_ORDER, KINDS, RecordKind, resolve_kind
+from rating_service.records.formats import KIND_ORDER, KINDS, Column, RecordKind, resolve_kind
 from rating_service.records.limits import ImportLimits
 from rating_service.records.models import ImportBatch
 from rating_service.records.personal_data import mask_text
@@ -407,12 +407,28 @@ def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, act
     session.flush()
     summary.batch_id = batch.id
 
+    if repository.is_postgresql(session):
+        _merge_postgresql(session, kind, table, frame, summary, batch_id=batch.id, actor=actor, progress=progress)
+    else:
+        _merge_python(session, kind, table, frame, summary, batch_id=batch.id, actor=actor, progress=progress)
+
+    batch.inserted, batch.updated, batch.unchanged = summary.inserted, summary.updated, summary.unchanged
+    audit.record(session, "import", actor=actor, entity_kind="import_batch", entity_id=str(batch.id),
+                 payload={**summary.as_dict(), "file_sha256": batch.file_sha256})
+    session.flush()
+    return summary
+
+
+def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, summary: ImportSummary, *,
+                  batch_id: int, actor: str, progress: Progress) -> None:
+    """Compare with the stored rows in pandas, update the changed ones, insert the new ones (SQLite)."""
     content = _content_columns(kind)
     key = list(kind.key)
     is_new = np.ones(len(frame), dtype=bool)
     changed_positions: np.ndarray = np.array([], dtype=int)
     existing = pd.DataFrame()
-    if not repository.table_is_empty(session, table):
+    empty = repository.table_is_empty(session, table)
+    if not empty:
         existing = repository.fetch_existing(session, table, kind.key, content, frame[key])
     if not existing.empty:
         existing = _existing_as_frame(kind, existing)
@@ -432,26 +448,23 @@ def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, act
         changed_positions = new_pos[differs]
         if changed_positions.size:
             _update_changed(session, kind, table, frame, existing, changed_positions, old_pos[differs],
-                            batch_id=batch.id, actor=actor)
+                            batch_id=batch_id, actor=actor)
         summary.unchanged = int((~differs).sum())
         summary.updated = int(changed_positions.size)
 
     new_rows = frame[is_new]
     total = len(new_rows)
+    bulk = repository.bulk_load(session, table, new_rows=total, empty=empty)
+    deferred = repository.set_aside_checks(session, table) if bulk else []
     for start in range(0, max(total, 1), WRITE_SLICE):
         part = new_rows.iloc[start:start + WRITE_SLICE]
         if part.empty:
             break
-        names, columns = _db_columns(kind, part, batch.id)
+        names, columns = _db_columns(kind, part, batch_id)
         repository.insert_rows(session, table, names, list(zip(*columns, strict=True)))
         progress("writing", min(start + WRITE_SLICE, total), total)
+    repository.restore_checks(session, deferred)
     summary.inserted = total
-
-    batch.inserted, batch.updated, batch.unchanged = summary.inserted, summary.updated, summary.unchanged
-    audit.record(session, "import", actor=actor, entity_kind="import_batch", entity_id=str(batch.id),
-                 payload={**summary.as_dict(), "file_sha256": batch.file_sha256})
-    session.flush()
-    return summary
 
 
 def _update_changed(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, existing: pd.DataFrame,
@@ -461,21 +474,102 @@ def _update_changed(session: Session, kind: RecordKind, table: Any, frame: pd.Da
     after_rows = [_python_row(kind, r) for r in frame.iloc[new_positions].to_dict("records")]
     before_rows = [_python_row(kind, r) for r in existing.iloc[old_positions].to_dict("records")]
     params = []
-    drafts = []
-    for before, after in zip(before_rows, after_rows, strict=True):
+    for after in after_rows:
         param = {f"k_{k}": after[k] for k in key}
         param.update({f"v_{c}": after[c] for c in content})
         param["v_batch_id"] = batch_id
         params.append(param)
-        changed = sorted(c for c in content if before[c] != after[c])
-        drafts.append(audit.AuditDraft(
-            action="record.update", actor=actor, entity_kind=kind.name,
-            entity_id="/".join(str(_jsonable({k: after[k]})[k]) for k in key),
-            payload={"batch_id": batch_id, "changed": changed, "before": _jsonable(before),
-                     "after": _jsonable(after)},
-        ))
     # The version being replaced stays readable for cycles computed before this batch.
     old_keys = [tuple(after[k] for k in key) for after in after_rows]
     repository.archive_rows(session, table, kind.key, old_keys, superseded_by=batch_id)
     repository.update_rows(session, table, kind.key, [*content, "batch_id"], params)
-    audit.append(session, drafts)
+    audit.append(session, _update_drafts(kind, zip(before_rows, after_rows, strict=True), batch_id=batch_id,
+                                         actor=actor))
+
+
+def _update_drafts(kind: RecordKind, changes: Iterable[tuple[dict[str, Any], dict[str, Any]]], *, batch_id: int,
+                   actor: str) -> list[audit.AuditDraft]:
+    """One ``record.update`` audit entry per changed row: the columns that changed, the row before and after."""
+    content = _content_columns(kind)
+    drafts = []
+    for before, after in changes:
+        changed = sorted(c for c in content if before[c] != after[c])
+        drafts.append(audit.AuditDraft(
+            action="record.update", actor=actor, entity_kind=kind.name,
+            entity_id="/".join(str(_jsonable({k: after[k]})[k]) for k in kind.key),
+            payload={"batch_id": batch_id, "changed": changed, "before": _jsonable(before),
+                     "after": _jsonable(after)},
+        ))
+    return drafts
+
+
+# -- PostgreSQL: COPY into a staging table, merge in SQL ----------------------------------------------------------
+
+_COPY_NULL = "\\N"
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_column(col: Column, series: pd.Series) -> list[str]:
+    """A column's cells in COPY text format (``\\N`` for null; backslash, tab and line breaks escaped), stored
+    as the Python path stores them (dates as days, amounts to the cent, booleans t/f)."""
+    null = _COPY_NULL
+    if col.type == "date":
+        text = np.datetime_as_string(series.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
+        text[series.isna().to_numpy()] = null
+        return list(text.tolist())
+    if col.type == "int":
+        return [null if v is pd.NA or v is None else str(int(v)) for v in series.to_numpy(dtype=object)]
+    if col.type == "decimal":
+        return [null if np.isnan(v) else f"{float(v):.2f}" for v in series.to_numpy(dtype="float64")]
+    if col.type == "bool":
+        return [null if v is None or v is pd.NA else ("t" if v else "f") for v in series.to_numpy(dtype=object)]
+    values = series.to_numpy(dtype=object).tolist()
+    # Most columns repeat a few values: which need escaping is decided once per distinct value.
+    special = {v for v in set(values) if v is not None and any(c in v for c in "\\\t\n\r")}
+    if special:
+        return [null if v is None else (v.translate(_COPY_ESCAPES) if v in special else v) for v in values]
+    return [null if v is None else v for v in values]
+
+
+def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress) -> Iterator[bytes]:
+    """The frame as COPY text in slices, each row ending with its position in the file."""
+    total = len(frame)
+    for start in range(0, total, WRITE_SLICE):
+        part = frame.iloc[start:start + WRITE_SLICE]
+        cells = [_copy_column(kind.column(name), part[name]) for name in columns]
+        cells.append([str(i) for i in range(start, start + len(part))])
+        yield ("\n".join(map("\t".join, zip(*cells, strict=True))) + "\n").encode("utf-8")
+        progress("writing", min(start + WRITE_SLICE, total), total)
+
+
+def _stored_row(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
+    """A row as read from PostgreSQL, in the Python values ``_python_row`` gives (amounts as floats)."""
+    out: dict[str, Any] = {}
+    for col in kind.columns:
+        value = row[col.name]
+        if value is None:
+            out[col.name] = None
+        elif col.type == "int":
+            out[col.name] = int(value)
+        elif col.type == "decimal":
+            out[col.name] = round(float(value), 2)
+        elif col.type == "bool":
+            out[col.name] = bool(value)
+        else:
+            out[col.name] = value
+    return out
+
+
+def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, summary: ImportSummary,
+                      *, batch_id: int, actor: str, progress: Progress) -> None:
+    """COPY the file into a staging table, then archive, update and insert in set-based SQL, in the caller's
+    transaction; the audit entries of changed rows are made from the rows the merge changed."""
+    columns = [*kind.key, *_content_columns(kind)]
+    empty = repository.table_is_empty(session, table)
+    repository.stage_copy(session, table, columns, _copy_text(kind, frame, columns, progress))
+    result = repository.merge_staged(session, table, kind.key, _content_columns(kind), batch_id=batch_id,
+                                     empty=empty, staged=len(frame))
+    if result.changes:
+        changes = ((_stored_row(kind, before), _stored_row(kind, after)) for before, after in result.changes)
+        audit.append(session, _update_drafts(kind, changes, batch_id=batch_id, actor=actor))
+    summary.inserted, summary.updated, summary.unchanged = result.inserted, result.updated, result.unchanged

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -115,7 +115,9 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
         return parsed
 
     positions = {name: position for position, name in mapping.items()}
-    frames: list[pd.DataFrame] = []
+    # Each column's pieces, chunk by chunk: joined one column at a time at the end, so the whole file is never
+    # held twice (a list of chunk frames and their concatenation).
+    pieces: dict[str, list[pd.Series]] = {col.name: [] for col in kind.columns}
     numbers: list[np.ndarray] = []
     caches: dict[str, dict[str, str] | None] = {}
     clean: dict[str, set[str] | None] = {}
@@ -131,24 +133,31 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 else:
                     values = np.full(rows, None, dtype=object)
                 columns[col.name] = checker.parse_column(col, values, today=today)
-            frame = pd.DataFrame(
-                {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
-                 for name, v in columns.items()}
-            )
+            series = {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
+                      for name, v in columns.items()}
+            frame = pd.DataFrame(series)
             checker.check_order(kind, frame)
             if kind.event_date:
                 checker.check_not_future(frame, kind.column(kind.event_date), today)
-            frames.append(frame)
+            del frame
+            for name, values in series.items():
+                pieces[name].append(values)
             numbers.append(chunk.row_numbers)
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
     except FileProblem as problem:
         errors.append(problem.as_row_error(raw.filename))
         return parsed
-    if not frames:
+    if not numbers:
         errors.append(RowError(raw.filename, None, None, None, "file_no_rows"))
         return parsed
-    parsed.frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    joined: dict[str, pd.Series] = {}
+    for name in list(pieces):
+        parts = pieces.pop(name)
+        joined[name] = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+        del parts
+    parsed.frame = pd.DataFrame(joined, copy=False)
+    del joined
     parsed.row_numbers = np.concatenate(numbers)
     _Checker(raw.filename, parsed.row_numbers, errors).check_duplicate_keys(kind, parsed.frame)
     _apply_defaults(parsed)
@@ -232,11 +241,13 @@ class _Checker:
         flagged = np.zeros(len(listed), dtype=bool)
         if not col.contact:
             flagged = self._personal_data(col, listed, allowed)
-        lengths = np.array([len(v) if v is not None else 0 for v in listed])
+        codes, distinct = _distinct(np.asarray(listed, dtype=object))
+        lengths = np.array([len(v) for v in distinct] + [0])[codes]
         self.flag((lengths > col.max_len) & ~flagged, col.name, values, "text_too_long", limit=col.max_len)
-        shared = np.array(self._shared(col.name, listed), dtype=object)
+        shared = _take(self._shared(col.name, distinct), codes)
         if allowed is not None and self.categories is not None:
-            unknown = present & ~flagged & ~pd.Series(shared, dtype=object).isin(allowed).to_numpy()
+            known = np.array([v in allowed for v in distinct] + [False])[codes]
+            unknown = present & ~flagged & ~known
             self.flag(unknown, col.name, shared, "category_unknown", methodology=self.categories.methodology,
                       choices="、".join(self.categories.allowed))
         return shared
@@ -279,15 +290,14 @@ class _Checker:
         return {i: bad[v] for i, v in enumerate(listed) if v is not None and v in bad}
 
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        upper = np.array(self._shared(col.name, [v.upper().replace(" ", "") if v is not None else None
-                                                 for v in values.tolist()]), dtype=object)
-        problems = {code: credit_code_problem(code) for code in set(upper[present].tolist())}
+        codes, distinct = _distinct(values)
+        codes_upper: list[str] = [v.upper().replace(" ", "") for v in distinct]
+        problems = [credit_code_problem(code) for code in codes_upper]
         for key in ("credit_code_length", "credit_code_charset", "credit_code_check_digit"):
-            bad = {code for code, problem in problems.items() if problem == key}
-            if bad:
-                mask = np.array([v in bad for v in upper], dtype=bool)
-                self.flag(mask, col.name, values, key)
-        return upper
+            bad = np.array([problem == key for problem in problems] + [False])
+            if bad.any():
+                self.flag(bad[codes], col.name, values, key)
+        return _take(self._shared(col.name, list(codes_upper)), codes)
 
     def _parse_date(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
         series = pd.Series(values, dtype=object)
@@ -313,15 +323,16 @@ class _Checker:
         return parsed.where(~out_of_range)
 
     def _parse_bool(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
-        mapped = [BOOL_SPELLINGS.get(v.casefold()) if v is not None else None for v in values]
-        bad = np.array([m is None for m in mapped], dtype=bool) & present
+        codes, distinct = _distinct(values)
+        mapped = _take([BOOL_SPELLINGS.get(v.casefold()) for v in distinct], codes)
+        bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "bool_invalid")
         return pd.Series(mapped, dtype=object)
 
     def _parse_enum(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        mapped = np.array([col.choices.get(v.casefold()) if v is not None else None for v in values],
-                          dtype=object)
-        bad = np.array([m is None for m in mapped], dtype=bool) & present
+        codes, distinct = _distinct(values)
+        mapped = _take([col.choices.get(v.casefold()) for v in distinct], codes)
+        bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "enum_invalid", choices=col.choices_label)
         return mapped
 
@@ -400,6 +411,21 @@ class _Checker:
             shown = value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value)
             self.errors.append(RowError(self.filename, int(rows[i]), shown_col, shown, message,
                                         {"other": int(other[i])}))
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    """(codes, distinct values) of a column of str or None: ``distinct[codes[i]]`` is the i-th value, code -1 is
+    None. Cells are parsed and checked once per distinct value (most columns repeat a few)."""
+    codes, uniques = pd.factorize(values)
+    return codes, uniques.tolist()
+
+
+def _take(per_distinct: list[Any], codes: np.ndarray) -> np.ndarray:
+    """The value of each row's distinct value (None for a code of -1), as an object array."""
+    table = np.empty(len(per_distinct) + 1, dtype=object)
+    table[:-1] = per_distinct
+    table[-1] = None
+    return table[codes]
 
 
 def _scatter(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:

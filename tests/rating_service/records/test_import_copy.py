@@ -1,0 +1,148 @@
+"""PostgreSQL imports COPY into a staging table and merge in SQL: the outcome must be the Python merge's (the
+reference path, which SQLite uses) on random files: new, changed and unchanged rows, re-imports, the history and
+the audit entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from rating_service.audit import service as audit
+from rating_service.records import repository
+from rating_service.records.formats import KINDS
+from rating_service.records.service import ImportSummary, import_files
+from tests import factories as f
+from tests.conftest import _reset
+
+CHANNELS = ["12345", "来电", "微信公众号", "back\\slash", "tab\tinside", "line\nbreak", "a \\N value", "say \"hi\""]
+SATISFACTIONS = [None, "满意", "基本满意", "不满意"]
+CATEGORIES = [None, "环境卫生", "噪音扰民", "停车管理"]
+
+
+def _complaint(rng: random.Random, number: int, communities: list[str]) -> list[Any]:
+    received = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(300))
+    due = received + dt.timedelta(days=rng.randrange(30)) if rng.random() < 0.7 else None
+    resolved = received + dt.timedelta(days=rng.randrange(40)) if rng.random() < 0.6 else None
+    return [f"GD-{number:06d}", received.isoformat(), rng.choice(CHANNELS), rng.choice(communities),
+            rng.choice([None, f.CODE_A, f.CODE_B]), rng.choice(CATEGORIES), rng.choice(["是", "否"]),
+            None if due is None else due.isoformat(), None if resolved is None else resolved.isoformat(),
+            rng.choice(SATISFACTIONS)]
+
+
+def _community(rng: random.Random, number: int) -> list[Any]:
+    area = rng.choice([None, rng.randrange(1000, 99999), round(rng.uniform(1000, 99999), 2)])
+    return [f"ZY-R{number:03d}", f"小区{number}", rng.choice([None, "城关社区", "金山社区"]), rng.randrange(1, 3000),
+            area]
+
+
+def _changed(rng: random.Random, row: list[Any], fresh: list[Any], positions: list[int]) -> list[Any]:
+    """``row`` with one to three of its cells at ``positions`` taken from ``fresh`` (a row of the same kind)."""
+    out = list(row)
+    for position in rng.sample(positions, rng.randint(1, 3)):
+        out[position] = fresh[position]
+    if out == row:
+        out[-1] = fresh[-1] if fresh[-1] != row[-1] else None
+    return out
+
+
+def _files(seed: int) -> tuple[list[list[list[Any]]], list[list[list[Any]]]]:
+    """Two import rounds (and a repeat of the second) of communities and of complaints."""
+    rng = random.Random(seed)
+    communities = [_community(rng, i) for i in range(12)]
+    later = [_changed(rng, r, _community(rng, i), [1, 2, 3, 4]) if rng.random() < 0.4 else r
+             for i, r in enumerate(communities)]
+    later += [_community(rng, i) for i in range(12, 16)]
+    ids = [r[0] for r in communities]
+    complaints = [_complaint(rng, i, ids) for i in range(80)]
+    kept = [r for r in complaints if rng.random() < 0.8]
+    # Dates keep their order: the resolution date changes as a later one, from the same receipt date.
+    again = []
+    for r in kept:
+        if rng.random() < 0.4:
+            fresh = _complaint(rng, 0, ids)
+            fresh[8] = (dt.date.fromisoformat(r[1]) + dt.timedelta(days=rng.randrange(40))).isoformat()
+            r = _changed(rng, r, fresh, [2, 3, 4, 5, 6, 8, 9])
+        again.append(r)
+    again += [_complaint(rng, i, ids) for i in range(80, 110)]
+    rng.shuffle(again)
+    return [communities, later, later], [complaints, again, again]
+
+
+def _run(database: Any, seed: int) -> tuple[list[ImportSummary], dict[str, Any]]:
+    community_files, complaint_files = _files(seed)
+    f.load(database, "companies")
+    summaries = []
+    for kind, rounds in (("communities", community_files), ("complaints", complaint_files)):
+        for rows in rounds:
+            with database.write_session() as session:
+                (summary,) = import_files(session, kind=KINDS[kind], files=[f.upload(kind, rows)],
+                                          actor="officer1", today=f.TODAY)
+            summaries.append(summary)
+    state: dict[str, Any] = {}
+    with database.read_session() as session:
+        for name, order in (("communities", "community_id"), ("complaints", "record_id"),
+                            ("communities_history", "community_id, superseded_by"),
+                            ("complaints_history", "record_id, superseded_by")):
+            rows = session.execute(text(f"SELECT * FROM {name} ORDER BY {order}")).mappings().all()
+            state[name] = [{k: v for k, v in r.items() if k != "history_id"} for r in rows]
+        entries = session.execute(text(
+            "SELECT seq, actor, action, entity_kind, entity_id, payload FROM audit_log ORDER BY seq")).all()
+        state["audit"] = [(*e[:5], json.loads(e[5])) for e in entries]
+        assert audit.verify(session).ok
+    return summaries, state
+
+
+@pytest.mark.parametrize(("seed", "bulk"), [(1, False), (2, False), (3, True), (4, True)])
+def test_set_based_merge_matches_the_python_merge(database: Any, monkeypatch: pytest.MonkeyPatch, seed: int,
+                                                  bulk: bool) -> None:
+    """``bulk``: every insert sets the foreign keys and secondary indexes aside and puts them back after."""
+    if database.is_sqlite:
+        pytest.skip("the set-based merge is PostgreSQL's; SQLite runs the reference path")
+    with monkeypatch.context() as patch:
+        patch.setattr(repository, "bulk_load", lambda session, table, *, new_rows, empty: bulk)
+        fast, fast_state = _run(database, seed)
+    fast_schema = _schema(database)
+    _reset(database)
+    monkeypatch.setattr(repository, "is_postgresql", lambda session: False)
+    reference, reference_state = _run(database, seed)
+    counts = [(s.kind, s.inserted, s.updated, s.unchanged) for s in fast]
+    assert counts == [(s.kind, s.inserted, s.updated, s.unchanged) for s in reference]
+    assert [s.as_dict() for s in fast] == [s.as_dict() for s in reference]
+    # Something of each case happened: updates in the second round, nothing at all in the repeat.
+    assert fast[1].updated and fast[1].inserted and fast[1].unchanged and fast[4].updated and fast[4].inserted
+    assert (fast[2].inserted, fast[2].updated) == (0, 0) and (fast[5].inserted, fast[5].updated) == (0, 0)
+    assert fast_state == reference_state
+    assert fast_schema == _schema(database)
+
+
+def test_bulk_insert_on_sqlite_matches_row_by_row(database: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite sets its secondary indexes aside on a bulk load: same rows, history, audit and indexes after."""
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL's bulk load is compared with the reference path above")
+    states = []
+    for bulk in (True, False):
+        _reset(database)
+        with monkeypatch.context() as patch:
+            patch.setattr(repository, "bulk_load", lambda session, table, *, new_rows, empty, bulk=bulk: bulk)
+            summaries, state = _run(database, 5)
+        states.append(([s.as_dict() for s in summaries], state, _schema(database)))
+    assert states[0] == states[1]
+
+
+def _schema(database: Any) -> list[tuple[Any, ...]]:
+    """The records tables' indexes and constraints as the catalog defines them."""
+    with database.read_session() as session:
+        if database.is_sqlite:
+            return [tuple(r) for r in session.execute(text(
+                "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                "WHERE tbl_name IN ('communities', 'complaints') ORDER BY name"))]
+        return [tuple(r) for r in session.execute(text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+            "WHERE conrelid IN ('communities'::regclass, 'complaints'::regclass) "
+            "UNION ALL SELECT tablename, indexname, indexdef, true FROM pg_indexes "
+            "WHERE tablename IN ('communities', 'complaints') ORDER BY 1, 2"))]
