@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -325,32 +326,34 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def _day(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
-
-
-def managed_communities(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
+def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
     """credit code → the communities it managed during the cycle's period (frozen snapshot), by name; a community
-    managed under several contracts is listed once, from its first day to its last."""
-    spans: dict[tuple[str, str], list[Any]] = {}
-    for code, community, name, neighborhood, households, start, end in repository.managed_communities(session, cycle):
-        start, end = _day(start), _day(end)
-        key = (code, community)
-        held = spans.get(key)
-        if held is None:
-            spans[key] = [community if _missing(name) else name, "" if _missing(neighborhood) else str(neighborhood),
-                          None if _missing(households) else int(households), start, end]
-            continue
-        held[3] = min(held[3], start) if held[3] and start else None
-        held[4] = None if held[4] is None or end is None else max(held[4], end)
+    managed under several contracts is listed once, from its first day to its last (no first day when one of its
+    contracts began before the period, no last day when one ran past it or has no end)."""
+    frame = repository.community_contracts(session, cycle)
+    if frame.empty:
+        return {}
+    start = pd.to_datetime(frame["start_date"]).astype("datetime64[s]")
+    end = pd.to_datetime(frame["end_date"]).astype("datetime64[s]")
+    spans = pd.DataFrame({"credit_code": frame["credit_code"], "community_id": frame["community_id"],
+                          "row": np.arange(len(frame)), "start": start, "end": end,
+                          "open_start": start.isna(), "open_end": end.isna()}) \
+        .groupby(["credit_code", "community_id"], sort=False) \
+        .agg(row=("row", "first"), start=("start", "min"), open_start=("open_start", "any"), end=("end", "max"),
+             open_end=("open_end", "any"))
+    first = frame.iloc[spans["row"].to_numpy()]
+    period_start = pd.Timestamp(cycle.period_start)
+    period_end = pd.Timestamp(cycle.period_end)
+    shown_start = spans["start"].where(~spans["open_start"] & (spans["start"] > period_start))
+    shown_end = spans["end"].where(~spans["open_end"] & (spans["end"] < period_end))
     out: dict[str, list[PublicCommunity]] = {}
-    for (code, _community), (name, neighborhood, households, start, end) in spans.items():
+    for code, community, name, neighborhood, households, begins, ends in zip(
+            spans.index.get_level_values("credit_code"), spans.index.get_level_values("community_id"),
+            first["name"], first["neighborhood"], first["households"], shown_start, shown_end, strict=True):
         out.setdefault(code, []).append(PublicCommunity(
-            name=str(name), neighborhood=neighborhood, households=households,
-            start=start if start and start > cycle.period_start else None,
-            end=end if end and end < cycle.period_end else None))
+            name=str(community if _missing(name) else name), neighborhood="" if _missing(neighborhood)
+            else str(neighborhood), households=None if _missing(households) else int(households),
+            start=None if pd.isna(begins) else begins.date(), end=None if pd.isna(ends) else ends.date()))
     return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
@@ -427,10 +430,10 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
     methodology = cycles.methodology_of(cycle)
     counts = counted_record_counts(session, cycle)
-    communities = managed_communities(session, cycle)
+    communities = community_facts(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
-        indicators = {line["code"]: line for line in json.loads(row.explanation)["indicators"]}
+        indicators = {line["code"]: line for line in json.loads(row.indicators)}
         assessed = {code: indicators[code] for code in INDICATORS if code in indicators}
         per_kind = counts.get(row.credit_code, {})
         categories = {kind: dict(sorted(per_kind[kind].items(), key=lambda kv: (-kv[1], kv[0])))
