@@ -41,13 +41,13 @@ def public_cycle(session: Session, cycle_id: int) -> Cycle | None:
 def public_ratings(session: Session, *, cycle_id: int) -> list[Any]:
     """The public columns of the cycle's ratings, by credit code, with the explanation's indicators (JSON text of
     its ``indicators`` list, cut out by the database: the whole explanations of a nation are half a gigabyte), and
-    the whole explanation only of a company on the red or black list (its list statements need it; None else)."""
+    the whole explanation only of a vetoed company on a list (its veto statement needs it; None else)."""
     if session.get_bind().dialect.name == "postgresql":
         indicators: Any = literal_column("(ratings.explanation::json -> 'indicators')::text")
     else:
         indicators = func.json_extract(Rating.explanation, "$.indicators")
-    listed = case((or_(Rating.red_list, Rating.black_list), Rating.explanation), else_=None)
-    query = select(*PUBLIC_COLUMNS, indicators.label("indicators"), listed.label("explanation")) \
+    vetoed = case((and_(Rating.veto, or_(Rating.red_list, Rating.black_list)), Rating.explanation), else_=None)
+    query = select(*PUBLIC_COLUMNS, Rating.veto, indicators.label("indicators"), vetoed.label("explanation")) \
         .where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code)
     return list(session.execute(query))
 

@@ -322,10 +322,6 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
         version=cycle.disclosure_version)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
 def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
     """credit code → the communities it managed during the cycle's period (frozen snapshot), by name; a community
     managed under several contracts is listed once, from its first day to its last (no first day when one of its
@@ -342,18 +338,25 @@ def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCom
         .agg(row=("row", "first"), start=("start", "min"), open_start=("open_start", "any"), end=("end", "max"),
              open_end=("open_end", "any"))
     first = frame.iloc[spans["row"].to_numpy()]
-    period_start = pd.Timestamp(cycle.period_start)
-    period_end = pd.Timestamp(cycle.period_end)
-    shown_start = spans["start"].where(~spans["open_start"] & (spans["start"] > period_start))
-    shown_end = spans["end"].where(~spans["open_end"] & (spans["end"] < period_end))
+    communities = spans.index.get_level_values("community_id").to_numpy(dtype=object)
+    named = first["name"].astype(object).to_numpy()
+    names = np.where(pd.isna(named), communities, named)
+    neighborhoods = first["neighborhood"].astype(object).to_numpy()
+    neighborhoods = np.where(pd.isna(neighborhoods), "", neighborhoods)
+    households = pd.to_numeric(first["households"].astype(object), errors="coerce").to_numpy(dtype=float)
+    period_start = np.datetime64(cycle.period_start, "s")
+    period_end = np.datetime64(cycle.period_end, "s")
+    starts, ends = spans["start"].to_numpy(), spans["end"].to_numpy()
+    shown_start = np.where(~spans["open_start"].to_numpy() & (starts > period_start), starts, np.datetime64("NaT"))
+    shown_end = np.where(~spans["open_end"].to_numpy() & (ends < period_end), ends, np.datetime64("NaT"))
     out: dict[str, list[PublicCommunity]] = {}
-    for code, community, name, neighborhood, households, begins, ends in zip(
-            spans.index.get_level_values("credit_code"), spans.index.get_level_values("community_id"),
-            first["name"], first["neighborhood"], first["households"], shown_start, shown_end, strict=True):
+    for code, name, neighborhood, count, begins, ends_on in zip(
+            spans.index.get_level_values("credit_code").to_numpy(dtype=object).tolist(), names.tolist(),
+            neighborhoods.tolist(), households.tolist(), shown_start.astype("datetime64[D]").astype(object).tolist(),
+            shown_end.astype("datetime64[D]").astype(object).tolist(), strict=True):
         out.setdefault(code, []).append(PublicCommunity(
-            name=str(community if _missing(name) else name), neighborhood="" if _missing(neighborhood)
-            else str(neighborhood), households=None if _missing(households) else int(households),
-            start=None if pd.isna(begins) else begins.date(), end=None if pd.isna(ends) else ends.date()))
+            name=str(name), neighborhood=str(neighborhood), households=None if count != count else int(count),
+            start=begins, end=ends_on))
     return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
@@ -398,29 +401,39 @@ def leaves_black_list(repairs: Iterable[PublicRepair]) -> bool:
 def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any],
                       repairs: Mapping[str, Sequence[PublicRepair]] | None = None
                       ) -> dict[str, dict[str, tuple[str, ...]]]:
-    """credit code -> language -> the veto statement and the list statements of the companies on a list (the
-    veto records' facts read at once for all of them).
+    """credit code -> language -> the veto statement and the list statements of the companies on a list (``rows``:
+    their public columns, ``veto``, and the stored explanation of a vetoed one; the veto records' facts read at once
+    for all of them).
 
     A repair changes them (the rating itself stays as stored): a repaired black list or veto takes the company
     off the black list, so its black-list statement goes, and its veto statement (the fee type, amount and
     decision number of the veto records) is no longer publicized; a veto statement naming a repaired record goes
-    too. The repair's note (``PublicRating.repair_notes``) says what happened instead."""
+    too. The repair's note (``PublicRating.repair_notes``) says what happened instead. The list statements depend on
+    the lists, the veto and the grade only: worded once per combination."""
     repairs = repairs or {}
-    explanations = {row.credit_code: json.loads(row.explanation) for row in rows}
-    vetoed = {code: exp for code, exp in explanations.items() if exp.get("veto")}
+    vetoed = {row.credit_code: json.loads(row.explanation) for row in rows if row.veto}
     veto_facts = facts.explained_facts(session=session, cycle=cycle, explanations=vetoed, reasons=("VETO",)) \
         if vetoed else {}
+    worded: dict[tuple[Any, ...], tuple[str, ...]] = {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for code, exp in explanations.items():
+    for row in rows:
+        code = row.credit_code
         mine = repairs.get(code, ())
-        public = {**exp, "black_list": bool(exp.get("black_list")) and not leaves_black_list(mine)}
+        black = bool(row.black_list) and not leaves_black_list(mine)
+        exp = vetoed.get(code)
+        public = {**exp, "black_list": black} if exp is not None else \
+            {"red_list": row.red_list, "black_list": black, "veto": False, "grade": row.grade}
         repaired_records = {(kind, record_id) for r in mine for kind, record_id in r.records}
         shown_veto = code in veto_facts and not leaves_black_list(mine) \
             and not repaired_records & veto_facts[code].records.keys()
         out[code] = {}
         for lang in ("zh", "en"):
+            key = (bool(public.get("red_list")), black, bool(public.get("veto")), public.get("grade"), lang)
+            lists = worded.get(key)
+            if lists is None:
+                lists = worded[key] = tuple(facts.list_statements(public, methodology, lang))
             veto = facts.veto_statement(veto_facts[code], public, methodology, lang) if shown_veto else None
-            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(public, methodology, lang))
+            out[code][lang] = (*([veto] if veto else []), *lists)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -12,8 +13,8 @@ from sqlalchemy import and_, select, union_all
 from sqlalchemy.orm import Session
 
 from rating_service.appeals import service as appeals_service
+from rating_service.cycles import facts, standing
 from rating_service.cycles import service as cycles
-from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle, Rating
 from rating_service.cycles.repository import read_frame, record_rows, visible_as_of
 from rating_service.db import Base
@@ -24,16 +25,19 @@ from rating_service.disclosure.service import (
     CycleDisclosure,
     PublicCommunity,
     PublicRating,
-    _missing,
     leaves_black_list,
     public_cycle_of,
-    public_statements,
 )
 from rating_service.errors import NotFound
 from rating_service.records.models import HISTORY
 from rating_service.repair import service as repair_service
+from rating_service.repair.service import PublicRepair
 from scoring.engine import EVENT_DATE
-from scoring.methodology import INDICATORS
+from scoring.methodology import INDICATORS, Methodology
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _day(value: Any) -> dt.date | None:
@@ -179,3 +183,32 @@ def reference_build(session: Session, cycle_id: int) -> CycleDisclosure:
                                                 "median_days_to_decision")}
     return CycleDisclosure(cycle=public_cycle_of(cycle), methodology=methodology, ratings=ratings,
                            grades=list(tally.items()), appeals=appeals)
+
+
+def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any],
+                      repairs: Mapping[str, Sequence[PublicRepair]] | None = None
+                      ) -> dict[str, dict[str, tuple[str, ...]]]:
+    """credit code -> language -> the veto statement and the list statements of the companies on a list (the
+    veto records' facts read at once for all of them).
+
+    A repair changes them (the rating itself stays as stored): a repaired black list or veto takes the company
+    off the black list, so its black-list statement goes, and its veto statement (the fee type, amount and
+    decision number of the veto records) is no longer publicized; a veto statement naming a repaired record goes
+    too. The repair's note (``PublicRating.repair_notes``) says what happened instead."""
+    repairs = repairs or {}
+    explanations = {row.credit_code: json.loads(row.explanation) for row in rows}
+    vetoed = {code: exp for code, exp in explanations.items() if exp.get("veto")}
+    veto_facts = facts.explained_facts(session=session, cycle=cycle, explanations=vetoed, reasons=("VETO",)) \
+        if vetoed else {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for code, exp in explanations.items():
+        mine = repairs.get(code, ())
+        public = {**exp, "black_list": bool(exp.get("black_list")) and not leaves_black_list(mine)}
+        repaired_records = {(kind, record_id) for r in mine for kind, record_id in r.records}
+        shown_veto = code in veto_facts and not leaves_black_list(mine) \
+            and not repaired_records & veto_facts[code].records.keys()
+        out[code] = {}
+        for lang in ("zh", "en"):
+            veto = facts.veto_statement(veto_facts[code], public, methodology, lang) if shown_veto else None
+            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(public, methodology, lang))
+    return out
