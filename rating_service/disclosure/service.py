@@ -360,15 +360,19 @@ def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCom
     return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
-def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
-    """``credit_code → kind → category → count`` of the records that count in the cycle, after its appeal
-    decisions (voided records no longer count; amended ones count as amended)."""
+Counts = tuple[dict[str, int], dict[str, dict[str, int]]]  # kind → count, kind → category → count
+
+
+def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, Counts]:
+    """``credit_code → (kind → count, kind → category → count)`` of the records that count in the cycle, after its
+    appeal decisions (voided records no longer count; amended ones count as amended); every kind in the first,
+    the kinds with counted records in the second, their categories by count (most first), then by name."""
     result, inputs = standing.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
     records = result.records
     counted = records[records["counted"] & records["credit_code"].notna()]
-    out: dict[str, dict[str, dict[str, int]]] = {}
     assert cycle.snapshot_batch is not None
-    for kind in KINDS:
+    parts = []
+    for position, kind in enumerate(KINDS):
         mine = counted[counted["kind"].astype(str) == kind]
         if mine.empty:
             continue
@@ -383,10 +387,25 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
         # One category per record id (the last, as a dict would keep it), looked up for every counted record at once.
         lookup = lookup[~lookup.index.duplicated(keep="last")]
         categories = mine["record_id"].astype(str).map(lookup).fillna("")
-        grouped = pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(),
-                                "category": categories.to_numpy()}).value_counts(sort=False)
-        for (code, category), count in grouped.items():
-            out.setdefault(code, {}).setdefault(kind, {})[category] = int(count)
+        parts.append(pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(dtype=object),
+                                   "kind": position, "category": categories.to_numpy(dtype=object)}))
+    if not parts:
+        return {}
+    grouped = pd.concat(parts, ignore_index=True).value_counts(sort=False).rename("count").reset_index()
+    grouped["fewer"] = -grouped["count"]
+    grouped = grouped.sort_values(["credit_code", "kind", "fewer", "category"], kind="stable")
+    out: dict[str, Counts] = {}
+    for code, position, category, count in zip(grouped["credit_code"].tolist(), grouped["kind"].tolist(),
+                                               grouped["category"].tolist(), grouped["count"].tolist(), strict=True):
+        held = out.get(code)
+        if held is None:
+            held = out[code] = (dict.fromkeys(KINDS, 0), {})
+        kind = KINDS[position]
+        held[0][kind] += count
+        by_category = held[1].get(kind)
+        if by_category is None:
+            by_category = held[1][kind] = {}
+        by_category[category] = count
     return out
 
 
@@ -448,12 +467,10 @@ def build(session: Session, cycle_id: int) -> CycleDisclosure:
     for row in repository.public_ratings(session, cycle_id=cycle.id):
         indicators = {line["code"]: line for line in json.loads(row.indicators)}
         assessed = {code: indicators[code] for code in INDICATORS if code in indicators}
-        per_kind = counts.get(row.credit_code, {})
-        categories = {kind: dict(sorted(per_kind[kind].items(), key=lambda kv: (-kv[1], kv[0])))
-                      for kind in KINDS if kind in per_kind}
+        kind_counts, categories = counts.get(row.credit_code) or (dict.fromkeys(KINDS, 0), {})
         rows.append((row, {code: line.get("sub_score") for code, line in assessed.items()},
                      {code: line["weight"] for code, line in assessed.items() if line.get("assessed")},
-                     {kind: sum(per_kind.get(kind, {}).values()) for kind in KINDS}, categories))
+                     kind_counts, categories))
     repairs = repair_service.public_repairs(session, cycle_id=cycle.id)  # on=None: see leaves_black_list
     statements = public_statements(session, cycle, methodology,
                                    [row for row, *_rest in rows if row.red_list or row.black_list], repairs)
