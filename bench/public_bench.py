@@ -252,6 +252,18 @@ class Server:
                 continue
 
 
+def wait_built(url: str, server: Server, *, timeout_s: float) -> None:
+    """Until ``url`` answers 200 (not the 503 "preparing" of a server still building its public data)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise SystemExit(f"{server.name} exited while building:\n{server.log_tail()}")
+        if fetch(url)[0] == 200:
+            return
+        time.sleep(1.0)
+    raise SystemExit(f"{url} did not answer 200 within {timeout_s:.0f} s:\n{server.log_tail()}")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process, all its threads (``/proc/PID/stat`` fields 14 and 15)."""
     try:
@@ -538,6 +550,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=1, choices=range(1, 13), metavar="1..12",
                         help="nation: monthly public cycles besides the year's (default 1)")
     parser.add_argument("--seed", type=int, default=2025, help="nation: the generator's seed")
+    parser.add_argument("--ready-timeout", type=float, default=1200.0,
+                        help="nation: how long to wait for the server to build the public data")
     parser.add_argument("--nation-work", type=Path, default=BENCH_DIR / "out" / "cache",
                         help="nation: generated data and the prepared data's record (shared with cache_rebuild_bench)")
     parser.add_argument("--wrk", default=WRK, help=f"the wrk binary (default {WRK}, Debian's package)")
@@ -593,6 +607,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         checks: dict[str, dict[str, Any]] = {}
         urls = {"json": f"{base}{JSON_PATH}", "page": f"{base}/public"}
+        if nation is not None:  # the server builds every public cycle first ("preparing", 503, meanwhile)
+            ready_started = time.perf_counter()
+            wait_built(f"{base}/public/companies/{nation['company']}", app, timeout_s=args.ready_timeout)
+            print(f"  the public data was built {time.perf_counter() - ready_started:.0f} s after the server answered",
+                  flush=True)
         checks["json"] = check("json", urls["json"])
         document = json.loads(checks["json"]["body"])
         if not document.get("items"):
