@@ -15,6 +15,7 @@ change the cache looks again as soon as the transaction commits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import gc
@@ -27,7 +28,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -331,14 +332,17 @@ def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCom
         return {}
     start = pd.to_datetime(frame["start_date"]).astype("datetime64[s]")
     end = pd.to_datetime(frame["end_date"]).astype("datetime64[s]")
-    spans = pd.DataFrame({"credit_code": frame["credit_code"], "community_id": frame["community_id"],
-                          "row": np.arange(len(frame)), "start": start, "end": end,
-                          "open_start": start.isna(), "open_end": end.isna()}) \
-        .groupby(["credit_code", "community_id"], sort=False) \
+    contracts = pd.DataFrame({"credit_code": frame["credit_code"], "community_id": frame["community_id"],
+                              "row": np.arange(len(frame)), "start": start, "end": end,
+                              "open_start": start.isna(), "open_end": end.isna()})
+    # Most communities have one contract with the company in the period: only the others are grouped.
+    repeated = contracts.duplicated(["credit_code", "community_id"], keep=False).to_numpy()
+    grouped = contracts[repeated].groupby(["credit_code", "community_id"], sort=False) \
         .agg(row=("row", "first"), start=("start", "min"), open_start=("open_start", "any"), end=("end", "max"),
-             open_end=("open_end", "any"))
+             open_end=("open_end", "any")).reset_index()
+    spans = pd.concat([contracts[~repeated], grouped], ignore_index=True).sort_values("row", kind="stable")
     first = frame.iloc[spans["row"].to_numpy()]
-    communities = spans.index.get_level_values("community_id").to_numpy(dtype=object)
+    communities = spans["community_id"].to_numpy(dtype=object)
     named = first["name"].astype(object).to_numpy()
     names = np.where(pd.isna(named), communities, named)
     neighborhoods = first["neighborhood"].astype(object).to_numpy()
@@ -351,7 +355,7 @@ def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCom
     shown_end = np.where(~spans["open_end"].to_numpy() & (ends < period_end), ends, np.datetime64("NaT"))
     out: dict[str, list[PublicCommunity]] = {}
     for code, name, neighborhood, count, begins, ends_on in zip(
-            spans.index.get_level_values("credit_code").to_numpy(dtype=object).tolist(), names.tolist(),
+            spans["credit_code"].to_numpy(dtype=object).tolist(), names.tolist(),
             neighborhoods.tolist(), households.tolist(), shown_start.astype("datetime64[D]").astype(object).tolist(),
             shown_end.astype("datetime64[D]").astype(object).tolist(), strict=True):
         out.setdefault(code, []).append(PublicCommunity(
@@ -456,7 +460,25 @@ def public_statements(session: Session, cycle: Cycle, methodology: Methodology, 
     return out
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a build makes its millions of long-lived objects (each full collection
+    would walk all of them again; they are moved out of its scans after the build: ``_keep_out_of_gc``)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def build(session: Session, cycle_id: int) -> CycleDisclosure:
+    with _collector_paused():
+        return _build(session, cycle_id)
+
+
+def _build(session: Session, cycle_id: int) -> CycleDisclosure:
     cycle = repository.public_cycle(session, cycle_id)
     if cycle is None:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
