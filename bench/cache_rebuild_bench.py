@@ -28,6 +28,15 @@ medians over the repetitions and the after/before ratios measured side by side. 
                                         [--duration 30] [--trigger-at 5] [--engines postgresql,sqlite]
                                         [--baseline-ref main] [--out bench/RESULTS.md]
     python bench/cache_rebuild_bench.py --quick --out bench/out/quick.md     # small data, short runs: a smoke test
+
+``--builds``: no server, no wrk; the public cycles' disclosure builds (``disclosure.service.build``, what the cache's
+background thread runs after a publicize), each in a fresh process of its own for before and after in turn (the
+order swaps each repetition), on the prepared database itself (a build only reads): seconds, the process's peak
+memory, and a digest of everything the build holds (every public field of every rating), which must be equal for
+before and after. Its own section (``cache-rebuild-builds``).
+
+    python bench/cache_rebuild_bench.py --builds --companies 150000 --records 3000000 --months 1 \
+        --pg-database i21_public_bench_nation --work /work/data/public/cache --repeats 2
 """
 
 from __future__ import annotations
@@ -62,6 +71,8 @@ from benchlib import code_version, command_line, machine_info, source_digest, wr
 
 MARK_START = "<!-- cache-rebuild:start -->"
 MARK_END = "<!-- cache-rebuild:end -->"
+BUILDS_MARKS = ("<!-- cache-rebuild-builds:start -->", "<!-- cache-rebuild-builds:end -->")
+BUILD_TARGET_S = 30.0  # issue 21: the cache rebuilt after a publicize within 30 s at the nation's size
 HOST = "127.0.0.1"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 ACTOR = "bench"
@@ -645,6 +656,109 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+# -- builds alone: before and after, each in a process of its own ----------------------------------------------
+
+BUILD_CHILD = """
+import hashlib, json, resource, sys, time
+root, url, cycle_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sys.path.insert(0, root)
+import rating_service
+from rating_service.db import Database
+from rating_service.disclosure import service
+from rating_service.settings import Settings
+database = Database(Settings(database_url=url, environment="test"))
+started = time.perf_counter()
+with database.snapshot_session() as session:
+    built = service.build(session, cycle_id)
+seconds = time.perf_counter() - started
+digest = hashlib.sha256(repr((built.cycle, built.ratings, built.grades, built.appeals)).encode()).hexdigest()
+print(json.dumps({"seconds": seconds, "digest": digest[:16], "ratings": len(built.ratings),
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "from": rating_service.__file__}))
+"""
+
+
+def one_build(code: str, baseline: Path, url: str, cycle_id: int) -> dict[str, Any]:
+    root = source_root(code, baseline)
+    load = os.getloadavg()[0]
+    done = subprocess.run([sys.executable, "-c", BUILD_CHILD, str(root), url, str(cycle_id)], capture_output=True,
+                          text=True, cwd=root)
+    if done.returncode != 0:
+        raise SystemExit(f"the {code} build of cycle {cycle_id} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if Path(result["from"]).resolve().parent != root.resolve() / "rating_service":
+        raise SystemExit(f"the {code} build imported {result['from']}, not the code of {root}")
+    result["load"] = (load, os.getloadavg()[0])
+    return result
+
+
+def run_builds(url: str, info: dict[str, Any], baseline: Path, repeats: int) -> dict[int, dict[str, list[Any]]]:
+    results: dict[int, dict[str, list[Any]]] = {}
+    for cycle in info["public"]:
+        results[cycle["id"]] = {name: [] for name in CODES}
+    for rep in range(repeats):
+        order = CODES if rep % 2 == 0 else tuple(reversed(CODES))
+        for cycle in info["public"]:
+            for name in order:
+                result = one_build(name, baseline, url, cycle["id"])
+                results[cycle["id"]][name].append(result)
+                print(f"  run {rep + 1} cycle {cycle['id']} {cycle['name']} {name}: {result['seconds']:.1f} s, "
+                      f"peak {result['peak_mib']:,.0f} MiB, digest {result['digest']}, load "
+                      f"{result['load'][0]:.2f} → {result['load'][1]:.2f}", flush=True)
+    return results
+
+
+def render_builds(results: dict[int, dict[str, list[Any]]], info: dict[str, Any], *, command: str,
+                  machine: dict[str, str], code: dict[str, str], started: dt.datetime,
+                  finished: dt.datetime) -> str:
+    counts = info["counts"]
+    records = sum(counts[k] for k in cycle_bench.RECORD_TABLES)
+    names = {c["id"]: c for c in info["public"]}
+    lines = [
+        BUILDS_MARKS[0],
+        "## cache-rebuild-builds: a public cycle's disclosure build, before and after, at the nation's size",
+        "",
+        f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')} (the whole run took "
+        f"{(finished - started).total_seconds() / 60:.1f} min)",
+        f"- Command: `{command}`",
+        f"- Code: before = {code['before']}; after = {code['after']}",
+        "- Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()),
+        f"- Data: {counts['companies']:,} companies, {records:,} records, loaded with {info['load']}; public cycles "
+        "made by the cycle service (computed, publicized, the months finalized). Each build is "
+        "`disclosure.service.build` in a fresh process (one snapshot session), before and after in turn, the order "
+        "swapped each repetition. The digest covers everything the build holds (the cycle, every rating with every "
+        "public field, the grade tally, the appeal statistics).",
+        "",
+        f"| cycle | ratings | code | runs | seconds (median) | min–max | peak MiB | digest | after ÷ before | "
+        f"target ≤ {BUILD_TARGET_S:g} s |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+    ]
+    for cycle_id, runs in results.items():
+        before = statistics.median(r["seconds"] for r in runs["before"])
+        for name in CODES:
+            rows = runs[name]
+            seconds = [r["seconds"] for r in rows]
+            median = statistics.median(seconds)
+            ratio = "1" if name == "before" else ", ".join(
+                f"{a['seconds'] / b['seconds']:.2f}" for b, a in zip(runs["before"], rows, strict=True))
+            lines.append(
+                f"| {names[cycle_id]['name']} ({cycle_id}, {names[cycle_id]['status']}) | {rows[0]['ratings']:,} | "
+                f"{name} | {len(rows)} | {median:.1f} | {min(seconds):.1f}–{max(seconds):.1f} | "
+                f"{statistics.median(r['peak_mib'] for r in rows):,.0f} | "
+                f"{', '.join(sorted({r['digest'] for r in rows}))} | {ratio} | "
+                + ("–" if name == "before" else ("met" if median <= BUILD_TARGET_S else "**NOT met**")
+                   + f" ({median / before:.2f}× before)") + " |")
+    same = all(len({r["digest"] for name in CODES for r in runs[name]}) == 1 for runs in results.values())
+    lines += ["", "- Before and after built " + ("the same data (equal digests) for every cycle."
+                                                 if same else "**different data** (digests differ)."),
+              "- Load average (1 min) before → after each build: " + "; ".join(
+                  f"{names[cid]['name']} {name} " + ", ".join(f"{r['load'][0]:.2f} → {r['load'][1]:.2f}"
+                                                              for r in runs[name])
+                  for cid, runs in results.items() for name in CODES),
+              BUILDS_MARKS[1]]
+    return "\n".join(lines) + "\n"
+
+
 # -- main -------------------------------------------------------------------------------------------------------------
 
 def _terminate(signum: int, _frame: Any) -> None:
@@ -682,6 +796,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="Markdown file whose cache-rebuild section is replaced")
     parser.add_argument("--prepare-only", action="store_true",
                         help="make (or check) the prepared data and stop: no runs, no report")
+    parser.add_argument("--builds", action="store_true",
+                        help="time the public cycles' disclosure builds alone, before and after (no server, no wrk)")
     parser.add_argument("--child-publicize", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_publicize is not None:
@@ -696,7 +812,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--engines: postgresql and/or sqlite")
     if "bench" not in args.pg_database:
         parser.error("--pg-database: the name must contain 'bench' (its public schema is dropped and rebuilt)")
-    if not (Path(args.wrk).is_file() and os.access(args.wrk, os.X_OK)):
+    if not args.builds and not (Path(args.wrk).is_file() and os.access(args.wrk, os.X_OK)):
         raise SystemExit(f"wrk not found at {args.wrk}: bash scripts/system-deps.sh wrk (or pass --wrk PATH)")
     if not public_bench.port_free(args.port):
         raise SystemExit(f"port {args.port} on {HOST} is in use: choose another with --port")
@@ -732,6 +848,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                   flush=True)
             template, infos[engine] = prepare(engine, work=work, companies=companies, records=args.records,
                                               seed=args.seed, months=args.months, pg_database=args.pg_database)
+            if args.builds:
+                results_builds = run_builds(template, infos[engine], baseline, args.repeats)
+                machine = machine_info()
+                section = render_builds(results_builds, infos[engine], command=command_line(
+                    "bench/cache_rebuild_bench.py", argv), machine=machine, code=code, started=started,
+                    finished=dt.datetime.now(dt.UTC))
+                write_section(args.out, section, start=BUILDS_MARKS[0], end=BUILDS_MARKS[1])
+                print(section)
+                print(f"written to {args.out}")
+                return 0
             if args.prepare_only:
                 continue
             results[engine] = {name: [] for name in CODES}

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, select, union_all
+from sqlalchemy import and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from rating_service.cycles.models import Cycle, Rating
@@ -16,9 +16,9 @@ from rating_service.methodologies.models import MethodologyVersion
 from rating_service.records.models import HISTORY
 
 PUBLIC_STATES = ("publicized", "finalized")
-# The public columns of a rating; the explanation is read for the indicator sub-scores only.
-RATING_COLUMNS = (Rating.credit_code, Rating.name, Rating.score, Rating.grade, Rating.provisional, Rating.red_list,
-                  Rating.black_list, Rating.explanation)
+# The public columns of a rating (of its explanation, the indicator sub-scores only: public_ratings).
+PUBLIC_COLUMNS = (Rating.credit_code, Rating.name, Rating.score, Rating.grade, Rating.provisional, Rating.red_list,
+                  Rating.black_list)
 
 
 def public_cycles(session: Session) -> list[Cycle]:
@@ -39,7 +39,16 @@ def public_cycle(session: Session, cycle_id: int) -> Cycle | None:
 
 
 def public_ratings(session: Session, *, cycle_id: int) -> list[Any]:
-    query = select(*RATING_COLUMNS).where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code)
+    """The public columns of the cycle's ratings, by credit code, with the explanation's indicators (JSON text of
+    its ``indicators`` list, cut out by the database: the whole explanations of a nation are half a gigabyte), and
+    the whole explanation only of a vetoed company on a list (its veto statement needs it; None else)."""
+    if session.get_bind().dialect.name == "postgresql":
+        indicators: Any = literal_column("(ratings.explanation::json -> 'indicators')::text")
+    else:
+        indicators = func.json_extract(Rating.explanation, "$.indicators")
+    vetoed = case((and_(Rating.veto, or_(Rating.red_list, Rating.black_list)), Rating.explanation), else_=None)
+    query = select(*PUBLIC_COLUMNS, Rating.veto, indicators.label("indicators"), vetoed.label("explanation")) \
+        .where(Rating.cycle_id == cycle_id).order_by(Rating.credit_code)
     return list(session.execute(query))
 
 
@@ -59,22 +68,27 @@ def record_categories(session: Session, *, kind: str, watermark: int, period_sta
                      index=frame["record_id"].to_numpy(dtype=object), dtype=object)
 
 
-def managed_communities(session: Session, cycle: Cycle) -> list[tuple[Any, ...]]:
-    """(credit code, community id, name, neighbourhood, households, contract start, contract end) of every contract
-    of the cycle's frozen snapshot that covers part of its period: public facts of a community (no contact, no
-    person). A community's own columns only, never the company's registered contacts."""
+def community_contracts(session: Session, cycle: Cycle) -> pd.DataFrame:
+    """Every contract of the cycle's frozen snapshot that covers part of its period, with its community's public
+    facts: credit_code, community_id, name, neighborhood, households, start_date, end_date (no contact, no person;
+    a community's own columns only, never the company's registered contacts). Two reads: the contracts, and the
+    snapshot's communities (all of them at once, not asked for by id)."""
     assert cycle.snapshot_batch is not None
     window: dict[str, Any] = {"watermark": cycle.snapshot_batch, "period_start": cycle.period_start,
                               "period_end": cycle.period_end}
     contracts = record_rows(session, "contracts", columns=["community_id", "credit_code", "start_date", "end_date"],
                             **window)
     if contracts.empty:
-        return []
+        return contracts.assign(name=None, neighborhood=None, households=None)
     communities = record_rows(session, "communities", columns=["community_id", "name", "neighborhood", "households"],
-                              only=("community_id", [str(c) for c in contracts["community_id"].unique()]), **window)
-    about = {str(row[0]): row[1:] for row in communities.itertuples(index=False, name=None)}
-    out = []
-    for community, code, start, end in contracts.itertuples(index=False, name=None):
-        name, neighborhood, households = about.get(str(community), (None, None, None))
-        out.append((str(code), str(community), name, neighborhood, households, start, end))
-    return out
+                              **window)
+    about = pd.DataFrame({"community_id": communities["community_id"].astype(object).astype(str).to_numpy(),
+                          "name": communities["name"].astype(object).to_numpy(),
+                          "neighborhood": communities["neighborhood"].astype(object).to_numpy(),
+                          "households": communities["households"].astype(object).to_numpy()})
+    about = about.drop_duplicates("community_id", keep="last")
+    frame = pd.DataFrame({"credit_code": contracts["credit_code"].astype(object).astype(str).to_numpy(),
+                          "community_id": contracts["community_id"].astype(object).astype(str).to_numpy(),
+                          "start_date": contracts["start_date"].to_numpy(),
+                          "end_date": contracts["end_date"].to_numpy()})
+    return frame.merge(about, on="community_id", how="left", sort=False)

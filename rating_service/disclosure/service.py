@@ -15,8 +15,10 @@ change the cache looks again as soon as the transaction commits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import json
@@ -26,10 +28,11 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -320,48 +323,60 @@ def public_cycle_of(cycle: Cycle) -> PublicCycle:
         version=cycle.disclosure_version)
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def _day(value: Any) -> dt.date | None:
-    if _missing(value):
-        return None
-    return value.date() if isinstance(value, pd.Timestamp | dt.datetime) else value
-
-
-def managed_communities(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
+def community_facts(session: Session, cycle: Cycle) -> dict[str, tuple[PublicCommunity, ...]]:
     """credit code → the communities it managed during the cycle's period (frozen snapshot), by name; a community
-    managed under several contracts is listed once, from its first day to its last."""
-    spans: dict[tuple[str, str], list[Any]] = {}
-    for code, community, name, neighborhood, households, start, end in repository.managed_communities(session, cycle):
-        start, end = _day(start), _day(end)
-        key = (code, community)
-        held = spans.get(key)
-        if held is None:
-            spans[key] = [community if _missing(name) else name, "" if _missing(neighborhood) else str(neighborhood),
-                          None if _missing(households) else int(households), start, end]
-            continue
-        held[3] = min(held[3], start) if held[3] and start else None
-        held[4] = None if held[4] is None or end is None else max(held[4], end)
+    managed under several contracts is listed once, from its first day to its last (no first day when one of its
+    contracts began before the period, no last day when one ran past it or has no end)."""
+    frame = repository.community_contracts(session, cycle)
+    if frame.empty:
+        return {}
+    start = pd.to_datetime(frame["start_date"]).astype("datetime64[s]")
+    end = pd.to_datetime(frame["end_date"]).astype("datetime64[s]")
+    contracts = pd.DataFrame({"credit_code": frame["credit_code"], "community_id": frame["community_id"],
+                              "row": np.arange(len(frame)), "start": start, "end": end,
+                              "open_start": start.isna(), "open_end": end.isna()})
+    # Most communities have one contract with the company in the period: only the others are grouped.
+    repeated = contracts.duplicated(["credit_code", "community_id"], keep=False).to_numpy()
+    grouped = contracts[repeated].groupby(["credit_code", "community_id"], sort=False) \
+        .agg(row=("row", "first"), start=("start", "min"), open_start=("open_start", "any"), end=("end", "max"),
+             open_end=("open_end", "any")).reset_index()
+    spans = pd.concat([contracts[~repeated], grouped], ignore_index=True).sort_values("row", kind="stable")
+    first = frame.iloc[spans["row"].to_numpy()]
+    communities = spans["community_id"].to_numpy(dtype=object)
+    named = first["name"].astype(object).to_numpy()
+    names = np.where(pd.isna(named), communities, named)
+    neighborhoods = first["neighborhood"].astype(object).to_numpy()
+    neighborhoods = np.where(pd.isna(neighborhoods), "", neighborhoods)
+    households = pd.to_numeric(first["households"].astype(object), errors="coerce").to_numpy(dtype=float)
+    period_start = np.datetime64(cycle.period_start, "s")
+    period_end = np.datetime64(cycle.period_end, "s")
+    starts, ends = spans["start"].to_numpy(), spans["end"].to_numpy()
+    shown_start = np.where(~spans["open_start"].to_numpy() & (starts > period_start), starts, np.datetime64("NaT"))
+    shown_end = np.where(~spans["open_end"].to_numpy() & (ends < period_end), ends, np.datetime64("NaT"))
     out: dict[str, list[PublicCommunity]] = {}
-    for (code, _community), (name, neighborhood, households, start, end) in spans.items():
+    for code, name, neighborhood, count, begins, ends_on in zip(
+            spans["credit_code"].to_numpy(dtype=object).tolist(), names.tolist(),
+            neighborhoods.tolist(), households.tolist(), shown_start.astype("datetime64[D]").astype(object).tolist(),
+            shown_end.astype("datetime64[D]").astype(object).tolist(), strict=True):
         out.setdefault(code, []).append(PublicCommunity(
-            name=str(name), neighborhood=neighborhood, households=households,
-            start=start if start and start > cycle.period_start else None,
-            end=end if end and end < cycle.period_end else None))
+            name=str(name), neighborhood=str(neighborhood), households=None if count != count else int(count),
+            start=begins, end=ends_on))
     return {code: tuple(sorted(found, key=lambda c: c.name)) for code, found in out.items()}
 
 
-def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str, dict[str, int]]]:
-    """``credit_code → kind → category → count`` of the records that count in the cycle, after its appeal
-    decisions (voided records no longer count; amended ones count as amended)."""
+Counts = tuple[dict[str, int], dict[str, dict[str, int]]]  # kind → count, kind → category → count
+
+
+def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, Counts]:
+    """``credit_code → (kind → count, kind → category → count)`` of the records that count in the cycle, after its
+    appeal decisions (voided records no longer count; amended ones count as amended); every kind in the first,
+    the kinds with counted records in the second, their categories by count (most first), then by name."""
     result, inputs = standing.rate_amended_cycle(session=session, cycle=cycle, with_evidence=False)
     records = result.records
     counted = records[records["counted"] & records["credit_code"].notna()]
-    out: dict[str, dict[str, dict[str, int]]] = {}
     assert cycle.snapshot_batch is not None
-    for kind in KINDS:
+    parts = []
+    for position, kind in enumerate(KINDS):
         mine = counted[counted["kind"].astype(str) == kind]
         if mine.empty:
             continue
@@ -376,10 +391,25 @@ def counted_record_counts(session: Session, cycle: Cycle) -> dict[str, dict[str,
         # One category per record id (the last, as a dict would keep it), looked up for every counted record at once.
         lookup = lookup[~lookup.index.duplicated(keep="last")]
         categories = mine["record_id"].astype(str).map(lookup).fillna("")
-        grouped = pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(),
-                                "category": categories.to_numpy()}).value_counts(sort=False)
-        for (code, category), count in grouped.items():
-            out.setdefault(code, {}).setdefault(kind, {})[category] = int(count)
+        parts.append(pd.DataFrame({"credit_code": mine["credit_code"].astype(str).to_numpy(dtype=object),
+                                   "kind": position, "category": categories.to_numpy(dtype=object)}))
+    if not parts:
+        return {}
+    grouped = pd.concat(parts, ignore_index=True).value_counts(sort=False).rename("count").reset_index()
+    grouped["fewer"] = -grouped["count"]
+    grouped = grouped.sort_values(["credit_code", "kind", "fewer", "category"], kind="stable")
+    out: dict[str, Counts] = {}
+    for code, position, category, count in zip(grouped["credit_code"].tolist(), grouped["kind"].tolist(),
+                                               grouped["category"].tolist(), grouped["count"].tolist(), strict=True):
+        held = out.get(code)
+        if held is None:
+            held = out[code] = (dict.fromkeys(KINDS, 0), {})
+        kind = KINDS[position]
+        held[0][kind] += count
+        by_category = held[1].get(kind)
+        if by_category is None:
+            by_category = held[1][kind] = {}
+        by_category[category] = count
     return out
 
 
@@ -394,49 +424,75 @@ def leaves_black_list(repairs: Iterable[PublicRepair]) -> bool:
 def public_statements(session: Session, cycle: Cycle, methodology: Methodology, rows: Sequence[Any],
                       repairs: Mapping[str, Sequence[PublicRepair]] | None = None
                       ) -> dict[str, dict[str, tuple[str, ...]]]:
-    """credit code -> language -> the veto statement and the list statements of the companies on a list (the
-    veto records' facts read at once for all of them).
+    """credit code -> language -> the veto statement and the list statements of the companies on a list (``rows``:
+    their public columns, ``veto``, and the stored explanation of a vetoed one; the veto records' facts read at once
+    for all of them).
 
     A repair changes them (the rating itself stays as stored): a repaired black list or veto takes the company
     off the black list, so its black-list statement goes, and its veto statement (the fee type, amount and
     decision number of the veto records) is no longer publicized; a veto statement naming a repaired record goes
-    too. The repair's note (``PublicRating.repair_notes``) says what happened instead."""
+    too. The repair's note (``PublicRating.repair_notes``) says what happened instead. The list statements depend on
+    the lists, the veto and the grade only: worded once per combination."""
     repairs = repairs or {}
-    explanations = {row.credit_code: json.loads(row.explanation) for row in rows}
-    vetoed = {code: exp for code, exp in explanations.items() if exp.get("veto")}
+    vetoed = {row.credit_code: json.loads(row.explanation) for row in rows if row.veto}
     veto_facts = facts.explained_facts(session=session, cycle=cycle, explanations=vetoed, reasons=("VETO",)) \
         if vetoed else {}
+    worded: dict[tuple[Any, ...], tuple[str, ...]] = {}
     out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for code, exp in explanations.items():
+    for row in rows:
+        code = row.credit_code
         mine = repairs.get(code, ())
-        public = {**exp, "black_list": bool(exp.get("black_list")) and not leaves_black_list(mine)}
+        black = bool(row.black_list) and not leaves_black_list(mine)
+        exp = vetoed.get(code)
+        public = {**exp, "black_list": black} if exp is not None else \
+            {"red_list": row.red_list, "black_list": black, "veto": False, "grade": row.grade}
         repaired_records = {(kind, record_id) for r in mine for kind, record_id in r.records}
         shown_veto = code in veto_facts and not leaves_black_list(mine) \
             and not repaired_records & veto_facts[code].records.keys()
         out[code] = {}
         for lang in ("zh", "en"):
+            key = (bool(public.get("red_list")), black, bool(public.get("veto")), public.get("grade"), lang)
+            lists = worded.get(key)
+            if lists is None:
+                lists = worded[key] = tuple(facts.list_statements(public, methodology, lang))
             veto = facts.veto_statement(veto_facts[code], public, methodology, lang) if shown_veto else None
-            out[code][lang] = (*([veto] if veto else []), *facts.list_statements(public, methodology, lang))
+            out[code][lang] = (*([veto] if veto else []), *lists)
     return out
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a build makes its millions of long-lived objects (each full collection
+    would walk all of them again; they are moved out of its scans after the build: ``_keep_out_of_gc``)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def build(session: Session, cycle_id: int) -> CycleDisclosure:
+    with _collector_paused():
+        return _build(session, cycle_id)
+
+
+def _build(session: Session, cycle_id: int) -> CycleDisclosure:
     cycle = repository.public_cycle(session, cycle_id)
     if cycle is None:
         raise NotFound("cycle_not_found", cycle_id=cycle_id)
     methodology = cycles.methodology_of(cycle)
     counts = counted_record_counts(session, cycle)
-    communities = managed_communities(session, cycle)
+    communities = community_facts(session, cycle)
     rows = []
     for row in repository.public_ratings(session, cycle_id=cycle.id):
-        indicators = {line["code"]: line for line in json.loads(row.explanation)["indicators"]}
+        indicators = {line["code"]: line for line in json.loads(row.indicators)}
         assessed = {code: indicators[code] for code in INDICATORS if code in indicators}
-        per_kind = counts.get(row.credit_code, {})
-        categories = {kind: dict(sorted(per_kind[kind].items(), key=lambda kv: (-kv[1], kv[0])))
-                      for kind in KINDS if kind in per_kind}
+        kind_counts, categories = counts.get(row.credit_code) or (dict.fromkeys(KINDS, 0), {})
         rows.append((row, {code: line.get("sub_score") for code, line in assessed.items()},
                      {code: line["weight"] for code, line in assessed.items() if line.get("assessed")},
-                     {kind: sum(per_kind.get(kind, {}).values()) for kind in KINDS}, categories))
+                     kind_counts, categories))
     repairs = repair_service.public_repairs(session, cycle_id=cycle.id)  # on=None: see leaves_black_list
     statements = public_statements(session, cycle, methodology,
                                    [row for row, *_rest in rows if row.red_list or row.black_list], repairs)
@@ -1067,6 +1123,8 @@ class DisclosureCache:
                 log.info("public site: cycle %s built (version %s) in %.1f s", cycle_id, built.cycle.version,
                          time.perf_counter() - started)
             self._changed.notify_all()
+        if built is not None:
+            _keep_out_of_gc()
 
     def _publish(self) -> None:
         """Show a new view when what the site shows has changed (lock held)."""
@@ -1090,6 +1148,16 @@ class DisclosureCache:
             except RuntimeError:  # that event loop has closed
                 pass
         self._changed.notify_all()
+
+
+def _keep_out_of_gc() -> None:
+    """After a build: the young garbage collected, then everything alive moved out of the collector's scans
+    (``gc.freeze``). A nation's build holds millions of long-lived objects (ratings, their dicts and tuples); left
+    tracked, every full collection walks all of them while requests wait for the interpreter (p99 spikes of tens of
+    milliseconds, and a steady cost per request). They are freed by reference counting when a newer build replaces
+    them (they hold no reference cycles); only cyclic garbage frozen with them waits for the process to end."""
+    gc.collect(1)
+    gc.freeze()
 
 
 @event.listens_for(Session, "after_commit")
