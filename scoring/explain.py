@@ -6,6 +6,7 @@ import dataclasses
 import json
 import json.encoder
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,55 +149,66 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     """Every rated company's explanation as JSON text, in the order of ``result.companies``.
 
     Byte for byte ``json.dumps(explain(result, code, methodology).as_dict(), ensure_ascii=False,
-    separators=(",", ":"))``, but built column by column: each field is formatted once per distinct value
-    (scores, weights, dates and points repeat a lot) and the pieces are joined per company, with no
-    ``Explanation`` objects in between (a nation has 150,000 companies and millions of evidence rows).
+    separators=(",", ":"))``, but built column by column, with no ``Explanation`` objects in between (a nation
+    has 150,000 companies and millions of evidence rows): each field is formatted once per distinct value
+    (scores, weights, dates and points repeat a lot) and the texts are put together by ``_rows``.
     """
     companies = result.companies
     n = len(companies)
     if n == 0:
         return []
-    codes = [str(v) for v in companies["credit_code"].tolist()]
+    codes = list(map(str, companies["credit_code"].tolist()))
     position = pd.Index(codes)
 
     def owner_of(frame: pd.DataFrame) -> np.ndarray:
         """Position in ``companies`` of each row's company (-1: not rated, never shown)."""
-        return position.get_indexer([str(v) for v in frame["credit_code"].tolist()]).astype(np.int64)
+        found, uniques = pd.factorize(frame["credit_code"].to_numpy(dtype=object))
+        return np.append(position.get_indexer(list(map(str, uniques))), -1).astype(np.int64)[found]
 
     # Evidence: one JSON object per row, joined per (company, reason) in frame order.
     evidence = result.evidence
     reasons = result.reasons
-    reason_text = {kind: [str(v) for v in frame["reason"].tolist()] for kind, frame in
-                   (("reasons", reasons), ("evidence", evidence))}
-    reason_names = pd.Index(pd.unique(np.array(reason_text["reasons"] + reason_text["evidence"], dtype=object)))
+    reason_names, reason_codes = _reason_codes(reasons["reason"], evidence["reason"])
     width = max(len(reason_names), 1)
     evidence_keys = np.zeros(0, dtype=np.int64)
     evidence_lists: list[str] = []
     if len(evidence):
         dates, days = pd.factorize(evidence["event_date"])
         date_texts = [*(_json_or_null(_date_text(day)) for day in days), "null"]  # code -1 (missing): null
-        items = [f'{{"kind":{k},"record_id":{r},"event_date":{d},"points":{p},"detail":{x}}}'
-                 for k, r, d, p, x in zip(_json_strings(evidence["kind"]), _json_strings(evidence["record_id"]),
-                                          _pick(date_texts, dates), _json_floats(evidence["points"]),
-                                          _json_floats(evidence["detail"]), strict=True)]
+        kinds, kind_names = pd.factorize(evidence["kind"].to_numpy(dtype=object))  # never missing
+        ids = list(map(str, evidence["record_id"].tolist()))
+        plain = _plain_strings(ids)  # nothing to escape: the quotes go into the texts around the id
+        quote = '"' if plain else ""
+        prefix = [f'{{"kind":{_encode_string(str(k))},"record_id":{quote}' for k in kind_names.tolist()]
+        points_codes, points_texts = _float_codes(evidence["points"])
+        detail_codes, detail_texts = _float_codes(evidence["detail"])
+        rest = (dates.astype(np.int64) + 1) * (len(points_texts) * len(detail_texts)) \
+            + points_codes * len(detail_texts) + detail_codes
+        rest_codes, rest_keys = pd.factorize(rest)
+        rest_texts = []
+        for key in rest_keys.tolist():
+            d, rem = divmod(key, len(points_texts) * len(detail_texts))
+            p, x = divmod(rem, len(detail_texts))
+            rest_texts.append(f'{quote},"event_date":{date_texts[d - 1]},"points":{points_texts[p]},'
+                              f'"detail":{detail_texts[x]}}}')
         owner = owner_of(evidence)
-        key = owner * width + reason_names.get_indexer(reason_text["evidence"])
-        evidence_keys, evidence_lists = _joined(items, np.where(owner >= 0, key, -1))
+        key = np.where(owner >= 0, owner * width + reason_codes[1], -1)
+        evidence_keys, evidence_lists = _rows(
+            [_pick(prefix, kinds), ids if plain else list(map(_encode_string, ids)), _pick(rest_texts, rest_codes)],
+            key)
 
     # Reasons: each with its evidence list, joined per company.
     reason_lists = [""] * n
     if len(reasons):
         owner = owner_of(reasons)
-        key = owner * width + reason_names.get_indexer(reason_text["reasons"])
+        key = owner * width + reason_codes[0]
         at = np.searchsorted(evidence_keys, key)
         found = np.zeros(len(key), dtype=bool)
         if len(evidence_keys):
             found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, len(evidence_keys) - 1)] == key)
-        lists = _pick([*evidence_lists, ""], np.where(found, at, -1))
-        items = [f'{{"code":{c},"points_lost":{p},"evidence":[{e}]}}'
-                 for c, p, e in zip(_json_strings(reasons["reason"]), _json_floats(reasons["points_lost"]), lists,
-                                    strict=True)]
-        groups, joined = _joined(items, owner)
+        opening = [f'{{"code":{_encode_string(name)},"points_lost":' for name in reason_names]
+        groups, joined = _rows([_pick(opening, reason_codes[0]), _json_floats(reasons["points_lost"]),
+                                ',"evidence":[', _pick([*evidence_lists, ""], np.where(found, at, -1)), "]}"], owner)
         for g, text in zip(groups.tolist(), joined, strict=True):
             reason_lists[g] = text
 
@@ -209,25 +221,22 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         def floats(name: str) -> list[str]:
             return _json_floats(paths[name]) if name in paths else ["null"] * len(paths)
 
-        items = [f'{{"component":{c},"max_gain":{g},"reachable":{r},"target_subscore":{ts},'
-                 f'"target_measure":{tm},"target_count":{tc},"best_subscore":{b},"combined":{cb},'
-                 f'"combined_subscore":{cs},"combined_measure":{cm},"combined_count":{cc}}}'
-                 for c, g, r, ts, tm, tc, b, cb, cs, cm, cc in zip(
-                     _json_strings(paths["component"]), _json_floats(paths["max_gain"]),
-                     _json_bools(paths["reachable"]), floats("target_subscore"), floats("target_measure"),
-                     floats("target_count"), floats("best_subscore"),
-                     _json_bools(paths["combined"]) if "combined" in paths else ["false"] * len(paths),
-                     floats("combined_subscore"), floats("combined_measure"), floats("combined_count"),
-                     strict=True)]
         owner = owner_of(paths)
-        groups, joined = _joined(items, owner)
+        groups, joined = _rows([
+            '{"component":', _json_strings(paths["component"]), ',"max_gain":', _json_floats(paths["max_gain"]),
+            ',"reachable":', _json_bools(paths["reachable"]), ',"target_subscore":', floats("target_subscore"),
+            ',"target_measure":', floats("target_measure"), ',"target_count":', floats("target_count"),
+            ',"best_subscore":', floats("best_subscore"),
+            ',"combined":', _json_bools(paths["combined"]) if "combined" in paths else ["false"] * len(paths),
+            ',"combined_subscore":', floats("combined_subscore"), ',"combined_measure":', floats("combined_measure"),
+            ',"combined_count":', floats("combined_count"), "}"], owner)
         first = _first_of_groups(owner)
-        grades = _json_strings(paths["next_grade"])
-        gaps = _json_floats(paths["gap"])
-        for g, text, row in zip(groups.tolist(), joined, first.tolist(), strict=True):
+        grades = _pick(_json_strings(paths["next_grade"]), first)
+        gaps = _pick(_json_floats(paths["gap"]), first)
+        for g, text, grade, distance in zip(groups.tolist(), joined, grades, gaps, strict=True):
             path_lists[g] = text
-            next_grade[g] = grades[row]
-            gap[g] = gaps[row]
+            next_grade[g] = grade
+            gap[g] = distance
 
     c = companies
 
@@ -241,60 +250,69 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     rw = _JSON.encode(_plain(methodology.complaints.rate_weight))
     tw = _JSON.encode(_plain(methodology.complaints.timeliness_weight))
     visits = _json_ints(c["visits"])
-    names = [_encode_string(v) if isinstance(v, str) else "null" for v in c["name"].tolist()]
-    head = (f',"methodology_id":{_JSON.encode(result.methodology_id)},'
-            f'"period":{_JSON.encode([result.period.start.isoformat(), result.period.end.isoformat()])},')
-    tail = f',"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'
-    columns = zip(
-        [_encode_string(code) for code in codes], names,
-        _json_floats(c["score"]), _json_strings(c["grade"]), _json_strings(c["band_grade"]),
-        _json_floats(c["bonus"]), _json_bools(c["veto"]), _json_bools(c["floor_applied"]),
-        _json_bools(c["provisional"]), _json_bools(c["red_list"]), _json_bools(c["black_list"]),
-        _json_floats(c["exposure"]), visits,
-        # INSP
-        _json_floats(c["insp_measure"]), _json_floats(c["insp_score"]), _json_floats(c["w_insp"]),
-        earned("w_insp", "insp_score"), _json_floats(c["lost_INSP"]), _json_bools(c["insp_assessed"]),
-        _json_floats(c["insp_points"]),
-        # COMPL
-        _json_floats(c["compl_rate"]), _json_floats(c["compl_score"]), _json_floats(c["w_compl"]),
-        earned("w_compl", "compl_score"), _json_floats(number("lost_COMPL_RATE") + number("lost_COMPL_TIMELY")),
-        _json_bools(c["compl_assessed"]), _json_floats(c["compl_rate_score"]), _json_floats(c["compl_timeliness"]),
-        _json_floats(c["compl_timeliness_score"]), _json_ints(c["compl_substantiated"]),
-        _json_ints(c["compl_on_time"]), _json_ints(c["compl_due"]),
-        # FEE
-        _json_floats(c["fee_points"]), _json_floats(c["fee_score"]), _json_floats(c["w_fee"]),
-        earned("w_fee", "fee_score"), _json_floats(c["lost_FEE"]), _json_bools(c["fee_assessed"]),
-        reason_lists, next_grade, gap, path_lists,
-        strict=True,
-    )
-    return [
-        f'{{"credit_code":{code},"name":{name}{head}"score":{score},"grade":{grade},"band_grade":{band},'
-        f'"bonus":{bonus},"veto":{veto},"floor_applied":{floor},"provisional":{prov},"red_list":{red},'
-        f'"black_list":{black},"exposure":{exposure},"visits":{visit},"indicators":['
-        f'{{"code":"INSP","measure":{im},"sub_score":{isc},"weight":{iw},"points_earned":{ie},"points_lost":{il},'
-        f'"assessed":{ia},"parts":{{"points":{ip},"visits":{visit}}}}},'
-        f'{{"code":"COMPL","measure":{cm},"sub_score":{csc},"weight":{cw},"points_earned":{ce},"points_lost":{cl},'
-        f'"assessed":{ca},"parts":{{"u":{cu},"t":{ct},"v":{cv},"rate_weight":{rw},"timeliness_weight":{tw},'
-        f'"substantiated":{cs},"on_time":{co},"due":{cd}}}}},'
-        f'{{"code":"FEE","measure":{fm},"sub_score":{fsc},"weight":{fw},"points_earned":{fe},"points_lost":{fl},'
-        f'"assessed":{fa},"parts":{{}}}}],"reasons":[{reason}],"next_grade":{nxt},"gap":{gp},"path":[{path}]{tail}'
-        for (code, name, score, grade, band, bonus, veto, floor, prov, red, black, exposure, visit,
-             im, isc, iw, ie, il, ia, ip, cm, csc, cw, ce, cl, ca, cu, ct, cv, cs, co, cd,
-             fm, fsc, fw, fe, fl, fa, reason, nxt, gp, path) in columns
-    ]
+    period = _JSON.encode([result.period.start.isoformat(), result.period.end.isoformat()])
+    _, texts = _rows([
+        '{"credit_code":', list(map(_encode_string, codes)),
+        ',"name":', [_encode_string(v) if isinstance(v, str) else "null" for v in c["name"].tolist()],
+        f',"methodology_id":{_JSON.encode(result.methodology_id)},"period":{period},"score":',
+        _json_floats(c["score"]), ',"grade":', _json_strings(c["grade"]),
+        ',"band_grade":', _json_strings(c["band_grade"]), ',"bonus":', _json_floats(c["bonus"]),
+        ',"veto":', _json_bools(c["veto"]), ',"floor_applied":', _json_bools(c["floor_applied"]),
+        ',"provisional":', _json_bools(c["provisional"]), ',"red_list":', _json_bools(c["red_list"]),
+        ',"black_list":', _json_bools(c["black_list"]), ',"exposure":', _json_floats(c["exposure"]),
+        ',"visits":', visits,
+        ',"indicators":[{"code":"INSP","measure":', _json_floats(c["insp_measure"]),
+        ',"sub_score":', _json_floats(c["insp_score"]), ',"weight":', _json_floats(c["w_insp"]),
+        ',"points_earned":', earned("w_insp", "insp_score"), ',"points_lost":', _json_floats(c["lost_INSP"]),
+        ',"assessed":', _json_bools(c["insp_assessed"]),
+        ',"parts":{"points":', _json_floats(c["insp_points"]), ',"visits":', visits,
+        '}},{"code":"COMPL","measure":', _json_floats(c["compl_rate"]),
+        ',"sub_score":', _json_floats(c["compl_score"]), ',"weight":', _json_floats(c["w_compl"]),
+        ',"points_earned":', earned("w_compl", "compl_score"),
+        ',"points_lost":', _json_floats(number("lost_COMPL_RATE") + number("lost_COMPL_TIMELY")),
+        ',"assessed":', _json_bools(c["compl_assessed"]),
+        ',"parts":{"u":', _json_floats(c["compl_rate_score"]), ',"t":', _json_floats(c["compl_timeliness"]),
+        ',"v":', _json_floats(c["compl_timeliness_score"]), f',"rate_weight":{rw},"timeliness_weight":{tw}'
+        ',"substantiated":', _json_ints(c["compl_substantiated"]), ',"on_time":', _json_ints(c["compl_on_time"]),
+        ',"due":', _json_ints(c["compl_due"]),
+        '}},{"code":"FEE","measure":', _json_floats(c["fee_points"]),
+        ',"sub_score":', _json_floats(c["fee_score"]), ',"weight":', _json_floats(c["w_fee"]),
+        ',"points_earned":', earned("w_fee", "fee_score"), ',"points_lost":', _json_floats(c["lost_FEE"]),
+        ',"assessed":', _json_bools(c["fee_assessed"]),
+        ',"parts":{}}],"reasons":[', reason_lists, '],"next_grade":', next_grade, ',"gap":', gap,
+        ',"path":[', path_lists, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'],
+        np.arange(n, dtype=np.int64))
+    return texts
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _encode_string = json.encoder.encode_basestring  # what that encoder writes for a str
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\\"]')  # the characters encode_basestring escapes
+_CHUNK = 4096  # rows per join in _rows
+_END = "\x00"  # never in JSON text (the encoder escapes it): marks the end of a row in ``_rows``
+
+
+def _plain_strings(values: list[str]) -> bool:
+    """True when no value has a character the encoder escapes (its JSON is the value in quotes)."""
+    return _NEEDS_ESCAPE.search("".join(values)) is None
+
+
+def _reason_codes(*columns: pd.Series) -> tuple[list[str], list[np.ndarray]]:
+    """Reason names over several columns and each column's codes into them."""
+    texts = [list(map(str, column.tolist())) for column in columns]
+    codes, names = pd.factorize(np.array([t for text in texts for t in text], dtype=object))
+    cuts = np.cumsum([len(text) for text in texts])[:-1]
+    return [str(name) for name in names], [part.astype(np.int64) for part in np.split(codes, cuts)]
 
 
 def _json_or_null(text: str | None) -> str:
     return "null" if text is None else _encode_string(text)
 
 
-def _float_text(value: float) -> str:
-    """A float as the encoder writes it after ``_plain`` (NaN became None)."""
-    return "null" if value != value else _JSON.encode(value)
+def _float_texts(values: list[float]) -> list[str]:
+    """Floats as the encoder writes them after ``_plain`` (NaN became None)."""
+    return ["null" if v != v else _JSON.encode(v) if v in (math.inf, -math.inf) else float.__repr__(v)
+            for v in values]
 
 
 def _pick(texts: list[str], codes: np.ndarray) -> list[str]:
@@ -303,18 +321,25 @@ def _pick(texts: list[str], codes: np.ndarray) -> list[str]:
     return out
 
 
-def _json_floats(values: Any) -> list[str]:
-    """JSON of ``float(v)`` for every value (``_num``: NaN as null); each distinct value formatted once."""
+def _float_codes(values: Any) -> tuple[np.ndarray, list[str]]:
+    """Codes into distinct JSON texts of ``float(v)`` (``_num``: NaN as null, the last text)."""
     numbers = np.asarray(values, dtype=float)
     codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
-    out = _pick([*(_float_text(v) for v in uniques.tolist()), "null"], codes)
-    for i in np.flatnonzero((numbers == 0) & np.signbit(numbers)).tolist():  # -0.0 hashes as 0.0
-        out[i] = "-0.0"
-    return out
+    texts = [*_float_texts(uniques.tolist()), "null", "-0.0"]
+    codes = codes.astype(np.int64)
+    codes[codes < 0] = len(texts) - 2
+    codes[(numbers == 0) & np.signbit(numbers)] = len(texts) - 1  # -0.0 hashes as 0.0
+    return codes, texts
+
+
+def _json_floats(values: Any) -> list[str]:
+    """JSON of ``float(v)`` for every value (``_num``: NaN as null); each distinct value formatted once."""
+    codes, texts = _float_codes(values)
+    return _pick(texts, codes)
 
 
 def _json_ints(values: Any) -> list[str]:
-    return [str(v) for v in np.asarray(values, dtype=np.int64).tolist()]
+    return list(map(str, np.asarray(values, dtype=np.int64).tolist()))
 
 
 def _json_bools(values: Any) -> list[str]:
@@ -338,25 +363,43 @@ def _json_strings(values: pd.Series) -> list[str]:
 
 
 def _first_of_groups(owner: np.ndarray) -> np.ndarray:
-    """Row of each group's first member (groups < 0 dropped), groups ascending as ``_joined`` returns them."""
+    """Row of each group's first member (groups < 0 dropped), groups ascending as ``_rows`` returns them."""
     order = np.argsort(owner, kind="stable")
     g = owner[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     return order[starts[g[starts] >= 0]]
 
 
-def _joined(items: list[str], group: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """``items`` joined with commas per group, frame order kept within a group; groups < 0 are dropped.
+def _rows(parts: list[str | list[str]], group: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Each row's text is its ``parts`` one after another (a str part is the same in every row); the rows of
+    a group are joined with commas, in frame order; groups < 0 are dropped. Returns the distinct groups in
+    ascending order and their texts.
 
-    Returns the distinct groups in ascending order and their joined texts."""
-    order = np.argsort(group, kind="stable")
+    A few thousand rows at a time, one ``str.join`` over all their pieces and one ``split`` at the ends of
+    the groups, instead of a join per row (the pieces of a chunk stay in the processor's cache)."""
+    if not len(group):
+        return np.zeros(0, dtype=np.int64), []
+    order = np.arange(len(group)) if np.all(group[1:] >= group[:-1]) else np.argsort(group, kind="stable")
     g = group[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    ends = np.r_[starts[1:], len(g)]
-    ordered = np.asarray(items, dtype=object)[order].tolist()
-    keep = g[starts] >= 0
-    starts, ends = starts[keep], ends[keep]
-    return g[starts], [",".join(ordered[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    keep = g >= 0
+    order, g = order[keep], g[keep]
+    if not len(g):
+        return g, []
+    last = np.r_[g[1:] != g[:-1], True]
+    columns = [part if isinstance(part, str) else np.asarray(part, dtype=object)[order] for part in parts]
+    ends = np.flatnonzero(last) + 1
+    texts: list[str] = []
+    start = 0
+    while start < len(g):
+        stop = int(ends[np.searchsorted(ends, min(start + _CHUNK, len(g)))])  # a chunk ends with a group
+        cells = np.empty((stop - start, len(parts) + 1), dtype=object)
+        for j, column in enumerate(columns):
+            cells[:, j] = column if isinstance(column, str) else column[start:stop]
+        cells[:, -1] = ","
+        cells[last[start:stop], -1] = _END  # (a numpy str array would drop a trailing NUL)
+        texts += "".join(cells.ravel().tolist()).split(_END)[:-1]
+        start = stop
+    return g[last], texts
 
 
 def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: list[dict[str, Any]],
