@@ -450,22 +450,30 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
 
 def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
-    order = {code: i for i, code in enumerate(m.explanation.tie_order)}
-    long = companies.melt(id_vars=["credit_code"], value_vars=[f"lost_{c}" for c in REASON_CODES],
-                          var_name="reason", value_name="points_lost")
-    long["reason"] = long["reason"].str.removeprefix("lost_").astype(object)
-    # Ties are judged on the value shown (to 1e-9), so float noise cannot reorder equal losses.
-    long["_key"] = np.round(long["points_lost"].to_numpy(dtype=float), 9)
-    long = long[long["_key"] > 0]
-    long["_tie"] = long["reason"].map(order)
-    long = long.sort_values(["credit_code", "_key", "_tie"], ascending=[True, False, True], kind="stable")
-    long = long.groupby("credit_code", sort=False).head(m.explanation.max_reasons)
-    vetoed = companies.loc[companies["veto"], ["credit_code"]].assign(reason="VETO", points_lost=np.nan)
-    out = pd.concat([vetoed, long[["credit_code", "reason", "points_lost"]]], ignore_index=True)
-    out["_first"] = (out["reason"] != "VETO").astype(int)
-    out = out.sort_values(["credit_code", "_first"], kind="stable").drop(columns="_first")
-    out["rank"] = out.groupby("credit_code", sort=False).cumcount() + 1
-    return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)
+    """Per company (in the frame's order: credit-code order), VETO first when vetoed, then at most N reason
+    codes with points lost, largest first; ties judged on the value shown (to 1e-9), so float noise cannot
+    reorder equal losses, then in the methodology's tie order. One sort of a company × code matrix."""
+    n = len(companies)
+    lost = np.column_stack([companies[f"lost_{c}"].to_numpy(dtype=float) for c in REASON_CODES]) \
+        if n else np.zeros((0, len(REASON_CODES)))
+    key = np.round(lost, 9)
+    tie = np.array([m.explanation.tie_order.index(c) for c in REASON_CODES])
+    order = np.lexsort((np.broadcast_to(tie, key.shape), -key), axis=1)  # per row: largest key, then tie order
+    ranked_key = np.take_along_axis(key, order, axis=1)
+    shown = (ranked_key > 0) & (np.arange(len(REASON_CODES)) < m.explanation.max_reasons)
+    veto = companies["veto"].to_numpy(dtype=bool)
+    # One column before the codes for VETO; rows then flatten in (company, VETO, rank) order.
+    take = np.column_stack([veto, shown])
+    reason = np.column_stack([np.full(n, len(REASON_CODES)), order])[take]
+    points = np.column_stack([np.full(n, np.nan), np.take_along_axis(lost, order, axis=1)])[take]
+    company = np.repeat(np.arange(n), take.sum(axis=1))
+    starts = np.cumsum(take.sum(axis=1)) - take.sum(axis=1)
+    return pd.DataFrame({
+        "credit_code": companies["credit_code"].iloc[company].reset_index(drop=True),
+        "rank": (np.arange(company.size) - starts[company] + 1).astype(np.int64),
+        "reason": pd.Series(np.array([*REASON_CODES, "VETO"], dtype=object)[reason], dtype=object),
+        "points_lost": points,
+    })
 
 
 def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.ndarray],

@@ -1,0 +1,28 @@
+"""Reference implementations of engine steps that have a faster path in ``scoring/engine.py``; only the
+tests use them (tests/scoring/test_engine_paths.py compares both on random data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.methodology import REASON_CODES, Methodology
+
+
+def reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
+    """The reasons as a long frame sorted by pandas (the engine's first implementation)."""
+    order = {code: i for i, code in enumerate(m.explanation.tie_order)}
+    long = companies.melt(id_vars=["credit_code"], value_vars=[f"lost_{c}" for c in REASON_CODES],
+                          var_name="reason", value_name="points_lost")
+    long["reason"] = long["reason"].str.removeprefix("lost_").astype(object)
+    long["_key"] = np.round(long["points_lost"].to_numpy(dtype=float), 9)
+    long = long[long["_key"] > 0]
+    long["_tie"] = long["reason"].map(order)
+    long = long.sort_values(["credit_code", "_key", "_tie"], ascending=[True, False, True], kind="stable")
+    long = long.groupby("credit_code", sort=False).head(m.explanation.max_reasons)
+    vetoed = companies.loc[companies["veto"], ["credit_code"]].assign(reason="VETO", points_lost=np.nan)
+    out = pd.concat([vetoed, long[["credit_code", "reason", "points_lost"]]], ignore_index=True)
+    out["_first"] = (out["reason"] != "VETO").astype(int)
+    out = out.sort_values(["credit_code", "_first"], kind="stable").drop(columns="_first")
+    out["rank"] = out.groupby("credit_code", sort=False).cumcount() + 1
+    return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)

@@ -1,0 +1,39 @@
+"""The engine's fast paths against their references (tests/scoring/engine_reference.py) on random data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scoring import engine
+from scoring.methodology import METHODOLOGY_DIR, REASON_CODES, load_methodology
+from tests.scoring import engine_reference
+
+ZY2025 = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
+
+
+def _companies(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Sorted credit codes; losses with exact ties, zeros, float noise around ties and the 1e-9 cut."""
+    codes = sorted({f"91{rng.integers(10**15):016d}" for _ in range(n)})
+    values = np.array([0.0, 0.0, 1.5, 1.5 + 1e-12, 2.25, 3.0, 1e-10, 7.125, 2.25 - 1e-13])
+    frame = pd.DataFrame({"credit_code": pd.Series(codes, dtype=object)})
+    for code in REASON_CODES:
+        picked = values[rng.integers(len(values), size=len(codes))]
+        noise = rng.random(len(codes)) < 0.2
+        frame[f"lost_{code}"] = np.where(noise, rng.random(len(codes)) * 10, picked)
+    frame["veto"] = rng.random(len(codes)) < 0.15
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("max_reasons", [1, 2, 3, 4])
+def test_reasons_match_the_reference(seed: int, max_reasons: int) -> None:
+    rng = np.random.default_rng(seed)
+    tie_order = tuple(rng.permutation(list(REASON_CODES)).tolist())
+    explanation = ZY2025.explanation.model_copy(update={"max_reasons": max_reasons, "tie_order": tie_order})
+    m = ZY2025.model_copy(update={"explanation": explanation})
+    companies = _companies(rng, int(rng.integers(0, 60)))
+    fast, reference = engine._reasons(companies, m), engine_reference.reasons(companies, m)
+    pd.testing.assert_frame_equal(fast, reference)
+    assert fast.to_csv() == reference.to_csv()
