@@ -120,6 +120,8 @@ def _days(values: Any) -> np.ndarray:
     series = pd.Series(values)
     if len(series) == 0:
         return np.array([], dtype=np.int64)
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # datetime64: a cast, NaT = NO_DAY
+        return series.to_numpy().astype("datetime64[D]").view(np.int64)
     converted = pd.to_datetime(series, errors="coerce")
     out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
     out[converted.isna().to_numpy()] = NO_DAY
@@ -164,6 +166,18 @@ def _lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
         per_category = np.array([table.get(str(c), 0.0) for c in values.cat.categories] + [0.0], dtype=float)
         return per_category[values.cat.codes.to_numpy()]  # code -1 (missing) takes the trailing 0
     return values.map(table).astype(float).fillna(0.0).to_numpy(dtype=float)
+
+
+def _names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
+    """Each rated company's name: the first row naming its credit code, NaN where none does (by position,
+    without building an index of the registry's codes)."""
+    names = companies["name"]
+    out = np.full(len(company_index), getattr(names.dtype, "na_value", np.nan), dtype=object)
+    at = _codes(companies["credit_code"], company_index)
+    values = names.to_numpy(dtype=object)
+    found = np.flatnonzero(at >= 0)[::-1]  # later rows first, so the first row is written last
+    out[at[found]] = values[found]
+    return out
 
 
 def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
@@ -396,10 +410,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         "FEE": w_fee * (100.0 - fee_score),
     }
 
-    names = inputs.companies.drop_duplicates("credit_code").set_index("credit_code")["name"]
     companies = pd.DataFrame({
         "credit_code": company_index.to_numpy(),
-        "name": names.reindex(company_index).to_numpy(dtype=object),
+        "name": _names(inputs.companies, company_index),
         "exposure": exposure,
         "visits": visits.astype(np.int64),
         "insp_points": defect_points,
@@ -495,6 +508,15 @@ def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.nd
         "counted": np.concatenate([counted[k] for k in RECORD_KINDS]),
         "points": np.concatenate([np.asarray(points[k], dtype=float) for k in RECORD_KINDS]),
     })
+
+
+def _rank_in_runs(company: np.ndarray) -> np.ndarray:
+    """1, 2, 3, … within each run of equal values (a company's rows are contiguous)."""
+    if company.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    new_run = np.r_[True, company[1:] != company[:-1]]
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(company.size), 0))
+    return (np.arange(company.size) - run_start + 1).astype(np.int64)
 
 
 def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -626,7 +648,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         parts.append(pd.DataFrame({
             "company": company,
             "reason": reason,
-            "rank": pd.Series(company).groupby(company, sort=False).cumcount().to_numpy() + 1,
+            "rank": _rank_in_runs(company),
             "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
             "record_id": record_ids(chosen),
             "day": columns["day"][chosen],
@@ -651,14 +673,15 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     # Evidence is kept only for the reasons that are shown; matched on integer keys, not strings.
-    reason_code = {name: i for i, name in enumerate(("VETO", *REASON_CODES))}
-    company_of = pd.Series(np.arange(len(codes)), index=codes)
-    shown = company_of.reindex(reasons["credit_code"].to_numpy()).to_numpy() * 8 \
-        + reasons["reason"].map(reason_code).to_numpy()
-    mine = out["company"].to_numpy() * 8 + out["reason"].map(reason_code).to_numpy()
-    out = out[np.isin(mine, shown)]
+    names = pd.Index(sorted(("VETO", *REASON_CODES)))  # codes in alphabetical order, as the sort below wants
+    shown = company_index.get_indexer(reasons["credit_code"]).astype(np.int64) * 8 \
+        + names.get_indexer(reasons["reason"])
+    reason = names.get_indexer(pd.Index(out["reason"].to_numpy(dtype=object)))
+    mine = out["company"].to_numpy() * 8 + reason
+    keep = np.isin(mine, shown)
+    out, reason = out[keep], reason[keep]
     # company positions follow credit-code order, so this is the (credit_code, reason, rank) order
-    order = np.lexsort((out["rank"].to_numpy(), out["reason"].to_numpy().astype(str), out["company"].to_numpy()))
+    order = np.lexsort((out["rank"].to_numpy(), reason, out["company"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["credit_code"] = codes[out["company"].to_numpy()]
     days = out["day"].to_numpy()
@@ -729,14 +752,15 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
             "best_subscore": np.where(assessed, best, np.nan),
             "_now": now,
             "_weight": weight,
+            "_pos": np.arange(len(base)),  # base is in credit-code order: positions sort as the codes do
         }))
     out = pd.concat(parts, ignore_index=True)
     out = out[out["assessed"]].drop(columns="assessed")
     order = {c: i for i, c in enumerate(REASON_CODES)}
     out["_c"] = out["component"].map(order)
     out = _combined(out, m, constants, exposure=pd.Series(exposure, index=base["credit_code"].to_numpy()))
-    return out.sort_values(["credit_code", "_c"], kind="stable").drop(columns=["_c", "_now", "_weight"]) \
-        .reset_index(drop=True)
+    rows = np.lexsort((out["_c"].to_numpy(), out["_pos"].to_numpy()))  # (credit_code, component) order
+    return out.iloc[rows].drop(columns=["_c", "_now", "_weight", "_pos"]).reset_index(drop=True)
 
 
 def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposure: pd.Series) -> pd.DataFrame:
@@ -752,7 +776,7 @@ def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposu
     combined = np.zeros(rows, dtype=bool)
     sub = np.full(rows, np.nan)
     if rows:
-        codes = out["credit_code"].to_numpy()
+        codes = out["_pos"].to_numpy()  # the company, as an integer
         gain = out["max_gain"].to_numpy(dtype=float)
         usable = out["_weight"].to_numpy(dtype=float) > 0
         frame = pd.DataFrame({"code": codes, "gain": np.where(usable, gain, 0.0), "c": out["_c"].to_numpy(),

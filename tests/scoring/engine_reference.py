@@ -26,3 +26,20 @@ def reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
     out = out.sort_values(["credit_code", "_first"], kind="stable").drop(columns="_first")
     out["rank"] = out.groupby("credit_code", sort=False).cumcount() + 1
     return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)
+
+
+def days(values: object) -> np.ndarray:
+    """Day numbers through ``pd.to_datetime`` for every input (the engine now casts datetime64 directly)."""
+    series = pd.Series(values)
+    if len(series) == 0:
+        return np.array([], dtype=np.int64)
+    converted = pd.to_datetime(series, errors="coerce")
+    out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    out[converted.isna().to_numpy()] = np.iinfo(np.int64).min
+    return out
+
+
+def names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
+    """Names by an index of the companies' credit codes (the engine now goes by position)."""
+    by_code = companies.drop_duplicates("credit_code").set_index("credit_code")["name"]
+    return by_code.reindex(company_index).to_numpy(dtype=object)

@@ -37,3 +37,31 @@ def test_reasons_match_the_reference(seed: int, max_reasons: int) -> None:
     fast, reference = engine._reasons(companies, m), engine_reference.reasons(companies, m)
     pd.testing.assert_frame_equal(fast, reference)
     assert fast.to_csv() == reference.to_csv()
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("unit", ["s", "ns"])
+def test_day_numbers_match_the_reference(seed: int, unit: str) -> None:
+    rng = np.random.default_rng(seed)
+    seconds = rng.integers(-3 * 10**9, 3 * 10**9, size=200)  # before and after 1970, any time of day
+    values = seconds.astype("datetime64[s]").astype(f"datetime64[{unit}]")
+    values[rng.random(200) < 0.2] = np.datetime64("NaT")
+    assert np.array_equal(engine._days(values), engine_reference.days(values))
+    as_objects = pd.Series(values).dt.date.astype(object)
+    assert np.array_equal(engine._days(as_objects), engine_reference.days(as_objects))
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("categorical", [False, True])
+def test_names_match_the_reference(seed: int, categorical: bool) -> None:
+    """Duplicated codes (the first row's name wins), missing names and codes, rated companies without a row."""
+    rng = np.random.default_rng(seed)
+    pool = [f"C{i}" for i in range(30)]
+    codes = [None if rng.random() < 0.1 else pool[rng.integers(30)] for _ in range(40)]
+    names = [None if rng.random() < 0.2 else f"名{i}" for i in range(40)]
+    companies = pd.DataFrame({"credit_code": pd.Series(codes, dtype="category" if categorical else object),
+                              "name": pd.Series(names, dtype=object)})
+    rated = pd.Index(sorted(rng.choice(pool, size=20, replace=False).tolist()), dtype=object)
+    fast, reference = engine._names(companies, rated), engine_reference.names(companies, rated)
+    assert fast.dtype == reference.dtype == object
+    assert [repr(v) for v in fast] == [repr(v) for v in reference]
