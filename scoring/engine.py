@@ -175,8 +175,9 @@ def _names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
     out = np.full(len(company_index), getattr(names.dtype, "na_value", np.nan), dtype=object)
     at = _codes(companies["credit_code"], company_index)
     values = names.to_numpy(dtype=object)
-    found = np.flatnonzero(at >= 0)[::-1]  # later rows first, so the first row is written last
-    out[at[found]] = values[found]
+    found = np.flatnonzero(at >= 0)
+    positions, first = np.unique(at[found], return_index=True)  # each company's first row
+    out[positions] = values[found[first]]
     return out
 
 
@@ -549,9 +550,18 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     buckets = 64
     bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
     n = int(company.max()) + 1
-    counts = np.bincount(company * buckets + bucket, minlength=n * buckets).reshape(n, buckets)
-    reached = np.cumsum(counts, axis=1) >= limit
-    threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
+    counts = np.bincount(company * buckets + bucket, minlength=n * buckets)
+    # Only the (company, bucket) cells that hold rows, in company then bucket order; running counts per company.
+    cells = np.flatnonzero(counts)
+    cell_company = cells // buckets
+    running = np.cumsum(counts[cells])
+    first = np.r_[True, cell_company[1:] != cell_company[:-1]]
+    within = running - np.maximum.accumulate(np.where(first, running - counts[cells], 0))
+    hit = np.flatnonzero(within >= limit)
+    hit_company = cell_company[hit]
+    first_hit = np.r_[True, hit_company[1:] != hit_company[:-1]] if hit.size else np.zeros(0, dtype=bool)
+    threshold = np.full(n, buckets - 1, dtype=np.int64)  # never reached: every row of the company stays
+    threshold[hit_company[first_hit]] = cells[hit[first_hit]] % buckets
     return bucket <= threshold[company]
 
 
@@ -610,6 +620,13 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
     parts = []
+    # Evidence is built only for the reasons that are shown: per reason code, the companies showing it.
+    shown_by = company_index.get_indexer(reasons["credit_code"])
+    shown_reason = reasons["reason"].to_numpy(dtype=object)
+    alphabetical = {name: i for i, name in enumerate(sorted(("VETO", *REASON_CODES)))}
+    shown = {name: np.zeros(len(codes) + 1, dtype=bool) for name in alphabetical}  # the extra slot: position -1
+    for name, flags in shown.items():
+        flags[shown_by[(shown_reason == name) & (shown_by >= 0)]] = True
 
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
              sort_by: list[str]) -> None:
@@ -619,7 +636,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         """
         sources = []
         for kind, mask, points, detail in kinds:
-            rows = np.flatnonzero(mask & (attributed[kind] >= 0))
+            rows = np.flatnonzero(mask & shown[reason][attributed[kind]])  # position -1 picks the False slot
             sources.append((kind, rows, points, detail))
         sizes = [rows.size for _, rows, _, _ in sources]
         total = sum(sizes)
@@ -648,6 +665,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         parts.append(pd.DataFrame({
             "company": company,
             "reason": reason,
+            "_reason": alphabetical[reason],
             "rank": _rank_in_runs(company),
             "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
             "record_id": record_ids(chosen),
@@ -673,15 +691,9 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     # Evidence is kept only for the reasons that are shown; matched on integer keys, not strings.
-    names = pd.Index(sorted(("VETO", *REASON_CODES)))  # codes in alphabetical order, as the sort below wants
-    shown = company_index.get_indexer(reasons["credit_code"]).astype(np.int64) * 8 \
-        + names.get_indexer(reasons["reason"])
-    reason = names.get_indexer(pd.Index(out["reason"].to_numpy(dtype=object)))
-    mine = out["company"].to_numpy() * 8 + reason
-    keep = np.isin(mine, shown)
-    out, reason = out[keep], reason[keep]
-    # company positions follow credit-code order, so this is the (credit_code, reason, rank) order
-    order = np.lexsort((out["rank"].to_numpy(), reason, out["company"].to_numpy()))
+    # company positions follow credit-code order, and _reason the codes' alphabetical order, so this is the
+    # (credit_code, reason, rank) order
+    order = np.lexsort((out["rank"].to_numpy(), out["_reason"].to_numpy(), out["company"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["credit_code"] = codes[out["company"].to_numpy()]
     days = out["day"].to_numpy()

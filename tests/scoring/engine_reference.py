@@ -43,3 +43,15 @@ def names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
     """Names by an index of the companies' credit codes (the engine now goes by position)."""
     by_code = companies.drop_duplicates("credit_code").set_index("credit_code")["name"]
     return by_code.reindex(company_index).to_numpy(dtype=object)
+
+
+def prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
+    """The prefilter over a dense company × bucket matrix (the engine now walks only the cells that hold rows)."""
+    buckets = 64
+    bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
+    n = int(company.max()) + 1
+    counts = np.bincount(company * buckets + bucket, minlength=n * buckets).reshape(n, buckets)
+    reached = np.cumsum(counts, axis=1) >= limit
+    threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
+    result: np.ndarray = bucket <= threshold[company]
+    return result

@@ -65,3 +65,15 @@ def test_names_match_the_reference(seed: int, categorical: bool) -> None:
     fast, reference = engine._names(companies, rated), engine_reference.names(companies, rated)
     assert fast.dtype == reference.dtype == object
     assert [repr(v) for v in fast] == [repr(v) for v in reference]
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("limit", [1, 3, 5])
+def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 3000))
+    company = rng.integers(0, int(rng.integers(1, 200)), size=rows).astype(np.int64)
+    values = rng.integers(0, int(rng.integers(1, 400)), size=rows).astype(float)
+    ranks, distinct = engine._dense_desc(values)
+    assert np.array_equal(engine._prefilter(company, ranks, distinct, limit),
+                          engine_reference.prefilter(company, ranks, distinct, limit))
