@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import json.encoder
 import math
@@ -251,7 +252,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     tw = _JSON.encode(_plain(methodology.complaints.timeliness_weight))
     visits = _json_ints(c["visits"])
     period = _JSON.encode([result.period.start.isoformat(), result.period.end.isoformat()])
-    _, texts = _rows([
+    return _each_row([
         '{"credit_code":', list(map(_encode_string, codes)),
         ',"name":', [_encode_string(v) if isinstance(v, str) else "null" for v in c["name"].tolist()],
         f',"methodology_id":{_JSON.encode(result.methodology_id)},"period":{period},"score":',
@@ -280,9 +281,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ',"points_earned":', earned("w_fee", "fee_score"), ',"points_lost":', _json_floats(c["lost_FEE"]),
         ',"assessed":', _json_bools(c["fee_assessed"]),
         ',"parts":{}}],"reasons":[', reason_lists, '],"next_grade":', next_grade, ',"gap":', gap,
-        ',"path":[', path_lists, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'],
-        np.arange(n, dtype=np.int64))
-    return texts
+        ',"path":[', path_lists, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -368,6 +367,13 @@ def _first_of_groups(owner: np.ndarray) -> np.ndarray:
     g = owner[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     return order[starts[g[starts] >= 0]]
+
+
+def _each_row(parts: list[str | list[str]]) -> list[str]:
+    """Each row's text: its ``parts`` one after another (a str part is the same in every row). One join per
+    row: these rows are long (a company's whole explanation), so a join and a split of many would copy more."""
+    columns = [itertools.repeat(part) if isinstance(part, str) else part for part in parts]
+    return list(map("".join, zip(*columns, strict=False)))  # the str parts repeat without end
 
 
 def _rows(parts: list[str | list[str]], group: np.ndarray) -> tuple[np.ndarray, list[str]]:
