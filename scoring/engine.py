@@ -120,6 +120,8 @@ def _days(values: Any) -> np.ndarray:
     series = pd.Series(values)
     if len(series) == 0:
         return np.array([], dtype=np.int64)
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # datetime64: a cast, NaT = NO_DAY
+        return series.to_numpy().astype("datetime64[D]").view(np.int64)
     converted = pd.to_datetime(series, errors="coerce")
     out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
     out[converted.isna().to_numpy()] = NO_DAY
@@ -164,6 +166,19 @@ def _lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
         per_category = np.array([table.get(str(c), 0.0) for c in values.cat.categories] + [0.0], dtype=float)
         return per_category[values.cat.codes.to_numpy()]  # code -1 (missing) takes the trailing 0
     return values.map(table).astype(float).fillna(0.0).to_numpy(dtype=float)
+
+
+def _names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
+    """Each rated company's name: the first row naming its credit code, NaN where none does (by position,
+    without building an index of the registry's codes)."""
+    names = companies["name"]
+    out = np.full(len(company_index), getattr(names.dtype, "na_value", np.nan), dtype=object)
+    at = _codes(companies["credit_code"], company_index)
+    values = names.to_numpy(dtype=object)
+    found = np.flatnonzero(at >= 0)
+    positions, first = np.unique(at[found], return_index=True)  # each company's first row
+    out[positions] = values[found[first]]
+    return out
 
 
 def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
@@ -396,10 +411,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         "FEE": w_fee * (100.0 - fee_score),
     }
 
-    names = inputs.companies.drop_duplicates("credit_code").set_index("credit_code")["name"]
     companies = pd.DataFrame({
         "credit_code": company_index.to_numpy(),
-        "name": names.reindex(company_index).to_numpy(dtype=object),
+        "name": _names(inputs.companies, company_index),
         "exposure": exposure,
         "visits": visits.astype(np.int64),
         "insp_points": defect_points,
@@ -450,22 +464,30 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
 
 def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
-    order = {code: i for i, code in enumerate(m.explanation.tie_order)}
-    long = companies.melt(id_vars=["credit_code"], value_vars=[f"lost_{c}" for c in REASON_CODES],
-                          var_name="reason", value_name="points_lost")
-    long["reason"] = long["reason"].str.removeprefix("lost_").astype(object)
-    # Ties are judged on the value shown (to 1e-9), so float noise cannot reorder equal losses.
-    long["_key"] = np.round(long["points_lost"].to_numpy(dtype=float), 9)
-    long = long[long["_key"] > 0]
-    long["_tie"] = long["reason"].map(order)
-    long = long.sort_values(["credit_code", "_key", "_tie"], ascending=[True, False, True], kind="stable")
-    long = long.groupby("credit_code", sort=False).head(m.explanation.max_reasons)
-    vetoed = companies.loc[companies["veto"], ["credit_code"]].assign(reason="VETO", points_lost=np.nan)
-    out = pd.concat([vetoed, long[["credit_code", "reason", "points_lost"]]], ignore_index=True)
-    out["_first"] = (out["reason"] != "VETO").astype(int)
-    out = out.sort_values(["credit_code", "_first"], kind="stable").drop(columns="_first")
-    out["rank"] = out.groupby("credit_code", sort=False).cumcount() + 1
-    return out[["credit_code", "rank", "reason", "points_lost"]].reset_index(drop=True)
+    """Per company (in the frame's order: credit-code order), VETO first when vetoed, then at most N reason
+    codes with points lost, largest first; ties judged on the value shown (to 1e-9), so float noise cannot
+    reorder equal losses, then in the methodology's tie order. One sort of a company × code matrix."""
+    n = len(companies)
+    lost = np.column_stack([companies[f"lost_{c}"].to_numpy(dtype=float) for c in REASON_CODES]) \
+        if n else np.zeros((0, len(REASON_CODES)))
+    key = np.round(lost, 9)
+    tie = np.array([m.explanation.tie_order.index(c) for c in REASON_CODES])
+    order = np.lexsort((np.broadcast_to(tie, key.shape), -key), axis=1)  # per row: largest key, then tie order
+    ranked_key = np.take_along_axis(key, order, axis=1)
+    shown = (ranked_key > 0) & (np.arange(len(REASON_CODES)) < m.explanation.max_reasons)
+    veto = companies["veto"].to_numpy(dtype=bool)
+    # One column before the codes for VETO; rows then flatten in (company, VETO, rank) order.
+    take = np.column_stack([veto, shown])
+    reason = np.column_stack([np.full(n, len(REASON_CODES)), order])[take]
+    points = np.column_stack([np.full(n, np.nan), np.take_along_axis(lost, order, axis=1)])[take]
+    company = np.repeat(np.arange(n), take.sum(axis=1))
+    starts = np.cumsum(take.sum(axis=1)) - take.sum(axis=1)
+    return pd.DataFrame({
+        "credit_code": companies["credit_code"].iloc[company].reset_index(drop=True),
+        "rank": (np.arange(company.size) - starts[company] + 1).astype(np.int64),
+        "reason": pd.Series(np.array([*REASON_CODES, "VETO"], dtype=object)[reason], dtype=object),
+        "points_lost": points,
+    })
 
 
 def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.ndarray],
@@ -487,6 +509,15 @@ def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.nd
         "counted": np.concatenate([counted[k] for k in RECORD_KINDS]),
         "points": np.concatenate([np.asarray(points[k], dtype=float) for k in RECORD_KINDS]),
     })
+
+
+def _rank_in_runs(company: np.ndarray) -> np.ndarray:
+    """1, 2, 3, … within each run of equal values (a company's rows are contiguous)."""
+    if company.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    new_run = np.r_[True, company[1:] != company[:-1]]
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(company.size), 0))
+    return (np.arange(company.size) - run_start + 1).astype(np.int64)
 
 
 def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -519,9 +550,18 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     buckets = 64
     bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
     n = int(company.max()) + 1
-    counts = np.bincount(company * buckets + bucket, minlength=n * buckets).reshape(n, buckets)
-    reached = np.cumsum(counts, axis=1) >= limit
-    threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
+    counts = np.bincount(company * buckets + bucket, minlength=n * buckets)
+    # Only the (company, bucket) cells that hold rows, in company then bucket order; running counts per company.
+    cells = np.flatnonzero(counts)
+    cell_company = cells // buckets
+    running = np.cumsum(counts[cells])
+    first = np.r_[True, cell_company[1:] != cell_company[:-1]]
+    within = running - np.maximum.accumulate(np.where(first, running - counts[cells], 0))
+    hit = np.flatnonzero(within >= limit)
+    hit_company = cell_company[hit]
+    first_hit = np.r_[True, hit_company[1:] != hit_company[:-1]] if hit.size else np.zeros(0, dtype=bool)
+    threshold = np.full(n, buckets - 1, dtype=np.int64)  # never reached: every row of the company stays
+    threshold[hit_company[first_hit]] = cells[hit[first_hit]] % buckets
     return bucket <= threshold[company]
 
 
@@ -580,6 +620,13 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
     parts = []
+    # Evidence is built only for the reasons that are shown: per reason code, the companies showing it.
+    shown_by = company_index.get_indexer(reasons["credit_code"])
+    shown_reason = reasons["reason"].to_numpy(dtype=object)
+    alphabetical = {name: i for i, name in enumerate(sorted(("VETO", *REASON_CODES)))}
+    shown = {name: np.zeros(len(codes) + 1, dtype=bool) for name in alphabetical}  # the extra slot: position -1
+    for name, flags in shown.items():
+        flags[shown_by[(shown_reason == name) & (shown_by >= 0)]] = True
 
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
              sort_by: list[str]) -> None:
@@ -589,7 +636,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         """
         sources = []
         for kind, mask, points, detail in kinds:
-            rows = np.flatnonzero(mask & (attributed[kind] >= 0))
+            rows = np.flatnonzero(mask & shown[reason][attributed[kind]])  # position -1 picks the False slot
             sources.append((kind, rows, points, detail))
         sizes = [rows.size for _, rows, _, _ in sources]
         total = sum(sizes)
@@ -618,7 +665,8 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         parts.append(pd.DataFrame({
             "company": company,
             "reason": reason,
-            "rank": pd.Series(company).groupby(company, sort=False).cumcount().to_numpy() + 1,
+            "_reason": alphabetical[reason],
+            "rank": _rank_in_runs(company),
             "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
             "record_id": record_ids(chosen),
             "day": columns["day"][chosen],
@@ -643,14 +691,9 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     # Evidence is kept only for the reasons that are shown; matched on integer keys, not strings.
-    reason_code = {name: i for i, name in enumerate(("VETO", *REASON_CODES))}
-    company_of = pd.Series(np.arange(len(codes)), index=codes)
-    shown = company_of.reindex(reasons["credit_code"].to_numpy()).to_numpy() * 8 \
-        + reasons["reason"].map(reason_code).to_numpy()
-    mine = out["company"].to_numpy() * 8 + out["reason"].map(reason_code).to_numpy()
-    out = out[np.isin(mine, shown)]
-    # company positions follow credit-code order, so this is the (credit_code, reason, rank) order
-    order = np.lexsort((out["rank"].to_numpy(), out["reason"].to_numpy().astype(str), out["company"].to_numpy()))
+    # company positions follow credit-code order, and _reason the codes' alphabetical order, so this is the
+    # (credit_code, reason, rank) order
+    order = np.lexsort((out["rank"].to_numpy(), out["_reason"].to_numpy(), out["company"].to_numpy()))
     out = out.iloc[order].reset_index(drop=True)
     out["credit_code"] = codes[out["company"].to_numpy()]
     days = out["day"].to_numpy()
@@ -721,14 +764,15 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
             "best_subscore": np.where(assessed, best, np.nan),
             "_now": now,
             "_weight": weight,
+            "_pos": np.arange(len(base)),  # base is in credit-code order: positions sort as the codes do
         }))
     out = pd.concat(parts, ignore_index=True)
     out = out[out["assessed"]].drop(columns="assessed")
     order = {c: i for i, c in enumerate(REASON_CODES)}
     out["_c"] = out["component"].map(order)
     out = _combined(out, m, constants, exposure=pd.Series(exposure, index=base["credit_code"].to_numpy()))
-    return out.sort_values(["credit_code", "_c"], kind="stable").drop(columns=["_c", "_now", "_weight"]) \
-        .reset_index(drop=True)
+    rows = np.lexsort((out["_c"].to_numpy(), out["_pos"].to_numpy()))  # (credit_code, component) order
+    return out.iloc[rows].drop(columns=["_c", "_now", "_weight", "_pos"]).reset_index(drop=True)
 
 
 def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposure: pd.Series) -> pd.DataFrame:
@@ -744,7 +788,7 @@ def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposu
     combined = np.zeros(rows, dtype=bool)
     sub = np.full(rows, np.nan)
     if rows:
-        codes = out["credit_code"].to_numpy()
+        codes = out["_pos"].to_numpy()  # the company, as an integer
         gain = out["max_gain"].to_numpy(dtype=float)
         usable = out["_weight"].to_numpy(dtype=float) > 0
         frame = pd.DataFrame({"code": codes, "gain": np.where(usable, gain, 0.0), "c": out["_c"].to_numpy(),

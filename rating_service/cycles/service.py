@@ -13,7 +13,6 @@ change what a computed cycle is based on, and the cycle can be re-read and verif
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import json
 from collections.abc import Callable
@@ -41,7 +40,7 @@ from rating_service.records import repository as records_repo
 from rating_service.repair import repository as repair_repo
 from rating_service.settings import get_settings, to_local
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
-from scoring.explain import explain_all
+from scoring.explain import explanations_json
 from scoring.methodology import Methodology, MethodologyError
 
 Progress = Callable[[str, int, int], None]
@@ -290,29 +289,30 @@ RATING_COLUMNS = ["credit_code", "name", "score", "grade", "band_grade", "bonus"
 
 def _rating_rows(result: RatingResult, methodology: Methodology, digest: str,
                  progress: Progress) -> list[tuple[Any, ...]]:
-    total = len(result.companies)
-    rows = []
+    companies = result.companies
+    total = len(companies)
     progress("explaining", 0, total)
-    # A nation's explanations are millions of small objects that all stay alive until stored; the cyclic
-    # collector would walk them again and again as they accumulate (about half of this stage's time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for i, exp in enumerate(explain_all(result, methodology), start=1):
-            rows.append((exp.credit_code, exp.name, exp.score, exp.grade, exp.band_grade, exp.bonus, exp.veto,
-                         exp.provisional, exp.red_list, exp.black_list, exp.exposure, exp.visits, methodology.id,
-                         digest, _EXPLANATION_JSON.encode(exp.as_dict())))
-            if i % 20_000 == 0:
-                progress("explaining", i, total)
-    finally:
-        if collecting:
-            gc.enable()
+    explanations = explanations_json(result, methodology)  # column by column; as json.dumps of explain()
+
+    def floats(name: str) -> list[Any]:
+        return companies[name].to_numpy(dtype=float).tolist()
+
+    def flags(name: str) -> list[Any]:
+        return companies[name].to_numpy(dtype=bool).tolist()
+
+    def texts(name: str) -> list[str]:
+        return [str(v) for v in companies[name].tolist()]
+
+    names = [v if isinstance(v, str) else None for v in companies["name"].tolist()]
+    visits = companies["visits"].to_numpy(dtype=np.int64).tolist()
+    rows = [(*row, methodology.id, digest, text) for *row, text in zip(
+        texts("credit_code"), names, floats("score"), texts("grade"), texts("band_grade"), floats("bonus"),
+        flags("veto"), flags("provisional"), flags("red_list"), flags("black_list"), floats("exposure"), visits,
+        explanations, strict=True)]
     progress("explaining", total, total)
     return rows
 
 
-# json.dumps(..., ensure_ascii=False, separators=(",", ":")) without a new encoder per company.
-_EXPLANATION_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def _unattributed_rows(result: RatingResult, inputs: RatingInputs) -> list[tuple[Any, ...]]:
     found = result.unattributed
     rows: list[tuple[Any, ...]] = []

@@ -1,0 +1,79 @@
+"""The engine's fast paths against their references (tests/scoring/engine_reference.py) on random data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scoring import engine
+from scoring.methodology import METHODOLOGY_DIR, REASON_CODES, load_methodology
+from tests.scoring import engine_reference
+
+ZY2025 = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
+
+
+def _companies(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Sorted credit codes; losses with exact ties, zeros, float noise around ties and the 1e-9 cut."""
+    codes = sorted({f"91{rng.integers(10**15):016d}" for _ in range(n)})
+    values = np.array([0.0, 0.0, 1.5, 1.5 + 1e-12, 2.25, 3.0, 1e-10, 7.125, 2.25 - 1e-13])
+    frame = pd.DataFrame({"credit_code": pd.Series(codes, dtype=object)})
+    for code in REASON_CODES:
+        picked = values[rng.integers(len(values), size=len(codes))]
+        noise = rng.random(len(codes)) < 0.2
+        frame[f"lost_{code}"] = np.where(noise, rng.random(len(codes)) * 10, picked)
+    frame["veto"] = rng.random(len(codes)) < 0.15
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("max_reasons", [1, 2, 3, 4])
+def test_reasons_match_the_reference(seed: int, max_reasons: int) -> None:
+    rng = np.random.default_rng(seed)
+    tie_order = tuple(rng.permutation(list(REASON_CODES)).tolist())
+    explanation = ZY2025.explanation.model_copy(update={"max_reasons": max_reasons, "tie_order": tie_order})
+    m = ZY2025.model_copy(update={"explanation": explanation})
+    companies = _companies(rng, int(rng.integers(0, 60)))
+    fast, reference = engine._reasons(companies, m), engine_reference.reasons(companies, m)
+    pd.testing.assert_frame_equal(fast, reference)
+    assert fast.to_csv() == reference.to_csv()
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("unit", ["s", "ns"])
+def test_day_numbers_match_the_reference(seed: int, unit: str) -> None:
+    rng = np.random.default_rng(seed)
+    seconds = rng.integers(-3 * 10**9, 3 * 10**9, size=200)  # before and after 1970, any time of day
+    values = seconds.astype("datetime64[s]").astype(f"datetime64[{unit}]")
+    values[rng.random(200) < 0.2] = np.datetime64("NaT")
+    assert np.array_equal(engine._days(values), engine_reference.days(values))
+    as_objects = pd.Series(values).dt.date.astype(object)
+    assert np.array_equal(engine._days(as_objects), engine_reference.days(as_objects))
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("categorical", [False, True])
+def test_names_match_the_reference(seed: int, categorical: bool) -> None:
+    """Duplicated codes (the first row's name wins), missing names and codes, rated companies without a row."""
+    rng = np.random.default_rng(seed)
+    pool = [f"C{i}" for i in range(30)]
+    codes = [None if rng.random() < 0.1 else pool[rng.integers(30)] for _ in range(40)]
+    names = [None if rng.random() < 0.2 else f"名{i}" for i in range(40)]
+    companies = pd.DataFrame({"credit_code": pd.Series(codes, dtype="category" if categorical else object),
+                              "name": pd.Series(names, dtype=object)})
+    rated = pd.Index(sorted(rng.choice(pool, size=20, replace=False).tolist()), dtype=object)
+    fast, reference = engine._names(companies, rated), engine_reference.names(companies, rated)
+    assert fast.dtype == reference.dtype == object
+    assert [repr(v) for v in fast] == [repr(v) for v in reference]
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("limit", [1, 3, 5])
+def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 3000))
+    company = rng.integers(0, int(rng.integers(1, 200)), size=rows).astype(np.int64)
+    values = rng.integers(0, int(rng.integers(1, 400)), size=rows).astype(float)
+    ranks, distinct = engine._dense_desc(values)
+    assert np.array_equal(engine._prefilter(company, ranks, distinct, limit),
+                          engine_reference.prefilter(company, ranks, distinct, limit))
