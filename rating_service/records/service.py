@@ -542,24 +542,6 @@ def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progre
         progress("writing", min(start + WRITE_SLICE, total), total)
 
 
-def _stored_row(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
-    """A row as read from PostgreSQL, in the Python values ``_python_row`` gives (amounts as floats)."""
-    out: dict[str, Any] = {}
-    for col in kind.columns:
-        value = row[col.name]
-        if value is None:
-            out[col.name] = None
-        elif col.type == "int":
-            out[col.name] = int(value)
-        elif col.type == "decimal":
-            out[col.name] = round(float(value), 2)
-        elif col.type == "bool":
-            out[col.name] = bool(value)
-        else:
-            out[col.name] = value
-    return out
-
-
 def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, summary: ImportSummary,
                       *, batch_id: int, actor: str, progress: Progress) -> None:
     """COPY the file into a staging table, then archive, update and insert in set-based SQL, in the caller's
@@ -570,6 +552,6 @@ def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.
     result = repository.merge_staged(session, table, kind.key, _content_columns(kind), batch_id=batch_id,
                                      empty=empty, staged=len(frame))
     if result.changes:
-        changes = ((_stored_row(kind, before), _stored_row(kind, after)) for before, after in result.changes)
+        changes = ((_python_row(kind, before), _python_row(kind, after)) for before, after in result.changes)
         audit.append(session, _update_drafts(kind, changes, batch_id=batch_id, actor=actor))
     summary.inserted, summary.updated, summary.unchanged = result.inserted, result.updated, result.unchanged
