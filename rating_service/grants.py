@@ -47,6 +47,10 @@ def grant_statements(*, role: str, schema: str = "public", queue_tables: tuple[s
     return statements
 
 
+def quote_identifier(connection: Connection, name: str) -> str:
+    return connection.dialect.identifier_preparer.quote(name)
+
+
 def grant_app_role(connection: Connection, *, role: str) -> list[str]:
     """Give `role` (an existing role that is not a superuser and owns nothing here) exactly its privileges, then
     check that it cannot change the audit log by any other path (PUBLIC, a group). Returns the statements run."""
@@ -68,6 +72,15 @@ def grant_app_role(connection: Connection, *, role: str) -> list[str]:
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
     statements = grant_statements(role=role, schema=schema,
                                   queue_tables=tuple(t for t in QUEUE_TABLES if t in present))
+    # An import stages its rows in a temporary table (records.repository.stage_copy): the role needs TEMPORARY on
+    # the database (roles.sql grants it; a database made by an older roles.sql gets it here when we own it).
+    database = connection.execute(text("SELECT current_database()")).scalar_one()
+    lacks_temp = connection.execute(text(
+        "SELECT NOT has_database_privilege(:role, current_database(), 'TEMPORARY') AND pg_has_role(current_user, "
+        "(SELECT datdba FROM pg_database WHERE datname = current_database()), 'USAGE')"), {"role": role}).scalar_one()
+    if lacks_temp:
+        statements.append(f"GRANT TEMPORARY ON DATABASE {quote_identifier(connection, database)} TO "
+                          f"{quote_identifier(connection, role)}")
     for statement in statements:
         connection.exec_driver_sql(statement)
     kept = connection.execute(text(

@@ -51,7 +51,8 @@ CREATE ROLE :"app" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD 
 
 CREATE DATABASE :"dbname" OWNER :"owner" ENCODING 'UTF8' TEMPLATE template0;
 REVOKE ALL ON DATABASE :"dbname" FROM PUBLIC;
-GRANT CONNECT ON DATABASE :"dbname" TO :"app";
+-- TEMPORARY: an import on PostgreSQL sends its rows by COPY into a temporary staging table first.
+GRANT CONNECT, TEMPORARY ON DATABASE :"dbname" TO :"app";
 
 \connect :"dbname"
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import ProgrammingError
 from rating_service import grants
 from rating_service.audit import service as audit
 from rating_service.db import Database, set_database
+from rating_service.records import repository as records_repository
 from rating_service.settings import Settings, get_settings
 from tests import factories as f
 from tests.conftest import IN_CI
@@ -135,6 +136,22 @@ def test_the_service_works_as_the_application_role(site, service):
     assert api.get(f"/api/v1/cycles/{created.json()['id']}").json()["status"] == "computed"
     with service.read_session() as session:
         assert audit.verify(session).ok
+
+
+def test_only_the_tables_owner_sets_checks_aside_for_a_bulk_import(site, service):
+    """The application role may not drop the owner's indexes and keys: its big imports check row by row (and
+    stage in a temporary table, which roles.sql lets it make); the owner's (`rating import` run by it) take the
+    bulk path."""
+    table = records_repository.table_for("complaints")
+    with service.read_session() as session:
+        assert records_repository.bulk_load(session, table, new_rows=10_000_000, empty=True) is False
+        session.connection().exec_driver_sql("CREATE TEMPORARY TABLE staged_probe (x int) ON COMMIT DROP")
+    owner = Database(Settings(database_url=site.owner_url, environment="test"))
+    try:
+        with owner.read_session() as session:
+            assert records_repository.bulk_load(session, table, new_rows=10_000_000, empty=True) is True
+    finally:
+        owner.dispose()
 
 
 def test_the_application_role_runs_the_job_queues_functions(service):
