@@ -48,6 +48,16 @@ TODAY = dt.date(2026, 11, 28)
 os.environ["RATING_DOCUMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-documents-")
 os.environ["RATING_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="rating-attachments-")
 os.environ["RATING_IMPORT_REPORTS_DIR"] = tempfile.mkdtemp(prefix="rating-import-errors-")
+# The session databases keep the suite's folders whichever test first asks for them (a test that points the
+# environment at a folder of its own must not leave it in a database every later test shares).
+_SUITE_FOLDERS = (Path(os.environ["RATING_DOCUMENTS_DIR"]), Path(os.environ["RATING_ATTACHMENTS_DIR"]),
+                  Path(os.environ["RATING_IMPORT_REPORTS_DIR"]))
+
+
+def _session_settings(url: str) -> Settings:
+    documents, attachments, reports = _SUITE_FOLDERS
+    return Settings(database_url=url, environment="test", documents_dir=documents, attachments_dir=attachments,
+                    import_reports_dir=reports)
 # The audit key and anchors too; the key is written here so that production-mode Settings validate in tests.
 _AUDIT_DIR = tempfile.mkdtemp(prefix="rating-audit-")
 os.environ["RATING_AUDIT_KEY_FILE"] = os.path.join(_AUDIT_DIR, "audit.key")
@@ -130,7 +140,7 @@ def _light_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.M
 @pytest.fixture(scope="session")
 def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     path = tmp_path_factory.mktemp("db") / "rating.db"
-    database = Database(Settings(database_url=f"sqlite:///{path}", environment="test"))
+    database = Database(_session_settings(f"sqlite:///{path}"))
     migrate.upgrade(database)
     yield database
     database.dispose()
@@ -145,7 +155,7 @@ def postgresql_database() -> Iterator[Database]:
     try:
         if PG_URL != _SERVER_URL:
             _worker_database("create")
-        database = Database(Settings(database_url=PG_URL, environment="test"))
+        database = Database(_session_settings(PG_URL))
         with database.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
