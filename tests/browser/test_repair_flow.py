@@ -124,7 +124,8 @@ def test_the_black_listed_company_repairs_its_mark_and_the_public_record_shows_i
         officer.fill("#verification-note", "到该企业服务的小区现场核查：收费公示已张贴，退费凭证齐全。")
         officer.fill("#decide-reasons", "整改到位，证明材料真实有效，同意修复。")
         officer.click("#decide-button")
-        expect(officer.locator("#request-status")).to_have_text("已修复")
+        # The decision renders its 信用修复决定书 PDF before the page answers: seconds on a loaded CI machine.
+        expect(officer.locator("#request-status")).to_have_text("已修复", timeout=20_000)
         expect(officer.locator("#repaired-line")).to_be_visible()
         decision_link = officer.locator("#decision-pdf")
         number = decision_link.locator(".token").inner_text().strip()
