@@ -140,9 +140,9 @@ def _schema(database: Any) -> list[tuple[Any, ...]]:
         if database.is_sqlite:
             return [tuple(r) for r in session.execute(text(
                 "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                "WHERE tbl_name IN ('communities', 'complaints') ORDER BY name"))]
+                "WHERE tbl_name IN ('communities', 'complaints') ORDER BY name, type"))]
         return [tuple(r) for r in session.execute(text(
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
             "WHERE conrelid IN ('communities'::regclass, 'complaints'::regclass) "
             "UNION ALL SELECT tablename, indexname, indexdef, true FROM pg_indexes "
-            "WHERE tablename IN ('communities', 'complaints') ORDER BY 1, 2"))]
+            "WHERE tablename IN ('communities', 'complaints') ORDER BY 1, 2, 3"))]
