@@ -188,6 +188,18 @@ def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndar
     return np.bincount(codes[keep], weights=weights[keep], minlength=size).astype(float)
 
 
+def _late_rate(late: np.ndarray, exposure: np.ndarray, rule: Any) -> np.ndarray:
+    """ZY-2026's ``l = per × L / (E + k)``: late complaints per ``per`` household-years, no county prior."""
+    base = exposure + rule.credibility_households
+    return np.divide(rule.rate_per_households * late, base, out=np.zeros(len(late)), where=base > 0)
+
+
+def _late_count_allowed(rate: np.ndarray, exposure: np.ndarray, rule: Any) -> np.ndarray:
+    """The most late complaints whose ``l`` stays at or below ``rate`` (whole complaints only)."""
+    return np.maximum(np.floor(rate * (exposure + rule.credibility_households) / rule.rate_per_households + 1e-9),
+                      0.0)
+
+
 # -- attribution ---------------------------------------------------------------------------------------
 
 @dataclass
@@ -348,7 +360,15 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     due_count = _sum_by(np.where(is_due, comp_company, -1), None, n)
     on_time_count = _sum_by(np.where(on_time, comp_company, -1), None, n)
     timeliness = np.divide(on_time_count, due_count, out=np.ones(n), where=due_count > 0)
-    timeliness_score = 100.0 * timeliness
+    late_count = due_count - on_time_count
+    timely = m.complaints.timeliness
+    if timely.late_rate:
+        # ZY-2026: late complaints per 1,000 household-years, no county prior (none late: l = 0).
+        late_rate = _late_rate(late_count, exposure, timely)
+        timeliness_score = pl(late_rate, timely.breakpoints)
+    else:
+        late_rate = np.full(n, np.nan)
+        timeliness_score = 100.0 * timeliness
     compl_assessed = with_exposure
     compl_score = round_half_up(m.complaints.rate_weight * rate_score + m.complaints.timeliness_weight
                                 * timeliness_score, m.rounding.indicator_decimals)
@@ -427,6 +447,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         "compl_on_time": on_time_count.astype(np.int64),
         "compl_timeliness": np.where(compl_assessed, timeliness, np.nan),
         "compl_timeliness_score": np.where(compl_assessed, timeliness_score, np.nan),
+        "compl_late": late_count.astype(np.int64),
+        "compl_late_rate": np.where(compl_assessed, late_rate, np.nan),
         "compl_score": np.where(compl_assessed, compl_score, np.nan),
         "compl_assessed": compl_assessed,
         "fee_points": fee_points,
@@ -733,7 +755,7 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
                        pl(best_rate, m.complaints.rate_breakpoints), base["compl_assessed"].to_numpy(),
                        lambda s: pl_inverse(s, m.complaints.rate_breakpoints)),
         "COMPL_TIMELY": (base["w_compl"].to_numpy() * tw, base["compl_timeliness_score"].to_numpy(), hundred,
-                         base["compl_assessed"].to_numpy(), lambda s: s / 100.0),
+                         base["compl_assessed"].to_numpy(), _timely_inverse(m)),
         "FEE": (base["w_fee"].to_numpy(), base["fee_score"].to_numpy(), hundred,
                 base["fee_assessed"].to_numpy(), lambda s: pl_inverse(s, m.fees.breakpoints)),
     }
@@ -748,6 +770,10 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
             # r = per·(C + k·R0)/(E + k)  =>  C = r·(E + k)/per − k·R0, whole complaints only.
             count = np.floor(measure * (exposure + k) / per - k * constants.r0 + 1e-9)
             target_count = np.where(reachable, np.maximum(count, 0.0), np.nan)
+        elif component == "COMPL_TIMELY" and m.complaints.timeliness.late_rate:
+            # l = per·L/(E + k)  =>  L = l·(E + k)/per: the late complaints the target rate allows.
+            target_count = np.where(reachable, _late_count_allowed(np.where(reachable, measure, 0.0), exposure,
+                                                                   m.complaints.timeliness), np.nan)
         else:
             target_count = np.full(len(base), np.nan)
         parts.append(pd.DataFrame({
@@ -773,6 +799,15 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
     out = _combined(out, m, constants, exposure=pd.Series(exposure, index=base["credit_code"].to_numpy()))
     rows = np.lexsort((out["_c"].to_numpy(), out["_pos"].to_numpy()))  # (credit_code, component) order
     return out.iloc[rows].drop(columns=["_c", "_now", "_weight", "_pos"]).reset_index(drop=True)
+
+
+def _timely_inverse(m: Methodology) -> Callable[[np.ndarray], np.ndarray]:
+    """The timeliness part's sub-score back to its measure: the on-time share (ZY-2025) or the most late complaints
+    per 1,000 household-years that still earn it (ZY-2026)."""
+    rule = m.complaints.timeliness
+    if rule.late_rate:
+        return lambda s: pl_inverse(s, rule.breakpoints)
+    return lambda s: s / 100.0
 
 
 def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposure: pd.Series) -> pd.DataFrame:
@@ -818,7 +853,7 @@ def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposu
     inverses = {
         "INSP": lambda s: pl_inverse(s, m.inspections.breakpoints),
         "COMPL_RATE": lambda s: pl_inverse(s, m.complaints.rate_breakpoints),
-        "COMPL_TIMELY": lambda s: s / 100.0,
+        "COMPL_TIMELY": _timely_inverse(m),
         "FEE": lambda s: pl_inverse(s, m.fees.breakpoints),
     }
     component = out["component"].to_numpy()
@@ -832,4 +867,7 @@ def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposu
             k, per = m.complaints.credibility_households, m.complaints.rate_per_households
             e = exposure.reindex(out["credit_code"].to_numpy()[mine]).to_numpy(dtype=float)
             count[mine] = np.maximum(np.floor(values * (e + k) / per - k * constants.r0 + 1e-9), 0.0)
+        elif name == "COMPL_TIMELY" and m.complaints.timeliness.late_rate:
+            e = exposure.reindex(out["credit_code"].to_numpy()[mine]).to_numpy(dtype=float)
+            count[mine] = _late_count_allowed(values, e, m.complaints.timeliness)
     return out.assign(combined_measure=measure, combined_count=count)

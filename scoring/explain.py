@@ -250,6 +250,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
 
     rw = _JSON.encode(_plain(methodology.complaints.rate_weight))
     tw = _JSON.encode(_plain(methodology.complaints.timeliness_weight))
+    late_rate = methodology.complaints.timeliness.late_rate  # ZY-2026: "l" and "late" in place of "t"
     visits = _json_ints(c["visits"])
     period = _JSON.encode([result.period.start.isoformat(), result.period.end.isoformat()])
     return _each_row([
@@ -272,9 +273,11 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ',"points_earned":', earned("w_compl", "compl_score"),
         ',"points_lost":', _json_floats(number("lost_COMPL_RATE") + number("lost_COMPL_TIMELY")),
         ',"assessed":', _json_bools(c["compl_assessed"]),
-        ',"parts":{"u":', _json_floats(c["compl_rate_score"]), ',"t":', _json_floats(c["compl_timeliness"]),
+        ',"parts":{"u":', _json_floats(c["compl_rate_score"]),
+        *((',"l":', _json_floats(c["compl_late_rate"])) if late_rate else (',"t":', _json_floats(c["compl_timeliness"]))),
         ',"v":', _json_floats(c["compl_timeliness_score"]), f',"rate_weight":{rw},"timeliness_weight":{tw}'
         ',"substantiated":', _json_ints(c["compl_substantiated"]), ',"on_time":', _json_ints(c["compl_on_time"]),
+        *((',"late":', _json_ints(c["compl_late"])) if late_rate else ()),
         ',"due":', _json_ints(c["compl_due"]),
         '}},{"code":"FEE","measure":', _json_floats(c["fee_points"]),
         ',"sub_score":', _json_floats(c["fee_score"]), ',"weight":', _json_floats(c["w_fee"]),
@@ -418,11 +421,7 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
         ("INSP", row["insp_measure"], row["insp_score"], row["w_insp"], row["insp_assessed"], row["lost_INSP"],
          {"points": _num(row["insp_points"]), "visits": int(row["visits"])}),
         ("COMPL", row["compl_rate"], row["compl_score"], row["w_compl"], row["compl_assessed"],
-         row["lost_COMPL_RATE"] + row["lost_COMPL_TIMELY"],
-         {"u": _num(row["compl_rate_score"]), "t": _num(row["compl_timeliness"]),
-          "v": _num(row["compl_timeliness_score"]), "rate_weight": rw, "timeliness_weight": tw,
-          "substantiated": int(row["compl_substantiated"]), "on_time": int(row["compl_on_time"]),
-          "due": int(row["compl_due"])}),
+         row["lost_COMPL_RATE"] + row["lost_COMPL_TIMELY"], _complaint_parts(row, methodology)),
         ("FEE", row["fee_points"], row["fee_score"], row["w_fee"], row["fee_assessed"], row["lost_FEE"], {}),
     ):
         sub = _num(score)
@@ -451,6 +450,20 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
         gap=float(path[0]["gap"]) if path else None,
         path=steps, constants=result.constants.as_dict(),
     )
+
+
+def _complaint_parts(row: dict[str, Any], methodology: Methodology) -> dict[str, Any]:
+    """The COMPL line's parts: the rate part ``u``, the timeliness measure (the on-time share ``t`` under ZY-2025,
+    the late-complaint rate ``l`` and count ``late`` under ZY-2026), ``v`` and the counts."""
+    c = methodology.complaints
+    timely: dict[str, Any] = {"l": _num(row["compl_late_rate"])} if c.timeliness.late_rate \
+        else {"t": _num(row["compl_timeliness"])}
+    counts: dict[str, Any] = {"substantiated": int(row["compl_substantiated"]), "on_time": int(row["compl_on_time"])}
+    if c.timeliness.late_rate:
+        counts["late"] = int(row["compl_late"])
+    return {"u": _num(row["compl_rate_score"]), **timely, "v": _num(row["compl_timeliness_score"]),
+            "rate_weight": c.rate_weight, "timeliness_weight": c.timeliness_weight, **counts,
+            "due": int(row["compl_due"])}
 
 
 def shown(value: float | None, decimals: int = 2, *, at_most: bool | None = None) -> float | None:

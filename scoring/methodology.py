@@ -115,6 +115,60 @@ class InspectionRules(_Strict):
         return _exact_keys(value, SEVERITIES, "严重程度分值", non_negative=True)
 
 
+TIMELINESS_RULES = ("share", "late_rate")
+
+
+class TimelinessRule(_Strict):
+    """How the timeliness part ``v`` of COMPL is scored.
+
+    ``share`` (ZY-2025): ``v = 100 × t``, ``t`` the share of due complaints resolved on time (1 when none is due).
+    ``late_rate`` (ZY-2026): ``l = per × L / (E + k)`` late complaints per ``per`` household-years (``L`` due and not
+    resolved on time, no county prior), ``v = PL(l; breakpoints)``; an on-time complaint cannot change ``l``, so one
+    more adverse record never raises ``v``. The late-rate figures are required by that rule and refused by the other.
+    """
+
+    rule: str
+    credibility_households: float | None = Field(default=None, ge=0)
+    rate_per_households: float | None = Field(default=None, gt=0)
+    breakpoints: Breakpoints | None = None
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        if value not in TIMELINESS_RULES:
+            raise RuleError("unknown_code", f"unknown rule {value!r}: one of {list(TIMELINESS_RULES)}",
+                            f"未知的按时办结计分规则 {value!r}，应为 {list(TIMELINESS_RULES)} 之一")
+        return value
+
+    @field_validator("breakpoints")
+    @classmethod
+    def _bp(cls, value: Breakpoints | None) -> Breakpoints | None:
+        return None if value is None else _check_breakpoints(value)
+
+    @model_validator(mode="after")
+    def _figures_of_the_rule(self) -> TimelinessRule:
+        figures = {"credibility_households": self.credibility_households,
+                   "rate_per_households": self.rate_per_households, "breakpoints": self.breakpoints}
+        if self.rule == "late_rate":
+            for name, value in figures.items():
+                if value is None:
+                    raise RuleError("timeliness_missing", f"the late-rate rule needs {name}",
+                                    f"按未按时办结率计分时必须给出 {name}", field=f"complaints.timeliness.{name}")
+        else:
+            for name, value in figures.items():
+                if value is not None:
+                    raise RuleError("timeliness_extra", f"the share rule takes no {name}",
+                                    f"按按时办结比例计分时不应给出 {name}", field=f"complaints.timeliness.{name}")
+        return self
+
+    @property
+    def late_rate(self) -> bool:
+        return self.rule == "late_rate"
+
+
+SHARE_RULE = TimelinessRule(rule="share")
+
+
 class ComplaintRules(_Strict):
     credibility_households: float = Field(ge=0)
     rate_per_households: float = Field(gt=0)
@@ -122,6 +176,8 @@ class ComplaintRules(_Strict):
     timeliness_weight: float = Field(ge=0, le=1)
     default_due_days: int = Field(ge=0)
     rate_breakpoints: Breakpoints
+    # Versions written before ZY-2026 have no ``timeliness`` key: the share rule, as ZY-2025 states it.
+    timeliness: TimelinessRule = SHARE_RULE
 
     _bp = field_validator("rate_breakpoints")(classmethod(lambda cls, v: _check_breakpoints(v)))
 
