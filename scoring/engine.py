@@ -365,7 +365,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     if timely.late_rate:
         # ZY-2026: late complaints per 1,000 household-years, no county prior (none late: l = 0).
         late_rate = _late_rate(late_count, exposure, timely)
-        timeliness_score = pl(late_rate, timely.breakpoints)
+        timeliness_score = pl(late_rate, timely.curve)
     else:
         late_rate = np.full(n, np.nan)
         timeliness_score = 100.0 * timeliness
@@ -806,7 +806,7 @@ def _timely_inverse(m: Methodology) -> Callable[[np.ndarray], np.ndarray]:
     per 1,000 household-years that still earn it (ZY-2026)."""
     rule = m.complaints.timeliness
     if rule.late_rate:
-        return lambda s: pl_inverse(s, rule.breakpoints)
+        return lambda s: pl_inverse(s, rule.curve)
     return lambda s: s / 100.0
 
 

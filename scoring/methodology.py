@@ -165,6 +165,13 @@ class TimelinessRule(_Strict):
     def late_rate(self) -> bool:
         return self.rule == "late_rate"
 
+    @property
+    def curve(self) -> Breakpoints:
+        """The late-rate curve (validation guarantees one under ``late_rate``)."""
+        if self.breakpoints is None:
+            raise ValueError("the share rule has no curve")
+        return self.breakpoints
+
 
 SHARE_RULE = TimelinessRule(rule="share")
 

@@ -1,7 +1,8 @@
-"""Golden cases for methodology ZY-2025: one small, hand-computed YAML file per rule in fixtures/golden/.
+"""Golden cases for methodologies ZY-2025 and ZY-2026: one small, hand-computed YAML file per rule in fixtures/golden/.
 
 Each file holds ``name``, ``rule`` (the methodology section it pins), ``why`` (the hand arithmetic,
-for a reviewer to check against the methodology text), ``period``, an optional frozen ``r0``,
+for a reviewer to check against the methodology text), an optional ``methodology`` (a shipped id, ZY-2025 when
+absent), ``period``, an optional frozen ``r0``,
 ``input`` (rows as in tests/scoring/builders.py) and ``expect``:
 
 - ``rated``: the exact set of rated credit codes;
@@ -29,7 +30,7 @@ import pytest
 import yaml
 
 from scoring.engine import Constants, Period, RatingResult, rate_companies
-from scoring.methodology import load_methodology
+from scoring.methodology import load_methodology, methodology_by_id
 from tests.scoring.builders import COLUMNS, inputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ METHODOLOGY = load_methodology(ROOT / "scoring" / "methodologies" / "ZY-2025.yam
 CASES = sorted(GOLDEN.glob("*.yaml"))
 TOLERANCE = 1e-6
 EXACT = {"score", "grade", "band_grade"}
-TOP_KEYS = {"name", "rule", "why", "period", "r0", "input", "expect", "xfail"}
+TOP_KEYS = {"name", "rule", "why", "methodology", "period", "r0", "input", "expect", "xfail"}
 EXPECT_KEYS = {"rated", "companies", "reasons", "evidence", "records", "unattributed", "r0"}
 
 # Rules the golden set must cover (a substring of some case's ``rule``), so none is dropped silently.
@@ -59,6 +60,10 @@ REQUIRED_RULES = [
     "§5 red list",
     "§4.2 R0",
     "§4.2 default due date",
+    "ZY-2026 §4.2 late rate: no complaint due",
+    "ZY-2026 §4.2 late rate: all late",
+    "ZY-2026 §4.2 late rate: unresolved past due",
+    "ZY-2026 §4.2 late rate: blank due date",
 ]
 
 
@@ -92,7 +97,8 @@ def run_case(case: dict[str, Any]) -> RatingResult:
             assert not set(row) - set(COLUMNS[kind]), f"{kind}: unknown columns {sorted(set(row) - set(COLUMNS[kind]))}"
     period = Period(_date(case["period"]["start"]), _date(case["period"]["end"]))
     constants = Constants(r0=float(case["r0"])) if case.get("r0") is not None else None
-    return rate_companies(inputs=inputs(**rows), period=period, methodology=METHODOLOGY, constants=constants)
+    methodology = methodology_by_id(case["methodology"]) if case.get("methodology") else METHODOLOGY
+    return rate_companies(inputs=inputs(**rows), period=period, methodology=methodology, constants=constants)
 
 
 def _missing(value: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Property tests of the ZY-2025 engine on small random worlds (Hypothesis).
+"""Property tests of the engine on small random worlds (Hypothesis), under ZY-2025 and, where the rules differ, ZY-2026.
 
 A world has 2-4 companies, 2-5 communities (1-2,000 households), contracts that never overlap
 within a community (with gaps, so some records are unattributed), and 0-30 records of each kind
@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 
 from scoring.engine import Constants, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explain
-from scoring.methodology import METHODOLOGY_DIR, load_methodology
+from scoring.methodology import METHODOLOGY_DIR, Methodology, load_methodology
 from tests.scoring.builders import inputs
 
 ZY2025 = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
+ZY2026 = load_methodology(METHODOLOGY_DIR / "ZY-2026.yaml")
 GRADES = ZY2025.grades  # best first: a larger position is a worse grade
 P = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 P_DAYS = (P.end - P.start).days  # offsets 0..P_DAYS lie in P
@@ -108,9 +109,10 @@ def worlds(draw: st.DrawFn) -> World:
     }
 
 
-def rate(data: World | RatingInputs, constants: Constants | None = None) -> RatingResult:
+def rate(data: World | RatingInputs, constants: Constants | None = None, methodology: Methodology = ZY2025) \
+        -> RatingResult:
     built = data if isinstance(data, RatingInputs) else inputs(**data)
-    result = rate_companies(inputs=built, period=P, methodology=ZY2025, constants=constants)
+    result = rate_companies(inputs=built, period=P, methodology=methodology, constants=constants)
     check_bounds(result)
     return result
 
@@ -154,8 +156,12 @@ def _rows_of(result: RatingResult, world: World, kind: str, code: str) -> list[d
 
 
 @st.composite
-def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: str) -> World:
+def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: str, *,
+                    any_complaint: bool = False) -> World:
     """``world`` with 1-3 adverse changes for company ``code``, all counted in P.
+
+    ``any_complaint`` (ZY-2026): a new complaint may also be resolved on time, substantiated or not (under ZY-2026
+    an on-time complaint cannot change the late rate, so no exclusion is needed for timeliness).
 
     What is monotone, and why these changes and no others:
 
@@ -175,7 +181,7 @@ def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: s
     changed = {kind: [dict(row) for row in rows] for kind, rows in world.items()}
     own_inspections = _rows_of(result, world, "inspections", code)
     own_complaints = [r for r in _rows_of(result, world, "complaints", code) if not r["substantiated"]]
-    options = ["late_complaint", "fee", "event"]
+    options = ["late_complaint", "fee", "event"] + (["any_complaint"] if any_complaint else [])
     if own_inspections:
         options += ["finding", "escalate"]
     if own_complaints:
@@ -208,6 +214,13 @@ def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: s
                                           "community_id": None, "substantiated": draw(st.booleans()),
                                           "due_on": day(None if due_after is None else due),
                                           "resolved_on": day(_maybe_after(draw, due, 1, 40))})
+        elif option == "any_complaint":  # due (or not yet due), resolved on time, late or not at all
+            due_after = draw(st.one_of(st.none(), st.integers(0, 20)))
+            due = in_p + (7 if due_after is None else due_after)
+            changed["complaints"].append({"record_id": f"X-A{n}", "received_on": day(in_p), "credit_code": code,
+                                          "community_id": None, "substantiated": draw(st.booleans()),
+                                          "due_on": day(None if due_after is None else due),
+                                          "resolved_on": day(_maybe_after(draw, in_p, 0, 40))})
         elif option == "fee":
             changed["fee_violations"].append({"record_id": f"X-F{n}", "decided_on": day(in_p), "credit_code": code,
                                               "community_id": None,
@@ -230,12 +243,58 @@ def test_adverse_records_never_raise_the_score(world: World, data: st.DataObject
     R0 depends on every company's substantiated complaints, so it is computed once on the base
     world and held fixed (as the methodology freezes it with the cycle) for the changed world.
     """
-    before = rate(world)
+    _check_monotone(world, data, ZY2025)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(world=worlds(), data=st.data())
+def test_adverse_records_never_raise_the_score_under_zy_2026(world: World, data: st.DataObject) -> None:
+    """ZY-2026's promise as its document states it: for a company whose assessed components do not change, one more
+    adverse record never raises S nor improves the grade — here without the timeliness exclusion ZY-2025 needs: a
+    new complaint may be resolved on time, late or not at all, substantiated or not."""
+    _check_monotone(world, data, ZY2026, any_complaint=True)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(world=worlds(), data=st.data())
+def test_one_more_complaint_never_raises_the_score_under_zy_2026(world: World, data: st.DataObject) -> None:
+    """The case ZY-2025 had to exclude, alone: one more complaint for the company, substantiated or not, resolved on
+    time, late or not at all. Under ZY-2025 this property is false (Hypothesis finds a company whose raw score rises
+    within a few hundred examples: an on-time complaint raises the on-time share); under ZY-2026 it holds."""
+    before = rate(world, methodology=ZY2026)
     rated = before.companies["credit_code"].tolist()
     assume(rated)
     code = data.draw(st.sampled_from(rated), label="company")
-    changed = data.draw(adverse_changes(world, before, code), label="changed world")
-    after = rate(changed, constants=before.constants)
+    in_p = data.draw(st.integers(0, P_DAYS), label="received")
+    due_after = data.draw(st.one_of(st.none(), st.integers(0, 20)), label="due after")
+    changed = {kind: [dict(row) for row in rows] for kind, rows in world.items()}
+    changed["complaints"].append({
+        "record_id": "X-K", "received_on": day(in_p), "credit_code": code, "community_id": None,
+        "substantiated": data.draw(st.booleans(), label="substantiated"),
+        "due_on": day(None if due_after is None else in_p + due_after),
+        "resolved_on": day(data.draw(st.one_of(st.none(), st.integers(in_p, in_p + 40)), label="resolved"))})
+    after = rate(changed, constants=before.constants, methodology=ZY2026)
+    old = before.companies.set_index("credit_code").loc[code]
+    new = after.companies.set_index("credit_code").loc[code]
+    assert new["compl_late"] >= old["compl_late"]
+    assert not new["compl_timeliness_score"] > old["compl_timeliness_score"]  # NaN both: not assessed (E = 0)
+    assert new["raw_score"] <= old["raw_score"] + 1e-9 and new["score"] <= old["score"]
+    assert position(new["grade"]) >= position(old["grade"])
+
+
+def _check_monotone(world: World, data: st.DataObject, methodology: Methodology, *, any_complaint: bool = False) \
+        -> None:
+    before = rate(world, methodology=methodology)
+    rated = before.companies["credit_code"].tolist()
+    assume(rated)
+    code = data.draw(st.sampled_from(rated), label="company")
+    changed = data.draw(adverse_changes(world, before, code, any_complaint=any_complaint), label="changed world")
+    after = rate(changed, constants=before.constants, methodology=methodology)
+    if any_complaint:  # ZY-2026's promise holds for a company whose assessed components do not change
+        assert (after.companies.set_index("credit_code").loc[code, ["insp_assessed", "compl_assessed"]].tolist()
+                == before.companies.set_index("credit_code").loc[code, ["insp_assessed", "compl_assessed"]].tolist())
 
     old = before.companies.set_index("credit_code")
     new = after.companies.set_index("credit_code")
@@ -272,6 +331,28 @@ def test_substantiated_on_time_complaint_can_raise_the_score() -> None:
     assert after["compl_substantiated"] == before["compl_substantiated"] + 1
     assert after["compl_timeliness"] == 0.5 and before["compl_timeliness"] == 0.0
     assert after["score"] > before["score"]
+
+
+def test_the_same_on_time_complaint_cannot_raise_the_score_under_zy_2026() -> None:
+    """ZY-2026's reason for being: the world above, rated with the late rate. The on-time complaint leaves the late
+    rate as it was (L = 1 before and after), so only the rate part moves, and it moves down."""
+    world: World = {
+        "companies": [{"credit_code": CODES[0], "name": "甲"}],
+        "communities": [{"community_id": "N1", "name": "一", "households": 2000}],
+        "contracts": [{"community_id": "N1", "credit_code": CODES[0], "start_date": "2020-01-01"}],
+        "complaints": [{"record_id": "K1", "received_on": "2025-03-01", "community_id": "N1",
+                        "substantiated": False, "resolved_on": "2025-04-01"}],
+    }
+    constants = Constants(r0=0.004)
+    before = rate(world, constants, ZY2026).companies.iloc[0]
+    world["complaints"].append({"record_id": "K2", "received_on": "2025-05-01", "community_id": "N1",
+                                "substantiated": True, "resolved_on": "2025-05-02"})
+    after = rate(world, constants, ZY2026).companies.iloc[0]
+    assert after["compl_substantiated"] == before["compl_substantiated"] + 1
+    assert after["compl_late"] == before["compl_late"] == 1
+    assert after["compl_late_rate"] == before["compl_late_rate"]
+    assert after["compl_rate_score"] < before["compl_rate_score"]
+    assert after["score"] < before["score"]
 
 
 # -- order independence and determinism ------------------------------------------------------------------
