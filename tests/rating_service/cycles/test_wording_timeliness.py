@@ -157,6 +157,9 @@ def test_the_path_with_no_late_complaint_allowed():
     en = wording.path_lines(wording.path(exp, "en", ZY2026), "en")
     assert any(line.endswith("every due complaint resolved on time in the period (at most 0.50 per 1,000 "
                              "households a year; now 15.38)") for line in en)
+    step.update(target_count=None)  # a path without the count (never stored so): the late rate alone
+    zh = wording.path_lines(wording.path(exp, "zh", ZY2026), "zh")
+    assert "投诉未按时办结：未按时办结的投诉折合每千户每年不超过 0.50 件（现为 15.38 件）" in zh
 
 
 def test_the_combined_path_under_the_late_rate():
