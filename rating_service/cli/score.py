@@ -167,8 +167,11 @@ def render_csv(result: RatingResult) -> str:
     return buffer.getvalue()
 
 
-def render_json(result: RatingResult) -> str:
+def render_json(result: RatingResult, methodology: Methodology | None = None) -> str:
+    """One object per rated company. Under a late-rate methodology (ZY-2026) ``measures`` also holds ``l``, the late
+    complaints per 1,000 household-years; ZY-2025's output is unchanged, byte for byte."""
     reasons = _reason_codes(result)
+    late_rate = methodology is not None and methodology.complaints.timeliness.late_rate
     period = [result.period.start.isoformat(), result.period.end.isoformat()]
     items = []
     for _, row in result.companies.sort_values("credit_code", kind="stable").iterrows():
@@ -190,7 +193,9 @@ def render_json(result: RatingResult) -> str:
             "indicators": {"INSP": float(row["insp_score"]), "COMPL": float(row["compl_score"]),
                            "FEE": float(row["fee_score"])},  # NaN (not assessed) becomes null
             "measures": {"d": float(row["insp_measure"]), "r": float(row["compl_rate"]),
-                         "t": float(row["compl_timeliness"]), "F": float(row["fee_points"])},
+                         "t": float(row["compl_timeliness"]),
+                         **({"l": float(row["compl_late_rate"])} if late_rate else {}),
+                         "F": float(row["fee_points"])},
             "methodology": result.methodology_id,
             "period": period,
         })
@@ -296,7 +301,7 @@ def score_command(
         elif fmt == "csv":
             text = render_csv(result)
         elif fmt == "json":
-            text = render_json(result)
+            text = render_json(result, chosen)
         else:
             text = render_table(result, language, chosen)
         if output is None:

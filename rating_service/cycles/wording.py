@@ -40,6 +40,12 @@ def _r0(exp: dict[str, Any]) -> float:
     return float((exp.get("constants") or {}).get("R0") or 0.0)
 
 
+def _late_rate(parts: dict[str, Any]) -> bool:
+    """The complaint timeliness part is the late-complaint rate ``l`` (ZY-2026 and later), not the on-time share
+    ``t``: the stored explanation says which (its COMPL parts hold ``l``), whatever the methodology file says now."""
+    return "l" in parts
+
+
 def _curve(points: Any, words: dict[str, str]) -> str:
     parts = [words["curve_point"].format(x=num(x), y=num(y)) for x, y in points[:-1]]
     parts.append(words["curve_last"].format(x=num(points[-1][0]), y=num(points[-1][1])))
@@ -59,10 +65,13 @@ def _measure_text(exp: dict[str, Any], line: dict[str, Any], words: dict[str, st
         text = words["compl_measure"].format(count=parts.get("substantiated", 0), r=fixed(measure, 2),
                                              avg=fixed(r0 * 1000, 2))
         due = parts.get("due", 0)
+        if not due:
+            return text, words["compl_none_due"]
+        if _late_rate(parts):
+            return text, words["compl_late"].format(due=due, late=parts.get("late", 0), l=fixed(parts.get("l"), 2))
         t = parts.get("t")
-        note = words["compl_none_due"] if not due else words["compl_timely"].format(
-            due=due, on_time=parts.get("on_time", 0), t=fixed(None if t is None else t * 100, 1))
-        return text, note
+        return text, words["compl_timely"].format(due=due, on_time=parts.get("on_time", 0),
+                                                  t=fixed(None if t is None else t * 100, 1))
     if not measure:
         return words["fee_clean"], None
     return words["fee_measure"].format(f=num(measure)), None
@@ -106,7 +115,7 @@ def method_lines(exp: dict[str, Any], lang: Lang, m: Methodology) -> list[str]:
             per=num(c.rate_per_households), c=parts.get("substantiated", 0), k=num(c.credibility_households),
             p=f"{r0:.6f}", e=fixed(exp["exposure"], 2), r=fixed(compl["measure"], 2),
             curve=_curve(c.rate_breakpoints, words), u=fixed(parts.get("u"), 2)))
-        out.append(words["method_timely"].format(v=fixed(parts.get("v"), 2)))
+        out.append(_method_timely(exp, parts, words, m))
         out.append(words["method_compl"].format(rw=num(parts.get("rate_weight", c.rate_weight)),
                                                 tw=num(parts.get("timeliness_weight", c.timeliness_weight)),
                                                 u=fixed(parts.get("u"), 2), v=fixed(parts.get("v"), 2),
@@ -126,6 +135,23 @@ def method_lines(exp: dict[str, Any], lang: Lang, m: Methodology) -> list[str]:
                                      for line in assessed),
         bonus=num(exp.get("bonus") or 0), raw=fixed(min(max(raw, 0.0), 100.0), 3), score=fixed(exp["score"], 1)))
     return out
+
+
+def _method_timely(exp: dict[str, Any], parts: dict[str, Any], words: dict[str, str], m: Methodology) -> str:
+    """The timeliness part's formula: ``v = 100 × t`` (the on-time share), or under the late-rate rule
+    ``l = per × L ÷ (E + k)`` and ``v`` from l's curve, with the methodology's constant and curve."""
+    if not _late_rate(parts):
+        return words["method_timely"].format(v=fixed(parts.get("v"), 2))
+    c = m.complaints
+    rule = c.timeliness
+    # A methodology always states the figures of its late-rate rule; the rate part's stand in only for an
+    # explanation read against a methodology that does not (never the case for a stored rating).
+    k = rule.credibility_households if rule.late_rate else c.credibility_households
+    per = rule.rate_per_households if rule.late_rate else c.rate_per_households
+    curve = rule.breakpoints if rule.late_rate else c.rate_breakpoints
+    return words["method_late"].format(per=num(per), late=parts.get("late", 0), k=num(k), e=fixed(exp["exposure"], 2),
+                                       l=fixed(parts.get("l"), 2), curve=_curve(curve, words),
+                                       v=fixed(parts.get("v"), 2))
 
 
 def reasons(exp: dict[str, Any], lang: Lang, m: Methodology) -> list[dict[str, Any]]:
@@ -163,7 +189,10 @@ def _now(exp: dict[str, Any], component: str) -> float | None:
     if line is None:
         return None
     if component == "COMPL_TIMELY":
-        t = (line.get("parts") or {}).get("t")
+        parts = line.get("parts") or {}
+        if _late_rate(parts):
+            return parts.get("l")
+        t = parts.get("t")
         return None if t is None else t * 100
     return line.get("measure")
 
@@ -182,6 +211,14 @@ def _target_text(component: str, measure: float | None, count: float | None, exp
     if math.isinf(measure):
         return words["path_any"]
     now = _now(exp, component)
+    if component == "COMPL_TIMELY" and _late_rate((_line(exp, "COMPL") or {}).get("parts") or {}):
+        # Late complaints per 1,000 household-years to stay under, and the late complaints that allows.
+        late = shown(measure, 2, at_most=True)
+        if count is None or math.isnan(float(count)):
+            return words["path_late_rate"].format(value=fixed(late, 2), now=fixed(now, 2))
+        if not count:
+            return words["path_late_zero"].format(value=fixed(late, 2), now=fixed(now, 2))
+        return words["path_late"].format(count=str(int(count)), value=fixed(late, 2), now=fixed(now, 2))
     if component == "COMPL_TIMELY":
         return words["path_timely"].format(value=fixed(shown(measure * 100, 1, at_most=False), 1), now=fixed(now, 1))
     value = shown(measure, 2, at_most=True)

@@ -176,6 +176,10 @@ def methodology_context(methodology: Methodology, lang: Lang, view: PublicView) 
         "m": m, "weights": weights, "band_rows": [{"grade": b.grade, "min": b.min} for b in m.bands],
         "insp_curve": _curve(m.inspections.breakpoints), "compl_curve": _curve(m.complaints.rate_breakpoints),
         "fee_curve": _curve(m.fees.breakpoints),
+        # The on-time part: the share resolved on time (ZY-2025), or late complaints per 1,000 household-years with
+        # their own constant and curve (ZY-2026).
+        "late_rate": m.complaints.timeliness.late_rate,
+        "late_curve": _curve(m.complaints.timeliness.breakpoints) if m.complaints.timeliness.late_rate else None,
         "severity": [(term("severities", k), v) for k, v in m.inspections.severity_points.items()],
         "fee_types": [(term("fee_types", k), v) for k, v in m.fees.type_points.items()],
         "levels": [(term("levels", k), v) for k, v in m.bonus.level_points.items()],

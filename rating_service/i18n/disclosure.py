@@ -217,6 +217,22 @@ PUBLIC_TEXT: dict[str, dict[str, str]] = {
     "insp_x": {"zh": "每次巡查问题扣分", "en": "Points per visit"},
     "compl_x": {"zh": "每千户每年查实投诉", "en": "Per 1,000 households a year"},
     "fee_x": {"zh": "收费违规扣分", "en": "Fee-violation points"},
+    "timeliness_share": {"zh": "按时办结部分：到期投诉（不论是否查实）中按时办结的比例乘以 100 即为得分；没有到期投诉的得 100 分。",
+                         "en": "On-time part: 100 × the share of due complaints (substantiated or not) resolved on "
+                               "time; 100 when none was due."},
+    "timeliness_late": {"zh": "按时办结部分：统计到期而未按时办结的投诉（不论是否查实，逾期办结和尚未办结的都算），折算为每千户每年"
+                              "的件数：{per} × 未按时办结件数 ÷（服务规模户年数 + {k}），再按下表分段换算得分。按时办结的投诉不影响"
+                              "这一部分；没有未按时办结的投诉得 100 分。",
+                        "en": "On-time part: the due complaints (substantiated or not) not resolved on time, late or "
+                              "still open, per 1,000 households a year: {per} × late complaints ÷ (household-years "
+                              "served + {k}), turned into the part score by the table below. A complaint resolved on "
+                              "time does not change this part; with no late complaint it scores 100."},
+    "late_credibility": {"zh": "可信度常数（户年）：计算时加在服务规模上，使规模小的企业不因个别投诉未按时办结而折算出过高的件数",
+                         "en": "Credibility constant (household-years): added to the households served, so that one "
+                               "late complaint does not give a small company an extreme rate"},
+    "late_curve": {"zh": "每千户每年未按时办结投诉件数 → 按时办结部分得分",
+                   "en": "Complaints not resolved on time per 1,000 households a year → on-time part score"},
+    "late_x": {"zh": "每千户每年未按时办结", "en": "Late per 1,000 households a year"},
     "credibility": {"zh": "可信度常数（户年）：服务规模越小，查实投诉率越向全县平均水平靠拢",
                     "en": "Credibility constant (household-years): the smaller the company, the closer its "
                           "complaint rate to the county average"},

@@ -34,6 +34,7 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "insp_clean": "巡查 {visits} 次，没有发现扣分问题",
         "compl_measure": "查实投诉 {count} 件，折合每千户每年 {r} 件，全县平均 {avg} 件",
         "compl_timely": "到期投诉 {due} 件，按时办结 {on_time} 件（{t}%）",
+        "compl_late": "到期投诉 {due} 件，未按时办结 {late} 件，折合每千户每年 {l} 件",
         "compl_none_due": "没有到期的投诉",
         "fee_measure": "收费违规扣分合计 {f} 分",
         "fee_clean": "没有收费违规",
@@ -46,6 +47,9 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
                        "C 是查实投诉件数，E 是服务规模（户年），p 是全县平均每户每年查实投诉件数，k = {k} 户年是可信度"
                        "常数：服务规模越小，越向全县平均水平靠拢。查实投诉得分 u 按 r 分段换算（{curve}），得 {u} 分。",
         "method_timely": "按时办结：v = 100 × t = {v}，t 是到期投诉中按时办结的比例（没有到期投诉时 t = 1）。",
+        "method_late": "按时办结：l = {per} × L ÷ (E + k) = {per} × {late} ÷ ({e} + {k}) = {l}。L 是到期未按时办结的投诉"
+                       "件数（不论是否查实），E 是服务规模（户年），k = {k} 户年是可信度常数；按时办结的投诉不影响 l。"
+                       "按时办结得分 v 按 l 分段换算（{curve}），得 {v} 分。",
         "method_compl": "投诉处置：指标得分 = {rw} × u + {tw} × v = {rw} × {u} + {tw} × {v} = {s} 分。",
         "method_fee": "收费规范：F = {f}，是各项收费违规扣分之和（按违规类型计分，涉及金额每满 {step} 元加 1 分、最多加 "
                       "{cap} 分，已全额退还的乘以 {refund}）。指标得分按 F 分段换算（{curve}），得 {s} 分。",
@@ -73,6 +77,9 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "path_insp_zero": "巡查不再发现扣分问题",
         "path_rate": "本期查实投诉不超过 {count} 件（折合每千户每年不超过 {value} 件，现为 {now} 件）",
         "path_timely": "到期投诉按时办结的比例提高到 {value}% 及以上（现为 {now}%）",
+        "path_late": "本期未按时办结的投诉不超过 {count} 件（折合每千户每年不超过 {value} 件，现为 {now} 件）",
+        "path_late_zero": "本期到期投诉全部按时办结（折合每千户每年不超过 {value} 件，现为 {now} 件）",
+        "path_late_rate": "未按时办结的投诉折合每千户每年不超过 {value} 件（现为 {now} 件）",
         "path_fee": "收费违规扣分不超过 {value} 分（现为 {now} 分）",
         "path_fee_zero": "没有收费违规",
         "path_rate_zero": "本期没有查实投诉（折合每千户每年不超过 {value} 件，现为 {now} 件）",
@@ -107,6 +114,7 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "insp_clean": "{visits} inspection visits, no problem that costs points",
         "compl_measure": "{count} substantiated complaints, {r} per 1,000 households a year; county average {avg}",
         "compl_timely": "{due} complaints due, {on_time} resolved on time ({t}%)",
+        "compl_late": "{due} complaints due, {late} not resolved on time, {l} per 1,000 households a year",
         "compl_none_due": "no complaint was due",
         "fee_measure": "fee violations worth {f} points in all",
         "fee_clean": "no fee violation",
@@ -122,6 +130,10 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
                        "({curve}): {u}.",
         "method_timely": "On time: v = 100 × t = {v}, t being the share of due complaints resolved on time "
                          "(t = 1 when none was due).",
+        "method_late": "On time: l = {per} × L ÷ (E + k) = {per} × {late} ÷ ({e} + {k}) = {l}. L is the due "
+                       "complaints (substantiated or not) not resolved on time, E the household-years served, k = {k} "
+                       "household-years a credibility constant; a complaint resolved on time does not change l. The "
+                       "part score v follows l in steps ({curve}): {v}.",
         "method_compl": "Complaint handling: sub-score = {rw} × u + {tw} × v = {rw} × {u} + {tw} × {v} = {s}.",
         "method_fee": "Fee conduct: F = {f}, the points of the fee violations (by type, plus 1 per {step} yuan "
                       "involved up to {cap}, times {refund} when fully refunded). The sub-score follows F in steps "
@@ -154,6 +166,11 @@ EXPLAIN_TEXT: dict[str, dict[str, str]] = {
         "path_rate": "at most {count} substantiated complaints in the period (at most {value} per 1,000 "
                      "households a year; now {now})",
         "path_timely": "at least {value}% of due complaints resolved on time (now {now}%)",
+        "path_late": "at most {count} complaints not resolved on time in the period (at most {value} per 1,000 "
+                     "households a year; now {now})",
+        "path_late_zero": "every due complaint resolved on time in the period (at most {value} per 1,000 "
+                          "households a year; now {now})",
+        "path_late_rate": "complaints not resolved on time at most {value} per 1,000 households a year (now {now})",
         "path_fee": "fee violations worth at most {value} points (now {now})",
         "path_fee_zero": "no fee violation",
         "path_rate_zero": "no substantiated complaint in the period (at most {value} per 1,000 households a year; "

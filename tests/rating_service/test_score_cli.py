@@ -358,3 +358,36 @@ def test_a_c_company_is_shown_the_combined_path_and_why_complaints_cannot_reach_
     assert "按全县平均水平计入的部分仍然保留" in path
     # not "not enough alone, at most N points" on every line
     assert "仅靠本项无法达到" not in path and not re.search(r"最多可提高 [0-9]", path)
+
+
+# -- ZY-2026: the on-time part as late complaints per 1,000 household-years -------------------------
+
+def test_json_measures_hold_the_late_rate_only_under_a_late_rate_methodology(example):
+    old = json.loads(score("--data", str(example), "--period", PERIOD, "--format", "json",
+                           "--methodology", "ZY-2025").stdout)
+    new = score("--data", str(example), "--period", PERIOD, "--format", "json", "--methodology", "ZY-2026")
+    assert new.exit_code == 0, new.output
+    a_old = next(item for item in old if item["credit_code"] == A)
+    a_new = next(item for item in json.loads(new.stdout) if item["credit_code"] == A)
+    assert set(a_old["measures"]) == {"d", "r", "t", "F"}
+    assert set(a_new["measures"]) == {"d", "r", "t", "l", "F"}
+    assert a_new["measures"]["l"] == pytest.approx(2.3048, abs=1e-4)  # 1000 × 3 ÷ (1001.64 + 300)
+    assert a_new["measures"]["t"] == a_old["measures"]["t"] == 0.85
+    assert (a_new["indicators"]["COMPL"], a_new["score"], a_new["grade"]) == (66.35, 81.5, "AA")
+    assert a_new["methodology"] == "ZY-2026"
+
+
+def test_explanation_under_zy_2026_words_the_late_complaints(example):
+    result = score("--data", str(example), "--period", PERIOD, "--explain", A, "--methodology", "ZY-2026")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "综合得分 81.5，等级 AA" in text
+    assert "到期投诉 20 件，未按时办结 3 件，折合每千户每年 2.30 件" in text
+    assert "按时办结：l = 1000 × L ÷ (E + k) = 1000 × 3 ÷ (1001.64 + 300) = 2.30。" in text
+    assert "得 88.48 分" in text and "按时办结的比例" not in text
+    for code in ("INSP", "COMPL_RATE", "COMPL_TIMELY", "FEE", "R0", "late_rate"):
+        assert not re.search(rf"\b{code}\b", text), code
+    english = score("--data", str(example), "--period", PERIOD, "--explain", A, "--methodology", "ZY-2026",
+                    "--lang", "en").stdout
+    assert "20 complaints due, 3 not resolved on time, 2.30 per 1,000 households a year" in english
+    assert "On time: l = 1000 × L ÷ (E + k) = 1000 × 3 ÷ (1001.64 + 300) = 2.30." in english

@@ -15,6 +15,7 @@ from tests import factories as f
 from tests.rating_service.disclosure import helpers as h
 
 FILE = Path(__file__).resolve().parents[3] / "scoring" / "methodologies" / "ZY-2025.yaml"
+FILE_2026 = FILE.with_name("ZY-2026.yaml")
 # The page section (by its heading) where each top-level key's numbers belong; None: anywhere on the page.
 SECTIONS: dict[str, str | None] = {
     "weights": "weights_title", "inspections": "insp_title", "complaints": "compl_title", "fees": "fee_title",
@@ -47,10 +48,11 @@ def _sections(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("url", ["/public/methodology/ZY-2025", "/public/methodology"])
-def test_the_methodology_page_shows_every_number_of_the_file(sqlite_only, url, lang):
-    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
-    assert data["id"] == "ZY-2025"
+@pytest.mark.parametrize(("url", "file"), [("/public/methodology/ZY-2025", FILE), ("/public/methodology", FILE),
+                                           ("/public/methodology/ZY-2026", FILE_2026)])
+def test_the_methodology_page_shows_every_number_of_the_file(sqlite_only, url, file, lang):
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    assert data["id"] == file.stem
     response = f.page_client(sqlite_only).get(f"{url}?lang={lang}")
     assert response.status_code == 200
     page = h.number_tokens(h.text_of(response.text))
@@ -87,3 +89,48 @@ def test_an_unknown_methodology_is_404(sqlite_only):
     client = f.page_client(sqlite_only)
     assert client.get("/public/methodology/ZY-1999").status_code == 404
     assert client.get("/api/v1/public/methodologies/ZY-1999").status_code == 404
+
+
+def _timeliness(html: str) -> str:
+    return h.text_of(re.search(r'<p id="timeliness-rule">(.*?)</p>', html, flags=re.S).group(1))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_version_states_its_own_timeliness_rule(sqlite_only, lang):
+    client = f.page_client(sqlite_only)
+    old = client.get(f"/public/methodology/ZY-2025?lang={lang}").text
+    new = client.get(f"/public/methodology/ZY-2026?lang={lang}").text
+    # ZY-2025: the share resolved on time, no late-rate table; ZY-2026: late complaints per 1,000 household-years
+    # with k and its curve, as a table and a chart like the other curves.
+    assert _timeliness(old) == PUBLIC_TEXT["timeliness_share"][lang]
+    assert 'id="timeliness"' not in old and PUBLIC_TEXT["late_curve"][lang] not in old
+    assert _timeliness(new) == PUBLIC_TEXT["timeliness_late"][lang].format(per="1000", k="300")
+    block = re.search(r'<div class="curves" id="timeliness">(.*?)</figure>', new, flags=re.S).group(1)
+    text = h.text_of(block)
+    assert PUBLIC_TEXT["late_credibility"][lang] in text and PUBLIC_TEXT["late_curve"][lang] in text
+    assert h.number_tokens(text) >= {"300", "1000", "0", "2", "5", "10", "20", "100", "90", "75", "50"}
+    assert block.count("<circle") == 5  # one dot per breakpoint
+    if lang == "zh":
+        assert "每千户每年未按时办结投诉件数" in h.text_of(new) and "按时办结的比例" in _timeliness(old)
+
+
+@pytest.mark.parametrize("version", ["ZY-2025", "ZY-2026"])
+def test_the_methodology_page_names_no_internal_code(sqlite_only, version):
+    for lang in ("zh", "en"):
+        text = h.text_of(f.page_client(sqlite_only).get(f"/public/methodology/{version}?lang={lang}").text)
+        for code in ("COMPL_TIMELY", "COMPL_RATE", "late_rate", "on_time", "timeliness", "rate_per_households",
+                     "credibility_households", "None"):
+            assert code not in text, (version, lang, code)
+
+
+def test_both_versions_are_listed(sqlite_only):
+    client = f.page_client(sqlite_only)
+    listed = client.get("/api/v1/public/methodologies").json()
+    assert [(m["id"], m["effective_from"], m["effective_to"]) for m in listed] == [
+        ("ZY-2025", "2025-01-01", "2025-12-31"), ("ZY-2026", "2026-01-01", None)]
+    for version, other in (("ZY-2025", "ZY-2026"), ("ZY-2026", "ZY-2025")):
+        html = client.get(f"/public/methodology/{version}").text
+        assert f'href="/public/methodology/{other}"' in html
+    effective = h.text_of(re.search(r'<dd id="effective">(.*?)</dd>',
+                                    client.get("/public/methodology/ZY-2025").text).group(1))
+    assert "2025-01-01" in effective and "2025-12-31" in effective
