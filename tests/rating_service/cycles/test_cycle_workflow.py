@@ -188,3 +188,36 @@ def test_quality_report_of_a_draft_cycle_is_refused(database):
     cycle_id = _create(database)
     with database.read_session() as session, pytest.raises(InvalidTransition):
         cycles.quality_report(session=session, cycle=cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id))
+
+
+def _compl_parts(database, cycle_id, code):  # type: ignore[no-untyped-def]
+    with database.read_session() as session:
+        cycle = cycles.get_cycle_or_raise(session=session, cycle_id=cycle_id)
+        rating = cycles.get_rating_or_raise(session=session, cycle=cycle, credit_code=code)
+        explanation = json.loads(rating.explanation)
+    return rating.methodology_id, next(line for line in explanation["indicators"] if line["code"] == "COMPL")["parts"]
+
+
+def test_a_cycle_keeps_the_version_it_was_created_with(database):
+    """A cycle takes the version in force at its period's end (2025: ZY-2025; 2026: ZY-2026, the late rate) and keeps
+    it: the 2025 cycle computed again after ZY-2026 came into force is still rated by ZY-2025, to the same scores."""
+    f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations", "commendations", "major_events")
+    old = _create(database, "2025年度")
+    first = _compute(database, old)
+    with database.write_session() as session:
+        new = cycles.create_cycle(session=session, actor="officer", draft=cycles.CycleDraft(
+            "2026年度", dt.date(2026, 1, 1), dt.date(2026, 12, 31))).id
+    _compute(database, new)
+    with database.read_session() as session:
+        assert cycles.get_cycle_or_raise(session=session, cycle_id=new).methodology_id == "ZY-2026"
+        scores = {r.credit_code: (r.score, r.grade) for r in cycles.repository.list_ratings(session, cycle_id=old)[0]}
+    methodology, parts = _compl_parts(database, new, f.CODE_A)
+    assert methodology == "ZY-2026" and "l" in parts and "late" in parts and "t" not in parts
+    again = cycles.compute_cycle(database=database, cycle_id=old, actor="officer", reason="重新计算")
+    assert again.snapshot_hash == first.snapshot_hash
+    methodology, parts = _compl_parts(database, old, f.CODE_A)
+    assert methodology == "ZY-2025" and parts["t"] == 0.5 and "l" not in parts  # one of two on time, as before
+    with database.read_session() as session:
+        assert cycles.get_cycle_or_raise(session=session, cycle_id=old).methodology_id == "ZY-2025"
+        assert {r.credit_code: (r.score, r.grade)
+                for r in cycles.repository.list_ratings(session, cycle_id=old)[0]} == scores
