@@ -38,7 +38,7 @@ def zy2025():  # type: ignore[no-untyped-def]
 def test_identity_dates_and_legal_basis(zy2025) -> None:  # type: ignore[no-untyped-def]
     assert zy2025.id == "ZY-2025"
     assert zy2025.title == "枞阳县物业服务企业信用评价细则（2025版）"
-    assert (zy2025.effective_from, zy2025.effective_to) == (dt.date(2025, 1, 1), None)
+    assert (zy2025.effective_from, zy2025.effective_to) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     first, second = zy2025.references
     assert "枞政办秘〔2025〕23号" in first.title and first.section == "四（三）"
     assert first.text == "县住建局要建立和完善物业服务企业信用评价制度"
@@ -202,6 +202,23 @@ REFUSALS = {
     "words_explanation_missing": (_delete("words.indicators.INSP.explain_zh"), "words.indicators.INSP.explain_zh"),
     "words_english_name_missing": (_delete("words.lists.red.en"), "words.lists.red.en"),
     "words_blank_name": (_set("words.levels.city.zh", ""), "words.levels.city.zh"),
+    # The timeliness rule (ZY-2026): share or late_rate, the late rate's constant and curve required by it alone.
+    "timeliness_unknown_rule": (_set("complaints.timeliness", {"rule": "fraction"}), "complaints.timeliness.rule"),
+    "timeliness_share_with_a_curve": (_set("complaints.timeliness", {"rule": "share", "breakpoints": [[0, 100], [20, 0]]}),
+                                      "complaints.timeliness.breakpoints"),
+    "timeliness_late_rate_without_a_curve": (_set("complaints.timeliness", {
+        "rule": "late_rate", "credibility_households": 300, "rate_per_households": 1000}),
+        "complaints.timeliness.breakpoints"),
+    "timeliness_late_rate_without_k": (_set("complaints.timeliness", {
+        "rule": "late_rate", "rate_per_households": 1000, "breakpoints": [[0, 100], [20, 0]]}),
+        "complaints.timeliness.credibility_households"),
+    "timeliness_curve_x_decreasing": (_set("complaints.timeliness", {
+        "rule": "late_rate", "credibility_households": 300, "rate_per_households": 1000,
+        "breakpoints": [[0, 100], [5, 75], [2, 90], [20, 0]]}), "complaints.timeliness.breakpoints"),
+    "timeliness_negative_k": (_set("complaints.timeliness", {
+        "rule": "late_rate", "credibility_households": -1, "rate_per_households": 1000,
+        "breakpoints": [[0, 100], [20, 0]]}), "complaints.timeliness.credibility_households"),
+    "timeliness_unknown_key": (_set("complaints.timeliness.late_weight", 0.5), "complaints.timeliness.late_weight"),
     # Credit repair (信用修复) rules are data like the rest.
     "repair_publicity_max_below_min": (_set("repair.publicity.serious", {"min_months": 12, "max_months": 6}),
                                        "repair.publicity.serious"),
@@ -233,6 +250,27 @@ def test_refusals_name_the_field(change: Any, field: str) -> None:
 
 def test_the_unchanged_copy_is_accepted() -> None:
     assert parse_methodology(_mutated(lambda data: None)).id == "ZY-2025"
+
+
+def test_a_version_without_a_timeliness_rule_takes_the_share() -> None:
+    """Versions written (or adopted) before ZY-2026 have no ``complaints.timeliness``: ZY-2025's share rule."""
+    older = parse_methodology(_mutated(_delete("complaints.timeliness")))
+    assert older.complaints.timeliness.rule == "share" and not older.complaints.timeliness.late_rate
+    assert older == load_methodology(ZY2025_PATH)
+
+
+def test_zy2026_is_zy2025_with_the_timeliness_rule_and_its_dates_changed() -> None:
+    """ZY-2026 changes one rule (and its words, dates and title): every other number is ZY-2025's."""
+    zy2026 = yaml.safe_load((METHODOLOGY_DIR / "ZY-2026.yaml").read_text(encoding="utf-8"))
+    changed = {key for key in RAW if RAW[key] != zy2026[key]}
+    assert changed == {"id", "title", "title_en", "effective_from", "effective_to", "complaints", "words"}
+    assert {k for k in RAW["complaints"] if RAW["complaints"][k] != zy2026["complaints"][k]} == {"timeliness"}
+    assert zy2026["complaints"]["timeliness"] == {
+        "rule": "late_rate", "credibility_households": 300, "rate_per_households": 1000,
+        "breakpoints": RAW["complaints"]["rate_breakpoints"]}
+    assert {(section, code) for section in RAW["words"] for code in RAW["words"][section]
+            if RAW["words"][section][code] != zy2026["words"][section][code]} == {
+        ("indicators", "COMPL"), ("reasons", "COMPL_TIMELY")}
 
 
 def test_malformed_yaml_is_refused_with_its_line(tmp_path: Path) -> None:
@@ -273,7 +311,7 @@ def two_versions(tmp_path: Path) -> Path:
     old["effective_to"] = dt.date(2025, 12, 31)
     new = copy.deepcopy(RAW)
     new.update(id="ZY-2026", title="枞阳县物业服务企业信用评价细则（2026版）", effective_from=dt.date(2026, 1, 1),
-               weights={"INSP": 0.30, "COMPL": 0.45, "FEE": 0.25})
+               effective_to=None, weights={"INSP": 0.30, "COMPL": 0.45, "FEE": 0.25})
     _write(tmp_path, old, "ZY-2025")
     _write(tmp_path, new, "ZY-2026")
     return tmp_path
@@ -300,9 +338,10 @@ def test_no_methodology_before_the_first_is_an_error(two_versions: Path) -> None
 
 
 def test_when_two_overlap_the_latest_starting_is_in_force(tmp_path: Path) -> None:
-    open_ended = copy.deepcopy(RAW)  # ZY-2025 with no end date, as shipped
+    open_ended = copy.deepcopy(RAW)
+    open_ended["effective_to"] = None  # ZY-2025 with no end date
     new = copy.deepcopy(RAW)
-    new.update(id="ZY-2026", effective_from=dt.date(2026, 1, 1))
+    new.update(id="ZY-2026", effective_from=dt.date(2026, 1, 1), effective_to=None)
     _write(tmp_path, open_ended, "ZY-2025")
     _write(tmp_path, new, "ZY-2026")
     assert methodology_in_force(dt.date(2025, 12, 31), directory=tmp_path).id == "ZY-2025"
@@ -330,9 +369,11 @@ def test_effective_to_before_effective_from_is_refused() -> None:
     assert caught.value.field == "effective_to"
 
 
-def test_the_shipped_directory_has_zy2025_in_force_in_2025_and_after() -> None:
+def test_the_shipped_directory_has_zy2025_in_2025_and_zy2026_from_2026() -> None:
     assert methodology_in_force(dt.date(2025, 1, 1)).id == "ZY-2025"
-    assert methodology_in_force(dt.date(2027, 6, 1)).id == "ZY-2025"  # no end date
+    assert methodology_in_force(dt.date(2025, 12, 31)).id == "ZY-2025"
+    assert methodology_in_force(dt.date(2026, 1, 1)).id == "ZY-2026"
+    assert methodology_in_force(dt.date(2027, 6, 1)).id == "ZY-2026"  # no end date
     with pytest.raises(MethodologyError):
         methodology_in_force(dt.date(2024, 12, 31))
 
