@@ -346,8 +346,10 @@ def adopt_page(request: Request, principal: AdminUser, session: WriteSessionDep,
                reason: Annotated[str, Form(max_length=5000)],
                based_on: Annotated[str | None, Form(max_length=64)] = None) -> Response:
     draft = methodologies.parse_text(draft_text)
+    # Open-ended from its effective date (a later version takes over by starting later): a draft tried on a cycle
+    # rated with ZY-2025 carries ZY-2025's end, 2025-12-31, which would end it before it starts.
     adopted = methodologies.with_changes(draft, {"id": new_id.strip(), "title": title.strip() or draft.title,
-                                                 "effective_from": effective_from.isoformat()})
+                                                 "effective_from": effective_from.isoformat(), "effective_to": None})
     methodologies.adopt(session=session, draft=adopted, actor=principal.username, reason=reason,
                         based_on=based_on, today=clock.local_today())
     return redirect("/methodologies")
