@@ -35,6 +35,7 @@ from scoring.methodology import Methodology
 
 router = APIRouter(include_in_schema=False)
 CURVES = tuple(methodologies.CURVE_PATHS.items())  # (key path, indicator code) of each indicator's scoring curve
+MAX_UPLOAD = 100_000
 
 
 def _curves(methodology: Methodology) -> tuple[tuple[str, str], ...]:
@@ -50,7 +51,6 @@ def _curve_names(methodology: Methodology, lang: Lang) -> dict[str, tuple[str, s
     path, key = methodologies.TIMELINESS_CURVE
     names[key] = (methodologies.field_words(path, methodology).render(lang), TEXT["timeliness_curve_note"][lang])
     return names
-MAX_UPLOAD = 100_000
 
 
 def _rated(session: Any) -> list[Any]:

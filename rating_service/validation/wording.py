@@ -32,7 +32,7 @@ def rule_changes_text(paths: list[str], current: Any, draft: Any, lang: Lang) ->
             code = path.removeprefix("weights.")
             field = TEXT["field_weight_of"][lang].format(name=draft.name("indicators", code, lang))
             out.append(TEXT["rule_change"][lang].format(
-                field=field, before=pct(current.weights.get(code), 0), after=pct(draft.weights[code], 0)))
+                field=field, before=_per_cent(current.weights.get(code)), after=_per_cent(draft.weights[code])))
         elif path == methodologies.TIMELINESS_RULE:
             out.append(TEXT["rule_change"][lang].format(
                 field=field, before=methodologies.timeliness_words(current, lang),
@@ -45,6 +45,10 @@ def rule_changes_text(paths: list[str], current: Any, draft: Any, lang: Lang) ->
             out.append(TEXT["rule_change"][lang].format(field=field, before=_value(current, path),
                                                         after=_value(draft, path)))
     return out
+
+
+def _per_cent(weight: float | None) -> str:
+    return "—" if weight is None else f"{100 * weight:.10g}%"
 
 
 def _value(methodology: Any, path: str) -> str:

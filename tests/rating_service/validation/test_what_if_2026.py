@@ -22,7 +22,8 @@ ZY_2026 = PROJECT_ROOT / "scoring" / "methodologies" / "ZY-2026.yaml"
 GRADES = ["AAA", "AA", "A", "B", "C"]
 FIELD = re.compile(r'<input name="((?:weight|band|x|y)_[A-Za-z_]+)" value="([^"]*)"')
 CODES = re.compile(r"(?<![A-Za-z0-9_])(INSP|COMPL|COMPL_RATE|COMPL_TIMELY|FEE|VETO|BANDS|R0)(?![A-Za-z0-9_])")
-RULE = "「投诉处置」按时办结计分规则：按到期投诉中按时办结的比例计分 → 按未按时办结的投诉件数计分（每 1,000 户年，可信度常数 300 户年）"
+RULE = ("「投诉处置」按时办结计分规则：按到期投诉中按时办结的比例计分 → "
+        "按未按时办结的投诉件数计分（每 1,000 户年，可信度常数 300 户年）")
 
 
 def _form(client: Any, cycle_id: int, base: str) -> dict[str, Any]:
