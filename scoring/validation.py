@@ -41,6 +41,18 @@ PSI_EDGES: tuple[float, ...] = tuple(float(x) for x in range(0, 101, 10))
 PSI_STABLE_BELOW = 0.1
 PSI_SHIFT_ABOVE = 0.25
 _TOLERANCE = 1e-9
+# The parts of the complaints sub-score, by the column of the engine's result that holds each part's score.
+COMPL_PARTS = (("COMPL_RATE", "compl_rate_score"), ("COMPL_TIMELY", "compl_timeliness_score"))
+
+
+def _moved(before: pd.Series, after: pd.Series, column: str) -> bool:
+    """Whether a company's value in ``column`` differs between two results (a value on one side only counts)."""
+    if column not in before.index or column not in after.index:
+        return False
+    b, a = before[column], after[column]
+    if pd.isna(b) or pd.isna(a):
+        return bool(pd.isna(b) != pd.isna(a))
+    return abs(float(a) - float(b)) > _TOLERANCE
 
 
 def _plain(value: Any) -> Any:
@@ -739,6 +751,11 @@ def what_if(*, current: RatingResult, draft: RatingResult, grades: Sequence[str]
             reasons.append("FLOOR")
         moves = [(abs(float(contribution[c][i])), k, c) for k, c in enumerate((*INDICATORS, "BONUS"))]
         reasons += [c for size, _, c in sorted(moves, key=lambda t: (-t[0], t[1])) if size > _TOLERANCE]
+        if "COMPL" in reasons:
+            # Which part of the complaints score moved: the substantiated rate, the timeliness (ZY-2026 changed
+            # how timeliness is scored), or both; named right after COMPL.
+            at = reasons.index("COMPL") + 1
+            reasons[at:at] = [part for part, column in COMPL_PARTS if _moved(rb, ra, column)]
         if float(rb["score"]) == float(ra["score"]) and rb["band_grade"] != ra["band_grade"]:
             reasons.append("BANDS")
         indicators = tuple(

@@ -1,4 +1,5 @@
-"""`rating demo`: the Zongyang demo data (two years), its cycles taken through their steps, the demo accounts."""
+"""`rating demo`: the Zongyang demo data (two years, and 2026 so far), its cycles taken through their steps, the demo
+accounts."""
 
 from __future__ import annotations
 
@@ -46,8 +47,9 @@ DEMO_REPAIR_ACCOUNT = "company3"
 
 
 def demo_command(lang: LangOption = "zh",
-         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿）"
-                                                  " / compute 2025, take 2024 to final")] = True,
+         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿），创建 2026 年度"
+                                                  "（1—10月）评价周期（草稿）/ compute 2025, take 2024 to final,"
+                                                  " create the 2026 cycle so far (a draft)")] = True,
          accounts: Annotated[bool, typer.Option(help="创建演示账户 / create the demo accounts")] = True) -> None:
     """载入枞阳县演示数据（2024、2025 两年）、完成 2024 年度评价并计算 2025 年度评价、创建演示账户（可重复执行）
     / load the Zongyang demo (two years), rate both, create the accounts (idempotent)."""
@@ -119,23 +121,34 @@ def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
     load("patrol", "patrol-2026.xlsx")
 
 
-# The records of 2026 so far (fixtures/generate_2026.py): no cycle yet; the early warning's period (docs/monitor.md).
-# Its last record is dated DEMO_RUNNING_LAST: on an earlier day (a test's simulated one) those records would lie in
-# the future, which an import refuses, so the folder is then left out.
+# The records of 2026 so far (fixtures/generate_2026.py): the early warning's period (docs/monitor.md). Its last
+# record is dated DEMO_RUNNING_LAST: on an earlier day (a test's simulated one) those records would lie in the
+# future, which an import refuses, so the folder is then left out.
 DEMO_RUNNING_DIR = DEMO_DIR / "2026"
 DEMO_RUNNING_LAST = dt.date(2026, 10, 31)
+# The cycle of 2026 so far, created with the folder (after the other cycles, so their ids stay 1 and 2). It takes
+# the version in force at its period's end, ZY-2026, and is left a draft: a computed cycle would become the early
+# warning's last rated cycle (its period would start on 2026-11-01, after the last record) and the validation
+# page's default outcome cycle. An officer computes it to see the 2026 rules at work (docs/cycles.md).
+DEMO_RUNNING_CYCLE = ("2026年度（1—10月）", "2026-01-01", DEMO_RUNNING_LAST.isoformat())
+
+
+def _running_imported() -> bool:
+    """Whether the demo takes the 2026 folder (and its cycle): it is there and its last day has passed."""
+    from rating_service import clock
+
+    return DEMO_RUNNING_DIR.is_dir() and clock.local_today() >= DEMO_RUNNING_LAST
 
 
 def _demo_folders() -> list[Path]:
-    from rating_service import clock
-
-    running = DEMO_RUNNING_DIR.is_dir() and clock.local_today() >= DEMO_RUNNING_LAST
     return [DEMO_DIR, *(folder for folder, *_ in DEMO_PAST_CYCLES if folder.is_dir()),
-            *([DEMO_RUNNING_DIR] if running else [])]
+            *([DEMO_RUNNING_DIR] if _running_imported() else [])]
 
 
 def _demo_cycle(lang: Lang) -> None:
-    """Create the cycles (2025 first, so that it is cycle 1), take the earlier years to final, compute 2025."""
+    """Create the cycles (2025 first, so that it is cycle 1), take the earlier years to final, compute 2025; then
+    the draft cycle of 2026 so far (when its records are in), with the version in force at its end."""
+    from rating_service.cycles import service as cycles_service
     from scoring.methodology import methodology_in_force
 
     current = _demo_cycle_row(*DEMO_CYCLE)
@@ -150,6 +163,11 @@ def _demo_cycle(lang: Lang) -> None:
         print_cycle(_demo_compute(cycle_id, lang), lang)
     else:
         console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
+    if _running_imported():
+        # Created once and then left as it stands (a draft, or whatever an officer has made of it since).
+        running_id, _status, _name = _demo_cycle_row(*DEMO_RUNNING_CYCLE)
+        with get_database().read_session() as session:
+            print_cycle(cycles_service.get_cycle_or_raise(session=session, cycle_id=running_id), lang)
 
 
 def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = None) -> tuple[int, str, str]:

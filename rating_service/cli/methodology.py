@@ -62,16 +62,23 @@ def methodology_what_if(
 ) -> None:
     """用草案重新计算一个周期，列出等级变化 / the grade changes a draft methodology would make."""
     from rating_service.validation import service
-    from rating_service.validation.wording import reason_text, words
+    from rating_service.validation.wording import reason_text, rule_changes_text, words
 
     language = parse_lang(lang)
     t = words(language)
     with user_errors(language), open_database() as session:
-        result = service.what_if(session=session, cycle_id=cycle,
-                                 draft=_read_draft(draft)).as_dict()
+        outcome = service.what_if(session=session, cycle_id=cycle, draft=_read_draft(draft))
+        result = outcome.as_dict()
     if output == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
+    rules = rule_changes_text(result["rule_changes"], outcome.current, outcome.draft, language)
+    if rules:
+        console.print(t["rule_changes"].format(current=result["current_methodology"]), highlight=False)
+        for line in rules:
+            console.print(f"  · {line}", highlight=False)
+    else:
+        console.print(t["no_rule_change"].format(current=result["current_methodology"]), highlight=False)
     console.print(migration_table(result["migration"], f"{t['migration']}: {result['current_methodology']} → "
                                                f"{result['draft_methodology']}", t["before_after"]))
     changes = Table(title=t["changed_companies"].format(n=len(result["changes"])))

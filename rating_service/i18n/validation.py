@@ -175,6 +175,19 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "field_weights": {"zh": "指标权重", "en": "Weights"},
     "field_weight_of": {"zh": "「{name}」权重", "en": "Weight of {name}"},
     "field_curve_of": {"zh": "「{name}」评分折线", "en": "Scoring curve of {name}"},
+    "field_timeliness_curve": {"zh": "「{name}」未按时办结率折线", "en": "Late-complaint rate curve of {name}"},
+    "field_timeliness_rule": {"zh": "「{name}」按时办结计分规则", "en": "Timeliness rule of {name}"},
+    "timeliness_share": {"zh": "按到期投诉中按时办结的比例计分", "en": "scored by the share of due complaints resolved "
+                                                                  "on time"},
+    "timeliness_late_rate": {"zh": "按未按时办结的投诉件数计分（每 {per} 户年，可信度常数 {k} 户年）",
+                             "en": "scored by the complaints not resolved on time per {per} household-years "
+                                   "(credibility constant {k} household-years)"},
+    "timeliness_curve_note": {"zh": "横轴为每千户年未按时办结的投诉件数（不论是否查实），纵轴为按时办结部分的得分。",
+                              "en": "Across: complaints (substantiated or not) not resolved on time per 1,000 "
+                                    "household-years; up: the score of the timeliness part."},
+    "rule_changes": {"zh": "与「{current}」相比，改动的规则：", "en": "Rules changed from {current}:"},
+    "rule_change": {"zh": "{field}：{before} → {after}", "en": "{field}: {before} → {after}"},
+    "no_rule_change": {"zh": "规则与「{current}」相同。", "en": "The rules are those of {current}."},
     "field_bands": {"zh": "等级分界", "en": "Grade bands"},
     "field_band_of": {"zh": "{grade} 级最低分", "en": "Lower edge of {grade}"},
     "field_file": {"zh": "上传的文件", "en": "The uploaded file"},
@@ -266,6 +279,9 @@ REASON_WORDS: dict[str, dict[str, str]] = {
     "FLOOR": {"zh": "保底等级", "en": "floor"},
     "INSP": {"zh": "巡查检查", "en": "inspections"},
     "COMPL": {"zh": "投诉处置", "en": "complaints"},
+    # The parts of the complaints score that moved (after COMPL, worded in brackets by ``reason_text``).
+    "COMPL_RATE": {"zh": "查实投诉率部分", "en": "its substantiated-rate part"},
+    "COMPL_TIMELY": {"zh": "按时办结部分", "en": "its timeliness part"},
     "FEE": {"zh": "收费规范", "en": "fees"},
     "BONUS": {"zh": "加分", "en": "bonus"},
     "BANDS": {"zh": "等级分界", "en": "grade bands"},

@@ -54,6 +54,62 @@ class MethodologyInvalid(RatingServiceError):
 
 # The key paths of the fields the what-if form edits, with the indicator whose curve they hold.
 CURVE_PATHS = {"inspections.breakpoints": "INSP", "complaints.rate_breakpoints": "COMPL", "fees.breakpoints": "FEE"}
+# The timeliness part's curve of a version that scores late complaints per exposure (ZY-2026's ``late_rate`` rule;
+# a ``share`` version has none): the form shows it, under this key, only when the version has one.
+TIMELINESS_CURVE = ("complaints.timeliness.breakpoints", "COMPL_TIMELY")
+TIMELINESS_RULE = "complaints.timeliness"
+
+
+def curve_paths(methodology: Methodology) -> dict[str, str]:
+    """The curves of ``methodology`` the what-if form edits: key path -> form key (the indicator, or
+    ``COMPL_TIMELY`` for the timeliness curve when the version has one)."""
+    paths = dict(CURVE_PATHS)
+    if methodology.complaints.timeliness.breakpoints is not None:
+        paths[TIMELINESS_CURVE[0]] = TIMELINESS_CURVE[1]
+    return paths
+
+
+# What a what-if compares between two versions: everything that scores, not the words, dates, lists or references.
+_NOT_RULES = {"id", "title", "title_en", "effective_from", "effective_to", "references", "words", "explanation",
+              "categories", "repair", "lists"}
+
+
+def differences(current: Methodology, draft: Methodology) -> list[str]:
+    """The key paths in which ``draft`` scores differently from ``current``, in the file's order: a weight
+    (``weights.COMPL``), a curve (its path), ``bands``, the timeliness rule (``complaints.timeliness``, its curve
+    apart), or any other scoring value by its own path."""
+    def leaves(data: Any, prefix: str = "") -> dict[str, Any]:
+        if isinstance(data, dict):
+            out: dict[str, Any] = {}
+            for key, value in data.items():
+                out.update(leaves(value, f"{prefix}{key}."))
+            return out
+        return {prefix.rstrip("."): data}
+
+    before = {k: v for k, v in current.model_dump(mode="json").items() if k not in _NOT_RULES}
+    after = {k: v for k, v in draft.model_dump(mode="json").items() if k not in _NOT_RULES}
+    a, b = leaves(before), leaves(after)
+    curves = set(curve_paths(current)) | set(curve_paths(draft))
+    changed: list[str] = []
+    for path in dict.fromkeys([*a, *b]):
+        if a.get(path) == b.get(path):
+            continue
+        if path.startswith("bands"):
+            path = "bands"
+        elif path.startswith(TIMELINESS_RULE + ".") and path not in curves:
+            path = TIMELINESS_RULE
+        if path not in changed:
+            changed.append(path)
+    return changed
+
+
+def timeliness_words(methodology: Methodology, lang: Lang) -> str:
+    """How a version scores the timeliness part of complaints, in words."""
+    rule = methodology.complaints.timeliness
+    if rule.late_rate:
+        return PAGE_TEXT["timeliness_late_rate"][lang].format(
+            per=f"{rule.rate_per_households:,g}", k=f"{rule.credibility_households:,g}")
+    return PAGE_TEXT["timeliness_share"][lang]
 # Rule kinds (``scoring.methodology.RuleError`` and pydantic's error types) worded by a message of their own.
 _WORDED = {"weights_sum", "breakpoints_too_few", "breakpoints_first_x", "breakpoints_x_order", "breakpoints_y_order",
            "bands_order", "bands_gap", "negative"}
@@ -69,6 +125,14 @@ def field_words(field: str, methodology: Methodology | None = None) -> Localized
     """A methodology's key path in words: 「巡查检查」评分折线 for ``inspections.breakpoints.2.0``; a path the forms do
     not edit is named as it stands in the file (the YAML upload is where it was written)."""
     vocabulary = (methodology.words if methodology is not None else shipped_words())
+    if field == TIMELINESS_CURVE[0] or field.startswith(TIMELINESS_CURVE[0] + "."):
+        term = vocabulary.term("indicators", "COMPL")
+        return Localized({lang: PAGE_TEXT["field_timeliness_curve"][lang].format(name=term.name(lang))
+                          for lang in ("zh", "en")})
+    if field == TIMELINESS_RULE or field.startswith(TIMELINESS_RULE + "."):
+        term = vocabulary.term("indicators", "COMPL")
+        return Localized({lang: PAGE_TEXT["field_timeliness_rule"][lang].format(name=term.name(lang))
+                          for lang in ("zh", "en")})
     for path, code in CURVE_PATHS.items():
         if field == path or field.startswith(path + "."):
             term = vocabulary.term("indicators", code)

@@ -19,7 +19,7 @@ from rating_service.methodologies import service as methodologies
 from rating_service.methodologies.service import MethodologyInvalid
 from rating_service.settings import get_settings
 from rating_service.validation import report_pdf, service
-from rating_service.validation.wording import reason_text, report_figures
+from rating_service.validation.wording import reason_text, report_figures, rule_changes_text
 from rating_service.web.deps import (
     MAX_DB_INT,
     AdminUser,
@@ -34,8 +34,23 @@ from rating_service.web.ui import private_download, redirect, render, request_la
 from scoring.methodology import Methodology
 
 router = APIRouter(include_in_schema=False)
-CURVES = tuple(methodologies.CURVE_PATHS.items())  # (key path, indicator code) of each scoring curve
+CURVES = tuple(methodologies.CURVE_PATHS.items())  # (key path, indicator code) of each indicator's scoring curve
 MAX_UPLOAD = 100_000
+
+
+def _curves(methodology: Methodology) -> tuple[tuple[str, str], ...]:
+    """(key path, form key) of each curve the form edits for ``methodology``: the indicators' curves, and the
+    timeliness curve of a version that has one (ZY-2026's late-rate rule; a share version has none)."""
+    return tuple(methodologies.curve_paths(methodology).items())
+
+
+def _curve_names(methodology: Methodology, lang: Lang) -> dict[str, tuple[str, str]]:
+    """form key -> (the table's caption, the note under it), in the version's own words."""
+    names = {code: (methodology.term("indicators", code).name(lang), methodology.term("indicators", code)
+                    .explain(lang)) for _path, code in CURVES}
+    path, key = methodologies.TIMELINESS_CURVE
+    names[key] = (methodologies.field_words(path, methodology).render(lang), TEXT["timeliness_curve_note"][lang])
+    return names
 
 
 def _rated(session: Any) -> list[Any]:
@@ -135,7 +150,8 @@ def _number(value: Decimal | float) -> str:
 def _form_of(methodology: Methodology) -> dict[str, Any]:
     """The form's values of a version: weights in per cent, each curve's rows (and spare blank ones), bands."""
     return {"weights": {code: _number(100 * w) for code, w in methodology.weights.items()},
-            "curves": {code: [(_number(x), _number(y)) for x, y in _get(methodology, path)] for path, code in CURVES},
+            "curves": {code: [(_number(x), _number(y)) for x, y in _get(methodology, path)]
+                       for path, code in _curves(methodology)},
             "bands": [(b.grade, _number(b.min)) for b in methodology.bands]}
 
 
@@ -146,7 +162,7 @@ def _values_of(form: Any, start: Methodology) -> dict[str, Any]:
         return str(value or "").strip()[:MAX_CELL]
 
     curves = {}
-    for _path, code in CURVES:
+    for _path, code in _curves(start):
         xs = [cell(v) for v in form.getlist(f"x_{code}")[:2 * MAX_ROWS]]
         ys = [cell(v) for v in form.getlist(f"y_{code}")[:2 * MAX_ROWS]]
         width = max(len(xs), len(ys))
@@ -201,9 +217,9 @@ def _draft_from(start: Methodology, values: dict[str, Any]) -> Methodology:
         errors.append(FormInvalid("rule_weights_sum", total=_number(sum(weights.values()))))
     # Decimal per cent over 100, then float: 35 -> 0.35 exactly as a YAML file's 0.35 reads.
     changes["weights"] = {code: float(value / 100) for code, value in weights.items()}
-    for path, code in CURVES:
+    for path, code in _curves(start):
         field = methodologies.field_words(path, start)
-        rows = values["curves"][code]
+        rows = values["curves"].get(code, [])
         if sum(1 for x_text, y_text in rows if x_text or y_text) > MAX_ROWS:
             errors.append(FormInvalid("rule_too_many_rows", field=field, limit=MAX_ROWS))
             continue
@@ -262,7 +278,8 @@ def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base:
         "rated": _rated(session), "cycle_id": cycle_id, "base": base, "versions": methodologies.all_versions(session),
         "form": _shown(values or _form_of(base)), "error": error, "result": result,
         "weights_total": _weights_total((values or _form_of(base))["weights"]),
-        "indicator": {code: base.term("indicators", code) for code in base.weights}, "curves": CURVES,
+        "indicator": {code: base.term("indicators", code) for code in base.weights}, "curves": _curves(base),
+        "curve_names": _curve_names(base, request_lang(request, page=True)),
         "max_rows": MAX_ROWS, **(extra or {})}, catalogue=TEXT, status_code=status_code)
 
 
@@ -306,8 +323,10 @@ def what_if_run(request: Request, principal: OfficerUser, session: SessionDep, f
             raise
         return _what_if_form(request, session, cycle_id=cycle, base=start, values=values, error=exc.message(lang),
                              status_code=400)
+    result = outcome.as_dict()
     return _what_if_form(request, session, cycle_id=cycle, base=start, values=_form_of(draft) if uploaded else values,
-                         result=outcome.as_dict(), extra={
+                         result=result, extra={
+        "rule_changes": rule_changes_text(result["rule_changes"], outcome.current, draft, lang),
         "uploaded": uploaded, "draft_text": methodologies.as_text(draft),
         "reasons": lambda codes: reason_text(codes, lang),
         "default_effective": (clock.local_today().replace(month=1, day=1) + dt.timedelta(days=366)).replace(day=1)
@@ -327,8 +346,10 @@ def adopt_page(request: Request, principal: AdminUser, session: WriteSessionDep,
                reason: Annotated[str, Form(max_length=5000)],
                based_on: Annotated[str | None, Form(max_length=64)] = None) -> Response:
     draft = methodologies.parse_text(draft_text)
+    # Open-ended from its effective date (a later version takes over by starting later): a draft tried on a cycle
+    # rated with ZY-2025 carries ZY-2025's end, 2025-12-31, which would end it before it starts.
     adopted = methodologies.with_changes(draft, {"id": new_id.strip(), "title": title.strip() or draft.title,
-                                                 "effective_from": effective_from.isoformat()})
+                                                 "effective_from": effective_from.isoformat(), "effective_to": None})
     methodologies.adopt(session=session, draft=adopted, actor=principal.username, reason=reason,
                         based_on=based_on, today=clock.local_today())
     return redirect("/methodologies")

@@ -70,6 +70,9 @@ class WhatIfOut(BaseModel):
     draft_methodology: str
     current_methodology_id: str
     draft_methodology_id: str
+    rule_changes: list[str] = Field(description="the key paths in which the draft scores differently from the "
+                                                "cycle's methodology (weights.X, a curve's path, bands, "
+                                                "complaints.timeliness, …)")
     migration: JsonObject = Field(description="grade migration matrix current -> draft")
     changes: list[JsonObject] = Field(description="every company whose score or grade changes, with the reasons")
 

@@ -15,6 +15,7 @@ from rating_service.cycles import service as cycles
 from rating_service.cycles import standing
 from rating_service.cycles.models import Cycle, CycleState
 from rating_service.errors import InvalidTransition, RatingServiceError
+from rating_service.methodologies import service as methodologies
 from scoring import validation
 from scoring.engine import rate_companies
 from scoring.methodology import Methodology
@@ -110,7 +111,7 @@ class WhatIf:
 
     def as_dict(self) -> dict[str, Any]:
         return {"cycle": self.cycle, "current_methodology": self.current.id, "draft_methodology": self.draft.id,
-                **self.result.as_dict()}
+                "rule_changes": methodologies.differences(self.current, self.draft), **self.result.as_dict()}
 
 
 def what_if(*, session: Session, cycle_id: int, draft: Methodology) -> WhatIf:

@@ -19,9 +19,71 @@ def psi_label(label: str, lang: Lang) -> str:
     return TEXT[f"psi_{label}"][lang]
 
 
+def rule_changes_text(paths: list[str], current: Any, draft: Any, lang: Lang) -> list[str]:
+    """The what-if's ``rule_changes`` in words, one line each: a weight or a curve named by its indicator, the
+    timeliness rule with how each version scores it (ZY-2025 → ZY-2026: the share on time → late complaints per
+    1,000 household-years)."""
+    from rating_service.methodologies import service as methodologies
+
+    out = []
+    for path in paths:
+        field = methodologies.field_words(path, draft).render(lang)
+        if path.startswith("weights.") and path.removeprefix("weights.") in draft.weights:
+            code = path.removeprefix("weights.")
+            field = TEXT["field_weight_of"][lang].format(name=draft.name("indicators", code, lang))
+            out.append(TEXT["rule_change"][lang].format(
+                field=field, before=_per_cent(current.weights.get(code)), after=_per_cent(draft.weights[code])))
+        elif path == methodologies.TIMELINESS_RULE:
+            out.append(TEXT["rule_change"][lang].format(
+                field=field, before=methodologies.timeliness_words(current, lang),
+                after=methodologies.timeliness_words(draft, lang)))
+        elif path == "bands":
+            out.append(TEXT["rule_change"][lang].format(
+                field=field, before=" ".join(f"{b.grade} ≥ {b.min:g}" for b in current.bands),
+                after=" ".join(f"{b.grade} ≥ {b.min:g}" for b in draft.bands)))
+        else:
+            out.append(TEXT["rule_change"][lang].format(field=field, before=_value(current, path),
+                                                        after=_value(draft, path)))
+    return out
+
+
+def _per_cent(weight: float | None) -> str:
+    return "—" if weight is None else f"{100 * weight:.10g}%"
+
+
+def _value(methodology: Any, path: str) -> str:
+    """A methodology's value at a key path, short: a curve as its points, nothing as —."""
+    value: Any = methodology.model_dump(mode="json")
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return "—"
+    if isinstance(value, list) and all(isinstance(v, list) and len(v) == 2 for v in value):
+        return " ".join(f"({x:g}, {y:g})" for x, y in value)
+    return str(value)[:80]
+
+
+COMPL_PARTS = ("COMPL_RATE", "COMPL_TIMELY")
+
+
 def reason_text(codes: list[str] | tuple[str, ...], lang: Lang) -> str:
+    """The what-if's reasons in words; the parts of the complaints score that moved go in brackets after it
+    (投诉处置（按时办结部分）)."""
     sep = translate("list_separator", lang)
-    return sep.join(REASON_WORDS.get(c, {"zh": c, "en": c})[lang] for c in codes)
+
+    def word(code: str) -> str:
+        return REASON_WORDS.get(code, {"zh": code, "en": code})[lang]
+
+    out: list[str] = []
+    for code in codes:
+        if code in COMPL_PARTS and "COMPL" in codes:
+            continue
+        parts = [word(p) for p in codes if p in COMPL_PARTS] if code == "COMPL" else []
+        if parts:
+            out.append(f"{word(code)}（{sep.join(parts)}）" if lang == "zh" else f"{word(code)} ({', '.join(parts)})")
+        else:
+            out.append(word(code))
+    return sep.join(out)
 
 
 def fmt(value: Any, digits: int = 3) -> str:

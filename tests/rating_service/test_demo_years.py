@@ -1,4 +1,5 @@
-"""`rating demo` with two years: 2024 imported and rated to final, 2025 computed as before, twice the same."""
+"""`rating demo` with two years: 2024 imported and rated to final, 2025 computed as before, twice the same; 2026 so
+far as a draft cycle under ZY-2026."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     assert "fixtures/zongyang/2024/" in first.output
     assert "评价周期 2「2024年度」：已终评" in first.output and "评价周期 1「2025年度」：已计算" in first.output
     cycles = _cycles(database)
-    assert list(cycles) == ["2025年度", "2024年度"]
+    assert list(cycles) == ["2025年度", "2024年度", RUNNING]
     current, past = cycles["2025年度"], cycles["2024年度"]
     assert (current.id, current.status, current.compute_count) == (1, "computed", 1)
     assert (past.id, past.status, past.compute_count) == (2, "finalized", 1)
@@ -94,13 +95,54 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     with database.read_session() as session:
         assert record_counts(session) == counts
     again = _cycles(database)
-    assert list(again) == ["2025年度", "2024年度"]
+    assert list(again) == ["2025年度", "2024年度", RUNNING]
     assert (again["2024年度"].status, again["2024年度"].compute_count) == ("finalized", 1)
     assert again["2024年度"].finalized_at == finalized_at
     assert (again["2025年度"].status, again["2025年度"].compute_count) == ("computed", 2)
     assert {r[0]: r for r in _ratings(database, past.id)} == past_ratings
     assert {r[0]: r for r in _ratings(database, current.id)} == current_ratings
     assert len(_documents(database, past.id)) == 19
+    assert (again[RUNNING].id, again[RUNNING].status, again[RUNNING].compute_count) == (3, "draft", 0)
+
+
+RUNNING = "2026年度（1—10月）"
+
+
+def test_the_2026_cycle_takes_zy_2026_and_stays_a_draft_the_monitor_does_not_measure_from(database):
+    """2026 so far is cycle 3, created after the others, with the version in force at its period's end (ZY-2026);
+    the earlier years keep ZY-2025. Left a draft, it is not the early warning's last rated cycle: the running period
+    still starts the day after 2025 (docs/monitor.md). An officer who computes it rates it with ZY-2026, and the demo
+    run again leaves it as it stands."""
+    from rating_service.cycles import service as cycles_service
+    from rating_service.monitor import service as monitor
+
+    first = runner.invoke(app, ["demo", "--no-accounts"])
+    assert first.exit_code == 0, first.output
+    line = f"评价周期 3「{RUNNING}」：草稿；期间 2026-01-01 至 2026-10-31；评价细则 ZY-2026"
+    assert line in " ".join(first.output.split())
+    cycles = _cycles(database)
+    running = cycles[RUNNING]
+    assert (running.id, running.status, running.period_start, running.period_end) == \
+        (3, "draft", dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert running.methodology_id == "ZY-2026"
+    assert cycles["2025年度"].methodology_id == cycles["2024年度"].methodology_id == "ZY-2025"
+    with database.read_session() as session:
+        current = monitor.running(session)
+    assert (current.last_cycle_name, current.period.start) == ("2025年度", dt.date(2026, 1, 1))
+    assert current.methodology.id == "ZY-2026"
+
+    computed = cycles_service.compute_cycle(database=database, cycle_id=running.id, actor="officer")
+    assert (computed.status, computed.methodology_id, computed.rated) == ("computed", "ZY-2026", 18)
+    ratings = _ratings(database, running.id)
+    assert {r[RATING_FIELDS.index("methodology_id")] for r in ratings} == {"ZY-2026"}
+    assert all("XC2025-" not in r[-1] and "GD2025-" not in r[-1] for r in ratings)  # its own period's records
+    assert any("XC2026-" in r[-1] for r in ratings)
+    second = runner.invoke(app, ["demo", "--no-accounts"])
+    assert second.exit_code == 0, second.output
+    again = _cycles(database)[RUNNING]
+    assert (again.id, again.status, again.compute_count) == (3, "computed", 1)
+    assert {r[RATING_FIELDS.index("methodology_id")] for r in _ratings(database, running.id)} == {"ZY-2026"}
+    assert _cycles(database)["2025年度"].methodology_id == "ZY-2025"
 
 
 def test_2025_ratings_are_those_of_the_2025_files_alone(database, monkeypatch: pytest.MonkeyPatch):
@@ -108,7 +150,7 @@ def test_2025_ratings_are_those_of_the_2025_files_alone(database, monkeypatch: p
     monkeypatch.setattr(demo, "DEMO_PAST_CYCLES", ())
     alone = runner.invoke(app, ["demo", "--no-accounts"])
     assert alone.exit_code == 0, alone.output
-    assert list(_cycles(database)) == ["2025年度"]
+    assert list(_cycles(database)) == ["2025年度", RUNNING]
     before = _ratings(database, 1)
     assert len(before) == 18
     # Then with 2024: its records come in, its cycle is taken to final, and cycle 1 is recomputed on a snapshot
@@ -128,7 +170,7 @@ def test_demo_without_the_2024_folder_rates_2025_only(database, monkeypatch: pyt
     monkeypatch.setattr(demo, "DEMO_PAST_CYCLES", ((missing, "2024年度", "2024-01-01", "2024-12-31", "2025-01-15"),))
     result = runner.invoke(app, ["demo", "--no-accounts"])
     assert result.exit_code == 0, result.output
-    assert list(_cycles(database)) == ["2025年度"]
+    assert list(_cycles(database)) == ["2025年度", RUNNING]
 
 
 def test_the_demo_years_back_test_finds_the_planted_quality(database):

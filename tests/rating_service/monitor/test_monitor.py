@@ -65,7 +65,8 @@ def test_the_running_rating_is_rating_score_on_the_same_records_and_period(demo,
 
     current = _running(demo)
     assert (current.period.start, current.period.end) == (dt.date(2026, 1, 1), TODAY)
-    assert current.provisional and current.methodology.id == "ZY-2025" and current.last_cycle_name == "2025年度"
+    # The rules in force today (ZY-2026 since 2026-01-01), as `rating score` takes those in force at the period's end.
+    assert current.provisional and current.methodology.id == "ZY-2026" and current.last_cycle_name == "2025年度"
     running = {li.credit_code: (round(li.score, 4), li.grade) for li in service.lines(current)}
     assert len(running) == 18
     assert running == {code: (round(score, 4), grade) for code, (score, grade) in scored.items()}
@@ -179,9 +180,9 @@ def test_an_adopted_methodology_in_force_today_words_the_driving_records_too(tmp
             cycle_id = cycles.create_cycle(session=session, actor="test", draft=cycles.CycleDraft(
                 "2025年度", dt.date(2025, 1, 1), dt.date(2025, 12, 31))).id
         cycles.compute_cycle(database=database, cycle_id=cycle_id, actor="test")
-        draft = methodology_by_id("ZY-2025").model_copy(update={"id": "ZY-2026-local", "effective_from": TODAY})
+        draft = methodology_by_id("ZY-2026").model_copy(update={"id": "ZY-2026-local", "effective_from": TODAY})
         with database.write_session() as session:
-            methodologies.adopt(session=session, draft=draft, actor="admin", reason="本县修订", based_on="ZY-2025",
+            methodologies.adopt(session=session, draft=draft, actor="admin", reason="本县修订", based_on="ZY-2026",
                                 today=TODAY)
     with database.read_session() as session:
         current = service.running(session, today=TODAY)

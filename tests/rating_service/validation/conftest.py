@@ -59,10 +59,13 @@ def shipped_data() -> dict[str, Any]:
 
 def draft_data(identifier: str, effective_from: str = "2027-01-01", **changes: Any) -> dict[str, Any]:
     """The shipped ZY-2025 file under another id and date, with some top-level or dotted-path values replaced
-    (``inspections__breakpoints=…`` sets inspections.breakpoints)."""
+    (``inspections__breakpoints=…`` sets inspections.breakpoints). A draft starting after ZY-2025 ends (2025-12-31,
+    when ZY-2026 takes over) is open-ended, as an adopted successor is."""
     data = shipped_data()
     data["id"] = identifier
     data["effective_from"] = dt.date.fromisoformat(effective_from)
+    if data.get("effective_to") is not None and data["effective_from"] > data["effective_to"]:
+        data["effective_to"] = None
     for key, value in changes.items():
         target = data
         *parents, last = key.split("__")

@@ -48,9 +48,9 @@ def _cycle_methodology(database: Any, cycle_id: int) -> str:
 def test_an_adopted_version_is_listed_disclosed_and_used_by_cycles_created_afterwards(database, demo):
     admin, officer = f.api_client(database, "admin"), f.api_client(database, "officer")
     public = _public_client(database)
-    assert [m["id"] for m in public.get("/api/v1/public/methodologies").json()] == ["ZY-2025"]
+    assert [m["id"] for m in public.get("/api/v1/public/methodologies").json()] == ["ZY-2025", "ZY-2026"]
     assert public.get("/public/methodology/ZY-2027").status_code == 404
-    before = new_cycle(database, "2027年上半年（采用前）", *H1_2027)  # created and computed under ZY-2025
+    before = new_cycle(database, "2027年上半年（采用前）", *H1_2027)  # created and computed under ZY-2026
 
     response = _adopt(admin)
     assert response.status_code == 201, response.text
@@ -60,9 +60,10 @@ def test_an_adopted_version_is_listed_disclosed_and_used_by_cycles_created_after
     assert (body["effective_from"], body["title"]) == ("2027-01-01", TITLE) and len(body["sha256"]) == 64
 
     listed = officer.get("/api/v1/methodologies").json()
-    assert [(m["id"], m["source"]) for m in listed] == [("ZY-2025", "shipped"), ("ZY-2027", "adopted")]
+    assert [(m["id"], m["source"]) for m in listed] == [("ZY-2025", "shipped"), ("ZY-2026", "shipped"),
+                                                         ("ZY-2027", "adopted")]
     # The public side shows it at once (the commit expired the disclosure caches).
-    assert [m["id"] for m in public.get("/api/v1/public/methodologies").json()] == ["ZY-2025", "ZY-2027"]
+    assert [m["id"] for m in public.get("/api/v1/public/methodologies").json()] == ["ZY-2025", "ZY-2026", "ZY-2027"]
     page = public.get("/public/methodology/ZY-2027")
     assert page.status_code == 200 and TITLE in page.text
     assert public.get("/api/v1/public/methodologies/ZY-2027").json()["weights"] == NEW_WEIGHTS
@@ -71,11 +72,11 @@ def test_an_adopted_version_is_listed_disclosed_and_used_by_cycles_created_after
     late_2026 = new_cycle(database, "2026年下半年", dt.date(2026, 7, 1), dt.date(2026, 12, 31))
     assert _cycle_methodology(database, after) == "ZY-2027"
     assert {m for _s, _g, m in stored_ratings(database, after).values()} == {"ZY-2027"}
-    assert _cycle_methodology(database, late_2026) == "ZY-2025"  # ends before the effective date
+    assert _cycle_methodology(database, late_2026) == "ZY-2026"  # ends before the effective date
     # A cycle created before keeps its version, also when computed again.
     cycles.compute_cycle(database=database, cycle_id=before, actor="officer", reason="重算")
-    assert _cycle_methodology(database, before) == "ZY-2025"
-    assert {m for _s, _g, m in stored_ratings(database, before).values()} == {"ZY-2025"}
+    assert _cycle_methodology(database, before) == "ZY-2026"
+    assert {m for _s, _g, m in stored_ratings(database, before).values()} == {"ZY-2026"}
     cycles.compute_cycle(database=database, cycle_id=demo.first, actor="officer", reason="重算")
     assert {m for _s, _g, m in stored_ratings(database, demo.first).values()} == {"ZY-2025"}
 
@@ -89,10 +90,11 @@ def test_an_adopted_version_is_listed_disclosed_and_used_by_cycles_created_after
 def test_the_version_in_force_is_the_latest_to_start_among_those_covering_the_day(database, demo):
     assert _adopt(f.api_client(database, "admin")).status_code == 201
     with database.read_session() as session:
-        assert methodologies.in_force(session, dt.date(2026, 12, 31)).id == "ZY-2025"
+        assert methodologies.in_force(session, dt.date(2025, 12, 31)).id == "ZY-2025"
+        assert methodologies.in_force(session, dt.date(2026, 12, 31)).id == "ZY-2026"
         assert methodologies.in_force(session, dt.date(2027, 1, 1)).id == "ZY-2027"
         assert methodologies.find(session, "ZY-2027").weights == NEW_WEIGHTS
-        assert [m.id for m in methodologies.all_versions(session)] == ["ZY-2025", "ZY-2027"]
+        assert [m.id for m in methodologies.all_versions(session)] == ["ZY-2025", "ZY-2026", "ZY-2027"]
         with pytest.raises(NotFound) as missing:
             methodologies.find(None, "ZY-2027")  # shipped only
     assert missing.value.key == "methodology_not_found"

@@ -61,8 +61,10 @@ def test_adopt_writes_the_version_and_list_shows_it(database, demo, tmp_path):
     assert listing.exit_code == 0, listing.output
     line = next(line for line in listing.output.splitlines() if "ZY-2027" in line)
     assert "2027-01-01" in line and "住建局采用" in line and "✓" not in line
-    today = next(line for line in listing.output.splitlines() if "ZY-2025" in line)
+    today = next(line for line in listing.output.splitlines() if "ZY-2026" in line)  # in force since 2026-01-01
     assert "随系统发布" in today and "✓" in today
+    ended = next(line for line in listing.output.splitlines() if "ZY-2025" in line)
+    assert "随系统发布" in ended and "✓" not in ended
     with database.write_session() as session:
         created = cycles.create_cycle(session=session, actor="cli", draft=cycles.CycleDraft(
             "2027年度", FIRST[1].replace(year=2027), FIRST[2].replace(year=2027)))
