@@ -76,9 +76,10 @@ def test_an_unknown_category_is_refused_naming_the_allowed_ones(database):
     rejected = _refused(database, "inspections", [_inspection("楼道脏乱")])
     (err,) = rejected.details("zh")
     assert (err["row"], err["column"], err["value"], err["code"]) == (2, "问题类别", "楼道脏乱", "category_unknown")
-    assert "ZY-2025" in err["reason"] and "卫生保洁、环境卫生" in err["reason"] and err["reason"].endswith("其他")
+    # The lists of the version in force on the day of the import (today: ZY-2026, whose lists are ZY-2025's).
+    assert "ZY-2026" in err["reason"] and "卫生保洁、环境卫生" in err["reason"] and err["reason"].endswith("其他")
     (en,) = rejected.details("en")
-    assert en["reason"].startswith("Not a category of methodology ZY-2025; choose one of: 卫生保洁")
+    assert en["reason"].startswith("Not a category of methodology ZY-2026; choose one of: 卫生保洁")
 
 
 def test_a_complaints_category_may_be_blank_but_not_unknown(database):
@@ -124,7 +125,7 @@ def test_before_any_methodology_takes_force_the_latest_version_applies(database)
     (summary,) = _import(database, "inspections", [_inspection("卫生保洁", "2024-05-01")], today=early)
     assert summary.inserted == 1
     err = _refused(database, "inspections", [_inspection("楼道脏乱", "2024-05-02")], today=early).details("zh")[0]
-    assert "ZY-2025" in err["reason"]
+    assert "ZY-2026" in err["reason"]  # the latest shipped version
 
 
 def test_a_version_without_lists_takes_the_shipped_ones_and_keeps_them_when_adopted(database):
