@@ -47,9 +47,9 @@ DEMO_REPAIR_ACCOUNT = "company3"
 
 
 def demo_command(lang: LangOption = "zh",
-         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿），创建 2026 年度"
-                                                  "（1—10月）评价周期（草稿）/ compute 2025, take 2024 to final,"
-                                                  " create the 2026 cycle so far (a draft)")] = True,
+         cycle: Annotated[bool, typer.Option(help="计算 2025 年度评价，完成 2024 年度评价（公示、定稿），按 2026 版细则"
+                                                  "计算 2026 年 1—5 月评价 / compute 2025, take 2024 to final,"
+                                                  " rate 2026 January–May with ZY-2026")] = True,
          accounts: Annotated[bool, typer.Option(help="创建演示账户 / create the demo accounts")] = True) -> None:
     """载入枞阳县演示数据（2024、2025 两年）、完成 2024 年度评价并计算 2025 年度评价、创建演示账户（可重复执行）
     / load the Zongyang demo (two years), rate both, create the accounts (idempotent)."""
@@ -126,11 +126,12 @@ def _demo_intake(lang: Lang, update: Callable[[str, int, int], None]) -> None:
 # future, which an import refuses, so the folder is then left out.
 DEMO_RUNNING_DIR = DEMO_DIR / "2026"
 DEMO_RUNNING_LAST = dt.date(2026, 10, 31)
-# The cycle of 2026 so far, created with the folder (after the other cycles, so their ids stay 1 and 2). It takes
-# the version in force at its period's end, ZY-2026, and is left a draft: a computed cycle would become the early
-# warning's last rated cycle (its period would start on 2026-11-01, after the last record) and the validation
-# page's default outcome cycle. An officer computes it to see the 2026 rules at work (docs/cycles.md).
-DEMO_RUNNING_CYCLE = ("2026年度（1—10月）", "2026-01-01", DEMO_RUNNING_LAST.isoformat())
+# A short 2026 cycle, created with the folder (after the other cycles, so their ids stay 1 and 2) and computed: it
+# takes the version in force at its period's end, ZY-2026, so the demo shows the 2026 rules at work on 2026 records.
+# It ends on 2026-05-31, before the slides planted from June (fixtures/generate_2026.py): as the last rated cycle it
+# is the early warning's baseline, whose period (2026-06-01 … today) then holds them (docs/monitor.md). It is not
+# publicized: the public site and the companies still see 2025 as their latest rating.
+DEMO_RUNNING_CYCLE = ("2026年1—5月", "2026-01-01", "2026-05-31")
 
 
 def _running_imported() -> bool:
@@ -147,7 +148,7 @@ def _demo_folders() -> list[Path]:
 
 def _demo_cycle(lang: Lang) -> None:
     """Create the cycles (2025 first, so that it is cycle 1), take the earlier years to final, compute 2025; then
-    the draft cycle of 2026 so far (when its records are in), with the version in force at its end."""
+    compute the short 2026 cycle (when its records are in), with the version in force at its end (ZY-2026)."""
     from rating_service.cycles import service as cycles_service
     from scoring.methodology import methodology_in_force
 
@@ -164,10 +165,12 @@ def _demo_cycle(lang: Lang) -> None:
     else:
         console.print(translate("demo_cycle_kept", lang, name=name, status=STATE_LABELS[status]))
     if _running_imported():
-        # Created once and then left as it stands (a draft, or whatever an officer has made of it since).
-        running_id, _status, _name = _demo_cycle_row(*DEMO_RUNNING_CYCLE)
-        with get_database().read_session() as session:
-            print_cycle(cycles_service.get_cycle_or_raise(session=session, cycle_id=running_id), lang)
+        running_id, running_status, running_name = _demo_cycle_row(*DEMO_RUNNING_CYCLE)
+        if running_status == "draft":
+            print_cycle(_demo_compute(running_id, lang), lang)
+        else:  # computed once; left as it stands (recomputed or publicized by an officer since)
+            with get_database().read_session() as session:
+                print_cycle(cycles_service.get_cycle_or_raise(session=session, cycle_id=running_id), lang)
 
 
 def _demo_cycle_row(name: str, start: str, end: str, methodology: str | None = None) -> tuple[int, str, str]:

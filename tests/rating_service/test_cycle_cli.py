@@ -61,9 +61,9 @@ def test_demo_loads_data_computes_the_2025_cycle_and_creates_logins(database):
     assert second.exit_code == 0 and "新增 0" in second.output
     with database.read_session() as session:
         cycles = session.scalars(select(Cycle).order_by(Cycle.id)).all()
-    # Cycle 1 is 2025 (recomputed); the demo's 2024 cycle, finalized on the first run, is left alone; 2026 so far
-    # stays a draft (under ZY-2026, the version in force at its end).
+    # Cycle 1 is 2025 (recomputed); the demo's 2024 cycle, finalized on the first run, is left alone; 2026's first
+    # five months, computed on the first run under ZY-2026 (the version in force at its end), are left alone too.
     assert [(c.name, c.status, c.compute_count, c.methodology_id) for c in cycles] == \
         [("2025年度", "computed", 2, "ZY-2025"), ("2024年度", "finalized", 1, "ZY-2025"),
-         ("2026年度（1—10月）", "draft", 0, "ZY-2026")]
+         ("2026年1—5月", "computed", 1, "ZY-2026")]
     assert f.api_client(database, "company1", "company-demo-2025").get("/api/v1/me").json()["role"] == "company"

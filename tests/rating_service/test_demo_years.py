@@ -1,5 +1,5 @@
-"""`rating demo` with two years: 2024 imported and rated to final, 2025 computed as before, twice the same; 2026 so
-far as a draft cycle under ZY-2026."""
+"""`rating demo` with two years: 2024 imported and rated to final, 2025 computed as before, twice the same; and a short
+2026 cycle (January to May) computed under ZY-2026."""
 
 from __future__ import annotations
 
@@ -102,46 +102,49 @@ def test_demo_rates_2024_to_final_and_computes_2025_as_cycle_1(database):
     assert {r[0]: r for r in _ratings(database, past.id)} == past_ratings
     assert {r[0]: r for r in _ratings(database, current.id)} == current_ratings
     assert len(_documents(database, past.id)) == 19
-    assert (again[RUNNING].id, again[RUNNING].status, again[RUNNING].compute_count) == (3, "draft", 0)
+    assert (again[RUNNING].id, again[RUNNING].status, again[RUNNING].compute_count) == (3, "computed", 1)
 
 
-RUNNING = "2026年度（1—10月）"
+RUNNING = "2026年1—5月"
 
 
-def test_the_2026_cycle_takes_zy_2026_and_stays_a_draft_the_monitor_does_not_measure_from(database):
-    """2026 so far is cycle 3, created after the others, with the version in force at its period's end (ZY-2026);
-    the earlier years keep ZY-2025. Left a draft, it is not the early warning's last rated cycle: the running period
-    still starts the day after 2025 (docs/monitor.md). An officer who computes it rates it with ZY-2026, and the demo
-    run again leaves it as it stands."""
-    from rating_service.cycles import service as cycles_service
+def test_the_2026_cycle_is_rated_with_zy_2026_and_the_monitor_measures_from_its_end(database):
+    """The short 2026 cycle is cycle 3, created after the others, rated with the version in force at its period's
+    end (ZY-2026: the explanations carry the late rate) while the earlier years keep ZY-2025. As the last rated cycle
+    it is the early warning's baseline: the running period starts on 2026-06-01 and still holds the slides planted
+    from June (docs/monitor.md). The demo run again leaves it as it stands."""
+    import json
+
     from rating_service.monitor import service as monitor
 
     first = runner.invoke(app, ["demo", "--no-accounts"])
     assert first.exit_code == 0, first.output
-    line = f"评价周期 3「{RUNNING}」：草稿；期间 2026-01-01 至 2026-10-31；评价细则 ZY-2026"
+    line = f"评价周期 3「{RUNNING}」：已计算；期间 2026-01-01 至 2026-05-31；评价细则 ZY-2026"
     assert line in " ".join(first.output.split())
     cycles = _cycles(database)
     running = cycles[RUNNING]
-    assert (running.id, running.status, running.period_start, running.period_end) == \
-        (3, "draft", dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert (running.id, running.status, running.period_start, running.period_end, running.rated) == \
+        (3, "computed", dt.date(2026, 1, 1), dt.date(2026, 5, 31), 18)
     assert running.methodology_id == "ZY-2026"
     assert cycles["2025年度"].methodology_id == cycles["2024年度"].methodology_id == "ZY-2025"
-    with database.read_session() as session:
-        current = monitor.running(session)
-    assert (current.last_cycle_name, current.period.start) == ("2025年度", dt.date(2026, 1, 1))
-    assert current.methodology.id == "ZY-2026"
-
-    computed = cycles_service.compute_cycle(database=database, cycle_id=running.id, actor="officer")
-    assert (computed.status, computed.methodology_id, computed.rated) == ("computed", "ZY-2026", 18)
     ratings = _ratings(database, running.id)
     assert {r[RATING_FIELDS.index("methodology_id")] for r in ratings} == {"ZY-2026"}
     assert all("XC2025-" not in r[-1] and "GD2025-" not in r[-1] for r in ratings)  # its own period's records
     assert any("XC2026-" in r[-1] for r in ratings)
+    parts = [next(line for line in json.loads(r[-1])["indicators"] if line["code"] == "COMPL")["parts"]
+             for r in ratings]
+    assert all("l" in p and "late" in p and "t" not in p for p in parts) and any(p["late"] for p in parts)
+    with database.read_session() as session:
+        current = monitor.running(session)
+        sliding = {line.name for line in monitor.sliding(current)}
+    assert (current.last_cycle_name, current.period.start) == (RUNNING, dt.date(2026, 6, 1))
+    assert current.methodology.id == "ZY-2026"
+    assert {"安徽诚信达物业服务有限公司", "枞阳县鸿泰物业管理有限公司"} <= sliding  # planted from June 2026
     second = runner.invoke(app, ["demo", "--no-accounts"])
     assert second.exit_code == 0, second.output
     again = _cycles(database)[RUNNING]
     assert (again.id, again.status, again.compute_count) == (3, "computed", 1)
-    assert {r[RATING_FIELDS.index("methodology_id")] for r in _ratings(database, running.id)} == {"ZY-2026"}
+    assert _ratings(database, running.id) == ratings
     assert _cycles(database)["2025年度"].methodology_id == "ZY-2025"
 
 
