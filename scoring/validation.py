@@ -709,6 +709,9 @@ class WhatIf(_Plain):
     draft_methodology_id: str
     migration: Migration
     changes: tuple[CompanyChange, ...]
+    # Companies whose score changes and grade does not, the largest change first (what a rule change does short of
+    # a grade: an officer sees who comes closer to a band edge before adopting it).
+    score_moves: tuple[CompanyChange, ...] = ()
 
     @property
     def identity(self) -> bool:
@@ -736,7 +739,10 @@ def what_if(*, current: RatingResult, draft: RatingResult, grades: Sequence[str]
     migration = migration_matrix(before=before["grade"], after=after["grade"], grades=grades)
     both = before.index.intersection(after.index, sort=False)
     b, a = before.loc[both], after.loc[both]
-    moved = (b["grade"].astype(object) != a["grade"].astype(object)).to_numpy()
+    regraded = (b["grade"].astype(object) != a["grade"].astype(object)).to_numpy()
+    rescored = np.abs(a["score"].to_numpy(dtype=float) - b["score"].to_numpy(dtype=float)) > _TOLERANCE
+    moved = regraded | rescored
+    regraded = regraded[moved]
     b, a = b[moved], a[moved]
 
     contribution = {code: _earned(a, code) - _earned(b, code) for code in INDICATORS}
@@ -773,4 +779,7 @@ def what_if(*, current: RatingResult, draft: RatingResult, grades: Sequence[str]
             floor_before=bool(rb["floor_applied"]), floor_after=bool(ra["floor_applied"]),
             reasons=tuple(reasons),
         ))
-    return WhatIf(current.methodology_id, draft.methodology_id, migration, tuple(changes))
+    grade_changes = tuple(c for c, flag in zip(changes, regraded, strict=True) if flag)
+    score_moves = sorted((c for c, flag in zip(changes, regraded, strict=True) if not flag),
+                         key=lambda c: (-abs(c.score_after - c.score_before), c.credit_code))
+    return WhatIf(current.methodology_id, draft.methodology_id, migration, grade_changes, tuple(score_moves))

@@ -81,15 +81,27 @@ def methodology_what_if(
         console.print(t["no_rule_change"].format(current=result["current_methodology"]), highlight=False)
     console.print(migration_table(result["migration"], f"{t['migration']}: {result['current_methodology']} → "
                                                f"{result['draft_methodology']}", t["before_after"]))
-    changes = Table(title=t["changed_companies"].format(n=len(result["changes"])))
-    for head in (t["company"], t["score"], t["grade"], t["why"]):
-        changes.add_column(head)
-    for change in result["changes"]:
-        changes.add_row(change["name"] or change["credit_code"],
-                        f"{change['score_before']:.1f} → {change['score_after']:.1f}",
-                        f"{change['grade_before']} → {change['grade_after']}",
-                        reason_text(change["reasons"], language))
-    console.print(changes)
+    if result["changes"]:
+        changes = Table(title=t["changed_companies"].format(n=len(result["changes"])))
+        for head in (t["company"], t["score"], t["grade"], t["why"]):
+            changes.add_column(head)
+        for change in result["changes"]:
+            changes.add_row(change["name"] or change["credit_code"],
+                            f"{change['score_before']:.1f} → {change['score_after']:.1f}",
+                            f"{change['grade_before']} → {change['grade_after']}",
+                            reason_text(change["reasons"], language))
+        console.print(changes)
+    else:
+        console.print(t["no_change"], highlight=False)
+    if result["score_moves"]:
+        moves = Table(title=t["score_moves"].format(n=len(result["score_moves"])))
+        for head in (t["company"], t["score"], t["grade"], t["why"]):
+            moves.add_column(head)
+        for change in result["score_moves"]:
+            moves.add_row(change["name"] or change["credit_code"],
+                          f"{change['score_before']:.1f} → {change['score_after']:.1f}", change["grade_after"],
+                          reason_text(change["reasons"], language))
+        console.print(moves)
 
 
 @app.command("adopt")

@@ -259,6 +259,11 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
     "pairs_note": {"zh": "结果观察周期须晚于被检验周期。", "en": "The outcome cycle must come after the cycle tested."},
     "simulate": {"zh": "模拟", "en": "Simulate"},
     "changed_companies": {"zh": "等级将改变的企业（{n} 家）", "en": "Companies whose grade would change ({n})"},
+    "score_moves_cut": {"zh": "仅列出变化最大的 {n} 家；全部见接口 POST /api/v1/methodologies/what-if 的 score_moves。",
+                        "en": "Only the {n} largest changes are listed; every one is in score_moves of POST "
+                              "/api/v1/methodologies/what-if."},
+    "score_moves": {"zh": "得分变化、等级不变的企业（{n} 家，按变化大小排列）",
+                    "en": "Companies whose score would change and grade would not ({n}, largest change first)"},
     "no_change": {"zh": "没有企业的等级发生变化。", "en": "No company's grade would change."},
     "why": {"zh": "原因", "en": "Why"},
     "adopt_title": {"zh": "采用为新版本", "en": "Adopt as a new version"},

@@ -123,6 +123,7 @@ def methodologies_page(request: Request, principal: OfficerUser, session: Sessio
 # grade bands one lower edge each. The form's fields become ``methodologies.with_changes`` overrides of the base
 # version (the same path a YAML file's values take), after checks that name the field and the row in words.
 MAX_ROWS = 20
+MAX_MOVES = 50  # score changes listed on the page (the API gives every one)
 SPARE_ROWS = 2
 MAX_CELL = 20
 
@@ -280,7 +281,7 @@ def _what_if_form(request: Request, session: Any, *, cycle_id: int | None, base:
         "weights_total": _weights_total((values or _form_of(base))["weights"]),
         "indicator": {code: base.term("indicators", code) for code in base.weights}, "curves": _curves(base),
         "curve_names": _curve_names(base, request_lang(request, page=True)),
-        "max_rows": MAX_ROWS, **(extra or {})}, catalogue=TEXT, status_code=status_code)
+        "max_rows": MAX_ROWS, "max_moves": MAX_MOVES, **(extra or {})}, catalogue=TEXT, status_code=status_code)
 
 
 @router.get("/methodologies/what-if", response_class=HTMLResponse)

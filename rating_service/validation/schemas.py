@@ -74,7 +74,9 @@ class WhatIfOut(BaseModel):
                                                 "cycle's methodology (weights.X, a curve's path, bands, "
                                                 "complaints.timeliness, …)")
     migration: JsonObject = Field(description="grade migration matrix current -> draft")
-    changes: list[JsonObject] = Field(description="every company whose score or grade changes, with the reasons")
+    changes: list[JsonObject] = Field(description="every company whose grade changes, with the reasons")
+    score_moves: list[JsonObject] = Field(description="every company whose score changes and grade does not, the "
+                                                      "largest change first, with the reasons")
 
 
 class MethodologyListingOut(BaseModel):

@@ -50,9 +50,9 @@ def _matrix(page: str) -> list[list[int]]:
                                                                                            re.S)]
 
 
-def _changes(page: str) -> list[list[str]]:
+def _changes(page: str, table_id: str = "what-if-changes") -> list[list[str]]:
     """The changed companies' rows: name, score before → after, grades, why (its text)."""
-    table = re.search(r'<table id="what-if-changes">(.*?)</table>', page, re.S)
+    table = re.search(rf'<table id="{table_id}">(.*?)</table>', page, re.S)
     if table is None:
         return []
     rows = re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)[1:]
@@ -92,6 +92,15 @@ def test_zy_2026_as_the_base_on_a_2025_cycle_shows_the_rule_change_and_the_migra
     assert [sum(row) for row in matrix] == [Counter(g for _s, g, _m in stored.values())[g] for g in GRADES]
     moved = sum(v for i, row in enumerate(matrix) for j, v in enumerate(row) if i != j)
     assert len(_changes(page)) == moved  # the demo's half-year: the new rule moves scores, not grades
+    # Short of a grade, what the rule does: the companies whose score moves, largest change first, and why.
+    moves = _changes(page, "what-if-score-moves")
+    assert moves
+    deltas = []
+    for name, score, grade, why in moves:
+        before, after = (float(s) for s in score.split("→"))
+        assert before != after and grade in GRADES and why.startswith("投诉处置（按时办结部分）"), (name, why)
+        deltas.append(abs(after - before))
+    assert deltas == sorted(deltas, reverse=True)
     assert not CODES.findall(h.text_of(page)), CODES.findall(h.text_of(page))
 
 
@@ -128,20 +137,22 @@ def test_the_shipped_zy_2026_file_over_the_api_and_the_cli(database, demo):
     assert (result["current_methodology"], result["draft_methodology"]) == ("ZY-2025", "ZY-2026")
     assert result["rule_changes"] == ["complaints.timeliness", "complaints.timeliness.breakpoints"]
     assert result["migration"]["both"] == len(stored_ratings(database, demo.second))
-    assert all(c["reasons"][:2] == ["COMPL", "COMPL_TIMELY"] for c in result["changes"])
+    assert all(c["reasons"][:2] == ["COMPL", "COMPL_TIMELY"] for c in result["changes"] + result["score_moves"])
+    assert result["score_moves"] and all(c["grade_before"] == c["grade_after"] for c in result["score_moves"])
 
     cli = CliRunner().invoke(app, ["methodology", "what-if", str(ZY_2026), "--cycle", str(demo.second)])
     assert cli.exit_code == 0, cli.output
     flat = "".join(cli.output.split())
     assert "".join(RULE.split()) in flat and "等级迁移矩阵:ZY-2025→ZY-2026" in flat
-    assert f"等级将改变的企业（{len(result['changes'])}家）" in flat
+    assert (f"等级将改变的企业（{len(result['changes'])}家）" if result["changes"] else "没有企业的等级发生变化。") in flat
+    assert f"得分变化、等级不变的企业（{len(result['score_moves'])}家，按变化大小排列）" in flat
 
 
 def test_zy_2025_on_its_own_cycle_is_still_the_identity_with_no_rule_changed(database, demo):
     officer = f.api_client(database, "officer")
     result = officer.post("/api/v1/methodologies/what-if", json={
         "cycle_id": demo.first, "yaml": draft_text("ZY-2025-copy", "2025-01-01")}).json()
-    assert result["rule_changes"] == [] and result["changes"] == []
+    assert result["rule_changes"] == [] and result["changes"] == [] and result["score_moves"] == []
     assert result["migration"]["stayed"] == result["migration"]["both"]
     page = f.page_client(database, "officer")
     shown = page.post("/methodologies/what-if", data=_form(page, demo.first, "ZY-2025"))
