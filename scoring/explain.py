@@ -274,7 +274,8 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ',"points_lost":', _json_floats(number("lost_COMPL_RATE") + number("lost_COMPL_TIMELY")),
         ',"assessed":', _json_bools(c["compl_assessed"]),
         ',"parts":{"u":', _json_floats(c["compl_rate_score"]),
-        *((',"l":', _json_floats(c["compl_late_rate"])) if late_rate else (',"t":', _json_floats(c["compl_timeliness"]))),
+        *((',"l":', _json_floats(c["compl_late_rate"])) if late_rate
+          else (',"t":', _json_floats(c["compl_timeliness"]))),
         ',"v":', _json_floats(c["compl_timeliness_score"]), f',"rate_weight":{rw},"timeliness_weight":{tw}'
         ',"substantiated":', _json_ints(c["compl_substantiated"]), ',"on_time":', _json_ints(c["compl_on_time"]),
         *((',"late":', _json_ints(c["compl_late"])) if late_rate else ()),
@@ -415,7 +416,6 @@ def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: l
                  path: list[dict[str, Any]], result: RatingResult, methodology: Methodology) -> Explanation:
     """One explanation from a company row and its reason, evidence and path rows."""
     credit_code = str(row["credit_code"])
-    rw, tw = methodology.complaints.rate_weight, methodology.complaints.timeliness_weight
     lines = []
     for code, measure, score, weight, assessed, lost, parts in (
         ("INSP", row["insp_measure"], row["insp_score"], row["w_insp"], row["insp_assessed"], row["lost_INSP"],

@@ -204,8 +204,9 @@ REFUSALS = {
     "words_blank_name": (_set("words.levels.city.zh", ""), "words.levels.city.zh"),
     # The timeliness rule (ZY-2026): share or late_rate, the late rate's constant and curve required by it alone.
     "timeliness_unknown_rule": (_set("complaints.timeliness", {"rule": "fraction"}), "complaints.timeliness.rule"),
-    "timeliness_share_with_a_curve": (_set("complaints.timeliness", {"rule": "share", "breakpoints": [[0, 100], [20, 0]]}),
-                                      "complaints.timeliness.breakpoints"),
+    "timeliness_share_with_a_curve": (
+        _set("complaints.timeliness", {"rule": "share", "breakpoints": [[0, 100], [20, 0]]}),
+        "complaints.timeliness.breakpoints"),
     "timeliness_late_rate_without_a_curve": (_set("complaints.timeliness", {
         "rule": "late_rate", "credibility_households": 300, "rate_per_households": 1000}),
         "complaints.timeliness.breakpoints"),

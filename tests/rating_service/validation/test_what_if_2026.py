@@ -144,7 +144,8 @@ def test_the_shipped_zy_2026_file_over_the_api_and_the_cli(database, demo):
     assert cli.exit_code == 0, cli.output
     flat = "".join(cli.output.split())
     assert "".join(RULE.split()) in flat and "等级迁移矩阵:ZY-2025→ZY-2026" in flat
-    assert (f"等级将改变的企业（{len(result['changes'])}家）" if result["changes"] else "没有企业的等级发生变化。") in flat
+    none = "没有企业的等级发生变化。"
+    assert (f"等级将改变的企业（{len(result['changes'])}家）" if result["changes"] else none) in flat
     assert f"得分变化、等级不变的企业（{len(result['score_moves'])}家，按变化大小排列）" in flat
 
 
