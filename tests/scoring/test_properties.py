@@ -308,6 +308,17 @@ def _check_monotone(world: World, data: st.DataObject, methodology: Methodology,
     pd.testing.assert_frame_equal(new.loc[others], old.loc[others], check_exact=True, check_dtype=False)
 
 
+def _one_late_complaint() -> World:
+    """A company of 2,000 households with one complaint, resolved late (received 03-01, due 03-08, resolved 04-01)."""
+    return {
+        "companies": [{"credit_code": CODES[0], "name": "甲"}],
+        "communities": [{"community_id": "N1", "name": "一", "households": 2000}],
+        "contracts": [{"community_id": "N1", "credit_code": CODES[0], "start_date": "2020-01-01"}],
+        "complaints": [{"record_id": "K1", "received_on": "2025-03-01", "community_id": "N1",
+                        "substantiated": False, "resolved_on": "2025-04-01"}],
+    }
+
+
 def test_substantiated_on_time_complaint_can_raise_the_score() -> None:
     """§4 says "more adverse records can never raise a score", but as written §4.2 does not quite deliver it.
 
@@ -316,13 +327,7 @@ def test_substantiated_on_time_complaint_can_raise_the_score() -> None:
     only 1000/2300 = 0.43, u by at most 2.2, while t goes 0/1 -> 1/2 (v +50, s_COMPL +10). The engine
     computes the formula as written (so this passes); the methodology's claim is the thing to revisit.
     """
-    world: World = {
-        "companies": [{"credit_code": CODES[0], "name": "甲"}],
-        "communities": [{"community_id": "N1", "name": "一", "households": 2000}],
-        "contracts": [{"community_id": "N1", "credit_code": CODES[0], "start_date": "2020-01-01"}],
-        "complaints": [{"record_id": "K1", "received_on": "2025-03-01", "community_id": "N1",
-                        "substantiated": False, "resolved_on": "2025-04-01"}],
-    }
+    world = _one_late_complaint()
     constants = Constants(r0=0.004)
     before = rate(world, constants).companies.iloc[0]
     world["complaints"].append({"record_id": "K2", "received_on": "2025-05-01", "community_id": "N1",
@@ -336,13 +341,7 @@ def test_substantiated_on_time_complaint_can_raise_the_score() -> None:
 def test_the_same_on_time_complaint_cannot_raise_the_score_under_zy_2026() -> None:
     """ZY-2026's reason for being: the world above, rated with the late rate. The on-time complaint leaves the late
     rate as it was (L = 1 before and after), so only the rate part moves, and it moves down."""
-    world: World = {
-        "companies": [{"credit_code": CODES[0], "name": "甲"}],
-        "communities": [{"community_id": "N1", "name": "一", "households": 2000}],
-        "contracts": [{"community_id": "N1", "credit_code": CODES[0], "start_date": "2020-01-01"}],
-        "complaints": [{"record_id": "K1", "received_on": "2025-03-01", "community_id": "N1",
-                        "substantiated": False, "resolved_on": "2025-04-01"}],
-    }
+    world = _one_late_complaint()
     constants = Constants(r0=0.004)
     before = rate(world, constants, ZY2026).companies.iloc[0]
     world["complaints"].append({"record_id": "K2", "received_on": "2025-05-01", "community_id": "N1",

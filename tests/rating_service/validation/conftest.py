@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +85,23 @@ def bands(**mins: float) -> list[dict[str, Any]]:
     """The shipped bands with some lower edges moved (``AA=85``)."""
     edges = {"AAA": 90.0, "AA": 80.0, "A": 70.0, "B": 60.0, "C": 0.0, **mins}
     return [{"grade": g, "min": edges[g]} for g in ("AAA", "AA", "A", "B", "C")]
+
+
+FORM_FIELD = re.compile(r'<input name="((?:weight|band|x|y)_[A-Za-z_]+)" value="([^"]*)"')
+
+
+def what_if_form(client: Any, cycle_id: int, base: str | None = None) -> dict[str, Any]:
+    """The what-if form's fields as the page fills them in (``base``, or the cycle's methodology), ready to post;
+    a curve's cells are lists."""
+    page = client.get(f"/methodologies/what-if?cycle={cycle_id}" + (f"&base={base}" if base else ""))
+    assert page.status_code == 200, page.text[:300]
+    fields: dict[str, Any] = {}
+    for name, value in FORM_FIELD.findall(page.text):
+        if name.startswith(("x_", "y_")):
+            fields.setdefault(name, []).append(html.unescape(value))
+        else:
+            fields[name] = html.unescape(value)
+    return {"csrf_token": f.csrf_of(client), "cycle": str(cycle_id), "base": base or "ZY-2025", **fields}
 
 
 def stored_ratings(database: Any, cycle_id: int) -> dict[str, Any]:

@@ -9,25 +9,23 @@ from typing import Any
 
 from tests import factories as f
 from tests.rating_service.disclosure import helpers as h
-from tests.rating_service.validation.conftest import adopted_count, audit_entries, draft_text, stored_ratings
+from tests.rating_service.validation.conftest import (
+    adopted_count,
+    audit_entries,
+    draft_text,
+    stored_ratings,
+    what_if_form,
+)
 
-FIELD = re.compile(r'<input name="((?:weight|band|x|y)_[A-Za-z]+)" value="([^"]*)"')
 CODES = re.compile(r"(?<![A-Za-z0-9_])(INSP|COMPL|COMPL_RATE|COMPL_TIMELY|FEE|VETO|BANDS|R0)(?![A-Za-z0-9_])")
 
 
 def _form(client: Any, cycle_id: int) -> dict[str, Any]:
-    """The what-if form's fields as the page fills them in (the cycle's methodology); a curve's cells are lists."""
-    page = client.get(f"/methodologies/what-if?cycle={cycle_id}")
-    assert page.status_code == 200, page.text[:300]
-    fields: dict[str, Any] = {}
-    for name, value in FIELD.findall(page.text):
-        if name.startswith(("x_", "y_")):
-            fields.setdefault(name, []).append(html.unescape(value))
-        else:
-            fields[name] = html.unescape(value)
+    """The what-if form's fields as the page fills them in (the cycle's methodology, ZY-2025)."""
+    fields = what_if_form(client, cycle_id)
     assert set(fields) >= {"weight_INSP", "weight_COMPL", "weight_FEE", "x_INSP", "y_INSP", "x_COMPL", "y_COMPL",
                            "x_FEE", "y_FEE", "band_AAA", "band_AA", "band_A", "band_B", "band_C"}
-    return {"csrf_token": f.csrf_of(client), "cycle": str(cycle_id), "base": "ZY-2025", **fields}
+    return fields
 
 
 def _rows(fields: dict[str, Any], code: str) -> list[tuple[str, str]]:

@@ -16,26 +16,17 @@ from rating_service.cli import app
 from rating_service.settings import PROJECT_ROOT
 from tests import factories as f
 from tests.rating_service.disclosure import helpers as h
-from tests.rating_service.validation.conftest import draft_text, stored_ratings
+from tests.rating_service.validation.conftest import draft_text, stored_ratings, what_if_form
 
 ZY_2026 = PROJECT_ROOT / "scoring" / "methodologies" / "ZY-2026.yaml"
 GRADES = ["AAA", "AA", "A", "B", "C"]
-FIELD = re.compile(r'<input name="((?:weight|band|x|y)_[A-Za-z_]+)" value="([^"]*)"')
 CODES = re.compile(r"(?<![A-Za-z0-9_])(INSP|COMPL|COMPL_RATE|COMPL_TIMELY|FEE|VETO|BANDS|R0)(?![A-Za-z0-9_])")
 RULE = ("「投诉处置」按时办结计分规则：按到期投诉中按时办结的比例计分 → "
         "按未按时办结的投诉件数计分（每 1,000 户年，可信度常数 300 户年）")
 
 
 def _form(client: Any, cycle_id: int, base: str) -> dict[str, Any]:
-    page = client.get(f"/methodologies/what-if?cycle={cycle_id}&base={base}")
-    assert page.status_code == 200, page.text[:300]
-    fields: dict[str, Any] = {}
-    for name, value in FIELD.findall(page.text):
-        if name.startswith(("x_", "y_")):
-            fields.setdefault(name, []).append(html.unescape(value))
-        else:
-            fields[name] = html.unescape(value)
-    return {"csrf_token": f.csrf_of(client), "cycle": str(cycle_id), "base": base, **fields}
+    return what_if_form(client, cycle_id, base)
 
 
 def _rows(fields: dict[str, Any], code: str) -> list[tuple[str, str]]:
