@@ -430,9 +430,9 @@ CASES = [
 
 
 def _methodology_text(identifier: str) -> str:
-    """The shipped ZY-2025 file under another id, in force from 2027 (a valid draft to try or adopt)."""
-    text = (PROJECT_ROOT / "scoring" / "methodologies" / "ZY-2025.yaml").read_text(encoding="utf-8")
-    return text.replace("id: ZY-2025", f"id: {identifier}", 1).replace("effective_from: 2025-01-01",
+    """The shipped ZY-2026 file under another id, in force from 2027 (a valid draft to try or adopt)."""
+    text = (PROJECT_ROOT / "scoring" / "methodologies" / "ZY-2026.yaml").read_text(encoding="utf-8")
+    return text.replace("id: ZY-2026", f"id: {identifier}", 1).replace("effective_from: 2026-01-01",
                                                                       "effective_from: 2027-01-01", 1)
 # Routes whose answers depend on who logs in or out, covered by their own tests (tests/rating_service/accounts).
 COVERED_ELSEWHERE = {("POST", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/token"), ("POST", "/login"),
