@@ -81,27 +81,25 @@ def methodology_what_if(
         console.print(t["no_rule_change"].format(current=result["current_methodology"]), highlight=False)
     console.print(migration_table(result["migration"], f"{t['migration']}: {result['current_methodology']} → "
                                                f"{result['draft_methodology']}", t["before_after"]))
-    if result["changes"]:
-        changes = Table(title=t["changed_companies"].format(n=len(result["changes"])))
+    def companies(key: str, title: str) -> None:
+        """The companies of ``result[key]`` (grade changes, or score moves with the grade as it stays)."""
+        table = Table(title=t[title].format(n=len(result[key])))
         for head in (t["company"], t["score"], t["grade"], t["why"]):
-            changes.add_column(head)
-        for change in result["changes"]:
-            changes.add_row(change["name"] or change["credit_code"],
-                            f"{change['score_before']:.1f} → {change['score_after']:.1f}",
-                            f"{change['grade_before']} → {change['grade_after']}",
-                            reason_text(change["reasons"], language))
-        console.print(changes)
+            table.add_column(head)
+        for change in result[key]:
+            grade = change["grade_after"] if change["grade_before"] == change["grade_after"] \
+                else f"{change['grade_before']} → {change['grade_after']}"
+            table.add_row(change["name"] or change["credit_code"],
+                          f"{change['score_before']:.1f} → {change['score_after']:.1f}", grade,
+                          reason_text(change["reasons"], language))
+        console.print(table)
+
+    if result["changes"]:
+        companies("changes", "changed_companies")
     else:
         console.print(t["no_change"], highlight=False)
     if result["score_moves"]:
-        moves = Table(title=t["score_moves"].format(n=len(result["score_moves"])))
-        for head in (t["company"], t["score"], t["grade"], t["why"]):
-            moves.add_column(head)
-        for change in result["score_moves"]:
-            moves.add_row(change["name"] or change["credit_code"],
-                          f"{change['score_before']:.1f} → {change['score_after']:.1f}", change["grade_after"],
-                          reason_text(change["reasons"], language))
-        console.print(moves)
+        companies("score_moves", "score_moves")
 
 
 @app.command("adopt")
