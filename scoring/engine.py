@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.methodology import REASON_CODES, Methodology
+from scoring.methodology import REASON_CODES, Methodology, TimelinessRule
 from scoring.piecewise import pl, pl_inverse, round_half_up
 
 NO_DAY = np.iinfo(np.int64).min
@@ -188,16 +188,17 @@ def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndar
     return np.bincount(codes[keep], weights=weights[keep], minlength=size).astype(float)
 
 
-def _late_rate(late: np.ndarray, exposure: np.ndarray, rule: Any) -> np.ndarray:
+def _late_rate(late: np.ndarray, exposure: np.ndarray, rule: TimelinessRule) -> np.ndarray:
     """ZY-2026's ``l = per × L / (E + k)``: late complaints per ``per`` household-years, no county prior."""
-    base = exposure + rule.credibility_households
-    return np.divide(rule.rate_per_households * late, base, out=np.zeros(len(late)), where=base > 0)
+    k, per, _curve = rule.figures
+    base = exposure + k
+    return np.divide(per * late, base, out=np.zeros(len(late)), where=base > 0)
 
 
-def _late_count_allowed(rate: np.ndarray, exposure: np.ndarray, rule: Any) -> np.ndarray:
+def _late_count_allowed(rate: np.ndarray, exposure: np.ndarray, rule: TimelinessRule) -> np.ndarray:
     """The most late complaints whose ``l`` stays at or below ``rate`` (whole complaints only)."""
-    return np.maximum(np.floor(rate * (exposure + rule.credibility_households) / rule.rate_per_households + 1e-9),
-                      0.0)
+    k, per, _curve = rule.figures
+    return np.maximum(np.floor(rate * (exposure + k) / per + 1e-9), 0.0)
 
 
 # -- attribution ---------------------------------------------------------------------------------------

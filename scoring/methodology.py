@@ -166,11 +166,15 @@ class TimelinessRule(_Strict):
         return self.rule == "late_rate"
 
     @property
+    def figures(self) -> tuple[float, float, Breakpoints]:
+        """(k, per, curve) of the late-rate rule (validation guarantees all three under ``late_rate``)."""
+        if self.credibility_households is None or self.rate_per_households is None or self.breakpoints is None:
+            raise ValueError("the share rule has no late-rate figures")
+        return self.credibility_households, self.rate_per_households, self.breakpoints
+
+    @property
     def curve(self) -> Breakpoints:
-        """The late-rate curve (validation guarantees one under ``late_rate``)."""
-        if self.breakpoints is None:
-            raise ValueError("the share rule has no curve")
-        return self.breakpoints
+        return self.figures[2]
 
 
 SHARE_RULE = TimelinessRule(rule="share")

@@ -47,8 +47,6 @@ COMPL_PARTS = (("COMPL_RATE", "compl_rate_score"), ("COMPL_TIMELY", "compl_timel
 
 def _moved(before: pd.Series, after: pd.Series, column: str) -> bool:
     """Whether a company's value in ``column`` differs between two results (a value on one side only counts)."""
-    if column not in before.index or column not in after.index:
-        return False
     b, a = before[column], after[column]
     if pd.isna(b) or pd.isna(a):
         return bool(pd.isna(b) != pd.isna(a))

@@ -143,12 +143,10 @@ def _method_timely(exp: dict[str, Any], parts: dict[str, Any], words: dict[str, 
     if not _late_rate(parts):
         return words["method_timely"].format(v=fixed(parts.get("v"), 2))
     c = m.complaints
-    rule = c.timeliness
     # A methodology always states the figures of its late-rate rule; the rate part's stand in only for an
     # explanation read against a methodology that does not (never the case for a stored rating).
-    k = rule.credibility_households if rule.late_rate else c.credibility_households
-    per = rule.rate_per_households if rule.late_rate else c.rate_per_households
-    curve = rule.breakpoints if rule.late_rate else c.rate_breakpoints
+    k, per, curve = c.timeliness.figures if c.timeliness.late_rate else \
+        (c.credibility_households, c.rate_per_households, c.rate_breakpoints)
     return words["method_late"].format(per=num(per), late=parts.get("late", 0), k=num(k), e=fixed(exp["exposure"], 2),
                                        l=fixed(parts.get("l"), 2), curve=_curve(curve, words),
                                        v=fixed(parts.get("v"), 2))

@@ -9,6 +9,7 @@ from rating_service.i18n import Lang, translate
 from rating_service.i18n.explanations import EXPLAIN_TEXT
 from rating_service.i18n.validation import PAGE_TEXT as TEXT
 from rating_service.i18n.validation import REASON_WORDS
+from scoring.validation import COMPL_PARTS as _PART_COLUMNS
 
 
 def words(lang: Lang) -> dict[str, str]:
@@ -63,7 +64,7 @@ def _value(methodology: Any, path: str) -> str:
     return str(value)[:80]
 
 
-COMPL_PARTS = ("COMPL_RATE", "COMPL_TIMELY")
+COMPL_PARTS = tuple(code for code, _column in _PART_COLUMNS)  # the complaints score's parts a reason may name
 
 
 def reason_text(codes: list[str] | tuple[str, ...], lang: Lang) -> str:
