@@ -257,11 +257,13 @@ def _rss_mib() -> float:
 
 
 def child_service(engine: str, csv_path: Path, profile: Path | None) -> dict[str, Any]:
+    from rating_service.allocator import tune_from_settings
     from rating_service.db import Database
     from rating_service.records.formats import KINDS
     from rating_service.records.service import UploadedFile, import_files
     from rating_service.settings import Settings
 
+    tune_from_settings()  # as every process of the service does at its start (`rating`, `create_app`)
     db = Database(Settings(database_url=service_url(engine)))
     with db.engine.connect():
         pass  # open the pooled connection (and set pragmas) outside the timer, like the baseline
@@ -488,7 +490,9 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], *, command: str,
         f"- Each path ran {repeat}× per engine, service and baseline interleaved, each run in a fresh "
         "subprocess on an emptied `complaints` table with the same reference data; peak RSS is the "
         "subprocess's `ru_maxrss` (client side only: the PostgreSQL server's memory is not included).",
-        "- Service: `import_files` from the CSV bytes (already in memory) to commit. Baseline: rows parsed "
+        "- Service: `import_files` from the CSV bytes (already in memory) to commit, in a process whose "
+        "allocator is set as `rating` sets it at its start (`rating_service/allocator.py`: glibc's mmap "
+        "threshold fixed at `RATING_MALLOC_MMAP_THRESHOLD`). Baseline: rows parsed "
         "before the timer (`csv` module, streamed; its peak RSS includes that parse and the row list); "
         "sqlite3 `executemany` + commit / a bare `COPY complaints … FROM STDIN` (text format, blocks formatted "
         "before the timer) + commit, into the same table with the same indexes and foreign keys.",

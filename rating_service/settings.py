@@ -180,6 +180,10 @@ class Settings(BaseSettings):
     # "text" (for a terminal) or "json" (one object per line, with the request id, for a log collector).
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Memory (rating_service/allocator.py): glibc's mmap threshold in bytes, fixed at the start of every process of
+    # the service, so that the large arrays an import or a cycle frees go back to the system at once; 0 leaves
+    # glibc's moving default (so does MALLOC_MMAP_THRESHOLD_ in the environment). At most 32 MiB (glibc's limit).
+    malloc_mmap_threshold: int = Field(default=128 * 1024, ge=0, le=32 * 1024 * 1024)
 
     # Audit log
     # Every entry, the head row and every anchor carry an HMAC-SHA256 under a key that never enters the database,

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
+from rating_service.allocator import tune_from_settings
 from rating_service.cli import (
     audit,
     backup,
@@ -64,6 +66,10 @@ _INTAKE_MODULES = (intake_directory, intake_files, intake_keys, intake_model)
 
 
 def main() -> None:
+    try:
+        tune_from_settings()
+    except ValidationError:  # a setting that does not validate: the command itself reports it, in its own words
+        pass
     try:
         app()
     except KeyboardInterrupt:

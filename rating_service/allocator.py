@@ -1,0 +1,56 @@
+"""The C allocator's settings for a process of the service (glibc only; elsewhere nothing is changed).
+
+glibc gives a request of at least ``M_MMAP_THRESHOLD`` bytes its own mapping, returned to the system when freed.
+By default that threshold moves: freeing such a block raises it to the block's size (up to 32 MiB on 64-bit), so
+from then on arrays of that size come from the heap instead, where a freed one stays part of the process for as
+long as anything above it lives. An import or a cycle makes and drops thousands of column arrays of a few MiB each:
+with the moving threshold the 1 M-row complaint import peaked 58 MiB higher (547 → 605 MiB parsing the file, see
+``bench/RESULTS.md``). Fixing the threshold (128 KiB, glibc's starting value) keeps every such array a mapping of
+its own, given back at once. Small objects are not concerned (Python's own allocator serves them).
+
+Called once at the start of each process that does the work (the ``rating`` command: server, worker, imports,
+cycles; and ``create_app`` for a server started some other way). ``RATING_MALLOC_MMAP_THRESHOLD=0`` leaves glibc's
+moving default; so does a ``MALLOC_MMAP_THRESHOLD_`` set in the environment (the operator's choice wins).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import sys
+
+log = logging.getLogger(__name__)
+
+M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+_applied: int | None = None
+
+
+def fix_mmap_threshold(threshold: int) -> bool:
+    """Set glibc's mmap threshold to ``threshold`` bytes (which also stops it moving). True when it was set now or
+    earlier in this process; False when left alone (0, not glibc, or the environment sets it already)."""
+    global _applied
+    if threshold <= 0 or not sys.platform.startswith("linux") or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return False
+    if _applied == threshold:
+        return True
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # musl and others: no mallopt, nothing to tune
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    if mallopt(M_MMAP_THRESHOLD, threshold) != 1:
+        log.warning("mallopt(M_MMAP_THRESHOLD, %d) was refused; the allocator keeps its default", threshold)
+        return False
+    _applied = threshold
+    return True
+
+
+def tune_from_settings() -> bool:
+    from rating_service.settings import get_settings
+
+    return fix_mmap_threshold(get_settings().malloc_mmap_threshold)

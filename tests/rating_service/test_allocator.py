@@ -1,0 +1,95 @@
+"""The fixed mmap threshold: large arrays a process frees go back to the system, whatever it freed before."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rating_service import allocator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+glibc_only = pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                                reason="the mmap threshold is glibc's")
+
+# One 8 MiB array made and freed (with glibc's moving threshold, later arrays up to 8 MiB now come from the heap),
+# then 24 arrays of 4 MiB, all freed but the last: the MiB of resident memory that stayed with the process.
+RETAINED = """
+import sys
+import numpy as np
+from rating_service.allocator import fix_mmap_threshold
+
+def rss_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+if sys.argv[1] == "fixed":
+    assert fix_mmap_threshold(128 * 1024)
+big = np.ones(8 << 20, dtype=np.uint8)
+del big
+before = rss_kib()
+blocks = [np.ones(4 << 20, dtype=np.uint8) for _ in range(24)]
+last = blocks.pop()
+del blocks
+print((rss_kib() - before) / 1024)
+"""
+
+
+def _retained_mib(mode: str) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    done = subprocess.run([sys.executable, "-c", RETAINED, mode], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=True, timeout=120)
+    return float(done.stdout.strip())
+
+
+@glibc_only
+def test_freed_arrays_go_back_to_the_system_once_the_threshold_is_fixed() -> None:
+    moving = _retained_mib("default")
+    fixed = _retained_mib("fixed")
+    # 92 MiB freed below a live array: kept by the heap under the moving threshold, unmapped under the fixed one.
+    assert moving > 60, moving
+    assert fixed < 12, fixed
+
+
+@glibc_only
+def test_the_threshold_is_left_alone_when_switched_off_or_set_by_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(allocator, "_applied", None)
+    assert allocator.fix_mmap_threshold(0) is False
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    assert allocator.fix_mmap_threshold(128 * 1024) is False
+    assert allocator._applied is None
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    assert allocator.fix_mmap_threshold(128 * 1024) is True
+    assert allocator._applied == 128 * 1024
+
+
+def test_the_setting_is_bounded_by_glibcs_limit() -> None:
+    from pydantic import ValidationError
+
+    from rating_service.settings import Settings
+
+    assert Settings().malloc_mmap_threshold == 128 * 1024
+    with pytest.raises(ValidationError):
+        Settings(malloc_mmap_threshold=64 * 1024 * 1024)
+    with pytest.raises(ValidationError):
+        Settings(malloc_mmap_threshold=-1)
+
+
+def test_every_process_of_the_service_fixes_it_at_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(allocator, "fix_mmap_threshold", lambda threshold: calls.append(threshold) or True)
+    from rating_service import cli
+    from rating_service.web import app as web_app
+
+    monkeypatch.setattr(web_app, "fix_mmap_threshold", allocator.fix_mmap_threshold)
+    monkeypatch.setattr(sys, "argv", ["rating", "--help"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    web_app.create_app()
+    assert calls == [128 * 1024, 128 * 1024]
