@@ -146,3 +146,50 @@ def _schema(database: Any) -> list[tuple[Any, ...]]:
             "WHERE conrelid IN ('communities'::regclass, 'complaints'::regclass) "
             "UNION ALL SELECT tablename, indexname, indexdef, true FROM pg_indexes "
             "WHERE tablename IN ('communities', 'complaints') ORDER BY 1, 2, 3"))]
+
+
+def _cache_size(session: Any) -> int:
+    return int(session.connection().exec_driver_sql("PRAGMA cache_size").scalar_one())
+
+
+def test_a_bulk_load_on_sqlite_writes_with_a_small_page_cache_and_gives_the_connections_back(
+        database: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page cache is small while a bulk load writes (its pages are not read again) and the connection's own
+    size is back afterwards, after a failed load as well (the pool keeps the connection)."""
+    if not database.is_sqlite:
+        pytest.skip("SQLite's page cache")
+    with database.read_session() as session:
+        own = _cache_size(session)
+    assert -own > repository.BULK_SQLITE_CACHE_KIB  # the connection's size (KiB) is above the bulk load's
+    seen: list[int] = []
+    insert_rows = repository.insert_rows
+
+    def recording(session: Any, *args: Any, **kwargs: Any) -> None:
+        seen.append(_cache_size(session))
+        insert_rows(session, *args, **kwargs)
+
+    f.load(database, "companies")
+    monkeypatch.setattr(repository, "insert_rows", recording)
+    for bulk, numbers in ((True, range(30)), (False, range(30, 60))):
+        monkeypatch.setattr(repository, "bulk_load", lambda session, table, *, new_rows, empty, bulk=bulk: bulk)
+        rows = [_community(random.Random(n), n) for n in numbers]
+        with database.write_session() as session:
+            (summary,) = import_files(session, kind=KINDS["communities"], files=[f.upload("communities", rows)],
+                                      actor="officer1", today=f.TODAY)
+            assert summary.inserted == 30
+            assert _cache_size(session) == own
+    assert seen == [-repository.BULK_SQLITE_CACHE_KIB, own]
+
+    def failing(session: Any, *args: Any, **kwargs: Any) -> None:
+        seen.append(_cache_size(session))
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(repository, "insert_rows", failing)
+    monkeypatch.setattr(repository, "bulk_load", lambda session, table, *, new_rows, empty: True)
+    more = [_community(random.Random(n), n) for n in range(60, 90)]
+    with pytest.raises(RuntimeError), database.write_session() as session:
+        import_files(session, kind=KINDS["communities"], files=[f.upload("communities", more)],
+                     actor="officer1", today=f.TODAY)
+    assert seen[-1] == -repository.BULK_SQLITE_CACHE_KIB
+    with database.read_session() as session:
+        assert _cache_size(session) == own
