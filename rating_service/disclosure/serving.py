@@ -6,13 +6,17 @@ Used by the public API, the open data files and the public pages alike; the serv
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rating_service.db import get_database
 from rating_service.disclosure.service import (
@@ -101,6 +105,7 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[PublicVi
     cache = disclosure_cache(request)
     if cache.claim_poll():
         await run_in_threadpool(cache.refresh)
+    generation = cache.view().generation  # read before the answer: an answer of a newer view is merely not kept
     found = cache.answer(key)
     while found is None:
         view = cache.view()
@@ -108,6 +113,7 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[PublicVi
         if lacking is None:
             try:
                 found = await run_in_threadpool(cache.remember, key, view, partial(make, view))
+                generation = view.generation
                 break
             except Preparing as exc:
                 lacking = exc.with_traceback(None)  # kept with the view: no frames (and no cycle back to the view)
@@ -117,4 +123,91 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[PublicVi
         if patience <= 0:
             return _preparing_response(request, key, view, lacking, preparing)
         await cache.next_view(view, patience)
+    request.scope.setdefault("state", {})[FRONT_NOTE] = (generation, found, set_lang)
     return respond(request, found, set_lang=set_lang)
+
+
+# -- the front: a repeated request answered before routing ------------------------------------------------------------
+
+FRONT_NOTE = "disclosure.front"  # scope state: (generation, answer, set_lang) of an answer ``serve`` gave
+FRONT_ENTRIES = 4096
+FRONT_MAX_BODY = 1 << 20  # large downloads gain nothing from skipping the router: they are not kept here
+
+
+@dataclass(frozen=True)
+class _FrontEntry:
+    generation: int
+    found: Cached
+    set_lang: Lang | None
+    route: Any
+
+
+def _front_key(scope: Scope) -> tuple[Any, ...] | None:
+    """Everything of a GET request that a public answer may depend on: the path, the query string, and the headers
+    that choose the language or could (the whole Cookie header, Accept-Language, and Host). None: not a GET."""
+    if scope["method"] != "GET":
+        return None
+    wanted: dict[bytes, bytes] = {}
+    for name, value in scope["headers"]:
+        if name in _FRONT_HEADERS:
+            if name in wanted:  # a header sent twice: the router's reading is the one that counts
+                return None
+            wanted[name] = value
+    return (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""),
+            *(wanted.get(name) for name in _FRONT_HEADERS))
+
+
+_FRONT_HEADERS = (b"cookie", b"accept-language", b"host")
+
+
+class PublicFront:
+    """Answers a GET that ``serve`` answered before, from the same cached answer, without routing it again.
+
+    The app's own router, dependencies and route functions cost most of a public answer's time (about two thirds on
+    the nation's company page); a repeated request (the same path, query, cookies, Accept-Language and Host) needs
+    none of them: the answer is the one ``serve`` gave for it, kept with the generation of the view it came from,
+    and given only while that view is still shown (the poll is taken here as ``serve`` would take it). 304s are
+    worked out by ``respond`` as always. Only answers ``serve`` noted are kept: errors, "preparing" answers and
+    everything outside the disclosure never are. Sits inside the edge, the metrics and the request id, which see
+    every request as before (the route is noted for the metrics)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._entries: OrderedDict[tuple[Any, ...], _FrontEntry] = OrderedDict()
+        self._generation: int | None = None
+        self.hits = 0  # requests answered here (for tests and a look at a running server)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _front_key(scope) if scope["type"] == "http" else None
+        cache = getattr(getattr(scope.get("app"), "state", None), "disclosure", None) if key is not None else None
+        if key is None or cache is None:
+            await self.app(scope, receive, send)
+            return
+        entry = self._entries.get(key)
+        if entry is not None:
+            if cache.claim_poll():
+                await run_in_threadpool(cache.refresh)
+            if self._current(cache) == entry.generation:
+                with suppress(KeyError):
+                    self._entries.move_to_end(key)
+                scope["route"] = entry.route
+                self.hits += 1
+                await respond(Request(scope), entry.found, set_lang=entry.set_lang)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+        noted = scope.get("state", {}).pop(FRONT_NOTE, None)
+        if noted is None:
+            return
+        generation, found, set_lang = noted
+        if generation == self._current(cache) and len(found.body) <= FRONT_MAX_BODY:
+            self._entries[key] = _FrontEntry(generation, found, set_lang, scope.get("route"))
+            while len(self._entries) > FRONT_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def _current(self, cache: DisclosureCache) -> int:
+        """The generation shown now; every kept answer is dropped when it moves on."""
+        generation = cache.view().generation
+        if generation != self._generation:
+            self._entries.clear()
+            self._generation = generation
+        return generation

@@ -83,7 +83,8 @@ def create_app(database: Database | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     install_error_handlers(app)
     # The last added is the outermost: the request id is bound first (the edge's own answers carry it too), then the
-    # request is timed, then the edge does its checks.
+    # request is timed, then the edge does its checks, then a repeated public GET is answered before routing.
+    app.add_middleware(disclosure_serving.PublicFront)
     app.add_middleware(EdgeMiddleware)
     app.add_middleware(HttpMetricsMiddleware)
     app.add_middleware(RequestIdMiddleware)
