@@ -359,7 +359,12 @@ def _db_columns(kind: RecordKind, frame: pd.DataFrame, batch_id: int) -> tuple[l
         elif pd.api.types.is_float_dtype(series):
             columns.append([None if np.isnan(v) else round(float(v), 2) for v in series.to_numpy()])
         else:
-            columns.append([None if v is None or v is pd.NA else v for v in series.to_numpy(dtype=object)])
+            values = series.to_numpy(dtype=object)
+            missing = pd.isna(values)  # None, or pd.NA from a nullable column: NULL
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+            columns.append(values.tolist())
     columns.append([batch_id] * len(frame))
     return [*names, "batch_id"], columns
 

@@ -42,6 +42,8 @@ EARLIEST = pd.Timestamp("1990-01-01")
 LATEST = pd.Timestamp("2100-12-31")
 MAX_AMOUNT = 1e12
 DEDUPE_LIMIT = 50_000
+CODE_MEMO_LIMIT = 500_000  # credit codes remembered per file (a nation has ~150,000 property companies)
+_UNCHECKED = "unchecked"  # not a problem key: a code not looked at yet
 
 
 class ReferenceLookup(Protocol):
@@ -121,11 +123,13 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     numbers: list[np.ndarray] = []
     caches: dict[str, dict[str, str] | None] = {}
     clean: dict[str, set[str] | None] = {}
+    code_problems: dict[str, str | None] = {}
     try:
         for chunk in raw.chunks:
             rows = chunk.frame.shape[0]
             checker = _Checker(raw.filename, chunk.row_numbers, errors, caches, clean=clean,
-                               mask_personal_data=limits.personal_data == "mask", categories=categories)
+                               code_problems=code_problems, mask_personal_data=limits.personal_data == "mask",
+                               categories=categories)
             columns: dict[str, object] = {}
             for col in kind.columns:
                 if col.name in positions:
@@ -189,7 +193,8 @@ class _Checker:
 
     def __init__(self, filename: str, row_numbers: np.ndarray, errors: RowErrors,
                  caches: dict[str, dict[str, str] | None] | None = None, *,
-                 clean: dict[str, set[str] | None] | None = None, mask_personal_data: bool = False,
+                 clean: dict[str, set[str] | None] | None = None,
+                 code_problems: dict[str, str | None] | None = None, mask_personal_data: bool = False,
                  categories: Categories | None = None) -> None:
         self.filename = filename
         self.row_numbers = row_numbers
@@ -199,6 +204,9 @@ class _Checker:
         self.caches = caches if caches is not None else {}
         # Per text column, across chunks: values already found free of personal data (scanned once), likewise.
         self.clean = clean if clean is not None else {}
+        # Across chunks: each credit code's problem (None: valid), worked out once per file (a file names the same
+        # few thousand companies in every chunk).
+        self.code_problems = code_problems if code_problems is not None else {}
         self.mask_personal_data = mask_personal_data
         self.categories = categories
 
@@ -292,7 +300,15 @@ class _Checker:
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         codes, distinct = _distinct(values)
         codes_upper: list[str] = [v.upper().replace(" ", "") for v in distinct]
-        problems = [credit_code_problem(code) for code in codes_upper]
+        memo = self.code_problems
+        problems: list[str | None] = []
+        for code in codes_upper:
+            problem = memo.get(code, _UNCHECKED)
+            if problem is _UNCHECKED:
+                problem = credit_code_problem(code)
+                if len(memo) < CODE_MEMO_LIMIT:
+                    memo[code] = problem
+            problems.append(problem)
         for key in ("credit_code_length", "credit_code_charset", "credit_code_check_digit"):
             bad = np.array([problem == key for problem in problems] + [False])
             if bad.any():
