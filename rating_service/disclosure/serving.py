@@ -184,9 +184,7 @@ class PublicFront:
             await self.app(scope, receive, send)
             return
         entry = self._entries.get(key)
-        if entry is not None:
-            if cache.claim_poll():
-                await run_in_threadpool(cache.refresh)
+        if entry is not None and await self._polled(cache):
             if self._current(cache) == entry.generation:
                 with suppress(KeyError):
                     self._entries.move_to_end(key)
@@ -203,6 +201,19 @@ class PublicFront:
             self._entries[key] = _FrontEntry(generation, found, set_lang, scope.get("route"))
             while len(self._entries) > FRONT_ENTRIES:
                 self._entries.popitem(last=False)
+
+    @staticmethod
+    async def _polled(cache: DisclosureCache) -> bool:
+        """The poll taken here when due, as ``serve`` would take it; False when it failed (the database is away):
+        the request then goes the whole way, whose ``serve`` polls again and whose error handlers answer."""
+        if not cache.claim_poll():
+            return True
+        try:
+            await run_in_threadpool(cache.refresh)
+        except Exception:
+            cache.expire()
+            return False
+        return True
 
     def _current(self, cache: DisclosureCache) -> int:
         """The generation shown now; every kept answer is dropped when it moves on."""

@@ -136,3 +136,28 @@ def test_an_answer_from_the_front_is_counted_under_its_route(database):
     assert value(after, "rating_http_requests_total", **route, status="200") - \
         value(before, "rating_http_requests_total", **route, status="200") == 3
     assert _hits(_front(client)) == 3
+
+
+def test_when_the_poll_fails_the_request_goes_the_whole_way_and_is_answered_as_there(database, monkeypatch):
+    from sqlalchemy import exc as sa_exc
+
+    f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations")
+    h.new_cycle(database, "2025年度", "publicized")
+    client = f.page_client(database)
+    url = f"/api/v1/public/companies/{f.CODE_A}"
+    _built(client, url)
+    client.get(url)
+    front = _front(client)
+    assert client.get(url).status_code == 200 and _hits(front) == 1
+    cache = client.app.state.disclosure  # type: ignore[attr-defined]
+    calls: list[int] = []
+
+    def away() -> None:
+        calls.append(1)
+        raise sa_exc.OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(cache, "refresh", away)
+    cache.expire()  # the poll is due
+    answer = client.get(url)
+    assert answer.status_code == 503 and answer.json()["code"] == "database_unavailable"
+    assert len(calls) == 2 and _hits(front) == 1  # the front's poll, then serve's
