@@ -248,6 +248,17 @@ def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: I
             copy.write(block)
 
 
+def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes], *,
+                    rows: int) -> None:
+    """``rows`` new rows straight into ``table``, which holds none (PostgreSQL): nothing stored can match them, so
+    the staging table and its merge have nothing to do. A bulk load sets the foreign keys and secondary indexes
+    aside and puts them back after, as ``merge_staged`` does."""
+    bulk = bulk_load(session, table, new_rows=rows, empty=True)
+    deferred = set_aside_checks(session, table) if bulk else []
+    copy_blocks(session, table.name, columns, blocks)
+    restore_checks(session, deferred)
+
+
 @dataclass
 class MergeResult:
     inserted: int

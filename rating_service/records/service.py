@@ -537,13 +537,16 @@ def _copy_column(col: Column, series: pd.Series) -> list[str]:
     return [null if v is None else v for v in values]
 
 
-def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress) -> Iterator[bytes]:
-    """The frame as COPY text in slices, each row ending with its position in the file."""
+def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress, *,
+               batch_id: int | None = None) -> Iterator[bytes]:
+    """The frame as COPY text in slices, each row ending with its position in the file (for the staging table), or
+    with ``batch_id`` when given (for the table itself)."""
     total = len(frame)
     for start in range(0, total, WRITE_SLICE):
         part = frame.iloc[start:start + WRITE_SLICE]
         cells = [_copy_column(kind.column(name), part[name]) for name in columns]
-        cells.append([str(i) for i in range(start, start + len(part))])
+        cells.append([str(i) for i in range(start, start + len(part))] if batch_id is None
+                     else [str(batch_id)] * len(part))
         yield ("\n".join(map("\t".join, zip(*cells, strict=True))) + "\n").encode("utf-8")
         progress("writing", min(start + WRITE_SLICE, total), total)
 
@@ -554,6 +557,11 @@ def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.
     transaction; the audit entries of changed rows are made from the rows the merge changed."""
     columns = [*kind.key, *_content_columns(kind)]
     empty = repository.table_is_empty(session, table)
+    if empty:  # a first load: every row is new
+        repository.copy_into_empty(session, table, [*columns, "batch_id"],
+                                   _copy_text(kind, frame, columns, progress, batch_id=batch_id), rows=len(frame))
+        summary.inserted, summary.updated, summary.unchanged = len(frame), 0, 0
+        return
     repository.stage_copy(session, table, columns, _copy_text(kind, frame, columns, progress))
     result = repository.merge_staged(session, table, kind.key, _content_columns(kind), batch_id=batch_id,
                                      empty=empty, staged=len(frame))
