@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, tuple_
+from sqlalchemy import ARRAY, Table, Text, and_, any_, bindparam, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from rating_service.companies.models import Community, Company, Contract
@@ -25,6 +25,7 @@ from rating_service.records.models import (
 from scoring.engine import EVENT_DATE
 
 CHUNK = 5000
+ARRAY_CHUNK = 100_000  # values per array parameter (PostgreSQL)
 RECORD_MODELS = {
     "inspections": Inspection,
     "complaints": Complaint,
@@ -57,6 +58,11 @@ class DatabaseLookup:
 
     def _known(self, column: Any, values: list[str]) -> set[str]:
         found: set[str] = set()
+        if is_postgresql(self.session):  # one array parameter instead of one parameter per value
+            for chunk in _chunks(values, ARRAY_CHUNK):
+                found.update(self.session.scalars(
+                    select(column).where(column == any_(bindparam("wanted", list(chunk), type_=ARRAY(Text))))))
+            return found
         for chunk in _chunks(values):
             found.update(self.session.scalars(select(column).where(column.in_(chunk))))
         return found
