@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session, defer
 
 from rating_service.companies.models import Community, Company, Contract
@@ -51,7 +51,8 @@ def stored_by_key(session: Session, system_id: int, keys: Sequence[str]) -> dict
         rows = session.execute(select(IntakeItem.idempotency_key, IntakeItem.id, IntakeItem.content_sha)
                                .where(IntakeItem.system_id == system_id, IntakeItem.idempotency_key.in_(chunk)))
         for key, ident, sha in rows:
-            found[key] = (ident, sha)
+            if key is not None:  # the look-up is by key: never None here
+                found[key] = (ident, sha)
     return found
 
 
@@ -59,7 +60,7 @@ def insert_items(session: Session, rows: list[dict[str, Any]], on_slice: Any = N
     """Bulk insert in slices, no ORM objects: COPY on PostgreSQL (a 100,000-ticket export's writing stage in
     bench/bench_intake.py: 13.2 s → 4.6 s), executemany through SQLAlchemy's types on SQLite (where dates and times
     are text in SQLAlchemy's own format)."""
-    table = IntakeItem.__table__
+    table = cast(Table, IntakeItem.__table__)
     postgresql = session.connection().dialect.name == "postgresql"
     columns = list(rows[0]) if rows else []
     for start in range(0, len(rows), INSERT_SLICE):
@@ -210,7 +211,7 @@ def existing_record_ids(session: Session, table: Any, ids: Sequence[str]) -> set
 
 def decided_texts(session: Session, kind: str) -> list[tuple[str | None, str | None, str]]:
     """(text, category, status) of every confirmed or not-property item of ``kind``, oldest first."""
-    return [tuple(row) for row in session.execute(
+    return [(row[0], row[1], row[2]) for row in session.execute(
         select(IntakeItem.text, IntakeItem.category, IntakeItem.status)
         .where(IntakeItem.kind == kind,
                IntakeItem.status.in_((ItemStatus.CONFIRMED.value, ItemStatus.NOT_PROPERTY.value)))

@@ -161,13 +161,14 @@ def _metrics_view(raw: str | dict[str, Any] | None, lang: Lang) -> dict[str, Any
     per = _first(metrics, "per_category", "categories", "by_category") or {}
     if isinstance(per, list):
         per = {row.get("category", ""): row for row in per if isinstance(row, dict)}
-    rows = [{"category": _category_label(str(name), lang),
-             "precision": _percent(_first(row, "precision", "p"), lang),
-             "recall": _percent(_first(row, "recall", "r"), lang),
-             "f1": _percent(_first(row, "f1", "f1_score", "f"), lang),
-             "support": int(_first(row, "support", "n", "count") or 0),
-             "internal": str(name).startswith("__")}
-            for name, row in per.items() if isinstance(row, dict)]
+    rows: list[dict[str, Any]] = [
+        {"category": _category_label(str(name), lang),
+         "precision": _percent(_first(row, "precision", "p"), lang),
+         "recall": _percent(_first(row, "recall", "r"), lang),
+         "f1": _percent(_first(row, "f1", "f1_score", "f"), lang),
+         "support": int(_first(row, "support", "n", "count") or 0),
+         "internal": str(name).startswith("__")}
+        for name, row in per.items() if isinstance(row, dict)]
     rows.sort(key=lambda r: (r["internal"], -r["support"], r["category"]))
     return {
         "macro_f1": _percent(_first(metrics, "macro_f1", "category_macro_f1"), lang),

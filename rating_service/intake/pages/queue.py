@@ -382,11 +382,11 @@ def upload(request: Request, principal: OfficerUser, database: DatabaseDep,
             summary = service.import_file(session, kind=kind, upload=uploaded, actor=principal.username,
                                           history=as_history)
     except RatingServiceError as exc:
-        rejected = isinstance(exc, ImportRejected)
+        rejected = exc if isinstance(exc, ImportRejected) else None
         return _upload_page(request, kind=kind if kind in ITEM_KINDS else ItemKind.HOTLINE.value,
                             history=as_history, error=exc.message(lang),
-                            details=exc.details(lang), groups=exc.groups(lang) if rejected else None,
-                            report=records.save_error_report(exc, lang) if rejected else None,
+                            details=exc.details(lang), groups=rejected.groups(lang) if rejected else None,
+                            report=records.save_error_report(rejected, lang) if rejected else None,
                             status_code=_client_status(exc))
     return _upload_page(request, kind=kind, history=as_history, summary=summary)
 
