@@ -132,6 +132,7 @@ async def serve(request: Request, key: tuple[Any, ...], make: Callable[[PublicVi
 FRONT_NOTE = "disclosure.front"  # scope state: (generation, answer, set_lang) of an answer ``serve`` gave
 FRONT_ENTRIES = 4096
 FRONT_MAX_BODY = 1 << 20  # large downloads gain nothing from skipping the router: they are not kept here
+_FRONT_HEADERS = (b"cookie", b"accept-language", b"host")  # the headers a public answer may depend on
 
 
 @dataclass(frozen=True)
@@ -156,8 +157,6 @@ def _front_key(scope: Scope) -> tuple[Any, ...] | None:
     return (scope.get("root_path", ""), scope["path"], scope.get("query_string", b""),
             *(wanted.get(name) for name in _FRONT_HEADERS))
 
-
-_FRONT_HEADERS = (b"cookie", b"accept-language", b"host")
 
 
 class PublicFront:

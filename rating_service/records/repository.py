@@ -259,10 +259,8 @@ def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: 
     """``rows`` new rows straight into ``table``, which holds none (PostgreSQL): nothing stored can match them, so
     the staging table and its merge have nothing to do. A bulk load sets the foreign keys and secondary indexes
     aside and puts them back after, as ``merge_staged`` does."""
-    bulk = bulk_load(session, table, new_rows=rows, empty=True)
-    deferred = set_aside_checks(session, table) if bulk else []
-    copy_blocks(session, table.name, columns, blocks)
-    restore_checks(session, deferred)
+    with new_rows_written(session, table, new_rows=rows, empty=True):
+        copy_blocks(session, table.name, columns, blocks)
 
 
 @dataclass
@@ -313,13 +311,11 @@ def merge_staged(session: Session, table: Table, key: Sequence[str], content: Se
         gone: Any = connection.exec_driver_sql(f"DELETE FROM {STAGE} s USING {table.name} t WHERE {on}")
         matched = gone.rowcount
     listed = ", ".join(columns)
-    bulk = bulk_load(session, table, new_rows=staged - matched, empty=empty)
-    deferred = set_aside_checks(session, table) if bulk else []
-    # A temporary table is never scanned in parallel: rows go in in file order.
-    inserted: Any = connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
-        {"batch": batch_id})
-    restore_checks(session, deferred)
+    with new_rows_written(session, table, new_rows=staged - matched, empty=empty):
+        # A temporary table is never scanned in parallel: rows go in in file order.
+        inserted: Any = connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({listed}, batch_id) SELECT {listed}, %(batch)s FROM {STAGE}",
+            {"batch": batch_id})
     connection.exec_driver_sql(f"DROP TABLE {STAGE}")
     return MergeResult(inserted=inserted.rowcount, updated=updated, unchanged=matched - updated, changes=changes)
 
@@ -391,12 +387,26 @@ BULK_SQLITE_CACHE_KIB = 16_384
 
 
 @contextmanager
-def bulk_page_cache(session: Session, bulk: bool) -> Iterator[None]:
+def new_rows_written(session: Session, table: Table, *, new_rows: int, empty: bool) -> Iterator[None]:
+    """Around the insertion of ``new_rows`` into ``table`` (``empty``: it holds none). A bulk load (``bulk_load``)
+    sets the table's checks aside before and puts them back after (``set_aside_checks``; after a failure the
+    rollback puts them back), and on SQLite writes with a small page cache (``_bulk_page_cache``)."""
+    if not bulk_load(session, table, new_rows=new_rows, empty=empty):
+        yield
+        return
+    with _bulk_page_cache(session):
+        deferred = set_aside_checks(session, table)
+        yield
+        restore_checks(session, deferred)
+
+
+@contextmanager
+def _bulk_page_cache(session: Session) -> Iterator[None]:
     """On SQLite, a bulk load's page cache for its duration (``BULK_SQLITE_CACHE_KIB`` at most); the connection's
     own size comes back afterwards, also after a failure (the setting belongs to the connection, which the pool
     keeps: a rollback would not restore it)."""
     connection = session.connection()
-    if not bulk or connection.dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite":
         yield
         return
     held = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()

@@ -459,9 +459,7 @@ def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.Data
 
     new_rows = frame if is_new.all() else frame[is_new]  # all new (a first import): no copy of the file's rows
     total = len(new_rows)
-    bulk = repository.bulk_load(session, table, new_rows=total, empty=empty)
-    with repository.bulk_page_cache(session, bulk):
-        deferred = repository.set_aside_checks(session, table) if bulk else []
+    with repository.new_rows_written(session, table, new_rows=total, empty=empty):
         for start in range(0, max(total, 1), WRITE_SLICE):
             part = new_rows.iloc[start:start + WRITE_SLICE]
             if part.empty:
@@ -469,7 +467,6 @@ def _merge_python(session: Session, kind: RecordKind, table: Any, frame: pd.Data
             names, columns = _db_columns(kind, part, batch_id)
             repository.insert_rows(session, table, names, list(zip(*columns, strict=True)))
             progress("writing", min(start + WRITE_SLICE, total), total)
-        repository.restore_checks(session, deferred)
     summary.inserted = total
 
 

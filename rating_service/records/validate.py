@@ -121,15 +121,12 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     # held twice (a list of chunk frames and their concatenation).
     pieces: dict[str, list[pd.Series]] = {col.name: [] for col in kind.columns}
     numbers: list[np.ndarray] = []
-    caches: dict[str, dict[str, str] | None] = {}
-    clean: dict[str, set[str] | None] = {}
-    code_problems: dict[str, str | None] = {}
+    memory = _FileMemory()
     try:
         for chunk in raw.chunks:
             rows = chunk.frame.shape[0]
-            checker = _Checker(raw.filename, chunk.row_numbers, errors, caches, clean=clean,
-                               code_problems=code_problems, mask_personal_data=limits.personal_data == "mask",
-                               categories=categories)
+            checker = _Checker(raw.filename, chunk.row_numbers, errors, memory,
+                               mask_personal_data=limits.personal_data == "mask", categories=categories)
             columns: dict[str, object] = {}
             for col in kind.columns:
                 if col.name in positions:
@@ -188,35 +185,40 @@ def kept_positions(errors: RowErrors, filename: str, mask: np.ndarray, column: s
     return positions
 
 
+@dataclass
+class _FileMemory:
+    """What the chunks of one file learn for the next ones."""
+
+    # Per text column: repeated values share one string object (memory), until a column shows too many distinct
+    # values to be worth it (record ids: None).
+    shared: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    # Per text column: values already found free of personal data (scanned once), likewise.
+    clean: dict[str, set[str] | None] = field(default_factory=dict)
+    # Each credit code's problem (None: valid), worked out once per file (a file names the same few thousand
+    # companies in every chunk).
+    code_problems: dict[str, str | None] = field(default_factory=dict)
+
+
 class _Checker:
     """Parses columns and records problems, for one slice of rows with its spreadsheet row numbers."""
 
     def __init__(self, filename: str, row_numbers: np.ndarray, errors: RowErrors,
-                 caches: dict[str, dict[str, str] | None] | None = None, *,
-                 clean: dict[str, set[str] | None] | None = None,
-                 code_problems: dict[str, str | None] | None = None, mask_personal_data: bool = False,
+                 memory: _FileMemory | None = None, *, mask_personal_data: bool = False,
                  categories: Categories | None = None) -> None:
         self.filename = filename
         self.row_numbers = row_numbers
         self.errors = errors
-        # Per text column, across chunks: repeated values share one string object (memory), until
-        # a column shows too many distinct values to be worth it (record ids).
-        self.caches = caches if caches is not None else {}
-        # Per text column, across chunks: values already found free of personal data (scanned once), likewise.
-        self.clean = clean if clean is not None else {}
-        # Across chunks: each credit code's problem (None: valid), worked out once per file (a file names the same
-        # few thousand companies in every chunk).
-        self.code_problems = code_problems if code_problems is not None else {}
+        self.memory = memory if memory is not None else _FileMemory()
         self.mask_personal_data = mask_personal_data
         self.categories = categories
 
     def _shared(self, name: str, values: list[str | None]) -> list[str | None]:
-        cache = self.caches.setdefault(name, {})
+        cache = self.memory.shared.setdefault(name, {})
         if cache is None:
             return values
         shared = [cache.setdefault(v, v) if v is not None else None for v in values]
         if len(cache) > DEDUPE_LIMIT:
-            self.caches[name] = None
+            self.memory.shared[name] = None
         return shared
 
     # -- error helpers -------------------------------------------------------------------------
@@ -282,7 +284,7 @@ class _Checker:
     def _scan(self, name: str, listed: list[str | None], *, skip: set[str] | None) -> dict[int, Finding]:
         """``scan_values`` over the values not seen clean before in this column (most columns repeat a few values:
         a channel, a community); a column of distinct values (record ids) is scanned whole, chunk by chunk."""
-        seen = self.clean.setdefault(name, set())
+        seen = self.memory.clean.setdefault(name, set())
         if seen is None:
             return scan_values(listed)
         fresh = list({v for v in listed if v is not None} - seen - (skip or set()))
@@ -291,7 +293,7 @@ class _Checker:
         found = scan_values(fresh)
         seen.update(v for i, v in enumerate(fresh) if i not in found)
         if len(seen) > DEDUPE_LIMIT:
-            self.clean[name] = None
+            self.memory.clean[name] = None
         if not found:
             return {}
         bad = {fresh[i]: finding for i, finding in found.items()}
@@ -300,7 +302,7 @@ class _Checker:
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         codes, distinct = _distinct(values)
         codes_upper: list[str] = [v.upper().replace(" ", "") for v in distinct]
-        memo = self.code_problems
+        memo = self.memory.code_problems
         problems: list[str | None] = []
         for code in codes_upper:
             problem = memo.get(code, _UNCHECKED)

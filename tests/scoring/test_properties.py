@@ -207,20 +207,18 @@ def adverse_changes(draw: st.DrawFn, world: World, result: RatingResult, code: s
             for row in changed["complaints"]:
                 if row["record_id"] == target:
                     row["substantiated"] = True
-        elif option == "late_complaint":
+        elif option in ("late_complaint", "any_complaint"):
+            # late: resolved after its due day or not at all; any: due (or not yet due), resolved on time, late or
+            # not at all
+            late = option == "late_complaint"
             due_after = draw(st.one_of(st.none(), st.integers(0, 20)))
             due = in_p + (7 if due_after is None else due_after)
-            changed["complaints"].append({"record_id": f"X-K{n}", "received_on": day(in_p), "credit_code": code,
-                                          "community_id": None, "substantiated": draw(st.booleans()),
+            substantiated = draw(st.booleans())
+            resolved = _maybe_after(draw, due, 1, 40) if late else _maybe_after(draw, in_p, 0, 40)
+            changed["complaints"].append({"record_id": f"X-{'K' if late else 'A'}{n}", "received_on": day(in_p),
+                                          "credit_code": code, "community_id": None, "substantiated": substantiated,
                                           "due_on": day(None if due_after is None else due),
-                                          "resolved_on": day(_maybe_after(draw, due, 1, 40))})
-        elif option == "any_complaint":  # due (or not yet due), resolved on time, late or not at all
-            due_after = draw(st.one_of(st.none(), st.integers(0, 20)))
-            due = in_p + (7 if due_after is None else due_after)
-            changed["complaints"].append({"record_id": f"X-A{n}", "received_on": day(in_p), "credit_code": code,
-                                          "community_id": None, "substantiated": draw(st.booleans()),
-                                          "due_on": day(None if due_after is None else due),
-                                          "resolved_on": day(_maybe_after(draw, in_p, 0, 40))})
+                                          "resolved_on": day(resolved)})
         elif option == "fee":
             changed["fee_violations"].append({"record_id": f"X-F{n}", "decided_on": day(in_p), "credit_code": code,
                                               "community_id": None,
