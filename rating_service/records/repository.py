@@ -235,7 +235,7 @@ def is_postgresql(session: Session) -> bool:
 
 def stage_copy(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes]) -> None:
     """A temporary table with ``columns`` of ``table`` (their types, no constraints) and ``_pos``, the row's
-    position in the file, filled by ``COPY … FROM STDIN`` from ``blocks`` of COPY text (tab-separated, \\N null)."""
+    position in the file, filled by ``COPY … FROM STDIN`` from ``blocks`` of CSV text (``copy_blocks``)."""
     connection = session.connection()
     names = ", ".join(columns)
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {STAGE}")
@@ -246,10 +246,12 @@ def stage_copy(session: Session, table: Table, columns: list[str], blocks: Itera
 
 
 def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[bytes]) -> None:
-    """``COPY table (columns) FROM STDIN`` (text format) fed with ready-made blocks of lines."""
+    """``COPY table (columns) FROM STDIN`` in CSV format, fed with ready-made blocks of lines: an unquoted empty
+    field is NULL, a quoted one text."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
+    with raw.cursor() as cursor, cursor.copy(
+            f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
         for block in blocks:
             copy.write(block)
 

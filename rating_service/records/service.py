@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from sqlalchemy.orm import Session
 
 from rating_service import clock
@@ -508,43 +510,40 @@ def _update_drafts(kind: RecordKind, changes: Iterable[tuple[dict[str, Any], dic
 
 # -- PostgreSQL: COPY into a staging table, merge in SQL ----------------------------------------------------------
 
-_COPY_NULL = "\\N"
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_column(col: Column, series: pd.Series) -> list[str]:
-    """A column's cells in COPY text format (``\\N`` for null; backslash, tab and line breaks escaped), stored
-    as the Python path stores them (dates as days, amounts to the cent, booleans t/f)."""
-    null = _COPY_NULL
+def _copy_column(col: Column, series: pd.Series) -> pa.Array:
+    """A column's cells as an Arrow array that the CSV writer formats as PostgreSQL reads them and as the Python
+    path stores them: dates as days (``2025-01-24``), amounts to the cent, booleans ``true``/``false``; missing
+    values null."""
     if col.type == "date":
-        text = np.datetime_as_string(series.to_numpy(dtype="datetime64[D]"), unit="D").astype(object)
-        text[series.isna().to_numpy()] = null
-        return list(text.tolist())
+        return pa.array(series.to_numpy(dtype="datetime64[D]"), from_pandas=True)
     if col.type == "int":
-        return [null if v is pd.NA or v is None else str(int(v)) for v in series.to_numpy(dtype=object)]
+        return pa.array(series.to_numpy(dtype=object), type=pa.int64(), from_pandas=True)
     if col.type == "decimal":
-        return [null if np.isnan(v) else f"{float(v):.2f}" for v in series.to_numpy(dtype="float64")]
+        return pa.array([None if np.isnan(v) else f"{float(v):.2f}" for v in series.to_numpy(dtype="float64")],
+                        type=pa.string())
     if col.type == "bool":
-        return [null if v is None or v is pd.NA else ("t" if v else "f") for v in series.to_numpy(dtype=object)]
-    values = series.to_numpy(dtype=object).tolist()
-    # Most columns repeat a few values: which need escaping is decided once per distinct value.
-    special = {v for v in set(values) if v is not None and any(c in v for c in "\\\t\n\r")}
-    if special:
-        return [null if v is None else (v.translate(_COPY_ESCAPES) if v in special else v) for v in values]
-    return [null if v is None else v for v in values]
+        return pa.array(series.to_numpy(dtype=object), type=pa.bool_(), from_pandas=True)
+    return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+
+
+# Every value quoted, a null left empty: PostgreSQL's CSV format reads an unquoted empty field as NULL and a quoted
+# one as text, in which a tab, a backslash or a line break needs no escape (a quote is doubled).
+_COPY_CSV = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
 
 
 def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress, *,
                batch_id: int | None = None) -> Iterator[bytes]:
-    """The frame as COPY text in slices, each row ending with its position in the file (for the staging table), or
-    with ``batch_id`` when given (for the table itself)."""
+    """The frame as ``COPY … (FORMAT csv)`` text in slices, formatted by Arrow's CSV writer; each row ends with its
+    position in the file (for the staging table), or with ``batch_id`` when given (for the table itself)."""
     total = len(frame)
     for start in range(0, total, WRITE_SLICE):
         part = frame.iloc[start:start + WRITE_SLICE]
-        cells = [_copy_column(kind.column(name), part[name]) for name in columns]
-        cells.append([str(i) for i in range(start, start + len(part))] if batch_id is None
-                     else [str(batch_id)] * len(part))
-        yield ("\n".join(map("\t".join, zip(*cells, strict=True))) + "\n").encode("utf-8")
+        arrays = [_copy_column(kind.column(name), part[name]) for name in columns]
+        arrays.append(pa.array(np.arange(start, start + len(part))) if batch_id is None
+                      else pa.array(np.full(len(part), batch_id)))
+        sink = pa.BufferOutputStream()
+        pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "_last"]), sink, _COPY_CSV)
+        yield sink.getvalue().to_pybytes()
         progress("writing", min(start + WRITE_SLICE, total), total)
 
 
