@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -246,14 +248,53 @@ def stage_copy(session: Session, table: Table, columns: list[str], blocks: Itera
 
 
 def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[bytes]) -> None:
-    """``COPY table (columns) FROM STDIN`` in CSV format, fed with ready-made blocks of lines: an unquoted empty
-    field is NULL, a quoted one text."""
+    """``COPY table (columns) FROM STDIN`` fed with ready-made blocks of lines (``copy_stream``)."""
+    with copy_stream(session, table_name, columns) as write:
+        for block in blocks:
+            write(block)
+
+
+# Blocks made but not yet sent (each a slice of at most 50,000 rows): enough for the sending to keep up, few enough
+# that memory holds at most this many slices more than a sender that waits for each one.
+COPY_QUEUE = 2
+
+
+@contextmanager
+def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[bytes], None]]:
+    """``COPY table (columns) FROM STDIN`` in CSV format (an unquoted empty field is NULL, a quoted one text), open
+    for the block: the caller writes blocks of whole lines as it makes them. A thread sends them, so the caller
+    makes the next block (or reads on in its file) while the server stores the last one; the caller must not use the
+    session's connection until the block ends. A failure to send is raised at the next write or at the end."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-        for block in blocks:
-            copy.write(block)
+        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=COPY_QUEUE)
+        failed: list[BaseException] = []
+
+        def send() -> None:
+            while (block := pending.get()) is not None:
+                if not failed:
+                    try:
+                        copy.write(block)
+                    except BaseException as exc:  # handed to the caller's thread
+                        failed.append(exc)
+
+        sender = threading.Thread(target=send, name="copy-sender", daemon=True)
+        sender.start()
+
+        def write(block: bytes) -> None:
+            if failed:
+                raise failed[0]
+            pending.put(block)
+
+        try:
+            yield write
+        finally:
+            pending.put(None)
+            sender.join()
+        if failed:
+            raise failed[0]
 
 
 def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes], *,

@@ -7,6 +7,7 @@ the transaction, so a rejected file leaves the database exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from rating_service.records.formats import KIND_ORDER, KINDS, Column, RecordKind
 from rating_service.records.limits import ImportLimits
 from rating_service.records.models import ImportBatch
 from rating_service.records.personal_data import mask_text
-from rating_service.records.reader import FileProblem, read_table
+from rating_service.records.reader import FileProblem, RawTable, read_table
 from rating_service.records.validate import Categories, ParsedFile, check_references, new_errors, parse_table
 from rating_service.records.workbooks import column_guide, errors_workbook, is_report_token, template_workbook
 from rating_service.settings import get_settings
@@ -116,14 +117,17 @@ def methodology_for_imports(session: Session, day: dt.date) -> Methodology:
 
 def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.date,
                 progress: Progress = _no_progress, limits: ImportLimits | None = None,
-                methodology: Methodology | None = None) -> tuple[list[ParsedFile], RowErrors]:
+                methodology: Methodology | None = None,
+                first_file_chunks: Callable[[RawTable, pd.DataFrame, RowErrors], None] | None = None,
+                ) -> tuple[list[ParsedFile], RowErrors]:
     """Read and check files on their own (no database); returns parsed files and every error (bounded).
-    With ``methodology``, a kind's category column takes only that methodology's categories."""
+    With ``methodology``, a kind's category column takes only that methodology's categories.
+    ``first_file_chunks`` sees each parsed slice of the first file (``parse_table``'s ``on_chunk``)."""
     limits = limits or ImportLimits.from_settings()
     categories = categories_of(kind, methodology)
     parsed: list[ParsedFile] = []
     errors = new_errors(limits)
-    for upload in files:
+    for number, upload in enumerate(files):
         progress("reading", 0, 0)
         try:
             raw = read_table(upload.filename, upload.data, limits=limits)
@@ -136,7 +140,11 @@ def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.da
         def on_rows(row: int, total: int = estimate) -> None:
             progress("reading", row, max(total, row))
 
-        result = parse_table(raw, kind, today=today, on_rows=on_rows, limits=limits, categories=categories)
+        on_chunk = None
+        if number == 0 and first_file_chunks is not None:
+            on_chunk = functools.partial(first_file_chunks, raw)
+        result = parse_table(raw, kind, today=today, on_rows=on_rows, limits=limits, categories=categories,
+                             on_chunk=on_chunk)
         parsed.append(result)
         errors.absorb(result.errors)
     _check_keys_across_files(kind, parsed, errors)
@@ -233,8 +241,17 @@ def import_files(session: Session, *, kind: RecordKind, files: Sequence[Uploaded
     today = today or clock.local_today()
     limits = limits or ImportLimits.from_settings()
     methodology = methodology_for_imports(session, today) if any(col.listed for col in kind.columns) else None
-    parsed, errors = parse_files(kind, files, today=today, progress=progress, limits=limits,
-                                 methodology=methodology)
+    first_load = _FirstLoad(session, kind, files[0], actor=actor, progress=progress) if files else None
+    try:
+        parsed, errors = parse_files(kind, files, today=today, progress=progress, limits=limits,
+                                     methodology=methodology,
+                                     first_file_chunks=first_load.chunk if first_load is not None else None)
+    except BaseException:
+        if first_load is not None:
+            first_load.abandon()
+        raise
+    if first_load is not None:
+        first_load.end_copy()  # before the look-ups below use the connection
     if not errors:
         progress("validating", 0, len(parsed))
         lookup = repository.DatabaseLookup(session)
@@ -242,13 +259,16 @@ def import_files(session: Session, *, kind: RecordKind, files: Sequence[Uploaded
             check_references(file, lookup, errors=errors)
         progress("validating", len(parsed), len(parsed))
     if errors:
+        if first_load is not None:
+            first_load.abandon()
         metrics.count_import_rows(kind.name, "refused", sum(file.rows for file in parsed))
         raise ImportRejected(errors, labels=labels_for(kind, parsed))
     # Change-sets (batches) are numbered in commit order: a cycle's snapshot is "every batch up to W".
     audit.lock_changes(session)
     summaries = []
-    for upload, file in zip(files, parsed, strict=True):
-        summaries.append(_write_file(session, file, upload, actor=actor, progress=progress))
+    for number, (upload, file) in enumerate(zip(files, parsed, strict=True)):
+        written = first_load.finish(file) if number == 0 and first_load is not None else None
+        summaries.append(_write_file(session, file, upload, actor=actor, progress=progress, batch=written))
     metrics.count_import_rows(kind.name, "stored", sum(summary.rows for summary in summaries))
     return summaries
 
@@ -394,27 +414,40 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in row.items()}
 
 
+def _new_batch(session: Session, kind: RecordKind, upload: UploadedFile, *, file_format: str, encoding: str | None,
+               actor: str) -> ImportBatch:
+    """The file's import batch (its change-set), with its counts still 0; ``_write_file`` fills them in."""
+    batch = ImportBatch(
+        # A file name is stored too: personal data typed into one is masked like a value.
+        kind=kind.name, filename=mask_text(upload.filename), file_sha256=hashlib.sha256(upload.data).hexdigest(),
+        file_format=file_format, encoding=encoding, imported_at=dt.datetime.now(dt.UTC), imported_by=actor,
+        rows=0, inserted=0, updated=0, unchanged=0, dropped_columns="[]", ignored_columns="[]")
+    session.add(batch)
+    session.flush()
+    return batch
+
+
 def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, actor: str,
-                progress: Progress) -> ImportSummary:
+                progress: Progress, batch: ImportBatch | None = None) -> ImportSummary:
+    """Store a checked file as a new batch; ``batch``: its rows are in the table already (``_FirstLoad``)."""
     kind = file.kind
     table = repository.table_for(kind.table)
     frame = file.frame
-    # A file name or a header is stored too: personal data typed into one is masked like a value.
+    # Headers are stored too: personal data typed into one is masked like a value.
     summary = ImportSummary(kind.name, mask_text(file.filename), file.file_format, file.encoding, file.rows,
                             dropped_columns=[mask_text(h) for h in file.dropped_columns],
                             ignored_columns=[mask_text(h) for h in file.ignored_columns])
-    batch = ImportBatch(
-        kind=kind.name, filename=summary.filename, file_sha256=hashlib.sha256(upload.data).hexdigest(),
-        file_format=file.file_format, encoding=file.encoding, imported_at=dt.datetime.now(dt.UTC),
-        imported_by=actor, rows=file.rows, inserted=0, updated=0, unchanged=0,
-        dropped_columns=json.dumps(summary.dropped_columns, ensure_ascii=False),
-        ignored_columns=json.dumps(summary.ignored_columns, ensure_ascii=False),
-    )
-    session.add(batch)
-    session.flush()
+    written = batch is not None
+    if batch is None:
+        batch = _new_batch(session, kind, upload, file_format=file.file_format, encoding=file.encoding, actor=actor)
+    batch.rows = file.rows
+    batch.dropped_columns = json.dumps(summary.dropped_columns, ensure_ascii=False)
+    batch.ignored_columns = json.dumps(summary.ignored_columns, ensure_ascii=False)
     summary.batch_id = batch.id
 
-    if repository.is_postgresql(session):
+    if written:
+        summary.inserted = file.rows
+    elif repository.is_postgresql(session):
         _merge_postgresql(session, kind, table, frame, summary, batch_id=batch.id, actor=actor, progress=progress)
     else:
         _merge_python(session, kind, table, frame, summary, batch_id=batch.id, actor=actor, progress=progress)
@@ -545,6 +578,107 @@ def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progre
         pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "_last"]), sink, _COPY_CSV)
         yield sink.getvalue().to_pybytes()
         progress("writing", min(start + WRITE_SLICE, total), total)
+
+
+class _FirstLoad:
+    """The first file of a first load on PostgreSQL, written while it is still being read.
+
+    When the table holds no rows, every row of the first file is new. Instead of reading the whole file and then
+    COPYing it into the table (``_merge_postgresql``), each slice goes to the table as soon as it is parsed: the
+    server stores one slice while the next one is read (``repository.copy_stream``). For a CSV file of at least
+    ``repository.BULK_MIN_ROWS`` lines; anything else is written after the reading as before.
+
+    What that write would do first is done before the first slice: the change lock, the file's batch and the checks
+    set aside (``repository.bulk_load``), all inside a savepoint. No slice is sent once the file shows an error. If
+    the file or its references are refused, ``abandon`` rolls the savepoint back: a refused file leaves nothing
+    behind, as before. ``finish`` puts the checks back once the file is accepted."""
+
+    def __init__(self, session: Session, kind: RecordKind, upload: UploadedFile, *, actor: str,
+                 progress: Progress) -> None:
+        self.session, self.kind, self.upload, self.actor, self.progress = session, kind, upload, actor, progress
+        self.batch: ImportBatch | None = None
+        self.rows = 0
+        self._declined = False
+        self._savepoint: Any = None
+        self._copy: Any = None  # the open copy_stream
+        self._write: Callable[[bytes], None] | None = None
+        self._deferred: list[str] = []
+        # The COPY's failure, e.g. a key repeated in the file (the file-wide check that reports it comes after the
+        # last slice): the refusal explains it; raised if the file is accepted all the same.
+        self._failure: Exception | None = None
+
+    def chunk(self, raw: RawTable, frame: pd.DataFrame, errors: RowErrors) -> None:
+        if self._declined or errors or self._failure is not None:
+            return
+        if self.batch is None and not self._start(raw):
+            self._declined = True
+            return
+        assert self._write is not None and self.batch is not None
+        try:
+            for block in _copy_text(self.kind, frame, [*self.kind.key, *_content_columns(self.kind)], _no_progress,
+                                    batch_id=self.batch.id):
+                self._write(block)
+        except Exception as exc:  # the server refused the COPY: see _failure
+            self._failure = exc
+            return
+        self.rows += len(frame)
+        self.progress("writing", self.rows, max(raw.line_breaks, self.rows))
+
+    def _start(self, raw: RawTable) -> bool:
+        session = self.session
+        if not (raw.file_format == "csv" and raw.line_breaks >= repository.BULK_MIN_ROWS
+                and repository.is_postgresql(session)):
+            return False
+        table = repository.table_for(self.kind.table)
+        self._savepoint = session.begin_nested()
+        # Change-sets (batches) are numbered in commit order: the lock comes before the batch, as in import_files.
+        audit.lock_changes(session)
+        # Only when the checks can be set aside: row by row, the COPY itself would refuse a reference that does not
+        # exist before check_references could name its row.
+        if not (repository.table_is_empty(session, table)
+                and repository.bulk_load(session, table, new_rows=raw.line_breaks, empty=True)):
+            self._savepoint.commit()  # nothing done in it
+            self._savepoint = None
+            return False
+        self.batch = _new_batch(session, self.kind, self.upload, file_format=raw.file_format, encoding=raw.encoding,
+                                actor=self.actor)
+        self._deferred = repository.set_aside_checks(session, table)
+        self._copy = repository.copy_stream(session, table.name, [*self.kind.key, *_content_columns(self.kind),
+                                                                  "batch_id"])
+        self._write = self._copy.__enter__()
+        return True
+
+    def end_copy(self) -> None:
+        """Ends the COPY (what was sent is stored); the connection is free again."""
+        if self._copy is not None:
+            copy, self._copy, self._write = self._copy, None, None
+            try:
+                copy.__exit__(None, None, None)
+            except Exception as exc:  # the server refused the COPY: see _failure
+                self._failure = self._failure or exc
+
+    def abandon(self) -> None:
+        """The import is refused: nothing written here stays (the checks come back with the savepoint)."""
+        self.end_copy()
+        if self._savepoint is not None:
+            self._savepoint.rollback()
+            self._savepoint = None
+            self.batch = None
+
+    def finish(self, file: ParsedFile) -> ImportBatch | None:
+        """The file was accepted: its batch, whose rows are all in the table, or None when it was not written here."""
+        self.end_copy()
+        if self.batch is None:
+            return None
+        if self._failure is not None:
+            raise self._failure
+        if self.rows != file.rows:  # pragma: no cover - every slice of an accepted file was sent
+            raise RuntimeError(f"first load wrote {self.rows} of {file.rows} rows")
+        repository.restore_checks(self.session, self._deferred)
+        self._savepoint.commit()
+        self._savepoint = None
+        self.progress("writing", file.rows, file.rows)
+        return self.batch
 
 
 def _merge_postgresql(session: Session, kind: RecordKind, table: Any, frame: pd.DataFrame, summary: ImportSummary,

@@ -87,8 +87,13 @@ class ParsedFile:
 
 def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 on_rows: Callable[[int], None] | None = None, limits: ImportLimits | None = None,
-                categories: Categories | None = None) -> ParsedFile:
-    """Map headers, drop personal-data columns and parse every cell; errors are collected (bounded), not raised."""
+                categories: Categories | None = None,
+                on_chunk: Callable[[pd.DataFrame, RowErrors], None] | None = None) -> ParsedFile:
+    """Map headers, drop personal-data columns and parse every cell; errors are collected (bounded), not raised.
+
+    ``on_chunk`` sees each slice of the file as soon as it is parsed: its rows as the returned frame will hold them
+    (defaults applied), with the errors found so far. The file-wide checks (duplicate keys) come after the last
+    one."""
     limits = limits or ImportLimits()
     index = header_index(kind)
     mapping: dict[int, str] = {}
@@ -144,6 +149,8 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
             for name, values in series.items():
                 pieces[name].append(values)
             numbers.append(chunk.row_numbers)
+            if on_chunk is not None:
+                on_chunk(_with_defaults(kind, pd.DataFrame(series, copy=False)), errors)
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
     except FileProblem as problem:
@@ -161,17 +168,18 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     del joined
     parsed.row_numbers = np.concatenate(numbers)
     _Checker(raw.filename, parsed.row_numbers, errors).check_duplicate_keys(kind, parsed.frame)
-    _apply_defaults(parsed)
+    parsed.frame = _with_defaults(kind, parsed.frame)
     order = {name: i for i, name in enumerate(kind.column_names)}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.column or "", -1)))
     return parsed
 
 
-def _apply_defaults(parsed: ParsedFile) -> None:
-    frame = parsed.frame
-    if parsed.kind.name == "fee_violations":
+def _with_defaults(kind: RecordKind, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the values a missing cell stands for (a fee violation's amount 0, not refunded)."""
+    if kind.name == "fee_violations":
         frame["amount_yuan"] = frame["amount_yuan"].fillna(0.0)
         frame["refunded"] = frame["refunded"].where(frame["refunded"].notna(), False).astype(bool)
+    return frame
 
 
 def kept_positions(errors: RowErrors, filename: str, mask: np.ndarray, column: str, key: str) -> np.ndarray:

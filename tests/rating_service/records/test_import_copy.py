@@ -5,6 +5,7 @@ the audit entries."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import random
 from typing import Any
@@ -13,13 +14,16 @@ import pytest
 from sqlalchemy import text
 
 from rating_service.audit import service as audit
-from rating_service.records import repository
+from rating_service.errors import ImportRejected
+from rating_service.records import reader, repository, service
 from rating_service.records.formats import KINDS
 from rating_service.records.service import ImportSummary, import_files
 from tests import factories as f
 from tests.conftest import _reset
 
-CHANNELS = ["12345", "来电", "微信公众号", "back\\slash", "tab\tinside", "line\nbreak", "a \\N value", "say \"hi\""]
+# What COPY's formats treat specially: text's escapes and null marker, CSV's separator, quote and end-of-data line.
+CHANNELS = ["12345", "来电", "微信公众号", "back\\slash", "tab\tinside", "line\nbreak", "a \\N value", "say \"hi\"",
+            "\\.", "逗号,分隔", "\"引号开头", "crlf\r\ninside"]
 SATISFACTIONS = [None, "满意", "基本满意", "不满意"]
 CATEGORIES = [None, "环境卫生", "噪音扰民", "停车管理"]
 
@@ -193,3 +197,97 @@ def test_a_bulk_load_on_sqlite_writes_with_a_small_page_cache_and_gives_the_conn
     assert seen[-1] == -repository.BULK_SQLITE_CACHE_KIB
     with database.read_session() as session:
         assert _cache_size(session) == own
+
+
+def _written_while_read(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Small files take the streamed first load (``_FirstLoad``): 5 lines suffice and files are read 7 rows at a
+    time. Returns the batches ``_FirstLoad.finish`` handed on (None: the file was written after the reading)."""
+    monkeypatch.setattr(repository, "BULK_MIN_ROWS", 5)
+    monkeypatch.setattr(service, "read_table", functools.partial(reader.read_table, chunk_rows=7))
+    handed: list[Any] = []
+    finish = service._FirstLoad.finish
+
+    def recording(self: Any, file: Any) -> Any:
+        handed.append(finish(self, file))
+        return handed[-1]
+
+    monkeypatch.setattr(service._FirstLoad, "finish", recording)
+    return handed
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_a_first_load_written_while_read_matches_the_python_merge(database: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                  seed: int) -> None:
+    """On PostgreSQL a first load's slices are COPYed as they are parsed: the rows, history, batches, audit
+    entries and the checks put back are the reference path's."""
+    if database.is_sqlite:
+        pytest.skip("the streamed first load is PostgreSQL's")
+    with monkeypatch.context() as patch:
+        handed = _written_while_read(patch)
+        fast, fast_state = _run(database, seed)
+    # The companies (2 lines: too few), then three rounds of communities and of complaints: the first round of each
+    # kind (an empty table) was written while read, the later rounds merge.
+    assert [batch is not None for batch in handed] == [False, True, False, False, True, False, False]
+    fast_schema = _schema(database)
+    _reset(database)
+    monkeypatch.setattr(repository, "is_postgresql", lambda session: False)
+    reference, reference_state = _run(database, seed)
+    assert [s.as_dict() for s in fast] == [s.as_dict() for s in reference]
+    assert fast_state == reference_state
+    assert fast_schema == _schema(database)
+
+
+def _complaint_rows(count: int) -> list[list[Any]]:
+    rng = random.Random(count)
+    return [_complaint(rng, i, ["ZY-C001", "ZY-C002", "ZY-C003"]) for i in range(count)]
+
+
+@pytest.mark.parametrize(("problem", "row", "column"), [
+    ("bad_date", 40, "received_on"),  # a cell in a late slice: the earlier slices were sent already
+    ("repeated_key", 38, "record_id"),  # found by the file-wide check after the last slice; the COPY failed on it
+    ("unknown_community", 30, "community_id"),  # found by the look-ups after the reading
+])
+def test_a_refused_first_load_leaves_nothing_behind(database: Any, monkeypatch: pytest.MonkeyPatch, problem: str,
+                                                    row: int, column: str) -> None:
+    if database.is_sqlite:
+        pytest.skip("the streamed first load is PostgreSQL's")
+    handed = _written_while_read(monkeypatch)
+    f.load(database, "companies")
+    f.load(database, "communities")
+    handed.clear()  # those two loads: too few lines
+    schema = _schema(database)
+    with database.read_session() as session:
+        batches = session.execute(text("SELECT count(*) FROM import_batches")).scalar_one()
+        entries = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+    rows = _complaint_rows(50)
+    if problem == "bad_date":
+        rows[row - 2][1] = "2025-13-01"
+    elif problem == "repeated_key":
+        rows[row - 2][0] = rows[3][0]
+    else:
+        rows[row - 2][3] = "ZY-NOWHERE"
+    started: list[bool] = []
+    start = service._FirstLoad._start
+    monkeypatch.setattr(service._FirstLoad, "_start", lambda self, raw: started.append(start(self, raw)) or started[-1])
+    # A caller that goes on in the same transaction and commits: the refusal itself must leave nothing.
+    with database.write_session() as session:
+        with pytest.raises(ImportRejected) as refused:
+            import_files(session, kind=KINDS["complaints"], files=[f.upload("complaints", rows)], actor="officer1",
+                         today=f.TODAY)
+        session.execute(text("SELECT 1"))
+    assert (row, column) in [(e.row, e.column) for e in refused.value.errors]
+    assert started == [True] and handed == []  # slices were sent; the file was never accepted
+    with database.read_session() as session:
+        assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 0
+        assert session.execute(text("SELECT count(*) FROM import_batches")).scalar_one() == batches
+        assert session.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == entries
+    assert _schema(database) == schema
+    # The connection and the table are fine: the corrected file goes in, written while read.
+    rows = _complaint_rows(50)
+    with database.write_session() as session:
+        (summary,) = import_files(session, kind=KINDS["complaints"], files=[f.upload("complaints", rows)],
+                                  actor="officer1", today=f.TODAY)
+    assert summary.inserted == 50 and handed[-1] is not None
+    with database.read_session() as session:
+        assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 50
+    assert _schema(database) == schema
