@@ -235,7 +235,7 @@ def is_postgresql(session: Session) -> bool:
     return session.connection().dialect.name == "postgresql"
 
 
-def stage_copy(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes]) -> None:
+def stage_copy(session: Session, table: Table, columns: list[str], blocks: Iterable[memoryview]) -> None:
     """A temporary table with ``columns`` of ``table`` (their types, no constraints) and ``_pos``, the row's
     position in the file, filled by ``COPY … FROM STDIN`` from ``blocks`` of CSV text (``copy_blocks``)."""
     connection = session.connection()
@@ -247,7 +247,7 @@ def stage_copy(session: Session, table: Table, columns: list[str], blocks: Itera
     copy_blocks(session, STAGE, [*columns, "_pos"], blocks)
 
 
-def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[bytes]) -> None:
+def copy_blocks(session: Session, table_name: str, columns: list[str], blocks: Iterable[memoryview]) -> None:
     """``COPY table (columns) FROM STDIN`` fed with ready-made blocks of lines (``copy_stream``)."""
     with copy_stream(session, table_name, columns) as write:
         for block in blocks:
@@ -260,7 +260,7 @@ COPY_QUEUE = 2
 
 
 @contextmanager
-def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[bytes], None]]:
+def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[memoryview], None]]:
     """``COPY table (columns) FROM STDIN`` in CSV format (an unquoted empty field is NULL, a quoted one text), open
     for the block: the caller writes blocks of whole lines as it makes them. A thread sends them, so the caller
     makes the next block (or reads on in its file) while the server stores the last one; the caller must not use the
@@ -269,7 +269,7 @@ def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterat
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(
             f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-        pending: queue.Queue[bytes | None] = queue.Queue(maxsize=COPY_QUEUE)
+        pending: queue.Queue[memoryview | None] = queue.Queue(maxsize=COPY_QUEUE)
         failed: list[BaseException] = []
 
         def send() -> None:
@@ -283,7 +283,7 @@ def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterat
         sender = threading.Thread(target=send, name="copy-sender", daemon=True)
         sender.start()
 
-        def write(block: bytes) -> None:
+        def write(block: memoryview) -> None:
             if failed:
                 raise failed[0]
             pending.put(block)
@@ -297,7 +297,7 @@ def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterat
             raise failed[0]
 
 
-def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: Iterable[bytes], *,
+def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: Iterable[memoryview], *,
                     rows: int) -> None:
     """``rows`` new rows straight into ``table``, which holds none (PostgreSQL): nothing stored can match them, so
     the staging table and its merge have nothing to do. A bulk load sets the foreign keys and secondary indexes

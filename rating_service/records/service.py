@@ -543,20 +543,25 @@ def _update_drafts(kind: RecordKind, changes: Iterable[tuple[dict[str, Any], dic
 
 # -- PostgreSQL: COPY into a staging table, merge in SQL ----------------------------------------------------------
 
+# Arrow's own allocator (mimalloc) keeps what it frees for later; the import allocates each slice's arrays once, so
+# they come from the C allocator, which gives them back at once (rating_service/allocator.py).
+_ARROW_POOL = pa.system_memory_pool()
+
+
 def _copy_column(col: Column, series: pd.Series) -> pa.Array:
     """A column's cells as an Arrow array that the CSV writer formats as PostgreSQL reads them and as the Python
     path stores them: dates as days (``2025-01-24``), amounts to the cent, booleans ``true``/``false``; missing
     values null."""
     if col.type == "date":
-        return pa.array(series.to_numpy(dtype="datetime64[D]"), from_pandas=True)
+        return pa.array(series.to_numpy(dtype="datetime64[D]"), from_pandas=True, memory_pool=_ARROW_POOL)
     if col.type == "int":
-        return pa.array(series.to_numpy(dtype=object), type=pa.int64(), from_pandas=True)
+        return pa.array(series.to_numpy(dtype=object), type=pa.int64(), from_pandas=True, memory_pool=_ARROW_POOL)
     if col.type == "decimal":
         return pa.array([None if np.isnan(v) else f"{float(v):.2f}" for v in series.to_numpy(dtype="float64")],
-                        type=pa.string())
+                        type=pa.string(), memory_pool=_ARROW_POOL)
     if col.type == "bool":
-        return pa.array(series.to_numpy(dtype=object), type=pa.bool_(), from_pandas=True)
-    return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        return pa.array(series.to_numpy(dtype=object), type=pa.bool_(), from_pandas=True, memory_pool=_ARROW_POOL)
+    return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True, memory_pool=_ARROW_POOL)
 
 
 # Every value quoted, a null left empty: PostgreSQL's CSV format reads an unquoted empty field as NULL and a quoted
@@ -565,18 +570,19 @@ _COPY_CSV = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
 
 
 def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress, *,
-               batch_id: int | None = None) -> Iterator[bytes]:
+               batch_id: int | None = None) -> Iterator[memoryview]:
     """The frame as ``COPY … (FORMAT csv)`` text in slices, formatted by Arrow's CSV writer; each row ends with its
     position in the file (for the staging table), or with ``batch_id`` when given (for the table itself)."""
     total = len(frame)
     for start in range(0, total, WRITE_SLICE):
         part = frame.iloc[start:start + WRITE_SLICE]
         arrays = [_copy_column(kind.column(name), part[name]) for name in columns]
-        arrays.append(pa.array(np.arange(start, start + len(part))) if batch_id is None
-                      else pa.array(np.full(len(part), batch_id)))
-        sink = pa.BufferOutputStream()
-        pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "_last"]), sink, _COPY_CSV)
-        yield sink.getvalue().to_pybytes()
+        arrays.append(pa.array(np.arange(start, start + len(part)) if batch_id is None
+                               else np.full(len(part), batch_id), memory_pool=_ARROW_POOL))
+        sink = pa.BufferOutputStream(memory_pool=_ARROW_POOL)
+        pacsv.write_csv(pa.Table.from_arrays(arrays, names=[*columns, "_last"]), sink, _COPY_CSV,
+                        memory_pool=_ARROW_POOL)
+        yield memoryview(sink.getvalue())  # the writer's buffer itself, not a copy
         progress("writing", min(start + WRITE_SLICE, total), total)
 
 
@@ -601,7 +607,7 @@ class _FirstLoad:
         self._declined = False
         self._savepoint: Any = None
         self._copy: Any = None  # the open copy_stream
-        self._write: Callable[[bytes], None] | None = None
+        self._write: Callable[[memoryview], None] | None = None
         self._deferred: list[str] = []
         # The COPY's failure, e.g. a key repeated in the file (the file-wide check that reports it comes after the
         # last slice): the refusal explains it; raised if the file is accepted all the same.
