@@ -291,3 +291,45 @@ def test_a_refused_first_load_leaves_nothing_behind(database: Any, monkeypatch: 
     with database.read_session() as session:
         assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 50
     assert _schema(database) == schema
+
+
+def test_two_files_the_first_written_while_read_the_second_merged(database: Any,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the first file of an import can be a first load: the second one merges into what the first wrote. A key
+    in both files refuses the pair and leaves nothing, though the first file's rows were sent."""
+    if database.is_sqlite:
+        pytest.skip("the streamed first load is PostgreSQL's")
+    rows = _complaint_rows(60)
+    files = [f.upload("complaints", rows[:40], name="一.csv"), f.upload("complaints", rows[40:], name="二.csv")]
+
+    def run() -> tuple[list[dict[str, Any]], list[Any]]:
+        f.load(database, "companies")
+        f.load(database, "communities")
+        with database.write_session() as session:
+            summaries = import_files(session, kind=KINDS["complaints"], files=files, actor="officer1",
+                                     today=f.TODAY)
+        with database.read_session() as session:
+            stored = session.execute(text("SELECT * FROM complaints ORDER BY record_id")).all()
+        return [s.as_dict() for s in summaries], [tuple(r) for r in stored]
+
+    with monkeypatch.context() as patch:
+        handed = _written_while_read(patch)
+        fast = run()
+    assert handed[-1] is not None  # the first file was written while read (the second is never asked)
+    _reset(database)
+    with monkeypatch.context() as patch:
+        patch.setattr(repository, "is_postgresql", lambda session: False)
+        reference = run()
+    assert fast == reference and len(fast[1]) == 60 and [s["inserted"] for s in fast[0]] == [40, 20]
+
+    _reset(database)
+    f.load(database, "companies")
+    f.load(database, "communities")
+    handed = _written_while_read(monkeypatch)
+    again = [f.upload("complaints", rows[:40], name="一.csv"), f.upload("complaints", rows[35:], name="二.csv")]
+    with pytest.raises(ImportRejected) as refused, database.write_session() as session:
+        import_files(session, kind=KINDS["complaints"], files=again, actor="officer1", today=f.TODAY)
+    assert {e.key for e in refused.value.errors} == {"duplicate_across_files"}
+    assert handed == []
+    with database.read_session() as session:
+        assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 0
