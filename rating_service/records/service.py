@@ -415,16 +415,25 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _new_batch(session: Session, kind: RecordKind, upload: UploadedFile, *, file_format: str, encoding: str | None,
-               actor: str) -> ImportBatch:
-    """The file's import batch (its change-set), with its counts still 0; ``_write_file`` fills them in."""
+               actor: str, summary: ImportSummary | None = None) -> ImportBatch:
+    """The file's import batch (its change-set), its counts still 0. Without the file's ``summary`` (a first load
+    written while read, before the file is whole) its rows and columns are left for ``_describe``."""
     batch = ImportBatch(
         # A file name is stored too: personal data typed into one is masked like a value.
         kind=kind.name, filename=mask_text(upload.filename), file_sha256=hashlib.sha256(upload.data).hexdigest(),
         file_format=file_format, encoding=encoding, imported_at=dt.datetime.now(dt.UTC), imported_by=actor,
         rows=0, inserted=0, updated=0, unchanged=0, dropped_columns="[]", ignored_columns="[]")
+    if summary is not None:
+        _describe(batch, summary)
     session.add(batch)
     session.flush()
     return batch
+
+
+def _describe(batch: ImportBatch, summary: ImportSummary) -> None:
+    batch.rows = summary.rows
+    batch.dropped_columns = json.dumps(summary.dropped_columns, ensure_ascii=False)
+    batch.ignored_columns = json.dumps(summary.ignored_columns, ensure_ascii=False)
 
 
 def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, actor: str,
@@ -439,10 +448,10 @@ def _write_file(session: Session, file: ParsedFile, upload: UploadedFile, *, act
                             ignored_columns=[mask_text(h) for h in file.ignored_columns])
     written = batch is not None
     if batch is None:
-        batch = _new_batch(session, kind, upload, file_format=file.file_format, encoding=file.encoding, actor=actor)
-    batch.rows = file.rows
-    batch.dropped_columns = json.dumps(summary.dropped_columns, ensure_ascii=False)
-    batch.ignored_columns = json.dumps(summary.ignored_columns, ensure_ascii=False)
+        batch = _new_batch(session, kind, upload, file_format=file.file_format, encoding=file.encoding, actor=actor,
+                           summary=summary)
+    else:
+        _describe(batch, summary)
     summary.batch_id = batch.id
 
     if written:
@@ -602,6 +611,7 @@ class _FirstLoad:
     def __init__(self, session: Session, kind: RecordKind, upload: UploadedFile, *, actor: str,
                  progress: Progress) -> None:
         self.session, self.kind, self.upload, self.actor, self.progress = session, kind, upload, actor, progress
+        self.columns = [*kind.key, *_content_columns(kind)]
         self.batch: ImportBatch | None = None
         self.rows = 0
         self._declined = False
@@ -621,8 +631,7 @@ class _FirstLoad:
             return
         assert self._write is not None and self.batch is not None
         try:
-            for block in _copy_text(self.kind, frame, [*self.kind.key, *_content_columns(self.kind)], _no_progress,
-                                    batch_id=self.batch.id):
+            for block in _copy_text(self.kind, frame, self.columns, _no_progress, batch_id=self.batch.id):
                 self._write(block)
         except Exception as exc:  # the server refused the COPY: see _failure
             self._failure = exc
@@ -649,8 +658,7 @@ class _FirstLoad:
         self.batch = _new_batch(session, self.kind, self.upload, file_format=raw.file_format, encoding=raw.encoding,
                                 actor=self.actor)
         self._deferred = repository.set_aside_checks(session, table)
-        self._copy = repository.copy_stream(session, table.name, [*self.kind.key, *_content_columns(self.kind),
-                                                                  "batch_id"])
+        self._copy = repository.copy_stream(session, table.name, [*self.columns, "batch_id"])
         self._write = self._copy.__enter__()
         return True
 

@@ -141,16 +141,17 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 columns[col.name] = checker.parse_column(col, values, today=today)
             series = {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
                       for name, v in columns.items()}
-            frame = pd.DataFrame(series)
+            frame = _with_defaults(kind, pd.DataFrame(series, copy=False))
+            del series
             checker.check_order(kind, frame)
             if kind.event_date:
                 checker.check_not_future(frame, kind.column(kind.event_date), today)
-            del frame
-            for name, values in series.items():
-                pieces[name].append(values)
+            for name in pieces:
+                pieces[name].append(frame[name])
             numbers.append(chunk.row_numbers)
             if on_chunk is not None:
-                on_chunk(_with_defaults(kind, pd.DataFrame(series, copy=False)), errors)
+                on_chunk(frame, errors)
+            del frame
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
     except FileProblem as problem:
@@ -168,7 +169,6 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     del joined
     parsed.row_numbers = np.concatenate(numbers)
     _Checker(raw.filename, parsed.row_numbers, errors).check_duplicate_keys(kind, parsed.frame)
-    parsed.frame = _with_defaults(kind, parsed.frame)
     order = {name: i for i, name in enumerate(kind.column_names)}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.column or "", -1)))
     return parsed
