@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -268,33 +269,81 @@ def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterat
     raw = session.connection().connection.driver_connection
     assert raw is not None
     with raw.cursor() as cursor, cursor.copy(
-            f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy:
-        pending: queue.Queue[memoryview | None] = queue.Queue(maxsize=COPY_QUEUE)
-        failed: list[BaseException] = []
+            f"COPY {table_name} ({', '.join(columns)}) FROM STDIN (FORMAT csv)") as copy, \
+            _sent_by_a_thread(copy.write) as write:
+        yield write
 
-        def send() -> None:
-            while (block := pending.get()) is not None:
-                if not failed:
-                    try:
-                        copy.write(block)
-                    except BaseException as exc:  # handed to the caller's thread
-                        failed.append(exc)
 
-        sender = threading.Thread(target=send, name="copy-sender", daemon=True)
-        sender.start()
+def streams_while_read(session: Session) -> bool:
+    """Whether ``write_stream`` can write this database's table while the file is still read."""
+    dialect = session.connection().dialect.name
+    return dialect == "postgresql" or (dialect == "sqlite" and sqlite_streams_json())
 
-        def write(block: memoryview) -> None:
-            if failed:
-                raise failed[0]
-            pending.put(block)
 
-        try:
+@contextmanager
+def write_stream(session: Session, table: Table, columns: list[str]) -> Iterator[Callable[[Any], None]]:
+    """A bulk load's rows into ``table`` in blocks, sent by a thread while the caller goes on: on PostgreSQL CSV text
+    by ``copy_stream``; on SQLite JSON arrays of rows by ``json_insert_stream``."""
+    if is_postgresql(session):
+        with copy_stream(session, table.name, columns) as write:
             yield write
-        finally:
-            pending.put(None)
-            sender.join()
+        return
+    with json_insert_stream(session, table.name, columns) as write:
+        yield write
+
+
+def sqlite_streams_json() -> bool:
+    """Whether this SQLite has ``json_each`` and ``json_extract`` built in (3.38 and later), which
+    ``json_insert_stream`` needs."""
+    return sqlite3.sqlite_version_info >= (3, 38)
+
+
+@contextmanager
+def json_insert_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[str], None]]:
+    """SQLite's ``copy_stream``: the caller writes blocks, each a JSON array of rows (one array of ``columns``'
+    values per row), and a thread inserts each block in one statement over ``json_each``. The statement runs
+    without Python's interpreter lock, so the caller goes on reading its file meanwhile (``executemany`` binds each
+    row holding the lock, and handing it over per row left the two threads taking turns). A JSON ``true`` or
+    ``false`` is stored as 1 or 0, as a Python bool is bound; text, whole numbers, numbers with a fraction and null
+    as they are. The caller must not use the session's connection until the block ends."""
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    values = ", ".join(f"json_extract(value, '$[{position}]')" for position in range(len(columns)))
+    statement = f"INSERT INTO {table_name} ({', '.join(columns)}) SELECT {values} FROM json_each(?)"
+    with _sent_by_a_thread(lambda block: raw.execute(statement, (block,)).close()) as write:
+        yield write
+
+
+@contextmanager
+def _sent_by_a_thread(send_one: Callable[[Any], Any]) -> Iterator[Callable[[Any], None]]:
+    """A writer whose blocks ``send_one`` handles in a thread, at most COPY_QUEUE of them waiting; a failure stops
+    the sending and is raised at the next write or at the end."""
+    pending: queue.Queue[Any] = queue.Queue(maxsize=COPY_QUEUE)
+    failed: list[BaseException] = []
+
+    def send() -> None:
+        while (block := pending.get()) is not None:
+            if not failed:
+                try:
+                    send_one(block)
+                except BaseException as exc:  # handed to the caller's thread
+                    failed.append(exc)
+
+    sender = threading.Thread(target=send, name="block-sender", daemon=True)
+    sender.start()
+
+    def write(block: Any) -> None:
         if failed:
             raise failed[0]
+        pending.put(block)
+
+    try:
+        yield write
+    finally:
+        pending.put(None)
+        sender.join()
+    if failed:
+        raise failed[0]
 
 
 def copy_into_empty(session: Session, table: Table, columns: list[str], blocks: Iterable[memoryview], *,
@@ -433,18 +482,18 @@ BULK_SQLITE_CACHE_KIB = 16_384
 def new_rows_written(session: Session, table: Table, *, new_rows: int, empty: bool) -> Iterator[None]:
     """Around the insertion of ``new_rows`` into ``table`` (``empty``: it holds none). A bulk load (``bulk_load``)
     sets the table's checks aside before and puts them back after (``set_aside_checks``; after a failure the
-    rollback puts them back), and on SQLite writes with a small page cache (``_bulk_page_cache``)."""
+    rollback puts them back), and on SQLite writes with a small page cache (``bulk_page_cache``)."""
     if not bulk_load(session, table, new_rows=new_rows, empty=empty):
         yield
         return
-    with _bulk_page_cache(session):
+    with bulk_page_cache(session):
         deferred = set_aside_checks(session, table)
         yield
         restore_checks(session, deferred)
 
 
 @contextmanager
-def _bulk_page_cache(session: Session) -> Iterator[None]:
+def bulk_page_cache(session: Session) -> Iterator[None]:
     """On SQLite, a bulk load's page cache for its duration (``BULK_SQLITE_CACHE_KIB`` at most); the connection's
     own size comes back afterwards, also after a failure (the setting belongs to the connection, which the pool
     keeps: a rollback would not restore it)."""

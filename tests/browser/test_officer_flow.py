@@ -337,6 +337,9 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.fill("textarea[name=reasons]", "经核实，异议成立。")
     page.locator("#preview-button").click()
     expect(page.locator("#decision-preview")).to_be_visible()
+    # The page shows the company's PDF in a frame: let it finish loading before the confirmation opens (on a loaded
+    # CI machine the dialog was once gone before it could be answered, and the decision was never sent).
+    page.wait_for_load_state("load")
     page.locator("#confirm-button").click()
     page.wait_for_url(appeal_url)
     expect(page.locator("#appeal-status")).to_have_text("已处理")

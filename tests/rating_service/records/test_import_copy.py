@@ -1,6 +1,6 @@
-"""PostgreSQL imports COPY into a staging table and merge in SQL: the outcome must be the Python merge's (the
-reference path, which SQLite uses) on random files: new, changed and unchanged rows, re-imports, the history and
-the audit entries."""
+"""PostgreSQL imports COPY into a staging table and merge in SQL, and a first load on either engine is written
+while the file is read: the outcome must be the Python merge's (the reference path, which SQLite uses after the
+reading) on random files: new, changed and unchanged rows, re-imports, the history and the audit entries."""
 
 from __future__ import annotations
 
@@ -218,10 +218,9 @@ def _written_while_read(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 @pytest.mark.parametrize("seed", [6, 7])
 def test_a_first_load_written_while_read_matches_the_python_merge(database: Any, monkeypatch: pytest.MonkeyPatch,
                                                                   seed: int) -> None:
-    """On PostgreSQL a first load's slices are COPYed as they are parsed: the rows, history, batches, audit
-    entries and the checks put back are the reference path's."""
-    if database.is_sqlite:
-        pytest.skip("the streamed first load is PostgreSQL's")
+    """A first load's slices are written as they are parsed (PostgreSQL: COPY; SQLite: an INSERT over a JSON array
+    per slice): the rows, history, batches, audit entries and the checks put back are the reference path's (the
+    Python merge after the reading)."""
     with monkeypatch.context() as patch:
         handed = _written_while_read(patch)
         fast, fast_state = _run(database, seed)
@@ -231,6 +230,7 @@ def test_a_first_load_written_while_read_matches_the_python_merge(database: Any,
     fast_schema = _schema(database)
     _reset(database)
     monkeypatch.setattr(repository, "is_postgresql", lambda session: False)
+    monkeypatch.setattr(repository, "streams_while_read", lambda session: False)
     reference, reference_state = _run(database, seed)
     assert [s.as_dict() for s in fast] == [s.as_dict() for s in reference]
     assert fast_state == reference_state
@@ -249,8 +249,6 @@ def _complaint_rows(count: int) -> list[list[Any]]:
 ])
 def test_a_refused_first_load_leaves_nothing_behind(database: Any, monkeypatch: pytest.MonkeyPatch, problem: str,
                                                     row: int, column: str) -> None:
-    if database.is_sqlite:
-        pytest.skip("the streamed first load is PostgreSQL's")
     handed = _written_while_read(monkeypatch)
     f.load(database, "companies")
     f.load(database, "communities")
@@ -259,6 +257,7 @@ def test_a_refused_first_load_leaves_nothing_behind(database: Any, monkeypatch: 
     with database.read_session() as session:
         batches = session.execute(text("SELECT count(*) FROM import_batches")).scalar_one()
         entries = session.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+        own_cache = _cache_size(session) if database.is_sqlite else None
     rows = _complaint_rows(50)
     if problem == "bad_date":
         rows[row - 2][1] = "2025-13-01"
@@ -281,6 +280,8 @@ def test_a_refused_first_load_leaves_nothing_behind(database: Any, monkeypatch: 
         assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 0
         assert session.execute(text("SELECT count(*) FROM import_batches")).scalar_one() == batches
         assert session.execute(text("SELECT count(*) FROM audit_log")).scalar_one() == entries
+        if database.is_sqlite:  # the bulk load's small page cache was given back with the refusal
+            assert _cache_size(session) == own_cache
     assert _schema(database) == schema
     # The connection and the table are fine: the corrected file goes in, written while read.
     rows = _complaint_rows(50)
@@ -297,8 +298,6 @@ def test_two_files_the_first_written_while_read_the_second_merged(database: Any,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first file of an import can be a first load: the second one merges into what the first wrote. A key
     in both files refuses the pair and leaves nothing, though the first file's rows were sent."""
-    if database.is_sqlite:
-        pytest.skip("the streamed first load is PostgreSQL's")
     rows = _complaint_rows(60)
     files = [f.upload("complaints", rows[:40], name="一.csv"), f.upload("complaints", rows[40:], name="二.csv")]
 
@@ -319,6 +318,7 @@ def test_two_files_the_first_written_while_read_the_second_merged(database: Any,
     _reset(database)
     with monkeypatch.context() as patch:
         patch.setattr(repository, "is_postgresql", lambda session: False)
+        patch.setattr(repository, "streams_while_read", lambda session: False)
         reference = run()
     assert fast == reference and len(fast[1]) == 60 and [s["inserted"] for s in fast[0]] == [40, 20]
 
