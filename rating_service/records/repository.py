@@ -299,17 +299,17 @@ def sqlite_streams_json() -> bool:
 
 
 @contextmanager
-def json_insert_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[str], None]]:
-    """SQLite's ``copy_stream``: the caller writes blocks, each a JSON array of rows (one array of ``columns``'
-    values per row), and a thread inserts each block in one statement over ``json_each``. The statement runs
-    without Python's interpreter lock, so the caller goes on reading its file meanwhile (``executemany`` binds each
-    row holding the lock, and handing it over per row left the two threads taking turns). A JSON ``true`` or
+def json_insert_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[bytes], None]]:
+    """SQLite's ``copy_stream``: the caller writes blocks, each a JSON array of rows in UTF-8 (one array of
+    ``columns``' values per row), and a thread inserts each block in one statement over ``json_each``. The statement
+    runs without Python's interpreter lock, so the caller goes on reading its file meanwhile (``executemany`` binds
+    each row holding the lock, and handing it over per row left the two threads taking turns). A JSON ``true`` or
     ``false`` is stored as 1 or 0, as a Python bool is bound; text, whole numbers, numbers with a fraction and null
     as they are. The caller must not use the session's connection until the block ends."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
     values = ", ".join(f"json_extract(value, '$[{position}]')" for position in range(len(columns)))
-    statement = f"INSERT INTO {table_name} ({', '.join(columns)}) SELECT {values} FROM json_each(?)"
+    statement = f"INSERT INTO {table_name} ({', '.join(columns)}) SELECT {values} FROM json_each(CAST(? AS TEXT))"
     with _sent_by_a_thread(lambda block: raw.execute(statement, (block,)).close()) as write:
         yield write
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from sqlalchemy.orm import Session
 
@@ -398,18 +399,65 @@ def _python_columns(frame: pd.DataFrame, names: list[str]) -> list[list[Any]]:
 
 
 # Rows per JSON array that SQLite inserts in one statement: a block in the making, two waiting and one being inserted
-# are in memory at once, as text and as UTF-8 (50,000 rows each took the 1 M-row import's peak from 536 to 622 MiB).
+# are in memory at once (50,000 rows each, as Python text, took the 1 M-row import's peak from 536 to 622 MiB).
 JSON_SLICE = 10_000
 
+_JSON_NULL = pa.scalar("null", type=pa.string())
+# A control character in a JSON string must be escaped (\n, \u0001, ...): such a column's values go through json.
+_CONTROL = "[\\x00-\\x1f]"
 
-def _json_rows(frame: pd.DataFrame, columns: list[str], batch_id: int) -> Iterator[str]:
-    """The frame as JSON arrays of rows in slices, each row ``columns``' values and then ``batch_id``, for
-    ``repository.json_insert_stream``: the values the Python path binds (``_python_columns``)."""
+
+def _json_rows(kind: RecordKind, frame: pd.DataFrame, columns: list[str], batch_id: int) -> Iterator[bytes]:
+    """The frame as JSON arrays of rows in slices (UTF-8), each row ``columns``' values and then ``batch_id``, for
+    ``repository.json_insert_stream``: the values the Python path binds (dates as ISO text, amounts to the cent,
+    booleans ``true``/``false``, missing values ``null``). Each column becomes JSON tokens in Arrow (from the arrays
+    COPY formats, ``_copy_column``) and the rows are joined there, so no Python object is made per value."""
+    batch = pa.scalar(str(batch_id), type=pa.string())
     for start in range(0, len(frame), JSON_SLICE):
         part = frame.iloc[start:start + JSON_SLICE]
-        values = _python_columns(part, columns)
-        values.append([batch_id] * len(part))
-        yield json.dumps(list(zip(*values, strict=True)), ensure_ascii=False, allow_nan=False)
+        tokens = [_json_tokens(kind.column(name), part[name]) for name in columns]
+        joined = pc.binary_join_element_wise(*tokens, batch, ",", memory_pool=_ARROW_POOL)
+        rows = pc.binary_join_element_wise(pa.scalar("["), joined, pa.scalar("],"), "", memory_pool=_ARROW_POOL)
+        offsets = rows.buffers()[1]
+        first, end = np.frombuffer(offsets, dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)[[0, -1]]
+        body = memoryview(rows.buffers()[2])[first:end - 1]  # the rows one after another, without the last comma
+        yield b"".join((b"[", body, b"]"))
+
+
+def _json_tokens(col: Column, series: pd.Series) -> pa.Array:
+    """A column's values as JSON text, one token per row. A column of few distinct values (a channel, a community,
+    a date) is encoded once per distinct value."""
+    values = _copy_column(col, series)
+    pool = _ARROW_POOL
+    if col.type in ("decimal", "int", "bool"):
+        return pc.coalesce(_json_values(col, values), _JSON_NULL, memory_pool=pool)
+    encoded = pc.dictionary_encode(values, memory_pool=pool)
+    if len(encoded.dictionary) * 2 > len(values):  # mostly distinct (record ids): as they are
+        return pc.coalesce(_json_values(col, values), _JSON_NULL, memory_pool=pool)
+    tokens = pc.take(_json_values(col, encoded.dictionary), encoded.indices, memory_pool=pool)
+    return pc.coalesce(tokens, _JSON_NULL, memory_pool=pool)
+
+
+def _json_values(col: Column, values: pa.Array) -> pa.Array:
+    """JSON text of each value (``_copy_column``'s array); a null stays null."""
+    pool = _ARROW_POOL
+    if col.type == "decimal":  # already text to the cent
+        return values
+    if col.type == "int":
+        return pc.cast(values, pa.string(), memory_pool=pool)
+    if col.type == "bool":
+        return pc.if_else(values, pa.scalar("true"), pa.scalar("false"), memory_pool=pool)
+    if col.type == "date":
+        return _quoted(pc.cast(values, pa.string(), memory_pool=pool))
+    if pc.any(pc.match_substring_regex(values, _CONTROL, memory_pool=pool)).as_py():
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values.to_pylist()],
+                        type=pa.string(), memory_pool=pool)
+    escaped = pc.replace_substring(values, "\\", "\\\\", memory_pool=pool)
+    return _quoted(pc.replace_substring(escaped, '"', '\\"', memory_pool=pool))
+
+
+def _quoted(text: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(pa.scalar('"'), text, pa.scalar('"'), "", memory_pool=_ARROW_POOL)
 
 
 def _python_row(kind: RecordKind, row: dict[str, Any]) -> dict[str, Any]:
@@ -656,7 +704,7 @@ class _FirstLoad:
         assert self._write is not None and self.batch is not None
         blocks: Iterable[Any] = (
             _copy_text(self.kind, frame, self.columns, _no_progress, batch_id=self.batch.id) if self._postgresql
-            else _json_rows(frame, self.columns, self.batch.id))
+            else _json_rows(self.kind, frame, self.columns, self.batch.id))
         try:
             for block in blocks:
                 self._write(block)

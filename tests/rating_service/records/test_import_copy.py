@@ -333,3 +333,28 @@ def test_two_files_the_first_written_while_read_the_second_merged(database: Any,
     assert handed == []
     with database.read_session() as session:
         assert session.execute(text("SELECT count(*) FROM complaints")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("kind", ["complaints", "communities"])
+def test_the_json_arrays_sqlite_inserts_hold_the_values_the_python_path_binds(monkeypatch: pytest.MonkeyPatch,
+                                                                              kind: str) -> None:
+    """``_json_rows`` builds each slice's JSON in Arrow, a column of few distinct values once per value: read back,
+    every row is what ``executemany`` would bind (text with quotes, backslashes and control characters, dates,
+    booleans, amounts, missing values), in file order, slice after slice."""
+    monkeypatch.setattr(service, "JSON_SLICE", 40)
+    rng = random.Random(kind)
+    if kind == "complaints":
+        ids = ["ZY-C001", "ZY-C002"]
+        rows = [_complaint(rng, i, ids) for i in range(100)]
+        rows += [_complaint(random.Random(i), 100 + i, ids) for i in range(60)]  # slices of mostly distinct values
+    else:
+        rows = [_community(rng, i) for i in range(130)]
+    (parsed,), errors = service.parse_files(KINDS[kind], [f.upload(kind, rows)], today=f.TODAY)
+    assert not errors
+    frame = parsed.frame
+    columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
+    read_back = [row for block in service._json_rows(KINDS[kind], frame, columns, 7) for row in json.loads(block)]
+    expected = [[*row, 7] for row in zip(*service._python_columns(frame, columns), strict=True)]
+    assert read_back == expected and len(read_back) == len(rows)
+    assert all(type(a) is type(b) for got, want in zip(read_back, expected, strict=True)
+               for a, b in zip(got, want, strict=True))
