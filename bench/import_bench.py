@@ -529,10 +529,11 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], *, command: str,
         )
     stage_names = _stage_names(results)
     lines += ["", *verdicts, "",
-              "Service time by stage (median seconds over the runs; from the progress callback). On PostgreSQL this "
-              "first load of a CSV file is COPYed into the table slice by slice while the file is read "
-              "(`records.service._FirstLoad`): there `read+parse+cells` includes the COPY and `insert` is putting the "
-              "set-aside indexes and foreign keys back.", "",
+              "Service time by stage (median seconds over the runs; from the progress callback). On both engines "
+              "this first load of a CSV file is written into the table slice by slice while the file is read "
+              "(`records.service._FirstLoad`; PostgreSQL: COPY; SQLite: one INSERT over a JSON array per slice): "
+              "there `read+parse+cells` includes that writing and `insert` is putting the set-aside indexes (and "
+              "on PostgreSQL the foreign keys) back.", "",
               "| engine | " + " | ".join(stage_names) + " |",
               "| --- | " + " | ".join("---:" for _ in stage_names) + " |"]
     for engine, by_mode in results.items():
