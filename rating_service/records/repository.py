@@ -281,14 +281,16 @@ def streams_while_read(session: Session) -> bool:
 
 
 @contextmanager
-def write_stream(session: Session, table: Table, columns: list[str]) -> Iterator[Callable[[Any], None]]:
-    """A bulk load's rows into ``table`` in blocks, sent by a thread while the caller goes on: on PostgreSQL CSV text
-    by ``copy_stream``; on SQLite JSON arrays of rows by ``json_insert_stream``."""
+def write_stream(session: Session, table: Table, columns: list[str], *, batch_id: int
+                 ) -> Iterator[Callable[[Any], None]]:
+    """A bulk load's rows of batch ``batch_id`` into ``table`` in blocks, sent by a thread while the caller goes on:
+    on PostgreSQL CSV text by ``copy_stream``, each row ``columns`` and then the batch; on SQLite JSON arrays of rows
+    of ``columns`` by ``json_insert_stream``, which adds the batch."""
     if is_postgresql(session):
-        with copy_stream(session, table.name, columns) as write:
+        with copy_stream(session, table.name, [*columns, "batch_id"]) as write:
             yield write
         return
-    with json_insert_stream(session, table.name, columns) as write:
+    with json_insert_stream(session, table.name, columns, batch_id=batch_id) as write:
         yield write
 
 
@@ -299,9 +301,11 @@ def sqlite_streams_json() -> bool:
 
 
 @contextmanager
-def json_insert_stream(session: Session, table_name: str, columns: list[str]) -> Iterator[Callable[[bytes], None]]:
+def json_insert_stream(session: Session, table_name: str, columns: list[str], *, batch_id: int
+                       ) -> Iterator[Callable[[bytes], None]]:
     """SQLite's ``copy_stream``: the caller writes blocks, each a JSON array of rows in UTF-8 (one array of
-    ``columns``' values per row), and a thread inserts each block in one statement over ``json_each``. The statement
+    ``columns``' values per row), and a thread inserts each block in one statement over ``json_each``, every row
+    of batch ``batch_id`` (a parameter: one value fewer to take out of each row's JSON). The statement
     runs without Python's interpreter lock, so the caller goes on reading its file meanwhile (``executemany`` binds
     each row holding the lock, and handing it over per row left the two threads taking turns). A JSON ``true`` or
     ``false`` is stored as 1 or 0, as a Python bool is bound; text, whole numbers, numbers with a fraction and null
@@ -309,8 +313,10 @@ def json_insert_stream(session: Session, table_name: str, columns: list[str]) ->
     raw = session.connection().connection.driver_connection
     assert raw is not None
     values = ", ".join(f"json_extract(value, '$[{position}]')" for position in range(len(columns)))
-    statement = f"INSERT INTO {table_name} ({', '.join(columns)}) SELECT {values} FROM json_each(CAST(? AS TEXT))"
-    with _sent_by_a_thread(lambda block: raw.execute(statement, (block,)).close()) as write:
+    statement = (f"INSERT INTO {table_name} ({', '.join(columns)}, batch_id) "
+                 f"SELECT {values}, :batch_id FROM json_each(CAST(:block AS TEXT))")
+    with _sent_by_a_thread(
+            lambda block: raw.execute(statement, {"block": block, "batch_id": batch_id}).close()) as write:
         yield write
 
 

@@ -407,16 +407,15 @@ _JSON_NULL = pa.scalar("null", type=pa.string())
 _CONTROL = "[\\x00-\\x1f]"
 
 
-def _json_rows(kind: RecordKind, frame: pd.DataFrame, columns: list[str], batch_id: int) -> Iterator[bytes]:
-    """The frame as JSON arrays of rows in slices (UTF-8), each row ``columns``' values and then ``batch_id``, for
+def _json_rows(kind: RecordKind, frame: pd.DataFrame, columns: list[str]) -> Iterator[bytes]:
+    """The frame as JSON arrays of rows in slices (UTF-8), each row ``columns``' values, for
     ``repository.json_insert_stream``: the values the Python path binds (dates as ISO text, amounts to the cent,
     booleans ``true``/``false``, missing values ``null``). Each column becomes JSON tokens in Arrow (from the arrays
     COPY formats, ``_copy_column``) and the rows are joined there, so no Python object is made per value."""
-    batch = pa.scalar(str(batch_id), type=pa.string())
     for start in range(0, len(frame), JSON_SLICE):
         part = frame.iloc[start:start + JSON_SLICE]
         tokens = [_json_tokens(kind.column(name), part[name]) for name in columns]
-        joined = pc.binary_join_element_wise(*tokens, batch, ",", memory_pool=_ARROW_POOL)
+        joined = pc.binary_join_element_wise(*tokens, ",", memory_pool=_ARROW_POOL)
         rows = pc.binary_join_element_wise(pa.scalar("["), joined, pa.scalar("],"), "", memory_pool=_ARROW_POOL)
         offsets = rows.buffers()[1]
         first, end = np.frombuffer(offsets, dtype=np.int32, count=len(rows) + 1, offset=rows.offset * 4)[[0, -1]]
@@ -704,7 +703,7 @@ class _FirstLoad:
         assert self._write is not None and self.batch is not None
         blocks: Iterable[Any] = (
             _copy_text(self.kind, frame, self.columns, _no_progress, batch_id=self.batch.id) if self._postgresql
-            else _json_rows(self.kind, frame, self.columns, self.batch.id))
+            else _json_rows(self.kind, frame, self.columns))
         try:
             for block in blocks:
                 self._write(block)
@@ -737,7 +736,7 @@ class _FirstLoad:
         self._page_cache = repository.bulk_page_cache(session)
         self._page_cache.__enter__()
         self._deferred = repository.set_aside_checks(session, table)
-        self._copy = repository.write_stream(session, table, [*self.columns, "batch_id"])
+        self._copy = repository.write_stream(session, table, self.columns, batch_id=self.batch.id)
         self._write = self._copy.__enter__()
         return True
 

@@ -353,8 +353,8 @@ def test_the_json_arrays_sqlite_inserts_hold_the_values_the_python_path_binds(mo
     assert not errors
     frame = parsed.frame
     columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
-    read_back = [row for block in service._json_rows(KINDS[kind], frame, columns, 7) for row in json.loads(block)]
-    expected = [[*row, 7] for row in zip(*service._python_columns(frame, columns), strict=True)]
+    read_back = [row for block in service._json_rows(KINDS[kind], frame, columns) for row in json.loads(block)]
+    expected = [list(row) for row in zip(*service._python_columns(frame, columns), strict=True)]
     assert read_back == expected and len(read_back) == len(rows)
     assert all(type(a) is type(b) for got, want in zip(read_back, expected, strict=True)
                for a, b in zip(got, want, strict=True))
@@ -370,8 +370,8 @@ def test_the_json_arrays_hold_every_kinds_values_as_the_python_path_binds_them(m
     (parsed,), errors = service.parse_files(KINDS[kind], [f.upload(kind, rows)], today=f.TODAY)
     assert {e.key for e in errors} <= {"duplicate_in_file", "contract_key_duplicate"}  # the repeats; every cell parsed
     columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
-    blocks = service._json_rows(KINDS[kind], parsed.frame, columns, 3)
+    blocks = service._json_rows(KINDS[kind], parsed.frame, columns)
     read_back = [row for block in blocks for row in json.loads(block)]
-    expected = [[*row, 3] for row in zip(*service._python_columns(parsed.frame, columns), strict=True)]
+    expected = [list(row) for row in zip(*service._python_columns(parsed.frame, columns), strict=True)]
     assert read_back == expected and len(read_back) == len(rows)
     assert [[type(v) for v in row] for row in read_back] == [[type(v) for v in row] for row in expected]
