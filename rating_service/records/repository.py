@@ -275,29 +275,11 @@ def copy_stream(session: Session, table_name: str, columns: list[str]) -> Iterat
 
 
 def streams_while_read(session: Session) -> bool:
-    """Whether ``write_stream`` can write this database's table while the file is still read."""
+    """Whether a first load can write this database's table while the file is still read: PostgreSQL by
+    ``copy_stream``; SQLite by ``json_insert_stream``, which needs ``json_each`` and ``json_extract`` built in (3.38
+    and later)."""
     dialect = session.connection().dialect.name
-    return dialect == "postgresql" or (dialect == "sqlite" and sqlite_streams_json())
-
-
-@contextmanager
-def write_stream(session: Session, table: Table, columns: list[str], *, batch_id: int
-                 ) -> Iterator[Callable[[Any], None]]:
-    """A bulk load's rows of batch ``batch_id`` into ``table`` in blocks, sent by a thread while the caller goes on:
-    on PostgreSQL CSV text by ``copy_stream``, each row ``columns`` and then the batch; on SQLite JSON arrays of rows
-    of ``columns`` by ``json_insert_stream``, which adds the batch."""
-    if is_postgresql(session):
-        with copy_stream(session, table.name, [*columns, "batch_id"]) as write:
-            yield write
-        return
-    with json_insert_stream(session, table.name, columns, batch_id=batch_id) as write:
-        yield write
-
-
-def sqlite_streams_json() -> bool:
-    """Whether this SQLite has ``json_each`` and ``json_extract`` built in (3.38 and later), which
-    ``json_insert_stream`` needs."""
-    return sqlite3.sqlite_version_info >= (3, 38)
+    return dialect == "postgresql" or (dialect == "sqlite" and sqlite3.sqlite_version_info >= (3, 38))
 
 
 @contextmanager

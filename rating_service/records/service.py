@@ -427,14 +427,12 @@ def _json_tokens(col: Column, series: pd.Series) -> pa.Array:
     """A column's values as JSON text, one token per row. A column of few distinct values (a channel, a community,
     a date) is encoded once per distinct value."""
     values = _copy_column(col, series)
-    pool = _ARROW_POOL
-    if col.type in ("decimal", "int", "bool"):
-        return pc.coalesce(_json_values(col, values), _JSON_NULL, memory_pool=pool)
-    encoded = pc.dictionary_encode(values, memory_pool=pool)
-    if len(encoded.dictionary) * 2 > len(values):  # mostly distinct (record ids): as they are
-        return pc.coalesce(_json_values(col, values), _JSON_NULL, memory_pool=pool)
-    tokens = pc.take(_json_values(col, encoded.dictionary), encoded.indices, memory_pool=pool)
-    return pc.coalesce(tokens, _JSON_NULL, memory_pool=pool)
+    encoded = None if col.type in ("decimal", "int", "bool") else pc.dictionary_encode(values, memory_pool=_ARROW_POOL)
+    if encoded is None or len(encoded.dictionary) * 2 > len(values):  # mostly distinct (record ids): as they are
+        tokens = _json_values(col, values)
+    else:
+        tokens = pc.take(_json_values(col, encoded.dictionary), encoded.indices, memory_pool=_ARROW_POOL)
+    return pc.coalesce(tokens, _JSON_NULL, memory_pool=_ARROW_POOL)
 
 
 def _json_values(col: Column, values: pa.Array) -> pa.Array:
@@ -668,8 +666,9 @@ class _FirstLoad:
 
     When the table holds no rows, every row of the first file is new. Instead of reading the whole file and then
     writing it into the table (``_merge_postgresql``, ``_merge_python``), each slice goes to the table as soon as it
-    is parsed, and the database stores one slice while the next one is read (``repository.write_stream``: COPY on
-    PostgreSQL; on SQLite one INSERT over a JSON array per slice, which runs without the interpreter lock). For a
+    is parsed, and the database stores one slice while the next one is read (``repository.copy_stream`` on
+    PostgreSQL; on SQLite ``repository.json_insert_stream``, one INSERT over a JSON array per slice, which runs
+    without the interpreter lock). For a
     CSV file of at least ``repository.BULK_MIN_ROWS`` lines; anything else is written after the reading as before.
 
     What that write would do first is done before the first slice: the change lock, the file's batch and the checks
@@ -685,12 +684,12 @@ class _FirstLoad:
         self.rows = 0
         self._declined = False
         self._savepoint: Any = None
-        self._copy: Any = None  # the open write_stream
+        self._copy: Any = None  # the open copy_stream / json_insert_stream
         self._write: Callable[[Any], None] | None = None
-        self._postgresql = False
+        self._blocks: Callable[[pd.DataFrame], Iterable[Any]] | None = None  # a slice as that stream's blocks
         self._page_cache: Any = None  # the open repository.bulk_page_cache
         self._deferred: list[str] = []
-        # The COPY's failure, e.g. a key repeated in the file (the file-wide check that reports it comes after the
+        # The writing's failure, e.g. a key repeated in the file (the file-wide check that reports it comes after the
         # last slice): the refusal explains it; raised if the file is accepted all the same.
         self._failure: Exception | None = None
 
@@ -700,14 +699,11 @@ class _FirstLoad:
         if self.batch is None and not self._start(raw):
             self._declined = True
             return
-        assert self._write is not None and self.batch is not None
-        blocks: Iterable[Any] = (
-            _copy_text(self.kind, frame, self.columns, _no_progress, batch_id=self.batch.id) if self._postgresql
-            else _json_rows(self.kind, frame, self.columns))
+        assert self._write is not None and self._blocks is not None
         try:
-            for block in blocks:
+            for block in self._blocks(frame):
                 self._write(block)
-        except Exception as exc:  # the server refused the COPY: see _failure
+        except Exception as exc:  # the database refused a block: see _failure
             self._failure = exc
             return
         self.rows += len(frame)
@@ -718,7 +714,6 @@ class _FirstLoad:
         if not (raw.file_format == "csv" and raw.line_breaks >= repository.BULK_MIN_ROWS
                 and repository.streams_while_read(session)):
             return False
-        self._postgresql = repository.is_postgresql(session)
         table = repository.table_for(self.kind.table)
         self._savepoint = session.begin_nested()
         # Change-sets (batches) are numbered in commit order: the lock comes before the batch, as in import_files.
@@ -736,17 +731,23 @@ class _FirstLoad:
         self._page_cache = repository.bulk_page_cache(session)
         self._page_cache.__enter__()
         self._deferred = repository.set_aside_checks(session, table)
-        self._copy = repository.write_stream(session, table, self.columns, batch_id=self.batch.id)
+        if repository.is_postgresql(session):
+            self._copy = repository.copy_stream(session, table.name, [*self.columns, "batch_id"])
+            self._blocks = functools.partial(_copy_text, self.kind, columns=self.columns, progress=_no_progress,
+                                             batch_id=self.batch.id)
+        else:
+            self._copy = repository.json_insert_stream(session, table.name, self.columns, batch_id=self.batch.id)
+            self._blocks = functools.partial(_json_rows, self.kind, columns=self.columns)
         self._write = self._copy.__enter__()
         return True
 
     def end_copy(self) -> None:
-        """Ends the COPY (what was sent is stored); the connection is free again."""
+        """Ends the writing (what was sent is stored); the connection is free again."""
         if self._copy is not None:
             copy, self._copy, self._write = self._copy, None, None
             try:
                 copy.__exit__(None, None, None)
-            except Exception as exc:  # the server refused the COPY: see _failure
+            except Exception as exc:  # the database refused a block: see _failure
                 self._failure = self._failure or exc
 
     def abandon(self) -> None:
