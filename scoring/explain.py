@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import enum
 import json
 import json.encoder
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from scoring.engine import RatingResult
 from scoring.methodology import Methodology
@@ -151,8 +153,12 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
 
     Byte for byte ``json.dumps(explain(result, code, methodology).as_dict(), ensure_ascii=False,
     separators=(",", ":"))``, but built column by column, with no ``Explanation`` objects in between (a nation
-    has 150,000 companies and millions of evidence rows): each field is formatted once per distinct value
-    (scores, weights, dates and points repeat a lot) and the texts are put together by ``_rows``.
+    has 150,000 companies and millions of evidence rows):
+    - each field is formatted once per distinct value (scores, weights, dates and points repeat a lot), and a
+      row's field is a code into those texts (``_Coded``); neighbouring fields with few distinct pairs become
+      one field (``_merged``);
+    - Arrow's string kernels put the texts together, a few thousand companies at a time (``_COMPANIES_PER_CHUNK``),
+      so what the joins hold stays small and no Python string is made but each company's whole text.
     """
     companies = result.companies
     n = len(companies)
@@ -169,10 +175,10 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     # Evidence: one JSON object per row, joined per (company, reason) in frame order.
     evidence = result.evidence
     reasons = result.reasons
-    reason_names, reason_codes = _reason_codes(reasons["reason"], evidence["reason"])
+    reason_names, (reason_code, evidence_reason) = _reason_codes(reasons["reason"], evidence["reason"])
     width = max(len(reason_names), 1)
-    evidence_keys = np.zeros(0, dtype=np.int64)
-    evidence_lists: list[str] = []
+    evidence_parts: list[_Part] = []
+    evidence_key = np.zeros(0, dtype=np.int64)
     if len(evidence):
         dates, days = pd.factorize(evidence["event_date"])
         date_texts = [*(_json_or_null(_date_text(day)) for day in days), "null"]  # code -1 (missing): null
@@ -180,6 +186,8 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ids = list(map(str, evidence["record_id"].tolist()))
         plain = _plain_strings(ids)  # nothing to escape: the quotes go into the texts around the id
         quote = '"' if plain else ""
+        id_texts = _texts(ids if plain else list(map(_encode_string, ids)))
+        del ids
         prefix = [f'{{"kind":{_encode_string(str(k))},"record_id":{quote}' for k in kind_names.tolist()]
         points_codes, points_texts = _float_codes(evidence["points"])
         detail_codes, detail_texts = _float_codes(evidence["detail"])
@@ -193,58 +201,40 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
             rest_texts.append(f'{quote},"event_date":{date_texts[d - 1]},"points":{points_texts[p]},'
                               f'"detail":{detail_texts[x]}}}')
         owner = owner_of(evidence)
-        key = np.where(owner >= 0, owner * width + reason_codes[1], -1)
-        evidence_keys, evidence_lists = _rows(
-            [_pick(prefix, kinds), ids if plain else list(map(_encode_string, ids)), _pick(rest_texts, rest_codes)],
-            key)
+        evidence_key = np.where(owner >= 0, owner * width + evidence_reason, -1)
+        evidence_parts = _prepared([_pick(prefix, kinds), id_texts, _pick(rest_texts, rest_codes)])
+    evidence_groups = _Groups(evidence_key)
 
-    # Reasons: each with its evidence list, joined per company.
-    reason_lists = [""] * n
-    if len(reasons):
-        owner = owner_of(reasons)
-        key = owner * width + reason_codes[0]
-        at = np.searchsorted(evidence_keys, key)
-        found = np.zeros(len(key), dtype=bool)
-        if len(evidence_keys):
-            found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, len(evidence_keys) - 1)] == key)
-        opening = [f'{{"code":{_encode_string(name)},"points_lost":' for name in reason_names]
-        groups, joined = _rows([_pick(opening, reason_codes[0]), _json_floats(reasons["points_lost"]),
-                                ',"evidence":[', _pick([*evidence_lists, ""], np.where(found, at, -1)), "]}"], owner)
-        for g, text in zip(groups.tolist(), joined, strict=True):
-            reason_lists[g] = text
+    # Reasons: each with its evidence list (a slot filled chunk by chunk), joined per company.
+    opening = [f'{{"code":{_encode_string(name)},"points_lost":' for name in reason_names]
+    reason_parts = _prepared([_pick(opening, reason_code), _json_floats(reasons["points_lost"]), ',"evidence":[',
+                              _Slot.EVIDENCE, "]}"])
+    reason_groups = _Groups(owner_of(reasons) if len(reasons) else np.zeros(0, dtype=np.int64))
 
-    # Path steps, joined per company; the next grade and the gap come from each company's first step.
+    # Path steps, joined per company.
     paths = result.paths
-    path_lists = [""] * n
-    next_grade = ["null"] * n
-    gap = ["null"] * n
-    if len(paths):
-        def floats(name: str) -> list[str]:
-            return _json_floats(paths[name]) if name in paths else ["null"] * len(paths)
+    m = len(paths)
 
-        owner = owner_of(paths)
-        groups, joined = _rows([
-            '{"component":', _json_strings(paths["component"]), ',"max_gain":', _json_floats(paths["max_gain"]),
-            ',"reachable":', _json_bools(paths["reachable"]), ',"target_subscore":', floats("target_subscore"),
-            ',"target_measure":', floats("target_measure"), ',"target_count":', floats("target_count"),
-            ',"best_subscore":', floats("best_subscore"),
-            ',"combined":', _json_bools(paths["combined"]) if "combined" in paths else ["false"] * len(paths),
-            ',"combined_subscore":', floats("combined_subscore"), ',"combined_measure":', floats("combined_measure"),
-            ',"combined_count":', floats("combined_count"), "}"], owner)
-        first = _first_of_groups(owner)
-        grades = _pick(_json_strings(paths["next_grade"]), first)
-        gaps = _pick(_json_floats(paths["gap"]), first)
-        for g, text, grade, distance in zip(groups.tolist(), joined, grades, gaps, strict=True):
-            path_lists[g] = text
-            next_grade[g] = grade
-            gap[g] = distance
+    def floats(name: str) -> _Coded:
+        return _json_floats(paths[name]) if name in paths else _repeated("null", m)
+
+    path_parts = _prepared([
+        '{"component":', _json_strings(paths["component"]), ',"max_gain":', floats("max_gain"),
+        ',"reachable":', _json_bools(paths["reachable"]), ',"target_subscore":', floats("target_subscore"),
+        ',"target_measure":', floats("target_measure"), ',"target_count":', floats("target_count"),
+        ',"best_subscore":', floats("best_subscore"),
+        ',"combined":', _json_bools(paths["combined"]) if "combined" in paths else _repeated("false", m),
+        ',"combined_subscore":', floats("combined_subscore"), ',"combined_measure":', floats("combined_measure"),
+        ',"combined_count":', floats("combined_count"), "}"])
+    next_grade, gaps = _json_strings(paths["next_grade"]).in_arrow(), floats("gap").in_arrow()
+    path_groups = _Groups(owner_of(paths) if m else np.zeros(0, dtype=np.int64))
 
     c = companies
 
     def number(name: str) -> np.ndarray:
         return c[name].to_numpy(dtype=float)
 
-    def earned(weight: str, score: str) -> list[str]:  # w'·sub-score, 0.0 when not assessed
+    def earned(weight: str, score: str) -> _Coded:  # w'·sub-score, 0.0 when not assessed
         sub = number(score)
         return _json_floats(np.where(np.isnan(sub), 0.0, number(weight) * sub))
 
@@ -253,9 +243,9 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     late_rate = methodology.complaints.timeliness.late_rate  # ZY-2026: "l" and "late" in place of "t"
     visits = _json_ints(c["visits"])
     period = _JSON.encode([result.period.start.isoformat(), result.period.end.isoformat()])
-    return _each_row([
-        '{"credit_code":', list(map(_encode_string, codes)),
-        ',"name":', [_encode_string(v) if isinstance(v, str) else "null" for v in c["name"].tolist()],
+    company_parts = _prepared([
+        '{"credit_code":', _texts(list(map(_encode_string, codes))),
+        ',"name":', _json_names(c["name"]),
         f',"methodology_id":{_JSON.encode(result.methodology_id)},"period":{period},"score":',
         _json_floats(c["score"]), ',"grade":', _json_strings(c["grade"]),
         ',"band_grade":', _json_strings(c["band_grade"]), ',"bonus":', _json_floats(c["bonus"]),
@@ -284,15 +274,41 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ',"sub_score":', _json_floats(c["fee_score"]), ',"weight":', _json_floats(c["w_fee"]),
         ',"points_earned":', earned("w_fee", "fee_score"), ',"points_lost":', _json_floats(c["lost_FEE"]),
         ',"assessed":', _json_bools(c["fee_assessed"]),
-        ',"parts":{}}],"reasons":[', reason_lists, '],"next_grade":', next_grade, ',"gap":', gap,
-        ',"path":[', path_lists, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
+        ',"parts":{}}],"reasons":[', _Slot.REASONS, '],"next_grade":', _Slot.NEXT_GRADE, ',"gap":', _Slot.GAP,
+        ',"path":[', _Slot.PATHS, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
+    texts: list[str] = []
+    for start in range(0, n, _COMPANIES_PER_CHUNK):
+        stop = min(start + _COMPANIES_PER_CHUNK, n)
+        size = stop - start
+        # The chunk's evidence lists, one per (company, reason).
+        rows, keys = evidence_groups.within(start * width, stop * width)
+        evidence_keys, evidence_lists = _grouped([_part_rows(part, rows) for part in evidence_parts], keys)
+        # Its reasons, each with its evidence list, joined per company.
+        rows, owners = reason_groups.within(start, stop)
+        key = owners * width + reason_code[rows]
+        at = np.searchsorted(evidence_keys, key)
+        found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, max(len(evidence_keys) - 1, 0))] == key) \
+            if len(evidence_keys) else np.zeros(len(key), dtype=bool)
+        lists = _Coded(pa.concat_arrays([evidence_lists, _texts([""])]), np.where(found, at, len(evidence_lists)))
+        groups, joined = _grouped([lists if part is _Slot.EVIDENCE else _part_rows(part, rows)
+                                   for part in reason_parts], owners)
+        slots = {_Slot.REASONS: _placed(size, groups - start, joined, "")}
+        # Its path steps, joined per company; the next grade and the gap come from each company's first step.
+        rows, owners = path_groups.within(start, stop)
+        groups, joined = _grouped([_part_rows(part, rows) for part in path_parts], owners)
+        first = (rows if isinstance(rows, np.ndarray) else np.arange(rows.start, rows.stop))[_starts(owners)]
+        slots[_Slot.PATHS] = _placed(size, groups - start, joined, "")
+        slots[_Slot.NEXT_GRADE] = _placed(size, groups - start, next_grade.rows(first).column(), "null")
+        slots[_Slot.GAP] = _placed(size, groups - start, gaps.rows(first).column(), "null")
+        texts += _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
+                        for part in company_parts]).to_pylist()
+    return texts
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _encode_string = json.encoder.encode_basestring  # what that encoder writes for a str
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\\"]')  # the characters encode_basestring escapes
-_CHUNK = 4096  # rows per join in _rows
-_END = "\x00"  # never in JSON text (the encoder escapes it): marks the end of a row in ``_rows``
+_TEXT = pa.large_string()  # JSON texts in Arrow (64-bit offsets: a nation's explanations pass 2 GiB)
 
 
 def _plain_strings(values: list[str]) -> bool:
@@ -301,9 +317,10 @@ def _plain_strings(values: list[str]) -> bool:
 
 
 def _reason_codes(*columns: pd.Series) -> tuple[list[str], list[np.ndarray]]:
-    """Reason names over several columns and each column's codes into them."""
+    """Reason names over several columns and each column's codes into them, in the names' order (the engine's
+    evidence is in (company, reason name) order, so its keys come out sorted)."""
     texts = [list(map(str, column.tolist())) for column in columns]
-    codes, names = pd.factorize(np.array([t for text in texts for t in text], dtype=object))
+    codes, names = pd.factorize(np.array([t for text in texts for t in text], dtype=object), sort=True)
     cuts = np.cumsum([len(text) for text in texts])[:-1]
     return [str(name) for name in names], [part.astype(np.int64) for part in np.split(codes, cuts)]
 
@@ -318,9 +335,76 @@ def _float_texts(values: list[float]) -> list[str]:
             for v in values]
 
 
-def _pick(texts: list[str], codes: np.ndarray) -> list[str]:
+def _texts(values: list[str]) -> pa.Array:
+    return pa.array(values, _TEXT)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A column of texts as codes into its distinct texts: ``texts[codes[i]]`` is row i's text."""
+
+    texts: list[str] | pa.Array
+    codes: np.ndarray  # int64, every code a position in ``texts``
+
+    def rows(self, at: np.ndarray) -> _Coded:
+        return _Coded(self.texts, self.codes[at])
+
+    def column(self) -> pa.Array:
+        table = self.texts if isinstance(self.texts, pa.Array) else _texts(self.texts)
+        return table.take(pa.array(self.codes, pa.int64()))
+
+    def in_arrow(self) -> _Coded:
+        return self if isinstance(self.texts, pa.Array) else _Coded(_texts(self.texts), self.codes)
+
+
+_Part: TypeAlias = str | _Coded | pa.Array  # a str part is the same text in every row
+_MERGED_SHARE = 16  # two coded parts become one while they have at most one distinct pair per 16 rows
+
+
+def _repeated(text: str, size: int) -> _Coded:
+    return _Coded([text], np.zeros(size, dtype=np.int64))
+
+
+def _pick(texts: list[str] | pa.Array, codes: np.ndarray) -> _Coded:
     """``texts[code]`` for every code; -1 picks the last text."""
-    out: list[str] = np.asarray(texts, dtype=object)[codes].tolist()
+    return _Coded(texts, np.where(codes < 0, len(texts) - 1, codes).astype(np.int64))
+
+
+def _placed(size: int, groups: np.ndarray, texts: pa.Array, missing: str) -> _Coded:
+    """``size`` texts: ``texts[i]`` at position ``groups[i]``, ``missing`` everywhere else."""
+    at = np.full(size, -1, dtype=np.int64)
+    at[groups] = np.arange(len(groups))
+    return _pick(pa.concat_arrays([texts, _texts([missing])]), at)
+
+
+def _merged(parts: list[_Part]) -> list[_Part]:
+    """The same rows' texts in fewer parts: a str part goes into the distinct texts of a coded neighbour, and
+    neighbouring coded parts become one while their pairs of texts stay few (flags, grades, weights and the
+    like), so Arrow joins and takes a few columns instead of a hundred."""
+    out: list[_Part] = []
+    for part in parts:
+        last = out[-1] if out else None
+        if isinstance(part, str):
+            if isinstance(last, str):
+                out[-1] = last + part
+            elif isinstance(last, _Coded) and isinstance(last.texts, list):
+                out[-1] = _Coded([text + part for text in last.texts], last.codes)
+            else:
+                out.append(part)
+            continue
+        if isinstance(part, _Coded) and isinstance(part.texts, list):
+            if isinstance(last, str):
+                out.pop()
+                part = _Coded([last + text for text in part.texts], part.codes)
+                last = out[-1] if out else None
+            if isinstance(last, _Coded) and isinstance(last.texts, list):
+                width = len(part.texts)
+                pairs, uniques = pd.factorize(last.codes * width + part.codes)
+                if len(uniques) * _MERGED_SHARE <= len(pairs):
+                    out[-1] = _Coded([last.texts[u // width] + part.texts[u % width] for u in uniques.tolist()],
+                                     pairs.astype(np.int64))
+                    continue
+        out.append(part)
     return out
 
 
@@ -335,81 +419,126 @@ def _float_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     return codes, texts
 
 
-def _json_floats(values: Any) -> list[str]:
+def _json_floats(values: Any) -> _Coded:
     """JSON of ``float(v)`` for every value (``_num``: NaN as null); each distinct value formatted once."""
     codes, texts = _float_codes(values)
-    return _pick(texts, codes)
+    return _Coded(texts, codes)
 
 
-def _json_ints(values: Any) -> list[str]:
-    return list(map(str, np.asarray(values, dtype=np.int64).tolist()))
+def _json_ints(values: Any) -> _Coded:
+    codes, uniques = pd.factorize(np.asarray(values, dtype=np.int64))
+    return _Coded(list(map(str, uniques.tolist())), codes.astype(np.int64))
 
 
-def _json_bools(values: Any) -> list[str]:
+def _json_bools(values: Any) -> _Coded:
     flags = np.asarray(values)
     if flags.dtype != bool:
         flags = np.array([bool(v) for v in flags.tolist()], dtype=bool)
-    out: list[str] = np.where(flags, "true", "false").astype(object).tolist()
-    return out
+    return _pick(["false", "true"], flags.astype(np.int64))
 
 
-def _json_strings(values: pd.Series) -> list[str]:
+def _json_names(values: pd.Series) -> _Coded:
+    """JSON of each name, null where it is not a str; each distinct name encoded once."""
+    held = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(held, use_na_sentinel=True)
+    texts = [_encode_string(v) if isinstance(v, str) else "null" for v in uniques.tolist()] + ["null"]
+    return _pick(texts, codes)
+
+
+def _json_strings(values: pd.Series) -> _Coded:
     """JSON of ``str(v)`` for every value; each distinct value encoded once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    out = _pick([*(_encode_string(str(v)) for v in uniques.tolist()), ""], codes)
+    texts = [_encode_string(str(v)) for v in uniques.tolist()]
+    codes = codes.astype(np.int64)
     missing = np.flatnonzero(codes < 0)
     if missing.size:  # str() of whatever the frame holds there (None, nan)
         held = values.to_numpy(dtype=object)
-        for i in missing.tolist():
-            out[i] = _encode_string(str(held[i]))
+        codes[missing] = len(texts) + np.arange(missing.size)
+        texts += [_encode_string(str(held[i])) for i in missing.tolist()]
+    return _pick(texts, codes)
+
+
+class _Slot(enum.Enum):
+    """A part filled chunk by chunk (``explanations_json``)."""
+
+    EVIDENCE = "evidence"
+    REASONS = "reasons"
+    NEXT_GRADE = "next_grade"
+    GAP = "gap"
+    PATHS = "paths"
+
+
+_COMPANIES_PER_CHUNK = 4096
+_Rows: TypeAlias = slice | np.ndarray
+
+
+def _prepared(parts: list[_Part | _Slot]) -> list[_Part | _Slot]:
+    """``parts`` merged (``_merged``; a slot stays between its neighbours) with every coded part's texts in Arrow
+    once, for the chunks to take from."""
+    out: list[_Part | _Slot] = []
+    run: list[_Part] = []
+    for part in [*parts, None]:
+        if isinstance(part, (str, _Coded, pa.Array)):
+            run.append(part)
+            continue
+        out += [p.in_arrow() if isinstance(p, _Coded) else p for p in _merged(run)]
+        run = []
+        if part is not None:
+            out.append(part)
     return out
 
 
-def _first_of_groups(owner: np.ndarray) -> np.ndarray:
-    """Row of each group's first member (groups < 0 dropped), groups ascending as ``_rows`` returns them."""
-    order = np.argsort(owner, kind="stable")
-    g = owner[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    return order[starts[g[starts] >= 0]]
+def _part_rows(part: _Part | _Slot, rows: _Rows) -> _Part | _Slot:
+    """The part's texts for ``rows`` (a slice or row numbers) of its frame."""
+    if isinstance(part, _Coded):
+        return _Coded(part.texts, part.codes[rows])
+    if isinstance(part, pa.Array):
+        if isinstance(rows, slice):
+            return part.slice(rows.start, rows.stop - rows.start)
+        return part.take(pa.array(rows, pa.int64()))
+    return part
 
 
-def _each_row(parts: list[str | list[str]]) -> list[str]:
-    """Each row's text: its ``parts`` one after another (a str part is the same in every row). One join per
-    row: these rows are long (a company's whole explanation), so a join and a split of many would copy more."""
-    columns = [itertools.repeat(part) if isinstance(part, str) else part for part in parts]
-    return list(map("".join, zip(*columns, strict=False)))  # the str parts repeat without end
+class _Groups:
+    """A frame's rows in the order of their group keys (stable; keys < 0 dropped), cut by ranges of keys."""
+
+    def __init__(self, key: np.ndarray) -> None:
+        if np.all(key[1:] >= key[:-1]):
+            self.rows: _Rows = slice(int(np.searchsorted(key, 0)), len(key))
+            self.keys = key[self.rows]
+        else:
+            order = np.argsort(key, kind="stable")
+            keep = key[order] >= 0
+            self.rows, self.keys = order[keep], key[order][keep]
+
+    def within(self, low: int, high: int) -> tuple[_Rows, np.ndarray]:
+        """The rows (a slice when the frame is in key order) and keys of the keys in [low, high)."""
+        i, j = (int(x) for x in np.searchsorted(self.keys, [low, high]))
+        if isinstance(self.rows, slice):
+            return slice(self.rows.start + i, self.rows.start + j), self.keys[i:j]
+        return self.rows[i:j], self.keys[i:j]
 
 
-def _rows(parts: list[str | list[str]], group: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Each row's text is its ``parts`` one after another (a str part is the same in every row); the rows of
-    a group are joined with commas, in frame order; groups < 0 are dropped. Returns the distinct groups in
-    ascending order and their texts.
+def _starts(keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal keys starts."""
+    return np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, dtype=np.int64)
 
-    A few thousand rows at a time, one ``str.join`` over all their pieces and one ``split`` at the ends of
-    the groups, instead of a join per row (the pieces of a chunk stay in the processor's cache)."""
-    if not len(group):
-        return np.zeros(0, dtype=np.int64), []
-    order = np.arange(len(group)) if np.all(group[1:] >= group[:-1]) else np.argsort(group, kind="stable")
-    g = group[order]
-    keep = g >= 0
-    order, g = order[keep], g[keep]
-    if not len(g):
-        return g, []
-    last = np.r_[g[1:] != g[:-1], True]
-    columns = [part if isinstance(part, str) else np.asarray(part, dtype=object)[order] for part in parts]
-    ends = np.flatnonzero(last) + 1
-    texts: list[str] = []
-    start = 0
-    while start < len(g):
-        stop = int(ends[np.searchsorted(ends, min(start + _CHUNK, len(g)))])  # a chunk ends with a group
-        cells = np.empty((stop - start, len(parts) + 1), dtype=object)
-        for j, column in enumerate(columns):
-            cells[:, j] = column if isinstance(column, str) else column[start:stop]
-        cells[:, -1] = ","
-        cells[last[start:stop], -1] = _END  # (a numpy str array would drop a trailing NUL)
-        texts += "".join(cells.ravel().tolist()).split(_END)[:-1]
-        start = stop
-    return g[last], texts
+
+def _join(parts: list[_Part]) -> pa.Array:
+    """Each row's text: its ``parts`` one after another. Arrow joins them without a Python string per row."""
+    columns = [pa.scalar(part, _TEXT) if isinstance(part, str) else part.column() if isinstance(part, _Coded)
+               else part for part in parts]
+    return pc.binary_join_element_wise(*columns, pa.scalar("", _TEXT))
+
+
+def _grouped(parts: list[_Part], keys: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    """Rows in key order (``keys`` ascending, one per row): each row's text is its ``parts`` one after another,
+    and the rows of a key are joined with commas. Returns the distinct keys and their texts."""
+    if not len(keys):
+        return keys, _texts([])
+    starts = _starts(keys)
+    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(keys)], pa.int64()), _join(parts))
+    return keys[starts], pc.binary_join(lists, pa.scalar(",", _TEXT))
 
 
 def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: list[dict[str, Any]],

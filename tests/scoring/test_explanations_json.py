@@ -7,9 +7,11 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring import explain as explain_module
 from scoring.engine import RatingResult
 from scoring.explain import explain, explanations_json
 from tests.scoring.test_properties import ZY2025, World, rate, worlds
@@ -57,3 +59,26 @@ def test_odd_texts_and_shuffled_frames_still_match(world: World, seed: int) -> N
 def test_no_companies_no_explanations() -> None:
     result = rate({"companies": [], "communities": [], "contracts": []})
     assert explanations_json(result, ZY2025) == reference(result) == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(world=worlds(), seed=st.integers(0, 2**32 - 1), chunk=st.integers(1, 4))
+def test_chunks_of_a_few_companies_give_the_same_texts(world: World, seed: int, chunk: int) -> None:
+    """The texts are put together a chunk of companies at a time: chunk edges inside a company's evidence,
+    reasons or path steps, in frames in any company order, change nothing."""
+    result = rate(world)
+    rng = np.random.default_rng(seed)
+
+    def shuffled(frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty:
+            return frame
+        keys = pd.Series(rng.random(len(frame))).groupby(frame["credit_code"].to_numpy()).transform("min")
+        return frame.iloc[np.lexsort((np.arange(len(frame)), keys.to_numpy()))].reset_index(drop=True)
+
+    changed = RatingResult(result.period, result.methodology_id, result.constants, result.companies,
+                           shuffled(result.reasons), shuffled(result.evidence), result.records,
+                           shuffled(result.paths))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(explain_module, "_COMPANIES_PER_CHUNK", chunk)
+        assert explanations_json(result, ZY2025) == reference(result)
+        assert explanations_json(changed, ZY2025) == reference(changed)
