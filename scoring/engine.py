@@ -297,10 +297,12 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days, n) / m.days_per_year
 
     # Attribution of every record of every kind.
+    # Positions are kept as int32 (a nation has 150,000 companies): at 30 M records every int64 array kept to the
+    # end is 240 MB, and on a machine that pays for every page it touches first, memory is time.
     attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
     responsible: dict[str, np.ndarray] = {}  # company position regardless of P
     how: dict[str, np.ndarray] = {}
-    record_community: dict[str, np.ndarray] = {}
+    insp_community = np.zeros(0, dtype=np.int64)
     for kind in RECORD_KINDS:
         frame = frames[kind]
         # A record naming a company outside the rated set (e.g. outside P) stays with that company.
@@ -308,11 +310,14 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int64)
-        record_community[kind] = community
+        if kind == "inspections":
+            insp_community = community
         company, kind_how = _attribute(named, community, event_days[kind], contracts, len(community_index))
-        attributed[kind] = np.where(counted[kind], company, -1)
-        responsible[kind] = company
+        del named, community
+        attributed[kind] = np.where(counted[kind], company, -1).astype(np.int32)
+        responsible[kind] = company.astype(np.int32)
         how[kind] = kind_how
+        del company
 
     # INSP.
     insp = frames["inspections"]
@@ -325,7 +330,6 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     missed = has_deadline & (rectified_on == NO_DAY) & (rectify_by < as_of)
     overdue = (late | missed) & (severity_points > 0)
     insp_points = severity_points * np.where(overdue, m.inspections.overdue_multiplier, 1.0)
-    insp_community = record_community["inspections"]
     in_insp = insp_company >= 0
     visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
         * _SHIFT + (event_days["inspections"][in_insp] - start)
@@ -474,15 +478,17 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     companies["grade"] = companies["grade"].astype(object)
 
     reasons = _reasons(companies, m)
-    records = _records_frame(frames, responsible, how, counted, company_index,
-                             {"inspections": insp_points, "fee_violations": fee_points_each,
-                              "complaints": substantiated.astype(float), "commendations": level_points,
-                              "major_events": event_veto.astype(float)})
     evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
                          substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
         if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
                                                     "event_date", "points", "detail"])
     paths = _paths(companies, m, constants)
+    # The records frame last, once what the evidence took is given back: the two need not be held at once.
+    del attributed, insp_company, comp_company, fee_company
+    records = _records_frame(frames, responsible, how, counted, company_index,
+                             {"inspections": insp_points, "fee_violations": fee_points_each,
+                              "complaints": substantiated.astype(float), "commendations": level_points,
+                              "major_events": event_veto.astype(float)})
     return RatingResult(period, m.id, constants, companies, reasons, evidence, records, paths)
 
 
