@@ -231,34 +231,44 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contra
                n_communities: int) -> tuple[np.ndarray, np.ndarray]:
     """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed.
 
-    Most communities have a single contract: their records are looked up directly; only
-    communities with several contracts (takeovers) need a binary search on (community, date).
+    Most communities have a single contract: their records are looked up in tables by community (the contract's
+    company, start and end), over whole columns; only communities with several contracts (takeovers) need a
+    binary search on (community, date), for their own rows.
     """
     # named: company position, -1 when the record names no company, -2 when it names one outside the set.
     company = np.where(named >= 0, named, -1)
-    how = np.where(named != -1, 0, 2).astype(np.int8)
+    how = np.where(named != -1, np.int8(0), np.int8(2))
     pending = (named == -1) & (community >= 0) & (day != NO_DAY)
     if not pending.any() or not contracts.key.size:
         return company, how
     per_community = np.bincount(contracts.community, minlength=n_communities)
     first = np.searchsorted(contracts.community, np.arange(n_communities))  # contracts are sorted by community
-    rows = np.flatnonzero(pending)
-    comm = community[rows]
-    rec_day = day[rows]
-    count = per_community[comm]
-    idx = first[comm]  # right for single-contract communities (the usual case) and a start for the rest
-    many = np.flatnonzero(count > 1)
+    # Tables by community, with a last slot for the records not looked up (community -1): -1 = no single contract.
+    single = np.flatnonzero(per_community == 1)
+    holder = np.full(n_communities + 1, -1, dtype=company.dtype)
+    holder[single] = contracts.company[first[single]]
+    starts = np.zeros(n_communities + 1, dtype=np.int64)
+    starts[single] = contracts.start[first[single]]
+    ends = np.full(n_communities + 1, NO_DAY, dtype=np.int64)
+    ends[single] = contracts.end[first[single]]
+    looked_up = np.where(pending, community, -1)
+    found = holder[looked_up]
+    end = ends[looked_up]
+    valid = (found >= 0) & (starts[looked_up] <= day) & ((end == NO_DAY) | (end >= day))
+    del end
+    company = np.where(valid, found, company)
+    how[valid] = 1
+    many = np.flatnonzero(pending & (per_community[np.maximum(looked_up, 0)] > 1))
     if many.size:
-        key = comm[many] * _SHIFT + rec_day[many]
-        idx[many] = np.searchsorted(contracts.key, key, side="right") - 1
-    idx_safe = np.clip(idx, 0, contracts.key.size - 1)
-    valid = (count > 0) & (idx >= 0) & (contracts.start[idx_safe] <= rec_day)
-    if many.size:
-        valid[many] &= contracts.community[idx_safe[many]] == comm[many]
-    end = contracts.end[idx_safe]
-    valid &= (end == NO_DAY) | (end >= rec_day)
-    company[rows[valid]] = contracts.company[idx_safe[valid]]
-    how[rows[valid]] = 1
+        comm = community[many]
+        rec_day = day[many]
+        idx = np.searchsorted(contracts.key, comm * _SHIFT + rec_day, side="right") - 1
+        idx_safe = np.clip(idx, 0, contracts.key.size - 1)
+        end_many = contracts.end[idx_safe]
+        ok = (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day) \
+            & ((end_many == NO_DAY) | (end_many >= rec_day))
+        company[many[ok]] = contracts.company[idx_safe[ok]]
+        how[many[ok]] = 1
     return company, how
 
 

@@ -444,3 +444,34 @@ def test_same_inputs_give_byte_identical_output_and_scores_in_range(world: World
     for name in ("companies", "reasons", "evidence", "records", "paths"):
         assert getattr(first, name).to_csv() == getattr(second, name).to_csv(), name
     assert _explanations(first) == _explanations(second)
+
+
+@SETTINGS
+@given(world=worlds())
+def test_every_record_is_attributed_as_a_row_by_row_reading_of_the_rules(world: World) -> None:
+    """The records frame (company and how, for every record) against the rule read one record at a time: the
+    company a record names; else the holder of the community's contract that started last on or before the record's
+    date, if that contract has not ended by then; else nobody. The engine looks single-contract communities up in
+    tables and searches only takeovers; this reading does neither."""
+    result = rate(world)
+    rated = set(result.companies["credit_code"])
+    contracts: dict[str, list[tuple[str, str, str | None]]] = {}
+    for c in world["contracts"]:
+        contracts.setdefault(c["community_id"], []).append((c["start_date"], c["credit_code"], c["end_date"]))
+    dates = {"inspections": "inspected_on", "complaints": "received_on", "fee_violations": "decided_on",
+             "commendations": "awarded_on", "major_events": "occurred_on"}
+    expected = {}
+    for kind, date in dates.items():
+        for row in world[kind]:
+            code, how = None, "unattributed"
+            if row.get("credit_code") is not None:
+                code, how = row["credit_code"], "named"
+            elif row.get("community_id") is not None and row[date] is not None:
+                started = sorted(c for c in contracts.get(row["community_id"], []) if c[0] <= row[date])
+                if started and (started[-1][2] is None or started[-1][2] >= row[date]):
+                    code, how = started[-1][1], "contract"
+            expected[(kind, row["record_id"])] = (code if code in rated else None, how)
+    records = result.records
+    got = {(str(k), str(r)): (None if pd.isna(c) else str(c), str(h)) for k, r, c, h in zip(
+        records["kind"], records["record_id"], records["credit_code"], records["attribution"], strict=True)}
+    assert got == expected
