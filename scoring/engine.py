@@ -343,7 +343,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     in_insp = insp_company >= 0
     visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
         * _SHIFT + (event_days["inspections"][in_insp] - start)
-    unique_visits = pd.unique(visit_key)
+    visit_key.sort()  # distinct visits: the first key of each run (a sort is twice as fast as a hash at 12 M)
+    unique_visits = visit_key[np.r_[True, visit_key[1:] != visit_key[:-1]]] if visit_key.size else visit_key
     visits = np.bincount(unique_visits // _SHIFT // np.int64(len(community_index) + 1), minlength=n).astype(float) \
         if unique_visits.size else np.zeros(n)
     defect_points = _sum_by(insp_company, insp_points, n)
@@ -547,7 +548,7 @@ def _records_frame(frames: dict[str, pd.DataFrame], responsible: dict[str, np.nd
                                                  categories=["named", "contract", "unattributed"], validate=False),
         "counted": np.concatenate([counted[k] for k in RECORD_KINDS]),
         "points": np.concatenate([np.asarray(points[k], dtype=float) for k in RECORD_KINDS]),
-    })
+    }, copy=False)  # every column is new here: a copy would only touch another 400 MB at 30 M records
 
 
 def _rank_in_runs(company: np.ndarray) -> np.ndarray:
