@@ -563,20 +563,25 @@ def _rank_in_runs(company: np.ndarray) -> np.ndarray:
 def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
     """Dense ranks with the largest value first (0), and how many distinct values there are.
 
-    Points (multiples of 0.5) and day numbers are integral after doubling, so a lookup table over
-    their range replaces a sort; anything else falls back to np.unique.
+    Day numbers (integers) and points (multiples of 0.5: integral after doubling) index a table over their range,
+    which replaces a sort; anything else falls back to np.unique.
     """
     if values.size == 0:
         return np.zeros(0, dtype=np.int64), 0
-    doubled = values * 2.0
-    if np.all(np.isfinite(doubled)) and np.all(doubled == np.round(doubled)):
-        ints = doubled.astype(np.int64)
+    ints: np.ndarray | None = values.astype(np.int64, copy=False) if values.dtype.kind in "iu" else None
+    if values.dtype.kind == "f":
+        doubled = values * 2.0
+        with np.errstate(invalid="ignore"):  # NaN and infinities do not survive the round trip
+            ints = doubled.astype(np.int64)
+        if not np.array_equal(ints, doubled):
+            ints = None
+    if ints is not None:
         low, high = int(ints.min()), int(ints.max())
         if high - low < 50_000_000:
-            present = np.bincount(ints - low, minlength=high - low + 1) > 0
-            ascending_rank = np.cumsum(present) - 1
+            shifted = ints - low
+            present = np.bincount(shifted, minlength=high - low + 1) > 0
             distinct = int(present.sum())
-            return (distinct - 1 - ascending_rank[ints - low]).astype(np.int64), distinct
+            return (distinct - np.cumsum(present))[shifted], distinct  # the rank of each value from a table
     uniques, inverse = np.unique(values, return_inverse=True)
     return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
 
@@ -700,7 +705,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
                     out[mine] = series.take(row[positions[mine]]).to_numpy(dtype=object)
             return out
 
-        chosen = _top(columns["company"], [columns[k].astype(float) for k in sort_by], record_ids, limit)
+        chosen = _top(columns["company"], [columns[k] for k in sort_by], record_ids, limit)  # days int, points float
         company = columns["company"][chosen]
         parts.append(pd.DataFrame({
             "company": company,

@@ -55,3 +55,9 @@ def prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limi
     threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
     result: np.ndarray = bucket <= threshold[company]
     return result
+
+
+def dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense ranks, the largest value first, by a sort of the distinct values."""
+    uniques, inverse = np.unique(values, return_inverse=True)
+    return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)

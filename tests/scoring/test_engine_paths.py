@@ -77,3 +77,21 @@ def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
     ranks, distinct = engine._dense_desc(values)
     assert np.array_equal(engine._prefilter(company, ranks, distinct, limit),
                           engine_reference.prefilter(company, ranks, distinct, limit))
+
+
+@pytest.mark.parametrize("seed", range(10))
+@pytest.mark.parametrize("kind", ["days", "half_points", "fractions", "with_nan", "wide"])
+def test_dense_ranks_match_the_reference(seed: int, kind: str) -> None:
+    """Day numbers (int64), points in halves, other floats, NaN and a range too wide for the table."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 3000))
+    values = {
+        "days": lambda: rng.integers(19_000, 20_500, size=rows).astype(np.int64),
+        "half_points": lambda: rng.integers(-20, 400, size=rows) / 2.0,
+        "fractions": lambda: rng.integers(0, 50, size=rows) / 3.0,
+        "with_nan": lambda: np.where(rng.random(rows) < 0.2, np.nan, rng.integers(0, 40, size=rows) / 2.0),
+        "wide": lambda: rng.choice(np.array([0, 10**9, -(10**9), 7]), size=rows).astype(np.int64),
+    }[kind]()
+    fast, reference = engine._dense_desc(values), engine_reference.dense_desc(values)
+    assert fast[1] == reference[1]
+    assert fast[0].dtype == np.int64 and np.array_equal(fast[0], reference[0])
