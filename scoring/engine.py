@@ -593,7 +593,7 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     ``limit`` rows are reached cannot make the cut. This shrinks the set that must be sorted.
     """
     buckets = 64
-    bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
+    bucket = (np.arange(max(distinct, 1), dtype=np.int64) * buckets // max(distinct, 1))[primary_rank]  # a table
     n = int(company.max()) + 1
     counts = np.bincount(company * buckets + bucket, minlength=n * buckets)
     # Only the (company, bucket) cells that hold rows, in company then bucket order; running counts per company.
@@ -689,12 +689,26 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             return
         source = np.repeat(np.arange(len(sources)), sizes)
         row = np.concatenate([rows for _, rows, _, _ in sources])
-        columns = {
-            "company": np.concatenate([attributed[k][rows] for k, rows, _, _ in sources]),
-            "day": np.concatenate([event_days[k][rows] for k, rows, _, _ in sources]),
-            "points": np.concatenate([np.asarray(p, dtype=float)[rows] for _, rows, p, _ in sources]),
-            "detail": np.concatenate([np.asarray(d, dtype=float)[rows] for _, rows, _, d in sources]),
+        values = {
+            "company": [attributed[k] for k, _, _, _ in sources],
+            "day": [event_days[k] for k, _, _, _ in sources],
+            "points": [np.asarray(p, dtype=float) for _, _, p, _ in sources],
+            "detail": [np.asarray(d, dtype=float) for _, _, _, d in sources],
         }
+
+        def column(name: str, positions: np.ndarray | None = None) -> np.ndarray:
+            """A column's values for every candidate, or for the candidates at ``positions``: only the sort keys
+            are gathered for all of them (at 30 M records, millions of rows)."""
+            if positions is None:
+                return np.concatenate([values[name][i][rows] for i, (_, rows, _, _) in enumerate(sources)])
+            if len(sources) == 1:
+                return values[name][0][row[positions]]
+            out = np.empty(positions.size, dtype=values[name][0].dtype)
+            for i in range(len(sources)):
+                mine = source[positions] == i
+                out[mine] = values[name][i][row[positions[mine]]]
+            return out
+
         ids = [frames[k]["record_id"] for k, _, _, _ in sources]
 
         def record_ids(positions: np.ndarray) -> np.ndarray:
@@ -705,8 +719,10 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
                     out[mine] = series.take(row[positions[mine]]).to_numpy(dtype=object)
             return out
 
-        chosen = _top(columns["company"], [columns[k] for k in sort_by], record_ids, limit)  # days int, points float
-        company = columns["company"][chosen]
+        candidates = column("company")
+        chosen = _top(candidates, [column(k) for k in sort_by], record_ids, limit)  # days int, points float
+        company = candidates[chosen]
+        del candidates
         parts.append(pd.DataFrame({
             "company": company,
             "reason": reason,
@@ -716,9 +732,9 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             # these columns, explanations_json first, turns them back): 1 s of 15 at 10 M records.
             "kind": pd.Series(np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]], dtype=object),
             "record_id": pd.Series(record_ids(chosen), dtype=object),
-            "day": columns["day"][chosen],
-            "points": columns["points"][chosen],
-            "detail": columns["detail"][chosen],
+            "day": column("day", chosen),
+            "points": column("points", chosen),
+            "detail": column("detail", chosen),
         }))
 
     nan_insp = np.full(len(insp_points), np.nan)
