@@ -287,7 +287,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         rows, owners = reason_groups.within(start, stop)
         key = owners * width + reason_code[rows]
         at = np.searchsorted(evidence_keys, key)
-        found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, max(len(evidence_keys) - 1, 0))] == key) \
+        found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, len(evidence_keys) - 1)] == key) \
             if len(evidence_keys) else np.zeros(len(key), dtype=bool)
         lists = _Coded(pa.concat_arrays([evidence_lists, _texts([""])]), np.where(found, at, len(evidence_lists)))
         groups, joined = _grouped([lists if part is _Slot.EVIDENCE else _part_rows(part, rows)
