@@ -347,6 +347,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     unique_visits = visit_key[np.r_[True, visit_key[1:] != visit_key[:-1]]] if visit_key.size else visit_key
     visits = np.bincount(unique_visits // _SHIFT // np.int64(len(community_index) + 1), minlength=n).astype(float) \
         if unique_visits.size else np.zeros(n)
+    # Given back before the evidence and the records frame, which then reuse the memory (400 MB at 30 M records).
+    del rectify_by, rectified_on, has_deadline, late, missed, overdue, severity_points, insp_community, in_insp, \
+        visit_key, unique_visits
     defect_points = _sum_by(insp_company, insp_points, n)
     insp_assessed = visits > 0
     defect_rate = np.divide(defect_points, visits, out=np.zeros(n), where=insp_assessed)
