@@ -210,6 +210,12 @@ class _Contracts:
     start: np.ndarray  # day
     end: np.ndarray  # day; NO_DAY = ongoing
     key: np.ndarray  # sorted search key
+    # By community position, with a last slot for records not looked up (community -1): the company, start and end of
+    # a community's only contract (company -1: none, or several), and whether it has several (a takeover).
+    holder: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    takeover: np.ndarray
 
 
 _SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
@@ -224,16 +230,27 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
     community, company, start, end = community[ok], company[ok], start[ok], end[ok]
     key = community * _SHIFT + start
     order = np.argsort(key, kind="stable")
-    return _Contracts(community[order], company[order], start[order], end[order], key[order])
+    community, company, start, end, key = community[order], company[order], start[order], end[order], key[order]
+    n = len(communities)
+    per_community = np.bincount(community, minlength=n)
+    single = np.flatnonzero(per_community == 1)
+    first = np.searchsorted(community, single)  # sorted by community: each single contract's row
+    holder = np.full(n + 1, -1, dtype=np.int64)
+    holder[single] = company[first]
+    starts = np.zeros(n + 1, dtype=np.int64)
+    starts[single] = start[first]
+    ends = np.full(n + 1, NO_DAY, dtype=np.int64)
+    ends[single] = end[first]
+    return _Contracts(community, company, start, end, key, holder, starts, ends, np.r_[per_community > 1, False])
 
 
-def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts,
-               n_communities: int) -> tuple[np.ndarray, np.ndarray]:
+def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed.
 
-    Most communities have a single contract: their records are looked up in tables by community (the contract's
-    company, start and end), over whole columns; only communities with several contracts (takeovers) need a
-    binary search on (community, date), for their own rows.
+    Most communities have a single contract: their records are looked up in the contracts' tables by community
+    (the contract's company, start and end), over whole columns; only communities with several contracts
+    (takeovers) need a binary search on (community, date), for their own rows.
     """
     # named: company position, -1 when the record names no company, -2 when it names one outside the set.
     company = np.where(named >= 0, named, -1)
@@ -241,24 +258,14 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contra
     pending = (named == -1) & (community >= 0) & (day != NO_DAY)
     if not pending.any() or not contracts.key.size:
         return company, how
-    per_community = np.bincount(contracts.community, minlength=n_communities)
-    first = np.searchsorted(contracts.community, np.arange(n_communities))  # contracts are sorted by community
-    # Tables by community, with a last slot for the records not looked up (community -1): -1 = no single contract.
-    single = np.flatnonzero(per_community == 1)
-    holder = np.full(n_communities + 1, -1, dtype=company.dtype)
-    holder[single] = contracts.company[first[single]]
-    starts = np.zeros(n_communities + 1, dtype=np.int64)
-    starts[single] = contracts.start[first[single]]
-    ends = np.full(n_communities + 1, NO_DAY, dtype=np.int64)
-    ends[single] = contracts.end[first[single]]
-    looked_up = np.where(pending, community, -1)
-    found = holder[looked_up]
-    end = ends[looked_up]
-    valid = (found >= 0) & (starts[looked_up] <= day) & ((end == NO_DAY) | (end >= day))
+    looked_up = np.where(pending, community, -1)  # -1: the tables' last slot, no contract
+    found = contracts.holder[looked_up]
+    end = contracts.ends[looked_up]
+    valid = (found >= 0) & (contracts.starts[looked_up] <= day) & ((end == NO_DAY) | (end >= day))
     del end
     company = np.where(valid, found, company)
     how[valid] = 1
-    many = np.flatnonzero(pending & (per_community[np.maximum(looked_up, 0)] > 1))
+    many = np.flatnonzero(contracts.takeover[looked_up])
     if many.size:
         comm = community[many]
         rec_day = day[many]
@@ -322,7 +329,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
             np.full(len(frame), -1, dtype=np.int64)
         if kind == "inspections":
             insp_community = community
-        company, kind_how = _attribute(named, community, event_days[kind], contracts, len(community_index))
+        company, kind_how = _attribute(named, community, event_days[kind], contracts)
         del named, community
         attributed[kind] = np.where(counted[kind], company, -1).astype(np.int32)
         responsible[kind] = company.astype(np.int32)
