@@ -282,15 +282,15 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         size = stop - start
         # The chunk's evidence lists, one per (company, reason).
         rows, keys = evidence_groups.within(start * width, stop * width)
-        evidence_keys, evidence_lists = _grouped([_part_rows(part, rows) for part in evidence_parts], keys)
+        list_keys, lists = _grouped([_part_rows(part, rows) for part in evidence_parts], keys)
         # Its reasons, each with its evidence list, joined per company.
         rows, owners = reason_groups.within(start, stop)
         key = owners * width + reason_code[rows]
-        at = np.searchsorted(evidence_keys, key)
-        found = (at < len(evidence_keys)) & (evidence_keys[np.minimum(at, len(evidence_keys) - 1)] == key) \
-            if len(evidence_keys) else np.zeros(len(key), dtype=bool)
-        lists = _Coded(pa.concat_arrays([evidence_lists, _texts([""])]), np.where(found, at, len(evidence_lists)))
-        groups, joined = _grouped([lists if part is _Slot.EVIDENCE else _part_rows(part, rows)
+        at = np.searchsorted(list_keys, key)
+        found = (at < len(list_keys)) & (list_keys[np.minimum(at, len(list_keys) - 1)] == key) \
+            if len(list_keys) else np.zeros(len(key), dtype=bool)
+        their_lists = _Coded(pa.concat_arrays([lists, _texts([""])]), np.where(found, at, len(lists)))
+        groups, joined = _grouped([their_lists if part is _Slot.EVIDENCE else _part_rows(part, rows)
                                    for part in reason_parts], owners)
         slots = {_Slot.REASONS: _placed(size, groups - start, joined, "")}
         # Its path steps, joined per company; the next grade and the gap come from each company's first step.
@@ -346,7 +346,7 @@ class _Coded:
     texts: list[str] | pa.Array
     codes: np.ndarray  # int64, every code a position in ``texts``
 
-    def rows(self, at: np.ndarray) -> _Coded:
+    def rows(self, at: slice | np.ndarray) -> _Coded:
         return _Coded(self.texts, self.codes[at])
 
     def column(self) -> pa.Array:
@@ -491,7 +491,7 @@ def _prepared(parts: list[_Part | _Slot]) -> list[_Part | _Slot]:
 def _part_rows(part: _Part | _Slot, rows: _Rows) -> _Part | _Slot:
     """The part's texts for ``rows`` (a slice or row numbers) of its frame."""
     if isinstance(part, _Coded):
-        return _Coded(part.texts, part.codes[rows])
+        return part.rows(rows)
     if isinstance(part, pa.Array):
         if isinstance(rows, slice):
             return part.slice(rows.start, rows.stop - rows.start)
