@@ -10,6 +10,7 @@ import json
 import random
 from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
@@ -351,13 +352,17 @@ def test_the_json_arrays_sqlite_inserts_hold_the_values_the_python_path_binds(mo
         rows = [_community(rng, i) for i in range(130)]
     (parsed,), errors = service.parse_files(KINDS[kind], [f.upload(kind, rows)], today=f.TODAY)
     assert not errors
-    frame = parsed.frame
-    columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
-    read_back = [row for block in service._json_rows(KINDS[kind], frame, columns) for row in json.loads(block)]
-    expected = [list(row) for row in zip(*service._python_columns(frame, columns), strict=True)]
+    read_back, expected = _json_read_back(kind, parsed.frame)
     assert read_back == expected and len(read_back) == len(rows)
     assert all(type(a) is type(b) for got, want in zip(read_back, expected, strict=True)
                for a, b in zip(got, want, strict=True))
+
+
+def _json_read_back(kind: str, frame: pd.DataFrame) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The rows of ``_json_rows``'s blocks read back, and the rows ``executemany`` would bind."""
+    columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
+    read_back = [row for block in service._json_rows(KINDS[kind], frame, columns) for row in json.loads(block)]
+    return read_back, [list(row) for row in zip(*service._python_columns(frame, columns), strict=True)]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -369,9 +374,6 @@ def test_the_json_arrays_hold_every_kinds_values_as_the_python_path_binds_them(m
     rows = f.ROWS[kind] * 30
     (parsed,), errors = service.parse_files(KINDS[kind], [f.upload(kind, rows)], today=f.TODAY)
     assert {e.key for e in errors} <= {"duplicate_in_file", "contract_key_duplicate"}  # the repeats; every cell parsed
-    columns = [*KINDS[kind].key, *service._content_columns(KINDS[kind])]
-    blocks = service._json_rows(KINDS[kind], parsed.frame, columns)
-    read_back = [row for block in blocks for row in json.loads(block)]
-    expected = [list(row) for row in zip(*service._python_columns(parsed.frame, columns), strict=True)]
+    read_back, expected = _json_read_back(kind, parsed.frame)
     assert read_back == expected and len(read_back) == len(rows)
     assert [[type(v) for v in row] for row in read_back] == [[type(v) for v in row] for row in expected]
