@@ -17,7 +17,7 @@ import pytest
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
 from tests.browser.test_contest_any_record import _record_beyond_the_top_evidence
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, serving, watched_tab
+from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, pdf_viewer_opened, serving, watched_tab
 
 pytestmark = pytest.mark.slow
 
@@ -101,14 +101,9 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         expect(page.locator("#preview-actions")).to_contain_text("撤销")
         assert layout_problems(page) == []
         # The company's evidence in the page: the PDF in a frame, the photo as an image.
-        page.locator("iframe.attachment-pdf").scroll_into_view_if_needed()
-        expect(page.frame_locator("iframe.attachment-pdf").locator("body")).to_be_attached()
         # Chromium's PDF viewer (an extension's frame inside the attachment's) has opened the sandboxed PDF.
-        for _ in range(100):
-            if any(fr.url.startswith("chrome-extension://") for fr in page.frames):
-                break
-            page.wait_for_timeout(100)
-        assert any(fr.url.startswith("chrome-extension://") for fr in page.frames), [fr.url for fr in page.frames]
+        pdf_viewer_opened(page)
+        expect(page.frame_locator("iframe.attachment-pdf").locator("body")).to_be_attached()
         image = page.locator("img.attachment-image")
         image.scroll_into_view_if_needed()
         page.wait_for_function("() => document.querySelector('img.attachment-image').naturalWidth > 0")

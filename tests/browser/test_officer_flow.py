@@ -146,6 +146,18 @@ def page() -> Iterator[Any]:
     assert errors == [], f"JavaScript errors on the pages: {errors}"
 
 
+def pdf_viewer_opened(page: Any) -> None:
+    """Scroll the first attached PDF's frame into view (it loads lazily) and wait until Chromium's PDF viewer (an
+    extension's frame inside it) has opened the file. A confirmation asked while the viewer was still starting has
+    been dismissed under the test on a loaded CI machine, so the decision was never sent."""
+    page.locator("iframe.attachment-pdf").first.scroll_into_view_if_needed()
+    for _ in range(100):
+        if any(fr.url.startswith("chrome-extension://") for fr in page.frames):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"no PDF viewer among the frames: {[fr.url for fr in page.frames]}")
+
+
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -337,9 +349,8 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.fill("textarea[name=reasons]", "经核实，异议成立。")
     page.locator("#preview-button").click()
     expect(page.locator("#decision-preview")).to_be_visible()
-    # The page shows the company's PDF in a frame: let it finish loading before the confirmation opens (on a loaded
-    # CI machine the dialog was once gone before it could be answered, and the decision was never sent).
-    page.wait_for_load_state("load")
+    # The page shows the company's PDF in a frame that loads lazily: let the viewer open before the confirmation.
+    pdf_viewer_opened(page)
     page.locator("#confirm-button").click()
     page.wait_for_url(appeal_url)
     expect(page.locator("#appeal-status")).to_have_text("已处理")
