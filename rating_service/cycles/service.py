@@ -27,7 +27,7 @@ from rating_service import clock
 from rating_service.accounts.service import Principal
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
-from rating_service.cycles import repository
+from rating_service.cycles import repository, text_hash
 from rating_service.cycles.models import CYCLE_STATES, Cycle, CycleAction, CycleState, Job, Rating
 from rating_service.db import DISCLOSURE_CHANGED, Database
 from rating_service.errors import Conflict, InvalidTransition, NotFound, RatingServiceError
@@ -143,8 +143,8 @@ def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
     """SHA-256 over the snapshot's content, independent of row order and of the database engine.
 
     Per kind: the sorted 64-bit row hashes of ``pd.util.hash_pandas_object(canonical, index=False)``,
-    where ``canonical`` holds each column as ``_canonical`` describes. The row hashes are computed column
-    by column (categoricals hash each category once), with the same values as that call.
+    where ``canonical`` holds each column as ``_Column`` describes. The row hashes are computed with the same
+    values as that call, a slice of rows at a time (categoricals hash each category once).
     """
     digest = hashlib.sha256()
     for kind in sorted(frames):
@@ -152,54 +152,76 @@ def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
         digest.update(f"{kind}:{len(frame)}:{','.join(frame.columns)};".encode())
         if frame.empty:
             continue
-        rows = _combine_hashes([_canonical(frame[c]) for c in frame.columns])
+        rows = _row_hashes(frame)
         rows.sort()
         digest.update(rows.tobytes())
     return digest.hexdigest()
 
 
+# Rows hashed at a time: a slice's scratch arrays stay small enough to be reused from the heap (and the cache)
+# instead of being mapped afresh, and the Python strings of a text column are made a slice at a time.
+_DIGEST_SLICE = 8_192
 _EMPTY_TEXT = np.array([""], dtype=object)
-_TEXT_CHUNK = 1_000_000
 
 
-def _canonical(values: pd.Series) -> np.ndarray:
-    """A column's 64-bit hash per row (``pd.util.hash_array``) of its canonical form: categorical and text
-    values as text ("" when missing), dates as day numbers (NaT: the smallest int64), booleans as they are,
-    floats rounded to 6 places (-1e300 when missing)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        # Hash the values, not the codes (category order depends on the read): each category once.
-        categories = np.asarray(values.cat.categories, dtype=object)
-        hashed = np.append(pd.util.hash_array(categories, categorize=False),
-                           pd.util.hash_array(_EMPTY_TEXT, categorize=False))
-        return hashed[values.cat.codes.to_numpy()]  # code -1 (missing) picks the appended hash of ""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.util.hash_array(values.to_numpy(dtype="datetime64[D]").astype(np.int64))
-    if values.dtype == bool:
-        return pd.util.hash_array(values.to_numpy())
-    if pd.api.types.is_float_dtype(values):
-        return pd.util.hash_array(values.round(6).fillna(-1e300).to_numpy())
-    if isinstance(values.dtype, pd.StringDtype) and len(values) > _TEXT_CHUNK:
-        # Python strings a chunk at a time (a nation's 30 M record ids at once would hold gigabytes).
-        return np.concatenate([_canonical(values.iloc[start:start + _TEXT_CHUNK])
-                               for start in range(0, len(values), _TEXT_CHUNK)])
-    if isinstance(values.dtype, pd.StringDtype):
-        text = values.to_numpy(dtype=object, na_value="")
-    else:
-        text = values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
-    return pd.util.hash_array(text, categorize=False)
-
-
-def _combine_hashes(columns: list[np.ndarray]) -> np.ndarray:
-    """Row hashes from column hashes, as ``hash_pandas_object`` combines them (CPython's tuple hash)."""
-    mult = np.uint64(1000003)
-    out = np.zeros_like(columns[0]) + np.uint64(0x345678)
-    for i, hashed in enumerate(columns):
-        inverse_i = len(columns) - i
-        out ^= hashed
-        out *= mult
-        mult += np.uint64(82520 + inverse_i + inverse_i)
-    out += np.uint64(97531)
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's hash as ``hash_pandas_object`` combines its columns' (CPython's tuple hash), a slice at a time."""
+    columns = [_Column(frame[name]) for name in frame.columns]
+    out = np.empty(len(frame), dtype=np.uint64)
+    for start in range(0, len(frame), _DIGEST_SLICE):
+        stop = min(start + _DIGEST_SLICE, len(frame))
+        rows = np.full(stop - start, 0x345678, dtype=np.uint64)
+        mult = np.uint64(1000003)
+        for i, column in enumerate(columns):
+            inverse_i = len(columns) - i
+            rows ^= column.hashes(start, stop)
+            rows *= mult
+            mult += np.uint64(82520 + inverse_i + inverse_i)
+        rows += np.uint64(97531)
+        out[start:stop] = rows
     return out
+
+
+class _Column:
+    """A column's 64-bit hash per row (``pd.util.hash_array``) of its canonical form: categorical and text values
+    as text ("" when missing), dates as day numbers (NaT: the smallest int64), booleans as they are, floats
+    rounded to 6 places (-1e300 when missing)."""
+
+    def __init__(self, values: pd.Series) -> None:
+        self.categories: np.ndarray | None = None
+        self.hashed: np.ndarray | None = None
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Hash the values, not the codes (category order depends on the read): each category once; code -1
+            # (missing) picks the appended hash of "".
+            categories = np.asarray(values.cat.categories, dtype=object)
+            self.categories = np.append(pd.util.hash_array(categories, categorize=False),
+                                        pd.util.hash_array(_EMPTY_TEXT, categorize=False))
+            self.values: Any = values.cat.codes.to_numpy()
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            self.values = values.to_numpy(dtype="datetime64[D]").view(np.int64)
+        elif values.dtype == bool:
+            self.values = values.to_numpy()
+        elif pd.api.types.is_float_dtype(values):
+            self.values = values.round(6).fillna(-1e300).to_numpy()
+        elif isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+            # From the Arrow buffers (the Arrow protocol gives the column's chunks as they are, without a copy).
+            self.hashed = text_hash.hash_texts(values.array.__arrow_array__())
+        else:
+            self.values = values  # other text: Python strings made a slice at a time
+
+    def hashes(self, start: int, stop: int) -> np.ndarray:
+        if self.categories is not None:
+            return self.categories[self.values[start:stop]]
+        if self.hashed is not None:
+            return self.hashed[start:stop]
+        if isinstance(self.values, np.ndarray):
+            return pd.util.hash_array(self.values[start:stop])
+        values = self.values.iloc[start:stop]
+        if isinstance(values.dtype, pd.StringDtype):
+            text = values.to_numpy(dtype=object, na_value="")
+        else:
+            text = values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
+        return pd.util.hash_array(text, categorize=False)
 
 
 def read_snapshot(*, session: Session, watermark: int, period: Period, methodology: Methodology | None = None,

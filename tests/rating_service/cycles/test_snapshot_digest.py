@@ -1,5 +1,5 @@
 """The snapshot digest equals its definition (``hash_pandas_object`` of each kind's canonical frame, row hashes
-sorted) on random frames, whether text is hashed whole or a chunk at a time."""
+sorted) on random frames, whether the rows are hashed all at once or a slice at a time."""
 
 from __future__ import annotations
 
@@ -58,8 +58,8 @@ def _reference(frames: dict[str, pd.DataFrame]) -> str:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-@pytest.mark.parametrize("chunk", [7, 1_000_000])
-def test_the_digest_equals_its_definition(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cycles, "_TEXT_CHUNK", chunk)
+@pytest.mark.parametrize("rows_at_a_time", [1, 7, 1_000_000])
+def test_the_digest_equals_its_definition(seed: int, rows_at_a_time: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cycles, "_DIGEST_SLICE", rows_at_a_time)
     frames = _frames(seed)
     assert cycles.snapshot_digest(frames) == _reference(frames)
