@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,8 +136,12 @@ def _require(cycle: Cycle, action: str) -> None:
 class Snapshot:
     watermark: int
     inputs: RatingInputs
-    digest: str
+    frames: dict[str, pd.DataFrame]  # the frames of ``inputs`` by kind, as read
     counts: dict[str, int]
+
+    def digest(self) -> str:
+        """``snapshot_digest`` of the frames (seconds for a nation: asked for only where it is stored)."""
+        return snapshot_digest(self.frames)
 
 
 def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
@@ -229,7 +234,7 @@ def read_snapshot(*, session: Session, watermark: int, period: Period, methodolo
     """The records of ``period`` as batch ``watermark`` left them. With a ``methodology`` whose repair rules leave
     repaired records out of later cycles (``counted_after_repair: false``), the records repaired by ``repairs_by``
     (the cycle's compute time) are left out; the default rules keep every record where it occurred.
-    ``progress("selecting", 1, 2)`` once the rows are read, before the digest."""
+    ``progress("selecting", 1, 2)`` once the rows are read."""
     frames = repository.read_snapshot(session, watermark=watermark, period_start=period.start,
                                       period_end=period.end)
     progress("selecting", 1, 2)
@@ -238,9 +243,7 @@ def read_snapshot(*, session: Session, watermark: int, period: Period, methodolo
             if kind in frames and record_ids:
                 frame = frames[kind]
                 frames[kind] = frame[~frame["record_id"].astype(str).isin(record_ids)].reset_index(drop=True)
-    digest = snapshot_digest(frames)
-    inputs = RatingInputs(**frames)
-    return Snapshot(watermark, inputs, digest, {kind: len(frame) for kind, frame in frames.items()})
+    return Snapshot(watermark, RatingInputs(**frames), frames, {kind: len(frame) for kind, frame in frames.items()})
 
 
 def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Progress = _no_progress,
@@ -267,9 +270,15 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
     progress("selecting", 2, 2)
 
     progress("scoring", 0, 1)
-    result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)
-    progress("scoring", 1, 1)
-    rows = _rating_rows(result, methodology, snapshot.digest, progress)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-digest") as pool:
+        # The digest hashes the frozen rows on another core while they are rated: both only read the frames, and
+        # the digest's numpy work (text hashed from the Arrow buffers, no Python string per row) and the
+        # scoring's let go of the interpreter lock.
+        digesting = pool.submit(snapshot.digest)
+        result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)
+        progress("scoring", 1, 1)
+        digest = digesting.result()
+    rows = _rating_rows(result, methodology, digest, progress)
     unattributed = _unattributed_rows(result, snapshot.inputs)
     quality = _quality(result, snapshot, unattributed)
 
@@ -289,7 +298,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         cycle.computed_by = actor
         cycle.compute_count = (cycle.compute_count or 0) + 1
         cycle.snapshot_batch = snapshot.watermark
-        cycle.snapshot_hash = snapshot.digest
+        cycle.snapshot_hash = digest
         cycle.constants = json.dumps(result.constants.as_dict())
         # Tickets and patrol findings of the period still waiting for an officer's confirmation (not counted).
         quality["unconfirmed_intake"] = intake.unconfirmed_in_period(session, cycle.period_start, cycle.period_end)
@@ -299,7 +308,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         audit.record(session, "cycle.compute", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
                      reason=reason,
                      payload={"from": previous, "to": "computed", "snapshot_batch": snapshot.watermark,
-                              "snapshot_hash": snapshot.digest, "constants": result.constants.as_dict(),
+                              "snapshot_hash": digest, "constants": result.constants.as_dict(),
                               "rated": len(rows), "compute_count": cycle.compute_count})
     progress("storing", len(rows), len(rows))
     return cycle

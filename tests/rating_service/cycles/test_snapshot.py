@@ -40,7 +40,7 @@ def _stored(database, cycle_id):  # type: ignore[no-untyped-def]
 
 def _digest_at(database, watermark):  # type: ignore[no-untyped-def]
     with database.read_session() as session:
-        return cycles.read_snapshot(session=session, watermark=watermark, period=PERIOD).digest
+        return cycles.read_snapshot(session=session, watermark=watermark, period=PERIOD).digest()
 
 
 def _change_everything(database):  # type: ignore[no-untyped-def]
