@@ -218,7 +218,7 @@ def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
         for column in queries[name][1]:
             if column in CATEGORY_COLUMNS:  # a piece's ids as codes at once: a fraction of their text's memory
                 position = table.schema.get_field_index(column)
-                table = table.set_column(position, column, pc.dictionary_encode(table.column(column)))
+                table = table.set_column(position, column, pc.dictionary_encode(table.column(column).combine_chunks()))
         with lock:
             fetched[name][index] = table
             waiting[name] -= 1
@@ -294,12 +294,14 @@ def _categorical(values: Any) -> pd.Categorical:
                else pc.dictionary_encode(values)).combine_chunks()
     dictionary = encoded.dictionary
     order = pc.array_sort_indices(dictionary).to_numpy()
-    rank = np.empty(len(order) + 1, dtype=np.int64)
+    # Ranks in the smallest signed type that holds them, as pandas keeps a categorical's codes (so no copy).
+    rank = np.empty(len(order) + 1, dtype=np.min_scalar_type(-len(order) - 1))
     rank[order] = np.arange(len(order))
     rank[-1] = -1  # the null code below picks -1: missing
     codes = encoded.indices.fill_null(len(order)).to_numpy()
     categories = pd.Index(pd.array(dictionary.take(order), dtype=pd.StringDtype(na_value=np.nan)))
-    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(categories))
+    # Ranks of a dictionary's own positions (and -1) are valid codes: pandas need not check every row's.
+    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(categories), validate=False)
 
 
 def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
