@@ -87,7 +87,8 @@ TABLES = ("companies", "communities", "contracts", "inspections", "complaints", 
 RECORD_TABLES = TABLES[3:]
 # Columns of the per-stage table: the progress callback's stages, plus the time between the last
 # "explaining" report and the first "storing" one (the unattributed-record list and the quality summary).
-# "selecting" is split at the service's mark between reading the rows and hashing them (the snapshot digest).
+# "selecting" is split at the service's mark after reading the rows; what follows it before "scoring" was the
+# snapshot digest until 51b01df, which hashes in a thread during the scoring.
 STAGES = ("snapshot", "reading", "digest", "scoring", "explaining", "unattributed+quality", "storing")
 LOAD_CHUNK = 1_000_000
 LOAD_METHODS = {
@@ -646,7 +647,9 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
         "server's memory is not included). Stage times come from the `progress` callback: a stage runs from "
         "its first report to its last; `unattributed+quality` is the time between the last `explaining` "
         "report and the first `storing` one (the unattributed-record list and the quality summary); `other` "
-        "is the rest (transaction set-up, between stages).",
+        "is the rest (transaction set-up, between stages). `digest` is the time between the rows read and the "
+        "scoring: since 51b01df the snapshot digest is computed in a thread while the rows are rated, so its "
+        "cost shows inside `scoring`.",
         "",
         "| data | engine | runs | median s | min–max s | client CPU s (median) | peak RSS MiB (median / max) "
         "| target | met |",
