@@ -281,6 +281,9 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
     rows = _rating_rows(result, methodology, digest, progress)
     unattributed = _unattributed_rows(result, snapshot.inputs)
     quality = _quality(result, snapshot, unattributed)
+    constants = result.constants.as_dict()
+    # The snapshot's frames and the scored records (gigabytes for a nation) go before the rows are stored.
+    del result, snapshot
 
     progress("storing", 0, len(rows))
     with database.write_session() as session:
@@ -297,9 +300,9 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         cycle.computed_at = started  # repairs decided by then are the ones the snapshot read (read_snapshot)
         cycle.computed_by = actor
         cycle.compute_count = (cycle.compute_count or 0) + 1
-        cycle.snapshot_batch = snapshot.watermark
+        cycle.snapshot_batch = watermark
         cycle.snapshot_hash = digest
-        cycle.constants = json.dumps(result.constants.as_dict())
+        cycle.constants = json.dumps(constants)
         # Tickets and patrol findings of the period still waiting for an officer's confirmation (not counted).
         quality["unconfirmed_intake"] = intake.unconfirmed_in_period(session, cycle.period_start, cycle.period_end)
         cycle.quality = json.dumps(quality, ensure_ascii=False)
@@ -307,8 +310,8 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         session.flush()
         audit.record(session, "cycle.compute", actor=actor, entity_kind="cycle", entity_id=str(cycle.id),
                      reason=reason,
-                     payload={"from": previous, "to": "computed", "snapshot_batch": snapshot.watermark,
-                              "snapshot_hash": digest, "constants": result.constants.as_dict(),
+                     payload={"from": previous, "to": "computed", "snapshot_batch": watermark,
+                              "snapshot_hash": digest, "constants": constants,
                               "rated": len(rows), "compute_count": cycle.compute_count})
     progress("storing", len(rows), len(rows))
     return cycle
