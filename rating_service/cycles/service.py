@@ -136,12 +136,11 @@ def _require(cycle: Cycle, action: str) -> None:
 class Snapshot:
     watermark: int
     inputs: RatingInputs
-    frames: dict[str, pd.DataFrame]  # the frames of ``inputs`` by kind, as read
-    counts: dict[str, int]
+    counts: dict[str, int]  # rows by kind, every kind read
 
     def digest(self) -> str:
         """``snapshot_digest`` of the frames (seconds for a nation: asked for only where it is stored)."""
-        return snapshot_digest(self.frames)
+        return snapshot_digest({kind: self.inputs.frame(kind) for kind in self.counts})
 
 
 def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
@@ -164,7 +163,7 @@ def snapshot_digest(frames: dict[str, pd.DataFrame]) -> str:
 
 
 # Rows hashed at a time: a slice's scratch arrays stay small enough to be reused from the heap (and the cache)
-# instead of being mapped afresh, and the Python strings of a text column are made a slice at a time.
+# instead of being mapped afresh.
 _DIGEST_SLICE = 8_192
 _EMPTY_TEXT = np.array([""], dtype=object)
 
@@ -195,38 +194,33 @@ class _Column:
     def __init__(self, values: pd.Series) -> None:
         self.categories: np.ndarray | None = None
         self.hashed: np.ndarray | None = None
+        self.values: np.ndarray
         if isinstance(values.dtype, pd.CategoricalDtype):
             # Hash the values, not the codes (category order depends on the read): each category once; code -1
             # (missing) picks the appended hash of "".
             categories = np.asarray(values.cat.categories, dtype=object)
             self.categories = np.append(pd.util.hash_array(categories, categorize=False),
                                         pd.util.hash_array(_EMPTY_TEXT, categorize=False))
-            self.values: Any = values.cat.codes.to_numpy()
+            self.values = values.cat.codes.to_numpy()
         elif pd.api.types.is_datetime64_any_dtype(values):
             self.values = values.to_numpy(dtype="datetime64[D]").view(np.int64)
         elif values.dtype == bool:
             self.values = values.to_numpy()
         elif pd.api.types.is_float_dtype(values):
             self.values = values.round(6).fillna(-1e300).to_numpy()
-        elif isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-            # From the Arrow buffers (the Arrow protocol gives the column's chunks as they are, without a copy).
-            self.hashed = text_hash.hash_texts(values.array.__arrow_array__())
         else:
-            self.values = values  # other text: Python strings made a slice at a time
+            # Text, from its Arrow buffers (the Arrow protocol gives the column's chunks as they are, without a
+            # copy); text held otherwise becomes Arrow text first (a value that is not text, as its str()).
+            if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+                values = values.astype(pd.StringDtype("pyarrow", na_value=np.nan))
+            self.hashed = text_hash.hash_texts(values.array.__arrow_array__())
 
     def hashes(self, start: int, stop: int) -> np.ndarray:
         if self.categories is not None:
             return self.categories[self.values[start:stop]]
         if self.hashed is not None:
             return self.hashed[start:stop]
-        if isinstance(self.values, np.ndarray):
-            return pd.util.hash_array(self.values[start:stop])
-        values = self.values.iloc[start:stop]
-        if isinstance(values.dtype, pd.StringDtype):
-            text = values.to_numpy(dtype=object, na_value="")
-        else:
-            text = values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
-        return pd.util.hash_array(text, categorize=False)
+        return pd.util.hash_array(self.values[start:stop])
 
 
 def read_snapshot(*, session: Session, watermark: int, period: Period, methodology: Methodology | None = None,
@@ -243,7 +237,7 @@ def read_snapshot(*, session: Session, watermark: int, period: Period, methodolo
             if kind in frames and record_ids:
                 frame = frames[kind]
                 frames[kind] = frame[~frame["record_id"].astype(str).isin(record_ids)].reset_index(drop=True)
-    return Snapshot(watermark, RatingInputs(**frames), frames, {kind: len(frame) for kind, frame in frames.items()})
+    return Snapshot(watermark, RatingInputs(**frames), {kind: len(frame) for kind, frame in frames.items()})
 
 
 def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Progress = _no_progress,

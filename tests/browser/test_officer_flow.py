@@ -148,8 +148,8 @@ def page() -> Iterator[Any]:
 
 def pdf_viewer_opened(page: Any) -> None:
     """Scroll the first attached PDF's frame into view (it loads lazily) and wait until Chromium's PDF viewer (an
-    extension's frame inside it) has opened the file. A confirmation asked while the viewer was still starting has
-    been dismissed under the test on a loaded CI machine, so the decision was never sent."""
+    extension's frame inside it) has opened the file. On a loaded CI machine a confirmation was once gone before it
+    could be answered, most likely dismissed as the viewer opened, and the decision was never sent."""
     page.locator("iframe.attachment-pdf").first.scroll_into_view_if_needed()
     for _ in range(100):
         if any(fr.url.startswith("chrome-extension://") for fr in page.frames):
