@@ -120,7 +120,11 @@ def watched_tab(browser: Any, errors: list[str], *, width: int = 1366, height: i
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
     tab.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
     if accept_dialogs:
-        tab.on("dialog", lambda dialog: dialog.accept())
+        # The pages ask with window.confirm; answered in the page, the answer cannot be lost. Chromium's native
+        # dialog was, on a loaded machine, gone before it could be answered on pages whose PDF attachment frame
+        # (loaded lazily) opened the PDF viewer meanwhile (appeal decision, repair request), so nothing was sent.
+        tab.add_init_script("window.confirm = function () { return true; };")
+        tab.on("dialog", lambda dialog: dialog.accept())  # any other dialog
     return tab
 
 
@@ -148,8 +152,7 @@ def page() -> Iterator[Any]:
 
 def pdf_viewer_opened(page: Any) -> None:
     """Scroll the first attached PDF's frame into view (it loads lazily) and wait until Chromium's PDF viewer (an
-    extension's frame inside it) has opened the file. On a loaded CI machine a confirmation was once gone before it
-    could be answered, most likely dismissed as the viewer opened, and the decision was never sent."""
+    extension's frame inside it) has opened the file."""
     page.locator("iframe.attachment-pdf").first.scroll_into_view_if_needed()
     for _ in range(100):
         if any(fr.url.startswith("chrome-extension://") for fr in page.frames):
@@ -349,7 +352,7 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     page.fill("textarea[name=reasons]", "经核实，异议成立。")
     page.locator("#preview-button").click()
     expect(page.locator("#decision-preview")).to_be_visible()
-    # The page shows the company's PDF in a frame that loads lazily: let the viewer open before the confirmation.
+    # The page shows the company's PDF in a frame that loads lazily: the officer sees it before deciding.
     pdf_viewer_opened(page)
     page.locator("#confirm-button").click()
     page.wait_for_url(appeal_url)
