@@ -142,6 +142,9 @@ def test_the_snapshot_read_equals_the_reference_on_records(postgresql_database: 
                     frame, want = (x.sort_values(list(x.columns)).reset_index(drop=True) for x in (frame, want))
                 _assert_same(frame, want)
             assert len(frames["complaints"]) == 3000
+            # Text is one array, copied out of the fetched pieces: a slice of a fetched batch keeps the whole
+            # batch (all its columns) alive as long as the frame lives.
+            assert frames["complaints"]["record_id"].array.__arrow_array__().num_chunks == 1
 
 
 def test_a_row_committed_after_the_snapshot_is_not_seen(probe: Database) -> None:
