@@ -457,8 +457,10 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
     import pandas  # noqa: F401  (imported before the timer, like a running service would have)
     from sqlalchemy import text
 
+    from rating_service.allocator import tune_from_settings
     from rating_service.cycles import service as cycles
 
+    tune_from_settings()  # as every process of the service does at its start (`rating`, `create_app`)
     database = open_database(spec["target"])
     with database.read_session() as session:  # connect before the timer
         session.execute(text("SELECT 1"))
@@ -641,7 +643,9 @@ def render(results: dict[str, dict[str, list[dict[str, Any]]]], setups: dict[str
             "Every run computes a fresh draft 2025 cycle (earlier bench cycles and their ratings are deleted "
             "before each run, not timed).")
     lines += [
-        "- Each run is a fresh subprocess: imports and the database connection come first, then the RSS "
+        "- Each run is a fresh subprocess whose allocator is set as `rating` sets it at its start "
+        "(`rating_service/allocator.py`; since 2026-12-05, before that glibc's default): imports and the "
+        "database connection come first, then the RSS "
         "high-water mark is reset (VmHWM, `/proc/self/clear_refs`) and one `compute_cycle(database=, cycle_id=, "
         "actor=, progress=)` call is timed, commit included. Peak RSS is the client process's (the PostgreSQL "
         "server's memory is not included). Stage times come from the `progress` callback: a stage runs from "
