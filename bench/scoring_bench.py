@@ -2,7 +2,8 @@
 
 Rates every company of a ``fixtures/generate.py`` scale data set (default 150,000 companies and
 30,000,000 event records) with methodology ZY-2025 for 2025 and writes every company's explanation
-(``explanations_json``, what a cycle stores): the engine figure is ``rate_companies`` plus the
+(``explanations_utf8``: the JSON texts a cycle stores, as Arrow text; since 2026-12-05, before that
+``explanations_json``, the same texts as Python strings): the engine figure is ``rate_companies`` plus the
 explanations. It reports that time (and its two parts), records/s and peak RSS, and, measured in the
 same subprocess just before the engine, the floor: one ``np.bincount`` over the company position of
 every record. Every repetition runs in a fresh subprocess that loads the data (timed apart, not counted
@@ -347,9 +348,10 @@ class LineTimer:
 def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     code_digest = scoring_digest()  # the version this process imports, right below
     import pandas as pd
+    import pyarrow.compute as pc
 
     import scoring.engine as engine
-    from scoring.explain import explanations_json
+    from scoring.explain import explanations_utf8
     from scoring.methodology import load_methodology
 
     methodology = load_methodology(METHODOLOGY)
@@ -385,7 +387,7 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     t0 = time.perf_counter()
     result = engine.rate_companies(inputs=inputs, period=period, methodology=methodology, with_evidence=evidence)
     t1 = time.perf_counter()
-    explanations = explanations_json(result, methodology)
+    explanations = explanations_utf8(result, methodology)
     t2 = time.perf_counter()
     engine_s, rate_s, explain_s = t2 - t0, t1 - t0, t2 - t1
     if profiler is not None:
@@ -398,7 +400,8 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
         "evidence": evidence, "scoring_digest": code_digest, "records": n_records, "load_s": load_s,
         "load_peak_mib": load_peak, "rss_after_load_mib": rss_after_load, "peak_reset": reset, "floor_s": floor_s,
         "floor_median_s": statistics.median(floor_s), "engine_s": engine_s, "peak_rss_mib": peak,
-        "rate_s": rate_s, "explain_s": explain_s, "explanation_chars": sum(map(len, explanations)),
+        "rate_s": rate_s, "explain_s": explain_s,
+        "explanation_chars": pc.sum(pc.utf8_length(explanations)).as_py() or 0,
         "companies_rated": len(result.companies), "reasons": len(result.reasons),
         "evidence_rows": len(result.evidence), "records_rows": len(result.records), "paths": len(result.paths),
         "attribution": {str(k): int(v) for k, v in result.records["attribution"].value_counts().items()},
@@ -509,7 +512,8 @@ def render(runs: dict[bool, list[dict[str, Any]]], profiles: dict[str, dict[str,
         "- Each repetition is a fresh subprocess: load, then the floor "
         f"(`np.bincount` over the {records:,} records' company positions: named company, else the community's "
         f"latest contract holder, precomputed; median of {FLOOR_REPEAT} passes), then the engine: one "
-        "`rate_companies` call and `explanations_json` of every company (the JSON a cycle stores), timed together "
+        "`rate_companies` call and `explanations_utf8` of every company (the JSON a cycle stores, as Arrow text; "
+        "`explanations_json` before 2026-12-05), timed together "
         "(\"engine\") and apart. "
         "Peak RSS = the process's high-water mark (VmHWM, reset after loading) over floor + engine, so it "
         "includes the loaded inputs; \"RSS after load\" is what the inputs occupy.",
@@ -599,7 +603,7 @@ def render_scaling(results: list[dict[str, Any]], *, command: str, companies: in
         "- Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()) + f"; {load} at the start",
         f"- Data: `fixtures/generate.py` scale mode, {companies:,} companies, the records below; with evidence. "
         "Each size is a fresh subprocess (load, floor, engine), as in the scoring-bench sections. Engine = "
-        "`rate_companies` + `explanations_json` of every company.",
+        "`rate_companies` + `explanations_utf8` of every company.",
         "",
         "| records | engine s | rate_companies s | explanations s | records/s | floor s | engine/floor "
         "| × the previous size's time | peak RSS MiB |",

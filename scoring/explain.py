@@ -149,7 +149,16 @@ def explain(result: RatingResult, credit_code: str, methodology: Methodology) ->
 
 
 def explanations_json(result: RatingResult, methodology: Methodology) -> list[str]:
-    """Every rated company's explanation as JSON text, in the order of ``result.companies``.
+    """Every rated company's explanation as JSON text, in the order of ``result.companies``: the texts of
+    ``explanations_utf8`` as Python strings."""
+    return explanations_utf8(result, methodology).to_pylist()
+
+
+def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.ChunkedArray:
+    """Every rated company's explanation as JSON text, in the order of ``result.companies``, as Arrow text: UTF-8,
+    half what the same texts take as Python strings (Chinese makes those two bytes a character; 569 against
+    1,140 MiB for a nation). A caller that writes them a few thousand at a time never holds them all as Python
+    strings.
 
     Byte for byte ``json.dumps(explain(result, code, methodology).as_dict(), ensure_ascii=False,
     separators=(",", ":"))``, but built column by column, with no ``Explanation`` objects in between (a nation
@@ -163,7 +172,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
     companies = result.companies
     n = len(companies)
     if n == 0:
-        return []
+        return pa.chunked_array([], _TEXT)
     codes = list(map(str, companies["credit_code"].tolist()))
     position = pd.Index(codes)
 
@@ -276,7 +285,7 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         ',"assessed":', _json_bools(c["fee_assessed"]),
         ',"parts":{}}],"reasons":[', _Slot.REASONS, '],"next_grade":', _Slot.NEXT_GRADE, ',"gap":', _Slot.GAP,
         ',"path":[', _Slot.PATHS, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
-    texts: list[str] = []
+    texts: list[pa.Array] = []
     for start in range(0, n, _COMPANIES_PER_CHUNK):
         stop = min(start + _COMPANIES_PER_CHUNK, n)
         size = stop - start
@@ -300,9 +309,9 @@ def explanations_json(result: RatingResult, methodology: Methodology) -> list[st
         slots[_Slot.PATHS] = _placed(size, groups - start, joined, "")
         slots[_Slot.NEXT_GRADE] = _placed(size, groups - start, next_grade.rows(first).column(), "null")
         slots[_Slot.GAP] = _placed(size, groups - start, gaps.rows(first).column(), "null")
-        texts += _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
-                        for part in company_parts]).to_pylist()
-    return texts
+        texts.append(_join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
+                            for part in company_parts]))
+    return pa.chunked_array(texts, _TEXT)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

@@ -111,6 +111,27 @@ def test_recomputing_is_allowed_while_computed_and_counts_the_runs(database):
     assert total == 2 and len({r.credit_code for r in ratings}) == 2  # replaced, not duplicated
 
 
+def _stored(database, cycle_id):  # type: ignore[no-untyped-def]
+    with database.read_session() as session:
+        rows = cycles.repository.list_ratings(session, cycle_id=cycle_id, limit=None)[0]
+        return sorted(tuple(getattr(r, c) for c in cycles.RATING_COLUMNS if c != "snapshot_hash") for r in rows)
+
+
+def test_ratings_written_a_few_explanations_at_a_time_are_the_ratings_written_at_once(database, monkeypatch):
+    """The explanations come in chunks of companies and are written chunk by chunk: every row keeps its own
+    (here one company a chunk)."""
+    from scoring import explain
+
+    f.load(database, *f.REFERENCE, "inspections", "complaints", "fee_violations", "commendations", "major_events")
+    cycle_id = _create(database)
+    _compute(database, cycle_id)
+    whole = _stored(database, cycle_id)
+    monkeypatch.setattr(explain, "_COMPANIES_PER_CHUNK", 1)
+    _compute(database, cycle_id)
+    assert len(whole) >= 2 and len({row[-1] for row in whole}) == len(whole)  # explanations differ by company
+    assert _stored(database, cycle_id) == whole
+
+
 def test_creating_a_cycle_checks_name_period_and_methodology(database):
     _create(database, "2025年度")
     with database.write_session() as session, pytest.raises(Conflict):
