@@ -6,7 +6,8 @@ Rates every company of a ``fixtures/generate.py`` scale data set (default 150,00
 ``explanations_json``, the same texts as Python strings): the engine figure is ``rate_companies`` plus the
 explanations. It reports that time (and its two parts), records/s and peak RSS, and, measured in the
 same subprocess just before the engine, the floor: one ``np.bincount`` over the company position of
-every record. Every repetition runs in a fresh subprocess that loads the data (timed apart, not counted
+every record. Every repetition runs in a fresh subprocess (allocator set as the service's processes set it,
+``rating_service/allocator.py``) that loads the data (timed apart, not counted
 as engine time), measures the floor, then the engine; peak RSS is the process's high-water mark from
 after loading to the end of the engine run (inputs included).
 
@@ -347,6 +348,9 @@ class LineTimer:
 
 def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     code_digest = scoring_digest()  # the version this process imports, right below
+    from rating_service.allocator import tune_from_settings
+
+    tune_from_settings()  # as every process of the service that runs the engine does at its start
     import pandas as pd
     import pyarrow.compute as pc
 
@@ -509,7 +513,9 @@ def render(runs: dict[bool, list[dict[str, Any]]], profiles: dict[str, dict[str,
         "ids, enumerations categorical, dates datetime64[s], `substantiated`/`refunded` bool, `record_id` pandas "
         "`str`. Loaded from a column cache (`bench/out/scoring/…/cache`, `.npy` per column), not counted as "
         "engine time.",
-        "- Each repetition is a fresh subprocess: load, then the floor "
+        "- Each repetition is a fresh subprocess whose allocator is set as the service's processes set it "
+        "(`rating_service/allocator.py`: glibc's mmap threshold, numpy's huge-page advice off; since 2026-12-05): "
+        "load, then the floor "
         f"(`np.bincount` over the {records:,} records' company positions: named company, else the community's "
         f"latest contract holder, precomputed; median of {FLOOR_REPEAT} passes), then the engine: one "
         "`rate_companies` call and `explanations_utf8` of every company (the JSON a cycle stores, as Arrow text; "

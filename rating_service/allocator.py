@@ -11,6 +11,9 @@ its own, given back at once. Small objects are not concerned (Python's own alloc
 Called once at the start of each process that does the work (the ``rating`` command: server, worker, imports,
 cycles; and ``create_app`` for a server started some other way). ``RATING_MALLOC_MMAP_THRESHOLD=0`` leaves glibc's
 moving default; so does a ``MALLOC_MMAP_THRESHOLD_`` set in the environment (the operator's choice wins).
+
+The same start also tells numpy whether to ask for transparent huge pages for its large arrays
+(``advise_numpy_hugepages``; off unless ``RATING_NUMPY_HUGEPAGES``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ import ctypes.util
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rating_service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +57,34 @@ def fix_mmap_threshold(threshold: int) -> bool:
     return True
 
 
+def advise_numpy_hugepages(enabled: bool) -> bool:
+    """Whether numpy asks the kernel for transparent huge pages for its arrays of 4 MiB and more
+    (``madvise(MADV_HUGEPAGE)``, numpy's own default on Linux). True when set now; False when left alone:
+    ``NUMPY_MADVISE_HUGEPAGE`` in the environment (the operator's choice wins) or a numpy without the switch.
+
+    The service turns it off by default (``RATING_NUMPY_HUGEPAGES``): on the 2-core VMs the benchmarks run on, the
+    first touch of a huge page was at times far slower than of small pages (a fresh process filling 2 GB: 24.8 s
+    with the advice against 0.77 s without it, 2026-12-05), so a cycle's time swung with the machine's state.
+    """
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return False
+    import numpy as np
+
+    switch = getattr(getattr(getattr(np, "_core", None), "multiarray", None), "_set_madvise_hugepage", None)
+    if switch is None:
+        return False
+    switch(bool(enabled))
+    return True
+
+
+def tune(settings: Settings) -> bool:
+    """The settings' allocator choices, at the start of a process of the service; True when the mmap threshold is
+    fixed."""
+    advise_numpy_hugepages(settings.numpy_hugepages)
+    return fix_mmap_threshold(settings.malloc_mmap_threshold)
+
+
 def tune_from_settings() -> bool:
     from rating_service.settings import get_settings
 
-    return fix_mmap_threshold(get_settings().malloc_mmap_threshold)
+    return tune(get_settings())

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from rating_service import __version__, clock
 from rating_service.accounts import pages as account_pages
 from rating_service.accounts import routes as account_routes
-from rating_service.allocator import fix_mmap_threshold
+from rating_service.allocator import tune
 from rating_service.appeals import pages as appeal_pages
 from rating_service.appeals import routes as appeal_routes
 from rating_service.appeals import service as appeals
@@ -69,7 +69,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app(database: Database | None = None) -> FastAPI:
     settings = get_settings()
-    fix_mmap_threshold(settings.malloc_mmap_threshold)
+    tune(settings)
     app = FastAPI(title="Property-company credit rating / 物业服务企业信用评价", version=__version__,
                   lifespan=_lifespan,
                   description="枞阳县物业服务企业信用评价系统 API。错误统一为 {code, message, details}，"

@@ -82,14 +82,67 @@ def test_the_setting_is_bounded_by_glibcs_limit() -> None:
 
 
 def test_every_process_of_the_service_fixes_it_at_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[int] = []
+    calls: list[object] = []
     monkeypatch.setattr(allocator, "fix_mmap_threshold", lambda threshold: calls.append(threshold) or True)
+    monkeypatch.setattr(allocator, "advise_numpy_hugepages", lambda enabled: calls.append(("huge", enabled)))
     from rating_service import cli
     from rating_service.web import app as web_app
 
-    monkeypatch.setattr(web_app, "fix_mmap_threshold", allocator.fix_mmap_threshold)
     monkeypatch.setattr(sys, "argv", ["rating", "--help"])
     with pytest.raises(SystemExit):
         cli.main()
     web_app.create_app()
-    assert calls == [128 * 1024, 128 * 1024]
+    assert calls == [("huge", False), 128 * 1024, ("huge", False), 128 * 1024]
+
+
+# A 64 MiB array, touched: how much of it the kernel backs with transparent huge pages (AnonHugePages, KiB).
+HUGE = """
+import sys
+import numpy as np
+from rating_service.allocator import advise_numpy_hugepages
+
+assert advise_numpy_hugepages(sys.argv[1] == "on")
+block = np.ones(64 << 20, dtype=np.uint8)
+with open("/proc/self/smaps_rollup") as smaps:
+    print(next(int(line.split()[1]) for line in smaps if line.startswith("AnonHugePages")))
+"""
+
+
+def _thp_mode() -> str:
+    try:
+        text = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text()
+    except OSError:
+        return ""
+    return text[text.find("[") + 1:text.find("]")]
+
+
+def _huge_kib(mode: str) -> int:
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    done = subprocess.run([sys.executable, "-c", HUGE, mode], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True, timeout=120)
+    return int(done.stdout.strip())
+
+
+@pytest.mark.skipif(_thp_mode() != "madvise", reason="huge pages follow numpy's advice only in the madvise mode")
+def test_numpy_asks_for_huge_pages_only_when_told() -> None:
+    assert _huge_kib("off") == 0
+    assert _huge_kib("on") > 0
+
+
+def test_numpy_huge_pages_are_off_by_default_and_the_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from rating_service.settings import Settings
+
+    switch = np._core.multiarray._set_madvise_hugepage
+    before = switch(True)
+    try:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+        assert Settings().numpy_hugepages is False
+        allocator.tune(Settings())
+        assert switch(True) is False  # the previous value: tune turned it off
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+        assert allocator.advise_numpy_hugepages(False) is False
+        assert switch(True) is True  # left alone
+    finally:
+        switch(before)
