@@ -17,7 +17,15 @@ import pytest
 from tests import factories as f
 from tests.browser.test_company_phone import DOC_IMAGES, UPDATE_SCREENSHOTS, layout_problems
 from tests.browser.test_contest_any_record import _record_beyond_the_top_evidence
-from tests.browser.test_officer_flow import ARTIFACTS, chromium, log_in, pdf_viewer_opened, serving, watched_tab
+from tests.browser.test_officer_flow import (
+    ARTIFACTS,
+    chromium,
+    confirm_decision,
+    log_in,
+    pdf_viewer_opened,
+    serving,
+    watched_tab,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -113,8 +121,7 @@ def test_an_officer_previews_then_confirms_a_decision_in_the_full_width_form(app
         folder.mkdir(parents=True, exist_ok=True)
         page.locator("#decide").screenshot(path=str(folder / "appeal-decision.png"))
 
-        page.locator("#confirm-button").click()
-        page.wait_for_url(appeal_url)
+        confirm_decision(page, appeal_url)
         expect(page.locator("#appeal-status")).to_have_text("已处理")
         expect(page.locator("#after")).to_contain_text(f"{after:.1f}")
         # Decided, the appeal has left the to-do.

@@ -161,6 +161,24 @@ def pdf_viewer_opened(page: Any) -> None:
     raise AssertionError(f"no PDF viewer among the frames: {[fr.url for fr in page.frames]}")
 
 
+def confirm_decision(page: Any, appeal_url: str) -> None:
+    """Confirm the previewed decision and wait for the decided appeal.
+
+    The button is activated in the page (a DOM click on it, as ``element.click()``) rather than by a mouse click at
+    its place: twice in CI the confirmation was lost right after the lazily loaded PDF frame beside it opened its
+    viewer (aa40b15: the dialog gone before it was answered; a7020f3, with the answer given in the page: no request
+    sent within 30 s). The request is awaited on its own, so that a lost click and a slow server fail apart; the
+    server's work (re-scoring, the documents' numbers) has its own, longer wait, as the cycle's computing has.
+    """
+    from playwright.sync_api import expect
+
+    button = page.locator("#confirm-button")
+    expect(button).to_be_visible()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/decision"), timeout=15_000):
+        button.dispatch_event("click")
+    page.wait_for_url(appeal_url, timeout=90_000)
+
+
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
@@ -354,8 +372,7 @@ def test_a_company_appeals_with_a_pdf_an_officer_upholds_and_the_company_gets_th
     expect(page.locator("#decision-preview")).to_be_visible()
     # The page shows the company's PDF in a frame that loads lazily: the officer sees it before deciding.
     pdf_viewer_opened(page)
-    page.locator("#confirm-button").click()
-    page.wait_for_url(appeal_url)
+    confirm_decision(page, appeal_url)
     expect(page.locator("#appeal-status")).to_have_text("已处理")
     _shot(page, "12-appeal-decided")
 
