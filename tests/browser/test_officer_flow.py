@@ -166,8 +166,8 @@ def confirm_decision(page: Any, appeal_url: str) -> None:
 
     The button is activated in the page (a DOM click on it, as ``element.click()``) rather than by a mouse click at
     its place: twice in CI the confirmation was lost right after the lazily loaded PDF frame beside it opened its
-    viewer (aa40b15: the dialog gone before it was answered; a7020f3, with the answer given in the page: no request
-    sent within 30 s). The request is awaited on its own, so that a lost click and a slow server fail apart; the
+    viewer (aa40b15: the dialog gone before it was answered; a7020f3, with the answer given in the page: no
+    navigation within 30 s). The request is awaited on its own, so that a lost click and a slow server fail apart; the
     server's work (re-scoring, the documents' numbers) has its own, longer wait, as the cycle's computing has.
     """
     from playwright.sync_api import expect
