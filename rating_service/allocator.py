@@ -70,8 +70,9 @@ def advise_numpy_hugepages(enabled: bool) -> bool:
         return False
     import numpy as np
 
-    switch = getattr(getattr(getattr(np, "_core", None), "multiarray", None), "_set_madvise_hugepage", None)
-    if switch is None:
+    try:
+        switch = np._core.multiarray._set_madvise_hugepage  # type: ignore[attr-defined]
+    except AttributeError:  # a numpy without the switch
         return False
     switch(bool(enabled))
     return True

@@ -18,11 +18,10 @@ import json
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from sqlalchemy.orm import Session, object_session
 
 from rating_service import clock
@@ -44,6 +43,9 @@ from rating_service.settings import get_settings, to_local
 from scoring.engine import EVENT_DATE, RECORD_KINDS, Period, RatingInputs, RatingResult, rate_companies
 from scoring.explain import explanations_utf8
 from scoring.methodology import Methodology, MethodologyError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Progress = Callable[[str, int, int], None]
 COMPUTE_STAGES = ("snapshot", "selecting", "scoring", "explaining", "storing")
@@ -318,24 +320,24 @@ RATING_COLUMNS = ["credit_code", "name", "score", "grade", "band_grade", "bonus"
 
 @dataclass(frozen=True)
 class _RatingRows:
-    """The rows of ``ratings`` for a cycle: every column but the explanation as Python values, the explanations as
-    Arrow text (UTF-8), made Python strings a chunk at a time as they are written (a nation's explanations take
-    1,140 MiB as Python strings, 569 MiB in Arrow)."""
+    """The rows of ``ratings`` for a cycle, the explanations kept as Arrow text (UTF-8) and made Python strings a
+    chunk at a time as they are written (a nation's explanations take 1,140 MiB as Python strings, 569 MiB in
+    Arrow)."""
 
-    columns: list[list[Any]]  # RATING_COLUMNS but the last, in order
+    companies: list[tuple[Any, ...]]  # each company's RATING_COLUMNS up to methodology_id, in explanation order
+    same: tuple[Any, ...]  # methodology_id and snapshot_hash, the same on every row
     explanations: pa.ChunkedArray
 
     def __len__(self) -> int:
-        return len(self.explanations)
+        return len(self.companies)
 
     def batches(self, cycle_id: int) -> Iterator[list[tuple[Any, ...]]]:
         start = 0
         for chunk in self.explanations.chunks:
             texts = chunk.to_pylist()
-            stop = start + len(texts)
-            yield [(cycle_id, *row) for row in zip(*(column[start:stop] for column in self.columns), texts,
-                                                   strict=True)]
-            start = stop
+            yield [(cycle_id, *row, *self.same, text)
+                   for row, text in zip(self.companies[start:start + len(texts)], texts, strict=True)]
+            start += len(texts)
 
 
 def _rating_rows(result: RatingResult, methodology: Methodology, digest: str, progress: Progress) -> _RatingRows:
@@ -355,9 +357,10 @@ def _rating_rows(result: RatingResult, methodology: Methodology, digest: str, pr
 
     names = [v if isinstance(v, str) else None for v in companies["name"].tolist()]
     visits = companies["visits"].to_numpy(dtype=np.int64).tolist()
-    rows = _RatingRows([texts("credit_code"), names, floats("score"), texts("grade"), texts("band_grade"),
-                        floats("bonus"), flags("veto"), flags("provisional"), flags("red_list"), flags("black_list"),
-                        floats("exposure"), visits, [methodology.id] * total, [digest] * total], explanations)
+    rows = _RatingRows(list(zip(
+        texts("credit_code"), names, floats("score"), texts("grade"), texts("band_grade"), floats("bonus"),
+        flags("veto"), flags("provisional"), flags("red_list"), flags("black_list"), floats("exposure"), visits,
+        strict=True)), (methodology.id, digest), explanations)
     progress("explaining", total, total)
     return rows
 
