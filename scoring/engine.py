@@ -7,7 +7,9 @@ researcher's notebook all call ``rate_companies``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,10 +142,9 @@ def _codes(values: Any, index: pd.Index) -> np.ndarray:
     """Positions of ``values`` in ``index`` (-1 where absent or missing); categoricals stay cheap."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(series.dtype, pd.CategoricalDtype):
-        category_codes = index.get_indexer(series.cat.categories)
-        raw = series.cat.codes.to_numpy()
-        out = np.where(raw >= 0, category_codes[np.clip(raw, 0, None)] if len(category_codes) else -1, -1)
-        return out.astype(np.int64)
+        # One gather from a table with a trailing -1, which a missing value's code (-1) picks.
+        table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int64)
+        return table[series.cat.codes.to_numpy()]
     return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int64)
 
 
@@ -214,15 +215,19 @@ class _Contracts:
     start: np.ndarray  # day
     end: np.ndarray  # day; NO_DAY = ongoing
     key: np.ndarray  # sorted search key
-    # By community position, with a last slot for records not looked up (community -1): the company, start and end of
-    # a community's only contract (company -1: none, or several), and whether it has several (a takeover).
+    # By community position, with a last slot that a community position of -1 picks: the company of a community's
+    # only contract (-1: none, or several), the first and last day that contract covers (an ongoing one: _NEVER;
+    # where there is no single contract the first day is _NEVER, which no record's day reaches), and whether the
+    # community has several contracts (a takeover).
     holder: np.ndarray
-    starts: np.ndarray
-    ends: np.ndarray
+    first_day: np.ndarray
+    last_day: np.ndarray
     takeover: np.ndarray
 
 
 _SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
+_NEVER = np.iinfo(np.int64).max  # a day after every day
+_THREADS = min(2, os.cpu_count() or 1)  # for steps that split in two and run without the interpreter lock
 
 
 def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarray, communities: pd.Index,
@@ -241,11 +246,12 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
     first = np.searchsorted(community, single)  # sorted by community: each single contract's row
     holder = np.full(n + 1, -1, dtype=np.int64)
     holder[single] = company[first]
-    starts = np.zeros(n + 1, dtype=np.int64)
-    starts[single] = start[first]
-    ends = np.full(n + 1, NO_DAY, dtype=np.int64)
-    ends[single] = end[first]
-    return _Contracts(community, company, start, end, key, holder, starts, ends, np.r_[per_community > 1, False])
+    first_day = np.full(n + 1, _NEVER, dtype=np.int64)
+    first_day[single] = start[first]
+    last_day = np.full(n + 1, _NEVER, dtype=np.int64)
+    last_day[single] = np.where(end[first] == NO_DAY, _NEVER, end[first])
+    return _Contracts(community, company, start, end, key, holder, first_day, last_day,
+                      np.r_[per_community > 1, False])
 
 
 def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts
@@ -259,17 +265,21 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contra
     # named: company position, -1 when the record names no company, -2 when it names one outside the set.
     company = np.where(named >= 0, named, -1)
     how = np.where(named != -1, np.int8(0), np.int8(2))
-    pending = (named == -1) & (community >= 0) & (day != NO_DAY)
-    if not pending.any() or not contracts.key.size:
+    names_none = named == -1
+    if not contracts.key.size or not names_none.any():
         return company, how
-    looked_up = np.where(pending, community, -1)  # -1: the tables' last slot, no contract
-    found = contracts.holder[looked_up]
-    end = contracts.ends[looked_up]
-    valid = (found >= 0) & (contracts.starts[looked_up] <= day) & ((end == NO_DAY) | (end >= day))
-    del end
-    company = np.where(valid, found, company)
+    # A record of community -1 looks in the tables' last slot (no contract), and one without a day (NO_DAY) is
+    # before every contract's first day: neither is attributed, as neither has a community and day to look up.
+    valid = contracts.first_day[community] <= day
+    valid &= day <= contracts.last_day[community]
+    valid &= names_none
+    company[valid] = contracts.holder[community[valid]]
     how[valid] = 1
-    many = np.flatnonzero(contracts.takeover[looked_up])
+    del valid
+    many = contracts.takeover[community]
+    many &= names_none
+    many &= day != NO_DAY
+    many = np.flatnonzero(many)
     if many.size:
         comm = community[many]
         rec_day = day[many]
@@ -320,25 +330,34 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     # Attribution of every record of every kind.
     # Positions are kept as int32 (a nation has 150,000 companies): at 30 M records every int64 array kept to the
     # end is 240 MB, and on a machine that pays for every page it touches first, memory is time.
-    attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
-    responsible: dict[str, np.ndarray] = {}  # company position regardless of P
-    how: dict[str, np.ndarray] = {}
-    insp_community = np.zeros(0, dtype=np.int64)
-    for kind in RECORD_KINDS:
+    def attribute(kind: str, day: np.ndarray, in_period: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A kind's records (their event days, whether each is counted in P): the company position when counted
+        in P (else -1), the company position regardless of P, how each was attributed, and for the inspections
+        each record's community position."""
         frame = frames[kind]
         # A record naming a company outside the rated set (e.g. outside P) stays with that company.
         named = _codes(frame["credit_code"], company_index)
         named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int64)
-        if kind == "inspections":
-            insp_community = community
-        company, kind_how = _attribute(named, community, event_days[kind], contracts)
-        del named, community
-        attributed[kind] = np.where(counted[kind], company, -1).astype(np.int32)
-        responsible[kind] = company.astype(np.int32)
-        how[kind] = kind_how
-        del company
+        company, kind_how = _attribute(named, community, day, contracts)
+        del named
+        return np.where(in_period, company, -1).astype(np.int32), company.astype(np.int32), kind_how, \
+            community if kind == "inspections" else community[:0]
+
+    # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
+    # the complaints, nine records in ten, go side by side.
+    attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
+    responsible: dict[str, np.ndarray] = {}  # company position regardless of P
+    how: dict[str, np.ndarray] = {}
+    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="attribution") as pool:
+        for kind, (attributed[kind], responsible[kind], how[kind], community) in zip(
+                RECORD_KINDS, pool.map(attribute, RECORD_KINDS, [event_days[k] for k in RECORD_KINDS],
+                                       [counted[k] for k in RECORD_KINDS]), strict=True):
+            if kind == "inspections":
+                insp_community = community
+            del community
 
     # INSP.
     insp = frames["inspections"]
@@ -600,6 +619,9 @@ def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
     return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
 
 
+_PREFILTER_SLICE = 1 << 21
+
+
 def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
     """Rows that can still be among a company's top ``limit`` judged by the primary key alone.
 
@@ -610,10 +632,14 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     bucket_of_rank = (np.arange(max(distinct, 1), dtype=np.int64) * buckets // max(distinct, 1)).astype(np.int8)
     bucket = bucket_of_rank[primary_rank]  # one byte a row: at 30 M records millions of rows pass through here
     n = int(company.max()) + 1
-    cell = company.astype(np.intp)
-    cell *= buckets
-    cell += bucket
-    counts = np.bincount(cell, minlength=n * buckets)
+    # Rows per (company, bucket) cell, counted a slice of rows at a time: a cell number per row of all of them
+    # at once took eight bytes a row (100 MB for 12 M inspections) while another reason's evidence was picked.
+    counts = np.zeros(n * buckets, dtype=np.int64)
+    for low in range(0, company.size, _PREFILTER_SLICE):
+        cell = company[low:low + _PREFILTER_SLICE].astype(np.intp)
+        cell *= buckets
+        cell += bucket[low:low + _PREFILTER_SLICE]
+        counts += np.bincount(cell, minlength=n * buckets)
     del cell
     # Only the (company, bucket) cells that hold rows, in company then bucket order; running counts per company.
     cells = np.flatnonzero(counts)
@@ -635,14 +661,19 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[
 
     The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
     the work; record ids (strings) are compared only among the rows that tie at a company's cut-off.
+    ``keys_desc`` is the caller's to give: it is emptied once the rows that can make the cut are known.
     """
     if company.size == 0:
         return np.array([], dtype=np.int64)
     first_rank, first_size = _dense_desc(keys_desc[0])
     if prefilter and company.size > 50 * limit:
         survivors = np.flatnonzero(_prefilter(company, first_rank, first_size, limit))
-        picked = _top(company[survivors], [k[survivors] for k in keys_desc],
-                      lambda rows: record_ids(survivors[rows]), limit, prefilter=False)
+        del first_rank
+        # The survivors' keys only from here: the caller's list gives up the whole columns (eight bytes a row of
+        # millions of rows each) while the survivors are sorted.
+        kept = [k[survivors] for k in keys_desc]
+        keys_desc.clear()
+        picked = _top(company[survivors], kept, lambda rows: record_ids(survivors[rows]), limit, prefilter=False)
         return survivors[picked]
     packed = company.astype(np.int64)
     span = int(company.max()) + 1
@@ -683,7 +714,6 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
               event_days: dict[str, np.ndarray]) -> pd.DataFrame:
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
-    parts = []
     # Evidence is built only for the reasons that are shown: per reason code, the companies showing it.
     shown_by = company_index.get_indexer(reasons["credit_code"])
     shown_reason = reasons["reason"].to_numpy(dtype=object)
@@ -693,7 +723,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         flags[shown_by[(shown_reason == name) & (shown_by >= 0)]] = True
 
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
-             sort_by: list[str]) -> None:
+             sort_by: list[str]) -> pd.DataFrame | None:
         """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending).
 
         Works on index arrays; record ids (strings) are fetched only for tie-breaks and the chosen rows.
@@ -705,7 +735,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         sizes = [rows.size for _, rows, _, _ in sources]
         total = sum(sizes)
         if total == 0:
-            return
+            return None
         source = np.repeat(np.arange(len(sources), dtype=np.int8), sizes)
         row = sources[0][1] if len(sources) == 1 else np.concatenate([rows for _, rows, _, _ in sources])
         values = {
@@ -742,7 +772,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         chosen = _top(candidates, [column(k) for k in sort_by], record_ids, limit)  # days int, points float
         company = candidates[chosen]
         del candidates
-        parts.append(pd.DataFrame({
+        return pd.DataFrame({
             "company": company,
             "reason": reason,
             "_reason": alphabetical[reason],
@@ -754,21 +784,29 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             "day": column("day", chosen),
             "points": column("points", chosen),
             "detail": column("detail", chosen),
-        }))
+        })
 
     # Constant columns as read-only views of one value (only the chosen rows are ever gathered from them).
     nan_insp = np.broadcast_to(np.nan, len(insp_points))
     nan_fee = np.broadcast_to(np.nan, len(fee_points))
     ones = np.broadcast_to(1.0, len(substantiated))
     nan_comp = np.broadcast_to(np.nan, len(substantiated))
-    pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"])
-    pick([("fee_violations", fee_points > 0, fee_points, nan_fee)], "FEE", ["points", "day"])
-    pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"])
-    overdue_days = (np.where(resolved == NO_DAY, as_of, resolved) - due).astype(float)
-    pick([("complaints", is_due & ~on_time, ones, overdue_days)], "COMPL_TIMELY", ["detail"])
     n_events = len(frames["major_events"])
-    pick([("fee_violations", fee_veto, fee_points, nan_fee),
-          ("major_events", event_veto, np.zeros(n_events), np.full(n_events, np.nan))], "VETO", ["day"])
+    picks: list[Callable[[], pd.DataFrame | None]] = [
+        lambda: pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"]),
+        lambda: pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"]),
+        lambda: pick([("complaints", is_due & ~on_time, ones,
+                       (np.where(resolved == NO_DAY, as_of, resolved) - due).astype(float))], "COMPL_TIMELY",
+                     ["detail"]),
+        lambda: pick([("fee_violations", fee_points > 0, fee_points, nan_fee)], "FEE", ["points", "day"]),
+        lambda: pick([("fee_violations", fee_veto, fee_points, nan_fee),
+                      ("major_events", event_veto, np.zeros(n_events), np.full(n_events, np.nan))], "VETO",
+                     ["day"]),
+    ]
+    # Two reasons at a time (their sorts and gathers run without the interpreter lock), the largest first; the
+    # rows are put in order below, so the order the reasons finish in does not matter.
+    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="evidence") as pool:
+        parts = [part for part in pool.map(lambda make: make(), picks) if part is not None]
     columns = ["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]
     if not parts:
         return pd.DataFrame(columns=columns)

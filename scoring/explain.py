@@ -7,7 +7,9 @@ import enum
 import json
 import json.encoder
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -285,8 +287,9 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         ',"assessed":', _json_bools(c["fee_assessed"]),
         ',"parts":{}}],"reasons":[', _Slot.REASONS, '],"next_grade":', _Slot.NEXT_GRADE, ',"gap":', _Slot.GAP,
         ',"path":[', _Slot.PATHS, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
-    texts: list[pa.Array] = []
-    for start in range(0, n, _COMPANIES_PER_CHUNK):
+
+    def chunk(start: int) -> pa.Array:
+        """The texts of the companies from ``start``, ``_COMPANIES_PER_CHUNK`` of them at most."""
         stop = min(start + _COMPANIES_PER_CHUNK, n)
         size = stop - start
         # The chunk's evidence lists, one per (company, reason).
@@ -309,9 +312,16 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         slots[_Slot.PATHS] = _placed(size, groups - start, joined, "")
         slots[_Slot.NEXT_GRADE] = _placed(size, groups - start, next_grade.rows(first).column(), "null")
         slots[_Slot.GAP] = _placed(size, groups - start, gaps.rows(first).column(), "null")
-        texts.append(_join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
-                            for part in company_parts]))
-    return pa.chunked_array(texts, _TEXT)
+        return _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
+                      for part in company_parts])
+
+    # Arrow's kernels (takes and joins, most of the work) run without the interpreter lock: a few threads make the
+    # chunks at once, their texts kept in the companies' order.
+    starts = range(0, n, _COMPANIES_PER_CHUNK)
+    if len(starts) == 1 or _THREADS == 1:
+        return pa.chunked_array([chunk(s) for s in starts], _TEXT)
+    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="explanations") as pool:
+        return pa.chunked_array(list(pool.map(chunk, starts)), _TEXT)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -478,6 +488,7 @@ class _Slot(enum.Enum):
 
 
 _COMPANIES_PER_CHUNK = 4096
+_THREADS = min(2, os.cpu_count() or 1)
 _Rows: TypeAlias = slice | np.ndarray
 
 

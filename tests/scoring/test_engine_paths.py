@@ -69,7 +69,11 @@ def test_names_match_the_reference(seed: int, categorical: bool) -> None:
 
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("limit", [1, 3, 5])
-def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
+@pytest.mark.parametrize("rows_a_slice", [7, 1 << 21])
+def test_prefilter_matches_the_reference(seed: int, limit: int, rows_a_slice: int,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when the rows are counted in many slices (7 rows each), as at millions of records."""
+    monkeypatch.setattr(engine, "_PREFILTER_SLICE", rows_a_slice)
     rng = np.random.default_rng(seed)
     rows = int(rng.integers(1, 3000))
     company = rng.integers(0, int(rng.integers(1, 200)), size=rows).astype(np.int64)
@@ -77,6 +81,29 @@ def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
     ranks, distinct = engine._dense_desc(values)
     assert np.array_equal(engine._prefilter(company, ranks, distinct, limit),
                           engine_reference.prefilter(company, ranks, distinct, limit))
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("limit", [1, 3, 5])
+def test_top_rows_through_the_prefilter_are_those_of_the_full_sort(seed: int, limit: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough rows for the prefilter (more than 50 per limit), few companies and many ties on both keys, so
+    that record ids decide at the cut; the full sort without the prefilter is the reference. The caller's
+    list of keys is given up (emptied), its arrays untouched."""
+    monkeypatch.setattr(engine, "_PREFILTER_SLICE", 97)
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(50 * limit + 1, 4000))
+    company = rng.integers(0, int(rng.integers(1, 40)), size=rows).astype(np.int32)
+    days = rng.integers(20_000, 20_000 + int(rng.integers(1, 30)), size=rows).astype(np.int64)
+    points = rng.integers(0, 6, size=rows) / 2.0
+    ids = np.array([f"R{rng.integers(10**6):06d}-{i}" for i in range(rows)], dtype=object)
+    reference = engine._top(company, [points.copy(), days.copy()], lambda at: ids[at], limit, prefilter=False)
+    keys = [points, days]
+    held = [points.copy(), days.copy()]
+    fast = engine._top(company, keys, lambda at: ids[at], limit)
+    assert len(reference) < rows  # the cut leaves rows out
+    assert np.array_equal(fast, reference)
+    assert keys == [] and np.array_equal(points, held[0]) and np.array_equal(days, held[1])
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -20,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from scoring import engine as engine_module
+from scoring import explain as explain_module
 from scoring.engine import Constants, Period, RatingInputs, RatingResult, rate_companies
-from scoring.explain import explain
+from scoring.explain import explain, explanations_json
 from scoring.methodology import METHODOLOGY_DIR, Methodology, load_methodology
 from tests.scoring.builders import inputs
 
@@ -444,6 +446,24 @@ def test_same_inputs_give_byte_identical_output_and_scores_in_range(world: World
     for name in ("companies", "reasons", "evidence", "records", "paths"):
         assert getattr(first, name).to_csv() == getattr(second, name).to_csv(), name
     assert _explanations(first) == _explanations(second)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds(), threads=st.sampled_from([1, 3]))
+def test_the_result_does_not_depend_on_how_many_threads_work_on_it(world: World, threads: int) -> None:
+    """The engine attributes kinds and picks evidence a few at a time, and explanations are put together a few
+    chunks at a time (one company a chunk here): one thread or three give byte-identical frames and texts."""
+    built = inputs(**world)
+    expected = rate(built)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(explain_module, "_COMPANIES_PER_CHUNK", 1)
+        texts = explanations_json(expected, ZY2025)
+        patch.setattr(engine_module, "_THREADS", threads)
+        patch.setattr(explain_module, "_THREADS", threads)
+        result = rate(built)
+        assert explanations_json(result, ZY2025) == texts
+    for name in ("companies", "reasons", "evidence", "records", "paths"):
+        assert getattr(result, name).to_csv() == getattr(expected, name).to_csv(), name
 
 
 @SETTINGS
