@@ -522,11 +522,16 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     companies["grade"] = companies["grade"].astype(object)
 
     reasons = _reasons(companies, m)
-    evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
-                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
-        if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
-                                                    "event_date", "points", "detail"])
-    paths = _paths(companies, m, constants)
+    # The paths (per company, pandas) are worked out beside the evidence (per record, numpy's loops mostly without
+    # the interpreter lock); neither needs the other.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paths") as beside:
+        paths_made = beside.submit(_paths, companies, m, constants)
+        evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
+                             substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto,
+                             event_days) \
+            if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
+                                                        "event_date", "points", "detail"])
+        paths = paths_made.result()
     # The records frame last, once what the evidence took is given back: the two need not be held at once.
     del attributed, insp_company, comp_company, fee_company, event_days, received, due, resolved, is_due, on_time
     records = _records_frame(frames, responsible, how, counted, company_index,
