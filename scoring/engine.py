@@ -139,13 +139,16 @@ def _day(value: dt.date) -> int:
 
 
 def _codes(values: Any, index: pd.Index) -> np.ndarray:
-    """Positions of ``values`` in ``index`` (-1 where absent or missing); categoricals stay cheap."""
+    """Positions of ``values`` in ``index`` (-1 where absent or missing) as int32 (an index of companies or
+    communities is far below 2**31 long; half the memory of int64 per record); categoricals stay cheap."""
+    if len(index) >= 2**31 - 1:  # pragma: no cover - no registry is that large
+        raise OverflowError("too many ids for int32 positions")
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(series.dtype, pd.CategoricalDtype):
         # One gather from a table with a trailing -1, which a missing value's code (-1) picks.
-        table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int64)
+        table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int32)
         return table[series.cat.codes.to_numpy()]
-    return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int64)
+    return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int32)
 
 
 def _bool(values: Any) -> np.ndarray:
@@ -340,11 +343,11 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named = _codes(frame["credit_code"], company_index)
         named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
         community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
-            np.full(len(frame), -1, dtype=np.int64)
+            np.full(len(frame), -1, dtype=np.int32)
         company, kind_how = _attribute(named, community, day, contracts)
         del named
-        return np.where(in_period, company, -1).astype(np.int32), company.astype(np.int32), kind_how, \
-            community if kind == "inspections" else community[:0]
+        return np.where(in_period, company, -1).astype(np.int32, copy=False), company.astype(np.int32, copy=False), \
+            kind_how, community if kind == "inspections" else community[:0]
 
     # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
     # the complaints, nine records in ten, go side by side.
@@ -522,16 +525,11 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     companies["grade"] = companies["grade"].astype(object)
 
     reasons = _reasons(companies, m)
-    # The paths (per company, pandas) are worked out beside the evidence (per record, numpy's loops mostly without
-    # the interpreter lock); neither needs the other.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="paths") as beside:
-        paths_made = beside.submit(_paths, companies, m, constants)
-        evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
-                             substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto,
-                             event_days) \
-            if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
-                                                        "event_date", "points", "detail"])
-        paths = paths_made.result()
+    evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
+                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
+        if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
+                                                    "event_date", "points", "detail"])
+    paths = _paths(companies, m, constants)
     # The records frame last, once what the evidence took is given back: the two need not be held at once.
     del attributed, insp_company, comp_company, fee_company, event_days, received, due, resolved, is_due, on_time
     records = _records_frame(frames, responsible, how, counted, company_index,
