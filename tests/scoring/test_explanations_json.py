@@ -82,3 +82,29 @@ def test_chunks_of_a_few_companies_give_the_same_texts(world: World, seed: int, 
         patch.setattr(explain_module, "_COMPANIES_PER_CHUNK", chunk)
         assert explanations_json(result, ZY2025) == reference(result)
         assert explanations_json(changed, ZY2025) == reference(changed)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_codes_by_runs_are_those_of_hashing_every_row(seed: int) -> None:
+    """``_run_factorize`` hashes only the first row of each run of equal values, and ``_reason_codes`` names
+    the values by ``str()``: against factorizing every row, on columns with runs, missing values (None, NaN,
+    pd.NA) and values of other types."""
+    rng = np.random.default_rng(seed)
+    pool: list[object] = ["INSP", "FEE", "VETO", "COMPL_RATE", "91340722000000035T", None, np.nan, 3, "3"]
+    if seed % 4 == 0:
+        pool.append(pd.NA)
+    columns = []
+    for _ in range(2):
+        values = [pool[i] for i in rng.integers(len(pool), size=int(rng.integers(0, 12)))]
+        runs = rng.integers(1, 5, size=len(values))
+        columns.append(pd.Series([v for v, r in zip(values, runs, strict=True) for _ in range(r)], dtype=object))
+    for column in columns:
+        codes, uniques = explain_module._run_factorize(column)
+        expected_codes, expected_uniques = pd.factorize(column.to_numpy(dtype=object))
+        assert codes.dtype == np.int64 and np.array_equal(codes, expected_codes)
+        assert [repr(u) for u in uniques] == [repr(u) for u in expected_uniques]
+    texts = [list(map(str, column.tolist())) for column in columns]
+    expected, names = pd.factorize(np.array([t for text in texts for t in text], dtype=object), sort=True)
+    got_names, got = explain_module._reason_codes(*columns)
+    assert got_names == [str(name) for name in names]
+    assert np.array_equal(np.concatenate(got), expected.astype(np.int64))
