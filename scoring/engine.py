@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -233,6 +233,15 @@ _NEVER = np.iinfo(np.int64).max  # a day after every day
 _THREADS = min(2, os.cpu_count() or 1)  # for steps that split in two and run without the interpreter lock
 
 
+def in_threads(work: Callable[..., Any], *items: Iterable[Any]) -> list[Any]:
+    """``list(map(work, *items))``, ``_THREADS`` items at a time (numpy's and Arrow's loops run without the
+    interpreter lock); in the calling thread when one thread is all there is. Results in the items' order."""
+    if _THREADS == 1:
+        return list(map(work, *items))
+    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="scoring") as pool:
+        return list(pool.map(work, *items))
+
+
 def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarray, communities: pd.Index,
                        companies: pd.Index) -> _Contracts:
     """Contracts sorted for attribution; ``start``/``end`` are the rows' day numbers (computed once)."""
@@ -334,7 +343,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     # Positions are kept as int32 (a nation has 150,000 companies): at 30 M records every int64 array kept to the
     # end is 240 MB, and on a machine that pays for every page it touches first, memory is time.
     def attribute(kind: str, day: np.ndarray, in_period: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """A kind's records (their event days, whether each is counted in P): the company position when counted
         in P (else -1), the company position regardless of P, how each was attributed, and for the inspections
         each record's community position."""
@@ -347,20 +356,20 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         company, kind_how = _attribute(named, community, day, contracts)
         del named
         return np.where(in_period, company, -1).astype(np.int32, copy=False), company.astype(np.int32, copy=False), \
-            kind_how, community if kind == "inspections" else community[:0]
+            kind_how, community if kind == "inspections" else None
 
     # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
     # the complaints, nine records in ten, go side by side.
     attributed: dict[str, np.ndarray] = {}  # company position when counted in P, else -1
     responsible: dict[str, np.ndarray] = {}  # company position regardless of P
     how: dict[str, np.ndarray] = {}
-    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="attribution") as pool:
-        for kind, (attributed[kind], responsible[kind], how[kind], community) in zip(
-                RECORD_KINDS, pool.map(attribute, RECORD_KINDS, [event_days[k] for k in RECORD_KINDS],
-                                       [counted[k] for k in RECORD_KINDS]), strict=True):
-            if kind == "inspections":
-                insp_community = community
-            del community
+    made = in_threads(attribute, RECORD_KINDS, [event_days[k] for k in RECORD_KINDS],
+                      [counted[k] for k in RECORD_KINDS])
+    for kind, (in_period, regardless, kind_how, community) in zip(RECORD_KINDS, made, strict=True):
+        attributed[kind], responsible[kind], how[kind] = in_period, regardless, kind_how
+        if community is not None:
+            insp_community = community
+    del made, in_period, regardless, kind_how, community
 
     # INSP.
     insp = frames["inspections"]
@@ -637,19 +646,15 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     n = int(company.max()) + 1
     # Rows per (company, bucket) cell, counted a slice of rows at a time: a cell number per row of all of them
     # at once took eight bytes a row (100 MB for 12 M inspections) while another reason's evidence was picked.
-    counts: np.ndarray | None = None
-    for low in range(0, company.size, _PREFILTER_SLICE):
+    def counted(low: int) -> np.ndarray:
         cell = company[low:low + _PREFILTER_SLICE].astype(np.intp)
         cell *= buckets
         cell += bucket[low:low + _PREFILTER_SLICE]
-        sliced = np.bincount(cell, minlength=n * buckets)
-        del cell
-        if counts is None:
-            counts = sliced  # one slice, as below a few million rows: one count, as before the slices
-        else:
-            counts += sliced
-        del sliced
-    assert counts is not None  # company is not empty (checked by the caller)
+        return np.bincount(cell, minlength=n * buckets)
+
+    counts = counted(0)  # the first slice into the counts themselves: no zeroed table, no extra pass
+    for low in range(_PREFILTER_SLICE, company.size, _PREFILTER_SLICE):
+        counts += counted(low)
     # Only the (company, bucket) cells that hold rows, in company then bucket order; running counts per company.
     cells = np.flatnonzero(counts)
     cell_company = cells // buckets
@@ -814,8 +819,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     ]
     # Two reasons at a time (their sorts and gathers run without the interpreter lock), the largest first; the
     # rows are put in order below, so the order the reasons finish in does not matter.
-    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="evidence") as pool:
-        parts = [part for part in pool.map(lambda make: make(), picks) if part is not None]
+    parts = [part for part in in_threads(lambda make: make(), picks) if part is not None]
     columns = ["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]
     if not parts:
         return pd.DataFrame(columns=columns)

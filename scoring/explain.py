@@ -7,9 +7,7 @@ import enum
 import json
 import json.encoder
 import math
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -18,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.engine import RatingResult
+from scoring.engine import RatingResult, in_threads
 from scoring.methodology import Methodology
 from scoring.piecewise import round_half_up
 
@@ -315,13 +313,9 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         return _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
                       for part in company_parts])
 
-    # Arrow's kernels (takes and joins, most of the work) run without the interpreter lock: a few threads make the
-    # chunks at once, their texts kept in the companies' order.
-    starts = range(0, n, _COMPANIES_PER_CHUNK)
-    if len(starts) == 1 or _THREADS == 1:
-        return pa.chunked_array([chunk(s) for s in starts], _TEXT)
-    with ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="explanations") as pool:
-        return pa.chunked_array(list(pool.map(chunk, starts)), _TEXT)
+    # Arrow's kernels (takes and joins, most of the work) run without the interpreter lock: the engine's threads
+    # make the chunks, their texts kept in the companies' order.
+    return pa.chunked_array(in_threads(chunk, range(0, n, _COMPANIES_PER_CHUNK)), _TEXT)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -513,7 +507,6 @@ class _Slot(enum.Enum):
 
 
 _COMPANIES_PER_CHUNK = 4096
-_THREADS = min(2, os.cpu_count() or 1)
 _Rows: TypeAlias = slice | np.ndarray
 
 

@@ -458,8 +458,7 @@ def test_the_result_does_not_depend_on_how_many_threads_work_on_it(world: World,
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(explain_module, "_COMPANIES_PER_CHUNK", 1)
         texts = explanations_json(expected, ZY2025)
-        patch.setattr(engine_module, "_THREADS", threads)
-        patch.setattr(explain_module, "_THREADS", threads)
+        patch.setattr(engine_module, "_THREADS", threads)  # the explanations' threads too (engine.in_threads)
         result = rate(built)
         assert explanations_json(result, ZY2025) == texts
     for name in ("companies", "reasons", "evidence", "records", "paths"):
