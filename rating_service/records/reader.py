@@ -8,6 +8,7 @@ size, compression ratio, parts) and every XML part's prolog (no DOCTYPE, no enti
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import io
@@ -19,6 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from rating_service.errors import RowError
 from rating_service.records.limits import MIB, ImportLimits
@@ -37,6 +41,8 @@ _BINARY_MAGICS = {
 
 
 CHUNK_ROWS = 100_000
+# The bytes of a plain CSV file that Arrow's reader splits as one block (``_read_plain_csv``).
+_ARROW_BLOCK = 4 << 20
 
 
 @dataclass
@@ -264,6 +270,12 @@ def _read_csv(filename: str, data: bytes, encoding: str, limits: ImportLimits, c
         raise FileProblem("file_empty")
     breaks, longest_line = _line_breaks(data) if encoding != "utf-16" else (0, len(data))
     _check_row_count(data, encoding, breaks, limits)
+    # A cell longer than the limit needs a line that long, or a quoted cell spanning lines: only then are the
+    # cells measured one by one.
+    long_cells = len(data) > limits.max_cell_chars and (longest_line > limits.max_cell_chars or b'"' in data)
+    if not long_cells and (fast := _read_plain_csv(filename, data, encoding, _delimiter(head), limits, chunk_rows,
+                                                   breaks)) is not None:
+        return fast
     try:
         reader = pd.read_csv(
             io.BytesIO(data),
@@ -282,10 +294,7 @@ def _read_csv(filename: str, data: bytes, encoding: str, limits: ImportLimits, c
         raise FileProblem("file_empty") from exc
     if first is None or first.shape[0] == 0:
         raise FileProblem("file_empty")
-    headers = ["" if v is None else str(v).replace("\ufeff", "").strip() for v in first.iloc[0].tolist()]
-    # A cell longer than the limit needs a line that long, or a quoted cell spanning lines: only then are the
-    # cells measured one by one.
-    long_cells = len(data) > limits.max_cell_chars and (longest_line > limits.max_cell_chars or b'"' in data)
+    headers = _headers(first.iloc[0].tolist())
     cleaner = _Cleaner(headers, strip=_needs_strip(data, encoding),
                        max_cell_chars=limits.max_cell_chars if long_cells else None)
     cleaner.check_cells(first.iloc[:1], np.array([1]))
@@ -302,6 +311,90 @@ def _read_csv(filename: str, data: bytes, encoding: str, limits: ImportLimits, c
             frame = _next_csv_chunk(reader)
 
     return RawTable(filename, "csv", encoding, headers, chunks(), line_breaks=breaks)
+
+
+def _headers(cells: list[Any]) -> list[str]:
+    return ["" if v is None else str(v).replace("\ufeff", "").strip() for v in cells]
+
+
+def _read_plain_csv(filename: str, data: bytes, encoding: str, delimiter: str, limits: ImportLimits,
+                    chunk_rows: int, breaks: int) -> RawTable | None:
+    """The rows of a plain UTF-8 CSV file, split by Arrow's CSV reader; None for any other file.
+
+    Plain: no quote and no NUL anywhere, and every line holds as many cells as the header (an empty line holds
+    none and is a blank row). Such a file comes out exactly as pandas' reader (``_read_csv``) gives it, chunk for
+    chunk: the same cells, the same row numbers, the same blank rows dropped. Arrow splits the file in C++ outside
+    the interpreter lock, and each column of a chunk is turned into Python strings once per distinct value (cells
+    repeat: a channel, a community, a date) rather than once per cell. Cells are cleaned as ``_Cleaner.clean``
+    cleans them, once per distinct value."""
+    if encoding not in ("utf-8", "utf-8-sig") or b'"' in data or b"\x00" in data:
+        return None
+    uneven: list[int] = []
+
+    def count_mismatch(row: Any) -> str:  # a line with more or fewer cells than the header: left to pandas
+        uneven.append(1)
+        return "skip"
+
+    # Arrow's buffers come from the C allocator: each is returned to the system as soon as its rows have been
+    # turned into chunks (``rating_service.allocator``), where Arrow's own pool would keep them for later.
+    pool = pa.system_memory_pool()
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, block_size=_ARROW_BLOCK),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=False, double_quote=False,
+                                              newlines_in_values=False, ignore_empty_lines=False,
+                                              invalid_row_handler=count_mismatch),
+            convert_options=pa_csv.ConvertOptions(auto_dict_encode=False, strings_can_be_null=False,
+                                                  check_utf8=True, column_types=_all_text(data, delimiter)),
+            memory_pool=pool,
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    if uneven or table.num_rows == 0:
+        return None
+    headers = _headers([column[0].as_py() for column in table.columns])
+    cleaner = _Cleaner(headers, strip=_needs_strip(data, encoding))
+    # The file's rows as Arrow read them, block by block; a block is dropped once its last row is in a chunk.
+    blocks = collections.deque(table.to_batches())
+    del table
+    offset = 1  # the first row of blocks[0] not yet in a chunk (the header is row 0)
+
+    def take(rows: int) -> pa.Table:
+        nonlocal offset
+        parts = []
+        while rows and blocks:
+            block = blocks[0]
+            part = block.slice(offset, rows)
+            parts.append(part)
+            rows -= part.num_rows
+            offset += part.num_rows
+            if offset >= block.num_rows:
+                blocks.popleft()
+                offset = 0
+        return pa.Table.from_batches(parts, schema=schema)
+
+    schema = blocks[0].schema
+
+    def chunks() -> Iterator[RawChunk]:
+        first, size = 2, chunk_rows - 1  # pandas' first chunk holds the header and chunk_rows - 1 rows
+        while blocks:
+            rows = take(size)
+            numbers = np.arange(first, first + rows.num_rows, dtype=np.int64)
+            if numbers.size and (problem := _too_many_rows(int(numbers[-1]), limits)):
+                raise problem
+            if numbers.size and (chunk := cleaner.clean_arrow(rows, numbers, pool)).frame.shape[0]:
+                yield chunk
+            first, size = first + rows.num_rows, chunk_rows
+
+    return RawTable(filename, "csv", encoding, headers, chunks(), line_breaks=breaks)
+
+
+def _all_text(data: bytes, delimiter: str) -> dict[str, Any]:
+    """Every column of the file as text (Arrow names them f0, f1, ...): as many as the header line has."""
+    end = data.find(b"\n")
+    header = data[: end if end >= 0 else len(data)]
+    return {f"f{i}": pa.string() for i in range(header.count(delimiter.encode()) + 1)}
 
 
 def _next_csv_chunk(reader: Any) -> pd.DataFrame | None:
@@ -574,6 +667,29 @@ class _Cleaner:
         if not keep.all():
             body = body[keep].reset_index(drop=True)
         return RawChunk(body, np.asarray(row_numbers)[keep].astype("int64"))
+
+
+    def clean_arrow(self, table: pa.Table, row_numbers: np.ndarray, pool: pa.MemoryPool) -> RawChunk:
+        """``clean`` for a slice of Arrow's reading, every cell a string: each column's distinct values are
+        cleaned once and put back in place."""
+        columns: dict[int, np.ndarray] = {}
+        blank = np.ones(table.num_rows, dtype=bool)
+        for position in range(self.width):
+            encoded = pc.dictionary_encode(table.column(position).combine_chunks(memory_pool=pool), memory_pool=pool)
+            cells = encoded.dictionary.to_numpy(zero_copy_only=False)
+            if self.strip:
+                values = np.empty(len(cells), dtype=object)
+                values[:] = [v.strip() or None for v in cells.tolist()]
+            else:
+                values = cells if cells.flags.writeable else cells.copy()
+                values[values == ""] = None
+            codes = encoded.indices.to_numpy()
+            columns[position] = values[codes]
+            blank &= (values == None)[codes]  # noqa: E711  (elementwise)
+        body = pd.DataFrame(columns, dtype=object, copy=False)
+        if blank.any():
+            body = body[~blank].reset_index(drop=True)
+        return RawChunk(body, row_numbers[~blank])
 
 
 # A byte that ends or starts a cell: delimiters, quotes and line ends.

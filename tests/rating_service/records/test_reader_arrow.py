@@ -1,0 +1,123 @@
+"""A plain UTF-8 CSV file is split by Arrow's reader (``reader._read_plain_csv``, issue 21): against pandas' reader,
+the path every other file takes, on random files. Both must give the same headers, the same chunks (cells, row
+numbers, blank rows dropped) and the same refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rating_service.records import reader
+from rating_service.records.limits import ImportLimits
+from rating_service.records.reader import FileProblem, read_table
+
+# Cells: empty, padded (space, tab, U+3000), Chinese, digits, a lone space, and whitespace that only a file
+# with padded cells has stripped (an em space, a form feed).
+CELLS = ["", "a", "甲乙", " b", "c ", "\td", "\u3000丙", " ", "GD-001", "2025-01-02", "是", "x y", "\u2003丁", "戊\x0c"]
+ENDINGS = ["\n", "\r\n"]
+
+
+def _outcome(data: bytes, chunk_rows: int, limits: ImportLimits) -> Any:
+    """Everything a reading gives: headers and each chunk's cells and row numbers, or the refusal."""
+    try:
+        table = read_table("records.csv", data, limits=limits, chunk_rows=chunk_rows)
+        return ("read", table.headers,
+                [(chunk.row_numbers.tolist(), chunk.frame.to_numpy(dtype=object).tolist()) for chunk in table.chunks])
+    except FileProblem as problem:
+        return ("refused", problem.key, problem.params)
+
+
+def _by_pandas(data: bytes, chunk_rows: int, limits: ImportLimits) -> Any:
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(reader, "_read_plain_csv", lambda *args, **kwargs: None)
+        return _outcome(data, chunk_rows, limits)
+
+
+@st.composite
+def _files(draw: st.DrawFn, *, regular: bool) -> tuple[bytes, bool | None]:
+    """A CSV file (its bytes; whether every line holds as many cells as the header: None when it has no line
+    after the header, which either reader may read) with a BOM or not, one of
+    two line endings, blank lines, and, unless ``regular``, lines with a cell too few or too many."""
+    width = draw(st.integers(1, 4))
+    delimiter = draw(st.sampled_from([",", ";", "\t"])) if width > 1 else ","
+    header = [draw(st.sampled_from(["工单编号", "渠道", "a", " 名称 "])) + str(i) for i in range(width)]
+    lines = [delimiter.join(header)]
+    same_width = True
+    for _ in range(draw(st.integers(0, 25))):
+        if draw(st.integers(0, 9)) == 0:
+            lines.append("")  # a blank line: a blank row for both readers
+            continue
+        cells = width
+        if not regular and draw(st.integers(0, 5)) == 0:
+            cells = max(1, width + draw(st.sampled_from([-1, 1])))
+        line = delimiter.join(draw(st.sampled_from(CELLS)) for _ in range(cells))
+        # A cell may hold the delimiter (a tab); a single empty cell is a blank line.
+        same_width &= line.count(delimiter) == width - 1 or line == ""
+        lines.append(line)
+    ending = draw(st.sampled_from(ENDINGS))
+    text = ending.join(lines) + (ending if draw(st.booleans()) else "")
+    bom = "\ufeff" if draw(st.booleans()) else ""
+    return (bom + text).encode("utf-8"), same_width if len(lines) > 1 else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(file=_files(regular=True), chunk_rows=st.integers(1, 12), max_rows=st.integers(1, 30))
+def test_a_plain_file_reads_as_pandas_reads_it(file: tuple[bytes, bool | None], chunk_rows: int, max_rows: int) -> None:
+    data, _ = file
+    limits = ImportLimits(max_rows=max_rows)
+    assert _outcome(data, chunk_rows, limits) == _by_pandas(data, chunk_rows, limits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(file=_files(regular=False), chunk_rows=st.integers(1, 12))
+def test_a_file_with_ragged_lines_reads_as_pandas_reads_it(file: tuple[bytes, bool | None], chunk_rows: int) -> None:
+    data, _ = file
+    limits = ImportLimits()
+    assert _outcome(data, chunk_rows, limits) == _by_pandas(data, chunk_rows, limits)
+
+
+@settings(max_examples=100, deadline=None)
+@given(file=_files(regular=False))
+def test_only_a_file_of_even_lines_takes_arrows_path(file: tuple[bytes, bool | None]) -> None:
+    data, even = file
+    text = data.decode("utf-8-sig")
+    delimiter = reader._delimiter(text)
+    arrow = reader._read_plain_csv("records.csv", data, reader.detect_encoding(data), delimiter, ImportLimits(),
+                                   reader.CHUNK_ROWS, text.count("\n"))
+    if even is not None:
+        assert (arrow is not None) is even
+
+
+@pytest.mark.parametrize("data", [
+    b'a,b\n"1,2",3\n',  # a quote: pandas' reader unquotes it
+    b"a,b\n1,\x002\n",  # a NUL byte
+    "a,b\n甲,乙\n".encode("gbk"),  # not UTF-8
+])
+def test_files_arrow_would_read_otherwise_go_to_pandas(data: bytes) -> None:
+    encoding = reader.detect_encoding(data)
+    assert reader._read_plain_csv("records.csv", data, encoding, ",", ImportLimits(), reader.CHUNK_ROWS, 2) is None
+    assert _outcome(data, reader.CHUNK_ROWS, ImportLimits()) == _by_pandas(data, reader.CHUNK_ROWS, ImportLimits())
+
+
+def test_cells_of_a_plain_file_are_cleaned_and_blank_rows_dropped() -> None:
+    data = "\ufeff编号, 渠道\r\nGD-1, 来电 \r\n,\r\n\r\nGD-2,\r\n".encode()
+    table = read_table("records.csv", data)
+    chunks = list(table.chunks)
+    assert table.headers == ["编号", "渠道"]
+    assert [chunk.row_numbers.tolist() for chunk in chunks] == [[2, 5]]
+    assert chunks[0].frame.to_numpy(dtype=object).tolist() == [["GD-1", "来电"], ["GD-2", None]]
+
+
+@pytest.mark.parametrize(("data", "cells"), [
+    # No cell is padded with a space, a tab or U+3000: cells are kept as they are, other whitespace too.
+    ("编号,渠道\nGD-1,\u2003来电\n".encode(), ["GD-1", "\u2003来电"]),
+    # One is: every cell is stripped of whitespace.
+    ("编号,渠道\nGD-1 ,\u2003来电\n".encode(), ["GD-1", "来电"]),
+])
+def test_cells_are_stripped_only_in_a_file_with_padded_cells(data: bytes, cells: list[str]) -> None:
+    frame = next(read_table("records.csv", data).chunks).frame
+    assert frame.to_numpy(dtype=object).tolist() == [cells]
+    assert _outcome(data, reader.CHUNK_ROWS, ImportLimits()) == _by_pandas(data, reader.CHUNK_ROWS, ImportLimits())
