@@ -51,6 +51,9 @@ class RawChunk:
 
     frame: pd.DataFrame
     row_numbers: np.ndarray  # spreadsheet row numbers (the header is row 1)
+    # Per header position, when the reader has it at hand: what ``pd.factorize`` gives for the column (codes, -1
+    # for None; the distinct values in the order they first appear), so that checks need not hash the cells again.
+    factorized: dict[int, tuple[np.ndarray, list[Any]]] | None = None
 
 
 @dataclass
@@ -92,7 +95,10 @@ def _size(count: int) -> str:
 
 def _first_undecodable(data: bytes, encoding: str, start: int = 0) -> int | None:
     """The offset of the first byte that does not decode strictly, or None. Decoded in slices that end at a line
-    break (no multi-byte character of UTF-8, GBK or GB18030 holds the byte 0x0A), so no full-size copy is made."""
+    break (no multi-byte character of UTF-8, GBK or GB18030 holds the byte 0x0A), so no full-size copy is made.
+    UTF-8 is first checked whole by Arrow (``_is_utf8``); only a file that fails it is decoded to find where."""
+    if encoding == "utf-8" and _is_utf8(data, start):
+        return None
     step = 4 << 20
     position = start
     while position < len(data):
@@ -110,6 +116,19 @@ def _first_undecodable(data: bytes, encoding: str, start: int = 0) -> int | None
             return position + exc.start
         position = end
     return None
+
+
+def _is_utf8(data: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` is strict UTF-8 (as Python's decoder takes it: no surrogates, nothing past
+    U+10FFFF, no overlong forms), checked by Arrow over the bytes themselves, four to five times faster than
+    decoding them."""
+    offsets = pa.py_buffer(np.array([start, len(data)], dtype=np.int64))
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        whole.cast(pa.large_string())  # a cast that validates the text
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def detect_encoding(data: bytes) -> str:
@@ -671,8 +690,12 @@ class _Cleaner:
 
     def clean_arrow(self, table: pa.Table, row_numbers: np.ndarray, pool: pa.MemoryPool) -> RawChunk:
         """``clean`` for a slice of Arrow's reading, every cell a string: each column's distinct values are
-        cleaned once and put back in place."""
+        cleaned once and put back in place. The chunk comes with each column factorized (``RawChunk.factorized``),
+        from the same distinct values: cleaning may make two of them one (" a" and "a") or None (""), so the
+        cleaned values are factorized once more, which keeps the order in which they first appear."""
         columns: dict[int, np.ndarray] = {}
+        codes: dict[int, np.ndarray] = {}
+        uniques: dict[int, list[Any]] = {}
         blank = np.ones(table.num_rows, dtype=bool)
         for position in range(self.width):
             encoded = pc.dictionary_encode(table.column(position).combine_chunks(memory_pool=pool), memory_pool=pool)
@@ -683,13 +706,18 @@ class _Cleaner:
             else:
                 values = cells if cells.flags.writeable else cells.copy()
                 values[values == ""] = None
-            codes = encoded.indices.to_numpy()
-            columns[position] = values[codes]
-            blank &= (values == None)[codes]  # noqa: E711  (elementwise)
+            indices = encoded.indices.to_numpy()
+            columns[position] = values[indices]
+            merged, distinct = pd.factorize(values)
+            codes[position] = merged[indices]
+            uniques[position] = distinct.tolist()
+            blank &= codes[position] == -1
         body = pd.DataFrame(columns, dtype=object, copy=False)
         if blank.any():
             body = body[~blank].reset_index(drop=True)
-        return RawChunk(body, row_numbers[~blank])
+            codes = {position: column[~blank] for position, column in codes.items()}
+        factorized = {position: (codes[position], uniques[position]) for position in codes}
+        return RawChunk(body, row_numbers[~blank], factorized)
 
 
 # A byte that ends or starts a cell: delimiters, quotes and line ends.
@@ -706,6 +734,8 @@ def _needs_strip(data: bytes, encoding: str, *, block: int = 8 << 20) -> bool:
     """
     if encoding == "utf-16" or b"\xe3\x80\x80" in data or b"\xa1\xa1" in data:
         return True
+    if b" " not in data and b"\t" not in data:  # a byte search (memchr): no block to scan
+        return False
     raw = np.frombuffer(data, dtype=np.uint8)
     for base in range(0, raw.size, block):
         part = raw[base:base + block]

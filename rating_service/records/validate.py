@@ -134,11 +134,13 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                                mask_personal_data=limits.personal_data == "mask", categories=categories)
             columns: dict[str, object] = {}
             for col in kind.columns:
+                factorized = None
                 if col.name in positions:
                     values = chunk.frame[positions[col.name]].to_numpy(dtype=object)
+                    factorized = chunk.factorized.get(positions[col.name]) if chunk.factorized else None
                 else:
                     values = np.full(rows, None, dtype=object)
-                columns[col.name] = checker.parse_column(col, values, today=today)
+                columns[col.name] = checker.parse_column(col, values, today=today, factorized=factorized)
             series = {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
                       for name, v in columns.items()}
             frame = _with_defaults(kind, pd.DataFrame(series, copy=False))
@@ -219,6 +221,7 @@ class _Checker:
         self.memory = memory if memory is not None else _FileMemory()
         self.mask_personal_data = mask_personal_data
         self.categories = categories
+        self._factorized: tuple[np.ndarray, list[Any]] | None = None  # of the column parse_column is at
 
     def _shared(self, name: str, values: list[str | None]) -> list[str | None]:
         cache = self.memory.shared.setdefault(name, {})
@@ -246,12 +249,25 @@ class _Checker:
         )
 
     # -- columns -------------------------------------------------------------------------------
-    def parse_column(self, col: Column, values: np.ndarray, *, today: dt.date) -> object:
-        present: np.ndarray = values != None  # noqa: E711  (elementwise, 2x faster than pd.isna here)
-        if col.required:
-            self.flag(~present, col.name, values, "required")
-        parser = getattr(self, f"_parse_{col.type}")
-        return parser(col, values, present)
+    def parse_column(self, col: Column, values: np.ndarray, *, today: dt.date,
+                     factorized: tuple[np.ndarray, list[Any]] | None = None) -> object:
+        """``values`` parsed as ``col`` says, problems flagged; ``factorized``: ``_distinct(values)`` when the
+        reader has it (``RawChunk.factorized``)."""
+        self._factorized = factorized
+        try:
+            present: np.ndarray = (factorized[0] != -1) if factorized is not None else values != None  # noqa: E711
+            if col.required:
+                self.flag(~present, col.name, values, "required")
+            parser = getattr(self, f"_parse_{col.type}")
+            return parser(col, values, present)
+        finally:
+            self._factorized = None
+
+    def _distinct(self, values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+        """``_distinct(values)``, from the reader's factorization of the column being parsed when it has one."""
+        if self._factorized is not None:
+            return self._factorized
+        return _distinct(values)
 
     def _parse_text(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         listed = values.tolist()
@@ -259,7 +275,9 @@ class _Checker:
         flagged = np.zeros(len(listed), dtype=bool)
         if not col.contact:
             flagged = self._personal_data(col, listed, allowed)
-        codes, distinct = _distinct(np.asarray(listed, dtype=object))
+        # Masking personal data changes values: those are factorized afresh.
+        codes, distinct = (self._distinct(values) if not self.mask_personal_data
+                           else _distinct(np.asarray(listed, dtype=object)))
         lengths = np.array([len(v) for v in distinct] + [0])[codes]
         self.flag((lengths > col.max_len) & ~flagged, col.name, values, "text_too_long", limit=col.max_len)
         shared = _take(self._shared(col.name, distinct), codes)
@@ -308,7 +326,7 @@ class _Checker:
         return {i: bad[v] for i, v in enumerate(listed) if v is not None and v in bad}
 
     def _parse_credit_code(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        codes, distinct = _distinct(values)
+        codes, distinct = self._distinct(values)
         codes_upper: list[str] = [v.upper().replace(" ", "") for v in distinct]
         memo = self.memory.code_problems
         problems: list[str | None] = []
@@ -349,14 +367,14 @@ class _Checker:
         return parsed.where(~out_of_range)
 
     def _parse_bool(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
-        codes, distinct = _distinct(values)
+        codes, distinct = self._distinct(values)
         mapped = _take([BOOL_SPELLINGS.get(v.casefold()) for v in distinct], codes)
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "bool_invalid")
         return pd.Series(mapped, dtype=object)
 
     def _parse_enum(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
-        codes, distinct = _distinct(values)
+        codes, distinct = self._distinct(values)
         mapped = _take([col.choices.get(v.casefold()) for v in distinct], codes)
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "enum_invalid", choices=col.choices_label)
@@ -408,8 +426,9 @@ class _Checker:
     def check_not_future(self, frame: pd.DataFrame, col: Column, today: dt.date) -> None:
         dates = frame[col.name]
         mask = (dates.notna() & (dates > pd.Timestamp(today))).to_numpy()
-        shown = dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
-        self.flag(mask, col.name, shown, "date_in_future", today=today.isoformat())
+        if mask.any():  # every date written out only for a slice that has one to show
+            shown = dates.dt.strftime("%Y-%m-%d").to_numpy(dtype=object)
+            self.flag(mask, col.name, shown, "date_in_future", today=today.isoformat())
 
     def check_duplicate_keys(self, kind: RecordKind, frame: pd.DataFrame) -> None:
         key = list(kind.key)

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rating_service.records import reader
+from rating_service.records.formats import KINDS
 from rating_service.records.limits import ImportLimits
 from rating_service.records.reader import FileProblem, read_table
+from rating_service.records.validate import parse_table
+from tests import factories as f
+from tests.rating_service.records.test_reader_chunks import _rows
 
 # Cells: empty, padded (space, tab, U+3000), Chinese, digits, a lone space, and whitespace that only a file
 # with padded cells has stripped (an em space, a form feed).
@@ -72,6 +77,19 @@ def test_a_plain_file_reads_as_pandas_reads_it(file: tuple[bytes, bool | None], 
 
 
 @settings(max_examples=200, deadline=None)
+@given(file=_files(regular=True), chunk_rows=st.integers(1, 12))
+def test_each_column_comes_factorized_as_pandas_factorizes_it(file: tuple[bytes, bool | None], chunk_rows: int) -> None:
+    data, even = file
+    assume(even is not False)  # a tab in a cell of a tab-separated file: a ragged line
+    for chunk in read_table("records.csv", data, chunk_rows=chunk_rows).chunks:
+        assert chunk.factorized is not None  # Arrow's path factorizes
+        for position, (codes, uniques) in (chunk.factorized or {}).items():
+            expected_codes, expected_uniques = pd.factorize(chunk.frame[position].to_numpy(dtype=object))
+            assert codes.tolist() == expected_codes.tolist()
+            assert uniques == expected_uniques.tolist()
+
+
+@settings(max_examples=200, deadline=None)
 @given(file=_files(regular=False), chunk_rows=st.integers(1, 12))
 def test_a_file_with_ragged_lines_reads_as_pandas_reads_it(file: tuple[bytes, bool | None], chunk_rows: int) -> None:
     data, _ = file
@@ -121,3 +139,49 @@ def test_cells_are_stripped_only_in_a_file_with_padded_cells(data: bytes, cells:
     frame = next(read_table("records.csv", data).chunks).frame
     assert frame.to_numpy(dtype=object).tolist() == [cells]
     assert _outcome(data, reader.CHUNK_ROWS, ImportLimits()) == _by_pandas(data, reader.CHUNK_ROWS, ImportLimits())
+
+
+# Bytes that make UTF-8 and break it: ASCII, lead and continuation bytes, the lead bytes of overlong forms
+# (0xC0, 0xE0 0x80), surrogates (0xED 0xA0) and code points past U+10FFFF (0xF4 0x90, 0xF5), a BOM.
+UTF8_BYTES = [b"a", b"\n", b"\xe4\xb8\xad", b"\xc3\xa9", b"\x80", b"\xbf", b"\xc0\xaf", b"\xe0\x80\x80",
+              b"\xed\xa0\x80", b"\xed\x9f\xbf", b"\xf0\x9f\x98\x80", b"\xf4\x90\x80\x80", b"\xf4\x8f\xbf\xbf",
+              b"\xf5", b"\xff", b"\xef\xbb\xbf", b"\xe4\xb8", b"\xf0\x9f"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.sampled_from(UTF8_BYTES), max_size=12), start=st.integers(0, 3))
+def test_arrows_utf8_check_agrees_with_pythons_decoder(parts: list[bytes], start: int) -> None:
+    data = b"".join(parts)
+    try:
+        data[start:].decode("utf-8")
+        decodes = True
+    except UnicodeDecodeError:
+        decodes = False
+    assert reader._is_utf8(data, min(start, len(data))) is decodes
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), count=st.integers(1, 80), chunk_rows=st.integers(1, 30),
+       personal_data=st.sampled_from(["refuse", "mask"]))
+def test_a_file_parses_the_same_through_either_reader(seed: int, count: int, chunk_rows: int,
+                                                      personal_data: str) -> None:
+    """The whole check of a complaint file (bad credit codes, personal data refused or masked, a bad yes/no,
+    repeated keys, blanks) gives the same rows and errors whether its columns come factorized from Arrow's
+    reader or are factorized by the checks themselves."""
+    data = f.upload("complaints", _rows(seed, count)).data
+    limits = ImportLimits(personal_data=personal_data)  # type: ignore[arg-type]
+
+    def parsed() -> Any:
+        result = parse_table(read_table("complaints.csv", data, limits=limits, chunk_rows=chunk_rows),
+                             KINDS["complaints"], today=f.TODAY, limits=limits)
+        errors = [(e.row, e.column, e.value, e.key, sorted(e.params.items())) for e in result.errors]
+        return result.frame, result.row_numbers.tolist(), errors
+
+    assert next(read_table("complaints.csv", data, chunk_rows=chunk_rows).chunks).factorized is not None
+    frame, rows, errors = parsed()
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(reader, "_read_plain_csv", lambda *args, **kwargs: None)
+        reference_frame, reference_rows, reference_errors = parsed()
+    assert errors == reference_errors
+    assert rows == reference_rows
+    assert frame.equals(reference_frame)
