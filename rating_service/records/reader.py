@@ -709,7 +709,7 @@ class _Cleaner:
             indices = encoded.indices.to_numpy()
             columns[position] = values[indices]
             merged, distinct = pd.factorize(values)
-            codes[position] = merged[indices]
+            codes[position] = merged.astype(np.int32)[indices]  # half the memory of pandas' int64 codes
             uniques[position] = distinct.tolist()
             blank &= codes[position] == -1
         body = pd.DataFrame(columns, dtype=object, copy=False)

@@ -156,6 +156,9 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
             del frame
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
+            # The raw slice (its cells, its factorization) and what was parsed from it go before the next slice is
+            # read: only the parsed columns (pieces) are kept.
+            del chunk, columns, values, factorized
     except FileProblem as problem:
         errors.append(problem.as_row_error(raw.filename))
         return parsed
