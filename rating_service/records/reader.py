@@ -700,17 +700,27 @@ class _Cleaner:
         for position in range(self.width):
             encoded = pc.dictionary_encode(table.column(position).combine_chunks(memory_pool=pool), memory_pool=pool)
             cells = encoded.dictionary.to_numpy(zero_copy_only=False)
+            indices = encoded.indices.to_numpy()
             if self.strip:
                 values = np.empty(len(cells), dtype=object)
                 values[:] = [v.strip() or None for v in cells.tolist()]
+                merged, distinct = pd.factorize(values)
+                # int32: half the memory of pandas' int64 codes
+                codes[position] = merged.astype(np.int32)[indices]
+                uniques[position] = distinct.tolist()
             else:
+                # Unstripped, the distinct values stay distinct; only "" becomes None, and the values after it
+                # move up one place.
                 values = cells if cells.flags.writeable else cells.copy()
-                values[values == ""] = None
-            indices = encoded.indices.to_numpy()
+                empty = np.flatnonzero(values == "")
+                merged = np.arange(len(values), dtype=np.int32)
+                if empty.size:
+                    values[empty] = None
+                    merged[empty[0]] = -1
+                    merged[empty[0] + 1:] -= 1
+                codes[position] = merged[indices]
+                uniques[position] = values[values != None].tolist()  # noqa: E711  (elementwise)
             columns[position] = values[indices]
-            merged, distinct = pd.factorize(values)
-            codes[position] = merged.astype(np.int32)[indices]  # half the memory of pandas' int64 codes
-            uniques[position] = distinct.tolist()
             blank &= codes[position] == -1
         body = pd.DataFrame(columns, dtype=object, copy=False)
         if blank.any():
