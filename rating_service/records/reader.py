@@ -69,6 +69,9 @@ class RawTable:
     headers: list[str]
     chunks: Iterator[RawChunk]
     line_breaks: int = 0  # of a CSV (an estimate of its rows for progress bars); 0 for XLSX
+    # The header positions whose cells the reader of ``chunks`` uses, set before it starts; None: all. A reader may
+    # then leave the other columns out of the chunks (they still decide which rows are blank).
+    wanted: set[int] | None = None
 
 
 class FileProblem(Exception):
@@ -212,7 +215,7 @@ def _field_index(record: bytes, delimiter: int) -> int:
 
 
 def sniff_format(filename: str, data: bytes) -> str:
-    if not data or not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip would copy the file
         raise FileProblem("file_empty")
     if data.startswith(XLSX_MAGIC):
         return "xlsx"
@@ -402,11 +405,12 @@ def _read_plain_csv(filename: str, data: bytes, encoding: str, delimiter: str, l
             numbers = np.arange(first, first + rows.num_rows, dtype=np.int64)
             if numbers.size and (problem := _too_many_rows(int(numbers[-1]), limits)):
                 raise problem
-            if numbers.size and (chunk := cleaner.clean_arrow(rows, numbers, pool)).frame.shape[0]:
+            if numbers.size and (chunk := cleaner.clean_arrow(rows, numbers, pool, raw.wanted)).frame.shape[0]:
                 yield chunk
             first, size = first + rows.num_rows, chunk_rows
 
-    return RawTable(filename, "csv", encoding, headers, chunks(), line_breaks=breaks)
+    raw = RawTable(filename, "csv", encoding, headers, chunks(), line_breaks=breaks)
+    return raw
 
 
 def _all_text(data: bytes, delimiter: str) -> dict[str, Any]:
@@ -688,16 +692,21 @@ class _Cleaner:
         return RawChunk(body, np.asarray(row_numbers)[keep].astype("int64"))
 
 
-    def clean_arrow(self, table: pa.Table, row_numbers: np.ndarray, pool: pa.MemoryPool) -> RawChunk:
+    def clean_arrow(self, table: pa.Table, row_numbers: np.ndarray, pool: pa.MemoryPool,
+                    wanted: set[int] | None = None) -> RawChunk:
         """``clean`` for a slice of Arrow's reading, every cell a string: each column's distinct values are
         cleaned once and put back in place. The chunk comes with each column factorized (``RawChunk.factorized``),
         from the same distinct values: cleaning may make two of them one (" a" and "a") or None (""), so the
-        cleaned values are factorized once more, which keeps the order in which they first appear."""
+        cleaned values are factorized once more, which keeps the order in which they first appear.
+
+        With ``wanted``, the chunk holds only those columns; another column is looked at only in the rows where
+        every wanted one is blank, to tell whether the row is blank."""
         columns: dict[int, np.ndarray] = {}
         codes: dict[int, np.ndarray] = {}
         uniques: dict[int, list[Any]] = {}
         blank = np.ones(table.num_rows, dtype=bool)
-        for position in range(self.width):
+        positions = range(self.width) if wanted is None else sorted(p for p in wanted if p < self.width)
+        for position in positions:
             encoded = pc.dictionary_encode(table.column(position).combine_chunks(memory_pool=pool), memory_pool=pool)
             cells = encoded.dictionary.to_numpy(zero_copy_only=False)
             indices = encoded.indices.to_numpy()
@@ -722,7 +731,13 @@ class _Cleaner:
                 uniques[position] = values[values != None].tolist()  # noqa: E711  (elementwise)
             columns[position] = values[indices]
             blank &= codes[position] == -1
-        body = pd.DataFrame(columns, dtype=object, copy=False)
+        if wanted is not None and blank.any():
+            rows = pa.array(np.flatnonzero(blank))
+            for position in range(self.width):
+                if position not in wanted:
+                    cells = table.column(position).take(rows).to_pylist()
+                    blank[rows.to_numpy()] &= [not (v.strip() if self.strip else v) for v in cells]
+        body = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows), dtype=object, copy=False)
         if blank.any():
             body = body[~blank].reset_index(drop=True)
             codes = {position: column[~blank] for position, column in codes.items()}

@@ -122,6 +122,7 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
         return parsed
 
     positions = {name: position for position, name in mapping.items()}
+    raw.wanted = set(mapping)  # the reader may leave out the columns not mapped (names, phones)
     # Each column's pieces, chunk by chunk: joined one column at a time at the end, so the whole file is never
     # held twice (a list of chunk frames and their concatenation).
     pieces: dict[str, list[pd.Series]] = {col.name: [] for col in kind.columns}
