@@ -37,7 +37,14 @@ from rating_service.records.limits import ImportLimits
 from rating_service.records.models import ImportBatch
 from rating_service.records.personal_data import mask_text
 from rating_service.records.reader import FileProblem, RawTable, read_table
-from rating_service.records.validate import Categories, ParsedFile, check_references, new_errors, parse_table
+from rating_service.records.validate import (
+    Categories,
+    Forms,
+    ParsedFile,
+    check_references,
+    new_errors,
+    parse_table,
+)
 from rating_service.records.workbooks import column_guide, errors_workbook, is_report_token, template_workbook
 from rating_service.settings import get_settings
 from scoring.methodology import Methodology
@@ -119,7 +126,7 @@ def methodology_for_imports(session: Session, day: dt.date) -> Methodology:
 def parse_files(kind: RecordKind, files: Sequence[UploadedFile], *, today: dt.date,
                 progress: Progress = _no_progress, limits: ImportLimits | None = None,
                 methodology: Methodology | None = None,
-                first_file_chunks: Callable[[RawTable, pd.DataFrame, RowErrors], None] | None = None,
+                first_file_chunks: Callable[[RawTable, pd.DataFrame, RowErrors, Forms], None] | None = None,
                 ) -> tuple[list[ParsedFile], RowErrors]:
     """Read and check files on their own (no database); returns parsed files and every error (bounded).
     With ``methodology``, a kind's category column takes only that methodology's categories.
@@ -623,10 +630,15 @@ def _update_drafts(kind: RecordKind, changes: Iterable[tuple[dict[str, Any], dic
 _ARROW_POOL = pa.system_memory_pool()
 
 
-def _copy_column(col: Column, series: pd.Series) -> pa.Array:
+def _copy_column(col: Column, series: pd.Series, form: tuple[np.ndarray, list[Any]] | None = None) -> pa.Array:
     """A column's cells as an Arrow array that the CSV writer formats as PostgreSQL reads them and as the Python
     path stores them: dates as days (``2025-01-24``), amounts to the cent, booleans ``true``/``false``; missing
-    values null."""
+    values null. With the column's ``form`` (``validate.Forms``: its distinct values and each row's code), text
+    and booleans are converted once per distinct value and put in place by Arrow."""
+    if form is not None and col.type in _FORM_TYPES:
+        codes, per_distinct = form
+        values = pa.array(per_distinct, type=_FORM_TYPES[col.type], from_pandas=True, memory_pool=_ARROW_POOL)
+        return pc.take(values, pa.array(codes, mask=codes < 0), memory_pool=_ARROW_POOL)
     if col.type == "date":
         return pa.array(series.to_numpy(dtype="datetime64[D]"), from_pandas=True, memory_pool=_ARROW_POOL)
     if col.type == "int":
@@ -639,19 +651,31 @@ def _copy_column(col: Column, series: pd.Series) -> pa.Array:
     return pa.array(series.to_numpy(dtype=object), type=pa.string(), from_pandas=True, memory_pool=_ARROW_POOL)
 
 
+# The column types a form converts (``_copy_column``), with their Arrow types.
+_FORM_TYPES = {"text": pa.string(), "credit_code": pa.string(), "enum": pa.string(), "bool": pa.bool_()}
+
+
+def _form_slice(form: tuple[np.ndarray, list[Any]] | None, start: int, size: int
+                ) -> tuple[np.ndarray, list[Any]] | None:
+    return None if form is None else (form[0][start:start + size], form[1])
+
+
 # Every value quoted, a null left empty: PostgreSQL's CSV format reads an unquoted empty field as NULL and a quoted
 # one as text, in which a tab, a backslash or a line break needs no escape (a quote is doubled).
 _COPY_CSV = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
 
 
 def _copy_text(kind: RecordKind, frame: pd.DataFrame, columns: list[str], progress: Progress, *,
-               batch_id: int | None = None) -> Iterator[memoryview]:
+               batch_id: int | None = None, forms: Forms | None = None) -> Iterator[memoryview]:
     """The frame as ``COPY … (FORMAT csv)`` text in slices, formatted by Arrow's CSV writer; each row ends with its
-    position in the file (for the staging table), or with ``batch_id`` when given (for the table itself)."""
+    position in the file (for the staging table), or with ``batch_id`` when given (for the table itself). ``forms``:
+    the frame's columns as made from their distinct values (``validate.Forms``), for ``_copy_column``."""
     total = len(frame)
+    forms = forms or {}
     for start in range(0, total, WRITE_SLICE):
         part = frame.iloc[start:start + WRITE_SLICE]
-        arrays = [_copy_column(kind.column(name), part[name]) for name in columns]
+        arrays = [_copy_column(kind.column(name), part[name], _form_slice(forms.get(name), start, WRITE_SLICE))
+                  for name in columns]
         arrays.append(pa.array(np.arange(start, start + len(part)) if batch_id is None
                                else np.full(len(part), batch_id), memory_pool=_ARROW_POOL))
         sink = pa.BufferOutputStream(memory_pool=_ARROW_POOL)
@@ -686,14 +710,15 @@ class _FirstLoad:
         self._savepoint: Any = None
         self._copy: Any = None  # the open copy_stream / json_insert_stream
         self._write: Callable[[Any], None] | None = None
-        self._blocks: Callable[[pd.DataFrame], Iterable[Any]] | None = None  # a slice as that stream's blocks
+        # A slice (with its columns' forms) as that stream's blocks
+        self._blocks: Callable[..., Iterable[Any]] | None = None
         self._page_cache: Any = None  # the open repository.bulk_page_cache
         self._deferred: list[str] = []
         # The writing's failure, e.g. a key repeated in the file (the file-wide check that reports it comes after the
         # last slice): the refusal explains it; raised if the file is accepted all the same.
         self._failure: Exception | None = None
 
-    def chunk(self, raw: RawTable, frame: pd.DataFrame, errors: RowErrors) -> None:
+    def chunk(self, raw: RawTable, frame: pd.DataFrame, errors: RowErrors, forms: Forms | None = None) -> None:
         if self._declined or errors or self._failure is not None:
             return
         if self.batch is None and not self._start(raw):
@@ -701,7 +726,7 @@ class _FirstLoad:
             return
         assert self._write is not None and self._blocks is not None
         try:
-            for block in self._blocks(frame):
+            for block in self._blocks(frame, forms=forms):
                 self._write(block)
         except Exception as exc:  # the database refused a block: see _failure
             self._failure = exc
@@ -737,7 +762,8 @@ class _FirstLoad:
                                              batch_id=self.batch.id)
         else:
             self._copy = repository.json_insert_stream(session, table.name, self.columns, batch_id=self.batch.id)
-            self._blocks = functools.partial(_json_rows, self.kind, columns=self.columns)
+            # (SQLite's JSON tokens are made once per distinct value by _json_tokens itself.)
+            self._blocks = lambda frame, forms=None: _json_rows(self.kind, frame, self.columns)
         self._write = self._copy.__enter__()
         return True
 

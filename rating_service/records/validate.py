@@ -62,6 +62,11 @@ class Categories:
     allowed: tuple[str, ...]
 
 
+# Per column name: a parsed column as the values of its distinct cells and each row's code (-1: None), such that
+# ``_take(values, codes)`` is the column. Writers use it to convert a column once per distinct value.
+Forms = dict[str, tuple[np.ndarray, list[Any]]]
+
+
 def new_errors(limits: ImportLimits) -> RowErrors:
     """An empty error collection bounded as ``limits`` say."""
     return RowErrors(per_reason=limits.errors_per_reason, echo=limits.echo)
@@ -88,12 +93,12 @@ class ParsedFile:
 def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 on_rows: Callable[[int], None] | None = None, limits: ImportLimits | None = None,
                 categories: Categories | None = None,
-                on_chunk: Callable[[pd.DataFrame, RowErrors], None] | None = None) -> ParsedFile:
+                on_chunk: Callable[[pd.DataFrame, RowErrors, Forms], None] | None = None) -> ParsedFile:
     """Map headers, drop personal-data columns and parse every cell; errors are collected (bounded), not raised.
 
     ``on_chunk`` sees each slice of the file as soon as it is parsed: its rows as the returned frame will hold them
-    (defaults applied), with the errors found so far. The file-wide checks (duplicate keys) come after the last
-    one."""
+    (defaults applied), with the errors found so far and the columns' ``Forms``. The file-wide checks (duplicate
+    keys) come after the last one."""
     limits = limits or ImportLimits()
     index = header_index(kind)
     mapping: dict[int, str] = {}
@@ -153,13 +158,16 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 pieces[name].append(frame[name])
             numbers.append(chunk.row_numbers)
             if on_chunk is not None:
-                on_chunk(frame, errors)
+                defaulted = _DEFAULTED.get(kind.name, ())
+                forms = {name: form for name, form in checker.forms.items() if name not in defaulted}
+                on_chunk(frame, errors, forms)
+                del forms
             del frame
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
             # The raw slice (its cells, its factorization) and what was parsed from it go before the next slice is
             # read: only the parsed columns (pieces) are kept.
-            del chunk, columns, values, factorized
+            del chunk, columns, values, factorized, checker
     except FileProblem as problem:
         errors.append(problem.as_row_error(raw.filename))
         return parsed
@@ -178,6 +186,10 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     order = {name: i for i, name in enumerate(kind.column_names)}
     errors.sort(key=lambda e: (e.row or 0, order.get(e.column or "", -1)))
     return parsed
+
+
+# The columns ``_with_defaults`` changes, by kind.
+_DEFAULTED = {"fee_violations": ("amount_yuan", "refunded")}
 
 
 def _with_defaults(kind: RecordKind, frame: pd.DataFrame) -> pd.DataFrame:
@@ -226,6 +238,8 @@ class _Checker:
         self.mask_personal_data = mask_personal_data
         self.categories = categories
         self._factorized: tuple[np.ndarray, list[Any]] | None = None  # of the column parse_column is at
+        # Each parsed column made from its distinct values: (codes, -1 for None; the parsed value of each)
+        self.forms: Forms = {}
 
     def _shared(self, name: str, values: list[str | None]) -> list[str | None]:
         cache = self.memory.shared.setdefault(name, {})
@@ -284,7 +298,9 @@ class _Checker:
                            else _distinct(np.asarray(listed, dtype=object)))
         lengths = np.array([len(v) for v in distinct] + [0])[codes]
         self.flag((lengths > col.max_len) & ~flagged, col.name, values, "text_too_long", limit=col.max_len)
-        shared = _take(self._shared(col.name, distinct), codes)
+        per_distinct = self._shared(col.name, distinct)
+        shared = _take(per_distinct, codes)
+        self.forms[col.name] = (codes, per_distinct)
         if allowed is not None and self.categories is not None:
             known = np.array([v in allowed for v in distinct] + [False])[codes]
             unknown = present & ~flagged & ~known
@@ -345,7 +361,9 @@ class _Checker:
             bad = np.array([problem == key for problem in problems] + [False])
             if bad.any():
                 self.flag(bad[codes], col.name, values, key)
-        return _take(self._shared(col.name, list(codes_upper)), codes)
+        per_distinct = self._shared(col.name, list(codes_upper))
+        self.forms[col.name] = (codes, per_distinct)
+        return _take(per_distinct, codes)
 
     def _parse_date(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
         series = pd.Series(values, dtype=object)
@@ -372,14 +390,18 @@ class _Checker:
 
     def _parse_bool(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
         codes, distinct = self._distinct(values)
-        mapped = _take([BOOL_SPELLINGS.get(v.casefold()) for v in distinct], codes)
+        per_distinct = [BOOL_SPELLINGS.get(v.casefold()) for v in distinct]
+        self.forms[col.name] = (codes, per_distinct)
+        mapped = _take(per_distinct, codes)
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "bool_invalid")
         return pd.Series(mapped, dtype=object)
 
     def _parse_enum(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         codes, distinct = self._distinct(values)
-        mapped = _take([col.choices.get(v.casefold()) for v in distinct], codes)
+        per_distinct = [col.choices.get(v.casefold()) for v in distinct]
+        self.forms[col.name] = (codes, per_distinct)
+        mapped = _take(per_distinct, codes)
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "enum_invalid", choices=col.choices_label)
         return mapped
