@@ -22,7 +22,7 @@ from tests.rating_service.records.test_reader_chunks import _rows
 # Cells: empty, padded (space, tab, U+3000), Chinese, digits, a lone space, and whitespace that only a file
 # with padded cells has stripped (an em space, a form feed).
 CELLS = ["", "a", "甲乙", " b", "c ", "\td", "\u3000丙", " ", "GD-001", "2025-01-02", "是", "x y", "\u2003丁", "戊\x0c"]
-ENDINGS = ["\n", "\r\n"]
+ENDINGS = ["\n", "\r\n", "\r"]
 
 
 def _outcome(data: bytes, chunk_rows: int, limits: ImportLimits) -> Any:
@@ -44,7 +44,7 @@ def _by_pandas(data: bytes, chunk_rows: int, limits: ImportLimits) -> Any:
 @st.composite
 def _files(draw: st.DrawFn, *, regular: bool) -> tuple[bytes, bool | None]:
     """A CSV file (its bytes; whether every line holds as many cells as the header: None when it has no line
-    after the header, which either reader may read) with a BOM or not, one of
+    after the header or its lines end in a lone CR, which either reader may read) with a BOM or not, one of
     two line endings, blank lines, and, unless ``regular``, lines with a cell too few or too many."""
     width = draw(st.integers(1, 4))
     delimiter = draw(st.sampled_from([",", ";", "\t"])) if width > 1 else ","
@@ -65,7 +65,8 @@ def _files(draw: st.DrawFn, *, regular: bool) -> tuple[bytes, bool | None]:
     ending = draw(st.sampled_from(ENDINGS))
     text = ending.join(lines) + (ending if draw(st.booleans()) else "")
     bom = "\ufeff" if draw(st.booleans()) else ""
-    return (bom + text).encode("utf-8"), same_width if len(lines) > 1 else None
+    # A file of lone CRs is taken for one line when the delimiter is sniffed (and by _read_plain_csv): left to pandas
+    return (bom + text).encode("utf-8"), same_width if len(lines) > 1 and ending != "\r" else None
 
 
 @settings(max_examples=300, deadline=None)
@@ -76,11 +77,11 @@ def test_a_plain_file_reads_as_pandas_reads_it(file: tuple[bytes, bool | None], 
     assert _outcome(data, chunk_rows, limits) == _by_pandas(data, chunk_rows, limits)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(file=_files(regular=True), chunk_rows=st.integers(1, 12))
 def test_each_column_comes_factorized_as_pandas_factorizes_it(file: tuple[bytes, bool | None], chunk_rows: int) -> None:
     data, even = file
-    assume(even is not False)  # a tab in a cell of a tab-separated file: a ragged line
+    assume(even)  # not a tab in a cell of a tab-separated file (a ragged line), nor lone CRs
     for chunk in read_table("records.csv", data, chunk_rows=chunk_rows).chunks:
         assert chunk.factorized is not None  # Arrow's path factorizes
         for position, (codes, uniques) in (chunk.factorized or {}).items():
@@ -89,14 +90,14 @@ def test_each_column_comes_factorized_as_pandas_factorizes_it(file: tuple[bytes,
             assert uniques == expected_uniques.tolist()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(file=_files(regular=True), chunk_rows=st.integers(1, 12), wanted=st.sets(st.integers(0, 4)))
 def test_columns_left_out_still_decide_which_rows_are_blank(file: tuple[bytes, bool | None], chunk_rows: int,
                                                            wanted: set[int]) -> None:
     """A reader that uses only some columns (``RawTable.wanted``) gets those columns of the rows pandas' reader
     keeps: a row blank in every wanted column but not in another is kept."""
     data, even = file
-    assume(even is not False)  # a tab in a cell of a tab-separated file: a ragged line
+    assume(even)  # not a tab in a cell of a tab-separated file (a ragged line), nor lone CRs
     table = read_table("records.csv", data, chunk_rows=chunk_rows)
     table.wanted = wanted
     chunks = [(chunk.row_numbers.tolist(), chunk.frame) for chunk in table.chunks]
