@@ -351,6 +351,8 @@ def _read_plain_csv(filename: str, data: bytes, encoding: str, delimiter: str, l
     cleans them, once per distinct value."""
     if encoding not in ("utf-8", "utf-8-sig") or b'"' in data or b"\x00" in data:
         return None
+    if data[3 if data.startswith(b"\xef\xbb\xbf") else 0:][:1] in (b"\n", b"\r"):
+        return None  # an empty first line: pandas' reader finds no columns and the file is refused as empty
     uneven: list[int] = []
 
     def count_mismatch(row: Any) -> str:  # a line with more or fewer cells than the header: left to pandas

@@ -43,13 +43,15 @@ def _by_pandas(data: bytes, chunk_rows: int, limits: ImportLimits) -> Any:
 
 @st.composite
 def _files(draw: st.DrawFn, *, regular: bool) -> tuple[bytes, bool | None]:
-    """A CSV file (its bytes; whether every line holds as many cells as the header: None when it has no line
-    after the header or its lines end in a lone CR, which either reader may read) with a BOM or not, one of
-    two line endings, blank lines, and, unless ``regular``, lines with a cell too few or too many."""
+    """A CSV file: its bytes, and whether every line holds as many cells as the header (None when it has no line
+    after the header, its lines end in a lone CR or its first line is empty: either reader may read it). With a BOM
+    or not, one of three line endings, blank lines, and, unless ``regular``, lines with a cell too few or too
+    many."""
     width = draw(st.integers(1, 4))
     delimiter = draw(st.sampled_from([",", ";", "\t"])) if width > 1 else ","
     header = [draw(st.sampled_from(["工单编号", "渠道", "a", " 名称 "])) + str(i) for i in range(width)]
-    lines = [delimiter.join(header)]
+    # Now and then an empty line before the header, or in its place: a file pandas' reader refuses as empty.
+    lines = [*([""] * draw(st.sampled_from([0] * 8 + [1, 2]))), delimiter.join(header)]
     same_width = True
     for _ in range(draw(st.integers(0, 25))):
         if draw(st.integers(0, 9)) == 0:
@@ -66,7 +68,7 @@ def _files(draw: st.DrawFn, *, regular: bool) -> tuple[bytes, bool | None]:
     text = ending.join(lines) + (ending if draw(st.booleans()) else "")
     bom = "\ufeff" if draw(st.booleans()) else ""
     # A file of lone CRs is taken for one line when the delimiter is sniffed (and by _read_plain_csv): left to pandas
-    return (bom + text).encode("utf-8"), same_width if len(lines) > 1 and ending != "\r" else None
+    return (bom + text).encode("utf-8"), same_width if len(lines) > 1 and ending != "\r" and lines[0] else None
 
 
 @settings(max_examples=300, deadline=None)
