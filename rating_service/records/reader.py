@@ -41,6 +41,7 @@ _BINARY_MAGICS = {
 
 
 CHUNK_ROWS = 100_000
+_UTF8_BOM = b"\xef\xbb\xbf"
 # The bytes of a plain CSV file that Arrow's reader splits as one block (``_read_plain_csv``).
 _ARROW_BLOCK = 4 << 20
 
@@ -351,8 +352,11 @@ def _read_plain_csv(filename: str, data: bytes, encoding: str, delimiter: str, l
     cleans them, once per distinct value."""
     if encoding not in ("utf-8", "utf-8-sig") or b'"' in data or b"\x00" in data:
         return None
-    if data[3 if data.startswith(b"\xef\xbb\xbf") else 0:][:1] in (b"\n", b"\r"):
-        return None  # an empty first line: pandas' reader finds no columns and the file is refused as empty
+    head = data[3:9] if data.startswith(_UTF8_BOM) else data[:6]
+    # An empty first line: pandas' reader finds no columns (the file is refused as empty). A second BOM: pandas'
+    # reader skips it as well.
+    if head[:1] in (b"\n", b"\r") or head.startswith(_UTF8_BOM):
+        return None
     uneven: list[int] = []
 
     def count_mismatch(row: Any) -> str:  # a line with more or fewer cells than the header: left to pandas
