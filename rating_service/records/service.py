@@ -36,7 +36,7 @@ from rating_service.records.formats import KIND_ORDER, KINDS, Column, RecordKind
 from rating_service.records.limits import ImportLimits
 from rating_service.records.models import ImportBatch
 from rating_service.records.personal_data import mask_text
-from rating_service.records.reader import FileProblem, RawTable, read_table
+from rating_service.records.reader import Factorized, FileProblem, RawTable, read_table
 from rating_service.records.validate import (
     Categories,
     Forms,
@@ -630,7 +630,7 @@ def _update_drafts(kind: RecordKind, changes: Iterable[tuple[dict[str, Any], dic
 _ARROW_POOL = pa.system_memory_pool()
 
 
-def _copy_column(col: Column, series: pd.Series, form: tuple[np.ndarray, list[Any]] | None = None) -> pa.Array:
+def _copy_column(col: Column, series: pd.Series, form: Factorized | None = None) -> pa.Array:
     """A column's cells as an Arrow array that the CSV writer formats as PostgreSQL reads them and as the Python
     path stores them: dates as days (``2025-01-24``), amounts to the cent, booleans ``true``/``false``; missing
     values null. With the column's ``form`` (``validate.Forms``: its distinct values and each row's code), text
@@ -655,8 +655,7 @@ def _copy_column(col: Column, series: pd.Series, form: tuple[np.ndarray, list[An
 _FORM_TYPES = {"text": pa.string(), "credit_code": pa.string(), "enum": pa.string(), "bool": pa.bool_()}
 
 
-def _form_slice(form: tuple[np.ndarray, list[Any]] | None, start: int, size: int
-                ) -> tuple[np.ndarray, list[Any]] | None:
+def _form_slice(form: Factorized | None, start: int, size: int) -> Factorized | None:
     return None if form is None else (form[0][start:start + size], form[1])
 
 

@@ -26,7 +26,7 @@ from rating_service.records.formats import (
 )
 from rating_service.records.limits import ImportLimits
 from rating_service.records.personal_data import Finding, scan_values
-from rating_service.records.reader import FileProblem, RawTable
+from rating_service.records.reader import Factorized, FileProblem, RawTable
 
 BOOL_SPELLINGS = {
     "是": True, "否": False, "y": True, "n": False, "yes": True, "no": False,
@@ -62,9 +62,9 @@ class Categories:
     allowed: tuple[str, ...]
 
 
-# Per column name: a parsed column as the values of its distinct cells and each row's code (-1: None), such that
-# ``_take(values, codes)`` is the column. Writers use it to convert a column once per distinct value.
-Forms = dict[str, tuple[np.ndarray, list[Any]]]
+# Per column name: a parsed column as each row's code (-1: None) and the parsed value of each distinct cell, such
+# that ``_take(values, codes)`` is the column. Writers use it to convert a column once per distinct value.
+Forms = dict[str, Factorized]
 
 
 def new_errors(limits: ImportLimits) -> RowErrors:
@@ -149,7 +149,7 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 columns[col.name] = checker.parse_column(col, values, today=today, factorized=factorized)
             series = {name: (pd.Series(v, dtype=object) if isinstance(v, np.ndarray) else v)
                       for name, v in columns.items()}
-            frame = _with_defaults(kind, pd.DataFrame(series, copy=False))
+            frame = _with_defaults(kind, pd.DataFrame(series, copy=False), checker.forms)
             del series
             checker.check_order(kind, frame)
             if kind.event_date:
@@ -158,10 +158,7 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
                 pieces[name].append(frame[name])
             numbers.append(chunk.row_numbers)
             if on_chunk is not None:
-                defaulted = _DEFAULTED.get(kind.name, ())
-                forms = {name: form for name, form in checker.forms.items() if name not in defaulted}
-                on_chunk(frame, errors, forms)
-                del forms
+                on_chunk(frame, errors, checker.forms)
             del frame
             if on_rows is not None:
                 on_rows(int(chunk.row_numbers[-1]))
@@ -188,15 +185,14 @@ def parse_table(raw: RawTable, kind: RecordKind, *, today: dt.date,
     return parsed
 
 
-# The columns ``_with_defaults`` changes, by kind.
-_DEFAULTED = {"fee_violations": ("amount_yuan", "refunded")}
-
-
-def _with_defaults(kind: RecordKind, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the values a missing cell stands for (a fee violation's amount 0, not refunded)."""
+def _with_defaults(kind: RecordKind, frame: pd.DataFrame, forms: Forms) -> pd.DataFrame:
+    """``frame`` with the values a missing cell stands for (a fee violation's amount 0, not refunded); the forms of
+    the columns changed here describe them no longer and are dropped."""
     if kind.name == "fee_violations":
         frame["amount_yuan"] = frame["amount_yuan"].fillna(0.0)
         frame["refunded"] = frame["refunded"].where(frame["refunded"].notna(), False).astype(bool)
+        forms.pop("amount_yuan", None)
+        forms.pop("refunded", None)
     return frame
 
 
@@ -237,7 +233,7 @@ class _Checker:
         self.memory = memory if memory is not None else _FileMemory()
         self.mask_personal_data = mask_personal_data
         self.categories = categories
-        self._factorized: tuple[np.ndarray, list[Any]] | None = None  # of the column parse_column is at
+        self._factorized: Factorized | None = None  # of the column parse_column is at
         # Each parsed column made from its distinct values: (codes, -1 for None; the parsed value of each)
         self.forms: Forms = {}
 
@@ -268,7 +264,7 @@ class _Checker:
 
     # -- columns -------------------------------------------------------------------------------
     def parse_column(self, col: Column, values: np.ndarray, *, today: dt.date,
-                     factorized: tuple[np.ndarray, list[Any]] | None = None) -> object:
+                     factorized: Factorized | None = None) -> object:
         """``values`` parsed as ``col`` says, problems flagged; ``factorized``: ``_distinct(values)`` when the
         reader has it (``RawChunk.factorized``)."""
         self._factorized = factorized
@@ -281,11 +277,16 @@ class _Checker:
         finally:
             self._factorized = None
 
-    def _distinct(self, values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    def _distinct(self, values: np.ndarray) -> Factorized:
         """``_distinct(values)``, from the reader's factorization of the column being parsed when it has one."""
         if self._factorized is not None:
             return self._factorized
         return _distinct(values)
+
+    def _formed(self, col: Column, codes: np.ndarray, per_distinct: list[Any]) -> np.ndarray:
+        """The column made from the parsed value of each distinct cell, its form kept (``Forms``)."""
+        self.forms[col.name] = (codes, per_distinct)
+        return _take(per_distinct, codes)
 
     def _parse_text(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         listed = values.tolist()
@@ -298,9 +299,7 @@ class _Checker:
                            else _distinct(np.asarray(listed, dtype=object)))
         lengths = np.array([len(v) for v in distinct] + [0])[codes]
         self.flag((lengths > col.max_len) & ~flagged, col.name, values, "text_too_long", limit=col.max_len)
-        per_distinct = self._shared(col.name, distinct)
-        shared = _take(per_distinct, codes)
-        self.forms[col.name] = (codes, per_distinct)
+        shared = self._formed(col, codes, self._shared(col.name, distinct))
         if allowed is not None and self.categories is not None:
             known = np.array([v in allowed for v in distinct] + [False])[codes]
             unknown = present & ~flagged & ~known
@@ -361,9 +360,7 @@ class _Checker:
             bad = np.array([problem == key for problem in problems] + [False])
             if bad.any():
                 self.flag(bad[codes], col.name, values, key)
-        per_distinct = self._shared(col.name, list(codes_upper))
-        self.forms[col.name] = (codes, per_distinct)
-        return _take(per_distinct, codes)
+        return self._formed(col, codes, self._shared(col.name, list(codes_upper)))
 
     def _parse_date(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
         series = pd.Series(values, dtype=object)
@@ -390,18 +387,14 @@ class _Checker:
 
     def _parse_bool(self, col: Column, values: np.ndarray, present: np.ndarray) -> pd.Series:
         codes, distinct = self._distinct(values)
-        per_distinct = [BOOL_SPELLINGS.get(v.casefold()) for v in distinct]
-        self.forms[col.name] = (codes, per_distinct)
-        mapped = _take(per_distinct, codes)
+        mapped = self._formed(col, codes, [BOOL_SPELLINGS.get(v.casefold()) for v in distinct])
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "bool_invalid")
         return pd.Series(mapped, dtype=object)
 
     def _parse_enum(self, col: Column, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         codes, distinct = self._distinct(values)
-        per_distinct = [col.choices.get(v.casefold()) for v in distinct]
-        self.forms[col.name] = (codes, per_distinct)
-        mapped = _take(per_distinct, codes)
+        mapped = self._formed(col, codes, [col.choices.get(v.casefold()) for v in distinct])
         bad = (mapped == None) & present  # noqa: E711  (elementwise)
         self.flag(bad, col.name, values, "enum_invalid", choices=col.choices_label)
         return mapped
@@ -484,7 +477,7 @@ class _Checker:
                                         {"other": int(other[i])}))
 
 
-def _distinct(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+def _distinct(values: np.ndarray) -> Factorized:
     """(codes, distinct values) of a column of str or None: ``distinct[codes[i]]`` is the i-th value, code -1 is
     None. Cells are parsed and checked once per distinct value (most columns repeat a few)."""
     codes, uniques = pd.factorize(values)
