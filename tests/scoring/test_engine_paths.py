@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from scoring import engine
-from scoring.methodology import METHODOLOGY_DIR, REASON_CODES, load_methodology
+from scoring.methodology import METHODOLOGY_DIR, REASON_CODES, Methodology, load_methodology
 from tests.scoring import engine_reference
 
 ZY2025 = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
@@ -122,3 +122,59 @@ def test_dense_ranks_match_the_reference(seed: int, kind: str) -> None:
     fast, reference = engine._dense_desc(values), engine_reference.dense_desc(values)
     assert fast[1] == reference[1]
     assert fast[0].dtype == np.int64 and np.array_equal(fast[0], reference[0])
+
+
+ZY2026 = load_methodology(METHODOLOGY_DIR / "ZY-2026.yaml")
+
+
+def _scored(rng: np.random.Generator, n: int, m: Methodology) -> pd.DataFrame:
+    """What ``_paths`` reads of the companies frame: grades of every band and vetoes, sub-scores on a coarse grid
+    (gains that close a gap exactly, ties between components) or anywhere, components not assessed (NaN
+    sub-scores, no weight), exposure from none to large."""
+    codes = sorted({f"91{rng.integers(10**15):016d}" for _ in range(n)})
+    size = len(codes)
+
+    def sub_scores() -> np.ndarray:
+        coarse = rng.integers(0, 21, size) * 5.0
+        return np.where(rng.random(size) < 0.5, coarse, np.round(rng.random(size) * 100, 2))
+
+    insp_assessed = rng.random(size) < 0.8
+    compl_assessed = rng.random(size) < 0.7
+    raw = np.column_stack([0.4 * insp_assessed, 0.4 * compl_assessed, np.full(size, 0.2)])
+    weights = raw / raw.sum(axis=1, keepdims=True)
+    frame = pd.DataFrame({
+        "credit_code": pd.Series(codes, dtype=object),
+        "score": np.round(rng.random(size) * 100, 1),
+        "grade": np.array(m.grades, dtype=object)[rng.integers(len(m.grades), size=size)],
+        "veto": rng.random(size) < 0.1,
+        "exposure": np.where(rng.random(size) < 0.2, 0.0, rng.random(size) * 5_000),
+        "w_insp": weights[:, 0], "w_compl": weights[:, 1], "w_fee": weights[:, 2],
+        "insp_score": np.where(insp_assessed, sub_scores(), np.nan),
+        "compl_rate_score": np.where(compl_assessed, sub_scores(), np.nan),
+        "compl_timeliness_score": np.where(compl_assessed, sub_scores(), np.nan),
+        "fee_score": sub_scores(),
+        "insp_assessed": insp_assessed, "compl_assessed": compl_assessed, "fee_assessed": np.ones(size, dtype=bool),
+    })
+    return frame
+
+
+@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("methodology", [ZY2025, ZY2026], ids=["ZY-2025", "ZY-2026"])
+def test_paths_match_the_reference(seed: int, methodology: Methodology) -> None:
+    rng = np.random.default_rng(seed)
+    companies = _scored(rng, int(rng.integers(0, 400)) if seed else 0, methodology)
+    constants = engine.Constants(r0=float(rng.random() * 20))
+    fast = engine._paths(companies, methodology, constants)
+    reference = engine_reference.paths(companies, methodology, constants)
+    pd.testing.assert_frame_equal(fast, reference, check_exact=True)
+    assert fast.to_csv() == reference.to_csv()
+
+
+def test_the_random_paths_hold_combined_and_single_steps() -> None:
+    """The comparison above sees every kind of row: single components that suffice, combinations, neither."""
+    paths = pd.concat([engine_reference.paths(_scored(np.random.default_rng(seed), 400, m), m,
+                                              engine.Constants(r0=5.0))
+                       for seed in range(4) for m in (ZY2025, ZY2026)])
+    assert paths["reachable"].any() and paths["combined"].any()
+    assert (~paths["reachable"] & ~paths["combined"]).any()
+    assert paths["target_count"].notna().any() and paths["combined_count"].notna().any()
