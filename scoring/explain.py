@@ -192,11 +192,8 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         dates, days = pd.factorize(evidence["event_date"])
         date_texts = [*(_json_or_null(_date_text(day)) for day in days), "null"]  # code -1 (missing): null
         kinds, kind_names = pd.factorize(evidence["kind"].to_numpy(dtype=object))  # never missing
-        ids = list(map(str, evidence["record_id"].tolist()))
-        plain = _plain_strings(ids)  # nothing to escape: the quotes go into the texts around the id
-        quote = '"' if plain else ""
-        id_texts = _texts(ids if plain else list(map(_encode_string, ids)))
-        del ids
+        id_texts, plain = _id_texts(evidence["record_id"])
+        quote = '"' if plain else ""  # nothing to escape: the quotes go into the texts around the id
         prefix = [f'{{"kind":{_encode_string(str(k))},"record_id":{quote}' for k in kind_names.tolist()]
         points_codes, points_texts = _float_codes(evidence["points"])
         detail_codes, detail_texts = _float_codes(evidence["detail"])
@@ -324,6 +321,33 @@ _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\\"]')  # the characters encode_basestrin
 _TEXT = pa.large_string()  # JSON texts in Arrow (64-bit offsets: a nation's explanations pass 2 GiB)
 
 
+def _id_texts(values: pd.Series) -> tuple[pa.Array, bool]:
+    """The texts of ``str(v)`` for every value, and whether they are plain (no character the encoder escapes:
+    each is its own JSON without the quotes); when one is not, every text is its JSON string.
+
+    Values that are all str go to Arrow as they are, and Arrow looks for a character to escape: a nation's
+    2.5 M evidence rows made into a list of Python strings and joined to look cost 0.6 s."""
+    held = _arrow_strs(values)
+    if held is not None and not pc.any(pc.match_substring_regex(held, _NEEDS_ESCAPE.pattern)).as_py():
+        return held, True
+    texts = list(map(str, values.tolist()))
+    plain = _plain_strings(texts)
+    return _texts(texts if plain else list(map(_encode_string, texts))), plain
+
+
+def _arrow_strs(values: pd.Series) -> pa.Array | None:
+    """The values as one Arrow text array when every one is a str (none missing), else None."""
+    if _is_arrow_text(values):
+        held = pa.array(values)
+    elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        held = pa.array(values.to_numpy(dtype=object), _TEXT)  # (Arrow would take bytes too: not asked to here)
+    else:
+        return None
+    if isinstance(held, pa.ChunkedArray):
+        held = held.combine_chunks()
+    return held.cast(_TEXT) if held.null_count == 0 else None
+
+
 def _plain_strings(values: list[str]) -> bool:
     """True when no value has a character the encoder escapes (its JSON is the value in quotes)."""
     return _NEEDS_ESCAPE.search("".join(values)) is None
@@ -332,7 +356,13 @@ def _plain_strings(values: list[str]) -> bool:
 def _run_factorize(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """``pd.factorize`` of a column whose rows come in runs of one value (a company's rows, a reason's evidence):
     only the first value of each run is hashed (a nation's evidence has 2.5 M rows in some 600,000 runs). Codes are
-    int64, -1 for a missing value; the distinct values in order of first appearance."""
+    int64, -1 for a missing value; the distinct values in order of first appearance.
+
+    A column of Arrow text (pandas' ``str``: the engine's frames hold their codes so) is hashed by Arrow, row by
+    row, without a Python string per row (turning 2.5 M rows into Python strings to compare runs took longer)."""
+    if _is_arrow_text(column):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return codes.astype(np.int64), uniques.tolist()
     held = column.to_numpy(dtype=object)
     if len(held) < 2:
         codes, uniques = pd.factorize(held)
@@ -344,6 +374,13 @@ def _run_factorize(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
         return codes.astype(np.int64), list(uniques)
     codes, uniques = pd.factorize(held[starts])
     return np.repeat(codes.astype(np.int64), np.diff(np.r_[starts, len(held)])), list(uniques)
+
+
+def _is_arrow_text(column: pd.Series) -> bool:
+    dtype = column.dtype
+    return (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or \
+        (isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_string(dtype.pyarrow_dtype)) or \
+        (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype))
 
 
 def _reason_codes(*columns: pd.Series) -> tuple[list[str], list[np.ndarray]]:
@@ -392,7 +429,7 @@ class _Coded:
         return table.take(pa.array(self.codes, pa.int64()))
 
     def in_arrow(self) -> _Coded:
-        return self if isinstance(self.texts, pa.Array) else _Coded(_texts(self.texts), self.codes)
+        return _Coded(_arrow_texts(self.texts), self.codes)
 
 
 _Part: TypeAlias = str | _Coded | pa.Array  # a str part is the same text in every row
@@ -418,49 +455,126 @@ def _placed(size: int, groups: np.ndarray, texts: pa.Array, missing: str) -> _Co
 def _merged(parts: list[_Part]) -> list[_Part]:
     """The same rows' texts in fewer parts: a str part goes into the distinct texts of a coded neighbour, and
     neighbouring coded parts become one while their pairs of texts stay few (flags, grades, weights and the
-    like), so Arrow joins and takes a few columns instead of a hundred."""
+    like), so Arrow joins and takes a few columns instead of a hundred. Many distinct texts (more than
+    ``_IN_ARROW``) are put together in Arrow rather than one Python string at a time."""
     out: list[_Part] = []
     for part in parts:
         last = out[-1] if out else None
         if isinstance(part, str):
             if isinstance(last, str):
                 out[-1] = last + part
-            elif isinstance(last, _Coded) and isinstance(last.texts, list):
-                out[-1] = _Coded([text + part for text in last.texts], last.codes)
+            elif isinstance(last, _Coded):
+                out[-1] = _Coded(_affixed("", last.texts, part), last.codes)
             else:
                 out.append(part)
             continue
-        if isinstance(part, _Coded) and isinstance(part.texts, list):
+        if isinstance(part, _Coded):
             if isinstance(last, str):
                 out.pop()
-                part = _Coded([last + text for text in part.texts], part.codes)
+                part = _Coded(_affixed(last, part.texts, ""), part.codes)
                 last = out[-1] if out else None
-            if isinstance(last, _Coded) and isinstance(last.texts, list):
+            if isinstance(last, _Coded) and _few(last) and _few(part):
                 width = len(part.texts)
-                pairs, uniques = pd.factorize(last.codes * width + part.codes)
+                pairs, uniques = _dense_codes(last.codes * width + part.codes, len(last.texts) * width)
                 if len(uniques) * _MERGED_SHARE <= len(pairs):
-                    out[-1] = _Coded([last.texts[u // width] + part.texts[u % width] for u in uniques.tolist()],
-                                     pairs.astype(np.int64))
+                    out[-1] = _Coded(_paired(last.texts, part.texts, uniques // width, uniques % width), pairs)
                     continue
         out.append(part)
     return out
 
 
-def _float_codes(values: Any) -> tuple[np.ndarray, list[str]]:
-    """Codes into distinct JSON texts of ``float(v)`` (``_num``: NaN as null, the last text)."""
+def _few(part: _Coded) -> bool:
+    """False when the part's distinct texts are too many for it to be paired with a neighbour (``_merged``): the
+    pairs are at least as many as the texts a part uses, and a coded part uses all but at most its two last
+    (``_json_floats``' null and -0.0). Only saves work: pairing tells the same."""
+    return (len(part.texts) - 2) * _MERGED_SHARE <= len(part.codes)
+
+
+_IN_ARROW = 1024  # distinct texts from which the texts of merged parts are made in Arrow
+
+
+def _affixed(prefix: str, texts: list[str] | pa.Array, suffix: str) -> list[str] | pa.Array:
+    """Every text between ``prefix`` and ``suffix``."""
+    if isinstance(texts, list) and len(texts) <= _IN_ARROW:
+        return [prefix + text + suffix for text in texts]
+    return pc.binary_join_element_wise(pa.scalar(prefix, _TEXT), _arrow_texts(texts), pa.scalar(suffix, _TEXT),
+                                       pa.scalar("", _TEXT))
+
+
+def _paired(first: list[str] | pa.Array, second: list[str] | pa.Array, i: np.ndarray, j: np.ndarray
+            ) -> list[str] | pa.Array:
+    """``first[i[k]] + second[j[k]]`` for every k."""
+    if isinstance(first, list) and isinstance(second, list) and len(i) <= _IN_ARROW:
+        return [first[a] + second[b] for a, b in zip(i.tolist(), j.tolist(), strict=True)]
+    return pc.binary_join_element_wise(_arrow_texts(first).take(pa.array(i, pa.int64())),
+                                       _arrow_texts(second).take(pa.array(j, pa.int64())), pa.scalar("", _TEXT))
+
+
+def _arrow_texts(texts: list[str] | pa.Array) -> pa.Array:
+    return texts if isinstance(texts, pa.Array) else _texts(texts)
+
+
+def _dense_codes(keys: np.ndarray, bound: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int64) into the distinct ``keys``, and those keys: ``uniques[codes] == keys``. Keys in [0, bound)
+    index a table of that size when it is not much larger than the keys (no hashing); the distinct keys then come
+    in ascending order, else in order of first appearance (``pd.factorize``)."""
+    if bound <= 4 * len(keys) + (1 << 16):
+        present = np.bincount(keys, minlength=bound) > 0
+        uniques = np.flatnonzero(present)
+        return (np.cumsum(present) - 1)[keys], uniques
+    codes, uniques = pd.factorize(keys)
+    return codes.astype(np.int64), uniques
+
+
+def _float_uniques(values: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int64) into the distinct numbers of ``float(v)``, and those numbers; NaN takes the code
+    ``len(uniques)``, -0.0 the code ``len(uniques) + 1`` (it hashes as 0.0)."""
     numbers = np.asarray(values, dtype=float)
     codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
-    texts = [*_float_texts(uniques.tolist()), "null", "-0.0"]
     codes = codes.astype(np.int64)
-    codes[codes < 0] = len(texts) - 2
-    codes[(numbers == 0) & np.signbit(numbers)] = len(texts) - 1  # -0.0 hashes as 0.0
-    return codes, texts
+    codes[codes < 0] = len(uniques)
+    codes[(numbers == 0) & np.signbit(numbers)] = len(uniques) + 1
+    return codes, uniques
+
+
+def _float_codes(values: Any) -> tuple[np.ndarray, list[str]]:
+    """Codes into distinct JSON texts of ``float(v)`` (``_num``: NaN as null)."""
+    codes, uniques = _float_uniques(values)
+    return codes, [*_float_texts(uniques.tolist()), "null", "-0.0"]
 
 
 def _json_floats(values: Any) -> _Coded:
-    """JSON of ``float(v)`` for every value (``_num``: NaN as null); each distinct value formatted once."""
-    codes, texts = _float_codes(values)
-    return _Coded(texts, codes)
+    """JSON of ``float(v)`` for every value (``_num``: NaN as null); each distinct value formatted once. Where the
+    values are nearly all distinct (scores, measures, exposure: a nation's companies have 300,000 distinct ones
+    in all), Arrow formats them (``_arrow_float_texts``): Python's ``repr`` took 1 µs a number."""
+    codes, uniques = _float_uniques(values)
+    if len(uniques) * _MERGED_SHARE > len(codes):  # never paired with a neighbour (``_merged``)
+        return _Coded(pa.concat_arrays([_arrow_float_texts(uniques), _texts(["null", "-0.0"])]), codes)
+    return _Coded([*_float_texts(uniques.tolist()), "null", "-0.0"], codes)
+
+
+def _arrow_float_texts(numbers: np.ndarray) -> pa.Array:
+    """``_float_texts`` of ``numbers``, formatted by Arrow where Arrow writes what ``repr`` writes.
+
+    Both write the shortest digits that read back as the same number. ``repr`` writes them without an exponent
+    for 1e-4 <= |v| < 1e16 (and 0), always with a point ("100.0"); Arrow writes "100" and takes an exponent
+    sooner. So Arrow's text is kept, with ".0" added where it has no point, for a number in that range whose text
+    has no exponent; every other number (an exponent, NaN, infinities) is written by ``_float_texts``."""
+    if not len(numbers):
+        return _texts([])
+    texts = pc.cast(pa.array(numbers, pa.float64()), _TEXT)
+    magnitude = np.abs(numbers)
+    with np.errstate(invalid="ignore"):
+        kept = ((magnitude >= 1e-4) & (magnitude < 1e16)) | (numbers == 0)
+    kept &= ~pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    whole = ~pc.match_substring(texts, ".").to_numpy(zero_copy_only=False) & kept
+    if whole.any():
+        texts = pc.if_else(pa.array(whole), pc.binary_join_element_wise(texts, pa.scalar(".0", _TEXT),
+                                                                        pa.scalar("", _TEXT)), texts)
+    rest = np.flatnonzero(~kept)
+    if rest.size:
+        texts = pc.replace_with_mask(texts, pa.array(~kept), _texts(_float_texts(numbers[rest].tolist())))
+    return texts
 
 
 def _json_ints(values: Any) -> _Coded:
