@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -101,3 +102,19 @@ def test_explanations_with_every_merge_in_arrow_match_the_reference(world: World
         patch.setattr(explain_module, "_IN_ARROW", 0)
         patch.setattr(explain_module, "_MERGED_SHARE", share)
         assert explanations_json(result, ZY2025) == reference(result)
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("large", [True, False])
+def test_escapes_are_found_in_the_bytes_as_the_encoder_finds_them(seed: int, large: bool) -> None:
+    """Any character the encoder escapes, anywhere, beside characters of two to four bytes; in a slice of an array
+    too (Arrow's offsets then start past 0)."""
+    rng = np.random.default_rng(seed)
+    alphabet = list("aZ09-_ 投诉é€😀") + (['"', "\\", "\x00", "\n", "\x1f"] if seed % 2 else [])
+    texts = ["".join(alphabet[i] for i in rng.integers(len(alphabet), size=int(rng.integers(0, 6))))
+             for _ in range(int(rng.integers(1, 40)))]
+    low = int(rng.integers(0, len(texts)))
+    high = int(rng.integers(low, len(texts) + 1))
+    array = pa.array(texts, pa.large_string() if large else pa.string()).slice(low, high - low)
+    expected = any(explain_module._NEEDS_ESCAPE.search(text) for text in texts[low:high])
+    assert explain_module._escapes(array) == expected
