@@ -49,15 +49,14 @@ def names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
 
 
 def prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
-    """The prefilter over a dense company × bucket matrix (the engine now walks only the cells that hold rows)."""
-    buckets = 64
-    bucket = (primary_rank * buckets // max(distinct, 1)).astype(np.int64)
-    n = int(company.max()) + 1
-    counts = np.bincount(company * buckets + bucket, minlength=n * buckets).reshape(n, buckets)
-    reached = np.cumsum(counts, axis=1) >= limit
-    threshold = np.where(reached.any(axis=1), reached.argmax(axis=1), buckets - 1)
-    result: np.ndarray = bucket <= threshold[company]
-    return result
+    """The prefilter company by company: each company's ranks sorted, its ``limit``-th best the threshold."""
+    keep = np.ones(len(company), dtype=bool)
+    for c in np.unique(company):
+        mine = company == c
+        ranks = np.sort(primary_rank[mine])
+        if len(ranks) >= limit:
+            keep[mine] = primary_rank[mine] <= ranks[limit - 1]
+    return keep
 
 
 def dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -206,3 +205,12 @@ def _combined(out: pd.DataFrame, m: Methodology, constants: Constants, *, exposu
             e = exposure.reindex(out["credit_code"].to_numpy()[mine]).to_numpy(dtype=float)
             count[mine] = engine._late_count_allowed(values, e, m.complaints.timeliness)
     return out.assign(combined_measure=measure, combined_count=count)
+
+
+def by_run_and_text(runs: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``engine._by_run_and_text`` as a frame's stable sort of the values made numpy texts (the engine before
+    2026-12-05)."""
+    ties = pd.DataFrame({"run": runs, "record_id": np.asarray(values, dtype=object).astype(str),
+                         "at": np.arange(len(runs))})
+    order: np.ndarray = ties.sort_values(["run", "record_id"], kind="stable")["at"].to_numpy()
+    return order
