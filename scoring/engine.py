@@ -645,9 +645,9 @@ def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, lim
     n = int(company.max()) + 1
     width = max(distinct, 1)
     kind = np.int32 if n * width < 2**31 else np.int64
-    packed = company.astype(kind)
-    packed *= width
-    packed += primary_rank.astype(kind, copy=False)
+    packed: np.ndarray = company.astype(kind)
+    np.multiply(packed, width, out=packed)
+    np.add(packed, primary_rank.astype(kind, copy=False), out=packed)
     packed.sort()
     rows = np.bincount(company, minlength=n)
     full = np.flatnonzero(rows >= limit)  # the companies with at least ``limit`` rows
