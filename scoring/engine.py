@@ -123,13 +123,25 @@ class RatingResult:
 
 # -- small vectorised helpers ------------------------------------------------------------------------
 
+_TICKS_A_DAY = {"h": 24, "m": 1_440, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+
+
 def _days(values: Any) -> np.ndarray:
     """Day numbers (days since 1970-01-01) as int64; NO_DAY where missing."""
     series = pd.Series(values)
     if len(series) == 0:
         return np.array([], dtype=np.int64)
-    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # datetime64: a cast, NaT = NO_DAY
-        return series.to_numpy().astype("datetime64[D]").view(np.int64)
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # datetime64: NaT = NO_DAY
+        held = series.to_numpy()
+        unit, count = np.datetime_data(held.dtype)
+        if unit in _TICKS_A_DAY and count == 1:
+            # The floor of a division by the ticks of a day: what the cast to days does, three times as fast
+            # (numpy divides by one number without a division per element); NaT, the least int64, stays itself.
+            ticks = held.view(np.int64)
+            out = ticks // _TICKS_A_DAY[unit]
+            np.putmask(out, ticks == NO_DAY, NO_DAY)
+            return out
+        return held.astype("datetime64[D]").view(np.int64)
     converted = pd.to_datetime(series, errors="coerce")
     out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
     out[converted.isna().to_numpy()] = NO_DAY
@@ -191,11 +203,19 @@ def _names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
     return out
 
 
-def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
-    keep = codes >= 0
-    if weights is None:
-        return np.bincount(codes[keep], minlength=size).astype(float)
-    return np.bincount(codes[keep], weights=weights[keep], minlength=size).astype(float)
+def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.ndarray | None = None) -> np.ndarray:
+    """Per position in [0, size): the sum of ``weights`` (the count when None) over the rows of that code, leaving
+    out codes < 0 and rows where ``where`` is False.
+
+    One bincount over the codes shifted by one, slot 0 taking the rows left out: no mask of the rows kept, no
+    copy of them (and bincount would copy int32 codes to intp first anyway). Each position's sum adds the same
+    rows in the same order as a bincount of the kept rows alone.
+    """
+    slot = np.add(codes, 1, dtype=np.intp)
+    np.maximum(slot, 0, out=slot)
+    if where is not None:
+        np.multiply(slot, where, out=slot)
+    return np.bincount(slot, weights=weights, minlength=size + 1)[1:].astype(float)
 
 
 def _late_rate(late: np.ndarray, exposure: np.ndarray, rule: TimelinessRule) -> np.ndarray:
@@ -403,7 +423,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     comp = frames["complaints"]
     comp_company = attributed["complaints"]
     substantiated = _bool(comp["substantiated"])
-    subst_count = _sum_by(np.where(substantiated, comp_company, -1), None, n)
+    subst_count = _sum_by(comp_company, None, n, where=substantiated)
     with_exposure = exposure > 0
     if constants is None:
         total_exposure = exposure[with_exposure].sum()
@@ -420,8 +440,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     resolved = _days(comp["resolved_on"])
     is_due = (comp_company >= 0) & (due <= as_of)
     on_time = is_due & (resolved != NO_DAY) & (resolved <= due)
-    due_count = _sum_by(np.where(is_due, comp_company, -1), None, n)
-    on_time_count = _sum_by(np.where(on_time, comp_company, -1), None, n)
+    due_count = _sum_by(comp_company, None, n, where=is_due)
+    on_time_count = _sum_by(comp_company, None, n, where=on_time)
     timeliness = np.divide(on_time_count, due_count, out=np.ones(n), where=due_count > 0)
     late_count = due_count - on_time_count
     timely = m.complaints.timeliness
@@ -468,8 +488,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     band_index = np.argmax(score[:, None] >= mins[None, :] - 1e-9, axis=1)
     fee_veto = fee["violation_type"].isin(list(m.veto.fee_types)).to_numpy()
     event_veto = frames["major_events"]["kind"].isin(list(m.veto.major_event_kinds)).to_numpy()
-    veto = (_sum_by(np.where(fee_veto, fee_company, -1), None, n)
-            + _sum_by(np.where(event_veto, attributed["major_events"], -1), None, n)) > 0
+    veto = (_sum_by(fee_company, None, n, where=fee_veto)
+            + _sum_by(attributed["major_events"], None, n, where=event_veto)) > 0
     grade_index = band_index.copy()
     veto_index = m.grades.index(m.veto.grade)
     grade_index[veto] = veto_index

@@ -214,3 +214,11 @@ def by_run_and_text(runs: np.ndarray, values: np.ndarray) -> np.ndarray:
                          "at": np.arange(len(runs))})
     order: np.ndarray = ties.sort_values(["run", "record_id"], kind="stable")["at"].to_numpy()
     return order
+
+
+def sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int) -> np.ndarray:
+    """``engine._sum_by`` over the kept rows alone (the engine before 2026-12-05)."""
+    keep = codes >= 0
+    if weights is None:
+        return np.bincount(codes[keep], minlength=size).astype(float)
+    return np.bincount(codes[keep], weights=weights[keep], minlength=size).astype(float)
