@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -152,15 +152,28 @@ def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
-def _codes(values: Any, index: pd.Index) -> np.ndarray:
+_Tables: TypeAlias = dict[tuple[int, int], tuple[pd.Index, pd.Index, np.ndarray]]
+
+
+def _codes(values: Any, index: pd.Index, tables: _Tables | None = None) -> np.ndarray:
     """Positions of ``values`` in ``index`` (-1 where absent or missing) as int32 (an index of companies or
-    communities is far below 2**31 long; half the memory of int64 per record); categoricals stay cheap."""
+    communities is far below 2**31 long; half the memory of int64 per record); categoricals stay cheap.
+
+    ``tables`` keeps each categories' table of positions for the next column of the same categories (every record
+    kind's ids are categoricals over the same registry: one lookup of its 450,000 ids, not one per kind)."""
     if len(index) >= 2**31 - 1:  # pragma: no cover - no registry is that large
         raise OverflowError("too many ids for int32 positions")
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(series.dtype, pd.CategoricalDtype):
         # One gather from a table with a trailing -1, which a missing value's code (-1) picks.
-        table = np.append(index.get_indexer(series.cat.categories), -1).astype(np.int32)
+        categories = series.cat.categories
+        kept = tables.get((id(categories), id(index))) if tables is not None else None
+        if kept is not None and kept[0] is categories and kept[1] is index:
+            table = kept[2]
+        else:
+            table = np.append(index.get_indexer(categories), -1).astype(np.int32)
+            if tables is not None:
+                tables[(id(categories), id(index))] = (categories, index, table)
         return table[series.cat.codes.to_numpy()]
     return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int32)
 
@@ -362,6 +375,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days, n) / m.days_per_year
 
     # Attribution of every record of every kind.
+    tables: _Tables = {}  # positions of each categories' ids, shared by the kinds (``_codes``)
     # Positions are kept as int32 (a nation has 150,000 companies): at 30 M records every int64 array kept to the
     # end is 240 MB, and on a machine that pays for every page it touches first, memory is time.
     def attribute(kind: str, day: np.ndarray, in_period: np.ndarray
@@ -371,9 +385,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         each record's community position."""
         frame = frames[kind]
         # A record naming a company outside the rated set (e.g. outside P) stays with that company.
-        named = _codes(frame["credit_code"], company_index)
+        named = _codes(frame["credit_code"], company_index, tables)
         named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
-        community = _codes(frame["community_id"], community_index) if "community_id" in frame else \
+        community = _codes(frame["community_id"], community_index, tables) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int32)
         company, kind_how = _attribute(named, community, day, contracts)
         del named
@@ -753,7 +767,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         flags[shown_by[(shown_reason == name) & (shown_by >= 0)]] = True
 
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
-             sort_by: list[str]) -> pd.DataFrame | None:
+             sort_by: list[str]) -> dict[str, np.ndarray] | None:
         """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending).
 
         Works on index arrays; record ids (strings) are fetched only for tie-breaks and the chosen rows.
@@ -802,19 +816,18 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         chosen = _top(candidates, [column(k) for k in sort_by], record_ids, limit)  # days int, points float
         company = candidates[chosen]
         del candidates
-        return pd.DataFrame({
+        return {
             "company": company,
-            "reason": reason,
-            "_reason": alphabetical[reason],
+            "reason": np.full(company.size, alphabetical[reason], dtype=np.int8),
             "rank": _rank_in_runs(company),
             # Python strings stay Python objects (pandas would copy them into Arrow strings, and every reader of
             # these columns, explanations_json first, turns them back): 1 s of 15 at 10 M records.
-            "kind": pd.Series(np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]], dtype=object),
-            "record_id": pd.Series(record_ids(chosen), dtype=object),
+            "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
+            "record_id": record_ids(chosen),
             "day": column("day", chosen),
             "points": column("points", chosen),
             "detail": column("detail", chosen),
-        })
+        }
 
     # Constant columns as read-only views of one value (only the chosen rows are ever gathered from them).
     nan_insp = np.broadcast_to(np.nan, len(insp_points))
@@ -822,7 +835,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     ones = np.broadcast_to(1.0, len(substantiated))
     nan_comp = np.broadcast_to(np.nan, len(substantiated))
     n_events = len(frames["major_events"])
-    picks: list[Callable[[], pd.DataFrame | None]] = [
+    picks: list[Callable[[], dict[str, np.ndarray] | None]] = [
         lambda: pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"]),
         lambda: pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"]),
         lambda: pick([("complaints", is_due & ~on_time, ones,
@@ -839,16 +852,26 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     columns = ["credit_code", "reason", "rank", "kind", "record_id", "event_date", "points", "detail"]
     if not parts:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
+
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([part[name] for part in parts])
+
     # Evidence is kept only for the reasons that are shown; matched on integer keys, not strings.
-    # company positions follow credit-code order, and _reason the codes' alphabetical order, so this is the
-    # (credit_code, reason, rank) order
-    order = np.lexsort((out["rank"].to_numpy(), out["_reason"].to_numpy(), out["company"].to_numpy()))
-    out = out.iloc[order].reset_index(drop=True)
-    out["credit_code"] = pd.Series(codes[out["company"].to_numpy()], dtype=object)
-    days = out["day"].to_numpy()
-    out["event_date"] = np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]"))
-    return out[columns]
+    # company positions follow credit-code order, and the reasons' numbers the codes' alphabetical order, so this is
+    # the (credit_code, reason, rank) order. Each column is put in that order once, and the frame made at the end.
+    rank, reason, company = joined("rank"), joined("reason"), joined("company")
+    order = np.lexsort((rank, reason, company))
+    days = joined("day")[order]
+    return pd.DataFrame({
+        "credit_code": pd.Series(codes[company[order]], dtype=object),
+        "reason": _text_column(sorted(alphabetical), reason[order]),
+        "rank": rank[order],
+        "kind": pd.Series(joined("kind")[order], dtype=object),
+        "record_id": pd.Series(joined("record_id")[order], dtype=object),
+        "event_date": np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]")),
+        "points": joined("points")[order],
+        "detail": joined("detail")[order],
+    })
 
 
 _PATH_COLUMNS = ["credit_code", "next_grade", "gap", "component", "max_gain", "reachable", "target_subscore",

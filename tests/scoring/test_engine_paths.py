@@ -204,3 +204,20 @@ def test_sums_by_code_match_the_reference(seed: int) -> None:
         assert np.array_equal(engine._sum_by(codes, w, size), engine_reference.sum_by(codes, w, size))
         assert np.array_equal(engine._sum_by(codes, w, size, where=where),
                               engine_reference.sum_by(np.where(where, codes, -1), w, size))
+
+
+def test_positions_of_categoricals_reuse_a_table_only_for_the_same_categories_and_index() -> None:
+    """Columns over one registry share its table; other categories, or the same categories in another index, get
+    their own: every column's positions are those of a plain lookup."""
+    rng = np.random.default_rng(3)
+    registry = pd.Index([f"C{i:03d}" for i in range(50)])
+    other = pd.Index([f"C{i:03d}" for i in range(25, 75)])
+    rated, rated_too = pd.Index(sorted(registry[::3])), pd.Index(sorted(registry[1::3]))
+    tables: dict = {}
+    for categories, index in [(registry, rated), (registry, rated), (other, rated), (registry, rated_too),
+                              (other, rated_too), (registry, rated)]:
+        values = pd.Series(pd.Categorical.from_codes(rng.integers(-1, len(categories), size=200),
+                                                     categories=categories))
+        expected = index.get_indexer(values.astype(object).where(values.notna(), None)).astype(np.int32)
+        assert np.array_equal(engine._codes(values, index, tables), expected)
+    assert len(tables) == 4
