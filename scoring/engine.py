@@ -152,12 +152,13 @@ def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
-_Tables: TypeAlias = dict[tuple[int, int], tuple[pd.Index, pd.Index, np.ndarray]]
+_Tables: TypeAlias = dict[tuple[int, int, int], tuple[pd.Index, pd.Index, np.ndarray]]
 
 
-def _codes(values: Any, index: pd.Index, tables: _Tables | None = None) -> np.ndarray:
-    """Positions of ``values`` in ``index`` (-1 where absent or missing) as int32 (an index of companies or
-    communities is far below 2**31 long; half the memory of int64 per record); categoricals stay cheap.
+def _codes(values: Any, index: pd.Index, tables: _Tables | None = None, *, absent: int = -1) -> np.ndarray:
+    """Positions of ``values`` in ``index`` as int32: -1 where a value is missing, ``absent`` where it is not in the
+    index (an index of companies or communities is far below 2**31 long; half the memory of int64 per record);
+    categoricals stay cheap.
 
     ``tables`` keeps each categories' table of positions for the next column of the same categories (every record
     kind's ids are categoricals over the same registry: one lookup of its 450,000 ids, not one per kind)."""
@@ -167,15 +168,20 @@ def _codes(values: Any, index: pd.Index, tables: _Tables | None = None) -> np.nd
     if isinstance(series.dtype, pd.CategoricalDtype):
         # One gather from a table with a trailing -1, which a missing value's code (-1) picks.
         categories = series.cat.categories
-        kept = tables.get((id(categories), id(index))) if tables is not None else None
+        key = (id(categories), id(index), absent)
+        kept = tables.get(key) if tables is not None else None
         if kept is not None and kept[0] is categories and kept[1] is index:
             table = kept[2]
         else:
-            table = np.append(index.get_indexer(categories), -1).astype(np.int32)
+            found = index.get_indexer(categories)
+            table = np.append(np.where(found >= 0, found, absent), -1).astype(np.int32)
             if tables is not None:
-                tables[(id(categories), id(index))] = (categories, index, table)
+                tables[key] = (categories, index, table)
         return table[series.cat.codes.to_numpy()]
-    return index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int32)
+    out = index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int32)
+    if absent != -1:
+        out[(out < 0) & series.notna().to_numpy()] = absent
+    return out
 
 
 def _bool(values: Any) -> np.ndarray:
@@ -385,8 +391,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         each record's community position."""
         frame = frames[kind]
         # A record naming a company outside the rated set (e.g. outside P) stays with that company.
-        named = _codes(frame["credit_code"], company_index, tables)
-        named = np.where(frame["credit_code"].notna().to_numpy() & (named < 0), -2, named)
+        named = _codes(frame["credit_code"], company_index, tables, absent=-2)
         community = _codes(frame["community_id"], community_index, tables) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int32)
         company, kind_how = _attribute(named, community, day, contracts)

@@ -220,4 +220,9 @@ def test_positions_of_categoricals_reuse_a_table_only_for_the_same_categories_an
                                                      categories=categories))
         expected = index.get_indexer(values.astype(object).where(values.notna(), None)).astype(np.int32)
         assert np.array_equal(engine._codes(values, index, tables), expected)
-    assert len(tables) == 4
+        outside = np.where(values.notna().to_numpy() & (expected < 0), -2, expected)
+        assert np.array_equal(engine._codes(values, index, tables, absent=-2), outside)
+        as_text = values.astype(object)
+        assert np.array_equal(engine._codes(as_text, index, absent=-2), outside)
+        assert np.array_equal(engine._codes(as_text, index), expected)
+    assert len(tables) == 8
