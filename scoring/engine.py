@@ -270,7 +270,7 @@ class _Contracts:
 
 
 _SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
-_NEVER = np.iinfo(np.int64).max  # a day after every day
+_NEVER = np.iinfo(np.int32).max  # a day after every day (in the int32 tables of _Contracts)
 _THREADS = min(2, os.cpu_count() or 1)  # for steps that split in two and run without the interpreter lock
 
 
@@ -297,11 +297,13 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
     per_community = np.bincount(community, minlength=n)
     single = np.flatnonzero(per_community == 1)
     first = np.searchsorted(community, single)  # sorted by community: each single contract's row
-    holder = np.full(n + 1, -1, dtype=np.int64)
+    # int32 tables (days of years up to 5 million fit): half the bytes gathered per record (17 M complaints:
+    # 1.5 → 1.2 s), compared with a record's int64 day as numbers.
+    holder = np.full(n + 1, -1, dtype=np.int32)
     holder[single] = company[first]
-    first_day = np.full(n + 1, _NEVER, dtype=np.int64)
+    first_day = np.full(n + 1, _NEVER, dtype=np.int32)
     first_day[single] = start[first]
-    last_day = np.full(n + 1, _NEVER, dtype=np.int64)
+    last_day = np.full(n + 1, _NEVER, dtype=np.int32)
     last_day[single] = np.where(end[first] == NO_DAY, _NEVER, end[first])
     return _Contracts(community, company, start, end, key, holder, first_day, last_day,
                       np.r_[per_community > 1, False])
