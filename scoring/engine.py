@@ -194,11 +194,16 @@ def _bool(values: Any) -> np.ndarray:
 def _distinct(values: pd.Series, mask: np.ndarray) -> list[str]:
     """Distinct non-missing values where ``mask`` holds; categoricals via their codes (no per-row strings)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        codes = codes[mask & (codes >= 0)]
-        used = np.flatnonzero(np.bincount(codes, minlength=len(values.cat.categories)))
+        used = np.flatnonzero(_sum_by(values.cat.codes.to_numpy(), None, len(values.cat.categories), where=mask))
         return values.cat.categories[used].astype(str).tolist()
     return [str(v) for v in pd.unique(values[mask].dropna())]
+
+
+def text_positions(values: pa.Array | pa.ChunkedArray, table: pa.Array) -> np.ndarray:
+    """Position (int64) in ``table`` of each text, -1 where it is missing or not in it; looked up by Arrow, with no
+    Python string per row."""
+    return np.asarray(pc.index_in(values, value_set=table).fill_null(-1).to_numpy(zero_copy_only=False),
+                      dtype=np.int64)
 
 
 def _lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
@@ -766,7 +771,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
     # Evidence is built only for the reasons that are shown: per reason code, the companies showing it.
-    shown_by = company_index.get_indexer(reasons["credit_code"])
+    shown_by = text_positions(pa.array(reasons["credit_code"], pa.large_string()), pa.array(codes, pa.large_string()))
     shown_reason = reasons["reason"].to_numpy(dtype=object)
     alphabetical = {name: i for i, name in enumerate(sorted(("VETO", *REASON_CODES)))}
     shown = {name: np.zeros(len(codes) + 1, dtype=bool) for name in alphabetical}  # the extra slot: position -1

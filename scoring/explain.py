@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.engine import RatingResult, in_threads
+from scoring.engine import RatingResult, in_threads, text_positions
 from scoring.methodology import Methodology
 from scoring.piecewise import round_half_up
 
@@ -181,12 +181,12 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         credit code, looked up in Arrow: every row of a column of Arrow text, else the first row of each run."""
         column = frame["credit_code"]
         if _is_arrow_text(column):
-            return _positions(pa.array(column), rated)
+            return text_positions(pa.array(column), rated)
         held = column.to_numpy(dtype=object)
         starts = _run_starts(held)
         if starts is None:
-            return _positions(_texts(list(map(str, held))), rated)
-        return np.repeat(_positions(_texts(list(map(str, held[starts]))), rated), np.diff(np.r_[starts, len(held)]))
+            return text_positions(_texts(list(map(str, held))), rated)
+        return np.repeat(text_positions(_texts(list(map(str, held[starts]))), rated), np.diff(np.r_[starts, len(held)]))
 
     # Evidence: one JSON object per row, joined per (company, reason) in frame order.
     evidence = result.evidence
@@ -400,12 +400,6 @@ def _run_starts(held: np.ndarray) -> np.ndarray | None:
         return np.flatnonzero(np.r_[True, np.asarray(held[1:] != held[:-1], dtype=bool)])
     except (TypeError, ValueError):
         return None
-
-
-def _positions(values: pa.Array, table: pa.Array) -> np.ndarray:
-    """Position (int64) in ``table`` of each value, -1 where it is missing or not in it."""
-    return np.asarray(pc.index_in(values, value_set=table).fill_null(-1).to_numpy(zero_copy_only=False),
-                      dtype=np.int64)
 
 
 def _is_arrow_text(column: pd.Series) -> bool:
