@@ -371,10 +371,19 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     overlaps = (contract_start <= end) & ((contract_end == NO_DAY) | (contract_end >= start))
     codes: set[str] = set(_distinct(inputs.contracts["credit_code"], overlaps))
     frames = {kind: inputs.frame(kind) for kind in RECORD_KINDS}
-    event_days = {kind: _days(frames[kind][EVENT_DATE[kind]]) for kind in RECORD_KINDS}
-    counted = {kind: (event_days[kind] >= start) & (event_days[kind] <= end) for kind in RECORD_KINDS}
-    for kind in RECORD_KINDS:
-        codes.update(_distinct(frames[kind]["credit_code"], counted[kind]))
+
+    def dated(kind: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """A kind's event days, whether each is counted in P, and the companies its counted records name."""
+        day = _days(frames[kind][EVENT_DATE[kind]])
+        in_period = (day >= start) & (day <= end)
+        return day, in_period, _distinct(frames[kind]["credit_code"], in_period)
+
+    # Two kinds at a time, as the attribution below (numpy's loops run without the interpreter lock).
+    event_days: dict[str, np.ndarray] = {}
+    counted: dict[str, np.ndarray] = {}
+    for kind, (day, in_period, named) in zip(RECORD_KINDS, in_threads(dated, RECORD_KINDS), strict=True):
+        event_days[kind], counted[kind] = day, in_period
+        codes.update(named)
     company_index = pd.Index(sorted(codes), dtype=object)
     n = len(company_index)
     contracts = _prepare_contracts(inputs.contracts, contract_start, contract_end, community_index, company_index)
@@ -433,17 +442,15 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     in_insp = insp_company >= 0
     visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
         * _SHIFT + (event_days["inspections"][in_insp] - start)
-    visit_key.sort()  # distinct visits: the first key of each run (a sort is twice as fast as a hash at 12 M)
-    unique_visits = visit_key[np.r_[True, visit_key[1:] != visit_key[:-1]]] if visit_key.size else visit_key
-    visits = np.bincount(unique_visits // _SHIFT // np.int64(len(community_index) + 1), minlength=n).astype(float) \
-        if unique_visits.size else np.zeros(n)
+    # Distinct visits are counted in a thread while the complaints and fees are worked out here (the sort, most of
+    # it, runs without the interpreter lock).
+    counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring") if _THREADS > 1 else None
+    visits_of = counting.submit(_visits, visit_key, len(community_index) + 1, n) if counting \
+        else _Done(_visits(visit_key, len(community_index) + 1, n))
     # Given back before the evidence and the records frame, which then reuse the memory (400 MB at 30 M records).
     del rectify_by, rectified_on, has_deadline, late, missed, overdue, severity_points, insp_community, in_insp, \
-        visit_key, unique_visits
+        visit_key
     defect_points = _sum_by(insp_company, insp_points, n)
-    insp_assessed = visits > 0
-    defect_rate = np.divide(defect_points, visits, out=np.zeros(n), where=insp_assessed)
-    insp_score = round_half_up(pl(defect_rate, m.inspections.breakpoints), m.rounding.indicator_decimals)
 
     # COMPL.
     comp = frames["complaints"]
@@ -492,6 +499,15 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     fee_points_each = (type_points + amount_points) * np.where(refunded, m.fees.refund_factor, 1.0)
     fee_points = _sum_by(fee_company, fee_points_each, n)
     fee_score = round_half_up(pl(fee_points, m.fees.breakpoints), m.rounding.indicator_decimals)
+
+    try:
+        visits = visits_of.result()
+    finally:
+        if counting is not None:
+            counting.shutdown()
+    insp_assessed = visits > 0
+    defect_rate = np.divide(defect_points, visits, out=np.zeros(n), where=insp_assessed)
+    insp_score = round_half_up(pl(defect_rate, m.inspections.breakpoints), m.rounding.indicator_decimals)
 
     # Weights re-normalised over the assessed indicators (FEE is always assessed).
     w = m.weights
@@ -594,6 +610,26 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
                               "complaints": substantiated.astype(float), "commendations": level_points,
                               "major_events": event_veto.astype(float)})
     return RatingResult(period, m.id, constants, companies, reasons, evidence, records, paths)
+
+
+def _visits(key: np.ndarray, per_company: int, n: int) -> np.ndarray:
+    """Distinct visits per company from their keys ((company · per_company + community + 1) · _SHIFT + day), sorted
+    here in place: the first key of each run (a sort is twice as fast as a hash at 12 M)."""
+    if not key.size:
+        return np.zeros(n)
+    key.sort()
+    unique = key[np.r_[True, key[1:] != key[:-1]]]
+    return np.bincount(unique // _SHIFT // np.int64(per_company), minlength=n).astype(float)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A result already at hand, read as a future's (one thread: no thread started)."""
+
+    value: np.ndarray
+
+    def result(self) -> np.ndarray:
+        return self.value
 
 
 def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:
