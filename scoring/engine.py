@@ -444,9 +444,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         * _SHIFT + (event_days["inspections"][in_insp] - start)
     # Distinct visits are counted in a thread while the complaints and fees are worked out here (the sort, most of
     # it, runs without the interpreter lock).
-    counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring") if _THREADS > 1 else None
-    visits_of = counting.submit(_visits, visit_key, len(community_index) + 1, n) if counting \
-        else _Done(_visits(visit_key, len(community_index) + 1, n))
+    counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
+    visits_of = counting.submit(_visits, visit_key, len(community_index) + 1, n)
     # Given back before the evidence and the records frame, which then reuse the memory (400 MB at 30 M records).
     del rectify_by, rectified_on, has_deadline, late, missed, overdue, severity_points, insp_community, in_insp, \
         visit_key
@@ -503,8 +502,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     try:
         visits = visits_of.result()
     finally:
-        if counting is not None:
-            counting.shutdown()
+        counting.shutdown()
     insp_assessed = visits > 0
     defect_rate = np.divide(defect_points, visits, out=np.zeros(n), where=insp_assessed)
     insp_score = round_half_up(pl(defect_rate, m.inspections.breakpoints), m.rounding.indicator_decimals)
@@ -620,16 +618,6 @@ def _visits(key: np.ndarray, per_company: int, n: int) -> np.ndarray:
     key.sort()
     unique = key[np.r_[True, key[1:] != key[:-1]]]
     return np.bincount(unique // _SHIFT // np.int64(per_company), minlength=n).astype(float)
-
-
-@dataclass(frozen=True)
-class _Done:
-    """A result already at hand, read as a future's (one thread: no thread started)."""
-
-    value: np.ndarray
-
-    def result(self) -> np.ndarray:
-        return self.value
 
 
 def _reasons(companies: pd.DataFrame, m: Methodology) -> pd.DataFrame:

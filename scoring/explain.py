@@ -404,9 +404,9 @@ def _run_starts(held: np.ndarray) -> np.ndarray | None:
 
 def _is_arrow_text(column: pd.Series) -> bool:
     dtype = column.dtype
-    return (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or \
-        (isinstance(dtype, pd.ArrowDtype) and pa.types.is_large_string(dtype.pyarrow_dtype)) or \
-        (isinstance(dtype, pd.ArrowDtype) and pa.types.is_string(dtype.pyarrow_dtype))
+    if isinstance(dtype, pd.ArrowDtype):
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def _reason_codes(*columns: pd.Series) -> tuple[list[str], list[np.ndarray]]:
@@ -568,7 +568,12 @@ def _float_uniques(values: Any) -> tuple[np.ndarray, np.ndarray]:
 def _float_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     """Codes into distinct JSON texts of ``float(v)`` (``_num``: NaN as null)."""
     codes, uniques = _float_uniques(values)
-    return codes, [*_float_texts(uniques.tolist()), "null", "-0.0"]
+    return codes, _float_slots(uniques)
+
+
+def _float_slots(uniques: np.ndarray) -> list[str]:
+    """The texts ``_float_uniques``' codes pick: each distinct number's, then NaN's and -0.0's."""
+    return [*_float_texts(uniques.tolist()), "null", "-0.0"]
 
 
 def _json_floats(values: Any) -> _Coded:
@@ -578,7 +583,7 @@ def _json_floats(values: Any) -> _Coded:
     codes, uniques = _float_uniques(values)
     if len(uniques) * _MERGED_SHARE > len(codes):  # never paired with a neighbour (``_merged``)
         return _Coded(pa.concat_arrays([_arrow_float_texts(uniques), _texts(["null", "-0.0"])]), codes)
-    return _Coded([*_float_texts(uniques.tolist()), "null", "-0.0"], codes)
+    return _Coded(_float_slots(uniques), codes)
 
 
 def _arrow_float_texts(numbers: np.ndarray) -> pa.Array:
