@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from scoring import kernels
 from scoring.methodology import REASON_CODES, Methodology, TimelinessRule
 from scoring.piecewise import pl, pl_inverse, round_half_up
 
@@ -314,43 +315,21 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
                       np.r_[per_community > 1, False])
 
 
-def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, contracts: _Contracts
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Company position per record (-1 = unattributed) and how: 0 named, 1 contract, 2 unattributed.
+def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray,
+               contracts: _Contracts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Company position per record where it is counted in P (else -1), company position per record (-1 =
+    unattributed) and how: 0 named, 1 contract, 2 unattributed.
 
-    Most communities have a single contract: their records are looked up in the contracts' tables by community
-    (the contract's company, start and end), over whole columns; only communities with several contracts
-    (takeovers) need a binary search on (community, date), for their own rows.
+    named: company position, -1 when the record names no company, -2 when it names one outside the set. Most
+    communities have a single contract: their records are looked up in the contracts' tables by community (the
+    contract's company, start and end); only communities with several contracts (takeovers) need a binary search on
+    (community, date). One compiled pass over the records (``kernels.attribute``; numpy took seven passes and
+    1.5 s for a nation's 30 M records); a record of community -1 looks in the tables' last slot (no contract), and
+    one without a day (NO_DAY) is before every contract's first day.
     """
-    # named: company position, -1 when the record names no company, -2 when it names one outside the set.
-    company = np.where(named >= 0, named, -1)
-    how = np.where(named != -1, np.int8(0), np.int8(2))
-    names_none = named == -1
-    if not contracts.key.size or not names_none.any():
-        return company, how
-    # A record of community -1 looks in the tables' last slot (no contract), and one without a day (NO_DAY) is
-    # before every contract's first day: neither is attributed, as neither has a community and day to look up.
-    valid = contracts.first_day[community] <= day
-    valid &= day <= contracts.last_day[community]
-    valid &= names_none
-    company[valid] = contracts.holder[community[valid]]
-    how[valid] = 1
-    del valid
-    many = contracts.takeover[community]
-    many &= names_none
-    many &= day != NO_DAY
-    many = np.flatnonzero(many)
-    if many.size:
-        comm = community[many]
-        rec_day = day[many]
-        idx = np.searchsorted(contracts.key, comm * _SHIFT + rec_day, side="right") - 1
-        idx_safe = np.clip(idx, 0, contracts.key.size - 1)
-        end_many = contracts.end[idx_safe]
-        ok = (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day) \
-            & ((end_many == NO_DAY) | (end_many >= rec_day))
-        company[many[ok]] = contracts.company[idx_safe[ok]]
-        how[many[ok]] = 1
-    return company, how
+    return kernels.attribute(named, community, day, in_period, contracts.holder, contracts.first_day,
+                             contracts.last_day, contracts.takeover, contracts.key, contracts.community,
+                             contracts.start, contracts.end, contracts.company, NO_DAY, _SHIFT)
 
 
 # -- the engine ------------------------------------------------------------------------------------------
@@ -410,10 +389,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named = _codes(frame["credit_code"], company_index, tables, absent=-2)
         community = _codes(frame["community_id"], community_index, tables) if "community_id" in frame else \
             np.full(len(frame), -1, dtype=np.int32)
-        company, kind_how = _attribute(named, community, day, contracts)
+        counted_company, company, kind_how = _attribute(named, community, day, in_period, contracts)
         del named
-        return np.where(in_period, company, -1).astype(np.int32, copy=False), company.astype(np.int32, copy=False), \
-            kind_how, community if kind == "inspections" else None
+        return counted_company, company, kind_how, community if kind == "inspections" else None
 
     # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
     # the complaints, nine records in ten, go side by side.
@@ -703,64 +681,34 @@ def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
     return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
 
 
-def _prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
-    """Rows that can still be among a company's top ``limit`` judged by the primary key alone: those whose rank is
-    at most that of the company's ``limit``-th best row (every row of a company with fewer). This shrinks the set
-    that must be sorted to the top rows and their ties.
-
-    Each company's ``limit``-th best rank is read off one sort of (company, rank) packed in an int32 (numpy sorts
-    those with SIMD: 0.14 s for 10 M complaints); 64 rank buckets counted per company took 1.0 s there, their table
-    of companies × buckets far larger than a cache.
-    """
-    n = int(company.max()) + 1
-    width = max(distinct, 1)
-    kind = np.int32 if n * width < 2**31 else np.int64
-    packed: np.ndarray = company.astype(kind)
-    np.multiply(packed, width, out=packed)
-    np.add(packed, primary_rank.astype(kind, copy=False), out=packed)
-    packed.sort()
-    rows = np.bincount(company, minlength=n)
-    full = np.flatnonzero(rows >= limit)  # the companies with at least ``limit`` rows
-    threshold = np.full(n, width - 1, dtype=kind)  # every rank: the company's rows all stay
-    threshold[full] = packed[(np.cumsum(rows) - rows)[full] + limit - 1] - full.astype(kind) * width
-    return primary_rank <= threshold[company]
-
-
-def _by_run_and_text(runs: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _by_run_and_text(runs: np.ndarray, values: np.ndarray | pa.Array) -> np.ndarray:
     """The stable order of rows by run, then by ``str()`` of their value as numpy compares such texts (code point
     by code point, trailing NUL characters dropped); sorted by Arrow (a frame's sort of 400,000 ids took 0.8 s,
     Arrow's 0.05 s). UTF-8 bytes sort as the code points they encode."""
-    held = np.asarray(values, dtype=object)
-    texts = pa.array(held if pd.api.types.infer_dtype(held, skipna=False) == "string" else held.astype(str),
-                     pa.large_string())
+    if isinstance(values, pa.Array):
+        texts = values.cast(pa.large_string())
+    else:
+        held = np.asarray(values, dtype=object)
+        texts = pa.array(held if pd.api.types.infer_dtype(held, skipna=False) == "string" else held.astype(str),
+                         pa.large_string())
     table = pa.table({"run": runs, "text": pc.utf8_rtrim(texts, characters="\x00")})
     return pc.sort_indices(table, sort_keys=[("run", "ascending"), ("text", "ascending")]).to_numpy()
 
 
-def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[[np.ndarray], np.ndarray],
-         limit: int, *, prefilter: bool = True) -> np.ndarray:
+def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[[np.ndarray], Any],
+         limit: int) -> np.ndarray:
     """Row indices of up to ``limit`` rows per company, largest keys first, ties by record id.
 
     The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
-    the work; record ids (strings) are compared only among the rows that tie at a company's cut-off.
-    ``keys_desc`` is the caller's to give: it is emptied once the rows that can make the cut are known.
+    the work; record ids (strings, as Python objects or Arrow text) are compared only among the rows that tie at a
+    company's cut-off. The engine hands it only the rows that can make the cut (``kernels.cut_survivors``).
     """
     if company.size == 0:
         return np.array([], dtype=np.int64)
-    first_rank, first_size = _dense_desc(keys_desc[0])
-    if prefilter and company.size > 50 * limit:
-        survivors = np.flatnonzero(_prefilter(company, first_rank, first_size, limit))
-        del first_rank
-        # The survivors' keys only from here: the caller's list gives up the whole columns (eight bytes a row of
-        # millions of rows each) while the survivors are sorted.
-        kept = [k[survivors] for k in keys_desc]
-        keys_desc.clear()
-        picked = _top(company[survivors], kept, lambda rows: record_ids(survivors[rows]), limit, prefilter=False)
-        return survivors[picked]
     packed = company.astype(np.int64)
     span = int(company.max()) + 1
-    for i, key in enumerate(keys_desc):
-        ranks, size = (first_rank, first_size) if i == 0 else _dense_desc(key)
+    for key in keys_desc:
+        ranks, size = _dense_desc(key)
         span *= size
         if span >= 2 ** 62:  # pragma: no cover - only with absurd numbers of distinct keys
             raise OverflowError("evidence sort keys too wide")
@@ -806,11 +754,16 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
              sort_by: list[str]) -> dict[str, np.ndarray] | None:
         """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending).
 
-        Works on index arrays; record ids (strings) are fetched only for tie-breaks and the chosen rows.
+        Works on index arrays; record ids (strings) are fetched only for tie-breaks and the chosen rows. The
+        candidates are first cut, kind by kind, to the rows that can make their company's top ``limit`` by the keys
+        alone (the ties at the cut kept for the record ids to decide): one compiled pass, where a sort of every
+        shown row took a second at 30 M records.
         """
         sources = []
         for kind, mask, points, detail in kinds:
-            rows = np.flatnonzero(mask & shown[reason][attributed[kind]])  # position -1 picks the False slot
+            by = {"points": points, "day": event_days[kind], "detail": detail}
+            keys = [np.asarray(by[name]) for name in sort_by]
+            rows = kernels.cut_survivors(attributed[kind], mask, shown[reason], keys[0], keys[-1], limit)
             sources.append((kind, rows, points, detail))
         sizes = [rows.size for _, rows, _, _ in sources]
         total = sum(sizes)
@@ -839,8 +792,14 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             return out
 
         ids = [frames[k]["record_id"] for k, _, _, _ in sources]
+        held = _arrow_ids(ids)
 
-        def record_ids(positions: np.ndarray) -> np.ndarray:
+        def record_ids(positions: np.ndarray) -> np.ndarray | pa.Array:
+            """The record ids at ``positions``: Arrow text when every source's ids are Arrow text with none
+            missing (no Python string per row), else Python objects."""
+            if held is not None:
+                return _taken([held[i].take(row[positions[source[positions] == i]]) for i in range(len(held))],
+                              [source[positions] == i for i in range(len(held))])
             out = np.empty(positions.size, dtype=object)
             for i, series in enumerate(ids):
                 mine = source[positions] == i
@@ -849,7 +808,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             return out
 
         candidates = column("company")
-        chosen = _top(candidates, [column(k) for k in sort_by], record_ids, limit)  # days int, points float
+        chosen = _top(candidates, [column(k) for k in sort_by], record_ids, limit)
         company = candidates[chosen]
         del candidates
         return {
@@ -857,7 +816,8 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             "reason": np.full(company.size, alphabetical[reason], dtype=np.int8),
             "rank": _rank_in_runs(company),
             # Python strings stay Python objects (pandas would copy them into Arrow strings, and every reader of
-            # these columns, explanations_json first, turns them back): 1 s of 15 at 10 M records.
+            # these columns, explanations_json first, turns them back): 1 s of 15 at 10 M records. Record ids that
+            # come as Arrow text stay Arrow text.
             "kind": np.array([k for k, _, _, _ in sources], dtype=object)[source[chosen]],
             "record_id": record_ids(chosen),
             "day": column("day", chosen),
@@ -903,11 +863,47 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         "reason": _text_column(sorted(alphabetical), reason[order]),
         "rank": rank[order],
         "kind": pd.Series(joined("kind")[order], dtype=object),
-        "record_id": pd.Series(joined("record_id")[order], dtype=object),
+        "record_id": _id_column([part["record_id"] for part in parts], order),
         "event_date": np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]")),
         "points": joined("points")[order],
         "detail": joined("detail")[order],
     })
+
+
+def is_arrow_text(column: pd.Series) -> bool:
+    """Whether a column holds Arrow text (pandas' ``str`` on pyarrow, or an Arrow string type)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+def _arrow_ids(columns: list[pd.Series]) -> list[pa.ChunkedArray] | None:
+    """The columns as Arrow text (no copy), when each is Arrow text with no value missing; else None."""
+    if not all(is_arrow_text(column) for column in columns):
+        return None
+    held = [pa.chunked_array(pa.array(column)).cast(pa.large_string()) for column in columns]
+    return held if all(column.null_count == 0 for column in held) else None
+
+
+def _taken(parts: list[pa.ChunkedArray], places: list[np.ndarray]) -> pa.Array:
+    """One Arrow array whose rows at ``places[i]`` (a mask) are ``parts[i]``, in order."""
+    if len(parts) == 1:
+        return parts[0].combine_chunks()
+    joined = pa.chunked_array([chunk for part in parts for chunk in part.chunks], pa.large_string())
+    at = np.concatenate([np.flatnonzero(mask) for mask in places])
+    inverse = np.empty(at.size, dtype=np.int64)
+    inverse[at] = np.arange(at.size)
+    return joined.take(pa.array(inverse)).combine_chunks()
+
+
+def _id_column(parts: list[np.ndarray | pa.Array], order: np.ndarray) -> pd.Series:
+    """The evidence's record ids from each reason's part, put in ``order``: pandas' ``str`` when every part is
+    Arrow text, else Python objects."""
+    if all(isinstance(part, pa.Array) for part in parts):
+        return pd.Series(pa.concat_arrays(parts).take(pa.array(order)), dtype="str")
+    held = [part.to_numpy(zero_copy_only=False) if isinstance(part, pa.Array) else part for part in parts]
+    return pd.Series(np.concatenate(held)[order], dtype=object)
 
 
 _PATH_COLUMNS = ["credit_code", "next_grade", "gap", "component", "max_gain", "reachable", "target_subscore",

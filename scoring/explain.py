@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scoring.engine import RatingResult, in_threads, text_positions
+from scoring.engine import RatingResult, in_threads, is_arrow_text, text_positions
 from scoring.methodology import Methodology
 from scoring.piecewise import round_half_up
 
@@ -180,7 +180,7 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         """Position in ``companies`` of each row's company (-1: not rated, never shown), by ``str()`` of its
         credit code, looked up in Arrow: every row of a column of Arrow text, else the first row of each run."""
         column = frame["credit_code"]
-        if _is_arrow_text(column):
+        if is_arrow_text(column):
             return text_positions(pa.array(column), rated)
         held = column.to_numpy(dtype=object)
         starts = _run_starts(held)
@@ -357,7 +357,7 @@ def _escapes(texts: pa.Array) -> bool:
 
 def _arrow_strs(values: pd.Series) -> pa.Array | None:
     """The values as one Arrow text array when every one is a str (none missing), else None."""
-    if _is_arrow_text(values):
+    if is_arrow_text(values):
         held = pa.array(values)
     elif values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string":
         held = pa.array(values.to_numpy(dtype=object), _TEXT)  # (Arrow would take bytes too: not asked to here)
@@ -380,7 +380,7 @@ def _run_factorize(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
 
     A column of Arrow text (pandas' ``str``: the engine's frames hold their codes so) is hashed by Arrow, row by
     row, without a Python string per row (turning 2.5 M rows into Python strings to compare runs took longer)."""
-    if _is_arrow_text(column):
+    if is_arrow_text(column):
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
         return codes.astype(np.int64), uniques.tolist()
     held = column.to_numpy(dtype=object)
@@ -400,13 +400,6 @@ def _run_starts(held: np.ndarray) -> np.ndarray | None:
         return np.flatnonzero(np.r_[True, np.asarray(held[1:] != held[:-1], dtype=bool)])
     except (TypeError, ValueError):
         return None
-
-
-def _is_arrow_text(column: pd.Series) -> bool:
-    dtype = column.dtype
-    if isinstance(dtype, pd.ArrowDtype):
-        return pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
-    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
 def _reason_codes(*columns: pd.Series) -> tuple[list[str], list[np.ndarray]]:

@@ -48,15 +48,49 @@ def names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
     return by_code.reindex(company_index).to_numpy(dtype=object)
 
 
-def prefilter(company: np.ndarray, primary_rank: np.ndarray, distinct: int, limit: int) -> np.ndarray:
-    """The prefilter company by company: each company's ranks sorted, its ``limit``-th best the threshold."""
-    keep = np.ones(len(company), dtype=bool)
-    for c in np.unique(company):
-        mine = company == c
-        ranks = np.sort(primary_rank[mine])
-        if len(ranks) >= limit:
-            keep[mine] = primary_rank[mine] <= ranks[limit - 1]
-    return keep
+def survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, first: np.ndarray, second: np.ndarray,
+              limit: int) -> np.ndarray:
+    """``kernels.cut_survivors`` company by company: the candidates' key pairs as dense ranks (a sort of the
+    distinct values, NaN first), sorted; the ``limit``-th best pair the threshold."""
+    candidate = mask & (company >= 0)
+    candidate[candidate] = shown[company[candidate]]
+    rows = np.flatnonzero(candidate)
+    keep = np.zeros(len(company), dtype=bool)
+    if not rows.size:
+        return rows
+    r1, r2 = dense_desc(first[rows])[0], dense_desc(second[rows])[0]
+    for c in np.unique(company[rows]):
+        mine = company[rows] == c
+        pairs = sorted(zip(r1[mine].tolist(), r2[mine].tolist(), strict=True))
+        cut = pairs[limit - 1] if len(pairs) >= limit else pairs[-1]
+        keep[rows[mine]] = [(a, b) <= cut for a, b in zip(r1[mine].tolist(), r2[mine].tolist(), strict=True)]
+    return np.flatnonzero(keep)
+
+
+def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray,
+              contracts: engine._Contracts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``engine._attribute`` over whole numpy columns (the engine before 2026-12-05): the single-contract tables
+    for every record, then a binary search (``np.searchsorted``) for the records of communities with several."""
+    no_day = engine.NO_DAY
+    company = np.where(named >= 0, named, -1)
+    how = np.where(named != -1, np.int8(0), np.int8(2))
+    names_none = named == -1
+    if contracts.key.size and names_none.any():
+        valid = (contracts.first_day[community] <= day) & (day <= contracts.last_day[community]) & names_none
+        company[valid] = contracts.holder[community[valid]]
+        how[valid] = 1
+        many = np.flatnonzero(contracts.takeover[community] & names_none & (day != no_day))
+        if many.size:
+            comm = community[many]
+            rec_day = day[many]
+            idx = np.searchsorted(contracts.key, comm * engine._SHIFT + rec_day, side="right") - 1
+            idx_safe = np.clip(idx, 0, contracts.key.size - 1)
+            end_many = contracts.end[idx_safe]
+            ok = (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day) \
+                & ((end_many == no_day) | (end_many >= rec_day))
+            company[many[ok]] = contracts.company[idx_safe[ok]]
+            how[many[ok]] = 1
+    return np.where(in_period, company, -1).astype(np.int32), company.astype(np.int32), how
 
 
 def dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:

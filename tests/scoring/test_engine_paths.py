@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from scoring import engine
+from scoring import engine, kernels
+from scoring.explain import explanations_json
 from scoring.methodology import METHODOLOGY_DIR, REASON_CODES, Methodology, load_methodology
 from tests.scoring import engine_reference
+from tests.scoring.builders import inputs
+from tests.scoring.test_properties import World, rate, worlds
 
 ZY2025 = load_methodology(METHODOLOGY_DIR / "ZY-2025.yaml")
 
@@ -67,39 +72,94 @@ def test_names_match_the_reference(seed: int, categorical: bool) -> None:
     assert [repr(v) for v in fast] == [repr(v) for v in reference]
 
 
-@pytest.mark.parametrize("seed", range(20))
+def _keys(rng: np.random.Generator, kind: str, rows: int) -> np.ndarray:
+    """A sort key as the evidence has them: day numbers (missing ones too), points in halves, other floats with
+    NaN and both zeros."""
+    if kind == "days":
+        days = rng.integers(20_000, 20_000 + int(rng.integers(1, 40)), size=rows).astype(np.int64)
+        return np.where(rng.random(rows) < 0.05, engine.NO_DAY, days)
+    if kind == "points":
+        return rng.integers(0, 8, size=rows) / 2.0
+    values = rng.choice(np.array([np.nan, 0.0, -0.0, 1.0 / 3.0, 2.5, -7.0, 1e300]), size=rows)
+    return values
+
+
+@pytest.mark.parametrize("seed", range(24))
 @pytest.mark.parametrize("limit", [1, 3, 5])
-def test_prefilter_matches_the_reference(seed: int, limit: int) -> None:
-    """Companies with fewer rows than the limit, ties at the threshold, ranks of one value or of hundreds."""
+def test_cut_survivors_match_the_reference(seed: int, limit: int) -> None:
+    """Rows of no company (-1), masked rows, companies not shown, companies with fewer rows than the limit, and
+    many ties at the cut, on every pair of key types the evidence uses (and NaN)."""
     rng = np.random.default_rng(seed)
-    rows = int(rng.integers(1, 3000))
-    company = rng.integers(0, int(rng.integers(1, 200)), size=rows).astype(np.int32 if seed % 2 else np.int64)
-    values = rng.integers(0, int(rng.integers(1, 400)), size=rows).astype(float)
-    ranks, distinct = engine._dense_desc(values)
-    fast = engine._prefilter(company, ranks, distinct, limit)
-    assert np.array_equal(fast, engine_reference.prefilter(company, ranks, distinct, limit))
-    assert fast.sum() >= min(limit, rows)
+    rows = int(rng.integers(0, 3000))
+    n = int(rng.integers(1, 200))
+    company = rng.integers(-1, n, size=rows).astype(np.int32)
+    mask = rng.random(rows) < 0.8
+    shown = np.r_[rng.random(n) < 0.9, False]
+    first_kind, second_kind = [("days", "days"), ("points", "days"), ("floats", "floats"),
+                               ("points", "points")][seed % 4]
+    first, second = _keys(rng, first_kind, rows), _keys(rng, second_kind, rows)
+    fast = kernels.cut_survivors(company, mask, shown, first, second, limit)
+    assert fast.dtype == np.int64
+    assert np.array_equal(fast, engine_reference.survivors(company, mask, shown, first, second, limit))
 
 
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("limit", [1, 3, 5])
-def test_top_rows_through_the_prefilter_are_those_of_the_full_sort(seed: int, limit: int) -> None:
-    """Enough rows for the prefilter (more than 50 per limit), few companies and many ties on both keys, so
-    that record ids decide at the cut; the full sort without the prefilter is the reference. The caller's
-    list of keys is given up (emptied), its arrays untouched."""
+def test_top_rows_of_the_survivors_are_those_of_every_row(seed: int, limit: int) -> None:
+    """Few companies and many ties on both keys, so that record ids decide at the cut: the top rows picked from
+    the survivors are those picked from every row."""
     rng = np.random.default_rng(seed)
     rows = int(rng.integers(50 * limit + 1, 4000))
     company = rng.integers(0, int(rng.integers(1, 40)), size=rows).astype(np.int32)
     days = rng.integers(20_000, 20_000 + int(rng.integers(1, 30)), size=rows).astype(np.int64)
     points = rng.integers(0, 6, size=rows) / 2.0
     ids = np.array([f"R{rng.integers(10**6):06d}-{i}" for i in range(rows)], dtype=object)
-    reference = engine._top(company, [points.copy(), days.copy()], lambda at: ids[at], limit, prefilter=False)
-    keys = [points, days]
-    held = [points.copy(), days.copy()]
-    fast = engine._top(company, keys, lambda at: ids[at], limit)
-    assert len(reference) < rows  # the cut leaves rows out
+    reference = engine._top(company, [points, days], lambda at: ids[at], limit)
+    shown = np.ones(int(company.max()) + 1, dtype=bool)
+    kept = kernels.cut_survivors(company, np.ones(rows, dtype=bool), shown, points, days, limit)
+    assert len(reference) <= len(kept) < rows  # the cut leaves rows out
+    fast = kept[engine._top(company[kept], [points[kept], days[kept]], lambda at: ids[kept[at]], limit)]
     assert np.array_equal(fast, reference)
-    assert keys == [] and np.array_equal(points, held[0]) and np.array_equal(days, held[1])
+    arrow = kept[engine._top(company[kept], [points[kept], days[kept]],
+                             lambda at: pa.array(ids[kept[at]].tolist(), pa.large_string()), limit)]
+    assert np.array_equal(arrow, reference)  # ids as Arrow text are ordered as the Python strings
+
+
+def _contracts(rng: np.random.Generator, communities: pd.Index, companies: pd.Index) -> engine._Contracts:
+    """Contracts over the communities: none, one (ongoing or ended) or several (takeovers, with gaps and overlaps),
+    some naming an unknown community or company, some without a start."""
+    rows = []
+    for community in [*communities, "UNKNOWN"]:
+        for _ in range(int(rng.choice([0, 1, 1, 1, 2, 3]))):
+            start = int(rng.integers(19_900, 20_300))
+            end = start + int(rng.integers(0, 400)) if rng.random() < 0.6 else None
+            company = companies[int(rng.integers(len(companies)))] if rng.random() < 0.95 else "NOBODY"
+            rows.append((community, company, start if rng.random() < 0.97 else None, end))
+    frame = pd.DataFrame(rows, columns=["community_id", "credit_code", "start", "end"])
+    start = np.array([engine.NO_DAY if s is None or s != s else int(s) for s in frame["start"]], dtype=np.int64)
+    end = np.array([engine.NO_DAY if e is None or e != e else int(e) for e in frame["end"]], dtype=np.int64)
+    return engine._prepare_contracts(frame, start, end, communities, companies)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_attribution_matches_the_reference(seed: int) -> None:
+    """Named companies (in the set, outside it: -2), records of no community (-1), days missing, before and after
+    every contract, and communities with no contract, one or several."""
+    rng = np.random.default_rng(seed)
+    communities = pd.Index([f"C{i:03d}" for i in range(int(rng.integers(1, 60)))], dtype=object)
+    companies = pd.Index([f"91{i:04d}" for i in range(int(rng.integers(1, 20)))], dtype=object)
+    contracts = _contracts(rng, communities, companies)
+    rows = int(rng.integers(0, 3000))
+    named = rng.choice(np.array([-2, -1, -1, -1, 0, len(companies) - 1]), size=rows).astype(np.int32)
+    community = rng.integers(-1, len(communities), size=rows).astype(np.int32)
+    day = np.where(rng.random(rows) < 0.05, engine.NO_DAY, rng.integers(19_800, 20_800, size=rows))
+    in_period = rng.random(rows) < 0.7
+    fast = engine._attribute(named, community, day, in_period, contracts)
+    reference = engine_reference.attribute(named, community, day, in_period, contracts)
+    for got, wanted in zip(fast, reference, strict=True):
+        assert got.dtype == wanted.dtype
+        assert np.array_equal(got, wanted)
+    assert set(np.unique(fast[2]).tolist()) <= {0, 1, 2}
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -226,3 +286,23 @@ def test_positions_of_categoricals_reuse_a_table_only_for_the_same_categories_an
         assert np.array_equal(engine._codes(as_text, index, absent=-2), outside)
         assert np.array_equal(engine._codes(as_text, index), expected)
     assert len(tables) == 8
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds())
+def test_evidence_from_arrow_ids_is_that_from_python_strings(world: World) -> None:
+    """Record ids as Arrow text (pandas' ``str``) stay Arrow text in the evidence, ordered and tied as the same
+    ids held as Python objects; the frames and the explanations are otherwise the same."""
+    arrow = inputs(**world)
+    objects = inputs(**world)
+    for kind in engine.RECORD_KINDS:
+        frame = getattr(arrow, kind)
+        if frame is not None:
+            frame["record_id"] = frame["record_id"].astype("str")
+            getattr(objects, kind)["record_id"] = frame["record_id"].astype(object)
+    fast, reference = rate(arrow), rate(objects)
+    if len(fast.evidence):
+        assert fast.evidence["record_id"].dtype == "str"
+        assert reference.evidence["record_id"].dtype == object
+    pd.testing.assert_frame_equal(fast.evidence.astype({"record_id": object}), reference.evidence)
+    assert explanations_json(fast, ZY2025) == explanations_json(reference, ZY2025)

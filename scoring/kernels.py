@@ -1,0 +1,130 @@
+"""Compiled loops (numba) for the engine's steps that numpy can only do in many passes or by sorting.
+
+Each is a plain loop over the records, compiled once per type signature and cached on disk next to this file
+(``cache=True``), run without the interpreter lock (``nogil=True``) so the engine's threads run them side by side.
+``tests/scoring/test_engine_paths.py`` compares each with a reference on random data.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(inline="always")
+def _above(a, b):
+    """Whether ``a`` ranks strictly before ``b``, largest first, NaN before every number (as a sort of the distinct
+    values ranks it: ``np.unique`` puts NaN last of the ascending values)."""
+    if a != a:
+        return b == b
+    if b != b:
+        return False
+    return a > b
+
+
+@numba.njit(inline="always")
+def _pair_above(a1, a2, b1, b2):
+    if _above(a1, b1):
+        return True
+    if _above(b1, a1):
+        return False
+    return _above(a2, b2)
+
+
+@numba.njit(inline="always")
+def _candidate(c, masked, shown):
+    return c >= 0 and masked and shown[c]
+
+
+@numba.njit(nogil=True, cache=True)
+def cut_survivors(company, mask, shown, first, second, limit):
+    """Rows ``r`` (ascending) with ``mask[r]`` and ``company[r] >= 0`` and ``shown[company[r]]`` whose key pair
+    (``first[r]``, ``second[r]``) is not below the company's ``limit``-th best pair, largest first: every row that
+    can be among its company's top ``limit`` by the two keys, the ties at the cut included (every row of a company
+    with fewer). Two passes: each company's ``limit`` best pairs kept in a small sorted buffer, then the rows."""
+    n = shown.size
+    best1 = np.empty((n, limit), dtype=first.dtype)
+    best2 = np.empty((n, limit), dtype=second.dtype)
+    count = np.zeros(n, dtype=np.int32)
+    kept = 0
+    for r in range(company.size):
+        c = company[r]
+        if not _candidate(c, mask[r], shown):
+            continue
+        kept += 1
+        a1 = first[r]
+        a2 = second[r]
+        k = count[c]
+        if k == limit:
+            if not _pair_above(a1, a2, best1[c, limit - 1], best2[c, limit - 1]):
+                continue
+            k -= 1
+        else:
+            count[c] = k + 1
+        # Insertion: shift down the pairs that rank below the new one (a tie stays above it).
+        while k > 0 and _pair_above(a1, a2, best1[c, k - 1], best2[c, k - 1]):
+            best1[c, k] = best1[c, k - 1]
+            best2[c, k] = best2[c, k - 1]
+            k -= 1
+        best1[c, k] = a1
+        best2[c, k] = a2
+    out = np.empty(kept, dtype=np.int64)
+    size = 0
+    for r in range(company.size):
+        c = company[r]
+        if not _candidate(c, mask[r], shown):
+            continue
+        if count[c] == limit and _pair_above(best1[c, limit - 1], best2[c, limit - 1], first[r], second[r]):
+            continue
+        out[size] = r
+        size += 1
+    return out[:size].copy()
+
+
+@numba.njit(nogil=True, cache=True)
+def attribute(named, community, day, in_period, holder, first_day, last_day, takeover, key, contract_community,
+              contract_start, contract_end, contract_company, no_day, shift):
+    """``engine._attribute`` in one pass, and the company only where the record is counted in P.
+
+    Per record: the named company (``named`` >= 0; -2, named outside the rated set, stays unattributed but counts
+    as named), else the community's single contract holder when the day falls in that contract, else for a
+    community with several contracts the one in force on the day (a binary search on (community, start)). Returns
+    the company position where ``in_period`` holds (else -1), the company position, and how (0 named, 1 contract,
+    2 unattributed)."""
+    size = named.size
+    counted = np.empty(size, dtype=np.int32)
+    company = np.empty(size, dtype=np.int32)
+    how = np.empty(size, dtype=np.int8)
+    contracts = key.size
+    for r in range(size):
+        nm = named[r]
+        c = -1
+        h = 2
+        if nm != -1:
+            h = 0
+            if nm >= 0:
+                c = nm
+        elif contracts > 0:
+            cm = community[r]  # -1 picks the tables' last slot (no contract)
+            d = day[r]
+            if first_day[cm] <= d and d <= last_day[cm]:
+                c = holder[cm]
+                h = 1
+            if takeover[cm] and d != no_day:
+                wanted = cm * shift + d
+                lo, hi = 0, contracts
+                while lo < hi:  # the first key above ``wanted``
+                    mid = (lo + hi) >> 1
+                    if key[mid] <= wanted:
+                        lo = mid + 1
+                    else:
+                        hi = mid
+                i = lo - 1
+                if i >= 0 and contract_community[i] == cm and contract_start[i] <= d and \
+                        (contract_end[i] == no_day or contract_end[i] >= d):
+                    c = contract_company[i]
+                    h = 1
+        company[r] = c
+        how[r] = h
+        counted[r] = c if in_period[r] else -1
+    return counted, company, how
