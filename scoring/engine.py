@@ -260,19 +260,19 @@ def _late_count_allowed(rate: np.ndarray, exposure: np.ndarray, rule: Timeliness
 
 @dataclass
 class _Contracts:
+    # Sorted by (community, start): the contracts whose community and company are known and that have a start.
     community: np.ndarray  # community position
     company: np.ndarray  # company position
     start: np.ndarray  # day
     end: np.ndarray  # day; NO_DAY = ongoing
-    key: np.ndarray  # sorted search key
-    # By community position, with a last slot that a community position of -1 picks: the company of a community's
-    # only contract (-1: none, or several), the first and last day that contract covers (an ongoing one: _NEVER;
-    # where there is no single contract the first day is _NEVER, which no record's day reaches), and whether the
-    # community has several contracts (a takeover).
-    holder: np.ndarray
-    first_day: np.ndarray
-    last_day: np.ndarray
-    takeover: np.ndarray
+    # By community position (and one past the last): where the community's contracts begin in the rows above.
+    offsets: np.ndarray
+    # A row of four int32 per community position, and a last row that a community position of -1 picks: the company
+    # of the community's only contract (-1: none, or several), the first and last day that contract covers (an
+    # ongoing one: _NEVER; where there is no single contract the first day is _NEVER, which no record's day
+    # reaches), and 1 when the community has several contracts (a takeover). Side by side, so that a record's look-up
+    # reads one cache line.
+    table: np.ndarray
 
 
 _SHIFT = np.int64(1) << np.int64(24)  # days fit in 24 bits from 1970 to 47,000 AD
@@ -296,23 +296,21 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
     company = _codes(contracts["credit_code"], companies)
     ok = (community >= 0) & (company >= 0) & (start != NO_DAY)
     community, company, start, end = community[ok], company[ok], start[ok], end[ok]
-    key = community * _SHIFT + start
-    order = np.argsort(key, kind="stable")
-    community, company, start, end, key = community[order], company[order], start[order], end[order], key[order]
+    order = np.argsort(community * _SHIFT + start, kind="stable")
+    community, company, start, end = community[order], company[order], start[order], end[order]
     n = len(communities)
     per_community = np.bincount(community, minlength=n)
     single = np.flatnonzero(per_community == 1)
     first = np.searchsorted(community, single)  # sorted by community: each single contract's row
     # int32 tables (days of years up to 5 million fit): half the bytes gathered per record (17 M complaints:
     # 1.5 → 1.2 s), compared with a record's int64 day as numbers.
-    holder = np.full(n + 1, -1, dtype=np.int32)
-    holder[single] = company[first]
-    first_day = np.full(n + 1, _NEVER, dtype=np.int32)
-    first_day[single] = start[first]
-    last_day = np.full(n + 1, _NEVER, dtype=np.int32)
-    last_day[single] = np.where(end[first] == NO_DAY, _NEVER, end[first])
-    return _Contracts(community, company, start, end, key, holder, first_day, last_day,
-                      np.r_[per_community > 1, False])
+    table = np.zeros((n + 1, 4), dtype=np.int32)
+    table[:, :3] = [-1, _NEVER, _NEVER]  # holder, first day, last day; no takeover
+    table[single, 0] = company[first]
+    table[single, 1] = start[first]
+    table[single, 2] = np.where(end[first] == NO_DAY, _NEVER, end[first])
+    table[:n, 3] = per_community > 1
+    return _Contracts(community, company, start, end, np.searchsorted(community, np.arange(n + 1)), table)
 
 
 def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray,
@@ -321,15 +319,16 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_per
     unattributed) and how: 0 named, 1 contract, 2 unattributed.
 
     named: company position, -1 when the record names no company, -2 when it names one outside the set. Most
-    communities have a single contract: their records are looked up in the contracts' tables by community (the
-    contract's company, start and end); only communities with several contracts (takeovers) need a binary search on
-    (community, date). One compiled pass over the records (``kernels.attribute``; numpy took seven passes and
-    1.5 s for a nation's 30 M records); a record of community -1 looks in the tables' last slot (no contract), and
-    one without a day (NO_DAY) is before every contract's first day.
+    communities have a single contract: their records are looked up in the contracts' table by community (the
+    contract's company, first and last day); only communities with several contracts (takeovers) need a search
+    among their own contracts (sorted by start: the last that starts on or before the day; the same as a binary
+    search on (community, start) for days within 2**23 of 1970). One compiled pass over the records
+    (``kernels.attribute``; numpy took seven passes and 1.5 s for a nation's 30 M records, and its binary search
+    over all 459,000 contracts missed the cache at every step); a record of community -1 looks in the table's last
+    row (no contract), and one without a day (NO_DAY) is before every contract's first day.
     """
-    return kernels.attribute(named, community, day, in_period, contracts.holder, contracts.first_day,
-                             contracts.last_day, contracts.takeover, contracts.key, contracts.community,
-                             contracts.start, contracts.end, contracts.company, NO_DAY, _SHIFT)
+    return kernels.attribute(named, community, day, in_period, contracts.table, contracts.offsets, contracts.start,
+                             contracts.end, contracts.company, NO_DAY)
 
 
 # -- the engine ------------------------------------------------------------------------------------------

@@ -82,20 +82,23 @@ def cut_survivors(company, mask, shown, first, second, limit):
 
 
 @numba.njit(nogil=True, cache=True)
-def attribute(named, community, day, in_period, holder, first_day, last_day, takeover, key, contract_community,
-              contract_start, contract_end, contract_company, no_day, shift):
+def attribute(named, community, day, in_period, table, offsets, contract_start, contract_end, contract_company,
+              no_day):
     """``engine._attribute`` in one pass, and the company only where the record is counted in P.
 
     Per record: the named company (``named`` >= 0; -2, named outside the rated set, stays unattributed but counts
     as named), else the community's single contract holder when the day falls in that contract, else for a
-    community with several contracts the one in force on the day (a binary search on (community, start)). Returns
-    the company position where ``in_period`` holds (else -1), the company position, and how (0 named, 1 contract,
-    2 unattributed)."""
+    community with several contracts (rows ``offsets[c]`` to ``offsets[c + 1]`` of the contracts, sorted by start)
+    the last one to start on or before the day, if it has not ended before it. ``table`` has a row per community
+    position and a last one for -1 (no community): the single contract's holder, first and last day (or
+    never-reached days), and whether there are several contracts.
+    Returns the company position where
+    ``in_period`` holds (else -1), the company position, and how (0 named, 1 contract, 2 unattributed)."""
     size = named.size
     counted = np.empty(size, dtype=np.int32)
     company = np.empty(size, dtype=np.int32)
     how = np.empty(size, dtype=np.int8)
-    contracts = key.size
+    contracts = contract_start.size
     for r in range(size):
         nm = named[r]
         c = -1
@@ -105,26 +108,21 @@ def attribute(named, community, day, in_period, holder, first_day, last_day, tak
             if nm >= 0:
                 c = nm
         elif contracts > 0:
-            cm = community[r]  # -1 picks the tables' last slot (no contract)
+            cm = community[r]  # -1 picks the table's last row (no contract)
             d = day[r]
-            if first_day[cm] <= d and d <= last_day[cm]:
-                c = holder[cm]
+            if table[cm, 1] <= d and d <= table[cm, 2]:
+                c = table[cm, 0]
                 h = 1
-            if takeover[cm] and d != no_day:
-                wanted = cm * shift + d
-                lo, hi = 0, contracts
-                while lo < hi:  # the first key above ``wanted``
-                    mid = (lo + hi) >> 1
-                    if key[mid] <= wanted:
-                        lo = mid + 1
-                    else:
-                        hi = mid
-                i = lo - 1
-                if i >= 0 and contract_community[i] == cm and contract_start[i] <= d and \
-                        (contract_end[i] == no_day or contract_end[i] >= d):
+            if table[cm, 3] != 0 and d != no_day:
+                first = offsets[cm]
+                i = offsets[cm + 1] - 1
+                while i >= first and contract_start[i] > d:
+                    i -= 1
+                if i >= first and (contract_end[i] == no_day or contract_end[i] >= d):
                     c = contract_company[i]
                     h = 1
         company[r] = c
         how[r] = h
         counted[r] = c if in_period[r] else -1
     return counted, company, how
+

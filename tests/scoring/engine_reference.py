@@ -70,21 +70,24 @@ def survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, first: n
 def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray,
               contracts: engine._Contracts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``engine._attribute`` over whole numpy columns (the engine before 2026-12-05): the single-contract tables
-    for every record, then a binary search (``np.searchsorted``) for the records of communities with several."""
+    for every record, then a binary search (``np.searchsorted``) over every contract's (community, start) for the
+    records of communities with several."""
     no_day = engine.NO_DAY
+    holder, first_day, last_day, takeover = (contracts.table[:, i] for i in range(4))
+    key = contracts.community * engine._SHIFT + contracts.start  # sorted
     company = np.where(named >= 0, named, -1)
     how = np.where(named != -1, np.int8(0), np.int8(2))
     names_none = named == -1
-    if contracts.key.size and names_none.any():
-        valid = (contracts.first_day[community] <= day) & (day <= contracts.last_day[community]) & names_none
-        company[valid] = contracts.holder[community[valid]]
+    if key.size and names_none.any():
+        valid = (first_day[community] <= day) & (day <= last_day[community]) & names_none
+        company[valid] = holder[community[valid]]
         how[valid] = 1
-        many = np.flatnonzero(contracts.takeover[community] & names_none & (day != no_day))
+        many = np.flatnonzero((takeover[community] != 0) & names_none & (day != no_day))
         if many.size:
             comm = community[many]
             rec_day = day[many]
-            idx = np.searchsorted(contracts.key, comm * engine._SHIFT + rec_day, side="right") - 1
-            idx_safe = np.clip(idx, 0, contracts.key.size - 1)
+            idx = np.searchsorted(key, comm * engine._SHIFT + rec_day, side="right") - 1
+            idx_safe = np.clip(idx, 0, key.size - 1)
             end_many = contracts.end[idx_safe]
             ok = (idx >= 0) & (contracts.community[idx_safe] == comm) & (contracts.start[idx_safe] <= rec_day) \
                 & ((end_many == no_day) | (end_many >= rec_day))
