@@ -13,7 +13,8 @@ cycles; and ``create_app`` for a server started some other way). ``RATING_MALLOC
 moving default; so does a ``MALLOC_MMAP_THRESHOLD_`` set in the environment (the operator's choice wins).
 
 The same start also tells numpy whether to ask for transparent huge pages for its large arrays
-(``advise_numpy_hugepages``; off unless ``RATING_NUMPY_HUGEPAGES``).
+(``advise_numpy_hugepages``; off unless ``RATING_NUMPY_HUGEPAGES``), and picks Arrow's allocator
+(``choose_arrow_pool``; jemalloc unless ``RATING_ARROW_MEMORY_POOL`` says otherwise).
 """
 
 from __future__ import annotations
@@ -78,10 +79,34 @@ def advise_numpy_hugepages(enabled: bool) -> bool:
     return True
 
 
+def choose_arrow_pool(name: str) -> bool:
+    """Make ``name`` ("jemalloc", "mimalloc", "system") Arrow's default memory pool for this process. True when set
+    now; False when left alone: "default", ``ARROW_DEFAULT_MEMORY_POOL`` in the environment (the operator's choice
+    wins, and pyarrow reads it itself), or a pyarrow built without that allocator (a warning).
+
+    The service's default is jemalloc: on the 2-core VMs the benchmarks run on, Arrow's steps in the engine and the
+    explanations ran slower on mimalloc, pyarrow's default (a nation's engine 11.3 s against 10.1 s, with a lower
+    peak, 2026-12-05, bench/RESULTS.md)."""
+    if name == "default" or "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        return False
+    import pyarrow as pa
+
+    makers = {"jemalloc": pa.jemalloc_memory_pool, "mimalloc": pa.mimalloc_memory_pool,
+              "system": pa.system_memory_pool}
+    try:
+        pool = makers[name]()
+    except NotImplementedError:
+        log.warning("this pyarrow has no %s allocator; Arrow keeps its default", name)
+        return False
+    pa.set_memory_pool(pool)
+    return True
+
+
 def tune(settings: Settings) -> bool:
     """The settings' allocator choices, at the start of a process of the service; True when the mmap threshold is
     fixed."""
     advise_numpy_hugepages(settings.numpy_hugepages)
+    choose_arrow_pool(settings.arrow_memory_pool)
     return fix_mmap_threshold(settings.malloc_mmap_threshold)
 
 

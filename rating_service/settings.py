@@ -188,6 +188,11 @@ class Settings(BaseSettings):
     # VMs measured, a huge page's first touch was at times 30× slower than small pages' (allocator.py). A
     # NUMPY_MADVISE_HUGEPAGE in the environment wins.
     numpy_hugepages: bool = False
+    # Arrow's allocator for its buffers (texts, snapshot tables, explanations): "jemalloc", "mimalloc" (pyarrow's
+    # default), "system" (glibc's malloc), or "default" to leave pyarrow's choice. jemalloc: on the 2-core VMs
+    # measured, mimalloc made the engine's Arrow steps far slower (a nation's explanations 3.3 s against 2.6 s,
+    # bench/RESULTS.md). An ARROW_DEFAULT_MEMORY_POOL in the environment wins.
+    arrow_memory_pool: Literal["jemalloc", "mimalloc", "system", "default"] = "jemalloc"
 
     # Audit log
     # Every entry, the head row and every anchor carry an HMAC-SHA256 under a key that never enters the database,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -306,3 +310,20 @@ def test_evidence_from_arrow_ids_is_that_from_python_strings(world: World) -> No
         assert reference.evidence["record_id"].dtype == object
     pd.testing.assert_frame_equal(fast.evidence.astype({"record_id": object}), reference.evidence)
     assert explanations_json(fast, ZY2025) == explanations_json(reference, ZY2025)
+
+
+def test_numba_is_loaded_by_the_first_compiled_call_only() -> None:
+    """A process that imports the engine and the service's import path but never rates does not pay numba's
+    resident memory (about 110 MiB: an import's peak goal is 600 MB); the first compiled call loads it."""
+    code = """
+import sys
+import numpy as np
+import rating_service.records.service, scoring.engine, scoring.explain
+from scoring import kernels
+print("numba" in sys.modules)
+kernels.cut_survivors(np.zeros(1, np.int32), np.ones(1, bool), np.ones(1, bool), np.zeros(1), np.zeros(1), 1)
+print("numba" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                          text=True, check=True, timeout=300)
+    assert done.stdout.split() == ["False", "True"]

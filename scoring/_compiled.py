@@ -1,0 +1,129 @@
+"""The compiled loops of ``scoring.kernels`` (numba), imported by it on the first call: importing numba costs a
+process about 110 MiB of resident memory, which a process that never rates (an import, the web server) need not
+pay.
+
+Each is a plain loop over the records, compiled once per type signature and cached on disk next to this file
+(``cache=True``), run without the interpreter lock (``nogil=True``) so the engine's threads run them side by side.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(inline="always")
+def _above(a, b):
+    """Whether ``a`` ranks strictly before ``b``, largest first, NaN before every number (as a sort of the distinct
+    values ranks it: ``np.unique`` puts NaN last of the ascending values)."""
+    if a != a:
+        return b == b
+    if b != b:
+        return False
+    return a > b
+
+
+@numba.njit(inline="always")
+def _pair_above(a1, a2, b1, b2):
+    if _above(a1, b1):
+        return True
+    if _above(b1, a1):
+        return False
+    return _above(a2, b2)
+
+
+@numba.njit(inline="always")
+def _candidate(c, masked, shown):
+    return c >= 0 and masked and shown[c]
+
+
+@numba.njit(nogil=True, cache=True)
+def cut_survivors(company, mask, shown, first, second, limit):
+    """Rows ``r`` (ascending) with ``mask[r]`` and ``company[r] >= 0`` and ``shown[company[r]]`` whose key pair
+    (``first[r]``, ``second[r]``) is not below the company's ``limit``-th best pair, largest first: every row that
+    can be among its company's top ``limit`` by the two keys, the ties at the cut included (every row of a company
+    with fewer). Two passes: each company's ``limit`` best pairs kept in a small sorted buffer, then the rows."""
+    n = shown.size
+    best1 = np.empty((n, limit), dtype=first.dtype)
+    best2 = np.empty((n, limit), dtype=second.dtype)
+    count = np.zeros(n, dtype=np.int32)
+    kept = 0
+    for r in range(company.size):
+        c = company[r]
+        if not _candidate(c, mask[r], shown):
+            continue
+        kept += 1
+        a1 = first[r]
+        a2 = second[r]
+        k = count[c]
+        if k == limit:
+            if not _pair_above(a1, a2, best1[c, limit - 1], best2[c, limit - 1]):
+                continue
+            k -= 1
+        else:
+            count[c] = k + 1
+        # Insertion: shift down the pairs that rank below the new one (a tie stays above it).
+        while k > 0 and _pair_above(a1, a2, best1[c, k - 1], best2[c, k - 1]):
+            best1[c, k] = best1[c, k - 1]
+            best2[c, k] = best2[c, k - 1]
+            k -= 1
+        best1[c, k] = a1
+        best2[c, k] = a2
+    out = np.empty(kept, dtype=np.int64)
+    size = 0
+    for r in range(company.size):
+        c = company[r]
+        if not _candidate(c, mask[r], shown):
+            continue
+        if count[c] == limit and _pair_above(best1[c, limit - 1], best2[c, limit - 1], first[r], second[r]):
+            continue
+        out[size] = r
+        size += 1
+    return out[:size].copy()
+
+
+@numba.njit(nogil=True, cache=True)
+def attribute(named, community, day, in_period, table, offsets, contract_start, contract_end, contract_company,
+              no_day):
+    """``engine._attribute`` in one pass, and the company only where the record is counted in P.
+
+    Per record: the named company (``named`` >= 0; -2, named outside the rated set, stays unattributed but counts
+    as named), else the community's single contract holder when the day falls in that contract, else for a
+    community with several contracts (rows ``offsets[c]`` to ``offsets[c + 1]`` of the contracts, sorted by start)
+    the last one to start on or before the day, if it has not ended before it. ``table`` has a row per community
+    position and a last one for -1 (no community): the single contract's holder, first and last day (or
+    never-reached days), and whether there are several contracts.
+    Returns the company position where
+    ``in_period`` holds (else -1), the company position, and how (0 named, 1 contract, 2 unattributed)."""
+    size = named.size
+    counted = np.empty(size, dtype=np.int32)
+    company = np.empty(size, dtype=np.int32)
+    how = np.empty(size, dtype=np.int8)
+    contracts = contract_start.size
+    for r in range(size):
+        nm = named[r]
+        c = -1
+        h = 2
+        if nm != -1:
+            h = 0
+            if nm >= 0:
+                c = nm
+        elif contracts > 0:
+            cm = community[r]  # -1 picks the table's last row (no contract)
+            d = day[r]
+            if table[cm, 1] <= d and d <= table[cm, 2]:
+                c = table[cm, 0]
+                h = 1
+            if table[cm, 3] != 0 and d != no_day:
+                first = offsets[cm]
+                i = offsets[cm + 1] - 1
+                while i >= first and contract_start[i] > d:
+                    i -= 1
+                if i >= first and (contract_end[i] == no_day or contract_end[i] >= d):
+                    c = contract_company[i]
+                    h = 1
+        company[r] = c
+        how[r] = h
+        counted[r] = c if in_period[r] else -1
+    return counted, company, how
+
