@@ -355,11 +355,15 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     import pyarrow.compute as pc
 
     import scoring.engine as engine
+    from scoring import kernels
     from scoring.explain import explanations_utf8
     from scoring.methodology import load_methodology
 
     methodology = load_methodology(METHODOLOGY)
     period = engine.Period(*PERIOD)
+    started = time.perf_counter()
+    kernels.load()  # the compiled loops, loaded as `rating worker` loads them at its start (not engine time)
+    kernels_s = time.perf_counter() - started
     started = time.perf_counter()
     inputs = load_inputs(folder)
     load_s = time.perf_counter() - started
@@ -402,6 +406,7 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
 
     out: dict[str, Any] = {
         "evidence": evidence, "scoring_digest": code_digest, "records": n_records, "load_s": load_s,
+        "kernels_load_s": kernels_s,
         "load_peak_mib": load_peak, "rss_after_load_mib": rss_after_load, "peak_reset": reset, "floor_s": floor_s,
         "floor_median_s": statistics.median(floor_s), "engine_s": engine_s, "peak_rss_mib": peak,
         "rate_s": rate_s, "explain_s": explain_s,
@@ -515,7 +520,10 @@ def render(runs: dict[bool, list[dict[str, Any]]], profiles: dict[str, dict[str,
         "engine time.",
         "- Each repetition is a fresh subprocess whose allocator is set as the service's processes set it "
         "(`rating_service/allocator.py`: glibc's mmap threshold, numpy's huge-page advice off; since 2026-12-05): "
-        "load, then the floor "
+        "the engine's compiled loops loaded as `rating worker` loads them at its start (`scoring.kernels.load`: "
+        "numba imported, the cached code loaded; since 2026-12-05, "
+        f"{statistics.median(r.get('kernels_load_s', 0.0) for group in runs.values() for r in group):.2f} s, "
+        "not engine time), load, then the floor "
         f"(`np.bincount` over the {records:,} records' company positions: named company, else the community's "
         f"latest contract holder, precomputed; median of {FLOOR_REPEAT} passes), then the engine: one "
         "`rate_companies` call and `explanations_utf8` of every company (the JSON a cycle stores, as Arrow text; "

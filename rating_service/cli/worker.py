@@ -39,6 +39,9 @@ def worker_command(
 
         start_http_server(port, addr="127.0.0.1")
         console.print(translate("worker_metrics", language, port=port), markup=False, highlight=False)
+    from scoring import kernels
+
+    kernels.load()  # the engine's compiled loops, loaded once here rather than in the first cycle computed
     name = f"{socket.gethostname()}-{os.getpid()}"
     jobs_at_once = concurrency or settings.worker_concurrency
     console.print(translate("worker_started", language, name=name, concurrency=jobs_at_once), markup=False,
