@@ -118,3 +118,24 @@ def test_escapes_are_found_in_the_bytes_as_the_encoder_finds_them(seed: int, lar
     array = pa.array(texts, pa.large_string() if large else pa.string()).slice(low, high - low)
     expected = any(explain_module._NEEDS_ESCAPE.search(text) for text in texts[low:high])
     assert explain_module._escapes(array) == expected
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_names_in_arrow_are_the_encoders_json(seed: int) -> None:
+    """Company names past ``_IN_ARROW`` distinct ones quoted in Arrow: each row's text is what the encoder writes
+    (Chinese, quotes and backslashes, control characters in some seeds, missing names as null)."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 4000))
+    odd = ['"', "\\", "\n", "\x01"] if seed % 3 == 0 else []
+    letters = ["物", "业", "公", "司", "A", "z", " ", "（", "）", *odd]
+    names: list[object] = ["".join(rng.choice(letters, size=int(rng.integers(1, 12)))) for _ in range(size)]
+    for i in rng.choice(size, size=size // 10, replace=False):
+        names[i] = None if rng.random() < 0.5 else float("nan")
+    column = pd.Series(names, dtype=object)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(explain_module, "_IN_ARROW", 0)
+        fast = explain_module._json_names(column)
+    expected = [json.dumps(v, ensure_ascii=False) if isinstance(v, str) else "null" for v in names]
+    assert fast.column().to_pylist() == expected
+    plain = not any(isinstance(v, str) and any(c in v for c in odd) for v in names)
+    assert isinstance(fast.texts, pa.Array) == plain  # Arrow's texts unless a name needs escaping
