@@ -69,6 +69,8 @@ def cut_survivors(company, mask, shown, first, second, limit):
             k -= 1
         best1[c, k] = a1
         best2[c, k] = a2
+    # The same rows again, kept where not below the cut (the candidates are not listed in the first pass: that
+    # would write eight bytes for each of millions of candidates to keep a few hundred thousand).
     out = np.empty(kept, dtype=np.int64)
     size = 0
     for r in range(company.size):
@@ -92,9 +94,8 @@ def attribute(named, community, day, in_period, table, offsets, contract_start, 
     community with several contracts (rows ``offsets[c]`` to ``offsets[c + 1]`` of the contracts, sorted by start)
     the last one to start on or before the day, if it has not ended before it. ``table`` has a row per community
     position and a last one for -1 (no community): the single contract's holder, first and last day (or
-    never-reached days), and whether there are several contracts.
-    Returns the company position where
-    ``in_period`` holds (else -1), the company position, and how (0 named, 1 contract, 2 unattributed)."""
+    never-reached days), and whether there are several contracts. Returns the company position where ``in_period``
+    holds (else -1), the company position, and how (0 named, 1 contract, 2 unattributed)."""
     size = named.size
     counted = np.empty(size, dtype=np.int32)
     company = np.empty(size, dtype=np.int32)

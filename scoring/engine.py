@@ -749,6 +749,8 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     for name, flags in shown.items():
         flags[shown_by[(shown_reason == name) & (shown_by >= 0)]] = True
 
+    arrow_ids = {kind: _arrow_ids(frames[kind]["record_id"]) for kind in RECORD_KINDS}  # once, not per reason
+
     def pick(kinds: list[tuple[str, np.ndarray, np.ndarray, np.ndarray]], reason: str,
              sort_by: list[str]) -> dict[str, np.ndarray] | None:
         """kinds: (kind, mask, points, detail); sort_by: any of points, day, detail (all descending).
@@ -762,7 +764,8 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         for kind, mask, points, detail in kinds:
             by = {"points": points, "day": event_days[kind], "detail": detail}
             keys = [np.asarray(by[name]) for name in sort_by]
-            rows = kernels.cut_survivors(attributed[kind], mask, shown[reason], keys[0], keys[-1], limit)
+            first, second = keys if len(keys) == 2 else (keys[0], keys[0])  # one or two keys
+            rows = kernels.cut_survivors(attributed[kind], mask, shown[reason], first, second, limit)
             sources.append((kind, rows, points, detail))
         sizes = [rows.size for _, rows, _, _ in sources]
         total = sum(sizes)
@@ -791,19 +794,19 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
             return out
 
         ids = [frames[k]["record_id"] for k, _, _, _ in sources]
-        held = _arrow_ids(ids)
+        held = [arrow_ids[k] for k, _, _, _ in sources]
 
         def record_ids(positions: np.ndarray) -> np.ndarray | pa.Array:
             """The record ids at ``positions``: Arrow text when every source's ids are Arrow text with none
             missing (no Python string per row), else Python objects."""
-            if held is not None:
-                return _taken([held[i].take(row[positions[source[positions] == i]]) for i in range(len(held))],
-                              [source[positions] == i for i in range(len(held))])
+            mine = [source[positions] == i for i in range(len(sources))]
+            arrow = [column for column in held if column is not None]
+            if len(arrow) == len(held):
+                return _taken([column.take(row[positions[at]]) for column, at in zip(arrow, mine, strict=True)], mine)
             out = np.empty(positions.size, dtype=object)
-            for i, series in enumerate(ids):
-                mine = source[positions] == i
-                if mine.any():
-                    out[mine] = series.take(row[positions[mine]]).to_numpy(dtype=object)
+            for series, at in zip(ids, mine, strict=True):
+                if at.any():
+                    out[at] = series.take(row[positions[at]]).to_numpy(dtype=object)
             return out
 
         candidates = column("company")
@@ -877,12 +880,12 @@ def is_arrow_text(column: pd.Series) -> bool:
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
-def _arrow_ids(columns: list[pd.Series]) -> list[pa.ChunkedArray] | None:
-    """The columns as Arrow text (no copy), when each is Arrow text with no value missing; else None."""
-    if not all(is_arrow_text(column) for column in columns):
+def _arrow_ids(column: pd.Series) -> pa.ChunkedArray | None:
+    """The column as Arrow text (no copy), when it is Arrow text with no value missing; else None."""
+    if not is_arrow_text(column):
         return None
-    held = [pa.chunked_array(pa.array(column)).cast(pa.large_string()) for column in columns]
-    return held if all(column.null_count == 0 for column in held) else None
+    held = pa.chunked_array(pa.array(column)).cast(pa.large_string())
+    return held if held.null_count == 0 else None
 
 
 def _taken(parts: list[pa.ChunkedArray], places: list[np.ndarray]) -> pa.Array:

@@ -158,18 +158,21 @@ print(choose_arrow_pool(sys.argv[1]), pa.default_memory_pool().backend_name)
 """
 
 
+def _without_arrow_settings() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("ARROW_", "RATING_"))}
+
+
 def _pool(name: str, **env: str) -> tuple[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ARROW_", "RATING_"))}
-    done = subprocess.run([sys.executable, "-c", POOL, name], cwd=ROOT, env={**clean, **env}, capture_output=True,
-                          text=True, check=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", POOL, name], cwd=ROOT, env={**_without_arrow_settings(), **env},
+                          capture_output=True, text=True, check=True, timeout=120)
     chosen, backend = done.stdout.split()
     return chosen, backend
 
 
 def test_arrows_allocator_is_the_settings_unless_the_environment_names_one() -> None:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ARROW_", "RATING_"))}
     own = subprocess.run([sys.executable, "-c", "import pyarrow as pa; print(pa.default_memory_pool().backend_name)"],
-                         env=clean, capture_output=True, text=True, check=True, timeout=120).stdout.strip()
+                         env=_without_arrow_settings(), capture_output=True, text=True, check=True,
+                         timeout=120).stdout.strip()
     assert _pool("jemalloc") == ("True", "jemalloc")
     assert _pool("system") == ("True", "system")
     assert _pool("jemalloc", ARROW_DEFAULT_MEMORY_POOL="system") == ("False", "system")
@@ -183,7 +186,6 @@ def test_the_service_starts_with_jemalloc_for_arrow() -> None:
     assert Settings().arrow_memory_pool == "jemalloc"
     code = ("import pyarrow as pa\nfrom rating_service.allocator import tune_from_settings\ntune_from_settings()\n"
             "print(pa.default_memory_pool().backend_name)")
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("ARROW_", "RATING_ARROW"))}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
-                          check=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_without_arrow_settings(), capture_output=True,
+                          text=True, check=True, timeout=120)
     assert done.stdout.strip() == "jemalloc"
