@@ -858,18 +858,21 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     # company positions follow credit-code order, and the reasons' numbers the codes' alphabetical order, so this is
     # the (credit_code, reason, rank) order. Each column is put in that order once, and the frame made at the end.
     rank, reason, company = joined("rank"), joined("reason"), joined("company")
-    order = np.lexsort((rank, reason, company))
+    # Each part is in (company, rank) order already: a stable sort of the packed (company, reason) keys merges the
+    # parts' runs (0.01 s where a lexsort of the three keys took 0.15 s at 2.5 M rows).
+    order = np.argsort(company.astype(np.int64) * len(alphabetical) + reason, kind="stable")
     days = joined("day")[order]
+    # Every column is new here: no copy, and no consolidation of the like-typed columns into one block (0.3 s).
     return pd.DataFrame({
         "credit_code": pd.Series(codes[company[order]], dtype=object),
         "reason": _text_column(sorted(alphabetical), reason[order]),
         "rank": rank[order],
         "kind": pd.Series(joined("kind")[order], dtype=object),
         "record_id": _id_column([part["record_id"] for part in parts], order),
-        "event_date": np.where(days == NO_DAY, np.datetime64("NaT"), days.astype("datetime64[D]")),
+        "event_date": days.astype("datetime64[D]").astype("datetime64[s]"),  # NO_DAY is NaT's own integer
         "points": joined("points")[order],
         "detail": joined("detail")[order],
-    })
+    }, copy=False)
 
 
 def is_arrow_text(column: pd.Series) -> bool:
