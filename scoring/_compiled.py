@@ -85,6 +85,31 @@ def cut_survivors(company, mask, shown, first, second, limit):
 
 
 @numba.njit(nogil=True, cache=True)
+def sum_by(codes, weights, where, size):
+    """Per position in [0, size): the sum of ``weights`` (the count when ``weights`` is empty) over the rows of that
+    code, leaving out codes < 0 and rows where ``where`` is False (every row kept when ``where`` is empty).
+
+    As ``np.bincount`` of the codes shifted by one, slot 0 taking the rows left out, in one pass and without the
+    shifted copy: each position adds the same rows in the same order, so the sums are the same numbers. The slot is
+    computed rather than branched on (a kept row is as likely as not on a mask)."""
+    out = np.zeros(size + 1, dtype=np.float64)
+    if weights.size > 0:
+        if where.size > 0:
+            for r in range(codes.size):
+                out[max(codes[r] + 1, 0) * where[r]] += weights[r]
+        else:
+            for r in range(codes.size):
+                out[max(codes[r] + 1, 0)] += weights[r]
+    elif where.size > 0:
+        for r in range(codes.size):
+            out[max(codes[r] + 1, 0) * where[r]] += 1.0
+    else:
+        for r in range(codes.size):
+            out[max(codes[r] + 1, 0)] += 1.0
+    return out[1:]
+
+
+@numba.njit(nogil=True, cache=True)
 def attribute(named, community, day, in_period, table, offsets, contract_start, contract_end, contract_company,
               no_day):
     """``engine._attribute`` in one pass, and the company only where the record is counted in P.

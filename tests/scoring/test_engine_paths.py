@@ -257,11 +257,11 @@ def test_ties_are_ordered_by_record_id_as_the_reference(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_sums_by_code_match_the_reference(seed: int) -> None:
-    """Counts and weighted sums, codes of int32 and int64 with -1 and below (left out), rows left out by a mask;
+    """Counts and weighted sums, codes of int16, int32 and int64 with -1 and below (left out), rows left out by a mask;
     equal to the last bit (the same rows added in the same order)."""
     rng = np.random.default_rng(seed)
     rows, size = int(rng.integers(0, 5000)), int(rng.integers(1, 300))
-    codes = rng.integers(-3, size, size=rows).astype(np.int32 if seed % 2 else np.int64)
+    codes = rng.integers(-3, size, size=rows).astype((np.int64, np.int32, np.int16)[seed % 3])
     weights = rng.random(rows) * 10.0 ** rng.integers(-3, 4, size=rows)
     where = rng.random(rows) < 0.6
     for w in (None, weights):
@@ -328,3 +328,13 @@ print("numba" in sys.modules)
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
                           text=True, check=True, timeout=300)
     assert done.stdout.split() == ["False", "True"]
+
+
+def test_sums_by_code_refuse_columns_of_other_lengths() -> None:
+    """Weights or a mask of another length than the codes are an error, not a sum over part of the rows."""
+    codes = np.array([0, 1, 1], dtype=np.int32)
+    with pytest.raises(ValueError):
+        engine._sum_by(codes, np.ones(2), 2)
+    with pytest.raises(ValueError):
+        engine._sum_by(codes, None, 2, where=np.ones(4, dtype=bool))
+    assert np.array_equal(engine._sum_by(codes[:0], np.ones(0), 2), np.zeros(2))
