@@ -110,6 +110,16 @@ def sum_by(codes, weights, where, size):
 
 
 @numba.njit(nogil=True, cache=True)
+def days_past_due(resolved, due, as_of, no_day):
+    """Per complaint, days from its due day to its resolution (to ``as_of`` when unresolved), as float64."""
+    out = np.empty(due.size, dtype=np.float64)
+    for r in range(due.size):
+        end = resolved[r]
+        out[r] = (as_of if end == no_day else end) - due[r]
+    return out
+
+
+@numba.njit(nogil=True, cache=True)
 def attribute(named, community, day, in_period, table, offsets, contract_start, contract_end, contract_company,
               no_day):
     """``engine._attribute`` in one pass, and the company only where the record is counted in P.

@@ -442,7 +442,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     rate_score = pl(rate, m.complaints.rate_breakpoints)
     received = event_days["complaints"]
     due = _days(comp["due_on"])
-    due = np.where(due == NO_DAY, received + m.complaints.default_due_days, due)
+    np.add(received, m.complaints.default_due_days, out=due, where=due == NO_DAY)  # no due day: the default
     resolved = _days(comp["resolved_on"])
     is_due = (comp_company >= 0) & (due <= as_of)
     on_time = is_due & (resolved != NO_DAY) & (resolved <= due)
@@ -834,8 +834,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
         lambda: pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"]),
         lambda: pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"]),
         lambda: pick([("complaints", is_due & ~on_time, ones,
-                       (np.where(resolved == NO_DAY, as_of, resolved) - due).astype(float))], "COMPL_TIMELY",
-                     ["detail"]),
+                       kernels.days_past_due(resolved, due, as_of, NO_DAY))], "COMPL_TIMELY", ["detail"]),
         lambda: pick([("fee_violations", fee_points > 0, fee_points, nan_fee)], "FEE", ["points", "day"]),
         lambda: pick([("fee_violations", fee_veto, fee_points, nan_fee),
                       ("major_events", event_veto, np.zeros(n_events), np.full(n_events, np.nan))], "VETO",

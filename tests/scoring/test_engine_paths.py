@@ -338,3 +338,19 @@ def test_sums_by_code_refuse_columns_of_other_lengths() -> None:
     with pytest.raises(ValueError):
         engine._sum_by(codes, None, 2, where=np.ones(4, dtype=bool))
     assert np.array_equal(engine._sum_by(codes[:0], np.ones(0), 2), np.zeros(2))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_days_past_due_match_numpy(seed: int) -> None:
+    """Days from the due day to the resolution, or to the end of the period where unresolved, as numpy computes
+    them; negative where resolved early."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, 3000))
+    due = rng.integers(19_000, 21_000, size=rows).astype(np.int64)
+    resolved = due + rng.integers(-40, 60, size=rows)
+    resolved[rng.random(rows) < 0.3] = engine.NO_DAY
+    as_of = 20_500
+    expected = (np.where(resolved == engine.NO_DAY, as_of, resolved) - due).astype(float)
+    fast = kernels.days_past_due(resolved, due, as_of, engine.NO_DAY)
+    assert fast.dtype == np.float64
+    assert np.array_equal(fast, expected)
