@@ -109,14 +109,51 @@ def sum_by(codes, weights, where, size):
     return out[1:]
 
 
+@numba.njit(inline="always")
+def _day(ticks, per_day, no_day):
+    """The day number (floor division) of a date held as ``per_day`` ticks a day; ``no_day`` stays itself."""
+    if ticks == no_day or per_day == 1:
+        return ticks
+    if per_day == 86_400:  # seconds, the usual unit: a constant divisor, no division instruction
+        return ticks // 86_400
+    return ticks // per_day
+
+
 @numba.njit(nogil=True, cache=True)
-def days_past_due(resolved, due, as_of, no_day):
-    """Per complaint, days from its due day to its resolution (to ``as_of`` when unresolved), as float64."""
-    out = np.empty(due.size, dtype=np.float64)
-    for r in range(due.size):
-        end = resolved[r]
-        out[r] = (as_of if end == no_day else end) - due[r]
+def inspection_points(severity_points, rectify_by, per_by, rectified_on, per_on, as_of, no_day, multiplier):
+    """Each inspection's defect points: its severity's, times ``multiplier`` when it has points and its
+    rectification was late (done after the deadline) or missed (not done, the deadline before ``as_of``)."""
+    out = np.empty(severity_points.size, dtype=np.float64)
+    for r in range(severity_points.size):
+        by = _day(rectify_by[r], per_by, no_day)
+        on = _day(rectified_on[r], per_on, no_day)
+        points = severity_points[r]
+        late = by != no_day and on != no_day and on > by
+        missed = by != no_day and on == no_day and by < as_of
+        out[r] = points * multiplier if (late or missed) and points > 0 else points * 1.0
     return out
+
+
+@numba.njit(nogil=True, cache=True)
+def complaint_deadlines(company, received, due_on, per_due, resolved_on, per_resolved, default_due_days, as_of,
+                        no_day):
+    """Per complaint: whether it was due by ``as_of`` (its company known), whether it was resolved on time, and
+    the days from its due day to its resolution (or to ``as_of``), as float64. A complaint without a due day is
+    due ``default_due_days`` after it was received."""
+    size = company.size
+    is_due = np.empty(size, dtype=np.bool_)
+    on_time = np.empty(size, dtype=np.bool_)
+    past_due = np.empty(size, dtype=np.float64)
+    for r in range(size):
+        due = _day(due_on[r], per_due, no_day)
+        if due == no_day:
+            due = received[r] + default_due_days
+        resolved = _day(resolved_on[r], per_resolved, no_day)
+        due_now = company[r] >= 0 and due <= as_of
+        is_due[r] = due_now
+        on_time[r] = due_now and resolved != no_day and resolved <= due
+        past_due[r] = (as_of if resolved == no_day else resolved) - due
+    return is_due, on_time, past_due
 
 
 @numba.njit(nogil=True, cache=True)

@@ -149,6 +149,19 @@ def _days(values: Any) -> np.ndarray:
     return out
 
 
+def _ticks(values: Any) -> tuple[np.ndarray, int]:
+    """A date column as int64 ticks and the ticks in a day, for a compiled loop to take the days of: datetime64 of
+    a unit in ``_TICKS_A_DAY`` as it is held (no copy; NaT is NO_DAY), anything else as ``_days`` (one tick a
+    day)."""
+    series = pd.Series(values)
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:
+        held = series.to_numpy()
+        unit, count = np.datetime_data(held.dtype)
+        if unit in _TICKS_A_DAY and count == 1:
+            return held.view(np.int64), _TICKS_A_DAY[unit]
+    return _days(series), 1
+
+
 def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
@@ -405,14 +418,11 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     # INSP.
     insp = frames["inspections"]
     insp_company = attributed["inspections"]
-    severity_points = _lookup(insp["severity"], m.inspections.severity_points)
-    rectify_by = _days(insp["rectify_by"])
-    rectified_on = _days(insp["rectified_on"])
-    has_deadline = rectify_by != NO_DAY
-    late = has_deadline & (rectified_on != NO_DAY) & (rectified_on > rectify_by)
-    missed = has_deadline & (rectified_on == NO_DAY) & (rectify_by < as_of)
-    overdue = (late | missed) & (severity_points > 0)
-    insp_points = severity_points * np.where(overdue, m.inspections.overdue_multiplier, 1.0)
+    # Defect points: the severity's, more when the rectification was late or missed (one compiled pass over the
+    # dates as held).
+    insp_points = kernels.inspection_points(_lookup(insp["severity"], m.inspections.severity_points),
+                                            _ticks(insp["rectify_by"]), _ticks(insp["rectified_on"]), as_of, NO_DAY,
+                                            m.inspections.overdue_multiplier)
     in_insp = insp_company >= 0
     visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
         * _SHIFT + (event_days["inspections"][in_insp] - start)
@@ -421,8 +431,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
     visits_of = counting.submit(_visits, visit_key, len(community_index) + 1, n)
     # Given back before the evidence and the records frame, which then reuse the memory (400 MB at 30 M records).
-    del rectify_by, rectified_on, has_deadline, late, missed, overdue, severity_points, insp_community, in_insp, \
-        visit_key
+    del insp_community, in_insp, visit_key
     defect_points = _sum_by(insp_company, insp_points, n)
 
     # COMPL.
@@ -440,12 +449,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         if k > 0 else np.divide(m.complaints.rate_per_households * subst_count, exposure, out=np.zeros(n),
                                 where=with_exposure)
     rate_score = pl(rate, m.complaints.rate_breakpoints)
-    received = event_days["complaints"]
-    due = _days(comp["due_on"])
-    np.add(received, m.complaints.default_due_days, out=due, where=due == NO_DAY)  # no due day: the default
-    resolved = _days(comp["resolved_on"])
-    is_due = (comp_company >= 0) & (due <= as_of)
-    on_time = is_due & (resolved != NO_DAY) & (resolved <= due)
+    is_due, on_time, past_due = kernels.complaint_deadlines(
+        comp_company, event_days["complaints"], _ticks(comp["due_on"]), _ticks(comp["resolved_on"]),
+        m.complaints.default_due_days, as_of, NO_DAY)
     due_count = _sum_by(comp_company, None, n, where=is_due)
     on_time_count = _sum_by(comp_company, None, n, where=on_time)
     timeliness = np.divide(on_time_count, due_count, out=np.ones(n), where=due_count > 0)
@@ -571,12 +577,12 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
     reasons = _reasons(companies, m)
     evidence = _evidence(frames, attributed, company_index, m, reasons, insp_points, fee_points_each,
-                         substantiated, is_due, on_time, due, resolved, as_of, fee_veto, event_veto, event_days) \
+                         substantiated, is_due, on_time, past_due, fee_veto, event_veto, event_days) \
         if with_evidence else pd.DataFrame(columns=["credit_code", "reason", "rank", "kind", "record_id",
                                                     "event_date", "points", "detail"])
     paths = _paths(companies, m, constants)
     # The records frame last, once what the evidence took is given back: the two need not be held at once.
-    del attributed, insp_company, comp_company, fee_company, event_days, received, due, resolved, is_due, on_time
+    del attributed, insp_company, comp_company, fee_company, event_days, is_due, on_time, past_due
     records = _records_frame(frames, responsible, how, counted, company_index,
                              {"inspections": insp_points, "fee_violations": fee_points_each,
                               "complaints": substantiated.astype(float), "commendations": level_points,
@@ -733,8 +739,8 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[
 
 def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray], company_index: pd.Index,
               m: Methodology, reasons: pd.DataFrame, insp_points: np.ndarray, fee_points: np.ndarray,
-              substantiated: np.ndarray, is_due: np.ndarray, on_time: np.ndarray, due: np.ndarray,
-              resolved: np.ndarray, as_of: int, fee_veto: np.ndarray, event_veto: np.ndarray,
+              substantiated: np.ndarray, is_due: np.ndarray, on_time: np.ndarray, past_due: np.ndarray,
+              fee_veto: np.ndarray, event_veto: np.ndarray,
               event_days: dict[str, np.ndarray]) -> pd.DataFrame:
     codes = company_index.to_numpy(dtype=object)
     limit = m.explanation.max_evidence
@@ -833,8 +839,7 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     picks: list[Callable[[], dict[str, np.ndarray] | None]] = [
         lambda: pick([("complaints", substantiated, ones, nan_comp)], "COMPL_RATE", ["day"]),
         lambda: pick([("inspections", insp_points > 0, insp_points, nan_insp)], "INSP", ["points", "day"]),
-        lambda: pick([("complaints", is_due & ~on_time, ones,
-                       kernels.days_past_due(resolved, due, as_of, NO_DAY))], "COMPL_TIMELY", ["detail"]),
+        lambda: pick([("complaints", is_due & ~on_time, ones, past_due)], "COMPL_TIMELY", ["detail"]),
         lambda: pick([("fee_violations", fee_points > 0, fee_points, nan_fee)], "FEE", ["points", "day"]),
         lambda: pick([("fee_violations", fee_veto, fee_points, nan_fee),
                       ("major_events", event_veto, np.zeros(n_events), np.full(n_events, np.nan))], "VETO",

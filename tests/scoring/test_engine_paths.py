@@ -340,17 +340,69 @@ def test_sums_by_code_refuse_columns_of_other_lengths() -> None:
     assert np.array_equal(engine._sum_by(codes[:0], np.ones(0), 2), np.zeros(2))
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_days_past_due_match_numpy(seed: int) -> None:
-    """Days from the due day to the resolution, or to the end of the period where unresolved, as numpy computes
-    them; negative where resolved early."""
+def _dates(rng: np.random.Generator, rows: int, unit: str) -> pd.Series:
+    """Dates around 2025 (and before 1970, where the floor of a division matters) at random times of day, some
+    missing, in ``unit`` ("D": whole days; "text": ISO texts, None where missing)."""
+    days = rng.integers(-400, 400, size=rows) + rng.choice([20_089, -3], size=rows)
+    if unit == "text":
+        held = _dates(rng, rows, "D").astype(object)
+        return pd.Series([None if pd.isna(v) else v.date().isoformat() for v in held], dtype=object)
+    if unit == "D":
+        values = days.astype("datetime64[D]").astype("datetime64[s]")
+    else:
+        per = int(np.timedelta64(1, "D") / np.timedelta64(1, unit))
+        values = (days * per + rng.integers(0, per, size=rows)).astype(f"datetime64[{unit}]")
+    values[rng.random(rows) < 0.25] = np.datetime64("NaT")
+    return pd.Series(values)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_inspection_points_and_complaint_deadlines_match_numpy(seed: int) -> None:
+    """The compiled passes over dates as held (seconds, milliseconds, nanoseconds, or day numbers for other
+    columns) give what the engine's numpy steps gave over day numbers: defect points with the overdue multiplier,
+    and per complaint whether it was due, whether on time, and the days past due."""
     rng = np.random.default_rng(seed)
     rows = int(rng.integers(0, 3000))
-    due = rng.integers(19_000, 21_000, size=rows).astype(np.int64)
-    resolved = due + rng.integers(-40, 60, size=rows)
-    resolved[rng.random(rows) < 0.3] = engine.NO_DAY
-    as_of = 20_500
-    expected = (np.where(resolved == engine.NO_DAY, as_of, resolved) - due).astype(float)
-    fast = kernels.days_past_due(resolved, due, as_of, engine.NO_DAY)
-    assert fast.dtype == np.float64
+    units = ["s", "ms", "ns", "D", "text"]
+    as_of = 20_453
+    multiplier = float(rng.choice([1.5, 2.0]))
+
+    rectify_by, rectified_on = _dates(rng, rows, units[seed % 5]), _dates(rng, rows, units[(seed + 1) % 5])
+    severity = rng.choice([0.0, 1.0, 2.0, 5.0], size=rows)
+    by, on = engine._days(rectify_by), engine._days(rectified_on)
+    late = (by != engine.NO_DAY) & (on != engine.NO_DAY) & (on > by)
+    missed = (by != engine.NO_DAY) & (on == engine.NO_DAY) & (by < as_of)
+    expected = severity * np.where((late | missed) & (severity > 0), multiplier, 1.0)
+    fast = kernels.inspection_points(severity, engine._ticks(rectify_by), engine._ticks(rectified_on), as_of,
+                                     engine.NO_DAY, multiplier)
     assert np.array_equal(fast, expected)
+    assert late.any() or missed.any() or rows < 100
+
+    company = rng.integers(-1, 50, size=rows).astype(np.int32)
+    received = engine._days(_dates(rng, rows, "s"))
+    due_on, resolved_on = _dates(rng, rows, units[(seed + 2) % 5]), _dates(rng, rows, units[(seed + 3) % 5])
+    due = engine._days(due_on)
+    due = np.where(due == engine.NO_DAY, received + 10, due)
+    resolved = engine._days(resolved_on)
+    is_due = (company >= 0) & (due <= as_of)
+    on_time = is_due & (resolved != engine.NO_DAY) & (resolved <= due)
+    past_due = (np.where(resolved == engine.NO_DAY, as_of, resolved) - due).astype(float)
+    got = kernels.complaint_deadlines(company, received, engine._ticks(due_on), engine._ticks(resolved_on), 10,
+                                      as_of, engine.NO_DAY)
+    for fast, expected in zip(got, (is_due, on_time, past_due), strict=True):
+        assert fast.dtype == expected.dtype
+        assert np.array_equal(fast, expected)
+    assert on_time.any() or rows < 100
+
+
+def test_ticks_of_read_only_dates_give_the_same_days() -> None:
+    """Dates held read-only (as a column zero-copied from Arrow is) are read as any others."""
+    rng = np.random.default_rng(5)
+    values = _dates(rng, 500, "s").to_numpy()
+    values.setflags(write=False)
+    held = pd.Series(values)
+    severity = np.ones(500)
+    expected = kernels.inspection_points(severity, engine._ticks(held.copy()), engine._ticks(held.copy()), 20_453,
+                                         engine.NO_DAY, 2.0)
+    assert np.array_equal(kernels.inspection_points(severity, engine._ticks(held), engine._ticks(held), 20_453,
+                                                    engine.NO_DAY, 2.0), expected)
