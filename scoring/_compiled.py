@@ -157,8 +157,8 @@ def complaint_deadlines(company, received, due_on, per_due, resolved_on, per_res
 
 
 @numba.njit(nogil=True, cache=True)
-def attribute(named, community, day, in_period, table, offsets, contract_start, contract_end, contract_company,
-              no_day):
+def attribute(named, named_table, community, community_table, day, in_period, table, offsets, contract_start,
+              contract_end, contract_company, no_day, with_community):
     """``engine._attribute`` in one pass, and the company only where the record is counted in P.
 
     Per record: the named company (``named`` >= 0; -2, named outside the rated set, stays unattributed but counts
@@ -166,15 +166,24 @@ def attribute(named, community, day, in_period, table, offsets, contract_start, 
     community with several contracts (rows ``offsets[c]`` to ``offsets[c + 1]`` of the contracts, sorted by start)
     the last one to start on or before the day, if it has not ended before it. ``table`` has a row per community
     position and a last one for -1 (no community): the single contract's holder, first and last day (or
-    never-reached days), and whether there are several contracts. Returns the company position where ``in_period``
-    holds (else -1), the company position, and how (0 named, 1 contract, 2 unattributed)."""
+    never-reached days), and whether there are several contracts. ``named`` and ``community`` are codes into
+    ``named_table`` and ``community_table`` (a categorical's codes into its categories' positions, -1 picking the
+    tables' last entry, -1), or the positions themselves where a table is empty. Returns the company position where
+    ``in_period`` holds (else -1), the company position, how (0 named, 1 contract, 2 unattributed), and when
+    ``with_community`` each record's community position (else an empty array)."""
     size = named.size
     counted = np.empty(size, dtype=np.int32)
     company = np.empty(size, dtype=np.int32)
     how = np.empty(size, dtype=np.int8)
+    places = np.empty(size if with_community else 0, dtype=np.int32)
     contracts = contract_start.size
+    by_name = named_table.size > 0
+    by_community = community_table.size > 0
     for r in range(size):
-        nm = named[r]
+        nm = named_table[named[r]] if by_name else named[r]
+        cm = community_table[community[r]] if by_community else community[r]
+        if with_community:
+            places[r] = cm
         c = -1
         h = 2
         if nm != -1:
@@ -182,7 +191,7 @@ def attribute(named, community, day, in_period, table, offsets, contract_start, 
             if nm >= 0:
                 c = nm
         elif contracts > 0:
-            cm = community[r]  # -1 picks the table's last row (no contract)
+            # cm of -1 picks the table's last row (no contract)
             d = day[r]
             if table[cm, 1] <= d and d <= table[cm, 2]:
                 c = table[cm, 0]
@@ -198,5 +207,5 @@ def attribute(named, community, day, in_period, table, offsets, contract_start, 
         company[r] = c
         how[r] = h
         counted[r] = c if in_period[r] else -1
-    return counted, company, how
+    return counted, company, how, places
 

@@ -181,21 +181,34 @@ def _codes(values: Any, index: pd.Index, tables: _Tables | None = None, *, absen
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(series.dtype, pd.CategoricalDtype):
         # One gather from a table with a trailing -1, which a missing value's code (-1) picks.
-        categories = series.cat.categories
-        key = (id(categories), id(index), absent)
-        kept = tables.get(key) if tables is not None else None
-        if kept is not None and kept[0] is categories and kept[1] is index:
-            table = kept[2]
-        else:
-            found = index.get_indexer(categories)
-            table = np.append(np.where(found >= 0, found, absent), -1).astype(np.int32)
-            if tables is not None:
-                tables[key] = (categories, index, table)
-        return table[series.cat.codes.to_numpy()]
+        return _table(series.cat.categories, index, tables, absent)[series.cat.codes.to_numpy()]
     out = index.get_indexer(series.astype(object).where(series.notna(), None)).astype(np.int32)
     if absent != -1:
         out[(out < 0) & series.notna().to_numpy()] = absent
     return out
+
+
+def _table(categories: pd.Index, index: pd.Index, tables: _Tables | None, absent: int) -> np.ndarray:
+    """The position in ``index`` of each category (``absent`` where it is not there), and a last entry -1: int32,
+    kept in ``tables`` for the next column of the same categories."""
+    key = (id(categories), id(index), absent)
+    kept = tables.get(key) if tables is not None else None
+    if kept is not None and kept[0] is categories and kept[1] is index:
+        return kept[2]
+    found = index.get_indexer(categories)
+    table = np.append(np.where(found >= 0, found, absent), -1).astype(np.int32)
+    if tables is not None:
+        tables[key] = (categories, index, table)
+    return table
+
+
+def _coded(values: Any, index: pd.Index, tables: _Tables, *, absent: int = -1) -> tuple[np.ndarray, np.ndarray | None]:
+    """``_codes`` as (codes, table) for a compiled loop to look up itself (``table[codes]``): a categorical's own
+    codes and its categories' table (no column of positions made), anything else its positions and None."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), _table(series.cat.categories, index, tables, absent)
+    return _codes(series, index, tables, absent=absent), None
 
 
 def _bool(values: Any) -> np.ndarray:
@@ -337,8 +350,9 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_per
     1.5 s for a nation's 30 M records, one kind at a time); a record of community -1 looks in the table's last
     row (no contract), and one without a day (NO_DAY) is before every contract's first day.
     """
-    return kernels.attribute(named, community, day, in_period, contracts.table, contracts.offsets, contracts.start,
-                             contracts.end, contracts.company, NO_DAY)
+    counted, company, how, _ = kernels.attribute(named, community, day, in_period, contracts.table, contracts.offsets,
+                                                 contracts.start, contracts.end, contracts.company, NO_DAY)
+    return counted, company, how
 
 
 # -- the engine ------------------------------------------------------------------------------------------
@@ -394,13 +408,16 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         in P (else -1), the company position regardless of P, how each was attributed, and for the inspections
         each record's community position."""
         frame = frames[kind]
-        # A record naming a company outside the rated set (e.g. outside P) stays with that company.
-        named = _codes(frame["credit_code"], company_index, tables, absent=-2)
-        community = _codes(frame["community_id"], community_index, tables) if "community_id" in frame else \
-            np.full(len(frame), -1, dtype=np.int32)
-        counted_company, company, kind_how = _attribute(named, community, day, in_period, contracts)
-        del named
-        return counted_company, company, kind_how, community if kind == "inspections" else None
+        # A record naming a company outside the rated set (e.g. outside P) stays with that company. The ids' codes
+        # are looked up in their tables inside the compiled loop.
+        named, named_table = _coded(frame["credit_code"], company_index, tables, absent=-2)
+        community, community_table = _coded(frame["community_id"], community_index, tables) \
+            if "community_id" in frame else (np.full(len(frame), -1, dtype=np.int32), None)
+        counted_company, company, kind_how, places = kernels.attribute(
+            named, community, day, in_period, contracts.table, contracts.offsets, contracts.start, contracts.end,
+            contracts.company, NO_DAY, named_table=named_table, community_table=community_table,
+            with_community=kind == "inspections")
+        return counted_company, company, kind_how, places
 
     # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
     # the complaints, nine records in ten, go side by side.

@@ -81,16 +81,31 @@ def complaint_deadlines(company: np.ndarray, received: np.ndarray, due_on: tuple
     return is_due, on_time, past_due
 
 
+_NO_TABLE = np.zeros(0, dtype=np.int32)
+
+
 def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray, table: np.ndarray,
               offsets: np.ndarray, contract_start: np.ndarray, contract_end: np.ndarray,
-              contract_company: np.ndarray, no_day: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each record's company where it is counted in P (int32, else -1), its company (int32, -1 unattributed) and how
-    (int8: 0 named, 1 contract, 2 unattributed); see ``engine._attribute``."""
+              contract_company: np.ndarray, no_day: Any, *, named_table: np.ndarray | None = None,
+              community_table: np.ndarray | None = None, with_community: bool = False
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Each record's company where it is counted in P (int32, else -1), its company (int32, -1 unattributed), how
+    (int8: 0 named, 1 contract, 2 unattributed) and, with ``with_community``, its community position (int32;
+    else None); see ``engine._attribute``. ``named`` and ``community`` are positions, or codes into
+    ``named_table`` / ``community_table`` (a categorical's codes and its categories' positions with a trailing -1
+    for code -1), looked up inside the loop rather than gathered into a column of their own first."""
     from scoring import _compiled
 
-    counted, company, how = _compiled.attribute(named, community, day, in_period, table, offsets, contract_start,
-                                                contract_end, contract_company, no_day)
-    return counted, company, how
+    counted, company, how, places = _compiled.attribute(
+        _int32s(named), _NO_TABLE if named_table is None else _int32s(named_table), _int32s(community),
+        _NO_TABLE if community_table is None else _int32s(community_table), day, in_period, table, offsets,
+        contract_start, contract_end, contract_company, no_day, bool(with_community))
+    return counted, company, how, places if with_community else None
+
+
+def _int32s(values: np.ndarray) -> np.ndarray:
+    """Contiguous int32 (categorical codes come as int8 or int16 for few categories): one compiled version."""
+    return np.ascontiguousarray(values, dtype=np.int32)
 
 
 def load() -> None:
@@ -105,4 +120,5 @@ def load() -> None:
         sum_by(codes, None, 1)
     inspection_points(np.zeros(1), (days, 1), (days, 1), 0, 0, 1.0)
     complaint_deadlines(rows, days, (days, 1), (days, 1), 0, 0, 0)
-    attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, np.int64(0))
+    attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, np.int64(0),
+              named_table=rows, community_table=rows, with_community=True)

@@ -165,6 +165,29 @@ def test_attribution_matches_the_reference(seed: int) -> None:
         assert np.array_equal(got, wanted)
     assert set(np.unique(fast[2]).tolist()) <= {0, 1, 2}
 
+    # The same records as categoricals' codes into tables of positions (the engine's way with its frames): the
+    # loop's own lookup gives what the positions give, and the inspections' community positions besides.
+    named_codes, named_table = _as_codes(rng, named)
+    community_codes, community_table = _as_codes(rng, community)
+    *coded, places = kernels.attribute(named_codes, community_codes, day, in_period, contracts.table,
+                                       contracts.offsets, contracts.start, contracts.end, contracts.company,
+                                       engine.NO_DAY, named_table=named_table, community_table=community_table,
+                                       with_community=True)
+    for got, wanted in zip(coded, reference, strict=True):
+        assert np.array_equal(got, wanted)
+    assert places is not None and np.array_equal(places, community)
+
+
+def _as_codes(rng: np.random.Generator, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (int8 or int16, as pandas gives few categories) into a table of the distinct positions with a trailing
+    -1, code -1 for position -1: ``table[codes] == positions``."""
+    distinct = np.unique(positions[positions != -1])
+    table = np.append(distinct, -1).astype(np.int32)
+    codes = np.full(positions.size, -1, dtype=np.int16 if rng.random() < 0.5 else np.int8)
+    at = positions != -1
+    codes[at] = np.searchsorted(distinct, positions[at])
+    return codes, table
+
 
 @pytest.mark.parametrize("seed", range(10))
 @pytest.mark.parametrize("kind", ["days", "half_points", "fractions", "with_nan", "wide"])
