@@ -3,6 +3,13 @@
 The loops live in ``scoring._compiled``, imported on the first call (numba takes about 110 MiB of resident memory
 and 0.3 s to import: a process of the service that never rates does not load it). ``tests/scoring/
 test_engine_paths.py`` compares each with a numpy reference (``tests/scoring/engine_reference.py``) on random data.
+
+Numba compiles a loop once per type signature, and an array's type includes whether it is read-only: pandas 3
+hands out a frame's columns read-only (copy on write), the engine's own arrays are writeable. So every array goes
+in as a read-only, contiguous view of the dtype the loop takes (``_view``; no copy where it already is that
+dtype), and the loops a rating uses have one signature each, which ``load`` compiles or loads from the cache up
+front. (Before, a read-only mask or code column made numba load or compile another version in the middle of a
+rating.)
 """
 
 from __future__ import annotations
@@ -12,15 +19,25 @@ from typing import Any
 import numpy as np
 
 
+def _view(values: Any, dtype: Any) -> np.ndarray:
+    """``values`` as a contiguous array of ``dtype``, seen read-only (the loops write only arrays of their own)."""
+    held = np.ascontiguousarray(values, dtype=dtype)
+    view = held.view()
+    view.flags.writeable = False
+    return view
+
+
 def cut_survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, first: np.ndarray, second: np.ndarray,
                   limit: int) -> np.ndarray:
     """Rows ``r`` (ascending, int64) with ``mask[r]`` and ``company[r] >= 0`` and ``shown[company[r]]`` whose key pair
     (``first[r]``, ``second[r]``) is not below the company's ``limit``-th best pair, largest first (NaN before every
     number): every row that can be among its company's top ``limit`` by the two keys, the ties at the cut included
-    (every row of a company with fewer)."""
+    (every row of a company with fewer). Keys are int64 (days) or float64 (points, details)."""
     from scoring import _compiled
 
-    out: np.ndarray = _compiled.cut_survivors(company, mask, shown, first, second, limit)
+    keys = [_view(key, np.int64 if np.asarray(key).dtype.kind in "iu" else np.float64) for key in (first, second)]
+    out: np.ndarray = _compiled.cut_survivors(_view(company, np.int32), _view(mask, np.bool_),
+                                              _view(shown, np.bool_), keys[0], keys[1], int(limit))
     return out
 
 
@@ -34,22 +51,13 @@ def sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.n
     Codes narrower than int32 are widened first (one compiled version for int32, one for int64)."""
     from scoring import _compiled
 
-    codes = np.asarray(codes)
-    if codes.dtype != np.int64:
-        codes = codes.astype(np.int32, copy=False)
-    held = _NO_WEIGHTS if weights is None else np.asarray(weights, dtype=np.float64)
-    kept = _EVERY_ROW if where is None else np.asarray(where, dtype=np.bool_)
-    if (weights is not None and held.size != codes.size) or (where is not None and kept.size != codes.size):
+    held_codes = _view(codes, np.int64 if np.asarray(codes).dtype == np.int64 else np.int32)
+    held = _view(_NO_WEIGHTS if weights is None else weights, np.float64)
+    kept = _view(_EVERY_ROW if where is None else where, np.bool_)
+    if (weights is not None and held.size != held_codes.size) or (where is not None and kept.size != held_codes.size):
         raise ValueError("codes, weights and where differ in length")
-    out: np.ndarray = _compiled.sum_by(codes, held, kept, int(size))
+    out: np.ndarray = _compiled.sum_by(held_codes, held, kept, int(size))
     return out
-
-
-def _int64s(values: np.ndarray) -> np.ndarray:
-    """Contiguous and writeable int64 (a date column's ticks may be a read-only view of what Arrow holds): one
-    compiled version of each loop."""
-    held = np.ascontiguousarray(values, dtype=np.int64)
-    return held if held.flags.writeable else held.copy()
 
 
 def inspection_points(severity_points: np.ndarray, rectify_by: tuple[np.ndarray, int],
@@ -60,8 +68,8 @@ def inspection_points(severity_points: np.ndarray, rectify_by: tuple[np.ndarray,
     from scoring import _compiled
 
     (by, per_by), (on, per_on) = rectify_by, rectified_on
-    out: np.ndarray = _compiled.inspection_points(np.ascontiguousarray(severity_points, dtype=np.float64),
-                                                  _int64s(by), np.int64(per_by), _int64s(on), np.int64(per_on),
+    out: np.ndarray = _compiled.inspection_points(_view(severity_points, np.float64), _view(by, np.int64),
+                                                  np.int64(per_by), _view(on, np.int64), np.int64(per_on),
                                                   np.int64(as_of), np.int64(no_day), float(multiplier))
     return out
 
@@ -76,8 +84,9 @@ def complaint_deadlines(company: np.ndarray, received: np.ndarray, due_on: tuple
 
     (due, per_due), (resolved, per_resolved) = due_on, resolved_on
     is_due, on_time, past_due = _compiled.complaint_deadlines(
-        np.ascontiguousarray(company, dtype=np.int32), _int64s(received), _int64s(due), np.int64(per_due),
-        _int64s(resolved), np.int64(per_resolved), np.int64(default_due_days), np.int64(as_of), np.int64(no_day))
+        _view(company, np.int32), _view(received, np.int64), _view(due, np.int64), np.int64(per_due),
+        _view(resolved, np.int64), np.int64(per_resolved), np.int64(default_due_days), np.int64(as_of),
+        np.int64(no_day))
     return is_due, on_time, past_due
 
 
@@ -92,33 +101,33 @@ def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_peri
     """Each record's company where it is counted in P (int32, else -1), its company (int32, -1 unattributed), how
     (int8: 0 named, 1 contract, 2 unattributed) and, with ``with_community``, its community position (int32;
     else None); see ``engine._attribute``. ``named`` and ``community`` are positions, or codes into
-    ``named_table`` / ``community_table`` (a categorical's codes and its categories' positions with a trailing -1
-    for code -1), looked up inside the loop rather than gathered into a column of their own first."""
+    ``named_table`` / ``community_table`` (a categorical's codes, int8 to int32, and its categories' positions with
+    a trailing -1 for code -1), looked up inside the loop rather than gathered into a column of their own first."""
     from scoring import _compiled
 
     counted, company, how, places = _compiled.attribute(
-        _int32s(named), _NO_TABLE if named_table is None else _int32s(named_table), _int32s(community),
-        _NO_TABLE if community_table is None else _int32s(community_table), day, in_period, table, offsets,
-        contract_start, contract_end, contract_company, no_day, bool(with_community))
+        _view(named, np.int32), _view(_NO_TABLE if named_table is None else named_table, np.int32),
+        _view(community, np.int32), _view(_NO_TABLE if community_table is None else community_table, np.int32),
+        _view(day, np.int64), _view(in_period, np.bool_), _view(table, np.int32), _view(offsets, np.int64),
+        _view(contract_start, np.int64), _view(contract_end, np.int64), _view(contract_company, np.int32),
+        np.int64(no_day), bool(with_community))
     return counted, company, how, places if with_community else None
-
-
-def _int32s(values: np.ndarray) -> np.ndarray:
-    """Contiguous int32 (categorical codes come as int8 or int16 for few categories): one compiled version."""
-    return np.ascontiguousarray(values, dtype=np.int32)
 
 
 def load() -> None:
     """Import numba and load the loops' compiled code (from the cache on disk, or by compiling it) now rather than
     in the first rating: about 0.3 s to import and 0.4 s for a process's first compiled call. A worker does it at
-    its start (``rating worker``)."""
+    its start (``rating worker``). Every signature a rating uses: the evidence's three pairs of key types, codes of
+    int32 and int64."""
     rows = np.zeros(1, dtype=np.int32)
     none = np.zeros(1, dtype=np.bool_)
     days = np.zeros(1, dtype=np.int64)
-    cut_survivors(rows, none, none, days, days, 1)
+    points = np.zeros(1, dtype=np.float64)
+    for first, second in ((days, days), (points, days), (points, points)):
+        cut_survivors(rows, none, none, first, second, 1)
     for codes in (rows, days):
         sum_by(codes, None, 1)
-    inspection_points(np.zeros(1), (days, 1), (days, 1), 0, 0, 1.0)
+    inspection_points(points, (days, 1), (days, 1), 0, 0, 1.0)
     complaint_deadlines(rows, days, (days, 1), (days, 1), 0, 0, 0)
-    attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, np.int64(0),
+    attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, 0,
               named_table=rows, community_table=rows, with_community=True)

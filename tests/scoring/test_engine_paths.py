@@ -429,3 +429,30 @@ def test_ticks_of_read_only_dates_give_the_same_days() -> None:
                                          engine.NO_DAY, 2.0)
     assert np.array_equal(kernels.inspection_points(severity, engine._ticks(held), engine._ticks(held), 20_453,
                                                     engine.NO_DAY, 2.0), expected)
+
+
+_LOOPS = ("attribute", "cut_survivors", "sum_by", "inspection_points", "complaint_deadlines")
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(world=worlds())
+def test_a_rating_runs_the_versions_load_made(world: World) -> None:
+    """After ``kernels.load`` (a worker's start), a rating compiles nothing more: read-only frame columns (pandas'
+    copy on write), categorical ids with codes of any width and the evidence's key types all run the versions
+    already made, so no rating pays for compiling or loading one."""
+    from scoring import _compiled
+
+    kernels.load()
+    made = {name: set(getattr(_compiled, name).signatures) for name in _LOOPS}
+    plain = inputs(**world)
+    coded = inputs(**world)
+    for kind in engine.RECORD_KINDS:
+        frame = getattr(coded, kind)
+        if frame is not None:
+            for column in ("credit_code", "community_id"):
+                if column in frame:
+                    frame[column] = frame[column].astype("category")
+    for held in (plain, coded):
+        result = rate(held)
+        explanations_json(result, ZY2025)
+    assert {name: set(getattr(_compiled, name).signatures) for name in _LOOPS} == made
