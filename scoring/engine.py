@@ -195,7 +195,10 @@ def _table(categories: pd.Index, index: pd.Index, tables: _Tables | None, absent
     kept = tables.get(key) if tables is not None else None
     if kept is not None and kept[0] is categories and kept[1] is index:
         return kept[2]
-    found = index.get_indexer(categories)
+    if categories.equals(index):  # the registry's own ids, in its order: each category is its own position
+        found = np.arange(len(index))
+    else:
+        found = index.get_indexer(categories)
     table = np.append(np.where(found >= 0, found, absent), -1).astype(np.int32)
     if tables is not None:
         tables[key] = (categories, index, table)

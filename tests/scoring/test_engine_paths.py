@@ -300,9 +300,10 @@ def test_positions_of_categoricals_reuse_a_table_only_for_the_same_categories_an
     registry = pd.Index([f"C{i:03d}" for i in range(50)])
     other = pd.Index([f"C{i:03d}" for i in range(25, 75)])
     rated, rated_too = pd.Index(sorted(registry[::3])), pd.Index(sorted(registry[1::3]))
+    every = pd.Index(registry.tolist(), dtype=object)  # the registry's ids themselves, in its order
     tables: dict = {}
     for categories, index in [(registry, rated), (registry, rated), (other, rated), (registry, rated_too),
-                              (other, rated_too), (registry, rated)]:
+                              (other, rated_too), (registry, rated), (registry, every), (other, every)]:
         values = pd.Series(pd.Categorical.from_codes(rng.integers(-1, len(categories), size=200),
                                                      categories=categories))
         expected = index.get_indexer(values.astype(object).where(values.notna(), None)).astype(np.int32)
@@ -312,7 +313,7 @@ def test_positions_of_categoricals_reuse_a_table_only_for_the_same_categories_an
         as_text = values.astype(object)
         assert np.array_equal(engine._codes(as_text, index, absent=-2), outside)
         assert np.array_equal(engine._codes(as_text, index), expected)
-    assert len(tables) == 8
+    assert len(tables) == 12
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
