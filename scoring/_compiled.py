@@ -85,6 +85,55 @@ def cut_survivors(company, mask, shown, first, second, limit):
 
 
 @numba.njit(nogil=True, cache=True)
+def top_runs(company, first, second, limit, companies):
+    """The rows of each company (``company`` in [0, ``companies``)) ordered by their key pair, largest first (NaN
+    before every number; equal pairs in row order), cut to the runs of equal pairs that start among the company's
+    first ``limit`` rows. Returns those rows and each one's run (numbered from 1, rising through the companies in
+    order).
+
+    A counting sort by company, then an insertion sort of each company's rows: a row moves past the rows that rank
+    below it only, so the survivors of ``cut_survivors`` (at most ``limit`` - 1 rows above the cut, the rest tied at
+    it) are sorted in about ``limit`` steps a row; rows that are not survivors can take a company's row count
+    squared."""
+    size = company.size
+    starts = np.zeros(companies + 1, dtype=np.int64)
+    for i in range(size):
+        starts[company[i] + 1] += 1
+    for c in range(companies):
+        starts[c + 1] += starts[c]
+    fill = starts.copy()
+    order = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        c = company[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    chosen = np.empty(size, dtype=np.int64)
+    runs = np.empty(size, dtype=np.int64)
+    kept = 0
+    run = 0
+    for c in range(companies):
+        low, high = starts[c], starts[c + 1]
+        for j in range(low + 1, high):
+            x = order[j]
+            k = j
+            while k > low and _pair_above(first[x], second[x], first[order[k - 1]], second[order[k - 1]]):
+                order[k] = order[k - 1]
+                k -= 1
+            order[k] = x
+        keep = False
+        for j in range(low, high):
+            x = order[j]
+            if j == low or _pair_above(first[order[j - 1]], second[order[j - 1]], first[x], second[x]):
+                run += 1  # a new run of equal pairs
+                keep = j - low < limit
+            if keep:
+                chosen[kept] = x
+                runs[kept] = run
+                kept += 1
+    return chosen[:kept].copy(), runs[:kept].copy()
+
+
+@numba.njit(nogil=True, cache=True)
 def sum_by(codes, weights, where, size):
     """Per position in [0, size): the sum of ``weights`` (the count when ``weights`` is empty) over the rows of that
     code, leaving out codes < 0 and rows where ``where`` is False (every row kept when ``where`` is empty).

@@ -677,32 +677,6 @@ def _rank_in_runs(company: np.ndarray) -> np.ndarray:
     return (np.arange(company.size) - run_start + 1).astype(np.int64)
 
 
-def _dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Dense ranks with the largest value first (0), and how many distinct values there are.
-
-    Day numbers (integers) and points (multiples of 0.5: integral after doubling) index a table over their range,
-    which replaces a sort; anything else falls back to np.unique.
-    """
-    if values.size == 0:
-        return np.zeros(0, dtype=np.int64), 0
-    ints: np.ndarray | None = values.astype(np.int64, copy=False) if values.dtype.kind in "iu" else None
-    if values.dtype.kind == "f":
-        doubled = values * 2.0
-        with np.errstate(invalid="ignore"):  # NaN and infinities do not survive the round trip
-            ints = doubled.astype(np.int64)
-        if not np.array_equal(ints, doubled):
-            ints = None
-    if ints is not None:
-        low, high = int(ints.min()), int(ints.max())
-        if high - low < 50_000_000:
-            shifted = ints - low
-            present = np.bincount(shifted, minlength=high - low + 1) > 0
-            distinct = int(present.sum())
-            return (distinct - np.cumsum(present))[shifted], distinct  # the rank of each value from a table
-    uniques, inverse = np.unique(values, return_inverse=True)
-    return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
-
-
 def _by_run_and_text(runs: np.ndarray, values: np.ndarray | pa.Array) -> np.ndarray:
     """The stable order of rows by run, then by ``str()`` of their value as numpy compares such texts (code point
     by code point, trailing NUL characters dropped); sorted by Arrow (a frame's sort of 400,000 ids took 0.8 s,
@@ -721,32 +695,17 @@ def _top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: Callable[
          limit: int) -> np.ndarray:
     """Row indices of up to ``limit`` rows per company, largest keys first, ties by record id.
 
-    The keys are packed into one int64 (company, then each key's dense rank) so one argsort does
-    the work; record ids (strings, as Python objects or Arrow text) are compared only among the rows that tie at a
-    company's cut-off. The engine hands it only the rows that can make the cut (``kernels.cut_survivors``).
+    One compiled pass orders each company's rows by their one or two keys (``kernels.top_runs``: a counting sort by
+    company, then a short insertion sort; in place of dense ranks packed into one int64 and an argsort, 0.5 s of a
+    nation's five reasons one after another); record ids (strings, as Python objects or Arrow text) are compared
+    only among the rows that tie at a company's cut-off. The engine hands it only the rows that can make the cut
+    (``kernels.cut_survivors``).
     """
     if company.size == 0:
         return np.array([], dtype=np.int64)
-    packed = company.astype(np.int64)
-    span = int(company.max()) + 1
-    for key in keys_desc:
-        ranks, size = _dense_desc(key)
-        span *= size
-        if span >= 2 ** 62:  # pragma: no cover - only with absurd numbers of distinct keys
-            raise OverflowError("evidence sort keys too wide")
-        packed = packed * size + ranks
-    order = np.argsort(packed)  # ties are ordered by record id below, so stability is not needed
-    p = packed[order]
-    c = company[order]
-    new_group = np.r_[True, c[1:] != c[:-1]]
-    new_run = np.r_[True, p[1:] != p[:-1]]
-    group_start = np.maximum.accumulate(np.where(new_group, np.arange(c.size), 0))
-    rank = np.arange(c.size) - group_start
-    run_id = np.cumsum(new_run)
-    keep = np.isin(run_id, run_id[rank < limit])
-    chosen = order[keep]
-    runs = run_id[keep]
-    # Only rows that tie on every key need their record ids compared; the rest keep the packed order.
+    first, second = keys_desc if len(keys_desc) == 2 else (keys_desc[0], keys_desc[0])
+    chosen, runs = kernels.top_runs(company, first, second, limit)
+    # Only rows that tie on every key need their record ids compared; the rest keep the keys' order.
     run_sizes = np.bincount(runs)
     tied = np.flatnonzero(run_sizes[runs] > 1)
     if tied.size:  # tied is ascending (flatnonzero)

@@ -41,6 +41,22 @@ def cut_survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, firs
     return out
 
 
+def top_runs(company: np.ndarray, first: np.ndarray, second: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (int64) of each company's rows ordered by (``first``, ``second``), largest first (NaN before every
+    number; equal pairs in position order), companies ascending, cut to the runs of equal pairs that start among
+    the company's first ``limit`` rows; and each kept row's run number (rising from 1). Meant for the survivors of
+    ``cut_survivors``: sorting a company's other rows can take their count squared."""
+    from scoring import _compiled
+
+    held = _view(company, np.int32)
+    companies = int(held.max()) + 1 if held.size else 0
+    if held.size and int(held.min()) < 0:
+        raise ValueError("top_runs takes company positions >= 0")
+    keys = [_view(key, np.int64 if np.asarray(key).dtype.kind in "iu" else np.float64) for key in (first, second)]
+    chosen, runs = _compiled.top_runs(held, keys[0], keys[1], int(limit), companies)
+    return chosen, runs
+
+
 _NO_WEIGHTS = np.zeros(0, dtype=np.float64)
 _EVERY_ROW = np.zeros(0, dtype=np.bool_)
 
@@ -125,6 +141,7 @@ def load() -> None:
     points = np.zeros(1, dtype=np.float64)
     for first, second in ((days, days), (points, days), (points, points)):
         cut_survivors(rows, none, none, first, second, 1)
+        top_runs(rows, first, second, 1)
     for codes in (rows, days):
         sum_by(codes, None, 1)
     inspection_points(points, (days, 1), (days, 1), 0, 0, 1.0)

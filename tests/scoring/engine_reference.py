@@ -102,6 +102,17 @@ def dense_desc(values: np.ndarray) -> tuple[np.ndarray, int]:
     return (len(uniques) - 1 - inverse).astype(np.int64), len(uniques)
 
 
+def top(company: np.ndarray, keys_desc: list[np.ndarray], record_ids: list[str], limit: int) -> np.ndarray:
+    """``engine._top`` as its rule: per company (ascending), the rows by their keys, largest first (dense ranks:
+    NaN first), then by record id, then by position; the first ``limit`` of each. A frame's stable sort of every
+    row."""
+    ranks = {f"k{i}": dense_desc(key)[0] for i, key in enumerate(keys_desc)}
+    rows = pd.DataFrame({"company": company, **ranks, "record_id": record_ids, "at": np.arange(len(company))})
+    rows = rows.sort_values(["company", *ranks, "record_id"], kind="stable")
+    picked: np.ndarray = rows[rows.groupby("company").cumcount() < limit]["at"].to_numpy()
+    return picked
+
+
 def paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.DataFrame:
     """``engine._paths`` as a frame at every step: one frame per component, concatenated, filtered, mapped
     and sorted (the engine before 2026-12-05). §6 path to the next grade, per company and component.

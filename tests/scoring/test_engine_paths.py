@@ -189,22 +189,27 @@ def _as_codes(rng: np.random.Generator, positions: np.ndarray) -> tuple[np.ndarr
     return codes, table
 
 
-@pytest.mark.parametrize("seed", range(10))
-@pytest.mark.parametrize("kind", ["days", "half_points", "fractions", "with_nan", "wide"])
-def test_dense_ranks_match_the_reference(seed: int, kind: str) -> None:
-    """Day numbers (int64), points in halves, other floats, NaN and a range too wide for the table."""
+@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("limit", [1, 2, 5])
+def test_top_rows_match_the_rule(seed: int, limit: int) -> None:
+    """The compiled order (``kernels.top_runs``) and the record-id tie-break give each company's first ``limit``
+    rows by keys, then record id, then position: days, points in halves, other floats, NaN, one key or two, few
+    companies or many (some with none), record ids repeated."""
     rng = np.random.default_rng(seed)
-    rows = int(rng.integers(1, 3000))
-    values = {
-        "days": lambda: rng.integers(19_000, 20_500, size=rows).astype(np.int64),
-        "half_points": lambda: rng.integers(-20, 400, size=rows) / 2.0,
+    rows = int(rng.integers(0, 2500))
+    company = rng.integers(0, int(rng.integers(1, 300)), size=rows).astype(np.int32)
+    keys = {
+        "days": lambda: rng.integers(20_000, 20_000 + int(rng.integers(1, 40)), size=rows).astype(np.int64),
+        "half_points": lambda: rng.integers(0, 12, size=rows) / 2.0,
         "fractions": lambda: rng.integers(0, 50, size=rows) / 3.0,
-        "with_nan": lambda: np.where(rng.random(rows) < 0.2, np.nan, rng.integers(0, 40, size=rows) / 2.0),
-        "wide": lambda: rng.choice(np.array([0, 10**9, -(10**9), 7]), size=rows).astype(np.int64),
-    }[kind]()
-    fast, reference = engine._dense_desc(values), engine_reference.dense_desc(values)
-    assert fast[1] == reference[1]
-    assert fast[0].dtype == np.int64 and np.array_equal(fast[0], reference[0])
+        "with_nan": lambda: np.where(rng.random(rows) < 0.2, np.nan, rng.integers(0, 6, size=rows) / 2.0),
+    }
+    names = list(keys)
+    chosen = [keys[names[seed % 4]]()] + ([keys[names[(seed // 4) % 4]]()] if seed % 3 else [])
+    ids = [f"R{int(i):04d}" for i in rng.integers(0, max(rows // 2, 1), size=rows)]
+    held = np.array(ids, dtype=object)
+    fast = engine._top(company, chosen, lambda at: held[at], limit)
+    assert np.array_equal(fast, engine_reference.top(company, chosen, ids, limit))
 
 
 ZY2026 = load_methodology(METHODOLOGY_DIR / "ZY-2026.yaml")
