@@ -169,6 +169,36 @@ def _day(ticks, per_day, no_day):
 
 
 @numba.njit(nogil=True, cache=True)
+def event_days(ticks, per_day, start, end, no_day):
+    """Each record's day number (``no_day`` where it has none) and whether it falls in [start, end]."""
+    size = ticks.size
+    day = np.empty(size, dtype=np.int64)
+    in_period = np.empty(size, dtype=np.bool_)
+    for r in range(size):
+        d = _day(ticks[r], per_day, no_day)
+        day[r] = d
+        in_period[r] = d != no_day and start <= d and d <= end
+    return day, in_period
+
+
+@numba.njit(nogil=True, cache=True)
+def visit_keys(company, community, day, per_company, shift, start):
+    """A key per record with a company (``company`` >= 0): ((company · per_company + community + 1) · shift + day
+    - start), in record order."""
+    size = 0
+    for r in range(company.size):
+        size += company[r] >= 0
+    keys = np.empty(size, dtype=np.int64)
+    k = 0
+    for r in range(company.size):
+        c = company[r]
+        if c >= 0:
+            keys[k] = (np.int64(c) * per_company + community[r] + 1) * shift + (day[r] - start)
+            k += 1
+    return keys
+
+
+@numba.njit(nogil=True, cache=True)
 def inspection_points(severity_points, rectify_by, per_by, rectified_on, per_on, as_of, no_day, multiplier):
     """Each inspection's defect points: its severity's, times ``multiplier`` when it has points and its
     rectification was late (done after the deadline) or missed (not done, the deadline before ``as_of``)."""

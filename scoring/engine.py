@@ -379,8 +379,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
     def dated(kind: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """A kind's event days, whether each is counted in P, and the companies its counted records name."""
-        day = _days(frames[kind][EVENT_DATE[kind]])
-        in_period = (day >= start) & (day <= end)
+        day, in_period = kernels.event_days(_ticks(frames[kind][EVENT_DATE[kind]]), start, end, NO_DAY)
         return day, in_period, _distinct(frames[kind]["credit_code"], in_period)
 
     # Two kinds at a time, as the attribution below (numpy's loops run without the interpreter lock).
@@ -443,15 +442,14 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     insp_points = kernels.inspection_points(_lookup(insp["severity"], m.inspections.severity_points),
                                             _ticks(insp["rectify_by"]), _ticks(insp["rectified_on"]), as_of, NO_DAY,
                                             m.inspections.overdue_multiplier)
-    in_insp = insp_company >= 0
-    visit_key = (insp_company[in_insp] * np.int64(len(community_index) + 1) + insp_community[in_insp] + 1) \
-        * _SHIFT + (event_days["inspections"][in_insp] - start)
+    visit_key = kernels.visit_keys(insp_company, insp_community, event_days["inspections"], len(community_index) + 1,
+                                   int(_SHIFT), start)
     # Distinct visits are counted in a thread while the complaints and fees are worked out here (the sort, most of
     # it, runs without the interpreter lock).
     counting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scoring")
     visits_of = counting.submit(_visits, visit_key, len(community_index) + 1, n)
     # Given back before the evidence and the records frame, which then reuse the memory (400 MB at 30 M records).
-    del insp_community, in_insp, visit_key
+    del insp_community, visit_key
     defect_points = _sum_by(insp_company, insp_points, n)
 
     # COMPL.

@@ -76,6 +76,29 @@ def sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.n
     return out
 
 
+def event_days(dates: tuple[np.ndarray, int], start: int, end: int, no_day: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's day number (int64, ``no_day`` where it has none) and whether it falls in [``start``, ``end``],
+    in one pass over its dates as (int64 ticks, ticks a day) (``engine._ticks``)."""
+    from scoring import _compiled
+
+    ticks, per_day = dates
+    day, in_period = _compiled.event_days(_view(ticks, np.int64), np.int64(per_day), np.int64(start), np.int64(end),
+                                          np.int64(no_day))
+    return day, in_period
+
+
+def visit_keys(company: np.ndarray, community: np.ndarray, day: np.ndarray, per_company: int, shift: int,
+               start: int) -> np.ndarray:
+    """The visit key of each record with a company (``company`` >= 0), in record order (int64):
+    ``(company · per_company + community + 1) · shift + day - start``."""
+    from scoring import _compiled
+
+    keys: np.ndarray = _compiled.visit_keys(_view(company, np.int32), _view(community, np.int32),
+                                            _view(day, np.int64), np.int64(per_company), np.int64(shift),
+                                            np.int64(start))
+    return keys
+
+
 def inspection_points(severity_points: np.ndarray, rectify_by: tuple[np.ndarray, int],
                       rectified_on: tuple[np.ndarray, int], as_of: int, no_day: Any, multiplier: float) -> np.ndarray:
     """Each inspection's defect points (float64): its severity's, times ``multiplier`` when it has points and its
@@ -144,6 +167,8 @@ def load() -> None:
         top_runs(rows, first, second, 1)
     for codes in (rows, days):
         sum_by(codes, None, 1)
+    event_days((days, 1), 0, 0, 0)
+    visit_keys(rows, rows, days, 1, 1, 0)
     inspection_points(points, (days, 1), (days, 1), 0, 0, 1.0)
     complaint_deadlines(rows, days, (days, 1), (days, 1), 0, 0, 0)
     attribute(rows, rows, days, none, np.zeros((1, 4), dtype=np.int32), days, days, days, rows, 0,

@@ -462,3 +462,23 @@ def test_a_rating_runs_the_versions_load_made(world: World) -> None:
         result = rate(held)
         explanations_json(result, ZY2025)
     assert {name: set(getattr(_compiled, name).signatures) for name in _LOOPS} == made
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_event_days_and_visit_keys_match_numpy(seed: int) -> None:
+    """Event days and whether each is in the period, from dates as held (seconds, milliseconds, nanoseconds,
+    whole days, texts), and the visit keys of the records with a company, as the engine's numpy steps made them."""
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(0, 3000))
+    dates = _dates(rng, rows, ["s", "ms", "ns", "D", "text"][seed % 5])
+    start, end = 20_089, 20_453
+    day = engine._days(dates)
+    fast_day, fast_in = kernels.event_days(engine._ticks(dates), start, end, engine.NO_DAY)
+    assert np.array_equal(fast_day, day)
+    assert np.array_equal(fast_in, (day >= start) & (day <= end))
+
+    company = rng.integers(-1, 40, size=rows).astype(np.int32)
+    community = rng.integers(-1, 90, size=rows).astype(np.int32)
+    kept = company >= 0
+    expected = (company[kept] * np.int64(91) + community[kept] + 1) * engine._SHIFT + (day[kept] - start)
+    assert np.array_equal(kernels.visit_keys(company, community, day, 91, int(engine._SHIFT), start), expected)
