@@ -247,9 +247,11 @@ def attribute(named, named_table, community, community_table, day, in_period, ta
     position and a last one for -1 (no community): the single contract's holder, first and last day (or
     never-reached days), and whether there are several contracts. ``named`` and ``community`` are codes into
     ``named_table`` and ``community_table`` (a categorical's codes into its categories' positions, -1 picking the
-    tables' last entry, -1), or the positions themselves where a table is empty. Returns the company position where
-    ``in_period`` holds (else -1), the company position, how (0 named, 1 contract, 2 unattributed), and when
-    ``with_community`` each record's community position (else an empty array)."""
+    tables' last entry, -1), or the positions themselves where a table is empty; with a ``community_table``,
+    ``table`` has a row per community code instead (``table[community_table]``: one lookup a record, not two in a
+    row). Returns the company position where ``in_period`` holds (else -1), the company position, how (0 named,
+    1 contract, 2 unattributed), and when ``with_community`` each record's community position (else an empty
+    array)."""
     size = named.size
     counted = np.empty(size, dtype=np.int32)
     company = np.empty(size, dtype=np.int32)
@@ -260,9 +262,9 @@ def attribute(named, named_table, community, community_table, day, in_period, ta
     by_community = community_table.size > 0
     for r in range(size):
         nm = named_table[named[r]] if by_name else named[r]
-        cm = community_table[community[r]] if by_community else community[r]
+        cm = community[r]  # the row of ``table``: a code or a position
         if with_community:
-            places[r] = cm
+            places[r] = community_table[cm] if by_community else cm
         c = -1
         h = 2
         if nm != -1:
@@ -276,8 +278,9 @@ def attribute(named, named_table, community, community_table, day, in_period, ta
                 c = table[cm, 0]
                 h = 1
             if table[cm, 3] != 0 and d != no_day:
-                first = offsets[cm]
-                i = offsets[cm + 1] - 1
+                at = community_table[cm] if by_community else cm
+                first = offsets[at]
+                i = offsets[at + 1] - 1
                 while i >= first and contract_start[i] > d:
                     i -= 1
                 if i >= first and (contract_end[i] == no_day or contract_end[i] >= d):

@@ -144,6 +144,8 @@ def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_peri
     a trailing -1 for code -1), looked up inside the loop rather than gathered into a column of their own first."""
     from scoring import _compiled
 
+    if community_table is not None:  # the contracts' table by community code: one lookup a record, not two
+        table = np.asarray(table)[np.asarray(community_table)]
     counted, company, how, places = _compiled.attribute(
         _view(named, np.int32), _view(_NO_TABLE if named_table is None else named_table, np.int32),
         _view(community, np.int32), _view(_NO_TABLE if community_table is None else community_table, np.int32),
