@@ -127,22 +127,32 @@ class RatingResult:
 _TICKS_A_DAY = {"h": 24, "m": 1_440, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
 
 
+def _held_ticks(series: pd.Series) -> tuple[np.ndarray, int] | None:
+    """A naive datetime64 column of a unit in ``_TICKS_A_DAY`` as it is held, int64 ticks (a view; NaT, the least
+    int64, is NO_DAY), and the ticks in a day; None for any other column."""
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:
+        held = series.to_numpy()
+        unit, count = np.datetime_data(held.dtype)
+        if unit in _TICKS_A_DAY and count == 1:
+            return held.view(np.int64), _TICKS_A_DAY[unit]
+    return None
+
+
 def _days(values: Any) -> np.ndarray:
     """Day numbers (days since 1970-01-01) as int64; NO_DAY where missing."""
     series = pd.Series(values)
     if len(series) == 0:
         return np.array([], dtype=np.int64)
-    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # datetime64: NaT = NO_DAY
-        held = series.to_numpy()
-        unit, count = np.datetime_data(held.dtype)
-        if unit in _TICKS_A_DAY and count == 1:
-            # The floor of a division by the ticks of a day: what the cast to days does, three times as fast
-            # (numpy divides by one number without a division per element); NaT, the least int64, stays itself.
-            ticks = held.view(np.int64)
-            out = ticks // _TICKS_A_DAY[unit]
-            np.putmask(out, ticks == NO_DAY, NO_DAY)
-            return out
-        return held.astype("datetime64[D]").view(np.int64)
+    held = _held_ticks(series)
+    if held is not None:
+        # The floor of a division by the ticks of a day: what the cast to days does, three times as fast
+        # (numpy divides by one number without a division per element); NaT, the least int64, stays itself.
+        ticks, per_day = held
+        out = ticks // per_day
+        np.putmask(out, ticks == NO_DAY, NO_DAY)
+        return out
+    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:  # another unit: NaT = NO_DAY
+        return series.to_numpy().astype("datetime64[D]").view(np.int64)
     converted = pd.to_datetime(series, errors="coerce")
     out = converted.to_numpy(dtype="datetime64[D]").astype(np.int64)
     out[converted.isna().to_numpy()] = NO_DAY
@@ -154,12 +164,7 @@ def _ticks(values: Any) -> tuple[np.ndarray, int]:
     a unit in ``_TICKS_A_DAY`` as it is held (no copy; NaT is NO_DAY), anything else as ``_days`` (one tick a
     day)."""
     series = pd.Series(values)
-    if series.dtype.kind == "M" and getattr(series.dtype, "tz", None) is None:
-        held = series.to_numpy()
-        unit, count = np.datetime_data(held.dtype)
-        if unit in _TICKS_A_DAY and count == 1:
-            return held.view(np.int64), _TICKS_A_DAY[unit]
-    return _days(series), 1
+    return _held_ticks(series) or (_days(series), 1)
 
 
 def _day(value: dt.date) -> int:
@@ -340,9 +345,12 @@ def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarr
 
 
 def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray,
-               contracts: _Contracts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               contracts: _Contracts, *, named_table: np.ndarray | None = None,
+               community_table: np.ndarray | None = None, with_community: bool = False
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Company position per record where it is counted in P (else -1), company position per record (-1 =
-    unattributed) and how: 0 named, 1 contract, 2 unattributed.
+    unattributed), how (0 named, 1 contract, 2 unattributed) and, with ``with_community``, each record's community
+    position (else None).
 
     named: company position, -1 when the record names no company, -2 when it names one outside the set. Most
     communities have a single contract: their records are looked up in the contracts' table by community (the
@@ -351,11 +359,12 @@ def _attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_per
     search on (community, start) for days within 2**23 of 1970). One compiled pass over the records
     (``kernels.attribute``; numpy took seven passes, a binary search over all 459,000 contracts among them, and
     1.5 s for a nation's 30 M records, one kind at a time); a record of community -1 looks in the table's last
-    row (no contract), and one without a day (NO_DAY) is before every contract's first day.
+    row (no contract), and one without a day (NO_DAY) is before every contract's first day. ``named`` and
+    ``community`` may be a categorical's codes with its table of positions (``_coded``), looked up in the loop.
     """
-    counted, company, how, _ = kernels.attribute(named, community, day, in_period, contracts.table, contracts.offsets,
-                                                 contracts.start, contracts.end, contracts.company, NO_DAY)
-    return counted, company, how
+    return kernels.attribute(named, community, day, in_period, contracts.table, contracts.offsets, contracts.start,
+                             contracts.end, contracts.company, NO_DAY, named_table=named_table,
+                             community_table=community_table, with_community=with_community)
 
 
 # -- the engine ------------------------------------------------------------------------------------------
@@ -415,11 +424,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         named, named_table = _coded(frame["credit_code"], company_index, tables, absent=-2)
         community, community_table = _coded(frame["community_id"], community_index, tables) \
             if "community_id" in frame else (np.full(len(frame), -1, dtype=np.int32), None)
-        counted_company, company, kind_how, places = kernels.attribute(
-            named, community, day, in_period, contracts.table, contracts.offsets, contracts.start, contracts.end,
-            contracts.company, NO_DAY, named_table=named_table, community_table=community_table,
-            with_community=kind == "inspections")
-        return counted_company, company, kind_how, places
+        return _attribute(named, community, day, in_period, contracts, named_table=named_table,
+                          community_table=community_table, with_community=kind == "inspections")
 
     # Kinds are attributed two at a time (numpy's loops run without the interpreter lock): the inspections and
     # the complaints, nine records in ten, go side by side.

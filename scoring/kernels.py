@@ -27,6 +27,11 @@ def _view(values: Any, dtype: Any) -> np.ndarray:
     return view
 
 
+def _key(values: Any) -> np.ndarray:
+    """A sort key as the loops take it: int64 (days) for integers, float64 (points, details) for anything else."""
+    return _view(values, np.int64 if np.asarray(values).dtype.kind in "iu" else np.float64)
+
+
 def cut_survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, first: np.ndarray, second: np.ndarray,
                   limit: int) -> np.ndarray:
     """Rows ``r`` (ascending, int64) with ``mask[r]`` and ``company[r] >= 0`` and ``shown[company[r]]`` whose key pair
@@ -35,9 +40,8 @@ def cut_survivors(company: np.ndarray, mask: np.ndarray, shown: np.ndarray, firs
     (every row of a company with fewer). Keys are int64 (days) or float64 (points, details)."""
     from scoring import _compiled
 
-    keys = [_view(key, np.int64 if np.asarray(key).dtype.kind in "iu" else np.float64) for key in (first, second)]
     out: np.ndarray = _compiled.cut_survivors(_view(company, np.int32), _view(mask, np.bool_),
-                                              _view(shown, np.bool_), keys[0], keys[1], int(limit))
+                                              _view(shown, np.bool_), _key(first), _key(second), int(limit))
     return out
 
 
@@ -52,8 +56,7 @@ def top_runs(company: np.ndarray, first: np.ndarray, second: np.ndarray, limit: 
     companies = int(held.max()) + 1 if held.size else 0
     if held.size and int(held.min()) < 0:
         raise ValueError("top_runs takes company positions >= 0")
-    keys = [_view(key, np.int64 if np.asarray(key).dtype.kind in "iu" else np.float64) for key in (first, second)]
-    chosen, runs = _compiled.top_runs(held, keys[0], keys[1], int(limit), companies)
+    chosen, runs = _compiled.top_runs(held, _key(first), _key(second), int(limit), companies)
     return chosen, runs
 
 

@@ -158,7 +158,7 @@ def test_attribution_matches_the_reference(seed: int) -> None:
     community = rng.integers(-1, len(communities), size=rows).astype(np.int32)
     day = np.where(rng.random(rows) < 0.05, engine.NO_DAY, rng.integers(19_800, 20_800, size=rows))
     in_period = rng.random(rows) < 0.7
-    fast = engine._attribute(named, community, day, in_period, contracts)
+    *fast, _ = engine._attribute(named, community, day, in_period, contracts)
     reference = engine_reference.attribute(named, community, day, in_period, contracts)
     for got, wanted in zip(fast, reference, strict=True):
         assert got.dtype == wanted.dtype
@@ -169,9 +169,8 @@ def test_attribution_matches_the_reference(seed: int) -> None:
     # loop's own lookup gives what the positions give, and the inspections' community positions besides.
     named_codes, named_table = _as_codes(rng, named)
     community_codes, community_table = _as_codes(rng, community)
-    *coded, places = kernels.attribute(named_codes, community_codes, day, in_period, contracts.table,
-                                       contracts.offsets, contracts.start, contracts.end, contracts.company,
-                                       engine.NO_DAY, named_table=named_table, community_table=community_table,
+    *coded, places = engine._attribute(named_codes, community_codes, day, in_period, contracts,
+                                       named_table=named_table, community_table=community_table,
                                        with_community=True)
     for got, wanted in zip(coded, reference, strict=True):
         assert np.array_equal(got, wanted)
