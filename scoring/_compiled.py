@@ -42,25 +42,33 @@ def cut_survivors(company, mask, shown, first, second, limit):
     """Rows ``r`` (ascending) with ``mask[r]`` and ``company[r] >= 0`` and ``shown[company[r]]`` whose key pair
     (``first[r]``, ``second[r]``) is not below the company's ``limit``-th best pair, largest first: every row that
     can be among its company's top ``limit`` by the two keys, the ties at the cut included (every row of a company
-    with fewer). Two passes: each company's ``limit`` best pairs kept in a small sorted buffer, then the rows."""
+    with fewer). One pass keeps each company's ``limit`` best pairs so far in a small sorted buffer and lists the
+    rows not below its cut when they come (the cut only rises, so a row below it then is below it at the end: a
+    few rows a company are listed, not every candidate); the list is then cut by the final buffers."""
     n = shown.size
     best1 = np.empty((n, limit), dtype=first.dtype)
     best2 = np.empty((n, limit), dtype=second.dtype)
     count = np.zeros(n, dtype=np.int32)
-    kept = 0
+    listed = np.empty(company.size, dtype=np.int64)  # only the pages written are ever touched
+    size = 0
     for r in range(company.size):
         c = company[r]
         if not _candidate(c, mask[r], shown):
             continue
-        kept += 1
         a1 = first[r]
         a2 = second[r]
         k = count[c]
         if k == limit:
+            if _pair_above(best1[c, limit - 1], best2[c, limit - 1], a1, a2):
+                continue  # below the cut
+            listed[size] = r
+            size += 1
             if not _pair_above(a1, a2, best1[c, limit - 1], best2[c, limit - 1]):
-                continue
+                continue  # tied with the cut: listed, the buffer as it is
             k -= 1
         else:
+            listed[size] = r
+            size += 1
             count[c] = k + 1
         # Insertion: shift down the pairs that rank below the new one (a tie stays above it).
         while k > 0 and _pair_above(a1, a2, best1[c, k - 1], best2[c, k - 1]):
@@ -69,19 +77,16 @@ def cut_survivors(company, mask, shown, first, second, limit):
             k -= 1
         best1[c, k] = a1
         best2[c, k] = a2
-    # The same rows again, kept where not below the cut (the candidates are not listed in the first pass: that
-    # would write eight bytes for each of millions of candidates to keep a few hundred thousand).
-    out = np.empty(kept, dtype=np.int64)
-    size = 0
-    for r in range(company.size):
+    out = np.empty(size, dtype=np.int64)
+    kept = 0
+    for i in range(size):
+        r = listed[i]
         c = company[r]
-        if not _candidate(c, mask[r], shown):
-            continue
         if count[c] == limit and _pair_above(best1[c, limit - 1], best2[c, limit - 1], first[r], second[r]):
             continue
-        out[size] = r
-        size += 1
-    return out[:size].copy()
+        out[kept] = r
+        kept += 1
+    return out[:kept].copy()
 
 
 @numba.njit(nogil=True, cache=True)
@@ -169,16 +174,16 @@ def _day(ticks, per_day, no_day):
 
 
 @numba.njit(nogil=True, cache=True)
-def event_days(ticks, per_day, start, end, no_day):
-    """Each record's day number (``no_day`` where it has none) and whether it falls in [start, end]."""
+def event_days(ticks, per_day, start, end, no_day, in_period):
+    """Each record's day number (``no_day`` where it has none), and whether it falls in [start, end] written into
+    ``in_period``."""
     size = ticks.size
     day = np.empty(size, dtype=np.int64)
-    in_period = np.empty(size, dtype=np.bool_)
     for r in range(size):
         d = _day(ticks[r], per_day, no_day)
         day[r] = d
         in_period[r] = d != no_day and start <= d and d <= end
-    return day, in_period
+    return day
 
 
 @numba.njit(nogil=True, cache=True)
@@ -199,10 +204,10 @@ def visit_keys(company, community, day, per_company, shift, start):
 
 
 @numba.njit(nogil=True, cache=True)
-def inspection_points(severity_points, rectify_by, per_by, rectified_on, per_on, as_of, no_day, multiplier):
-    """Each inspection's defect points: its severity's, times ``multiplier`` when it has points and its
-    rectification was late (done after the deadline) or missed (not done, the deadline before ``as_of``)."""
-    out = np.empty(severity_points.size, dtype=np.float64)
+def inspection_points(severity_points, rectify_by, per_by, rectified_on, per_on, as_of, no_day, multiplier, out):
+    """Each inspection's defect points, written into ``out``: its severity's, times ``multiplier`` when it has
+    points and its rectification was late (done after the deadline) or missed (not done, the deadline before
+    ``as_of``)."""
     for r in range(severity_points.size):
         by = _day(rectify_by[r], per_by, no_day)
         on = _day(rectified_on[r], per_on, no_day)
@@ -210,7 +215,6 @@ def inspection_points(severity_points, rectify_by, per_by, rectified_on, per_on,
         late = by != no_day and on != no_day and on > by
         missed = by != no_day and on == no_day and by < as_of
         out[r] = points * multiplier if (late or missed) and points > 0 else points * 1.0
-    return out
 
 
 @numba.njit(nogil=True, cache=True)
@@ -237,7 +241,7 @@ def complaint_deadlines(company, received, due_on, per_due, resolved_on, per_res
 
 @numba.njit(nogil=True, cache=True)
 def attribute(named, named_table, community, community_table, day, in_period, table, offsets, contract_start,
-              contract_end, contract_company, no_day, with_community):
+              contract_end, contract_company, no_day, with_community, company, how):
     """``engine._attribute`` in one pass, and the company only where the record is counted in P.
 
     Per record: the named company (``named`` >= 0; -2, named outside the rated set, stays unattributed but counts
@@ -249,13 +253,11 @@ def attribute(named, named_table, community, community_table, day, in_period, ta
     ``named_table`` and ``community_table`` (a categorical's codes into its categories' positions, -1 picking the
     tables' last entry, -1), or the positions themselves where a table is empty; with a ``community_table``,
     ``table`` has a row per community code instead (``table[community_table]``: one lookup a record, not two in a
-    row). Returns the company position where ``in_period`` holds (else -1), the company position, how (0 named,
-    1 contract, 2 unattributed), and when ``with_community`` each record's community position (else an empty
-    array)."""
+    row). Writes each record's company position into ``company`` and how it was attributed (0 named, 1 contract,
+    2 unattributed) into ``how``; returns the company position where ``in_period`` holds (else -1), and when
+    ``with_community`` each record's community position (else an empty array)."""
     size = named.size
     counted = np.empty(size, dtype=np.int32)
-    company = np.empty(size, dtype=np.int32)
-    how = np.empty(size, dtype=np.int8)
     places = np.empty(size if with_community else 0, dtype=np.int32)
     contracts = contract_start.size
     by_name = named_table.size > 0
@@ -289,5 +291,5 @@ def attribute(named, named_table, community, community_table, day, in_period, ta
         company[r] = c
         how[r] = h
         counted[r] = c if in_period[r] else -1
-    return counted, company, how, places
+    return counted, places
 

@@ -79,15 +79,28 @@ def sum_by(codes: np.ndarray, weights: np.ndarray | None, size: int, where: np.n
     return out
 
 
-def event_days(dates: tuple[np.ndarray, int], start: int, end: int, no_day: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Each record's day number (int64, ``no_day`` where it has none) and whether it falls in [``start``, ``end``],
-    in one pass over its dates as (int64 ticks, ticks a day) (``engine._ticks``)."""
+def _out(out: np.ndarray | None, size: int, dtype: Any) -> np.ndarray:
+    """Where a loop writes a result: ``out`` (a writeable contiguous array of that size and dtype, such as a slice
+    of a larger array the caller fills kind by kind, which then needs no concatenation), or a new array."""
+    if out is None:
+        return np.empty(size, dtype=dtype)
+    if out.shape != (size,) or out.dtype != dtype or not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"out must be a writeable contiguous {np.dtype(dtype)} array of {size} rows")
+    return out
+
+
+def event_days(dates: tuple[np.ndarray, int], start: int, end: int, no_day: Any, *,
+               in_period: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each record's day number (int64, ``no_day`` where it has none) and whether it falls in [``start``, ``end``]
+    (bool, written into ``in_period`` when given), in one pass over its dates as (int64 ticks, ticks a day)
+    (``engine._ticks``)."""
     from scoring import _compiled
 
     ticks, per_day = dates
-    day, in_period = _compiled.event_days(_view(ticks, np.int64), np.int64(per_day), np.int64(start), np.int64(end),
-                                          np.int64(no_day))
-    return day, in_period
+    held = _view(ticks, np.int64)
+    flags = _out(in_period, held.size, np.bool_)
+    day = _compiled.event_days(held, np.int64(per_day), np.int64(start), np.int64(end), np.int64(no_day), flags)
+    return day, flags
 
 
 def visit_keys(company: np.ndarray, community: np.ndarray, day: np.ndarray, per_company: int, shift: int,
@@ -103,17 +116,20 @@ def visit_keys(company: np.ndarray, community: np.ndarray, day: np.ndarray, per_
 
 
 def inspection_points(severity_points: np.ndarray, rectify_by: tuple[np.ndarray, int],
-                      rectified_on: tuple[np.ndarray, int], as_of: int, no_day: Any, multiplier: float) -> np.ndarray:
-    """Each inspection's defect points (float64): its severity's, times ``multiplier`` when it has points and its
-    rectification was late or missed by ``as_of``. The dates come as (int64 ticks, ticks a day) (``engine._ticks``),
-    turned into days inside the loop: one pass where numpy made ten over day arrays of its own."""
+                      rectified_on: tuple[np.ndarray, int], as_of: int, no_day: Any, multiplier: float, *,
+                      out: np.ndarray | None = None) -> np.ndarray:
+    """Each inspection's defect points (float64, written into ``out`` when given): its severity's, times
+    ``multiplier`` when it has points and its rectification was late or missed by ``as_of``. The dates come as
+    (int64 ticks, ticks a day) (``engine._ticks``), turned into days inside the loop: one pass where numpy made ten
+    over day arrays of its own."""
     from scoring import _compiled
 
     (by, per_by), (on, per_on) = rectify_by, rectified_on
-    out: np.ndarray = _compiled.inspection_points(_view(severity_points, np.float64), _view(by, np.int64),
-                                                  np.int64(per_by), _view(on, np.int64), np.int64(per_on),
-                                                  np.int64(as_of), np.int64(no_day), float(multiplier))
-    return out
+    points = _view(severity_points, np.float64)
+    written = _out(out, points.size, np.float64)
+    _compiled.inspection_points(points, _view(by, np.int64), np.int64(per_by), _view(on, np.int64), np.int64(per_on),
+                                np.int64(as_of), np.int64(no_day), float(multiplier), written)
+    return written
 
 
 def complaint_deadlines(company: np.ndarray, received: np.ndarray, due_on: tuple[np.ndarray, int],
@@ -138,24 +154,28 @@ _NO_TABLE = np.zeros(0, dtype=np.int32)
 def attribute(named: np.ndarray, community: np.ndarray, day: np.ndarray, in_period: np.ndarray, table: np.ndarray,
               offsets: np.ndarray, contract_start: np.ndarray, contract_end: np.ndarray,
               contract_company: np.ndarray, no_day: Any, *, named_table: np.ndarray | None = None,
-              community_table: np.ndarray | None = None, with_community: bool = False
+              community_table: np.ndarray | None = None, with_community: bool = False,
+              company: np.ndarray | None = None, how: np.ndarray | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """Each record's company where it is counted in P (int32, else -1), its company (int32, -1 unattributed), how
     (int8: 0 named, 1 contract, 2 unattributed) and, with ``with_community``, its community position (int32;
     else None); see ``engine._attribute``. ``named`` and ``community`` are positions, or codes into
     ``named_table`` / ``community_table`` (a categorical's codes, int8 to int32, and its categories' positions with
-    a trailing -1 for code -1), looked up inside the loop rather than gathered into a column of their own first."""
+    a trailing -1 for code -1), looked up inside the loop rather than gathered into a column of their own first.
+    The company and how are written into ``company`` and ``how`` when given."""
     from scoring import _compiled
 
     if community_table is not None:  # the contracts' table by community code: one lookup a record, not two
         table = np.asarray(table)[np.asarray(community_table)]
-    counted, company, how, places = _compiled.attribute(
-        _view(named, np.int32), _view(_NO_TABLE if named_table is None else named_table, np.int32),
+    held = _view(named, np.int32)
+    companies, ways = _out(company, held.size, np.int32), _out(how, held.size, np.int8)
+    counted, places = _compiled.attribute(
+        held, _view(_NO_TABLE if named_table is None else named_table, np.int32),
         _view(community, np.int32), _view(_NO_TABLE if community_table is None else community_table, np.int32),
         _view(day, np.int64), _view(in_period, np.bool_), _view(table, np.int32), _view(offsets, np.int64),
         _view(contract_start, np.int64), _view(contract_end, np.int64), _view(contract_company, np.int32),
-        np.int64(no_day), bool(with_community))
-    return counted, company, how, places if with_community else None
+        np.int64(no_day), bool(with_community), companies, ways)
+    return counted, companies, ways, places if with_community else None
 
 
 def load() -> None:

@@ -176,6 +176,18 @@ def test_attribution_matches_the_reference(seed: int) -> None:
         assert np.array_equal(got, wanted)
     assert places is not None and np.array_equal(places, community)
 
+    # Written into the records frame's rows (a kind's slice of columns for every kind): the same values, in place,
+    # and nothing outside the slice touched.
+    company_rows, how_rows = np.full(rows + 7, 99, dtype=np.int32), np.full(rows + 7, 99, dtype=np.int8)
+    _, company_out, how_out, _ = engine._attribute(named, community, day, in_period, contracts,
+                                                   company=company_rows[3:3 + rows], how=how_rows[3:3 + rows])
+    assert np.shares_memory(company_out, company_rows) and np.shares_memory(how_out, how_rows)
+    assert np.array_equal(company_rows[3:3 + rows], reference[1]) and np.array_equal(how_rows[3:3 + rows], reference[2])
+    assert set(company_rows[:3].tolist() + company_rows[3 + rows:].tolist()) == {99}
+    assert set(how_rows[:3].tolist() + how_rows[3 + rows:].tolist()) == {99}
+    with pytest.raises(ValueError, match="writeable contiguous"):
+        engine._attribute(named, community, day, in_period, contracts, company=company_rows[: rows + 1])
+
 
 def _as_codes(rng: np.random.Generator, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes (int8 or int16, as pandas gives few categories) into a table of the distinct positions with a trailing
@@ -405,6 +417,10 @@ def test_inspection_points_and_complaint_deadlines_match_numpy(seed: int) -> Non
                                      engine.NO_DAY, multiplier)
     assert np.array_equal(fast, expected)
     assert late.any() or missed.any() or rows < 100
+    column = np.full(rows + 3, -1.0)  # the records frame's points, the inspections' rows written in place
+    kernels.inspection_points(severity, engine._ticks(rectify_by), engine._ticks(rectified_on), as_of,
+                              engine.NO_DAY, multiplier, out=column[1:1 + rows])
+    assert np.array_equal(column[1:1 + rows], expected) and column[0] == column[-1] == column[-2] == -1.0
 
     company = rng.integers(-1, 50, size=rows).astype(np.int32)
     received = engine._days(_dates(rng, rows, "s"))
@@ -475,6 +491,13 @@ def test_event_days_and_visit_keys_match_numpy(seed: int) -> None:
     fast_day, fast_in = kernels.event_days(engine._ticks(dates), start, end, engine.NO_DAY)
     assert np.array_equal(fast_day, day)
     assert np.array_equal(fast_in, (day >= start) & (day <= end))
+    # Written into a slice of a larger column (the records frame's), in place.
+    column = np.ones(rows + 4, dtype=bool)
+    _, written = kernels.event_days(engine._ticks(dates), start, end, engine.NO_DAY, in_period=column[2:2 + rows])
+    assert np.shares_memory(written, column) and np.array_equal(column[2:2 + rows], fast_in)
+    assert column[:2].all() and column[2 + rows:].all()
+    with pytest.raises(ValueError, match="writeable contiguous"):
+        kernels.event_days(engine._ticks(dates), start, end, engine.NO_DAY, in_period=column[::2])
 
     company = rng.integers(-1, 40, size=rows).astype(np.int32)
     community = rng.integers(-1, 90, size=rows).astype(np.int32)
