@@ -46,6 +46,13 @@ def test_reasons_match_the_reference(seed: int, max_reasons: int) -> None:
     fast, reference = engine._reasons(companies, m), engine_reference.reasons(companies, m)
     pd.testing.assert_frame_equal(fast, reference)
     assert fast.to_csv() == reference.to_csv()
+    # Which companies show each reason (what the evidence is built for): the reference's rows, by position.
+    _, shown = engine._shown_reasons(companies, m)
+    position = {code: i for i, code in enumerate(companies["credit_code"])}
+    for name in (*REASON_CODES, "VETO"):
+        wanted = np.zeros(len(companies) + 1, dtype=bool)
+        wanted[[position[c] for c in reference.loc[reference["reason"] == name, "credit_code"]]] = True
+        assert np.array_equal(shown[name], wanted), name
 
 
 @pytest.mark.parametrize("seed", range(6))
