@@ -190,13 +190,13 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
 
     # The parts of the evidence and reasons, of the path steps and of the companies are made side by side (much of
     # it is Arrow's and numpy's work, without the interpreter lock): 1.3 s one after another for a nation.
-    def prepare_reasons() -> tuple[int, np.ndarray, list[_Part], _Groups, list[_Part | _Slot], _Groups]:
+    def prepare_reasons() -> tuple[_Listed, _Groups, _Listed, _Groups]:
         # Evidence: one JSON object per row, joined per (company, reason) in frame order.
         evidence = result.evidence
         reasons = result.reasons
         reason_names, (reason_code, evidence_reason) = _reason_codes(reasons["reason"], evidence["reason"])
         width = max(len(reason_names), 1)
-        evidence_parts: list[_Part] = []
+        evidence_parts: _Listed = _listed([])
         evidence_key = np.zeros(0, dtype=np.int64)
         if len(evidence):
             dates, days = pd.factorize(evidence["event_date"])
@@ -218,17 +218,19 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
                                   f'"detail":{detail_texts[x]}}}')
             owner = owner_of(evidence)
             evidence_key = np.where(owner >= 0, owner * width + evidence_reason, -1)
-            evidence_parts = _prepared([_pick(prefix, kinds), id_texts, _pick(rest_texts, rest_codes)])
-        evidence_groups = _Groups(evidence_key)
+            evidence_parts = _listed(_prepared([_pick(prefix, kinds), id_texts, _pick(rest_texts, rest_codes)]))
 
         # Reasons: each with its evidence list (a slot filled chunk by chunk), joined per company.
         opening = [f'{{"code":{_encode_string(name)},"points_lost":' for name in reason_names]
-        reason_parts = _prepared([_pick(opening, reason_code), _json_floats(reasons["points_lost"]), ',"evidence":[',
-                                  _Slot.EVIDENCE, "]}"])
+        reason_parts = _listed(_prepared([_pick(opening, reason_code), _json_floats(reasons["points_lost"]),
+                                          ',"evidence":[', _Slot.EVIDENCE, "]}"]))
         reason_groups = _Groups(owner_of(reasons) if len(reasons) else np.zeros(0, dtype=np.int64))
-        return width, reason_code, evidence_parts, evidence_groups, reason_parts, reason_groups
+        # Each evidence row goes with the rows of its (company, reason) among the grouped reasons: its key is the
+        # position of that reason row, so a chunk's evidence lists come in the order of its reasons, one each.
+        evidence_groups = _Groups.matched(evidence_key, reason_groups.owned_keys(reason_code, width))
+        return evidence_parts, evidence_groups, reason_parts, reason_groups
 
-    def prepare_paths() -> tuple[list[_Part | _Slot], _Coded, _Coded, _Groups]:
+    def prepare_paths() -> tuple[_Listed, _Coded, _Coded, _Groups]:
         # Path steps, joined per company.
         paths = result.paths
         m = len(paths)
@@ -236,14 +238,14 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         def floats(name: str) -> _Coded:
             return _json_floats(paths[name]) if name in paths else _repeated("null", m)
 
-        path_parts = _prepared([
+        path_parts = _listed(_prepared([
             '{"component":', _json_strings(paths["component"]), ',"max_gain":', floats("max_gain"),
             ',"reachable":', _json_bools(paths["reachable"]), ',"target_subscore":', floats("target_subscore"),
             ',"target_measure":', floats("target_measure"), ',"target_count":', floats("target_count"),
             ',"best_subscore":', floats("best_subscore"),
             ',"combined":', _json_bools(paths["combined"]) if "combined" in paths else _repeated("false", m),
             ',"combined_subscore":', floats("combined_subscore"), ',"combined_measure":', floats("combined_measure"),
-            ',"combined_count":', floats("combined_count"), "}"])
+            ',"combined_count":', floats("combined_count"), "}"]))
         next_grade, gaps = _json_strings(paths["next_grade"]).in_arrow(), floats("gap").in_arrow()
         path_groups = _Groups(owner_of(paths) if m else np.zeros(0, dtype=np.int64))
         return path_parts, next_grade, gaps, path_groups
@@ -298,34 +300,28 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
             ',"path":[', _Slot.PATHS, f'],"constants":{_JSON.encode(_plain(result.constants.as_dict()))}}}'])
         return company_parts
 
-    (width, reason_code, evidence_parts, evidence_groups, reason_parts, reason_groups), \
-        (path_parts, next_grade, gaps, path_groups), company_parts = in_threads(
-            lambda make: make(), [prepare_reasons, prepare_paths, prepare_companies])
+    (evidence_parts, evidence_groups, reason_parts, reason_groups), (path_parts, next_grade, gaps, path_groups), \
+        company_parts = in_threads(lambda make: make(), [prepare_reasons, prepare_paths, prepare_companies])
 
     def chunk(start: int) -> pa.Array:
         """The texts of the companies from ``start``, ``_COMPANIES_PER_CHUNK`` of them at most."""
         stop = min(start + _COMPANIES_PER_CHUNK, n)
         size = stop - start
-        # The chunk's evidence lists, one per (company, reason).
-        rows, keys = evidence_groups.within(start * width, stop * width)
-        list_keys, lists = _grouped([_part_rows(part, rows) for part in evidence_parts], keys)
-        # Its reasons, each with its evidence list, joined per company.
+        # The chunk's reasons (positions low to high among the grouped reasons), each with its evidence list,
+        # and each company's list of reasons: each list a view of the bytes of its rows (``_lists``).
+        low, high = reason_groups.span(start, stop)
+        rows, keys = evidence_groups.within(low, high)
+        evidence_lists = _lists(evidence_parts, rows, keys, low, high, {})
         rows, owners = reason_groups.within(start, stop)
-        key = owners * width + reason_code[rows]
-        at = np.searchsorted(list_keys, key)
-        found = (at < len(list_keys)) & (list_keys[np.minimum(at, len(list_keys) - 1)] == key) \
-            if len(list_keys) else np.zeros(len(key), dtype=bool)
-        their_lists = _Coded(pa.concat_arrays([lists, _texts([""])]), np.where(found, at, len(lists)))
-        groups, joined = _grouped([their_lists if part is _Slot.EVIDENCE else _part_rows(part, rows)
-                                   for part in reason_parts], owners)
-        slots = {_Slot.REASONS: _placed(size, groups - start, joined, "")}
+        slots: dict[_Slot, _Part] = {
+            _Slot.REASONS: _lists(reason_parts, rows, owners, start, stop, {_Slot.EVIDENCE: evidence_lists})}
         # Its path steps, joined per company; the next grade and the gap come from each company's first step.
         rows, owners = path_groups.within(start, stop)
-        groups, joined = _grouped([_part_rows(part, rows) for part in path_parts], owners)
+        slots[_Slot.PATHS] = _lists(path_parts, rows, owners, start, stop, {})
         first = (rows if isinstance(rows, np.ndarray) else np.arange(rows.start, rows.stop))[_starts(owners)]
-        slots[_Slot.PATHS] = _placed(size, groups - start, joined, "")
-        slots[_Slot.NEXT_GRADE] = _placed(size, groups - start, next_grade.rows(first).column(), "null")
-        slots[_Slot.GAP] = _placed(size, groups - start, gaps.rows(first).column(), "null")
+        groups = owners[_starts(owners)] - start
+        slots[_Slot.NEXT_GRADE] = _placed(size, groups, next_grade.rows(first).column(), "null")
+        slots[_Slot.GAP] = _placed(size, groups, gaps.rows(first).column(), "null")
         return _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
                       for part in company_parts])
 
@@ -708,12 +704,98 @@ class _Groups:
             keep = key[order] >= 0
             self.rows, self.keys = order[keep], key[order][keep]
 
+    @classmethod
+    def matched(cls, key: np.ndarray, targets: np.ndarray) -> _Groups:
+        """A frame's rows grouped by the positions in ``targets`` (keys >= 0, one per position, any order, repeats
+        allowed) that hold each row's ``key``: a row goes with every such position (none: the row is dropped), and
+        the rows of a position keep the frame's order."""
+        grouped = cls.__new__(cls)
+        bound = int(targets.max()) + 1 if len(targets) else 0
+        if len(targets) and bound <= 4 * (len(key) + len(targets)) and np.bincount(targets).max() == 1:
+            # Each key held once (the engine's reasons: a company's codes once each): its position by a table of
+            # the keys; the table's last entry, -1, for keys past them and for -1.
+            table = np.full(bound + 1, -1, dtype=np.int64)
+            table[targets] = np.arange(len(targets))
+            position = table[np.minimum(key, bound)]
+            if np.all(position[1:] >= position[:-1]) and (not len(position) or position[0] >= 0):
+                grouped.rows, grouped.keys = slice(0, len(key)), position
+                return grouped
+            order = np.argsort(position, kind="stable")
+            kept = order[position[order] >= 0]
+            grouped.rows, grouped.keys = kept, position[kept]
+            return grouped
+        order = np.argsort(targets, kind="stable")
+        held = targets[order]
+        first, last = np.searchsorted(held, key, "left"), np.searchsorted(held, key, "right")
+        counts = np.where(key >= 0, last - first, 0)
+        rows = np.repeat(np.arange(len(key)), counts)
+        # Each row's run of matching positions, one after another.
+        starts = np.repeat(first - np.r_[0, np.cumsum(counts)[:-1]], counts)
+        position = order[starts + np.arange(len(rows))] if len(rows) else np.zeros(0, dtype=np.int64)
+        by_position = np.argsort(position, kind="stable")
+        grouped.rows, grouped.keys = rows[by_position], position[by_position]
+        return grouped
+
+    def owned_keys(self, codes: np.ndarray, width: int) -> np.ndarray:
+        """Per grouped row, in the groups' order: its group key (owner) · ``width`` + its row's ``codes``."""
+        return self.keys * width + codes[self.rows]
+
+    def span(self, low: int, high: int) -> tuple[int, int]:
+        """The positions, in the groups' order, of the rows with keys in [low, high)."""
+        i, j = (int(x) for x in np.searchsorted(self.keys, [low, high]))
+        return i, j
+
     def within(self, low: int, high: int) -> tuple[_Rows, np.ndarray]:
         """The rows (a slice when the frame is in key order) and keys of the keys in [low, high)."""
-        i, j = (int(x) for x in np.searchsorted(self.keys, [low, high]))
+        i, j = self.span(low, high)
         if isinstance(self.rows, slice):
             return slice(self.rows.start + i, self.rows.start + j), self.keys[i:j]
         return self.rows[i:j], self.keys[i:j]
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A level's parts (``_prepared``) ready to be written as lists: its first part with a second set of texts, the
+    same after a comma, for every row of a list but its first (``_lists``)."""
+
+    parts: list[_Part | _Slot]
+    first: _Coded | None  # the first part's texts twice (the second time after a comma), or None: a comma part
+
+
+def _listed(parts: list[_Part | _Slot]) -> _Listed:
+    head = parts[0] if parts else None
+    if isinstance(head, str):
+        head = _Coded([head], np.zeros(0, dtype=np.int64))  # codes taken per row
+    if not isinstance(head, _Coded):
+        return _Listed(parts, None)
+    texts = _arrow_texts(head.texts)
+    return _Listed(parts, _Coded(pa.concat_arrays([texts, _arrow_texts(_affixed(",", texts, ""))]), head.codes))
+
+
+def _lists(level: _Listed, rows: _Rows, keys: np.ndarray, low: int, high: int, slots: dict[_Slot, _Part]
+           ) -> pa.Array:
+    """One text per key in [low, high): the texts of that key's ``rows`` (``keys`` ascending, every one in the
+    range), each its parts one after another, joined with commas; "" for a key with no row. The rows are written
+    once, the comma at the head of every row of a list but its first, and each list is a view of its rows' bytes:
+    no list array is made and joined, and no list is taken again into the next level's rows."""
+    size = high - low
+    if not len(keys):
+        return pa.LargeStringArray.from_buffers(size, pa.py_buffer(np.zeros(size + 1, dtype=np.int64)),
+                                                pa.py_buffer(b""))
+    later = np.r_[False, keys[1:] == keys[:-1]].astype(np.int64)  # not the first row of its list
+    parts = [slots[part] if isinstance(part, _Slot) else _part_rows(part, rows) for part in level.parts]
+    if level.first is None:
+        parts.insert(0, _Coded(["", ","], later))
+    else:
+        head = level.first
+        codes = np.zeros(len(keys), dtype=np.int64) if not len(head.codes) else head.codes[rows]
+        parts[0] = _Coded(head.texts, codes + later * (len(head.texts) // 2))
+    texts = _join(parts)
+    _, offsets, data = texts.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
+    at = ends[np.searchsorted(keys, np.arange(low, high + 1))]
+    return pa.LargeStringArray.from_buffers(size, pa.py_buffer(np.ascontiguousarray(at)),
+                                            data if data is not None else pa.py_buffer(b""))
 
 
 def _starts(keys: np.ndarray) -> np.ndarray:

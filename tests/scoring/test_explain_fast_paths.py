@@ -139,3 +139,23 @@ def test_names_in_arrow_are_the_encoders_json(seed: int) -> None:
     assert fast.column().to_pylist() == expected
     plain = not any(isinstance(v, str) and any(c in v for c in odd) for v in names)
     assert isinstance(fast.texts, pa.Array) == plain  # Arrow's texts unless a name needs escaping
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_rows_matched_to_positions_as_every_pair_compared(seed: int) -> None:
+    """``_Groups.matched``: every row goes with each position whose target is its key, in position order and the
+    frame's order within a position; rows of no position (or key -1) are dropped. Targets held once (the table,
+    sorted or not) and repeated (the general path), keys sorted (the engine's) or not."""
+    rng = np.random.default_rng(seed)
+    rows, size = int(rng.integers(0, 400)), int(rng.integers(1, 120))
+    targets = rng.permutation(rng.choice(np.arange(3 * size), size=size, replace=seed % 3 == 2))
+    key = rng.choice(np.r_[targets, -1, 3 * size + 5, 1_000_000], size=rows)
+    if seed % 2:
+        key = np.sort(key)
+    if seed % 4 == 0:  # every row matched, in the targets' order (the fast slice)
+        key = np.r_[np.full(seed % 3, -1), np.repeat(targets, rng.integers(0, 4, size=size))]  # -1: no position
+        rows = len(key)
+    grouped = explain_module._Groups.matched(key, targets.astype(np.int64))
+    wanted = [(p, i) for p, t in enumerate(targets) for i in range(rows) if key[i] == t]
+    got_rows = np.arange(rows)[grouped.rows] if isinstance(grouped.rows, slice) else grouped.rows
+    assert list(zip(grouped.keys.tolist(), got_rows.tolist(), strict=True)) == wanted
