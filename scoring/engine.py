@@ -673,9 +673,9 @@ def _shown_reasons(companies: pd.DataFrame, m: Methodology) -> tuple[pd.DataFram
     return pd.DataFrame({
         "credit_code": companies["credit_code"].iloc[company].reset_index(drop=True),
         "rank": (np.arange(company.size) - starts[company] + 1).astype(np.int64),
-        "reason": pd.Series(np.array([*REASON_CODES, "VETO"], dtype=object)[reason], dtype=object),
+        "reason": pd.Series(np.array([*REASON_CODES, "VETO"], dtype=object)[reason], dtype=object, copy=False),
         "points_lost": points,
-    }), flags
+    }, copy=False), flags  # new arrays: pandas 3 would copy each (a numpy array's default)
 
 
 class _Rows:
@@ -895,8 +895,8 @@ def _evidence(frames: dict[str, pd.DataFrame], attributed: dict[str, np.ndarray]
     def python_texts() -> dict[str, pd.Series]:
         # Python strings (each row a reference, counted under the interpreter lock): the kinds are taken from
         # their few names by int8 code.
-        return {"credit_code": pd.Series(codes[company[order]], dtype=object),
-                "kind": pd.Series(np.array(RECORD_KINDS, dtype=object)[kind], dtype=object)}
+        return {"credit_code": pd.Series(codes[company[order]], dtype=object, copy=False),
+                "kind": pd.Series(np.array(RECORD_KINDS, dtype=object)[kind], dtype=object, copy=False)}
 
     def other_columns() -> dict[str, Any]:
         # Arrow's takes and numpy's gathers, without the interpreter lock: made beside the Python strings.
@@ -945,7 +945,7 @@ def _id_column(parts: list[np.ndarray | pa.Array], order: np.ndarray) -> pd.Seri
     if all(isinstance(part, pa.Array) for part in parts):
         return pd.Series(pa.concat_arrays(parts).take(pa.array(order)), dtype="str")
     held = [part.to_numpy(zero_copy_only=False) if isinstance(part, pa.Array) else part for part in parts]
-    return pd.Series(np.concatenate(held)[order], dtype=object)
+    return pd.Series(np.concatenate(held)[order], dtype=object, copy=False)
 
 
 _PATH_COLUMNS = ["credit_code", "next_grade", "gap", "component", "max_gain", "reachable", "target_subscore",
@@ -1039,7 +1039,7 @@ def _paths(companies: pd.DataFrame, m: Methodology, constants: Constants) -> pd.
         "combined_subscore": sub,
         "combined_measure": combined_measure,
         "combined_count": combined_count,
-    })
+    }, copy=False)  # new arrays, not copied again
 
 
 def _text_column(values: Any, rows: np.ndarray) -> pd.Series:
