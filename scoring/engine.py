@@ -171,7 +171,7 @@ def _day(value: dt.date) -> int:
     return int(np.datetime64(value, "D").astype(np.int64))
 
 
-_Tables: TypeAlias = dict[tuple[int, int, int], tuple[pd.Index, pd.Index, np.ndarray]]
+_Tables: TypeAlias = dict[tuple[int, int, int | None], tuple[pd.Index, pd.Index, np.ndarray]]
 
 
 def _codes(values: Any, index: pd.Index, tables: _Tables | None = None, *, absent: int = -1) -> np.ndarray:
@@ -202,18 +202,27 @@ def _category_codes(series: pd.Series) -> np.ndarray:
 
 def _table(categories: pd.Index, index: pd.Index, tables: _Tables | None, absent: int) -> np.ndarray:
     """The position in ``index`` of each category (``absent`` where it is not there), and a last entry -1: int32,
-    kept in ``tables`` for the next column of the same categories."""
-    key = (id(categories), id(index), absent)
-    kept = tables.get(key) if tables is not None else None
-    if kept is not None and kept[0] is categories and kept[1] is index:
-        return kept[2]
-    if categories.equals(index):  # the registry's own ids, in its order: each category is its own position
-        found = np.arange(len(index))
-    else:
-        found = index.get_indexer(categories)
+    kept in ``tables`` for the next column of the same categories. The positions themselves are kept too (under
+    ``absent`` None), for a table of the same categories with another ``absent``: the contracts, the registry's
+    names and the records' named companies look up one registry's 150,000 credit codes once, not three times."""
+
+    def kept(absent: int | None) -> np.ndarray | None:
+        held = tables.get((id(categories), id(index), absent)) if tables is not None else None
+        return held[2] if held is not None and held[0] is categories and held[1] is index else None
+
+    table = kept(absent)
+    if table is not None:
+        return table
+    found = kept(None)
+    if found is None:
+        if categories.equals(index):  # the registry's own ids, in its order: each category is its own position
+            found = np.arange(len(index))
+        else:
+            found = index.get_indexer(categories)
     table = np.append(np.where(found >= 0, found, absent), -1).astype(np.int32)
     if tables is not None:
-        tables[key] = (categories, index, table)
+        tables[(id(categories), id(index), None)] = (categories, index, found)
+        tables[(id(categories), id(index), absent)] = (categories, index, table)
     return table
 
 
@@ -256,12 +265,12 @@ def _lookup(values: pd.Series, table: dict[str, float]) -> np.ndarray:
     return values.map(table).astype(float).fillna(0.0).to_numpy(dtype=float)
 
 
-def _names(companies: pd.DataFrame, company_index: pd.Index) -> np.ndarray:
+def _names(companies: pd.DataFrame, company_index: pd.Index, tables: _Tables | None = None) -> np.ndarray:
     """Each rated company's name: the first row naming its credit code, NaN where none does (by position,
     without building an index of the registry's codes)."""
     names = companies["name"]
     out = np.full(len(company_index), getattr(names.dtype, "na_value", np.nan), dtype=object)
-    at = _codes(companies["credit_code"], company_index)
+    at = _codes(companies["credit_code"], company_index, tables)
     values = names.to_numpy(dtype=object)
     found = np.flatnonzero(at >= 0)
     positions, first = np.unique(at[found], return_index=True)  # each company's first row
@@ -328,10 +337,10 @@ def in_threads(work: Callable[..., Any], *items: Iterable[Any]) -> list[Any]:
 
 
 def _prepare_contracts(contracts: pd.DataFrame, start: np.ndarray, end: np.ndarray, communities: pd.Index,
-                       companies: pd.Index) -> _Contracts:
+                       companies: pd.Index, tables: _Tables | None = None) -> _Contracts:
     """Contracts sorted for attribution; ``start``/``end`` are the rows' day numbers (computed once)."""
-    community = _codes(contracts["community_id"], communities)
-    company = _codes(contracts["credit_code"], companies)
+    community = _codes(contracts["community_id"], communities, tables)
+    company = _codes(contracts["credit_code"], companies, tables)
     ok = (community >= 0) & (company >= 0) & (start != NO_DAY)
     community, company, start, end = community[ok], company[ok], start[ok], end[ok]
     order = np.argsort(community * _SHIFT + start, kind="stable")
@@ -413,7 +422,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         codes.update(named)
     company_index = pd.Index(sorted(codes), dtype=object)
     n = len(company_index)
-    contracts = _prepare_contracts(inputs.contracts, contract_start, contract_end, community_index, company_index)
+    tables: _Tables = {}  # positions of each categories' ids, shared by the contracts and every kind (``_codes``)
+    contracts = _prepare_contracts(inputs.contracts, contract_start, contract_end, community_index, company_index,
+                                   tables)
 
     # Exposure E_c: household-years of contracts within P.
     ov_start = np.maximum(contracts.start, start)
@@ -424,7 +435,6 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     exposure = _sum_by(contracts.company, households[contracts.community] * overlap_days, n) / m.days_per_year
 
     # Attribution of every record of every kind.
-    tables: _Tables = {}  # positions of each categories' ids, shared by the kinds (``_codes``)
     # Positions are kept as int32 (a nation has 150,000 companies): at 30 M records every int64 array kept to the
     # end is 240 MB, and on a machine that pays for every page it touches first, memory is time.
     def attribute(kind: str, day: np.ndarray, in_period: np.ndarray
@@ -573,7 +583,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
     companies = pd.DataFrame({
         "credit_code": company_index.to_numpy(),
-        "name": _names(inputs.companies, company_index),
+        "name": _names(inputs.companies, company_index, tables),
         "exposure": exposure,
         "visits": visits.astype(np.int64),
         "insp_points": defect_points,
