@@ -485,6 +485,8 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
     comp = frames["complaints"]
     comp_company = attributed["complaints"]
     substantiated = _bool(comp["substantiated"])
+    # The complaints' points in the records frame (1 when substantiated), written in the counting thread.
+    filled = counting.submit(np.copyto, rows.of("complaints", rows.points), substantiated)
     subst_count = _sum_by(comp_company, None, n, where=substantiated)
     with_exposure = exposure > 0
     if constants is None:
@@ -528,6 +530,7 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
 
     try:
         visits = visits_of.result()
+        filled.result()
     finally:
         counting.shutdown()
     insp_assessed = visits > 0
@@ -634,9 +637,9 @@ def rate_companies(*, inputs: RatingInputs, period: Period, methodology: Methodo
         paths = _paths(companies, m, constants)
     # The records frame last, once what the evidence took is given back: the two need not be held at once.
     del attributed, insp_company, comp_company, fee_company, event_days, is_due, on_time, past_due
-    for kind, points in (("fee_violations", fee_points_each), ("complaints", substantiated),
-                         ("commendations", level_points), ("major_events", event_veto)):
-        rows.of(kind, rows.points)[:] = points  # (the inspections' are there already)
+    for kind, points in (("fee_violations", fee_points_each), ("commendations", level_points),
+                         ("major_events", event_veto)):
+        rows.of(kind, rows.points)[:] = points  # (the inspections' and complaints' are there already)
     records = _records_frame(frames, rows, company_index)
     return RatingResult(period, m.id, constants, companies, reasons, evidence, records, paths)
 
