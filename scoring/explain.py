@@ -318,8 +318,9 @@ def explanations_utf8(result: RatingResult, methodology: Methodology) -> pa.Chun
         # Its path steps, joined per company; the next grade and the gap come from each company's first step.
         rows, owners = path_groups.within(start, stop)
         slots[_Slot.PATHS] = _lists(path_parts, rows, owners, start, stop, {})
-        first = (rows if isinstance(rows, np.ndarray) else np.arange(rows.start, rows.stop))[_starts(owners)]
-        groups = owners[_starts(owners)] - start
+        steps = _starts(owners)
+        first = (rows if isinstance(rows, np.ndarray) else np.arange(rows.start, rows.stop))[steps]
+        groups = owners[steps] - start
         slots[_Slot.NEXT_GRADE] = _placed(size, groups, next_grade.rows(first).column(), "null")
         slots[_Slot.GAP] = _placed(size, groups, gaps.rows(first).column(), "null")
         return _join([slots[part] if isinstance(part, _Slot) else _part_rows(part, slice(start, stop))
@@ -709,21 +710,14 @@ class _Groups:
         """A frame's rows grouped by the positions in ``targets`` (keys >= 0, one per position, any order, repeats
         allowed) that hold each row's ``key``: a row goes with every such position (none: the row is dropped), and
         the rows of a position keep the frame's order."""
-        grouped = cls.__new__(cls)
         bound = int(targets.max()) + 1 if len(targets) else 0
         if len(targets) and bound <= 4 * (len(key) + len(targets)) and np.bincount(targets).max() == 1:
             # Each key held once (the engine's reasons: a company's codes once each): its position by a table of
-            # the keys; the table's last entry, -1, for keys past them and for -1.
+            # the keys; the table's last entry, -1, for keys past them and for -1. The rows are then grouped by
+            # position as any frame's rows by key.
             table = np.full(bound + 1, -1, dtype=np.int64)
             table[targets] = np.arange(len(targets))
-            position = table[np.minimum(key, bound)]
-            if np.all(position[1:] >= position[:-1]) and (not len(position) or position[0] >= 0):
-                grouped.rows, grouped.keys = slice(0, len(key)), position
-                return grouped
-            order = np.argsort(position, kind="stable")
-            kept = order[position[order] >= 0]
-            grouped.rows, grouped.keys = kept, position[kept]
-            return grouped
+            return cls(table[np.minimum(key, bound)])
         order = np.argsort(targets, kind="stable")
         held = targets[order]
         first, last = np.searchsorted(held, key, "left"), np.searchsorted(held, key, "right")
@@ -731,9 +725,8 @@ class _Groups:
         rows = np.repeat(np.arange(len(key)), counts)
         # Each row's run of matching positions, one after another.
         starts = np.repeat(first - np.r_[0, np.cumsum(counts)[:-1]], counts)
-        position = order[starts + np.arange(len(rows))] if len(rows) else np.zeros(0, dtype=np.int64)
-        by_position = np.argsort(position, kind="stable")
-        grouped.rows, grouped.keys = rows[by_position], position[by_position]
+        grouped = cls(order[starts + np.arange(len(rows))] if len(rows) else np.zeros(0, dtype=np.int64))
+        grouped.rows = rows[grouped.rows]  # the repeated rows' own rows in the frame
         return grouped
 
     def owned_keys(self, codes: np.ndarray, width: int) -> np.ndarray:
@@ -764,9 +757,7 @@ class _Listed:
 
 def _listed(parts: list[_Part | _Slot]) -> _Listed:
     head = parts[0] if parts else None
-    if isinstance(head, str):
-        head = _Coded([head], np.zeros(0, dtype=np.int64))  # codes taken per row
-    if not isinstance(head, _Coded):
+    if not isinstance(head, _Coded):  # (``_prepared`` merges a leading str into a coded neighbour)
         return _Listed(parts, None)
     texts = _arrow_texts(head.texts)
     return _Listed(parts, _Coded(pa.concat_arrays([texts, _arrow_texts(_affixed(",", texts, ""))]), head.codes))
@@ -788,8 +779,7 @@ def _lists(level: _Listed, rows: _Rows, keys: np.ndarray, low: int, high: int, s
         parts.insert(0, _Coded(["", ","], later))
     else:
         head = level.first
-        codes = np.zeros(len(keys), dtype=np.int64) if not len(head.codes) else head.codes[rows]
-        parts[0] = _Coded(head.texts, codes + later * (len(head.texts) // 2))
+        parts[0] = _Coded(head.texts, head.codes[rows] + later * (len(head.texts) // 2))
     texts = _join(parts)
     _, offsets, data = texts.buffers()
     ends = np.frombuffer(offsets, dtype=np.int64)[texts.offset:texts.offset + len(texts) + 1]
@@ -808,16 +798,6 @@ def _join(parts: list[_Part]) -> pa.Array:
     columns = [pa.scalar(part, _TEXT) if isinstance(part, str) else part.column() if isinstance(part, _Coded)
                else part for part in parts]
     return pc.binary_join_element_wise(*columns, pa.scalar("", _TEXT))
-
-
-def _grouped(parts: list[_Part], keys: np.ndarray) -> tuple[np.ndarray, pa.Array]:
-    """Rows in key order (``keys`` ascending, one per row): each row's text is its ``parts`` one after another,
-    and the rows of a key are joined with commas. Returns the distinct keys and their texts."""
-    if not len(keys):
-        return keys, _texts([])
-    starts = _starts(keys)
-    lists = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(keys)], pa.int64()), _join(parts))
-    return keys[starts], pc.binary_join(lists, pa.scalar(",", _TEXT))
 
 
 def _explanation(row: dict[str, Any], reasons: list[dict[str, Any]], evidence: list[dict[str, Any]],
