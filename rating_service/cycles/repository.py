@@ -183,11 +183,11 @@ def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
     """Each piece as ``SELECT wire expressions FROM (piece)`` on one of ``READ_CONNECTIONS`` ADBC connections, each
     in a REPEATABLE READ transaction that imports the session's snapshot: exactly the rows the session sees.
 
-    Pieces are fetched in parallel (the driver and Arrow's kernels release the GIL; the server scans on as many
-    backends); a frame is typed by the thread that fetched its last piece, while the others fetch on.
+    Pieces are fetched in parallel (the driver, Arrow's kernels and numpy release the GIL; the server scans on as
+    many backends). Each thread types the piece it fetched at once (``_piece``), while the others fetch on; the
+    thread that fetched a frame's last piece joins its pieces (``_joined``).
     """
     import adbc_driver_postgresql.dbapi as adbc
-    import pyarrow.compute as pc
 
     snapshot, settings = view
     uri = _adbc_uri(connection)
@@ -214,25 +214,19 @@ def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
     def fetch(name: str, index: int, sql: str) -> None:
         reading = cursor()
         reading.execute(sql)
-        table = reading.fetch_arrow_table()
-        for column in queries[name][1]:
-            if column in CATEGORY_COLUMNS:  # a piece's ids as codes at once: a fraction of their text's memory
-                position = table.schema.get_field_index(column)
-                table = table.set_column(position, column, pc.dictionary_encode(table.column(column).combine_chunks()))
+        piece = _piece(reading.fetch_arrow_table(), queries[name][1])
         with lock:
-            fetched[name][index] = table
+            fetched[name][index] = piece
             waiting[name] -= 1
             last = waiting[name] == 0
         if last:
-            import pyarrow as pa
-
-            tables, fetched[name] = fetched[name], []
-            whole = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
-            del tables
-            out[name] = _from_arrow(whole, queries[name][1])
+            pieces, fetched[name] = fetched[name], []
+            out[name] = _joined(pieces, queries[name][1])
 
     tasks = []
-    for name, (pieces, columns) in queries.items():
+    # The frames of most pieces first: the joins of the first big frames overlap the later fetches, the last one
+    # those of the small frames.
+    for name, (pieces, columns) in sorted(queries.items(), key=lambda query: -len(query[1][0])):
         wire = ", ".join(f"{_wire_expression(column)} AS {column}" for column in columns)
         for index, piece in enumerate(pieces):
             sql = str(piece.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
@@ -248,62 +242,128 @@ def _read_arrow(connection: Any, view: tuple[str, dict[str, str]],
 
 
 def _wire_expression(name: str) -> str:
-    if name in DATE_COLUMNS:
-        # NULL and the infinities (which the reference path turns into NaT) read as NULL.
-        return f"CASE WHEN isfinite(snapshot.{name}) THEN snapshot.{name} END"
     if name in NUMBER_COLUMNS:
         return f"CAST(snapshot.{name} AS double precision)"
-    if name in BOOL_COLUMNS:
-        return f"snapshot.{name}"
+    if name in DATE_COLUMNS or name in BOOL_COLUMNS:
+        return f"snapshot.{name}"  # dates: the infinities become NULL on this side (``_piece``)
     return f"CAST(snapshot.{name} AS text)"  # PostgreSQL's own text of any other type
+
+
+# The first day PostgreSQL's dates hold (4714-11-24 BC), in days after 1970-01-01; the driver gives the infinities
+# as days far before it (the server's sentinels shifted to the Unix epoch): those read as NULL.
+_FIRST_DAY = -2_440_588
+# A frame of at least this many rows is typed a column per thread (the columns are independent).
+_PARALLEL_ROWS = 1_000_000
 
 
 def _from_arrow(table: Any, columns: list[str]) -> pd.DataFrame:
     """An Arrow table of the wire expressions as ``_typed`` would type the same values."""
+    return _joined([_piece(table, columns)], columns)
+
+
+def _piece(table: Any, columns: list[str]) -> Any:
+    """A fetched piece as ``_joined`` takes it: its ids and codes dictionary-encoded at once, in the thread that
+    fetched it (a fraction of their text's memory, and the other fetches go on meanwhile)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = table.num_rows
+    for name in columns:
+        if name in CATEGORY_COLUMNS:
+            # The batches' chunks share one dictionary: one array of their positions in it.
+            encoded = pc.dictionary_encode(table.column(name))
+            indices = [chunk.indices for chunk in encoded.chunks]
+            dictionary = encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], pa.string())
+            table = table.set_column(table.schema.get_field_index(name), name, pa.DictionaryArray.from_arrays(
+                indices[0] if len(indices) == 1 else pa.concat_arrays(indices) if indices else pa.array([], pa.int32()),
+                dictionary))
+    return table
+
+
+def _joined(pieces: list[Any], columns: list[str]) -> pd.DataFrame:
+    """The pieces (``_piece``) one after the other, typed as ``_typed`` would type the same values; each column
+    straight into its own array, those of a large frame on two threads."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = sum(piece.num_rows for piece in pieces)
     if rows == 0:
         return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), columns)  # as _read_rows
-    out: dict[str, Any] = {}
-    for name in columns:
-        values = table.column(name)
+    chunks = {name: [chunk for piece in pieces for chunk in piece.column(name).chunks] for name in columns}
+    del pieces
+
+    def column(name: str) -> Any:
+        parts = chunks.pop(name)  # a dictionary-encoded column's own memory goes as soon as it is converted
         if name in DATE_COLUMNS:
-            out[name] = pc.cast(values, pa.timestamp("s")).to_numpy()
-        elif name in BOOL_COLUMNS:
-            out[name] = pc.fill_null(values, False).to_numpy()  # NULL reads as false, as in _typed
-        elif name in NUMBER_COLUMNS:
-            out[name] = pc.cast(values, pa.float64()).to_numpy()
-        elif name in CATEGORY_COLUMNS:
-            out[name] = _categorical(values)
-        else:
-            # A copy in one piece: an array imported from the driver shares the ownership of its whole batch, so
-            # a slice of it would keep every column of the batch alive with the frame (a nation: 900 MiB more).
-            out[name] = pd.array(values.combine_chunks(), dtype=pd.StringDtype(na_value=np.nan))
-        table = table.drop_columns([name])  # the column's Arrow memory goes as soon as it is converted
+            return _dates(parts, rows)
+        if name in BOOL_COLUMNS:
+            return pc.fill_null(pa.chunked_array(parts, type=pa.bool_()), False).to_numpy()  # NULL: false, as _typed
+        if name in NUMBER_COLUMNS:
+            return pa.chunked_array(parts).cast(pa.float64()).to_numpy()
+        if name in CATEGORY_COLUMNS:
+            return _categorical(parts, rows)
+        # A copy in one piece: an array imported from the driver shares the ownership of its whole batch, so a
+        # slice of it would keep every column of the batch alive with the frame (a nation: 900 MiB more).
+        return pd.array(pa.chunked_array(parts, type=pa.string()).combine_chunks(),
+                        dtype=pd.StringDtype(na_value=np.nan))
+
+    if rows < _PARALLEL_ROWS:
+        out = {name: column(name) for name in columns}
+    else:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            out = dict(zip(columns, pool.map(column, columns), strict=True))
     return pd.DataFrame(out, index=pd.RangeIndex(rows), copy=False)
 
 
-def _categorical(values: Any) -> pd.Categorical:
-    """Text (or dictionary-encoded text) as a categorical whose categories are the sorted distinct values (what
-    ``astype("category")`` gives: UTF-8 byte order is code point order); NULL is missing."""
+def _dates(parts: list[Any], rows: int) -> np.ndarray:
+    """date32 chunks as one datetime64[s] array (NULL and the infinities: NaT), written in place."""
+    out = np.empty(rows, dtype="datetime64[s]")
+    seconds = out.view(np.int64)
+    at = 0
+    for part in parts:
+        size = len(part)
+        if part.null_count == size:  # possibly no data buffer at all
+            seconds[at:at + size] = np.iinfo(np.int64).min
+            at += size
+            continue
+        days = np.frombuffer(part.buffers()[1], dtype=np.int32, count=size, offset=part.offset * 4)
+        np.multiply(days, 86_400, out=seconds[at:at + size], dtype=np.int64)
+        missing = days < _FIRST_DAY
+        if part.null_count:
+            missing |= part.is_null().to_numpy(zero_copy_only=False)
+        seconds[at:at + size][missing] = np.iinfo(np.int64).min  # NaT
+        at += size
+    return out
+
+
+def _categorical(parts: list[Any], rows: int) -> pd.Categorical:
+    """Dictionary-encoded chunks of text (each with its own dictionary) as one categorical whose categories are
+    the sorted distinct values (what ``astype("category")`` gives: UTF-8 byte order is code point order); NULL
+    is missing."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Pieces come dictionary-encoded, each with its own dictionary: one dictionary for all, then one array.
-    encoded = (values.unify_dictionaries() if pa.types.is_dictionary(values.type)
-               else pc.dictionary_encode(values)).combine_chunks()
-    dictionary = encoded.dictionary
-    order = pc.array_sort_indices(dictionary).to_numpy()
-    # Ranks in the smallest signed type that holds them, as pandas keeps a categorical's codes (so no copy).
-    rank = np.empty(len(order) + 1, dtype=np.min_scalar_type(-len(order) - 1))
-    rank[order] = np.arange(len(order))
-    rank[-1] = -1  # the null code below picks -1: missing
-    codes = encoded.indices.fill_null(len(order)).to_numpy()
-    categories = pd.Index(pd.array(dictionary.take(order), dtype=pd.StringDtype(na_value=np.nan)))
-    # Ranks of a dictionary's own positions (and -1) are valid codes: pandas need not check every row's.
-    return pd.Categorical.from_codes(rank[codes], dtype=pd.CategoricalDtype(categories), validate=False)
+    dictionaries = [part.dictionary for part in parts]
+    # The dictionaries' values in one pass: the distinct ones, and where each dictionary's values are among them.
+    unified = pc.dictionary_encode(dictionaries[0] if len(parts) == 1 else pa.concat_arrays(dictionaries))
+    order = pc.array_sort_indices(unified.dictionary).to_numpy()
+    # Codes in the smallest signed type that holds them, as pandas keeps a categorical's codes (so no copy).
+    codes = np.empty(rows, dtype=np.min_scalar_type(-len(order) - 1))
+    rank = np.empty(len(order), dtype=codes.dtype)
+    rank[order] = np.arange(len(order), dtype=codes.dtype)
+    ranks = rank[unified.indices.to_numpy()]  # the rank of each dictionary's values, one dictionary after another
+    at = seen = 0
+    for part in parts:
+        # A chunk's dictionary positions as ranks among all categories, and one more position for NULL: missing.
+        size = len(part.dictionary)
+        part_rank = np.append(ranks[seen:seen + size], -1).astype(codes.dtype, copy=False)
+        seen += size
+        positions = (part.indices if not part.null_count else part.indices.fill_null(size)).to_numpy()
+        np.take(part_rank, positions, out=codes[at:at + len(part)], mode="clip")
+        at += len(part)
+    categories = unified.dictionary.take(pa.array(order))
+    # Ranks of the dictionaries' own positions (and -1) are valid codes: pandas need not check every row's.
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(pd.array(
+        categories, dtype=pd.StringDtype(na_value=np.nan)))), validate=False)
 
 
 def _typed(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import random
 from collections.abc import Iterator
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, Numeric, String, Table, insert, select, text
@@ -81,7 +82,10 @@ def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_arrow_reader_equals_the_row_reader_on_random_rows(probe: Database, seed: int) -> None:
+def test_the_arrow_reader_equals_the_row_reader_on_random_rows(probe: Database, seed: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if seed == 3:  # the columns of a large frame are typed on two threads
+        monkeypatch.setattr(repository, "_PARALLEL_ROWS", 1)
     _fill(probe, seed, rows=random.Random(seed).randrange(600, 1200))
     query = select(*[PROBE.c[name] for name in COLUMNS]).order_by(PROBE.c.id)
     with probe.snapshot_session() as session:
@@ -97,6 +101,58 @@ def test_an_empty_read_has_the_reference_dtypes(probe: Database) -> None:
     with probe.snapshot_session() as session:
         _assert_same(repository.read_frame(session, query, COLUMNS),
                      repository._read_rows(session, query, columns=COLUMNS))
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_pieces_of_many_batches_join_as_the_row_reader_types_their_values(seed: int) -> None:
+    """The typing of fetched pieces, without a server: pieces of several batches each (the driver's), some
+    sliced, some with every value of a column NULL, joined on one thread and on two, equal ``_typed`` of the
+    same values as Python objects (what the row reader gets)."""
+    import pyarrow as pa
+
+    rng = random.Random(seed)
+    types = {"credit_code": pa.string(), "severity": pa.string(), "inspected_on": pa.date32(),
+             "rectified_on": pa.date32(), "substantiated": pa.bool_(), "households": pa.float64(),
+             "amount_yuan": pa.float64(), "record_id": pa.string(), "name": pa.string()}
+    rows: list[dict[str, object]] = []
+    pieces = []
+    for _ in range(rng.randrange(2, 5)):
+        batches = []
+        for _ in range(rng.randrange(1, 5)):
+            batch = [{name: _value(rng, name) for name in COLUMNS} for _ in range(rng.randrange(0, 300))]
+            if rng.random() < 0.3:
+                for row in batch:
+                    row["rectified_on"] = None
+            batches.append(pa.record_batch({name: pa.array(
+                [None if row[name] is None else float(row[name]) if types[name] == pa.float64() else row[name]  # type: ignore[arg-type]
+                 for row in batch], type=types[name]) for name in COLUMNS}))
+            rows += batch
+        table = pa.Table.from_batches(batches, schema=batches[0].schema)
+        cut = rng.randrange(0, 3)
+        rows = rows[:len(rows) - table.num_rows] + rows[len(rows) - table.num_rows + cut:]
+        pieces.append(repository._piece(table.slice(cut), COLUMNS))
+    want = repository._typed(pd.DataFrame(rows, columns=COLUMNS), COLUMNS)
+    for parallel_rows in (10**9, 1):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(repository, "_PARALLEL_ROWS", parallel_rows)
+            _assert_same(repository._joined(list(pieces), COLUMNS), want)
+
+
+def test_infinite_dates_read_as_missing_and_the_extreme_dates_as_themselves(probe: Database) -> None:
+    """The server sends dates as they are; its infinities (which no import writes) are NULL on the client side,
+    and no finite date is taken for one."""
+    with probe.engine.begin() as conn:
+        conn.execute(text("INSERT INTO snapshot_reader_probe (id, inspected_on, rectified_on) VALUES "
+                          "(1, 'infinity', '4714-11-24 BC'), (2, '-infinity', '5874897-12-31'), "
+                          "(3, NULL, '2025-06-30'), (4, '1970-01-01', '1969-12-31')"))
+    query = select(PROBE.c.inspected_on, PROBE.c.rectified_on).order_by(PROBE.c.id)
+    with probe.snapshot_session() as session:
+        frame = repository.read_frame(session, query, ["inspected_on", "rectified_on"])
+    assert frame["inspected_on"].dtype == frame["rectified_on"].dtype == "datetime64[s]"
+    assert frame["inspected_on"].isna().tolist() == [True, True, True, False]
+    assert frame["inspected_on"].iloc[3] == pd.Timestamp("1970-01-01")
+    assert (frame["rectified_on"].to_numpy() == np.array(
+        ["-4713-11-24", "5874897-12-31", "2025-06-30", "1969-12-31"], dtype="datetime64[s]")).all()
 
 
 def _complaints(count: int, seed: int) -> list[list[object]]:
