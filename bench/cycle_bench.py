@@ -521,11 +521,13 @@ def read_child(spec: dict[str, Any]) -> dict[str, Any]:
     import snapshot_readers
     from sqlalchemy import text
 
+    from rating_service.allocator import tune_from_settings
     from rating_service.cycles import repository
     from rating_service.cycles.service import snapshot_digest
     from rating_service.records import repository as records_repo
     from scoring.engine import RECORD_KINDS
 
+    tune_from_settings()  # as in a compute (``child``): the allocator of a process of the service
     database = open_database(spec["target"])
     with database.read_session() as session:  # connect before the timer
         session.execute(text("SELECT 1"))
@@ -719,7 +721,8 @@ def _reader_lines(reads: dict[str, list[dict[str, Any]]]) -> list[str]:
         return []
     base = statistics.median(r["seconds"] for r in reads["parser"]) if "parser" in reads else None
     lines = ["", "Reading the nation's snapshot alone (every kind in one REPEATABLE READ transaction, a fresh "
-             "subprocess per read; records: the five record kinds; rows: all eight tables). `adbc` is the service's "
+             "subprocess per read, its allocator set as in a compute; records: the five record kinds; rows: all "
+             "eight tables). `adbc` is the service's "
              "reader; `parser` the hand-written COPY CSV parser it replaced (`bench/snapshot_readers.py`):", "",
              "| reader | runs | median s | min–max s | records/s | × parser | client CPU s | peak RSS MiB | "
              f"≥ {TARGET_READ_RATE / 1e6:g} M records/s | load before → after |",
