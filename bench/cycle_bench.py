@@ -597,6 +597,9 @@ def full_machine_info(engines: Sequence[str]) -> dict[str, str]:
                                          "('shared_buffers', 'work_mem')").fetchall())
         info["PostgreSQL settings"] = ", ".join(f"{k}={v}" for k, v in sorted(settings.items()))
         info["psycopg"] = psycopg.__version__
+        from importlib.metadata import version
+
+        info["adbc-driver-postgresql"] = version("adbc-driver-postgresql")  # the snapshot reader's driver
     return info
 
 
