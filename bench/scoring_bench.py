@@ -348,7 +348,7 @@ class LineTimer:
 
 def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     code_digest = scoring_digest()  # the version this process imports, right below
-    from rating_service.allocator import tune_from_settings
+    from rating_service.allocator import engine_heap_from_settings, tune_from_settings
 
     tune_from_settings()  # as every process of the service that runs the engine does at its start
     import pandas as pd
@@ -392,11 +392,12 @@ def child(folder: Path, evidence: bool, profile: str | None) -> dict[str, Any]:
     elif profile == "lines":
         lines = LineTimer(engine.__file__)
         lines.__enter__()
-    t0 = time.perf_counter()
-    result = engine.rate_companies(inputs=inputs, period=period, methodology=methodology, with_evidence=evidence)
-    t1 = time.perf_counter()
-    explanations = explanations_utf8(result, methodology)
-    t2 = time.perf_counter()
+    with engine_heap_from_settings():  # as compute_cycle runs the engine and the explanations
+        t0 = time.perf_counter()
+        result = engine.rate_companies(inputs=inputs, period=period, methodology=methodology, with_evidence=evidence)
+        t1 = time.perf_counter()
+        explanations = explanations_utf8(result, methodology)
+        t2 = time.perf_counter()
     engine_s, rate_s, explain_s = t2 - t0, t1 - t0, t2 - t1
     if profiler is not None:
         profiler.disable()
@@ -527,7 +528,8 @@ def render(runs: dict[bool, list[dict[str, Any]]], profiles: dict[str, dict[str,
         f"(`np.bincount` over the {records:,} records' company positions: named company, else the community's "
         f"latest contract holder, precomputed; median of {FLOOR_REPEAT} passes), then the engine: one "
         "`rate_companies` call and `explanations_utf8` of every company (the JSON a cycle stores, as Arrow text; "
-        "`explanations_json` before 2026-12-05), timed together "
+        "`explanations_json` before 2026-12-05), inside `allocator.engine_heap` as a cycle's compute runs them "
+        "(since 2026-12-06), timed together "
         "(\"engine\") and apart. "
         "Peak RSS = the process's high-water mark (VmHWM, reset after loading) over floor + engine, so it "
         "includes the loaded inputs; \"RSS after load\" is what the inputs occupy.",

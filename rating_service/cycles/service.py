@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, object_session
 
 from rating_service import clock
 from rating_service.accounts.service import Principal
+from rating_service.allocator import engine_heap_from_settings
 from rating_service.appeals import repository as appeals_repo
 from rating_service.audit import service as audit
 from rating_service.cycles import repository, text_hash
@@ -267,7 +268,8 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
     progress("selecting", 2, 2)
 
     progress("scoring", 0, 1)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-digest") as pool:
+    with engine_heap_from_settings(), \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="snapshot-digest") as pool:
         # The digest hashes the frozen rows on another core while they are rated: both only read the frames, and
         # the digest's numpy work (text hashed from the Arrow buffers, no Python string per row) and the
         # scoring's let go of the interpreter lock.
@@ -275,7 +277,7 @@ def compute_cycle(*, database: Database, cycle_id: int, actor: str, progress: Pr
         result = rate_companies(inputs=snapshot.inputs, period=period, methodology=methodology)
         progress("scoring", 1, 1)
         digest = digesting.result()
-    rows = _rating_rows(result, methodology, digest, progress)
+        rows = _rating_rows(result, methodology, digest, progress)
     unattributed = _unattributed_rows(result, snapshot.inputs)
     quality = _quality(result, snapshot, unattributed)
     constants = result.constants.as_dict()

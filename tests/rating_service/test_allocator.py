@@ -6,11 +6,14 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rating_service import allocator
+from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -189,3 +192,86 @@ def test_the_service_starts_with_jemalloc_for_arrow() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=_without_arrow_settings(), capture_output=True,
                           text=True, check=True, timeout=120)
     assert done.stdout.strip() == "jemalloc"
+
+
+# engine_heap: 24 arrays of 4 MiB made and freed but the last, inside it; the MiB of resident memory that stayed with
+# the process then, and once the last caller is out.
+ENGINE_HEAP = """
+import numpy as np
+from rating_service.allocator import engine_heap, fix_mmap_threshold
+
+def rss_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+assert fix_mmap_threshold(128 * 1024)
+before = rss_kib()
+with engine_heap(32 << 20):
+    with engine_heap(32 << 20):  # nested: only the outer one restores
+        blocks = [np.ones(4 << 20, dtype=np.uint8) for _ in range(24)]
+        last = blocks.pop()
+        del blocks
+    inside = (rss_kib() - before) / 1024
+    again = [np.ones(4 << 20, dtype=np.uint8) for _ in range(12)]  # reuses what the 23 freed ones left
+    reused = (rss_kib() - before) / 1024 - inside
+    del again
+print(inside, reused, (rss_kib() - before) / 1024)
+"""
+
+
+@glibc_only
+def test_the_engine_heap_keeps_freed_arrays_for_reuse_and_gives_them_back_at_its_end() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    done = subprocess.run([sys.executable, "-c", ENGINE_HEAP], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True, timeout=120)
+    inside, reused, after = (float(v) for v in done.stdout.split())
+    assert inside > 60, inside  # 92 MiB freed below the live array stay with the heap while it lasts
+    assert reused < 12, reused  # and the next arrays take them: no fresh pages
+    assert after < 12, after  # the fixed threshold is back and the heap trimmed: only the live array stays
+
+
+def test_the_engine_heap_changes_nothing_when_off_or_without_a_fixed_threshold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(allocator, "_mallopt", lambda option, value: calls.append((option, value)) or True)
+    monkeypatch.setattr(allocator, "_applied", None)  # glibc's moving default: nothing to raise
+    with allocator.engine_heap(32 << 20):
+        pass
+    monkeypatch.setattr(allocator, "_applied", 128 * 1024)
+    with allocator.engine_heap(0), allocator.engine_heap(64 * 1024):  # off, or not above the fixed threshold
+        pass
+    assert calls == []
+    with allocator.engine_heap(32 << 20):
+        with allocator.engine_heap(32 << 20):
+            assert calls == [(allocator.M_MMAP_THRESHOLD, 32 << 20)]
+        assert len(calls) == 1  # the outer caller is still inside
+    assert calls == [(allocator.M_MMAP_THRESHOLD, 32 << 20), (allocator.M_MMAP_THRESHOLD, 128 * 1024)]
+    assert allocator._engine_users == 0
+
+
+def test_a_cycles_engine_and_explanations_run_inside_the_engine_heap(monkeypatch: pytest.MonkeyPatch,
+                                                                      database: Any) -> None:
+    import contextlib
+
+    from rating_service.cycles import service as cycles
+    from tests.rating_service.cycles.test_snapshot import _computed_cycle
+
+    inside: list[str] = []
+    state = {"in": False}
+
+    @contextlib.contextmanager
+    def recording() -> Iterator[None]:
+        state["in"] = True
+        try:
+            yield
+        finally:
+            state["in"] = False
+
+    rate, explain = cycles.rate_companies, cycles.explanations_utf8
+    monkeypatch.setattr(cycles, "engine_heap_from_settings", recording)
+    monkeypatch.setattr(cycles, "rate_companies", lambda **kw: inside.append(f"rate {state['in']}") or rate(**kw))
+    monkeypatch.setattr(cycles, "explanations_utf8",
+                        lambda *a, **kw: inside.append(f"explain {state['in']}") or explain(*a, **kw))
+    f.load(database, *f.REFERENCE)
+    _computed_cycle(database)
+    assert inside == ["rate True", "explain True"]
