@@ -245,7 +245,7 @@ def _wire_expression(name: str) -> str:
     if name in NUMBER_COLUMNS:
         return f"CAST(snapshot.{name} AS double precision)"
     if name in DATE_COLUMNS or name in BOOL_COLUMNS:
-        return f"snapshot.{name}"  # dates: the infinities become NULL on this side (``_piece``)
+        return f"snapshot.{name}"  # dates: the infinities become NULL on this side (``_dates``)
     return f"CAST(snapshot.{name} AS text)"  # PostgreSQL's own text of any other type
 
 
@@ -269,13 +269,16 @@ def _piece(table: Any, columns: list[str]) -> Any:
 
     for name in columns:
         if name in CATEGORY_COLUMNS:
-            # The batches' chunks share one dictionary: one array of their positions in it.
+            # One memo over all the batches: a value has the same position in every batch, and the last batch's
+            # dictionary holds every value (Arrow gives each batch that same dictionary); one array of positions.
             encoded = pc.dictionary_encode(table.column(name))
-            indices = [chunk.indices for chunk in encoded.chunks]
-            dictionary = encoded.chunks[-1].dictionary if encoded.num_chunks else pa.array([], pa.string())
-            table = table.set_column(table.schema.get_field_index(name), name, pa.DictionaryArray.from_arrays(
-                indices[0] if len(indices) == 1 else pa.concat_arrays(indices) if indices else pa.array([], pa.int32()),
-                dictionary))
+            if encoded.num_chunks == 0:
+                positions, dictionary = pa.array([], pa.int32()), pa.array([], pa.string())
+            else:
+                positions = pa.concat_arrays([chunk.indices for chunk in encoded.chunks])
+                dictionary = encoded.chunks[-1].dictionary
+            table = table.set_column(table.schema.get_field_index(name), name,
+                                     pa.DictionaryArray.from_arrays(positions, dictionary))
     return table
 
 
