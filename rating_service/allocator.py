@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import logging
 import os
 import sys
@@ -36,10 +37,10 @@ log = logging.getLogger(__name__)
 
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 _applied: int | None = None
-# engine_heap: how many callers are inside it, and the threshold it raised (None: it changed nothing).
+# engine_heap: how many callers are inside it, and whether it raised the threshold.
 _engine_lock = threading.Lock()
 _engine_users = 0
-_engine_raised: int | None = None
+_engine_raised = False
 
 
 def fix_mmap_threshold(threshold: int) -> bool:
@@ -56,7 +57,9 @@ def fix_mmap_threshold(threshold: int) -> bool:
     return True
 
 
+@functools.cache
 def _libc() -> Any | None:
+    """The C library's malloc settings (loaded once); None without glibc's mallopt."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name or "libc.so.6")
@@ -95,16 +98,15 @@ def engine_heap(threshold: int) -> Iterator[None]:
     global _engine_users, _engine_raised
     with _engine_lock:
         _engine_users += 1
-        if _engine_users == 1 and _applied is not None and threshold > _applied \
-                and _mallopt(M_MMAP_THRESHOLD, threshold):
-            _engine_raised = threshold
+        if _engine_users == 1 and _applied is not None and threshold > _applied:
+            _engine_raised = _mallopt(M_MMAP_THRESHOLD, threshold)
     try:
         yield
     finally:
         with _engine_lock:
             _engine_users -= 1
-            if _engine_users == 0 and _engine_raised is not None:
-                _engine_raised = None
+            if _engine_users == 0 and _engine_raised:
+                _engine_raised = False
                 if _applied is not None:
                     _mallopt(M_MMAP_THRESHOLD, _applied)
                 libc = _libc()

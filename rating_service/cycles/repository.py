@@ -252,6 +252,7 @@ def _wire_expression(name: str) -> str:
 # The first day PostgreSQL's dates hold (4714-11-24 BC), in days after 1970-01-01; the driver gives the infinities
 # as days far before it (the server's sentinels shifted to the Unix epoch): those read as NULL.
 _FIRST_DAY = -2_440_588
+_NAT = np.iinfo(np.int64).min  # NaT's own integer in a datetime64 array
 # A frame of at least this many rows is typed a column per thread (the columns are independent).
 _PARALLEL_ROWS = 1_000_000
 
@@ -284,7 +285,8 @@ def _piece(table: Any, columns: list[str]) -> Any:
 
 def _joined(pieces: list[Any], columns: list[str]) -> pd.DataFrame:
     """The pieces (``_piece``) one after the other, typed as ``_typed`` would type the same values; each column
-    straight into its own array, those of a large frame on two threads."""
+    straight into its own array, those of a large frame on two threads. Takes the pieces: the list is emptied, so
+    that what a column held goes as soon as it is converted (the batches' own memory once all their columns are)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -292,7 +294,7 @@ def _joined(pieces: list[Any], columns: list[str]) -> pd.DataFrame:
     if rows == 0:
         return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns}), columns)  # as _read_rows
     chunks = {name: [chunk for piece in pieces for chunk in piece.column(name).chunks] for name in columns}
-    del pieces
+    pieces.clear()  # the fetched tables go: from here each column's chunks are held only by ``chunks``
 
     def column(name: str) -> Any:
         parts = chunks.pop(name)  # a dictionary-encoded column's own memory goes as soon as it is converted
@@ -324,17 +326,16 @@ def _dates(parts: list[Any], rows: int) -> np.ndarray:
     at = 0
     for part in parts:
         size = len(part)
+        here, at = seconds[at:at + size], at + size
         if part.null_count == size:  # possibly no data buffer at all
-            seconds[at:at + size] = np.iinfo(np.int64).min
-            at += size
+            here[:] = _NAT
             continue
         days = np.frombuffer(part.buffers()[1], dtype=np.int32, count=size, offset=part.offset * 4)
-        np.multiply(days, 86_400, out=seconds[at:at + size], dtype=np.int64)
+        np.multiply(days, 86_400, out=here, dtype=np.int64)
         missing = days < _FIRST_DAY
         if part.null_count:
             missing |= part.is_null().to_numpy(zero_copy_only=False)
-        seconds[at:at + size][missing] = np.iinfo(np.int64).min  # NaT
-        at += size
+        here[missing] = _NAT
     return out
 
 
